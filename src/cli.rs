@@ -1,0 +1,211 @@
+//! The command line: what to build, where to write it, what to print, which exit code.
+//!
+//! Only this module prints. A batch goes on past a bad package and ends with a summary; the
+//! exit code is 0 when every package succeeded, 1 when any failed, 2 when the run itself
+//! could not start (bad options, unreadable fonts or templates).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+
+use crate::diagnostic::{Diagnostic, Failure};
+use crate::{load, pdf, BuildOptions, Engine};
+
+/// Thai official documents of the yearly ITA assessment, from JSON data to PDF.
+#[derive(Debug, Parser)]
+#[command(name = "ita-report", version)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the PDFs of report packages.
+    Build {
+        /// Package files or folders searched for `*.json` (default: inputs/).
+        paths: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(short, long, default_value = "out")]
+        output: PathBuf,
+        /// One PDF per document (memo, report, measures) instead of one per package.
+        #[arg(long)]
+        split: bool,
+        /// Also write the generated Typst source beside each PDF.
+        #[arg(long)]
+        emit_typst: bool,
+        /// Folder whose template files replace the embedded ones of the same name.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+        /// Extra font folder (e.g. with TH Sarabun New); may be repeated.
+        #[arg(long = "font-dir", value_name = "DIR")]
+        font_dirs: Vec<PathBuf>,
+        /// Font family for every package, overriding the package's `font`.
+        #[arg(long)]
+        font: Option<String>,
+    },
+    /// Validate packages without building anything.
+    Check {
+        /// Package files or folders searched for `*.json` (default: inputs/).
+        paths: Vec<PathBuf>,
+    },
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let mut err = StandardStream::stderr(ColorChoice::Auto);
+    match cli.command {
+        Command::Check { paths } => check(&paths, &mut err),
+        Command::Build { paths, output, split, emit_typst, templates, font_dirs, font } => {
+            let engine = match Engine::new(templates.as_deref(), &font_dirs) {
+                Ok(engine) => engine,
+                Err(d) => {
+                    let _ = d.emit(&mut err);
+                    return ExitCode::from(2);
+                }
+            };
+            let options = BuildOptions { split, font };
+            build(&engine, &paths, &output, emit_typst, &options, &mut err)
+        }
+    }
+}
+
+/// Package files named by `paths` (files as given, folders searched for `*.json`), sorted.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
+    let default = [PathBuf::from("inputs")];
+    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found: Vec<PathBuf> = walkdir::WalkDir::new(path)
+                .into_iter()
+                .filter_map(Result::ok)
+                .map(walkdir::DirEntry::into_path)
+                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "json"))
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else if path.is_file() {
+            files.push(path.clone());
+        } else {
+            return Err(Diagnostic::error(format!("`{}` is neither a file nor a folder", path.display())));
+        }
+    }
+    Ok(files)
+}
+
+/// The path as the user should see it: relative to the working directory when inside it.
+fn shown(path: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+        .display()
+        .to_string()
+}
+
+fn emit_all(diagnostics: &[Diagnostic], err: &mut StandardStream) {
+    for d in diagnostics {
+        let _ = d.emit(err);
+    }
+}
+
+fn check(paths: &[PathBuf], err: &mut StandardStream) -> ExitCode {
+    let files = match discover(paths) {
+        Ok(files) => files,
+        Err(d) => {
+            let _ = d.emit(err);
+            return ExitCode::from(2);
+        }
+    };
+    let mut failed = Vec::new();
+    for file in &files {
+        let name = shown(file);
+        match load::load_file(file, &name) {
+            Ok(_) => {
+                let _ = writeln!(err, "ok: {name}");
+            }
+            Err(Failure(diagnostics)) => {
+                emit_all(&diagnostics, err);
+                failed.push(name);
+            }
+        }
+    }
+    summary("checked", files.len(), &failed, err)
+}
+
+fn summary(verb: &str, total: usize, failed: &[String], err: &mut StandardStream) -> ExitCode {
+    if failed.is_empty() {
+        let _ = writeln!(err, "{verb} {total} package(s): all ok");
+        ExitCode::SUCCESS
+    } else {
+        let _ = writeln!(err, "{verb} {total} package(s): {} failed: {}", failed.len(), failed.join(", "));
+        ExitCode::from(1)
+    }
+}
+
+fn build(
+    engine: &Engine,
+    paths: &[PathBuf],
+    out_dir: &Path,
+    emit_typst: bool,
+    options: &BuildOptions,
+    err: &mut StandardStream,
+) -> ExitCode {
+    let files = match discover(paths) {
+        Ok(files) => files,
+        Err(d) => {
+            let _ = d.emit(err);
+            return ExitCode::from(2);
+        }
+    };
+    let mut failed = Vec::new();
+    let mut stems = std::collections::BTreeMap::new();
+    for file in &files {
+        let name = shown(file);
+        let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("package").to_owned();
+        if let Some(other) = stems.insert(stem.clone(), name.clone()) {
+            let _ = Diagnostic::error(format!("`{name}` would write the same output files as `{other}`"))
+                .with_note("give the packages different file names")
+                .emit(err);
+            failed.push(name);
+            continue;
+        }
+        let result = load::load_file(file, &name).and_then(|loaded| {
+            let built = engine.build(&loaded, &stem, out_dir, options)?;
+            // Everything compiled: only now touch the output folder.
+            let mut written = Vec::new();
+            for artifact in &built.artifacts {
+                let pdf_path = out_dir.join(format!("{}.pdf", artifact.stem));
+                pdf::write_atomic(&pdf_path, &artifact.pdf).map_err(|e| {
+                    Diagnostic::error(format!("cannot write `{}`: {e}", pdf_path.display()))
+                })?;
+                written.push(pdf_path);
+                if emit_typst {
+                    let typ_path = out_dir.join(format!("{}.typ", artifact.stem));
+                    pdf::write_atomic(&typ_path, artifact.typst.as_bytes()).map_err(|e| {
+                        Diagnostic::error(format!("cannot write `{}`: {e}", typ_path.display()))
+                    })?;
+                }
+            }
+            Ok((built.warnings, written))
+        });
+        match result {
+            Ok((warnings, written)) => {
+                emit_all(&warnings, err);
+                for path in written {
+                    let _ = writeln!(err, "wrote {}", shown(&path));
+                }
+            }
+            Err(Failure(diagnostics)) => {
+                emit_all(&diagnostics, err);
+                failed.push(name);
+            }
+        }
+        crate::evict_caches();
+    }
+    summary("built", files.len(), &failed, err)
+}

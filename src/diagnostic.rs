@@ -1,0 +1,172 @@
+//! Errors and warnings as values, printed in one place and one style.
+//!
+//! Data, template and Typst problems all become a [`Diagnostic`]: a message, the file it is
+//! about, a byte range in that file (for line, column and a pointer) and, for data, the JSON
+//! path. The CLI prints them with codespan-reporting; tests snapshot the plain one-line form.
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term::{self, termcolor::WriteColor};
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A file a diagnostic points into: its name as shown to the user and its text.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub name: String,
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        Self { name: name.into(), text: text.into() }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..floor_char_boundary(&self.text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        (line, before[line_start..].chars().count() + 1)
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// One error or warning.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    /// The file and the byte range the message is about, when there is one.
+    pub location: Option<(SourceFile, Range<usize>)>,
+    /// The JSON path of the offending value (`scores.indicators[2].score`), for data errors.
+    pub json_path: Option<String>,
+    /// Further lines: what was expected, how to fix it.
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            message: message.into(),
+            location: None,
+            json_path: None,
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Self { severity: Severity::Warning, ..Self::error(message) }
+    }
+
+    pub fn at(mut self, file: SourceFile, range: Range<usize>) -> Self {
+        self.location = Some((file, range));
+        self
+    }
+
+    pub fn with_json_path(mut self, path: impl Into<String>) -> Self {
+        self.json_path = Some(path.into());
+        self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Prints the diagnostic with the source line and a pointer under the offending text.
+    pub fn emit(&self, out: &mut dyn WriteColor) -> std::io::Result<()> {
+        let mut diag = match self.severity {
+            Severity::Error => cs::Diagnostic::error(),
+            Severity::Warning => cs::Diagnostic::warning(),
+        }
+        .with_message(&self.message);
+        let mut notes = Vec::new();
+        if let Some(path) = &self.json_path {
+            notes.push(format!("at JSON path `{path}`"));
+        }
+        notes.extend(self.notes.iter().cloned());
+        diag = diag.with_notes(notes);
+        let config = term::Config::default();
+        match &self.location {
+            Some((file, range)) => {
+                let simple = SimpleFile::new(file.name.as_str(), &*file.text);
+                let diag = diag.with_labels(vec![cs::Label::primary((), range.clone())]);
+                term::emit(out, &config, &simple, &diag)
+                    .map_err(std::io::Error::other)
+            }
+            None => {
+                let empty = SimpleFile::new("", "");
+                term::emit(out, &config, &empty, &diag)
+                    .map_err(std::io::Error::other)
+            }
+        }
+    }
+}
+
+/// The one-line form: `file:line:column: error: message [at json.path]`, plus notes.
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some((file, range)) = &self.location {
+            let (line, column) = file.line_column(range.start);
+            write!(f, "{}:{line}:{column}: ", file.name)?;
+        }
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{kind}: {}", self.message)?;
+        if let Some(path) = &self.json_path {
+            write!(f, " (at `{path}`)")?;
+        }
+        for note in &self.notes {
+            write!(f, "\n  note: {note}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Diagnostics that stopped a package, carried as one error value.
+#[derive(Debug, Clone)]
+pub struct Failure(pub Vec<Diagnostic>);
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Failure {}
+
+impl From<Diagnostic> for Failure {
+    fn from(d: Diagnostic) -> Self {
+        Failure(vec![d])
+    }
+}

@@ -1,0 +1,190 @@
+//! ita-report: the Thai official documents of the yearly ITA assessment, from JSON to PDF.
+//!
+//! Data flows one way: [`load`] (JSON → validated [`model::Package`], via [`rules`]) →
+//! [`analysis`] (derived facts and [`narrative`]) → [`templates`] (minijinja → Typst source) →
+//! [`world`] (in-process Typst compile) → [`pdf`] (export, atomic write). [`Engine`] holds what
+//! is loaded once per process (fonts, templates) and runs the steps for one package; the
+//! [`cli`] decides what to build and prints diagnostics.
+
+pub mod analysis;
+pub mod cli;
+pub mod diagnostic;
+pub mod framework;
+pub mod load;
+pub mod model;
+pub mod narrative;
+pub mod pdf;
+pub mod rules;
+pub mod templates;
+pub mod thai;
+pub mod world;
+
+use std::path::{Path, PathBuf};
+
+use minijinja::Value;
+use serde::Serialize;
+use typst_layout::PagedDocument;
+
+use crate::diagnostic::{Diagnostic, Failure};
+use crate::load::Loaded;
+use crate::model::{Numerals, Package};
+use crate::templates::Templates;
+use crate::world::{Compiler, Fonts, Job};
+
+/// The documents a package can produce, in the order they appear in a combined PDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocKind {
+    /// บันทึกข้อความ, the covering memo.
+    Memo,
+    /// The analysis report.
+    Report,
+    /// The measures appendix (มาตรการ).
+    Measures,
+}
+
+impl DocKind {
+    /// Name used in file names and templates (`memo`, `report`, `measures`).
+    pub fn name(self) -> &'static str {
+        match self {
+            DocKind::Memo => "memo",
+            DocKind::Report => "report",
+            DocKind::Measures => "measures",
+        }
+    }
+
+    /// The documents whose data the package holds, in combined order.
+    pub fn available(package: &Package) -> Vec<DocKind> {
+        let mut kinds = Vec::new();
+        if package.memo.is_some() {
+            kinds.push(DocKind::Memo);
+        }
+        if package.scores.as_ref().is_some_and(|s| s.total.is_some() || !s.indicators.is_empty()) {
+            kinds.push(DocKind::Report);
+        }
+        if package.measures.is_some() {
+            kinds.push(DocKind::Measures);
+        }
+        kinds
+    }
+}
+
+/// How to build one package.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// One PDF per document instead of one per package.
+    pub split: bool,
+    /// Font family, overriding the package's choice.
+    pub font: Option<String>,
+}
+
+/// One output file's worth: a document set compiled and exported.
+pub struct Artifact {
+    /// File name without extension: the input's stem, plus `-memo` etc. when split.
+    pub stem: String,
+    pub kinds: Vec<DocKind>,
+    /// The generated Typst source.
+    pub typst: String,
+    pub document: PagedDocument,
+    pub pdf: Vec<u8>,
+}
+
+/// Everything built from one package.
+pub struct Built {
+    pub artifacts: Vec<Artifact>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Fonts and templates, loaded once and shared by every package of a run.
+pub struct Engine {
+    templates: Templates,
+    compiler: Compiler,
+}
+
+impl Engine {
+    /// Loads the bundled fonts plus `font_dirs`, and the templates (embedded, overridden by
+    /// files in `templates_dir`).
+    pub fn new(templates_dir: Option<&Path>, font_dirs: &[PathBuf]) -> Result<Self, Diagnostic> {
+        Ok(Self {
+            templates: Templates::new(templates_dir)?,
+            compiler: Compiler::new(Fonts::load(font_dirs)?),
+        })
+    }
+
+    /// The Typst source for `kinds` of a package. `source_name` is how diagnostics name it.
+    pub fn typst_source(
+        &self,
+        loaded: &Loaded,
+        kinds: &[DocKind],
+        options: &BuildOptions,
+        source_name: &str,
+    ) -> Result<String, Failure> {
+        let package = &loaded.package;
+        let asked = options.font.as_deref().or(package.font.as_deref());
+        let family = self.compiler.fonts().choose(asked)?;
+        let scale = self.compiler.fonts().scale(&family);
+        let facts = analysis::derive(package);
+        let title = match kinds {
+            [DocKind::Memo] => package.memo.as_ref().map_or(String::new(), |m| m.subject.clone()),
+            _ => format!(
+                "{} ประจำปีงบประมาณ พ.ศ. {}",
+                package.agency.name,
+                thai::digits(&package.fiscal_year.to_string(), package.numerals)
+            ),
+        };
+        let context = minijinja::context! {
+            package => Value::from_serialize(package),
+            facts => Value::from_serialize(&facts),
+            numerals => match package.numerals { Numerals::Thai => "thai", Numerals::Arabic => "arabic" },
+            documents => Value::from_serialize(kinds),
+            font => minijinja::context! { family => family, scale => scale },
+            title => title,
+            source_name => loaded.source.name.clone(),
+        };
+        Ok(self.templates.render(&context)?)
+    }
+
+    /// Builds the PDFs of one loaded package. On a Typst error the generated source is
+    /// written to `out_dir` so the line in the message can be opened.
+    pub fn build(&self, loaded: &Loaded, stem: &str, out_dir: &Path, options: &BuildOptions) -> Result<Built, Failure> {
+        let package = &loaded.package;
+        let kinds = DocKind::available(package);
+        if kinds.is_empty() {
+            return Err(Diagnostic::error("the package holds no data for any document")
+                .with_note("add `scores`, `measures` or `memo`; see the input format in README.md")
+                .into());
+        }
+        let sets: Vec<(String, Vec<DocKind>)> = if options.split {
+            kinds.iter().map(|k| (format!("{stem}-{}", k.name()), vec![*k])).collect()
+        } else {
+            vec![(stem.to_owned(), kinds)]
+        };
+        let date = package.date.as_deref().and_then(|d| thai::Date::parse(d).ok());
+
+        let mut artifacts = Vec::new();
+        let mut warnings = Vec::new();
+        for (stem, kinds) in sets {
+            let typ_path = out_dir.join(format!("{stem}.typ"));
+            let typ_name = typ_path.display().to_string();
+            let typst = self.typst_source(loaded, &kinds, options, &typ_name)?;
+            let job = Job { source: &typst, source_name: &typ_name, root: &loaded.dir, today: date };
+            let compiled = match self.compiler.compile(&job) {
+                Ok(compiled) => compiled,
+                Err(failure) => {
+                    let _ = pdf::write_atomic(&typ_path, typst.as_bytes());
+                    return Err(failure);
+                }
+            };
+            warnings.extend(compiled.warnings);
+            let ident = format!("ita-report/{stem}/{}", package.fiscal_year);
+            let pdf = pdf::export(&compiled.document, &ident, date)?;
+            artifacts.push(Artifact { stem, kinds, typst, document: compiled.document, pdf });
+        }
+        Ok(Built { artifacts, warnings })
+    }
+}
+
+/// Frees Typst's memoized results; call between packages in long runs.
+pub fn evict_caches() {
+    comemo::evict(10);
+}

@@ -1,0 +1,344 @@
+//! Loading a package: JSON text → [`Package`], with every problem located.
+//!
+//! serde stops at the first shape error and forgets where values were in the text. So the
+//! text is parsed to a `serde_json::Value` first; then the typed model is read from it with
+//! serde_path_to_error to learn the JSON path of a shape error; unknown fields are set aside
+//! and reading is retried, so several misspelt keys and the rule errors behind them are
+//! reported in one pass. A small scanner ([`locate`]) maps each JSON path back to a line and
+//! column in the original text.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::diagnostic::{Diagnostic, Failure, SourceFile};
+use crate::model::Package;
+use crate::rules;
+
+/// One step of a JSON path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+/// A JSON path, printed as `scores.indicators[2].score`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JsonPath(pub Vec<Segment>);
+
+impl JsonPath {
+    pub fn key(&self, key: &str) -> JsonPath {
+        let mut p = self.clone();
+        p.0.push(Segment::Key(key.to_owned()));
+        p
+    }
+
+    pub fn index(&self, index: usize) -> JsonPath {
+        let mut p = self.clone();
+        p.0.push(Segment::Index(index));
+        p
+    }
+}
+
+impl std::fmt::Display for JsonPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str(".");
+        }
+        for (i, seg) in self.0.iter().enumerate() {
+            match seg {
+                Segment::Key(k) if i == 0 => write!(f, "{k}")?,
+                Segment::Key(k) => write!(f, ".{k}")?,
+                Segment::Index(n) => write!(f, "[{n}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A package read from a file, with the text kept for later diagnostics.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub package: Package,
+    pub source: SourceFile,
+    /// The input's folder: the only place its documents may read files (an emblem) from.
+    pub dir: PathBuf,
+}
+
+/// Reads and checks one package file. `display_name` is the path as the user should see it.
+pub fn load_file(path: &Path, display_name: &str) -> Result<Loaded, Failure> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Diagnostic::error(format!("cannot read `{display_name}`: {e}"))
+    })?;
+    let mut loaded = load_str(&text, display_name)?;
+    loaded.dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    Ok(loaded)
+}
+
+/// Checks package text: syntax, shape (types, missing and unknown fields) and rules.
+pub fn load_str(text: &str, display_name: &str) -> Result<Loaded, Failure> {
+    let source = SourceFile::new(display_name, text);
+    let mut value: Value = serde_json::from_str(text).map_err(|e| {
+        let offset = offset_of(text, e.line(), e.column());
+        Diagnostic::error(format!("invalid JSON: {e}"))
+            .at(source.clone(), offset..offset)
+            .with_note("the file must hold one JSON object, see the input format in README.md")
+    })?;
+
+    let mut problems = Vec::new();
+    let package = loop {
+        match serde_path_to_error::deserialize::<_, Package>(&value) {
+            Ok(package) => break Some(package),
+            Err(err) => {
+                let mut path = convert_path(err.path());
+                let message = err.inner().to_string();
+                let unknown = unknown_field(&message);
+                if let Some(field) = &unknown {
+                    if path.0.last() != Some(&Segment::Key(field.clone())) {
+                        path.0.push(Segment::Key(field.clone()));
+                    }
+                }
+                problems.push((path.clone(), message, unknown.is_some()));
+                // An unknown field can be set aside to look for further problems; any other
+                // shape error leaves no typed model to check rules on.
+                if unknown.is_none() || !remove(&mut value, &path) {
+                    break None;
+                }
+            }
+        }
+    };
+
+    let mut diagnostics: Vec<Diagnostic> = problems
+        .into_iter()
+        .map(|(path, message, is_key)| {
+            let range = locate(text, &path.0, is_key).unwrap_or(0..0);
+            Diagnostic::error(message).at(source.clone(), range).with_json_path(path.to_string())
+        })
+        .collect();
+    if let Some(package) = &package {
+        for problem in rules::check(package) {
+            let range = locate(text, &problem.path.0, false).unwrap_or(0..0);
+            let mut d = Diagnostic::error(problem.message)
+                .at(source.clone(), range)
+                .with_json_path(problem.path.to_string());
+            if let Some(note) = problem.note {
+                d = d.with_note(note);
+            }
+            diagnostics.push(d);
+        }
+    }
+    match package {
+        Some(package) if diagnostics.is_empty() => Ok(Loaded { package, source, dir: PathBuf::from(".") }),
+        _ => Err(Failure(diagnostics)),
+    }
+}
+
+fn convert_path(path: &serde_path_to_error::Path) -> JsonPath {
+    use serde_path_to_error::Segment as S;
+    JsonPath(
+        path.iter()
+            .filter_map(|seg| match seg {
+                S::Seq { index } => Some(Segment::Index(*index)),
+                S::Map { key } => Some(Segment::Key(key.clone())),
+                S::Enum { variant } => Some(Segment::Key(variant.clone())),
+                S::Unknown => None,
+            })
+            .collect(),
+    )
+}
+
+/// The field name in serde's "unknown field `x`, expected …" message.
+fn unknown_field(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    Some(rest[..rest.find('`')?].to_owned())
+}
+
+/// Removes the value at `path`; false when there is nothing to remove.
+fn remove(value: &mut Value, path: &JsonPath) -> bool {
+    let Some((last, parents)) = path.0.split_last() else { return false };
+    let mut node = value;
+    for seg in parents {
+        node = match (seg, node) {
+            (Segment::Key(k), Value::Object(map)) => match map.get_mut(k) {
+                Some(v) => v,
+                None => return false,
+            },
+            (Segment::Index(i), Value::Array(items)) => match items.get_mut(*i) {
+                Some(v) => v,
+                None => return false,
+            },
+            _ => return false,
+        };
+    }
+    match (last, node) {
+        (Segment::Key(k), Value::Object(map)) => map.remove(k).is_some(),
+        _ => false,
+    }
+}
+
+/// Byte offset of a 1-based line and column as serde_json reports them.
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let line_start: usize =
+        text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let line_text = text[line_start..].split('\n').next().unwrap_or("");
+    let within: usize = line_text.chars().take(column.saturating_sub(1)).map(char::len_utf8).sum();
+    (line_start + within).min(text.len())
+}
+
+/// Finds the byte range of the value at `path` in JSON `text`, or of its key when `key` is
+/// set. Returns the deepest range found when the path runs out (e.g. a missing field points
+/// at the object that lacks it).
+pub fn locate(text: &str, path: &[Segment], key: bool) -> Option<Range<usize>> {
+    let mut scanner = Scanner { bytes: text.as_bytes(), pos: 0 };
+    scanner.skip_ws();
+    scanner.find(path, key)
+}
+
+struct Scanner<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Scanner<'_> {
+    fn skip_ws(&mut self) {
+        while self.pos < self.bytes.len() && self.bytes[self.pos].is_ascii_whitespace() {
+            self.pos += 1;
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    /// At a value: walks `path` down from it and returns the target's range.
+    fn find(&mut self, path: &[Segment], key: bool) -> Option<Range<usize>> {
+        let start = self.pos;
+        let Some((first, rest)) = path.split_first() else {
+            self.skip_value()?;
+            return Some(start..self.pos);
+        };
+        match (first, self.peek()?) {
+            (Segment::Key(wanted), b'{') => {
+                self.pos += 1;
+                loop {
+                    self.skip_ws();
+                    if self.peek()? == b'}' {
+                        return Some(start..start + 1);
+                    }
+                    let key_start = self.pos;
+                    let name = self.string()?;
+                    let key_range = key_start..self.pos;
+                    self.skip_ws();
+                    if self.peek()? != b':' {
+                        return None;
+                    }
+                    self.pos += 1;
+                    self.skip_ws();
+                    if &name == wanted {
+                        if rest.is_empty() && key {
+                            return Some(key_range);
+                        }
+                        return self.find(rest, key);
+                    }
+                    self.skip_value()?;
+                    self.skip_ws();
+                    if self.peek()? == b',' {
+                        self.pos += 1;
+                    }
+                }
+            }
+            (Segment::Index(wanted), b'[') => {
+                self.pos += 1;
+                let mut index = 0;
+                loop {
+                    self.skip_ws();
+                    if self.peek()? == b']' {
+                        return Some(start..start + 1);
+                    }
+                    if index == *wanted {
+                        return self.find(rest, key);
+                    }
+                    self.skip_value()?;
+                    index += 1;
+                    self.skip_ws();
+                    if self.peek()? == b',' {
+                        self.pos += 1;
+                    }
+                }
+            }
+            _ => {
+                self.skip_value()?;
+                Some(start..self.pos)
+            }
+        }
+    }
+
+    /// Reads a string token, returning its decoded text (escapes other than `\"` and `\\`
+    /// are kept raw, which is enough to compare keys).
+    fn string(&mut self) -> Option<String> {
+        if self.peek()? != b'"' {
+            return None;
+        }
+        self.pos += 1;
+        let mut out = Vec::new();
+        loop {
+            let b = self.peek()?;
+            self.pos += 1;
+            match b {
+                b'"' => return String::from_utf8(out).ok(),
+                b'\\' => {
+                    let e = self.peek()?;
+                    self.pos += 1;
+                    match e {
+                        b'"' | b'\\' | b'/' => out.push(e),
+                        _ => out.extend_from_slice(&[b'\\', e]),
+                    }
+                }
+                _ => out.push(b),
+            }
+        }
+    }
+
+    fn skip_value(&mut self) -> Option<()> {
+        match self.peek()? {
+            b'"' => {
+                self.string()?;
+            }
+            open @ (b'{' | b'[') => {
+                let close = if open == b'{' { b'}' } else { b']' };
+                self.pos += 1;
+                loop {
+                    self.skip_ws();
+                    if self.peek()? == close {
+                        self.pos += 1;
+                        break;
+                    }
+                    if open == b'{' {
+                        self.string()?;
+                        self.skip_ws();
+                        self.pos += 1; // ':'
+                        self.skip_ws();
+                    }
+                    self.skip_value()?;
+                    self.skip_ws();
+                    if self.peek()? == b',' {
+                        self.pos += 1;
+                    }
+                }
+            }
+            _ => {
+                while let Some(b) = self.peek() {
+                    if matches!(b, b',' | b'}' | b']') || b.is_ascii_whitespace() {
+                        break;
+                    }
+                    self.pos += 1;
+                }
+            }
+        }
+        Some(())
+    }
+}

@@ -1,0 +1,7 @@
+//! The `ita-report` binary: a thin shell around [`ita_report::cli::run`].
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    ita_report::cli::run(ita_report::cli::Cli::parse())
+}

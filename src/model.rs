@@ -1,0 +1,364 @@
+//! The report package: what one JSON input file holds, as typed serde values.
+//!
+//! The model knows nothing of templates, Typst or the terminal. Every struct denies unknown
+//! fields, so a misspelt key is an error rather than silently missing data. Shape is checked
+//! by serde (see [`crate::load`]); rules that serde cannot express (score ranges, indicator
+//! numbers, dates) are checked by [`crate::rules`].
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+/// One report package: one agency, one fiscal year, and whatever documents its data supports.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Package {
+    /// The agency the documents are about and issued by.
+    pub agency: Agency,
+    /// Fiscal year of the assessment, Buddhist era (e.g. 2568).
+    pub fiscal_year: i32,
+    /// Digits used for every number the program writes (user text is printed as given).
+    #[serde(default)]
+    pub numerals: Numerals,
+    /// Font family to set the documents in; default: TH Sarabun New when supplied, else Laksaman.
+    #[serde(default)]
+    pub font: Option<String>,
+    /// Date stamped into the PDF metadata (`YYYY-MM-DD`, BE or CE year). Without it the PDF
+    /// carries no date, so output stays reproducible either way.
+    #[serde(default)]
+    pub date: Option<String>,
+    /// Title lines of the analysis report; a default title is written when absent.
+    #[serde(default)]
+    pub report_title: Vec<String>,
+    /// This year's scores.
+    #[serde(default)]
+    pub scores: Option<Scores>,
+    /// Results of earlier years, any order.
+    #[serde(default)]
+    pub history: Vec<HistoryYear>,
+    /// Assessor recommendations, per tool.
+    #[serde(default)]
+    pub recommendations: Vec<Recommendation>,
+    /// The measures plan (มาตรการ).
+    #[serde(default)]
+    pub measures: Option<Measures>,
+    /// The covering memo (บันทึกข้อความ).
+    #[serde(default)]
+    pub memo: Option<Memo>,
+}
+
+/// The agency (หน่วยงาน).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Agency {
+    pub name: String,
+    /// The ส่วนราชการ line, e.g. "สำนักงานจังหวัดร้อยเอ็ด กลุ่มงานบริหารทรัพยากรบุคคล".
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub district: Option<String>,
+    #[serde(default)]
+    pub province: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// Which digits the program writes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Numerals {
+    /// ๐–๙, the norm in official documents.
+    #[default]
+    Thai,
+    /// 0–9, as some agencies use.
+    Arabic,
+}
+
+/// The three assessment tools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+pub enum Tool {
+    /// Internal stakeholders (indicators 1–5).
+    #[serde(rename = "IIT")]
+    Iit,
+    /// External stakeholders (indicators 6–8).
+    #[serde(rename = "EIT")]
+    Eit,
+    /// Open data, scored from the website (indicators 9–10).
+    #[serde(rename = "OIT")]
+    Oit,
+}
+
+impl Tool {
+    pub const ALL: [Tool; 3] = [Tool::Iit, Tool::Eit, Tool::Oit];
+
+    /// The short code, as printed ("IIT").
+    pub fn code(self) -> &'static str {
+        match self {
+            Tool::Iit => "IIT",
+            Tool::Eit => "EIT",
+            Tool::Oit => "OIT",
+        }
+    }
+}
+
+impl fmt::Display for Tool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A score as published by the NACC system: 0–100 with at most two decimals.
+///
+/// Kept as the number given; [`Score::hundredths`] gives the exact value used for every
+/// comparison and difference, so 99.64 − 99.62 is 0.02 and never 0.019999.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[serde(transparent)]
+pub struct Score(pub f64);
+
+impl Score {
+    /// The score in hundredths of a point, rounded.
+    pub fn hundredths(self) -> i64 {
+        (self.0 * 100.0).round() as i64
+    }
+
+    /// Whether the number has at most two decimals.
+    pub fn has_two_decimals_at_most(self) -> bool {
+        (self.0 * 100.0 - (self.0 * 100.0).round()).abs() < 1e-6
+    }
+}
+
+/// This year's scores.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scores {
+    /// Overall ITA score.
+    #[serde(default)]
+    pub total: Option<Score>,
+    /// The level as the data states it (e.g. "ผ่าน", "ผ่านดีเยี่ยม", "A").
+    #[serde(default)]
+    pub level: Option<String>,
+    /// Target score; 85 unless stated.
+    #[serde(default = "default_target")]
+    pub target: Score,
+    /// Score per tool, where published.
+    #[serde(default)]
+    pub tools: BTreeMap<Tool, Score>,
+    /// Score per indicator.
+    #[serde(default)]
+    pub indicators: Vec<IndicatorScore>,
+    /// Text for the overall paragraph; replaces the generated one.
+    #[serde(default)]
+    pub summary: Paragraphs,
+    /// Text for a tool's analysis paragraph; replaces the generated one.
+    #[serde(default)]
+    pub tool_analysis: BTreeMap<Tool, Paragraphs>,
+}
+
+fn default_target() -> Score {
+    Score(85.0)
+}
+
+/// One indicator's score.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorScore {
+    /// 1–10.
+    pub number: u8,
+    /// Name as printed; the standard name when absent.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The tool; must agree with the indicator number when given.
+    #[serde(default)]
+    pub tool: Option<Tool>,
+    pub score: Score,
+    /// The agency's analysis of this indicator.
+    #[serde(default)]
+    pub analysis: Paragraphs,
+}
+
+/// One earlier year's results.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryYear {
+    /// Fiscal year, BE.
+    pub year: i32,
+    #[serde(default)]
+    pub tools: BTreeMap<Tool, Score>,
+    pub total: Score,
+    #[serde(default)]
+    pub level: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Assessor recommendations for one tool (ข้อเสนอแนะจากผู้ตรวจประเมิน).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recommendation {
+    pub tool: Tool,
+    /// The topics listed under the tool, e.g. the indicators concerned.
+    #[serde(default)]
+    pub topics: Vec<String>,
+    pub text: Paragraphs,
+}
+
+/// The measures plan.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Measures {
+    /// Fiscal year the measures apply to; the package's year + 1 when absent.
+    #[serde(default)]
+    pub fiscal_year: Option<i32>,
+    pub layout: MeasuresLayout,
+    /// Heading above the table; a standard heading when absent.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Paragraphs before the table.
+    #[serde(default)]
+    pub intro: Paragraphs,
+    /// Group heading per tool (layout `by_tool`); a standard heading when absent.
+    #[serde(default)]
+    pub group_titles: BTreeMap<Tool, String>,
+    pub rows: Vec<MeasureRow>,
+}
+
+/// The two table layouts found in real measures appendices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeasuresLayout {
+    /// Four columns (measure, steps, responsible, monitoring) under tool headings (seed 001).
+    ByTool,
+    /// Six columns, one row per indicator (indicator, measure, finding, steps, responsible,
+    /// timeframe) (seed 002).
+    ByIndicator,
+}
+
+/// One row of the measures plan.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureRow {
+    /// The indicator, 1–10.
+    pub indicator: u8,
+    /// Measure / project / activity.
+    pub measure: Paragraphs,
+    /// Analysis finding (ผลการวิเคราะห์ตัวชี้วัด); layout `by_indicator`.
+    #[serde(default)]
+    pub finding: Paragraphs,
+    /// Steps (ขั้นตอน/วิธีดำเนินการ).
+    #[serde(default)]
+    pub steps: Paragraphs,
+    /// Responsible unit.
+    #[serde(default)]
+    pub responsible: Paragraphs,
+    /// Monitoring and reporting; layout `by_tool`.
+    #[serde(default)]
+    pub monitoring: Paragraphs,
+    /// Timeframe (e.g. "รอบ ๖ เดือน"); layout `by_indicator`.
+    #[serde(default)]
+    pub timeframe: Paragraphs,
+}
+
+/// The covering memo (บันทึกข้อความ).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Memo {
+    /// ส่วนราชการ; the agency's unit line when absent.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// ที่ (reference number), printed as given, may be left open ("ศธ ๐๒๑๐๒/").
+    #[serde(default)]
+    pub reference: String,
+    /// วันที่, `YYYY-MM-DD` (BE or CE year); blank on the form when absent.
+    #[serde(default)]
+    pub date: Option<String>,
+    /// เรื่อง.
+    pub subject: String,
+    /// เรียน.
+    pub to: String,
+    /// The body, in order.
+    pub body: Vec<MemoSection>,
+    /// Who signs, in order.
+    pub signers: Vec<Signer>,
+    /// Notes from superiors, each with its signature, in order.
+    #[serde(default)]
+    pub endorsements: Vec<Endorsement>,
+}
+
+/// A part of the memo body. With a heading it is numbered (๑. เรื่องเดิม) and its items are
+/// numbered under it (๒.๑, ๒.๒); without one its paragraphs stand alone.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemoSection {
+    #[serde(default)]
+    pub heading: Option<String>,
+    #[serde(default)]
+    pub paragraphs: Paragraphs,
+    #[serde(default)]
+    pub items: Vec<Paragraphs>,
+}
+
+/// A signature block.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signer {
+    /// Full name with title, printed in brackets: (นายโกเมท นันทสิงห์).
+    pub name: String,
+    /// Position lines, e.g. ["รองผู้ว่าราชการจังหวัด ปฏิบัติราชการแทน", "ผู้ว่าราชการจังหวัดร้อยเอ็ด"].
+    #[serde(default)]
+    pub positions: Vec<String>,
+    /// Date written under the signature, `YYYY-MM-DD`; printed short (๒๘ ก.ย. ๒๕๖๖).
+    #[serde(default)]
+    pub date: Option<String>,
+}
+
+/// A superior's note on the memo ("- เพื่อโปรดทราบ …") and its signature.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Endorsement {
+    #[serde(default)]
+    pub text: Paragraphs,
+    pub signer: Signer,
+}
+
+/// Text that is one paragraph or several: accepts a string or a list of strings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct Paragraphs(pub Vec<String>);
+
+impl Paragraphs {
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|p| p.trim().is_empty())
+    }
+}
+
+impl<'de> Deserialize<'de> for Paragraphs {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ParagraphsVisitor;
+
+        impl<'de> Visitor<'de> for ParagraphsVisitor {
+            type Value = Paragraphs;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string or a list of strings")
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Paragraphs, E> {
+                Ok(Paragraphs(vec![v.to_owned()]))
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Paragraphs, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<String>()? {
+                    items.push(item);
+                }
+                Ok(Paragraphs(items))
+            }
+        }
+
+        deserializer.deserialize_any(ParagraphsVisitor)
+    }
+}

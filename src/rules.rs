@@ -1,0 +1,201 @@
+//! Rules on a well-shaped package that serde cannot express.
+//!
+//! All rules run in one pass and every violation is returned with its JSON path, so a user
+//! fixes a file once rather than once per error.
+
+use std::collections::BTreeMap;
+
+use crate::framework;
+use crate::load::JsonPath;
+use crate::model::{MeasuresLayout, Package, Paragraphs, Score, Signer};
+use crate::thai::Date;
+
+/// One rule violation.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub path: JsonPath,
+    pub message: String,
+    pub note: Option<String>,
+}
+
+#[derive(Default)]
+struct Checker {
+    problems: Vec<Problem>,
+}
+
+impl Checker {
+    fn report(&mut self, path: JsonPath, message: impl Into<String>) {
+        self.problems.push(Problem { path, message: message.into(), note: None });
+    }
+
+    fn report_with(&mut self, path: JsonPath, message: impl Into<String>, note: impl Into<String>) {
+        self.problems.push(Problem { path, message: message.into(), note: Some(note.into()) });
+    }
+
+    fn score(&mut self, path: JsonPath, score: Score) {
+        if !(0.0..=100.0).contains(&score.0) {
+            self.report_with(path, format!("score {} is outside 0–100", score.0), "ITA scores run from 0 to 100");
+        } else if !score.has_two_decimals_at_most() {
+            self.report_with(path, format!("score {} has more than two decimals", score.0), "write the score as published, e.g. 93.14");
+        }
+    }
+
+    fn year(&mut self, path: JsonPath, year: i32) {
+        if !(2550..=2700).contains(&year) {
+            let note = if (2000..2200).contains(&year) {
+                format!("this looks like a Common-era year; the Buddhist-era year is {}", year + 543)
+            } else {
+                "expected a Buddhist-era fiscal year, e.g. 2568".to_owned()
+            };
+            self.report_with(path, format!("year {year} is not a plausible fiscal year"), note);
+        }
+    }
+
+    fn date(&mut self, path: JsonPath, date: &Option<String>) {
+        if let Some(text) = date {
+            if let Err(message) = Date::parse(text) {
+                self.report(path, message);
+            }
+        }
+    }
+
+    fn text(&mut self, path: JsonPath, text: &str, what: &str) {
+        if text.trim().is_empty() {
+            self.report(path, format!("{what} is empty"));
+        }
+    }
+
+    fn indicator(&mut self, path: JsonPath, number: u8) -> bool {
+        if framework::indicator(number).is_none() {
+            self.report_with(path, format!("indicator {number} does not exist"), "indicators are numbered 1 to 10");
+            return false;
+        }
+        true
+    }
+
+    fn signer(&mut self, path: JsonPath, signer: &Signer) {
+        self.text(path.key("name"), &signer.name, "the signer's name");
+        self.date(path.key("date"), &signer.date);
+    }
+}
+
+/// Checks every rule and returns all violations (empty when the package is valid).
+pub fn check(package: &Package) -> Vec<Problem> {
+    let mut c = Checker::default();
+    let root = JsonPath::default();
+    c.text(root.key("agency").key("name"), &package.agency.name, "the agency name");
+    c.year(root.key("fiscal_year"), package.fiscal_year);
+    c.date(root.key("date"), &package.date);
+
+    if let Some(scores) = &package.scores {
+        let path = root.key("scores");
+        if let Some(total) = scores.total {
+            c.score(path.key("total"), total);
+        }
+        c.score(path.key("target"), scores.target);
+        for (tool, score) in &scores.tools {
+            c.score(path.key("tools").key(tool.code()), *score);
+        }
+        let mut seen = BTreeMap::new();
+        for (i, ind) in scores.indicators.iter().enumerate() {
+            let p = path.key("indicators").index(i);
+            c.score(p.key("score"), ind.score);
+            if !c.indicator(p.key("number"), ind.number) {
+                continue;
+            }
+            if let Some(first) = seen.insert(ind.number, i) {
+                c.report(p.key("number"), format!("indicator {} is given twice (also at scores.indicators[{first}])", ind.number));
+            }
+            let standard = framework::indicator(ind.number).expect("checked above");
+            if let Some(tool) = ind.tool {
+                if tool != standard.tool {
+                    c.report_with(
+                        p.key("tool"),
+                        format!("indicator {} is under {tool}, but it belongs to {}", ind.number, standard.tool),
+                        "indicators 1–5 are IIT, 6–8 EIT, 9–10 OIT",
+                    );
+                }
+            }
+        }
+    }
+
+    let mut years = BTreeMap::new();
+    for (i, year) in package.history.iter().enumerate() {
+        let p = root.key("history").index(i);
+        c.year(p.key("year"), year.year);
+        if year.year > package.fiscal_year {
+            c.report(p.key("year"), format!("history year {} is after the package's fiscal year {}", year.year, package.fiscal_year));
+        }
+        if let Some(first) = years.insert(year.year, i) {
+            c.report(p.key("year"), format!("year {} is given twice (also at history[{first}])", year.year));
+        }
+        c.score(p.key("total"), year.total);
+        for (tool, score) in &year.tools {
+            c.score(p.key("tools").key(tool.code()), *score);
+        }
+    }
+
+    for (i, rec) in package.recommendations.iter().enumerate() {
+        if rec.text.is_empty() {
+            c.report(root.key("recommendations").index(i).key("text"), "the recommendation text is empty");
+        }
+    }
+
+    if let Some(measures) = &package.measures {
+        let path = root.key("measures");
+        if let Some(year) = measures.fiscal_year {
+            c.year(path.key("fiscal_year"), year);
+        }
+        if measures.rows.is_empty() {
+            c.report(path.key("rows"), "the measures plan has no rows");
+        }
+        // A column the layout does not print would silently drop data: refuse it instead.
+        let hidden: &[(&str, fn(&crate::model::MeasureRow) -> &Paragraphs)] = match measures.layout {
+            MeasuresLayout::ByTool => &[("finding", |r| &r.finding), ("timeframe", |r| &r.timeframe)],
+            MeasuresLayout::ByIndicator => &[("monitoring", |r| &r.monitoring)],
+        };
+        for (i, row) in measures.rows.iter().enumerate() {
+            let p = path.key("rows").index(i);
+            c.indicator(p.key("indicator"), row.indicator);
+            if row.measure.is_empty() {
+                c.report(p.key("measure"), "the measure is empty");
+            }
+            for (field, get) in hidden {
+                if !get(row).is_empty() {
+                    c.report_with(
+                        p.key(field),
+                        format!("layout `{}` has no `{field}` column", layout_name(measures.layout)),
+                        "use the other layout, or move this text into a column the layout shows",
+                    );
+                }
+            }
+        }
+    }
+
+    if let Some(memo) = &package.memo {
+        let path = root.key("memo");
+        c.date(path.key("date"), &memo.date);
+        c.text(path.key("subject"), &memo.subject, "the subject (เรื่อง)");
+        c.text(path.key("to"), &memo.to, "the addressee (เรียน)");
+        if memo.body.is_empty() {
+            c.report(path.key("body"), "the memo has no body");
+        }
+        if memo.signers.is_empty() {
+            c.report(path.key("signers"), "the memo has no signer");
+        }
+        for (i, signer) in memo.signers.iter().enumerate() {
+            c.signer(path.key("signers").index(i), signer);
+        }
+        for (i, e) in memo.endorsements.iter().enumerate() {
+            c.signer(path.key("endorsements").index(i).key("signer"), &e.signer);
+        }
+    }
+    c.problems
+}
+
+fn layout_name(layout: MeasuresLayout) -> &'static str {
+    match layout {
+        MeasuresLayout::ByTool => "by_tool",
+        MeasuresLayout::ByIndicator => "by_indicator",
+    }
+}

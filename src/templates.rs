@@ -1,0 +1,208 @@
+//! minijinja templates that write Typst source, embedded in the binary, overridable on disk.
+//!
+//! Every value from the data reaches Typst as a string literal (`#"…";`), so markup and code
+//! in user text (`#read(..)`, `*bold*`, `$x$`, `<label>`, `// comment`) print literally; only
+//! the templates' own text is Typst. Numbers printed by a template follow the package's digit
+//! style automatically. Undefined variables are errors, so a misspelt name in a template fails
+//! loudly instead of leaving a hole in an official document.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use minijinja::value::{Value, ValueKind};
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, Output, State, UndefinedBehavior};
+
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::model::{Numerals, Score};
+use crate::thai;
+
+/// The templates shipped inside the binary: (name, text).
+pub const EMBEDDED: &[(&str, &str)] = &[
+    ("main.typ", include_str!("../report-templates/main.typ")),
+    ("layout.typ", include_str!("../report-templates/layout.typ")),
+    ("memo.typ", include_str!("../report-templates/memo.typ")),
+    ("report.typ", include_str!("../report-templates/report.typ")),
+    ("measures.typ", include_str!("../report-templates/measures.typ")),
+];
+
+/// The template set: embedded defaults, each replaceable by a same-named file in a folder.
+pub struct Templates {
+    env: Environment<'static>,
+    dir: Option<Arc<PathBuf>>,
+}
+
+impl Templates {
+    /// Templates from the binary, overridden by files in `dir` when given.
+    pub fn new(dir: Option<&Path>) -> Result<Self, Diagnostic> {
+        if let Some(dir) = dir {
+            if !dir.is_dir() {
+                return Err(Diagnostic::error(format!(
+                    "template folder `{}` does not exist or is not a folder",
+                    dir.display()
+                )));
+            }
+        }
+        let dir = dir.map(|d| Arc::new(d.to_path_buf()));
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_trim_blocks(true);
+        env.set_lstrip_blocks(true);
+        env.set_keep_trailing_newline(true);
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".typ") { AutoEscape::Custom("typst") } else { AutoEscape::None }
+        });
+        env.set_formatter(format_value);
+        let loader_dir = dir.clone();
+        env.set_loader(move |name| {
+            Ok(template_text(loader_dir.as_deref().map(PathBuf::as_path), name)
+                .map_err(|e| Error::new(ErrorKind::TemplateNotFound, e))?)
+        });
+        env.add_filter("score", filter_score);
+        env.add_filter("num", filter_num);
+        env.add_filter("date_long", |state: &State, v: String| filter_date(state, &v, false));
+        env.add_filter("date_short", |state: &State, v: String| filter_date(state, &v, true));
+        env.add_filter("str", |v: String| Value::from_safe_string(string_literal(&v)));
+        env.add_filter("lit", filter_lit);
+        Ok(Self { env, dir })
+    }
+
+    /// Renders `main.typ` with a context; errors point at the template line.
+    pub fn render(&self, context: &Value) -> Result<String, Diagnostic> {
+        let result = self.env.get_template("main.typ").and_then(|t| t.render(context));
+        result.map_err(|e| self.diagnostic(&e))
+    }
+
+    fn diagnostic(&self, e: &Error) -> Diagnostic {
+        let mut message = match e.detail() {
+            Some(detail) => format!("template error: {detail}"),
+            None => format!("template error: {}", e.kind()),
+        };
+        let mut diag;
+        match (e.name(), e.line()) {
+            (Some(name), Some(line)) => {
+                let shown = match &self.dir {
+                    Some(dir) if dir.join(name).is_file() => dir.join(name).display().to_string(),
+                    _ => format!("report-templates/{name} (embedded)"),
+                };
+                let text = template_text(self.dir.as_deref().map(PathBuf::as_path), name)
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default();
+                let range = line_range(&text, line);
+                diag = Diagnostic::error(message).at(SourceFile::new(shown, text), range);
+            }
+            _ => {
+                if let Some(name) = e.name() {
+                    message.push_str(&format!(" in `{name}`"));
+                }
+                diag = Diagnostic::error(message);
+            }
+        }
+        let mut source = std::error::Error::source(e);
+        while let Some(inner) = source {
+            diag = diag.with_note(inner.to_string());
+            source = inner.source();
+        }
+        diag
+    }
+}
+
+/// The text of a template: the file in `dir` if there is one, else the embedded one.
+fn template_text(dir: Option<&Path>, name: &str) -> Result<Option<String>, String> {
+    if let Some(dir) = dir {
+        let path = dir.join(name);
+        if path.is_file() {
+            return std::fs::read_to_string(&path)
+                .map(Some)
+                .map_err(|e| format!("cannot read template `{}`: {e}", path.display()));
+        }
+    }
+    Ok(EMBEDDED.iter().find(|(n, _)| *n == name).map(|(_, text)| (*text).to_owned()))
+}
+
+fn line_range(text: &str, line: usize) -> std::ops::Range<usize> {
+    let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let len = text[start.min(text.len())..].split('\n').next().map_or(0, str::len);
+    start..start + len
+}
+
+/// A Typst string literal holding `text` exactly.
+pub fn string_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Escapes `text` for Typst markup: an embedded string expression, ended by `;` so that text
+/// following it (`.`, letters) cannot continue the expression.
+pub fn escape_markup(text: &str) -> String {
+    format!("#{};", string_literal(text))
+}
+
+fn numerals(state: &State) -> Numerals {
+    match state.lookup("numerals").as_ref().and_then(Value::as_str) {
+        Some("arabic") => Numerals::Arabic,
+        _ => Numerals::Thai,
+    }
+}
+
+/// Prints values: none as nothing, numbers in the package's digits, text escaped for Typst.
+fn format_value(out: &mut Output, state: &State, value: &Value) -> Result<(), Error> {
+    if state.auto_escape() != AutoEscape::Custom("typst") {
+        return minijinja::escape_formatter(out, state, value);
+    }
+    if value.is_none() {
+        return Ok(());
+    }
+    if value.is_safe() {
+        return write!(out, "{value}").map_err(Error::from);
+    }
+    let text = match value.kind() {
+        ValueKind::Number => thai::digits(&value.to_string(), numerals(state)),
+        ValueKind::String | ValueKind::Bool => value.to_string(),
+        kind => {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("cannot print a {kind} into a document; print its fields instead"),
+            ));
+        }
+    };
+    write!(out, "{}", escape_markup(&text)).map_err(Error::from)
+}
+
+fn filter_score(state: &State, value: Value) -> Result<String, Error> {
+    let Some(number) = value.as_i64().map(|v| v as f64).or_else(|| f64::try_from(value.clone()).ok()) else {
+        return Err(Error::new(ErrorKind::InvalidOperation, format!("`score` needs a number, got {value}")));
+    };
+    Ok(thai::score(Score(number), numerals(state)))
+}
+
+fn filter_num(state: &State, value: Value) -> String {
+    thai::digits(&value.to_string(), numerals(state))
+}
+
+fn filter_date(state: &State, value: &str, short: bool) -> Result<String, Error> {
+    let date = thai::Date::parse(value).map_err(|e| Error::new(ErrorKind::InvalidOperation, e))?;
+    let n = numerals(state);
+    Ok(if short { date.short(n) } else { date.long(n) })
+}
+
+/// A number as a Typst literal (Arabic digits), for template code such as sizes.
+fn filter_lit(value: Value) -> Result<Value, Error> {
+    match value.kind() {
+        ValueKind::Number => Ok(Value::from_safe_string(value.to_string())),
+        _ => Err(Error::new(ErrorKind::InvalidOperation, format!("`lit` needs a number, got {value}"))),
+    }
+}

@@ -1,0 +1,123 @@
+//! Thai formatting: digits, Buddhist-era dates and scores, as pure functions.
+//!
+//! Official documents write numbers in Thai digits (๐–๙) and dates in the Buddhist era
+//! ("๒๗ กันยายน ๒๕๖๖"); some agencies use Arabic digits, so every function here honours a
+//! [`Numerals`] choice. Typst's own date display knows neither, so dates are formatted here.
+
+use crate::model::{Numerals, Score};
+
+/// Difference between the Buddhist and the Common era.
+pub const BE_OFFSET: i32 = 543;
+
+const MONTHS_LONG: [&str; 12] = [
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
+];
+
+const MONTHS_SHORT: [&str; 12] = [
+    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.",
+    "ธ.ค.",
+];
+
+/// Replaces the Arabic digits of `text` by Thai digits; other characters are kept.
+pub fn thai_digits(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '0'..='9' => char::from_u32('๐' as u32 + (c as u32 - '0' as u32)).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+/// Writes the digits of `text` in the chosen style.
+pub fn digits(text: &str, numerals: Numerals) -> String {
+    match numerals {
+        Numerals::Thai => thai_digits(text),
+        Numerals::Arabic => text.to_owned(),
+    }
+}
+
+/// A score with two decimals ("93.14", "100.00", "๘๑.๕๐").
+pub fn score(value: Score, numerals: Numerals) -> String {
+    hundredths(value.hundredths(), numerals)
+}
+
+/// A value in hundredths written with two decimals and a sign only when negative.
+pub fn hundredths(value: i64, numerals: Numerals) -> String {
+    let sign = if value < 0 { "-" } else { "" };
+    let abs = value.unsigned_abs();
+    digits(&format!("{sign}{}.{:02}", abs / 100, abs % 100), numerals)
+}
+
+/// A calendar date, kept with its Common-era year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    /// Common-era year.
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD`. A year of 2400 or more is read as Buddhist era (2567-06-26),
+    /// a smaller one as Common era (2024-06-26). Rejects impossible dates (2566-02-30).
+    pub fn parse(text: &str) -> Result<Date, String> {
+        let expected = "expected a date as YYYY-MM-DD, e.g. 2566-09-27 (BE) or 2023-09-27 (CE)";
+        let parts: Vec<&str> = text.split('-').collect();
+        let [y, m, d] = parts.as_slice() else {
+            return Err(format!("`{text}` is not a date: {expected}"));
+        };
+        let well_formed = y.len() == 4
+            && m.len() == 2
+            && d.len() == 2
+            && [y, m, d].iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()));
+        if !well_formed {
+            return Err(format!("`{text}` is not a date: {expected}"));
+        }
+        let (y, m, d): (i32, u8, u8) = (y.parse().unwrap(), m.parse().unwrap(), d.parse().unwrap());
+        let year = if y >= 2400 { y - BE_OFFSET } else { y };
+        if !(1..=12).contains(&m) {
+            return Err(format!("`{text}` has no month {m}: {expected}"));
+        }
+        if d == 0 || d > days_in_month(year, m) {
+            return Err(format!("`{text}` is not a day of the calendar: month {m} has {} days that year", days_in_month(year, m)));
+        }
+        Ok(Date { year, month: m, day: d })
+    }
+
+    /// Buddhist-era year.
+    pub fn year_be(self) -> i32 {
+        self.year + BE_OFFSET
+    }
+
+    /// Long form: "๒๗ กันยายน ๒๕๖๖".
+    pub fn long(self, numerals: Numerals) -> String {
+        let month = MONTHS_LONG[usize::from(self.month - 1)];
+        digits(&format!("{} {month} {}", self.day, self.year_be()), numerals)
+    }
+
+    /// Short form: "๒๘ ก.ย. ๒๕๖๖".
+    pub fn short(self, numerals: Numerals) -> String {
+        let month = MONTHS_SHORT[usize::from(self.month - 1)];
+        digits(&format!("{} {month} {}", self.day, self.year_be()), numerals)
+    }
+}
+
+fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 31,
+    }
+}

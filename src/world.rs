@@ -1,0 +1,278 @@
+//! The Typst world: fonts, the generated main source, and compilation in-process.
+//!
+//! Only this module touches `typst::World`. Fonts are explicit (the bundled Laksaman and
+//! Sarabun plus folders the user names), never the machine's system fonts, so a document looks
+//! the same everywhere; they are loaded once per process in a [`Compiler`] and shared by every
+//! document of a batch. A document may read files only from its input's folder (e.g. the
+//! agency's Garuda emblem), and `today()` is the package's date, so output is reproducible.
+
+use std::path::{Path, PathBuf};
+
+use typst::diag::{FileError, FileResult, Severity as TypstSeverity, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World, WorldExt};
+use typst_layout::PagedDocument;
+
+use crate::diagnostic::{Diagnostic, Failure, SourceFile};
+
+/// Fonts shipped inside the binary: (file name, bytes).
+const BUNDLED: &[(&str, &[u8])] = &[
+    ("Laksaman.ttf", include_bytes!("../fonts/laksaman/Laksaman.ttf")),
+    ("Laksaman-Bold.ttf", include_bytes!("../fonts/laksaman/Laksaman-Bold.ttf")),
+    ("Laksaman-Italic.ttf", include_bytes!("../fonts/laksaman/Laksaman-Italic.ttf")),
+    ("Laksaman-BoldItalic.ttf", include_bytes!("../fonts/laksaman/Laksaman-BoldItalic.ttf")),
+    ("Sarabun_400Regular.ttf", include_bytes!("../fonts/sarabun/Sarabun_400Regular.ttf")),
+    ("Sarabun_700Bold.ttf", include_bytes!("../fonts/sarabun/Sarabun_700Bold.ttf")),
+    ("Sarabun_400Regular_Italic.ttf", include_bytes!("../fonts/sarabun/Sarabun_400Regular_Italic.ttf")),
+    ("Sarabun_700Bold_Italic.ttf", include_bytes!("../fonts/sarabun/Sarabun_700Bold_Italic.ttf")),
+];
+
+/// The families tried, in order, when a package names none.
+pub const PREFERRED_FAMILIES: &[&str] = &["TH Sarabun New", "TH SarabunPSK", "Laksaman"];
+
+/// Laksaman is TH SarabunPSK redrawn 150.42 % larger (DESIGN.md): the height of its ก,
+/// divided by this, is the height of TH Sarabun's ก, the yardstick for every other font.
+const LAKSAMAN_OVER_TH_SARABUN: f64 = 1.5042;
+
+/// The font set of a process.
+pub struct Fonts {
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+}
+
+impl Fonts {
+    /// The bundled fonts plus every `.ttf`, `.otf` and `.ttc` under `dirs`.
+    pub fn load(dirs: &[PathBuf]) -> Result<Fonts, Diagnostic> {
+        let mut fonts = Vec::new();
+        for (_, data) in BUNDLED {
+            fonts.extend(Font::iter(Bytes::new(*data)));
+        }
+        for dir in dirs {
+            if !dir.is_dir() {
+                return Err(Diagnostic::error(format!(
+                    "font folder `{}` does not exist or is not a folder",
+                    dir.display()
+                )));
+            }
+            let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+                .into_iter()
+                .filter_map(Result::ok)
+                .map(|e| e.into_path())
+                .filter(|p| {
+                    p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                        matches!(e.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc" | "otc")
+                    })
+                })
+                .collect();
+            files.sort(); // the same fonts in the same order on every machine
+            for path in files {
+                let data = std::fs::read(&path).map_err(|e| {
+                    Diagnostic::error(format!("cannot read font `{}`: {e}", path.display()))
+                })?;
+                fonts.extend(Font::iter(Bytes::new(data)));
+            }
+        }
+        let book = LazyHash::new(FontBook::from_fonts(&fonts));
+        Ok(Fonts { book, fonts })
+    }
+
+    /// Whether a family (case-insensitive) is in the set.
+    pub fn has_family(&self, family: &str) -> bool {
+        self.book.contains_family(&family.to_lowercase())
+    }
+
+    /// All family names, sorted, for messages.
+    pub fn families(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.book.families().map(|(name, _)| name.to_owned()).collect();
+        names.dedup();
+        names
+    }
+
+    /// The family to use: the one asked for (an error if absent), else the first preferred.
+    pub fn choose(&self, asked: Option<&str>) -> Result<String, Diagnostic> {
+        match asked {
+            Some(family) if self.has_family(family) => Ok(family.to_owned()),
+            Some(family) => Err(Diagnostic::error(format!("unknown font family `{family}`"))
+                .with_note(format!("available: {}", self.families().join(", ")))
+                .with_note("add a folder of fonts with --font-dir")),
+            None => Ok(PREFERRED_FAMILIES
+                .iter()
+                .find(|f| self.has_family(f))
+                .copied()
+                .unwrap_or("Laksaman")
+                .to_owned()),
+        }
+    }
+
+    /// Factor by which official sizes (written for TH Sarabun: 16 pt body) are multiplied so
+    /// that text in `family` has the same letter height.
+    ///
+    /// TH Sarabun families are the reference (1.0). For others the height of the Thai letter
+    /// ก is measured in the font and compared with TH Sarabun's, which is known from Laksaman
+    /// (see [`LAKSAMAN_OVER_TH_SARABUN`]). This gives Laksaman 0.665 and Sarabun 0.681.
+    pub fn scale(&self, family: &str) -> f64 {
+        if family.to_lowercase().starts_with("th sarabun") {
+            return 1.0;
+        }
+        let reference = self
+            .ko_height("laksaman")
+            .map(|h| h / LAKSAMAN_OVER_TH_SARABUN);
+        match (reference, self.ko_height(&family.to_lowercase())) {
+            (Some(reference), Some(height)) if height > 0.0 => {
+                // Rounded so that a font update of a few units does not change every layout.
+                (reference / height * 1000.0).round() / 1000.0
+            }
+            _ => 1.0,
+        }
+    }
+
+    /// Height of ก (em units) in the regular face of a family.
+    fn ko_height(&self, family_lower: &str) -> Option<f64> {
+        let index = self.book.select(family_lower, typst::text::FontVariant::default())?;
+        let font = self.fonts.get(index)?;
+        let face = font.ttf();
+        let glyph = face.glyph_index('ก')?;
+        let bbox = face.glyph_bounding_box(glyph)?;
+        Some(f64::from(bbox.y_max - bbox.y_min) / f64::from(face.units_per_em()))
+    }
+}
+
+/// What is needed to compile documents; built once per process.
+pub struct Compiler {
+    library: LazyHash<Library>,
+    fonts: Fonts,
+}
+
+/// One compilation: the generated source and where it may read files from.
+pub struct Job<'a> {
+    /// The generated Typst source.
+    pub source: &'a str,
+    /// Name shown in diagnostics for the generated source (the emitted `.typ` path).
+    pub source_name: &'a str,
+    /// The input's folder: the only place the document may read files from.
+    pub root: &'a Path,
+    /// The document date, used for `datetime.today()`.
+    pub today: Option<crate::thai::Date>,
+}
+
+/// A compiled document and its warnings.
+pub struct Compiled {
+    pub document: PagedDocument,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Compiler {
+    pub fn new(fonts: Fonts) -> Self {
+        Self { library: LazyHash::new(Library::default()), fonts }
+    }
+
+    pub fn fonts(&self) -> &Fonts {
+        &self.fonts
+    }
+
+    /// Compiles generated Typst source into a laid-out document.
+    pub fn compile(&self, job: &Job) -> Result<Compiled, Failure> {
+        let main_id = RootedPath::new(
+            VirtualRoot::Project,
+            VirtualPath::new("/ita-report-main.typ").expect("valid virtual path"),
+        )
+        .intern();
+        let world = ReportWorld {
+            compiler: self,
+            main: Source::new(main_id, job.source.to_owned()),
+            root: job.root,
+            today: job.today.and_then(|d| Datetime::from_ymd(d.year, d.month, d.day)),
+        };
+        let result = typst::compile::<PagedDocument>(&world);
+        let generated = SourceFile::new(job.source_name, job.source);
+        let convert = |d: &SourceDiagnostic| world.diagnostic(d, &generated);
+        let mut warnings: Vec<Diagnostic> = result.warnings.iter().map(convert).collect();
+        // A missing font would silently fall back to another one: refuse it.
+        let (font_errors, rest): (Vec<_>, Vec<_>) =
+            warnings.drain(..).partition(|d| d.message.contains("unknown font family"));
+        warnings = rest;
+        match result.output {
+            Ok(document) if font_errors.is_empty() => Ok(Compiled { document, warnings }),
+            Ok(_) => Err(Failure(
+                font_errors.into_iter().map(|d| Diagnostic { severity: crate::diagnostic::Severity::Error, ..d }).collect(),
+            )),
+            Err(errors) => Err(Failure(errors.iter().map(convert).chain(font_errors).collect())),
+        }
+    }
+}
+
+struct ReportWorld<'a> {
+    compiler: &'a Compiler,
+    main: Source,
+    root: &'a Path,
+    today: Option<Datetime>,
+}
+
+impl ReportWorld<'_> {
+    fn read(&self, id: FileId) -> FileResult<Vec<u8>> {
+        if id.get().package().is_some() {
+            return Err(FileError::Other(Some("packages are not available to reports".into())));
+        }
+        let path = id.get().vpath().realize(self.root).map_err(FileError::Realize)?;
+        std::fs::read(&path).map_err(|e| FileError::from_io(e, &path))
+    }
+
+    fn diagnostic(&self, d: &SourceDiagnostic, generated: &SourceFile) -> Diagnostic {
+        let mut out = match d.severity {
+            TypstSeverity::Error => Diagnostic::error(d.message.to_string()),
+            TypstSeverity::Warning => Diagnostic::warning(d.message.to_string()),
+        };
+        if let (Some(id), Some(range)) = (d.span.id(), self.range(d.span)) {
+            if id == self.main.id() {
+                out = out.at(generated.clone(), range);
+            } else if let Ok(source) = self.source(id) {
+                let name = self.root.join(id.get().vpath().as_rootless_path());
+                out = out.at(SourceFile::new(name.display().to_string(), source.text()), range);
+            }
+        }
+        for hint in &d.hints {
+            out = out.with_note(format!("hint: {}", hint.v));
+        }
+        out
+    }
+}
+
+impl World for ReportWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.compiler.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.compiler.fonts.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            return Ok(self.main.clone());
+        }
+        let text = String::from_utf8(self.read(id)?).map_err(|_| FileError::InvalidUtf8)?;
+        Ok(Source::new(id, text))
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.main.id() {
+            return Ok(Bytes::from_string(self.main.clone()));
+        }
+        Ok(Bytes::new(self.read(id)?))
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.compiler.fonts.fonts.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        self.today
+    }
+}

@@ -111,14 +111,8 @@ impl Engine {
         })
     }
 
-    /// The Typst source for `kinds` of a package. `source_name` is how diagnostics name it.
-    pub fn typst_source(
-        &self,
-        loaded: &Loaded,
-        kinds: &[DocKind],
-        options: &BuildOptions,
-        source_name: &str,
-    ) -> Result<String, Failure> {
+    /// The Typst source for `kinds` of a package.
+    pub fn typst_source(&self, loaded: &Loaded, kinds: &[DocKind], options: &BuildOptions) -> Result<String, Failure> {
         let package = &loaded.package;
         let asked = options.font.as_deref().or(package.font.as_deref());
         let family = self.compiler.fonts().choose(asked)?;
@@ -139,7 +133,7 @@ impl Engine {
             documents => Value::from_serialize(kinds),
             font => minijinja::context! { family => family, scale => scale },
             title => title,
-            source_name => loaded.source.name.clone(),
+            input_name => loaded.source.name.clone(),
         };
         Ok(self.templates.render(&context)?)
     }
@@ -166,7 +160,7 @@ impl Engine {
         for (stem, kinds) in sets {
             let typ_path = out_dir.join(format!("{stem}.typ"));
             let typ_name = typ_path.display().to_string();
-            let typst = self.typst_source(loaded, &kinds, options, &typ_name)?;
+            let typst = self.typst_source(loaded, &kinds, options)?;
             let job = Job { source: &typst, source_name: &typ_name, root: &loaded.dir, today: date };
             let compiled = match self.compiler.compile(&job) {
                 Ok(compiled) => compiled,

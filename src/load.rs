@@ -102,21 +102,39 @@ pub fn load_str(text: &str, display_name: &str) -> Result<Loaded, Failure> {
                         path.0.push(Segment::Key(field.clone()));
                     }
                 }
-                problems.push((path.clone(), message, unknown.is_some()));
-                // An unknown field can be set aside to look for further problems; any other
-                // shape error leaves no typed model to check rules on.
-                if unknown.is_none() || !remove(&mut value, &path) {
+                // An unknown field is set aside (or, when it is a near miss of a field the
+                // object lacks, read under the right name) to look for further problems; any
+                // other shape error leaves no typed model to check rules on.
+                let Some(field) = unknown else {
+                    problems.push((path, message, None));
                     break None;
+                };
+                let suggestion = closest(&field, &expected_fields(&message));
+                let Some(removed) = take(&mut value, &path) else {
+                    problems.push((path, message, None));
+                    break None;
+                };
+                let note = suggestion.as_ref().map(|s| format!("did you mean `{s}`?"));
+                if let Some(s) = &suggestion {
+                    let mut renamed = path.clone();
+                    renamed.0.pop();
+                    insert(&mut value, &renamed, s, removed);
                 }
+                let message = message.split(", expected").next().unwrap_or(&message).to_owned();
+                problems.push((path, message, Some(note)));
             }
         }
     };
 
     let mut diagnostics: Vec<Diagnostic> = problems
         .into_iter()
-        .map(|(path, message, is_key)| {
-            let range = locate(text, &path.0, is_key).unwrap_or(0..0);
-            Diagnostic::error(message).at(source.clone(), range).with_json_path(path.to_string())
+        .map(|(path, message, unknown)| {
+            let range = locate(text, &path.0, unknown.is_some()).unwrap_or(0..0);
+            let mut d = Diagnostic::error(message).at(source.clone(), range).with_json_path(path.to_string());
+            if let Some(note) = unknown.flatten() {
+                d = d.with_note(note);
+            }
+            d
         })
         .collect();
     if let Some(package) = &package {
@@ -157,27 +175,62 @@ fn unknown_field(message: &str) -> Option<String> {
     Some(rest[..rest.find('`')?].to_owned())
 }
 
-/// Removes the value at `path`; false when there is nothing to remove.
-fn remove(value: &mut Value, path: &JsonPath) -> bool {
-    let Some((last, parents)) = path.0.split_last() else { return false };
+/// The object holding the last segment of `path`, if the path leads to one.
+fn parent_object<'v>(value: &'v mut Value, path: &JsonPath) -> Option<&'v mut serde_json::Map<String, Value>> {
+    let (_, parents) = path.0.split_last()?;
     let mut node = value;
     for seg in parents {
         node = match (seg, node) {
-            (Segment::Key(k), Value::Object(map)) => match map.get_mut(k) {
-                Some(v) => v,
-                None => return false,
-            },
-            (Segment::Index(i), Value::Array(items)) => match items.get_mut(*i) {
-                Some(v) => v,
-                None => return false,
-            },
-            _ => return false,
+            (Segment::Key(k), Value::Object(map)) => map.get_mut(k)?,
+            (Segment::Index(i), Value::Array(items)) => items.get_mut(*i)?,
+            _ => return None,
         };
     }
-    match (last, node) {
-        (Segment::Key(k), Value::Object(map)) => map.remove(k).is_some(),
-        _ => false,
+    node.as_object_mut()
+}
+
+/// Removes and returns the field at `path`.
+fn take(value: &mut Value, path: &JsonPath) -> Option<Value> {
+    let Some(Segment::Key(key)) = path.0.last() else { return None };
+    parent_object(value, path)?.remove(key)
+}
+
+/// Puts `field` into the object at `object_path` unless it is already there.
+fn insert(value: &mut Value, object_path: &JsonPath, field: &str, item: Value) {
+    if let Some(map) = parent_object(value, &object_path.key(field)) {
+        map.entry(field.to_owned()).or_insert(item);
     }
+}
+
+/// The field names serde lists after "expected" in an unknown-field message.
+fn expected_fields(message: &str) -> Vec<String> {
+    let Some((_, list)) = message.split_once("expected") else { return Vec::new() };
+    list.split('`').skip(1).step_by(2).map(str::to_owned).collect()
+}
+
+/// The expected field closest to a misspelt one, if it is close enough to be a typo.
+fn closest(field: &str, expected: &[String]) -> Option<String> {
+    expected
+        .iter()
+        .map(|e| (edit_distance(field, e), e))
+        .filter(|(d, e)| *d <= 2 && *d * 3 <= e.chars().count())
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, e)| e.clone())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (diag + usize::from(ca != *cb)).min(row[j] + 1).min(row[j + 1] + 1);
+            diag = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
 }
 
 /// Byte offset of a 1-based line and column as serde_json reports them.

@@ -133,7 +133,7 @@ impl Fonts {
     fn ko_height(&self, family_lower: &str) -> Option<f64> {
         let index = self.book.select(family_lower, typst::text::FontVariant::default())?;
         let font = self.fonts.get(index)?;
-        let face = font.ttf();
+        let face = ttf_parser::Face::parse(font.data(), font.index()).ok()?;
         let glyph = face.glyph_index('ก')?;
         let bbox = face.glyph_bounding_box(glyph)?;
         Some(f64::from(bbox.y_max - bbox.y_min) / f64::from(face.units_per_em()))
@@ -213,7 +213,7 @@ struct ReportWorld<'a> {
 
 impl ReportWorld<'_> {
     fn read(&self, id: FileId) -> FileResult<Vec<u8>> {
-        if id.get().package().is_some() {
+        if *id.get().root() != VirtualRoot::Project {
             return Err(FileError::Other(Some("packages are not available to reports".into())));
         }
         let path = id.get().vpath().realize(self.root).map_err(FileError::Realize)?;
@@ -229,7 +229,7 @@ impl ReportWorld<'_> {
             if id == self.main.id() {
                 out = out.at(generated.clone(), range);
             } else if let Ok(source) = self.source(id) {
-                let name = self.root.join(id.get().vpath().as_rootless_path());
+                let name = self.root.join(id.get().vpath().get_without_slash());
                 out = out.at(SourceFile::new(name.display().to_string(), source.text()), range);
             }
         }

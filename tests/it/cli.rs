@@ -1,0 +1,113 @@
+//! The command line: exit codes, a batch with one bad file, no output for a bad package.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::common::root;
+
+fn ita_report(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_ita-report"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn scratch(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new().prefix(name).tempdir().unwrap()
+}
+
+#[test]
+fn batch_with_one_bad_file_builds_the_others_and_fails() {
+    let dir = scratch("batch");
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    std::fs::copy(root().join("inputs/2568-roiet-municipality.json"), inputs.join("good.json")).unwrap();
+    let bad = std::fs::read_to_string(root().join("inputs/2568-roiet-municipality.json"))
+        .unwrap()
+        .replacen("\"score\": 95.55", "\"score\": 105", 1)
+        .replacen("\"numerals\"", "\"numeral\"", 1);
+    assert!(bad.contains("105"));
+    std::fs::write(inputs.join("bad.json"), bad).unwrap();
+
+    let out = ita_report(dir.path(), &["build", "in", "-o", "pdf"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(dir.path().join("pdf/good.pdf").is_file(), "{stderr}");
+    assert!(!dir.path().join("pdf/bad.pdf").exists());
+    assert!(stderr.contains("1 failed: in/bad.json"), "{stderr}");
+    // No temporary files are left behind.
+    let names: Vec<_> = std::fs::read_dir(dir.path().join("pdf")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, ["good.pdf"]);
+
+    let check = ita_report(dir.path(), &["check", "in/bad.json"]);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(stderr.contains("unknown field `numeral`"), "{stderr}");
+    assert!(stderr.contains("score 105 is outside 0–100"), "{stderr}");
+    assert!(stderr.contains("in/bad.json:"), "{stderr}");
+    assert!(stderr.contains("scores.indicators[0].score"), "{stderr}");
+}
+
+#[test]
+fn good_inputs_exit_zero_and_write_pdfs_and_typst() {
+    let dir = scratch("good");
+    let input = root().join("inputs/2567-roiet-education-office.json");
+    let out = ita_report(dir.path(), &["build", input.to_str().unwrap(), "-o", "o", "--split", "--emit-typst"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    for doc in ["memo", "report", "measures"] {
+        let pdf = std::fs::read(dir.path().join(format!("o/2567-roiet-education-office-{doc}.pdf"))).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        assert!(dir.path().join(format!("o/2567-roiet-education-office-{doc}.typ")).is_file());
+    }
+    let check = ita_report(dir.path(), &["check", input.to_str().unwrap()]);
+    assert_eq!(check.status.code(), Some(0));
+}
+
+#[test]
+fn same_input_twice_gives_identical_files() {
+    let dir = scratch("twice");
+    let input = root().join("inputs/2568-roiet-municipality.json");
+    for out in ["a", "b"] {
+        let run = ita_report(dir.path(), &["build", input.to_str().unwrap(), "-o", out]);
+        assert_eq!(run.status.code(), Some(0));
+    }
+    let a = std::fs::read(dir.path().join("a/2568-roiet-municipality.pdf")).unwrap();
+    let b = std::fs::read(dir.path().join("b/2568-roiet-municipality.pdf")).unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn setup_errors_exit_two() {
+    let dir = scratch("setup");
+    let out = ita_report(dir.path(), &["build", "missing-folder"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = ita_report(dir.path(), &["build", "--font-dir", "no-such-dir"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-dir"));
+}
+
+#[test]
+fn unknown_font_is_an_error() {
+    let dir = scratch("font");
+    let input = root().join("inputs/2568-roiet-municipality.json");
+    let out = ita_report(dir.path(), &["build", input.to_str().unwrap(), "--font", "Comic Sans"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.contains("unknown font family `Comic Sans`"), "{stderr}");
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn template_override_is_used_and_template_errors_name_the_line() {
+    let dir = scratch("tpl");
+    let templates = dir.path().join("tpl");
+    std::fs::create_dir(&templates).unwrap();
+    std::fs::write(templates.join("measures.typ"), "= Override\n{{ package.agency.nmae }}\n").unwrap();
+    let input = root().join("inputs/2568-roiet-municipality.json");
+    let out = ita_report(dir.path(), &["build", input.to_str().unwrap(), "--templates", "tpl"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("tpl/measures.typ:2:"), "{stderr}");
+    assert!(!dir.path().join("out/2568-roiet-municipality.pdf").exists());
+}

@@ -1,0 +1,48 @@
+//! User text can never become Typst markup or code: it comes out literally.
+
+use ita_report::load;
+use ita_report::templates::{escape_markup, string_literal};
+use ita_report::BuildOptions;
+
+use crate::common::{build, page_texts, root, squeeze};
+
+const HOSTILE: &[&str] = &[
+    r#"#read("/etc/passwd") *x* $y$ <z> @w \"#,
+    "*b* _i_ $x$ <l> @r [ ] \\ \" // not a comment",
+    "#set page(width: 1cm) #let x = 1",
+    "/* open comment",
+    "= not a heading",
+    "- not a list",
+    "+ not an enum",
+    "1. not numbered",
+    "`raw` ~ -- --- ... 'quote' \"dq\"",
+];
+
+#[test]
+fn string_literals_round_trip() {
+    assert_eq!(string_literal(r#"a"b\c"#), r#""a\"b\\c""#);
+    assert_eq!(string_literal("line\nnext"), r#""line\nnext""#);
+    assert_eq!(escape_markup("x"), r#"#"x";"#);
+}
+
+#[test]
+fn hostile_text_prints_literally_everywhere() {
+    let text = std::fs::read_to_string(root().join("inputs/2568-roiet-municipality.json")).unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    value["agency"]["name"] = HOSTILE[0].into();
+    value["scores"]["level"] = HOSTILE[1].into();
+    value["scores"]["indicators"][0]["name"] = HOSTILE[2].into();
+    value["scores"]["indicators"][1]["analysis"] = serde_json::json!([HOSTILE[3], HOSTILE[4]]);
+    value["measures"]["rows"][0]["measure"] = serde_json::json!([HOSTILE[5], HOSTILE[6]]);
+    value["measures"]["rows"][0]["steps"] = serde_json::json!([HOSTILE[7], HOSTILE[8]]);
+    let loaded = load::load_str(&value.to_string(), "hostile.json").expect("valid package");
+
+    let built = build(&loaded, &BuildOptions::default());
+    let text = squeeze(&page_texts(&built.artifacts[0].document).concat());
+    for hostile in HOSTILE {
+        assert!(text.contains(&squeeze(hostile)), "{hostile:?} does not appear literally");
+    }
+    // The page setting in user text did not apply: pages are still A4.
+    let page = &built.artifacts[0].document.pages()[0];
+    assert!((page.frame.width().to_mm() - 210.0).abs() < 0.5);
+}

@@ -1,0 +1,64 @@
+//! Thai formatting: digits, Buddhist-era dates, scores, in both numeral styles.
+
+use ita_report::model::{Numerals, Score};
+use ita_report::thai::{self, Date};
+
+#[test]
+fn digits_follow_the_numeral_style() {
+    let cases = [
+        ("2566", Numerals::Thai, "๒๕๖๖"),
+        ("0 4351 1353", Numerals::Thai, "๐ ๔๓๕๑ ๑๓๕๓"),
+        ("รอ 0017.5/ว 5514", Numerals::Thai, "รอ ๐๐๑๗.๕/ว ๕๕๑๔"),
+        ("2566", Numerals::Arabic, "2566"),
+        ("๑๒ and 12", Numerals::Arabic, "๑๒ and 12"),
+        ("", Numerals::Thai, ""),
+    ];
+    for (input, numerals, expected) in cases {
+        assert_eq!(thai::digits(input, numerals), expected, "{input:?} {numerals:?}");
+    }
+}
+
+#[test]
+fn scores_have_two_decimals() {
+    let cases = [
+        (93.14, Numerals::Arabic, "93.14"),
+        (100.0, Numerals::Arabic, "100.00"),
+        (81.5, Numerals::Arabic, "81.50"),
+        (0.0, Numerals::Arabic, "0.00"),
+        (99.645, Numerals::Arabic, "99.65"),
+        (98.67, Numerals::Thai, "๙๘.๖๗"),
+        (85.0, Numerals::Thai, "๘๕.๐๐"),
+    ];
+    for (value, numerals, expected) in cases {
+        assert_eq!(thai::score(Score(value), numerals), expected, "{value}");
+    }
+    assert_eq!(thai::hundredths(-77, Numerals::Thai), "-๐.๗๗");
+    assert_eq!(thai::hundredths(5, Numerals::Arabic), "0.05");
+}
+
+#[test]
+fn dates_are_buddhist_era_long_and_short() {
+    let cases = [
+        ("2566-09-27", "๒๗ กันยายน ๒๕๖๖", "๒๗ ก.ย. ๒๕๖๖"),
+        ("2023-09-28", "๒๘ กันยายน ๒๕๖๖", "๒๘ ก.ย. ๒๕๖๖"),
+        ("2567-06-26", "๒๖ มิถุนายน ๒๕๖๗", "๒๖ มิ.ย. ๒๕๖๗"),
+        ("2568-01-01", "๑ มกราคม ๒๕๖๘", "๑ ม.ค. ๒๕๖๘"),
+        ("2567-02-29", "๒๙ กุมภาพันธ์ ๒๕๖๗", "๒๙ ก.พ. ๒๕๖๗"),
+        ("2025-12-31", "๓๑ ธันวาคม ๒๕๖๘", "๓๑ ธ.ค. ๒๕๖๘"),
+    ];
+    for (input, long, short) in cases {
+        let date = Date::parse(input).unwrap();
+        assert_eq!(date.long(Numerals::Thai), long, "{input}");
+        assert_eq!(date.short(Numerals::Thai), short, "{input}");
+    }
+    assert_eq!(Date::parse("2566-09-27").unwrap().long(Numerals::Arabic), "27 กันยายน 2566");
+}
+
+#[test]
+fn impossible_dates_are_rejected() {
+    for bad in ["2566-02-29", "2566-13-01", "2566-04-31", "2566-00-10", "2566-9-27", "27/09/2566", "", "2566-09-27x"] {
+        assert!(Date::parse(bad).is_err(), "{bad:?} should be rejected");
+    }
+    // 2567 BE is 2024 CE, a leap year; 2566 BE (2023) is not.
+    assert!(Date::parse("2567-02-29").is_ok());
+}

@@ -44,7 +44,7 @@ impl JsonPath {
 impl std::fmt::Display for JsonPath {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.0.is_empty() {
-            return f.write_str(".");
+            return f.write_str("<top level>");
         }
         for (i, seg) in self.0.iter().enumerate() {
             match seg {
@@ -84,7 +84,10 @@ pub fn load_str(text: &str, display_name: &str) -> Result<Loaded, Failure> {
     let source = SourceFile::new(display_name, text);
     let mut value: Value = serde_json::from_str(text).map_err(|e| {
         let offset = offset_of(text, e.line(), e.column());
-        Diagnostic::error(format!("invalid JSON: {e}"))
+        // The location is shown by the diagnostic itself (in characters, not bytes).
+        let message = e.to_string();
+        let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(m, _)| m);
+        Diagnostic::error(format!("invalid JSON: {message}"))
             .at(source.clone(), offset..offset)
             .with_note("the file must hold one JSON object, see the input format in README.md")
     })?;
@@ -233,13 +236,15 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-/// Byte offset of a 1-based line and column as serde_json reports them.
+/// Byte offset of a 1-based line and byte column, as serde_json reports them.
 fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let line_start: usize =
         text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
-    let line_text = text[line_start..].split('\n').next().unwrap_or("");
-    let within: usize = line_text.chars().take(column.saturating_sub(1)).map(char::len_utf8).sum();
-    (line_start + within).min(text.len())
+    let mut offset = (line_start + column.saturating_sub(1)).min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
 }
 
 /// Finds the byte range of the value at `path` in JSON `text`, or of its key when `key` is

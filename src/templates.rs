@@ -72,7 +72,13 @@ impl Templates {
         result.map_err(|e| self.diagnostic(&e))
     }
 
-    fn diagnostic(&self, e: &Error) -> Diagnostic {
+    fn diagnostic(&self, outer: &Error) -> Diagnostic {
+        // An error inside an included template arrives wrapped ("error in measures.typ"):
+        // point at the innermost template line, where the mistake is.
+        let mut e = outer;
+        while let Some(inner) = std::error::Error::source(e).and_then(|s| s.downcast_ref::<Error>()) {
+            e = inner;
+        }
         let mut message = match e.detail() {
             Some(detail) => format!("template error: {detail}"),
             None => format!("template error: {}", e.kind()),

@@ -30,6 +30,8 @@ pub struct Facts {
     pub previous: Option<Previous>,
     /// The measures, grouped as the layout prints them.
     pub measures: Option<MeasuresFacts>,
+    /// The letter's QR code as rows of `0`/`1` modules.
+    pub qr: Option<Vec<String>>,
 }
 
 /// One indicator, resolved.
@@ -156,6 +158,8 @@ pub fn derive(package: &Package) -> Facts {
         history,
         previous,
         measures: package.measures.as_ref().map(|m| measures(package, m)),
+        // Encodability is a validation rule, so a validated package always encodes.
+        qr: package.letter.as_ref().and_then(|l| l.qr.as_ref()).and_then(|q| crate::qr::matrix(&q.url).ok()),
     };
     facts.overall = match package.scores.as_ref().map(|s| &s.summary) {
         Some(text) if !text.is_empty() => text.clone(),
@@ -191,6 +195,7 @@ fn measures(package: &Package, m: &crate::model::Measures) -> MeasuresFacts {
         row: row.clone(),
     };
     let groups = match m.layout {
+        MeasuresLayout::Outline => Vec::new(),
         MeasuresLayout::ByIndicator => vec![MeasureGroup {
             tool: None,
             title: None,

@@ -9,11 +9,13 @@
 pub mod analysis;
 pub mod cli;
 pub mod diagnostic;
+pub mod emblem;
 pub mod framework;
 pub mod load;
 pub mod model;
 pub mod narrative;
 pub mod pdf;
+pub mod qr;
 pub mod rules;
 pub mod templates;
 pub mod thai;
@@ -31,41 +33,61 @@ use crate::model::{Numerals, Package};
 use crate::templates::Templates;
 use crate::world::{Compiler, Fonts, Job};
 
-/// The documents a package can produce, in the order they appear in a combined PDF.
+/// The documents a package can produce, in the order they appear in a combined PDF
+/// (the order of the provincial package: memo → letter → cover → report → measures).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DocKind {
     /// บันทึกข้อความ, the covering memo.
     Memo,
+    /// หนังสือภายนอก, the distribution letter.
+    Letter,
+    /// The cover page of the report.
+    Cover,
     /// The analysis report.
     Report,
     /// The measures appendix (มาตรการ).
     Measures,
+    /// ประกาศ, an announcement.
+    Announcement,
+    /// A progress report.
+    Progress,
 }
 
 impl DocKind {
-    /// Name used in file names and templates (`memo`, `report`, `measures`).
+    /// Name used in file names and templates (`memo`, `letter`, …).
     pub fn name(self) -> &'static str {
         match self {
             DocKind::Memo => "memo",
+            DocKind::Letter => "letter",
+            DocKind::Cover => "cover",
             DocKind::Report => "report",
             DocKind::Measures => "measures",
+            DocKind::Announcement => "announcement",
+            DocKind::Progress => "progress",
         }
+    }
+
+    /// Whether the form carries the Garuda emblem.
+    pub fn has_emblem(self) -> bool {
+        matches!(self, DocKind::Memo | DocKind::Letter | DocKind::Announcement)
     }
 
     /// The documents whose data the package holds, in combined order.
     pub fn available(package: &Package) -> Vec<DocKind> {
-        let mut kinds = Vec::new();
-        if package.memo.is_some() {
-            kinds.push(DocKind::Memo);
-        }
-        if package.scores.as_ref().is_some_and(|s| s.total.is_some() || !s.indicators.is_empty()) {
-            kinds.push(DocKind::Report);
-        }
-        if package.measures.is_some() {
-            kinds.push(DocKind::Measures);
-        }
-        kinds
+        let has_scores = package.scores.as_ref().is_some_and(|s| s.total.is_some() || !s.indicators.is_empty());
+        [
+            (DocKind::Memo, package.memo.is_some()),
+            (DocKind::Letter, package.letter.is_some()),
+            (DocKind::Cover, package.cover.is_some()),
+            (DocKind::Report, has_scores),
+            (DocKind::Measures, package.measures.is_some()),
+            (DocKind::Announcement, package.announcement.is_some()),
+            (DocKind::Progress, package.progress.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(kind, present)| present.then_some(kind))
+        .collect()
     }
 }
 
@@ -115,9 +137,12 @@ impl Engine {
     pub fn typst_source(&self, loaded: &Loaded, kinds: &[DocKind], options: &BuildOptions) -> Result<String, Failure> {
         let package = &loaded.package;
         let asked = options.font.as_deref().or(package.font.as_deref());
-        let family = self.compiler.fonts().choose(asked)?;
-        let scale = self.compiler.fonts().scale(&family);
+        let fonts = self.compiler.fonts();
+        let family = fonts.choose(asked)?;
+        let scale = fonts.scale(&family);
+        let (ascent, descent) = fonts.line_metrics(&family);
         let facts = analysis::derive(package);
+        let emblem = emblem::find(loaded)?;
         let title = match kinds {
             [DocKind::Memo] => package.memo.as_ref().map_or(String::new(), |m| m.subject.clone()),
             _ => format!(
@@ -131,7 +156,8 @@ impl Engine {
             facts => Value::from_serialize(&facts),
             numerals => match package.numerals { Numerals::Thai => "thai", Numerals::Arabic => "arabic" },
             documents => Value::from_serialize(kinds),
-            font => minijinja::context! { family => family, scale => scale },
+            font => minijinja::context! { family => family, scale => scale, ascent => ascent, descent => descent },
+            emblem => emblem,
             title => title,
             input_name => loaded.source.name.clone(),
         };
@@ -151,12 +177,15 @@ impl Engine {
         let sets: Vec<(String, Vec<DocKind>)> = if options.split {
             kinds.iter().map(|k| (format!("{stem}-{}", k.name()), vec![*k])).collect()
         } else {
-            vec![(stem.to_owned(), kinds)]
+            vec![(stem.to_owned(), kinds.clone())]
         };
         let date = package.date.as_deref().and_then(|d| thai::Date::parse(d).ok());
 
         let mut artifacts = Vec::new();
         let mut warnings = Vec::new();
+        if kinds.iter().any(|k| k.has_emblem()) && emblem::find(loaded)?.is_none() {
+            warnings.push(emblem::missing_warning(loaded));
+        }
         for (stem, kinds) in sets {
             let typ_path = out_dir.join(format!("{stem}.typ"));
             let typ_name = typ_path.display().to_string();

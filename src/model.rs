@@ -47,6 +47,22 @@ pub struct Package {
     /// The covering memo (บันทึกข้อความ).
     #[serde(default)]
     pub memo: Option<Memo>,
+    /// The distribution letter (หนังสือภายนอก).
+    #[serde(default)]
+    pub letter: Option<Letter>,
+    /// The cover page of the report.
+    #[serde(default)]
+    pub cover: Option<Cover>,
+    /// An announcement (ประกาศ).
+    #[serde(default)]
+    pub announcement: Option<Announcement>,
+    /// A progress report (รายงานผลการดำเนินการ).
+    #[serde(default)]
+    pub progress: Option<Progress>,
+    /// The Garuda emblem (SVG or PNG), relative to the package file; without it
+    /// `garuda.svg` or `garuda.png` beside the package is used when present.
+    #[serde(default)]
+    pub emblem: Option<String>,
 }
 
 /// The agency (หน่วยงาน).
@@ -223,7 +239,37 @@ pub struct Measures {
     /// Group heading per tool (layout `by_tool`); a standard heading when absent.
     #[serde(default)]
     pub group_titles: BTreeMap<Tool, String>,
+    /// Table rows (layouts `by_tool`, `by_indicator`).
+    #[serde(default)]
     pub rows: Vec<MeasureRow>,
+    /// Numbered sections (layout `outline`).
+    #[serde(default)]
+    pub sections: Vec<OutlineSection>,
+    /// Number of the part the outline sits in: 3 numbers sections ๓.๑, ๓.๑.๑; default 1.
+    #[serde(default)]
+    pub number: Option<u32>,
+}
+
+/// A section of an outline-form measures plan (๓.๑ …).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutlineSection {
+    pub title: String,
+    #[serde(default)]
+    pub paragraphs: Paragraphs,
+    /// Sub-sections, numbered ๓.๑.๑ ….
+    #[serde(default)]
+    pub items: Vec<OutlineItem>,
+}
+
+/// A sub-section with an optional list under it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutlineItem {
+    pub text: String,
+    /// List lines printed as given (e.g. "๑) ประกาศ …").
+    #[serde(default)]
+    pub list: Vec<String>,
 }
 
 /// The two table layouts found in real measures appendices.
@@ -235,6 +281,8 @@ pub enum MeasuresLayout {
     /// Six columns, one row per indicator (indicator, measure, finding, steps, responsible,
     /// timeframe) (seed 002).
     ByIndicator,
+    /// Numbered sections and lists, no table (seed 000 §3).
+    Outline,
 }
 
 /// One row of the measures plan.
@@ -286,6 +334,164 @@ pub struct Memo {
     /// Notes from superiors, each with its signature, in order.
     #[serde(default)]
     pub endorsements: Vec<Endorsement>,
+    /// The received stamp (เลขรับ) at the top right.
+    #[serde(default)]
+    pub received: Option<Received>,
+    /// Urgency (ด่วน, ด่วนมาก, ด่วนที่สุด), stamped in red.
+    #[serde(default)]
+    pub urgency: Option<String>,
+    /// Secrecy (ลับ, ลับมาก, ลับที่สุด), stamped in red.
+    #[serde(default)]
+    pub secrecy: Option<String>,
+}
+
+/// The received stamp of the receiving office.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Received {
+    /// The receiving office, e.g. "สำนักงาน รอ.".
+    pub office: String,
+    /// เลขรับที่.
+    pub number: String,
+    /// ลงวันที่, `YYYY-MM-DD`, printed short.
+    pub date: String,
+    /// เวลา, e.g. "08.37".
+    #[serde(default)]
+    pub time: Option<String>,
+}
+
+/// The external letter (หนังสือภายนอก).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Letter {
+    /// ที่, e.g. "รอ ๐๐๑๗.๕/ว ๕๕๑๔".
+    pub reference: String,
+    /// The sender's address lines, printed at the right.
+    pub address: Vec<String>,
+    /// `YYYY-MM-DD`, printed long under the address.
+    pub date: String,
+    /// เรื่อง.
+    pub subject: String,
+    /// เรียน (may list several recipients).
+    pub to: String,
+    /// อ้างถึง.
+    #[serde(default)]
+    pub refer_to: Vec<String>,
+    /// สิ่งที่ส่งมาด้วย.
+    #[serde(default)]
+    pub enclosures: Vec<String>,
+    /// The body paragraphs, the last usually "จึงเรียนมาเพื่อ…".
+    pub body: Paragraphs,
+    /// คำลงท้าย; "ขอแสดงความนับถือ" when absent.
+    #[serde(default)]
+    pub closing: Option<String>,
+    pub signer: Signer,
+    /// The issuing unit's lines at the bottom left (ส่วนราชการเจ้าของเรื่อง).
+    #[serde(default)]
+    pub issuing_unit: Vec<String>,
+    /// Telephone / fax line, e.g. "โทร. / โทรสาร ๐ ๔๓๕๑ ๑๓๕๓".
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// A QR code to the published report.
+    #[serde(default)]
+    pub qr: Option<QrLink>,
+    #[serde(default)]
+    pub urgency: Option<String>,
+    #[serde(default)]
+    pub secrecy: Option<String>,
+}
+
+/// A link printed as a QR code.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct QrLink {
+    pub url: String,
+    /// Text under the code.
+    #[serde(default)]
+    pub caption: Option<String>,
+}
+
+/// The cover page.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cover {
+    /// Title lines, printed large and centred.
+    pub title: Vec<String>,
+    /// Lines under "จัดทำโดย".
+    #[serde(default)]
+    pub prepared_by: Vec<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// An announcement (ประกาศ).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Announcement {
+    /// Who announces: "สำนักงานจังหวัดร้อยเอ็ด" gives "ประกาศสำนักงานจังหวัดร้อยเอ็ด".
+    pub issuer: String,
+    pub subject: String,
+    #[serde(default)]
+    pub preamble: Paragraphs,
+    pub sections: Vec<AnnouncementSection>,
+    /// ประกาศ ณ วันที่, `YYYY-MM-DD`.
+    pub date: String,
+    pub signer: Signer,
+}
+
+/// A titled section of numbered items.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnnouncementSection {
+    pub title: String,
+    pub items: Vec<NumberedItem>,
+}
+
+/// An item numbered ๑., ๒. with optional sub-items numbered ๒.๑, ๒.๒.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NumberedItem {
+    pub text: String,
+    #[serde(default)]
+    pub items: Vec<String>,
+}
+
+/// A progress report: the plan's steps with what was done.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Progress {
+    pub title: Vec<String>,
+    pub rows: Vec<ProgressRow>,
+    #[serde(default)]
+    pub prepared_by: Vec<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// One numbered row: the two periods and one or more steps done in them.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProgressRow {
+    /// Period set by the NACC (ช่วงระยะเวลา สำนักงาน ป.ป.ช.).
+    pub nacc_period: String,
+    /// Period set by the province (ช่วงระยะเวลา จังหวัด).
+    pub province_period: String,
+    pub steps: Vec<ProgressStep>,
+}
+
+/// A step, its result and its status.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProgressStep {
+    pub step: Paragraphs,
+    pub result: Paragraphs,
+    /// e.g. "ดำเนินการเสร็จเรียบร้อยแล้ว", "อยู่ระหว่างดำเนินการ".
+    #[serde(default)]
+    pub status: Option<String>,
 }
 
 /// A part of the memo body. With a heading it is numbered (๑. เรื่องเดิม) and its items are

@@ -146,13 +146,29 @@ pub fn check(package: &Package) -> Vec<Problem> {
         if let Some(year) = measures.fiscal_year {
             c.year(path.key("fiscal_year"), year);
         }
-        if measures.rows.is_empty() {
-            c.report(path.key("rows"), "the measures plan has no rows");
+        match measures.layout {
+            MeasuresLayout::Outline => {
+                if measures.sections.is_empty() {
+                    c.report(path.key("sections"), "layout `outline` needs `sections`");
+                }
+                if !measures.rows.is_empty() {
+                    c.report(path.key("rows"), "layout `outline` prints sections, not table rows");
+                }
+            }
+            _ => {
+                if measures.rows.is_empty() {
+                    c.report(path.key("rows"), "the measures plan has no rows");
+                }
+                if !measures.sections.is_empty() {
+                    c.report(path.key("sections"), "only layout `outline` prints sections");
+                }
+            }
         }
         // A column the layout does not print would silently drop data: refuse it instead.
         let hidden: &[(&str, fn(&crate::model::MeasureRow) -> &Paragraphs)] = match measures.layout {
             MeasuresLayout::ByTool => &[("finding", |r| &r.finding), ("timeframe", |r| &r.timeframe)],
             MeasuresLayout::ByIndicator => &[("monitoring", |r| &r.monitoring)],
+            MeasuresLayout::Outline => &[],
         };
         for (i, row) in measures.rows.iter().enumerate() {
             let p = path.key("rows").index(i);
@@ -189,6 +205,55 @@ pub fn check(package: &Package) -> Vec<Problem> {
         for (i, e) in memo.endorsements.iter().enumerate() {
             c.signer(path.key("endorsements").index(i).key("signer"), &e.signer);
         }
+        if let Some(received) = &memo.received {
+            c.date(path.key("received").key("date"), &Some(received.date.clone()));
+        }
+    }
+
+    if let Some(letter) = &package.letter {
+        let path = root.key("letter");
+        c.date(path.key("date"), &Some(letter.date.clone()));
+        c.text(path.key("subject"), &letter.subject, "the subject (เรื่อง)");
+        c.text(path.key("to"), &letter.to, "the addressee (เรียน)");
+        if letter.body.is_empty() {
+            c.report(path.key("body"), "the letter has no body");
+        }
+        c.signer(path.key("signer"), &letter.signer);
+        if let Some(qr) = &letter.qr {
+            if let Err(message) = crate::qr::matrix(&qr.url) {
+                c.report(path.key("qr").key("url"), message);
+            }
+        }
+    }
+
+    if let Some(cover) = &package.cover {
+        if cover.title.iter().all(|t| t.trim().is_empty()) {
+            c.report(root.key("cover").key("title"), "the cover has no title");
+        }
+    }
+
+    if let Some(a) = &package.announcement {
+        let path = root.key("announcement");
+        c.date(path.key("date"), &Some(a.date.clone()));
+        c.text(path.key("subject"), &a.subject, "the subject (เรื่อง)");
+        c.signer(path.key("signer"), &a.signer);
+        for (i, section) in a.sections.iter().enumerate() {
+            if section.items.is_empty() {
+                c.report(path.key("sections").index(i).key("items"), "the section has no items");
+            }
+        }
+    }
+
+    if let Some(progress) = &package.progress {
+        let path = root.key("progress");
+        if progress.rows.is_empty() {
+            c.report(path.key("rows"), "the progress report has no rows");
+        }
+        for (i, row) in progress.rows.iter().enumerate() {
+            if row.steps.is_empty() {
+                c.report(path.key("rows").index(i).key("steps"), "the row has no steps");
+            }
+        }
     }
     c.problems
 }
@@ -197,5 +262,6 @@ fn layout_name(layout: MeasuresLayout) -> &'static str {
     match layout {
         MeasuresLayout::ByTool => "by_tool",
         MeasuresLayout::ByIndicator => "by_indicator",
+        MeasuresLayout::Outline => "outline",
     }
 }

@@ -21,8 +21,12 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("main.typ", include_str!("../report-templates/main.typ")),
     ("layout.typ", include_str!("../report-templates/layout.typ")),
     ("memo.typ", include_str!("../report-templates/memo.typ")),
+    ("letter.typ", include_str!("../report-templates/letter.typ")),
+    ("cover.typ", include_str!("../report-templates/cover.typ")),
     ("report.typ", include_str!("../report-templates/report.typ")),
     ("measures.typ", include_str!("../report-templates/measures.typ")),
+    ("announcement.typ", include_str!("../report-templates/announcement.typ")),
+    ("progress.typ", include_str!("../report-templates/progress.typ")),
 ];
 
 /// The template set: embedded defaults, each replaceable by a same-named file in a folder.

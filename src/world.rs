@@ -129,6 +129,22 @@ impl Fonts {
         }
     }
 
+    /// A word processor's single line spacing for a family: the Windows ascent and descent
+    /// (em), which Word and LibreOffice use; Typst's own default takes the tighter typographic
+    /// metrics, which crowd stacked Thai marks.
+    pub fn line_metrics(&self, family: &str) -> (f64, f64) {
+        let metrics = || {
+            let index = self.book.select(&family.to_lowercase(), typst::text::FontVariant::default())?;
+            let font = self.fonts.get(index)?;
+            let face = ttf_parser::Face::parse(font.data(), font.index()).ok()?;
+            let os2 = face.tables().os2?;
+            let upem = f64::from(face.units_per_em());
+            Some((f64::from(os2.windows_ascender()) / upem, -f64::from(os2.windows_descender()) / upem))
+        };
+        let (ascent, descent) = metrics().unwrap_or((0.8, 0.2));
+        ((ascent * 1000.0).round() / 1000.0, (descent * 1000.0).round() / 1000.0)
+    }
+
     /// Height of ก (em units) in the regular face of a family.
     fn ko_height(&self, family_lower: &str) -> Option<f64> {
         let index = self.book.select(family_lower, typst::text::FontVariant::default())?;

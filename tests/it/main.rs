@@ -9,5 +9,6 @@ mod common;
 mod cli;
 mod escape;
 mod invalid;
+mod layout;
 mod samples;
 mod thai;

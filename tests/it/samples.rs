@@ -24,7 +24,7 @@ fn every_indicator_score_is_printed() {
         let loaded = load_sample(&path);
         let built = build(&loaded, &BuildOptions::default());
         let text = squeeze(&page_texts(&built.artifacts[0].document).concat());
-        let scores = loaded.package.scores.as_ref().expect("samples have scores");
+        let Some(scores) = loaded.package.scores.as_ref() else { continue };
         for indicator in &scores.indicators {
             let shown = ita_report::thai::score(indicator.score, loaded.package.numerals);
             assert!(text.contains(&shown), "{}: indicator {} score {shown} missing", path.display(), indicator.number);

@@ -1,0 +1,248 @@
+//! The official layout, measured on the laid-out pages: margins, type sizes, the emblem,
+//! page numbers, dotted leaders, tables continuing with their header, the QR code.
+
+use std::path::Path;
+
+use ita_report::load::{self, Loaded};
+use ita_report::{qr, BuildOptions, DocKind};
+use typst::layout::{Frame, FrameItem, Point};
+use typst_layout::PagedDocument;
+
+use crate::common::{build, engine, load_sample, root, samples};
+
+/// Laksaman is scaled so that its letters have TH Sarabun's height (README: Fonts).
+const LAKSAMAN: f64 = 0.665;
+const CM: f64 = 28.3465; // points per centimetre
+
+/// A laid-out text run or image, with its position on the page (pt, from the top left).
+#[derive(Debug)]
+struct Item {
+    x: f64,
+    y: f64,
+    width: f64,
+    height: f64,
+    text: Option<(String, f64)>,
+}
+
+fn items(document: &PagedDocument, page: usize) -> Vec<Item> {
+    let mut out = Vec::new();
+    walk(&document.pages()[page].frame, Point::zero(), &mut out);
+    out
+}
+
+fn walk(frame: &Frame, origin: Point, out: &mut Vec<Item>) {
+    for (pos, item) in frame.items() {
+        let at = origin + *pos;
+        match item {
+            FrameItem::Group(group) => {
+                let shifted = at + Point::new(group.transform.tx, group.transform.ty);
+                walk(&group.frame, shifted, out);
+            }
+            FrameItem::Text(text) => out.push(Item {
+                x: at.x.to_pt(),
+                y: at.y.to_pt(),
+                width: text.width().to_pt(),
+                height: text.size.to_pt(),
+                text: Some((text.text.to_string(), text.size.to_pt())),
+            }),
+            FrameItem::Image(_, size, _) => out.push(Item {
+                x: at.x.to_pt(),
+                y: at.y.to_pt(),
+                width: size.x.to_pt(),
+                height: size.y.to_pt(),
+                text: None,
+            }),
+            _ => {}
+        }
+    }
+}
+
+fn page_size(document: &PagedDocument, page: usize) -> (f64, f64) {
+    let size = document.pages()[page].frame.size();
+    (size.x.to_pt(), size.y.to_pt())
+}
+
+fn find<'a>(items: &'a [Item], needle: &str) -> &'a Item {
+    items
+        .iter()
+        .find(|i| i.text.as_ref().is_some_and(|(t, _)| t.contains(needle)))
+        .unwrap_or_else(|| panic!("`{needle}` is not on the page"))
+}
+
+fn split(path: &Path) -> Vec<(DocKind, PagedDocument)> {
+    let built = build(&load_sample(path), &BuildOptions { split: true, ..Default::default() });
+    built.artifacts.into_iter().map(|a| (a.kinds[0], a.document)).collect()
+}
+
+/// A sample package copied beside the test Garuda emblem (shared/assets, for tests only).
+fn with_emblem(sample: &str) -> (tempfile::TempDir, Loaded) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(root().join("../shared/assets/garuda.svg"), dir.path().join("garuda.svg"))
+        .expect("shared/assets/garuda.svg beside the repository");
+    let path = dir.path().join("package.json");
+    std::fs::copy(root().join("inputs").join(sample), &path).unwrap();
+    let loaded = load::load_file(&path, "package.json").unwrap_or_else(|f| panic!("{f}"));
+    (dir, loaded)
+}
+
+#[test]
+fn text_stays_inside_the_margins_on_every_page() {
+    for path in samples() {
+        for (kind, document) in split(&path) {
+            let top = match kind {
+                DocKind::Memo => 1.5,
+                DocKind::Letter | DocKind::Announcement => 2.5,
+                _ => 2.0,
+            } * CM;
+            for page in 0..document.pages().len() {
+                let (width, height) = page_size(&document, page);
+                for item in items(&document, page) {
+                    let what = format!("{} {kind:?} page {}: {item:?}", path.display(), page + 1);
+                    let is_page_number = item.text.as_ref().is_some_and(|(t, _)| t.starts_with("- "))
+                        && item.y < top;
+                    let is_received_stamp = kind == DocKind::Memo && item.y < top && item.x > width / 2.0;
+                    assert!(item.x >= 3.0 * CM - 0.5, "left margin: {what}");
+                    // A space that ends a line hangs into the margin invisibly.
+                    let hanging = item.text.as_ref().filter(|(t, _)| t.ends_with(' ')).map_or(0.0, |(_, size)| 0.35 * size);
+                    assert!(item.x + item.width <= width - 2.0 * CM + 0.5 + hanging, "right margin: {what}");
+                    assert!(item.y <= height - 2.0 * CM + 0.5, "bottom margin: {what}");
+                    if !is_page_number && !is_received_stamp {
+                        assert!(item.y >= top - item.height - 0.5, "top margin: {what}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn memo_heading_and_labels_have_official_sizes() {
+    // The sample without a received stamp, whose small text also says วันที่.
+    let docs = split(&root().join("inputs/2567-roiet-education-office.json"));
+    let (_, memo) = docs.iter().find(|(k, _)| *k == DocKind::Memo).unwrap();
+    let page = items(memo, 0);
+    let size = |needle| find(&page, needle).text.as_ref().unwrap().1;
+    assert!((size("บันทึกข้อความ") - 29.0 * LAKSAMAN).abs() < 0.05);
+    for label in ["ส่วนราชการ", "วันที่", "เรื่อง"] {
+        assert!((size(label) - 20.0 * LAKSAMAN).abs() < 0.05, "{label}");
+    }
+    assert!((size("เรียน") - 16.0 * LAKSAMAN).abs() < 0.05, "body text is 16 pt TH Sarabun");
+    // ที่ and วันที่ share a line.
+    assert!((find(&page, "ที่").y - find(&page, "วันที่").y).abs() < 1.0);
+}
+
+#[test]
+fn dotted_leaders_reach_the_right_margin() {
+    let docs = split(&root().join("inputs/2567-roiet-education-office.json"));
+    let (_, memo) = docs.iter().find(|(k, _)| *k == DocKind::Memo).unwrap();
+    let (width, _) = page_size(memo, 0);
+    let page = items(memo, 0);
+    let subject = find(&page, "เรื่อง");
+    let rightmost_dot = page
+        .iter()
+        .filter(|i| i.text.as_ref().is_some_and(|(t, _)| t.trim() == "."))
+        .filter(|i| (i.y - subject.y).abs() < 2.0)
+        .map(|i| i.x + i.width)
+        .fold(0.0, f64::max);
+    let margin = width - 2.0 * CM;
+    assert!(rightmost_dot > margin - 6.0 && rightmost_dot <= margin + 0.5, "leader ends at {rightmost_dot}, margin {margin}");
+}
+
+#[test]
+fn emblem_sits_where_the_form_puts_it() {
+    let (_dir, loaded) = with_emblem("2566-roiet-province.json");
+    let built = engine()
+        .build(&loaded, "p", &std::env::temp_dir(), &BuildOptions { split: true, ..Default::default() })
+        .unwrap_or_else(|f| panic!("{f}"));
+    assert!(built.warnings.is_empty(), "no emblem warning when one is supplied");
+    let doc = |kind| &built.artifacts.iter().find(|a| a.kinds == [kind]).unwrap().document;
+
+    let memo = items(doc(DocKind::Memo), 0);
+    let image = memo.iter().find(|i| i.text.is_none()).expect("the memo shows the emblem");
+    assert!((image.height - 1.5 * CM).abs() < 0.5, "memo emblem is 1.5 cm high");
+    assert!((image.x - 3.0 * CM).abs() < 0.5 && (image.y - 1.5 * CM).abs() < 0.5, "at the top left");
+
+    let letter = items(doc(DocKind::Letter), 0);
+    let (width, _) = page_size(doc(DocKind::Letter), 0);
+    let image = letter.iter().find(|i| i.text.is_none()).expect("the letter shows the emblem");
+    assert!((image.height - 3.0 * CM).abs() < 0.5, "letter emblem is 3 cm high");
+    let centre = (3.0 * CM + width - 2.0 * CM) / 2.0;
+    assert!((image.x + image.width / 2.0 - centre).abs() < 0.5, "centred");
+}
+
+#[test]
+fn without_emblem_the_space_is_kept_and_a_warning_says_what_to_supply() {
+    let loaded = load_sample(&root().join("inputs/2566-roiet-province.json"));
+    let built = build(&loaded, &BuildOptions { split: true, ..Default::default() });
+    let warning = built.warnings.iter().map(ToString::to_string).collect::<String>();
+    assert!(warning.contains("garuda.svg"), "{warning}");
+    let memo = &built.artifacts.iter().find(|a| a.kinds == [DocKind::Memo]).unwrap().document;
+    let page = items(memo, 0);
+    assert!(page.iter().all(|i| i.text.is_some()), "no image");
+    // The form below the emblem band is where it is with an emblem.
+    let (_dir, with) = with_emblem("2566-roiet-province.json");
+    let other = engine().build(&with, "p", &std::env::temp_dir(), &BuildOptions { split: true, ..Default::default() }).unwrap();
+    let other_memo = &other.artifacts.iter().find(|a| a.kinds == [DocKind::Memo]).unwrap().document;
+    assert!((find(&page, "ส่วนราชการ").y - find(&items(other_memo, 0), "ส่วนราชการ").y).abs() < 0.1);
+}
+
+#[test]
+fn page_numbers_from_page_two_centred_at_the_top() {
+    let docs = split(&root().join("inputs/2566-roiet-province.json"));
+    let (_, report) = docs.iter().find(|(k, _)| *k == DocKind::Report).unwrap();
+    assert!(report.pages().len() >= 2);
+    let first = items(report, 0);
+    assert!(first.iter().all(|i| !i.text.as_ref().unwrap_or(&(String::new(), 0.0)).0.starts_with("- ")));
+    let (width, _) = page_size(report, 1);
+    let second = items(report, 1);
+    let number = find(&second, "- ๒ -");
+    let centre = (3.0 * CM + width - 2.0 * CM) / 2.0;
+    assert!((number.x + number.width / 2.0 - centre).abs() < 1.0, "centred");
+    assert!(number.y < 2.0 * CM, "in the top margin");
+}
+
+#[test]
+fn long_tables_repeat_their_header_on_every_page() {
+    let docs = split(&root().join("inputs/2567-roiet-education-office.json"));
+    let (_, measures) = docs.iter().find(|(k, _)| *k == DocKind::Measures).unwrap();
+    assert!(measures.pages().len() >= 3, "the table crosses pages");
+    for page in 1..measures.pages().len() {
+        find(&items(measures, page), "ขั้นตอน/วิธีการปฏิบัติ");
+    }
+    let docs = split(&root().join("inputs/2566-roiet-progress.json"));
+    let (_, progress) = docs.iter().find(|(k, _)| *k == DocKind::Progress).unwrap();
+    let (width, height) = page_size(progress, 0);
+    assert!(width > height, "the progress report is landscape");
+    for page in 0..progress.pages().len() {
+        find(&items(progress, page), "ผลการดำเนินการ");
+    }
+}
+
+#[test]
+fn qr_code_decodes_to_the_url() {
+    let url = "https://www.roiet.go.th/ita/2566";
+    let rows = qr::matrix(url).unwrap();
+    let n = rows.len();
+    let scale = 8;
+    let image = rqrr::PreparedImage::prepare_from_greyscale(n * scale, n * scale, |x, y| {
+        if rows[y / scale].as_bytes()[x / scale] == b'1' { 0 } else { 255 }
+    });
+    let mut image = image;
+    let grids = image.detect_grids();
+    assert_eq!(grids.len(), 1);
+    let (_, content) = grids[0].decode().unwrap();
+    assert_eq!(content, url);
+
+    // The letter draws exactly the dark modules of that matrix.
+    let loaded = load_sample(&root().join("inputs/2566-roiet-province.json"));
+    let facts = ita_report::analysis::derive(&loaded.package);
+    assert_eq!(facts.qr.as_deref(), Some(&rows[..]), "the sample's letter links {url}");
+}
+
+#[test]
+fn font_scale_keeps_letters_at_th_sarabun_height() {
+    let fonts = ita_report::world::Fonts::load(&[]).unwrap();
+    assert_eq!(fonts.scale("TH Sarabun New"), 1.0);
+    assert!((fonts.scale("Laksaman") - LAKSAMAN).abs() < 0.001);
+    assert!((fonts.scale("Sarabun") - 0.681).abs() < 0.01, "{}", fonts.scale("Sarabun"));
+}

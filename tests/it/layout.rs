@@ -74,11 +74,13 @@ fn split(path: &Path) -> Vec<(DocKind, PagedDocument)> {
     built.artifacts.into_iter().map(|a| (a.kinds[0], a.document)).collect()
 }
 
-/// A sample package copied beside the test Garuda emblem (shared/assets, for tests only).
+/// A stand-in emblem: the repository ships none, and placement does not depend on the drawing.
+const TEST_EMBLEM: &str = r#"<svg xmlns="http://www.w3.org/2000/svg" width="90" height="100" viewBox="0 0 90 100"><ellipse cx="45" cy="50" rx="44" ry="49" fill="#b8860b"/></svg>"#;
+
+/// A sample package copied beside an emblem file named `garuda.svg`.
 fn with_emblem(sample: &str) -> (tempfile::TempDir, Loaded) {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(root().join("../shared/assets/garuda.svg"), dir.path().join("garuda.svg"))
-        .expect("shared/assets/garuda.svg beside the repository");
+    std::fs::write(dir.path().join("garuda.svg"), TEST_EMBLEM).unwrap();
     let path = dir.path().join("package.json");
     std::fs::copy(root().join("inputs").join(sample), &path).unwrap();
     let loaded = load::load_file(&path, "package.json").unwrap_or_else(|f| panic!("{f}"));

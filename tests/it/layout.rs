@@ -75,7 +75,7 @@ fn split(path: &Path) -> Vec<(DocKind, PagedDocument)> {
 }
 
 /// A stand-in emblem: the repository ships none, and placement does not depend on the drawing.
-const TEST_EMBLEM: &str = r#"<svg xmlns="http://www.w3.org/2000/svg" width="90" height="100" viewBox="0 0 90 100"><ellipse cx="45" cy="50" rx="44" ry="49" fill="#b8860b"/></svg>"#;
+const TEST_EMBLEM: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="90" height="100" viewBox="0 0 90 100"><ellipse cx="45" cy="50" rx="44" ry="49" fill="#b8860b"/></svg>"##;
 
 /// A sample package copied beside an emblem file named `garuda.svg`.
 fn with_emblem(sample: &str) -> (tempfile::TempDir, Loaded) {

@@ -170,6 +170,14 @@ fn emblem_sits_where_the_form_puts_it() {
     assert!((image.height - 3.0 * CM).abs() < 0.5, "letter emblem is 3 cm high");
     let centre = (3.0 * CM + width - 2.0 * CM) / 2.0;
     assert!((image.x + image.width / 2.0 - centre).abs() < 0.5, "centred");
+
+    let (_dir, loaded) = with_emblem("2566-roiet-announcement.json");
+    let built = engine().build(&loaded, "a", &std::env::temp_dir(), &BuildOptions::default()).unwrap();
+    let page = items(&built.artifacts[0].document, 0);
+    let image = page.iter().find(|i| i.text.is_none()).expect("the announcement shows the emblem");
+    assert!((image.height - 3.0 * CM).abs() < 0.5, "announcement emblem is 3 cm high");
+    assert!((image.x + image.width / 2.0 - centre).abs() < 0.5, "centred");
+    assert!((image.y - 2.5 * CM).abs() < 0.5, "at the top margin");
 }
 
 #[test]

@@ -110,20 +110,22 @@ impl Fonts {
     /// Factor by which official sizes (written for TH Sarabun: 16 pt body) are multiplied so
     /// that text in `family` has the same letter height.
     ///
-    /// TH Sarabun families are the reference (1.0). For others the height of the Thai letter
-    /// ก is measured in the font and compared with TH Sarabun's, which is known from Laksaman
-    /// (see [`LAKSAMAN_OVER_TH_SARABUN`]). This gives Laksaman 0.665 and Sarabun 0.681.
+    /// The height of the Thai letter ก is measured in the font and compared with TH Sarabun's,
+    /// which is known from Laksaman (see [`LAKSAMAN_OVER_TH_SARABUN`]). This gives Laksaman
+    /// 0.665 and Sarabun 0.681. Measuring rather than trusting the name matters: some copies
+    /// of "TH Sarabun New" in circulation (web-font conversions) are drawn 1.5 times larger.
+    /// A font within 3 % of TH Sarabun's height is used at its nominal size (1.0).
     pub fn scale(&self, family: &str) -> f64 {
-        if family.to_lowercase().starts_with("th sarabun") {
-            return 1.0;
-        }
-        let reference = self
-            .ko_height("laksaman")
-            .map(|h| h / LAKSAMAN_OVER_TH_SARABUN);
+        let reference = self.ko_height("laksaman").map(|h| h / LAKSAMAN_OVER_TH_SARABUN);
         match (reference, self.ko_height(&family.to_lowercase())) {
             (Some(reference), Some(height)) if height > 0.0 => {
-                // Rounded so that a font update of a few units does not change every layout.
-                (reference / height * 1000.0).round() / 1000.0
+                let factor = reference / height;
+                if (factor - 1.0).abs() < 0.03 {
+                    1.0
+                } else {
+                    // Rounded so that a font update of a few units does not change every layout.
+                    (factor * 1000.0).round() / 1000.0
+                }
             }
             _ => 1.0,
         }

@@ -135,6 +135,18 @@ impl Engine {
 
     /// The Typst source for `kinds` of a package.
     pub fn typst_source(&self, loaded: &Loaded, kinds: &[DocKind], options: &BuildOptions) -> Result<String, Failure> {
+        let emblem = emblem::find(loaded)?;
+        self.render_source(loaded, kinds, options, emblem.as_deref())
+    }
+
+    /// The Typst source, with the emblem already looked up (once per package).
+    fn render_source(
+        &self,
+        loaded: &Loaded,
+        kinds: &[DocKind],
+        options: &BuildOptions,
+        emblem: Option<&str>,
+    ) -> Result<String, Failure> {
         let package = &loaded.package;
         let asked = options.font.as_deref().or(package.font.as_deref());
         let fonts = self.compiler.fonts();
@@ -142,7 +154,6 @@ impl Engine {
         let scale = fonts.scale(&family);
         let (ascent, descent) = fonts.line_metrics(&family);
         let facts = analysis::derive(package);
-        let emblem = emblem::find(loaded)?;
         let title = match kinds {
             [DocKind::Memo] => package.memo.as_ref().map_or(String::new(), |m| m.subject.clone()),
             _ => format!(
@@ -183,13 +194,14 @@ impl Engine {
 
         let mut artifacts = Vec::new();
         let mut warnings = Vec::new();
-        if kinds.iter().any(|k| k.has_emblem()) && emblem::find(loaded)?.is_none() {
+        let emblem = emblem::find(loaded)?;
+        if kinds.iter().any(|k| k.has_emblem()) && emblem.is_none() {
             warnings.push(emblem::missing_warning(loaded));
         }
         for (stem, kinds) in sets {
             let typ_path = out_dir.join(format!("{stem}.typ"));
             let typ_name = typ_path.display().to_string();
-            let typst = self.typst_source(loaded, &kinds, options)?;
+            let typst = self.render_source(loaded, &kinds, options, emblem.as_deref())?;
             let job = Job { source: &typst, source_name: &typ_name, root: &loaded.dir, today: date };
             let compiled = match self.compiler.compile(&job) {
                 Ok(compiled) => compiled,

@@ -1,33 +1,48 @@
 //! Derived facts: what follows from the numbers, computed so a document cannot contradict them.
 //!
-//! Official scores are input; everything else a document states about them (highest and
-//! lowest indicators, differences from last year, whether the target is met) is derived here
-//! and handed to the templates with the validated package. Comparisons use exact hundredths.
+//! Official scores are input; everything a document states about them (levels, highest and
+//! lowest indicators, differences from earlier years, gains and losses, counts per level,
+//! ranks, pass and fail) is derived here from the validated package and its year's framework,
+//! and handed to the templates. Comparisons and differences use exact hundredths.
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::framework;
-use crate::model::{HistoryYear, MeasureRow, MeasuresLayout, Package, Paragraphs, Score, Tool};
+use crate::framework::{Band, Framework, LevelOutcome};
+use crate::model::{HistoryYear, MeasureRow, MeasuresLayout, Oit, Package, Paragraphs, Score, Tool, WeakPoints};
 use crate::narrative;
 
 /// Everything templates need beyond the package itself.
 #[derive(Debug, Clone, Serialize)]
 pub struct Facts {
-    /// This year's indicators, by number, with names and tools resolved.
+    /// This year's indicators, by number, with names, tools and changes resolved.
     pub indicators: Vec<IndicatorFact>,
-    /// The tools that have indicators or a score this year, in IIT, EIT, OIT order.
+    /// The tools that have indicators or a score this year, in the framework's order.
     pub tools: Vec<ToolFact>,
-    /// Highest and lowest indicators over all tools.
-    pub highest: Vec<IndicatorFact>,
-    pub lowest: Vec<IndicatorFact>,
+    /// Highest, second and lowest indicators over all tools.
+    pub extremes: Extremes,
+    /// The indicators that gained and lost most since the previous year (ties kept).
+    pub biggest_gain: Vec<IndicatorFact>,
+    pub biggest_loss: Vec<IndicatorFact>,
     /// Whether the total reaches the target, when there is a total.
     pub meets_target: Option<bool>,
+    /// The target score of the year.
+    pub target: Score,
+    /// This year's level.
+    pub level: Option<LevelFact>,
     /// The overall paragraph(s): the package's text, or generated.
     pub overall: Paragraphs,
     /// Earlier years, oldest first.
     pub history: Vec<HistoryYear>,
     /// The latest earlier year and the change of the total since then (hundredths).
     pub previous: Option<Previous>,
+    /// Totals over the years, oldest first, this year last (for the chart).
+    pub totals: Vec<YearTotal>,
+    /// The province summary.
+    pub province: Option<ProvinceFacts>,
+    /// The OIT result item by item.
+    pub oit: Option<OitFacts>,
     /// The measures, grouped as the layout prints them.
     pub measures: Option<MeasuresFacts>,
     /// The letter's QR code as rows of `0`/`1` modules.
@@ -42,22 +57,50 @@ pub struct IndicatorFact {
     pub tool: Tool,
     pub score: Score,
     pub analysis: Paragraphs,
+    /// The score of the previous year that gives this indicator, and the change (hundredths).
+    pub previous: Option<Score>,
+    pub change: Option<i64>,
+}
+
+/// Highest, second-highest and lowest of a set of indicators; each a group of ties.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Extremes {
+    pub highest: Vec<IndicatorFact>,
+    /// The next score below the highest, when it is not also the lowest.
+    pub second: Vec<IndicatorFact>,
+    pub lowest: Vec<IndicatorFact>,
 }
 
 /// One tool's facts.
 #[derive(Debug, Clone, Serialize)]
 pub struct ToolFact {
     pub tool: Tool,
-    /// The tool's full Thai title.
+    /// The tool's full Thai title, and the short form for sentences.
     pub title: String,
+    pub phrase: String,
     pub score: Option<Score>,
+    /// The previous year's score of the tool and the change (hundredths).
+    pub previous: Option<Score>,
+    pub change: Option<i64>,
     pub indicators: Vec<IndicatorFact>,
-    pub highest: Vec<IndicatorFact>,
-    pub lowest: Vec<IndicatorFact>,
+    pub extremes: Extremes,
     /// Indicators below the target.
     pub below_target: Vec<IndicatorFact>,
     /// The analysis paragraph(s): the package's text, or generated.
     pub narrative: Paragraphs,
+}
+
+/// A level: what the data states, what the rule gives, and what documents print.
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelFact {
+    pub stated: Option<String>,
+    /// The level the rule decides, when it can.
+    pub derived: Option<String>,
+    /// The levels still possible when the rule cannot decide (tool scores missing).
+    pub possible: Vec<String>,
+    /// What a document prints: the derived level, else the stated one when the rule allows
+    /// it, else nothing.
+    pub shown: Option<String>,
 }
 
 /// The comparison with the latest earlier year.
@@ -67,6 +110,95 @@ pub struct Previous {
     pub total: Score,
     /// This year's total minus that year's, in hundredths.
     pub change: i64,
+}
+
+/// One year's total.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearTotal {
+    pub year: i32,
+    pub total: Score,
+}
+
+/// The province summary, derived from its agency rows.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProvinceFacts {
+    /// Number of agencies listed.
+    pub count: usize,
+    /// Province-wide score per indicator, with names.
+    pub indicators: Vec<IndicatorFact>,
+    /// The level table: every level of the year with its band, its count and its agencies
+    /// ranked; a last group holds agencies whose level cannot be told.
+    pub levels: Vec<LevelGroup>,
+    /// Agencies at or above the target, and below it.
+    pub pass: usize,
+    pub fail: usize,
+    /// The mean of the agency scores (hundredths, rounded half up).
+    pub mean: i64,
+    /// All agencies ranked by score (ties share a rank).
+    pub ranked: Vec<RankedAgency>,
+}
+
+/// One level of the province's level table.
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelGroup {
+    /// The level and its band; no band for the group of agencies without a level.
+    pub name: Option<String>,
+    pub band: Option<Band>,
+    pub agencies: Vec<RankedAgency>,
+}
+
+/// An agency with its rank.
+#[derive(Debug, Clone, Serialize)]
+pub struct RankedAgency {
+    /// Rank among all agencies of the province (1224 ranking: ties share, then skip).
+    pub rank: usize,
+    pub name: String,
+    pub district: Option<String>,
+    pub score: Score,
+    pub tools: BTreeMap<Tool, Score>,
+    pub level: LevelFact,
+}
+
+/// The OIT detail with the scores its items give.
+#[derive(Debug, Clone, Serialize)]
+pub struct OitFacts {
+    pub indicators: Vec<OitIndicatorFact>,
+    /// Items scored 100 over all items, in hundredths of a percent point (3953 = 39.53).
+    pub score: Score,
+    pub passed: usize,
+    pub items: usize,
+    /// The weak-point tables: the package's text, or generated from the items scored 0.
+    pub urgent: WeakPointsFact,
+    pub improve: WeakPointsFact,
+}
+
+/// One OIT indicator with the score its items give.
+#[derive(Debug, Clone, Serialize)]
+pub struct OitIndicatorFact {
+    pub number: u8,
+    pub name: String,
+    pub score: Score,
+    pub passed: usize,
+    pub items: usize,
+    #[serde(flatten)]
+    pub detail: crate::model::OitIndicator,
+}
+
+/// A weak-point table ready to print.
+#[derive(Debug, Clone, Serialize)]
+pub struct WeakPointsFact {
+    /// Whether the text is the package's own (else generated).
+    pub given: bool,
+    pub intro: Paragraphs,
+    pub rows: Vec<WeakPointRowFact>,
+}
+
+/// One row: the indicator and the issue as paragraphs.
+#[derive(Debug, Clone, Serialize)]
+pub struct WeakPointRowFact {
+    pub indicator: u8,
+    pub name: String,
+    pub text: Paragraphs,
 }
 
 /// Measures grouped for printing.
@@ -92,72 +224,110 @@ pub struct MeasureRowFact {
     pub row: MeasureRow,
 }
 
-/// Derives the facts of a validated package.
-pub fn derive(package: &Package) -> Facts {
+/// Derives the facts of a validated package under its year's framework.
+pub fn derive(package: &Package, fw: &Framework) -> Facts {
+    let mut history = package.history.clone();
+    history.sort_by_key(|h| h.year);
+    let earlier: Vec<&HistoryYear> = history.iter().filter(|h| h.year < package.fiscal_year).collect();
+    let last = earlier.last().copied();
+
     let mut indicators: Vec<IndicatorFact> = package
         .scores
         .iter()
         .flat_map(|s| &s.indicators)
-        .map(|i| IndicatorFact {
-            number: i.number,
-            name: indicator_name(package, i.number),
-            tool: framework::indicator(i.number).expect("validated").tool,
-            score: i.score,
-            analysis: i.analysis.clone(),
+        .map(|i| {
+            // The latest earlier year that gives this indicator.
+            let previous = earlier
+                .iter()
+                .rev()
+                .find_map(|h| h.indicators.iter().find(|p| p.number == i.number).map(|p| p.score));
+            IndicatorFact {
+                number: i.number,
+                name: indicator_name(package, fw, i.number),
+                tool: fw.indicator(i.number).expect("validated").tool,
+                score: i.score,
+                analysis: i.analysis.clone(),
+                previous,
+                change: previous.map(|p| i.score.hundredths() - p.hundredths()),
+            }
         })
         .collect();
     indicators.sort_by_key(|i| i.number);
 
-    let target = package.scores.as_ref().map_or(Score(85.0), |s| s.target);
-    let tools = Tool::ALL
+    let target = package.scores.as_ref().map_or(fw.target, |s| s.target);
+    let n = package.numerals;
+    let tools = fw
+        .tools
         .iter()
-        .filter_map(|&tool| {
-            let of_tool: Vec<IndicatorFact> =
-                indicators.iter().filter(|i| i.tool == tool).cloned().collect();
+        .filter_map(|spec| {
+            let tool = spec.tool;
+            let of_tool: Vec<IndicatorFact> = indicators.iter().filter(|i| i.tool == tool).cloned().collect();
             let score = package.scores.as_ref().and_then(|s| s.tools.get(&tool).copied());
             if of_tool.is_empty() && score.is_none() {
                 return None;
             }
-            let (highest, lowest) = extremes(&of_tool);
-            let below_target =
-                of_tool.iter().filter(|i| i.score.hundredths() < target.hundredths()).cloned().collect();
+            let previous = last.and_then(|h| h.tools.get(&tool).copied());
+            let below_target = of_tool.iter().filter(|i| i.score.hundredths() < target.hundredths()).cloned().collect();
             let mut fact = ToolFact {
                 tool,
-                title: framework::tool_title(tool).to_owned(),
+                title: spec.title.clone(),
+                phrase: spec.phrase.clone(),
                 score,
+                previous,
+                change: score.zip(previous).map(|(s, p)| s.hundredths() - p.hundredths()),
+                extremes: extremes(&of_tool),
                 indicators: of_tool,
-                highest,
-                lowest,
                 below_target,
                 narrative: Paragraphs::default(),
             };
             let given = package.scores.as_ref().and_then(|s| s.tool_analysis.get(&tool));
             fact.narrative = match given {
                 Some(text) if !text.is_empty() => text.clone(),
-                _ => Paragraphs(vec![narrative::tool(&fact, target, package.numerals)]),
+                _ => Paragraphs(vec![narrative::tool(&fact, target, last.map(|h| h.year), n)]),
             };
             Some(fact)
         })
         .collect();
 
-    let mut history = package.history.clone();
-    history.sort_by_key(|h| h.year);
     let total = package.scores.as_ref().and_then(|s| s.total);
-    let previous = history.iter().rev().find(|h| h.year < package.fiscal_year).and_then(|h| {
+    let previous = last.and_then(|h| {
         total.map(|t| Previous { year: h.year, total: h.total, change: t.hundredths() - h.total.hundredths() })
     });
+    let level = package.scores.as_ref().and_then(|s| {
+        let outcome = s.total.map(|t| fw.level(t, &s.tools));
+        (s.level.is_some() || outcome.is_some())
+            .then(|| level_fact(s.level.clone(), outcome.unwrap_or(LevelOutcome::Unknown)))
+    });
+    let mut totals: Vec<YearTotal> = earlier.iter().map(|h| YearTotal { year: h.year, total: h.total }).collect();
+    if let Some(total) = total {
+        totals.push(YearTotal { year: package.fiscal_year, total });
+    }
 
-    let (highest, lowest) = extremes(&indicators);
+    let changed: Vec<IndicatorFact> = indicators.iter().filter(|i| i.change.is_some()).cloned().collect();
+    let pick = |want: std::cmp::Ordering| -> Vec<IndicatorFact> {
+        let best = changed.iter().filter_map(|i| i.change).filter(|c| c.cmp(&0) == want);
+        let best = if want == std::cmp::Ordering::Greater { best.max() } else { best.min() };
+        best.map(|b| changed.iter().filter(|i| i.change == Some(b)).cloned().collect()).unwrap_or_default()
+    };
+    let biggest_gain = pick(std::cmp::Ordering::Greater);
+    let biggest_loss = pick(std::cmp::Ordering::Less);
+
     let mut facts = Facts {
+        extremes: extremes(&indicators),
         indicators,
         tools,
-        highest,
-        lowest,
+        biggest_gain,
+        biggest_loss,
         meets_target: total.map(|t| t.hundredths() >= target.hundredths()),
+        target,
+        level,
         overall: Paragraphs::default(),
-        history,
+        history: earlier.iter().map(|&h| h.clone()).collect(),
         previous,
-        measures: package.measures.as_ref().map(|m| measures(package, m)),
+        totals,
+        province: package.province.as_ref().map(|p| province(package, fw, p, target)),
+        oit: package.oit.as_ref().map(|o| oit(package, fw, o)),
+        measures: package.measures.as_ref().map(|m| measures(package, fw, m)),
         // Encodability is a validation rule, so a validated package always encodes.
         qr: package.letter.as_ref().and_then(|l| l.qr.as_ref()).and_then(|q| crate::qr::matrix(&q.url).ok()),
     };
@@ -168,30 +338,181 @@ pub fn derive(package: &Package) -> Facts {
     facts
 }
 
-/// The indicators with the highest and the lowest score (all of them when tied).
-pub fn extremes(indicators: &[IndicatorFact]) -> (Vec<IndicatorFact>, Vec<IndicatorFact>) {
-    let Some(max) = indicators.iter().map(|i| i.score.hundredths()).max() else {
-        return (Vec::new(), Vec::new());
+/// Resolves a level against what the rule says.
+pub fn level_fact(stated: Option<String>, outcome: LevelOutcome) -> LevelFact {
+    let (derived, possible) = match &outcome {
+        LevelOutcome::Decided(name) => (Some(name.clone()), vec![name.clone()]),
+        LevelOutcome::OneOf(names) => (None, names.clone()),
+        LevelOutcome::Unknown => (None, Vec::new()),
     };
-    let min = indicators.iter().map(|i| i.score.hundredths()).min().expect("non-empty");
-    let pick = |v: i64| indicators.iter().filter(|i| i.score.hundredths() == v).cloned().collect();
-    (pick(max), pick(min))
+    let shown = derived.clone().or_else(|| stated.clone().filter(|s| outcome.allows(s)));
+    LevelFact { stated, derived, possible, shown }
 }
 
-/// The indicator's name as the package prints it, else the standard name.
-pub fn indicator_name(package: &Package, number: u8) -> String {
+/// The highest, second and lowest indicators (all of them when tied).
+pub fn extremes(indicators: &[IndicatorFact]) -> Extremes {
+    let mut values: Vec<i64> = indicators.iter().map(|i| i.score.hundredths()).collect();
+    values.sort_unstable_by(|a, b| b.cmp(a));
+    values.dedup();
+    let pick = |v: i64| indicators.iter().filter(|i| i.score.hundredths() == v).cloned().collect();
+    match values.as_slice() {
+        [] => Extremes::default(),
+        [only] => Extremes { highest: pick(*only), second: Vec::new(), lowest: pick(*only) },
+        [high, low] => Extremes { highest: pick(*high), second: Vec::new(), lowest: pick(*low) },
+        [high, second, .., low] => Extremes { highest: pick(*high), second: pick(*second), lowest: pick(*low) },
+    }
+}
+
+/// The indicator's name as the package prints it, else the framework's name.
+pub fn indicator_name(package: &Package, fw: &Framework, number: u8) -> String {
     package
         .scores
         .iter()
         .flat_map(|s| &s.indicators)
         .find(|i| i.number == number)
         .and_then(|i| i.name.clone())
-        .unwrap_or_else(|| framework::indicator(number).map(|i| i.name.to_owned()).unwrap_or_default())
+        .unwrap_or_else(|| fw.indicator(number).map(|i| i.name.clone()).unwrap_or_default())
 }
 
-fn measures(package: &Package, m: &crate::model::Measures) -> MeasuresFacts {
+/// Ranks scores, highest first; equal scores share a rank and the next rank skips (1, 2, 2, 4).
+pub fn ranks(scores: &[Score]) -> Vec<usize> {
+    scores
+        .iter()
+        .map(|s| 1 + scores.iter().filter(|o| o.hundredths() > s.hundredths()).count())
+        .collect()
+}
+
+fn province(package: &Package, fw: &Framework, p: &crate::model::Province, target: Score) -> ProvinceFacts {
+    let scores: Vec<Score> = p.agencies.iter().map(|a| a.score).collect();
+    let rank = ranks(&scores);
+    let mut ranked: Vec<RankedAgency> = p
+        .agencies
+        .iter()
+        .zip(rank)
+        .map(|(a, rank)| RankedAgency {
+            rank,
+            name: a.name.clone(),
+            district: a.district.clone(),
+            score: a.score,
+            tools: a.tools.clone(),
+            level: level_fact(a.level.clone(), fw.level(a.score, &a.tools)),
+        })
+        .collect();
+    // Stable: agencies with equal scores keep the order of the data.
+    ranked.sort_by_key(|a| a.rank);
+
+    let mut levels: Vec<LevelGroup> = fw
+        .bands()
+        .into_iter()
+        .map(|band| LevelGroup {
+            name: Some(band.name.clone()),
+            agencies: ranked.iter().filter(|a| a.level.shown.as_deref() == Some(band.name.as_str())).cloned().collect(),
+            band: Some(band),
+        })
+        .collect();
+    let without: Vec<RankedAgency> =
+        ranked.iter().filter(|a| a.level.shown.as_deref().is_none_or(|l| !fw.has_level(l))).cloned().collect();
+    if !without.is_empty() {
+        levels.push(LevelGroup { name: None, band: None, agencies: without });
+    }
+    let pass = scores.iter().filter(|s| s.hundredths() >= target.hundredths()).count();
+    let sum: i64 = scores.iter().map(|s| s.hundredths()).sum();
+    let count = scores.len();
+    let mean = if count == 0 { 0 } else { (2 * sum + count as i64) / (2 * count as i64) };
+    let mut indicators: Vec<IndicatorFact> = p
+        .indicators
+        .iter()
+        .map(|i| IndicatorFact {
+            number: i.number,
+            name: indicator_name(package, fw, i.number),
+            tool: fw.indicator(i.number).expect("validated").tool,
+            score: i.score,
+            analysis: Paragraphs::default(),
+            previous: None,
+            change: None,
+        })
+        .collect();
+    indicators.sort_by_key(|i| i.number);
+    ProvinceFacts { count, indicators, levels, pass, fail: count - pass, mean, ranked }
+}
+
+/// Share of items scored 100, as a score with two decimals (17 of 30 → 56.67).
+pub fn share(passed: usize, items: usize) -> Score {
+    if items == 0 {
+        return Score(0.0);
+    }
+    let hundredths = (passed as i64 * 10_000 * 2 + items as i64) / (2 * items as i64);
+    Score(hundredths as f64 / 100.0)
+}
+
+fn oit(package: &Package, fw: &Framework, o: &Oit) -> OitFacts {
+    let n = package.numerals;
+    let indicators: Vec<OitIndicatorFact> = o
+        .indicators
+        .iter()
+        .map(|ind| {
+            let items: Vec<_> = ind.subindicators.iter().flat_map(|s| &s.groups).flat_map(|g| &g.items).collect();
+            let passed = items.iter().filter(|i| i.score.hundredths() == 10_000).count();
+            OitIndicatorFact {
+                number: ind.number,
+                name: indicator_name(package, fw, ind.number),
+                score: share(passed, items.len()),
+                passed,
+                items: items.len(),
+                detail: ind.clone(),
+            }
+        })
+        .collect();
+    let passed = indicators.iter().map(|i| i.passed).sum();
+    let items = indicators.iter().map(|i| i.items).sum();
+    let given = |table: &Option<WeakPoints>| {
+        table.as_ref().map(|t| WeakPointsFact {
+            given: true,
+            intro: t.intro.clone(),
+            rows: t
+                .rows
+                .iter()
+                .map(|r| WeakPointRowFact { indicator: r.indicator, name: indicator_name(package, fw, r.indicator), text: r.text.clone() })
+                .collect(),
+        })
+    };
+    // An indicator with no item passed is an urgent weakness as a whole; elsewhere the items
+    // scored 0 are points to improve.
+    let generated = |urgent: bool| WeakPointsFact {
+        given: false,
+        intro: Paragraphs::default(),
+        rows: indicators
+            .iter()
+            .filter(|i| i.passed < i.items && (i.passed == 0) == urgent)
+            .map(|i| WeakPointRowFact {
+                indicator: i.number,
+                name: i.name.clone(),
+                text: Paragraphs(
+                    i.detail
+                        .subindicators
+                        .iter()
+                        .flat_map(|s| &s.groups)
+                        .flat_map(|g| &g.items)
+                        .filter(|item| item.score.hundredths() == 0)
+                        .map(|item| narrative::failed_item(item, n))
+                        .collect(),
+                ),
+            })
+            .collect(),
+    };
+    OitFacts {
+        score: share(passed, items),
+        passed,
+        items,
+        urgent: given(&o.urgent).unwrap_or_else(|| generated(true)),
+        improve: given(&o.improve).unwrap_or_else(|| generated(false)),
+        indicators,
+    }
+}
+
+fn measures(package: &Package, fw: &Framework, m: &crate::model::Measures) -> MeasuresFacts {
     let row_fact = |row: &MeasureRow| MeasureRowFact {
-        indicator_name: indicator_name(package, row.indicator),
+        indicator_name: indicator_name(package, fw, row.indicator),
         row: row.clone(),
     };
     let groups = match m.layout {
@@ -201,27 +522,83 @@ fn measures(package: &Package, m: &crate::model::Measures) -> MeasuresFacts {
             title: None,
             rows: m.rows.iter().map(row_fact).collect(),
         }],
-        MeasuresLayout::ByTool => Tool::ALL
+        MeasuresLayout::ByTool => fw
+            .tools
             .iter()
-            .filter_map(|&tool| {
+            .filter_map(|spec| {
                 let rows: Vec<MeasureRowFact> = m
                     .rows
                     .iter()
-                    .filter(|r| framework::indicator(r.indicator).map(|i| i.tool) == Some(tool))
+                    .filter(|r| fw.indicator(r.indicator).map(|i| i.tool) == Some(spec.tool))
                     .map(row_fact)
                     .collect();
                 (!rows.is_empty()).then(|| MeasureGroup {
-                    tool: Some(tool),
-                    title: Some(
-                        m.group_titles
-                            .get(&tool)
-                            .cloned()
-                            .unwrap_or_else(|| framework::tool_title(tool).to_owned()),
-                    ),
+                    tool: Some(spec.tool),
+                    title: Some(m.group_titles.get(&spec.tool).cloned().unwrap_or_else(|| spec.title.clone())),
                     rows,
                 })
             })
             .collect(),
     };
     MeasuresFacts { fiscal_year: m.fiscal_year.unwrap_or(package.fiscal_year + 1), groups }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fact(number: u8, score: f64) -> IndicatorFact {
+        IndicatorFact {
+            number,
+            name: format!("ตัวชี้วัด{number}"),
+            tool: Tool::Iit,
+            score: Score(score),
+            analysis: Paragraphs::default(),
+            previous: None,
+            change: None,
+        }
+    }
+
+    fn numbers(v: &[IndicatorFact]) -> Vec<u8> {
+        v.iter().map(|i| i.number).collect()
+    }
+
+    #[test]
+    fn extremes_keep_ties_and_the_runner_up() {
+        let e = extremes(&[fact(1, 99.96), fact(2, 100.0), fact(3, 99.96), fact(4, 95.55), fact(5, 95.55)]);
+        assert_eq!(numbers(&e.highest), [2]);
+        assert_eq!(numbers(&e.second), [1, 3]);
+        assert_eq!(numbers(&e.lowest), [4, 5]);
+        let two = extremes(&[fact(1, 90.0), fact(2, 80.0)]);
+        assert!(two.second.is_empty());
+        let same = extremes(&[fact(1, 90.0), fact(2, 90.0)]);
+        assert_eq!((numbers(&same.highest), numbers(&same.lowest)), (vec![1, 2], vec![1, 2]));
+        assert!(extremes(&[]).highest.is_empty());
+    }
+
+    #[test]
+    fn ranks_share_ties_and_skip() {
+        let r = ranks(&[Score(99.55), Score(99.58), Score(99.55), Score(80.0)]);
+        assert_eq!(r, [2, 1, 2, 4]);
+    }
+
+    #[test]
+    fn share_of_items_rounds_half_up() {
+        assert_eq!(share(17, 30).hundredths(), 5667);
+        assert_eq!(share(17, 43).hundredths(), 3953);
+        assert_eq!(share(0, 13).hundredths(), 0);
+        assert_eq!(share(1, 8).hundredths(), 1250);
+        assert_eq!(share(0, 0).hundredths(), 0);
+    }
+
+    #[test]
+    fn a_stated_level_the_rule_excludes_is_not_shown() {
+        let one_of = LevelOutcome::OneOf(vec!["ผ่านดี".into(), "ผ่าน".into()]);
+        assert_eq!(level_fact(Some("ผ่าน".into()), one_of.clone()).shown.as_deref(), Some("ผ่าน"));
+        assert_eq!(level_fact(Some("ผ่านดีเยี่ยม".into()), one_of.clone()).shown, None);
+        assert_eq!(level_fact(None, one_of).shown, None);
+        let decided = LevelOutcome::Decided("ต้องปรับปรุง".into());
+        assert_eq!(level_fact(Some("ผ่าน".into()), decided).shown.as_deref(), Some("ต้องปรับปรุง"));
+        assert_eq!(level_fact(Some("ผ่าน".into()), LevelOutcome::Unknown).shown.as_deref(), Some("ผ่าน"));
+    }
 }

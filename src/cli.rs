@@ -11,7 +11,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
-use crate::diagnostic::{Diagnostic, Failure};
+use crate::diagnostic::{Diagnostic, Failure, Severity};
+use crate::framework::Frameworks;
 use crate::{load, pdf, BuildOptions, Engine};
 
 /// Thai official documents of the yearly ITA assessment, from JSON data to PDF.
@@ -37,7 +38,8 @@ pub enum Command {
         /// Also write the generated Typst source beside each PDF.
         #[arg(long)]
         emit_typst: bool,
-        /// Folder whose template files replace the embedded ones of the same name.
+        /// Folder whose template files replace the embedded ones of the same name (and whose
+        /// `frameworks/<year>.json` replace the embedded year frameworks).
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
         /// Extra font folder (e.g. with TH Sarabun New); may be repeated.
@@ -46,11 +48,21 @@ pub enum Command {
         /// Font family for every package, overriding the package's `font`.
         #[arg(long)]
         font: Option<String>,
+        /// Treat contradictions found in the data as errors: build nothing from such a package.
+        #[arg(long)]
+        deny_warnings: bool,
     },
-    /// Validate packages without building anything.
+    /// Validate packages and report the contradictions in their data, without building.
     Check {
         /// Package files or folders searched for `*.json` (default: inputs/).
         paths: Vec<PathBuf>,
+        /// Folder with overriding templates; its `frameworks/` replaces the embedded year
+        /// frameworks of the same name.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+        /// Treat contradictions found in the data as errors.
+        #[arg(long)]
+        deny_warnings: bool,
     },
 }
 
@@ -58,17 +70,29 @@ pub enum Command {
 pub fn run(cli: Cli) -> ExitCode {
     let mut err = StandardStream::stderr(ColorChoice::Auto);
     match cli.command {
-        Command::Check { paths } => check(&paths, &mut err),
-        Command::Build { paths, output, split, emit_typst, templates, font_dirs, font } => {
-            let engine = match Engine::new(templates.as_deref(), &font_dirs) {
-                Ok(engine) => engine,
+        Command::Check { paths, templates, deny_warnings } => {
+            let frameworks = match Frameworks::load(templates.as_deref()) {
+                Ok(frameworks) => frameworks,
+                Err(d) => {
+                    let _ = d.emit(&mut err);
+                    return ExitCode::from(2);
+                }
+            };
+            check(&paths, &frameworks, deny_warnings, &mut err)
+        }
+        Command::Build { paths, output, split, emit_typst, templates, font_dirs, font, deny_warnings } => {
+            let started = Frameworks::load(templates.as_deref())
+                .and_then(|f| Ok((f, Engine::new(templates.as_deref(), &font_dirs)?)));
+            let (frameworks, engine) = match started {
+                Ok(started) => started,
                 Err(d) => {
                     let _ = d.emit(&mut err);
                     return ExitCode::from(2);
                 }
             };
             let options = BuildOptions { split, font };
-            build(&engine, &paths, &output, emit_typst, &options, &mut err)
+            let run = Run { engine: &engine, frameworks: &frameworks, emit_typst, deny_warnings, options: &options };
+            build(&run, &paths, &output, &mut err)
         }
     }
 }
@@ -113,7 +137,12 @@ fn emit_all(diagnostics: &[Diagnostic], err: &mut StandardStream) {
     }
 }
 
-fn check(paths: &[PathBuf], err: &mut StandardStream) -> ExitCode {
+/// Whether a package's findings stop it: only with `--deny-warnings`, and only contradictions.
+fn denied(warnings: &[Diagnostic], deny_warnings: bool) -> bool {
+    deny_warnings && warnings.iter().any(|d| d.severity == Severity::Warning)
+}
+
+fn check(paths: &[PathBuf], frameworks: &Frameworks, deny_warnings: bool, err: &mut StandardStream) -> ExitCode {
     let files = match discover(paths) {
         Ok(files) => files,
         Err(d) => {
@@ -124,9 +153,18 @@ fn check(paths: &[PathBuf], err: &mut StandardStream) -> ExitCode {
     let mut failed = Vec::new();
     for file in &files {
         let name = shown(file);
-        match load::load_file(file, &name) {
-            Ok(_) => {
-                let _ = writeln!(err, "ok: {name}");
+        match load::load_file(file, &name, frameworks) {
+            Ok(loaded) => {
+                emit_all(&loaded.warnings, err);
+                let count = loaded.warnings.iter().filter(|d| d.severity == Severity::Warning).count();
+                if denied(&loaded.warnings, deny_warnings) {
+                    let _ = writeln!(err, "failed: {name}: {count} contradiction(s), denied by --deny-warnings");
+                    failed.push(name);
+                } else if count > 0 {
+                    let _ = writeln!(err, "ok: {name} ({count} contradiction(s) in the data)");
+                } else {
+                    let _ = writeln!(err, "ok: {name}");
+                }
             }
             Err(Failure(diagnostics)) => {
                 emit_all(&diagnostics, err);
@@ -147,14 +185,16 @@ fn summary(verb: &str, total: usize, failed: &[String], err: &mut StandardStream
     }
 }
 
-fn build(
-    engine: &Engine,
-    paths: &[PathBuf],
-    out_dir: &Path,
+/// What a build run shares between its packages.
+struct Run<'a> {
+    engine: &'a Engine,
+    frameworks: &'a Frameworks,
     emit_typst: bool,
-    options: &BuildOptions,
-    err: &mut StandardStream,
-) -> ExitCode {
+    deny_warnings: bool,
+    options: &'a BuildOptions,
+}
+
+fn build(run: &Run, paths: &[PathBuf], out_dir: &Path, err: &mut StandardStream) -> ExitCode {
     let files = match discover(paths) {
         Ok(files) => files,
         Err(d) => {
@@ -174,8 +214,13 @@ fn build(
             failed.push(name);
             continue;
         }
-        let result = load::load_file(file, &name).and_then(|loaded| {
-            let built = engine.build(&loaded, &stem, out_dir, options)?;
+        let result = load::load_file(file, &name, run.frameworks).and_then(|loaded| {
+            if denied(&loaded.warnings, run.deny_warnings) {
+                let mut diagnostics = loaded.warnings.clone();
+                diagnostics.push(Diagnostic::error(format!("`{name}` not built: its data contradicts itself (--deny-warnings)")));
+                return Err(Failure(diagnostics));
+            }
+            let built = run.engine.build(&loaded, &stem, out_dir, run.options)?;
             // Everything compiled: only now touch the output folder.
             let mut written = Vec::new();
             for artifact in &built.artifacts {
@@ -184,7 +229,7 @@ fn build(
                     Diagnostic::error(format!("cannot write `{}`: {e}", pdf_path.display()))
                 })?;
                 written.push(pdf_path);
-                if emit_typst {
+                if run.emit_typst {
                     let typ_path = out_dir.join(format!("{}.typ", artifact.stem));
                     pdf::write_atomic(&typ_path, artifact.typst.as_bytes()).map_err(|e| {
                         Diagnostic::error(format!("cannot write `{}`: {e}", typ_path.display()))

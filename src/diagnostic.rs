@@ -17,6 +17,8 @@ use codespan_reporting::term::{self, termcolor::WriteColor};
 pub enum Severity {
     Error,
     Warning,
+    /// What a check could not decide; never fails a run.
+    Note,
 }
 
 /// A file a diagnostic points into: its name as shown to the user and its text.
@@ -76,6 +78,10 @@ impl Diagnostic {
         Self { severity: Severity::Warning, ..Self::error(message) }
     }
 
+    pub fn note(message: impl Into<String>) -> Self {
+        Self { severity: Severity::Note, ..Self::error(message) }
+    }
+
     pub fn at(mut self, file: SourceFile, range: Range<usize>) -> Self {
         self.location = Some((file, range));
         self
@@ -100,6 +106,7 @@ impl Diagnostic {
         let mut diag = match self.severity {
             Severity::Error => cs::Diagnostic::error(),
             Severity::Warning => cs::Diagnostic::warning(),
+            Severity::Note => cs::Diagnostic::note(),
         }
         .with_message(&self.message);
         let mut notes = Vec::new();
@@ -135,6 +142,7 @@ impl fmt::Display for Diagnostic {
         let kind = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         write!(f, "{kind}: {}", self.message)?;
         if let Some(path) = &self.json_path {

@@ -1,43 +1,379 @@
-//! The ITA's ten indicators and the tool each belongs to.
+//! The assessment framework of each fiscal year, as data: indicators, tools, weights, the
+//! target and the level rule.
 //!
-//! The indicator set (๑–๑๐ under IIT, EIT, OIT) has been stable since 2561; names printed in a
-//! document come from the package when it gives them and from here otherwise. Per-year rules
-//! (weights, levels) are not here: they belong in per-year framework files.
+//! The NACC changes weights and level rules between years (letter grades until 2565, five
+//! levels with per-tool conditions from 2566, EIT in two parts from 2568), so they live in
+//! one JSON file per year (`report-templates/frameworks/2566.json`), embedded in the binary
+//! and replaceable by a file of the same name under `<templates dir>/frameworks/`. Each file
+//! says where its rules come from; a rule not known for certain is marked so, and then the
+//! package's stated level is printed rather than a derived one.
 
-use crate::model::Tool;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
 
-/// One standard indicator.
-#[derive(Debug, Clone, Copy)]
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::model::{Score, Tool};
+
+/// The frameworks shipped inside the binary: (fiscal year, text).
+pub const EMBEDDED: &[(i32, &str)] = &[
+    (2562, include_str!("../report-templates/frameworks/2562.json")),
+    (2563, include_str!("../report-templates/frameworks/2563.json")),
+    (2564, include_str!("../report-templates/frameworks/2564.json")),
+    (2565, include_str!("../report-templates/frameworks/2565.json")),
+    (2566, include_str!("../report-templates/frameworks/2566.json")),
+    (2567, include_str!("../report-templates/frameworks/2567.json")),
+    (2568, include_str!("../report-templates/frameworks/2568.json")),
+    (2569, include_str!("../report-templates/frameworks/2569.json")),
+];
+
+/// One fiscal year's framework.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Framework {
+    pub fiscal_year: i32,
+    /// Where each rule comes from and how sure it is.
+    pub sources: Vec<String>,
+    pub target: Score,
+    pub indicators: Vec<Indicator>,
+    pub tools: Vec<ToolSpec>,
+    pub levels: LevelRule,
+}
+
+/// One indicator of the year.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct Indicator {
     pub number: u8,
-    pub name: &'static str,
+    pub name: String,
     pub tool: Tool,
 }
 
-/// The ten indicators, in order.
-pub const INDICATORS: [Indicator; 10] = [
-    Indicator { number: 1, name: "การปฏิบัติหน้าที่", tool: Tool::Iit },
-    Indicator { number: 2, name: "การใช้งบประมาณ", tool: Tool::Iit },
-    Indicator { number: 3, name: "การใช้อำนาจ", tool: Tool::Iit },
-    Indicator { number: 4, name: "การใช้ทรัพย์สินของราชการ", tool: Tool::Iit },
-    Indicator { number: 5, name: "การแก้ไขปัญหาการทุจริต", tool: Tool::Iit },
-    Indicator { number: 6, name: "คุณภาพการดำเนินงาน", tool: Tool::Eit },
-    Indicator { number: 7, name: "ประสิทธิภาพการสื่อสาร", tool: Tool::Eit },
-    Indicator { number: 8, name: "การปรับปรุงระบบการทำงาน", tool: Tool::Eit },
-    Indicator { number: 9, name: "การเปิดเผยข้อมูล", tool: Tool::Oit },
-    Indicator { number: 10, name: "การป้องกันการทุจริต", tool: Tool::Oit },
-];
-
-/// The standard indicator with this number (1–10).
-pub fn indicator(number: u8) -> Option<&'static Indicator> {
-    INDICATORS.get(usize::from(number).checked_sub(1)?)
+/// One tool of the year.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ToolSpec {
+    pub tool: Tool,
+    /// The full title, as a report heading prints it.
+    pub title: String,
+    /// The short form used in sentences: "แบบวัด… (แบบ IIT)".
+    pub phrase: String,
+    /// Weight in the total, percent; absent when not known.
+    #[serde(default)]
+    pub weight: Option<f64>,
+    /// How the tool's score is formed from its parts; absent when not known.
+    #[serde(default)]
+    pub formed: Option<Formed>,
+    /// Parts the tool is reported in (2568: EIT ส่วนที่ 1 and 2).
+    #[serde(default)]
+    pub parts: Vec<String>,
 }
 
-/// The full Thai name of a tool, as written in report headings.
-pub fn tool_title(tool: Tool) -> &'static str {
-    match tool {
-        Tool::Iit => "แบบวัดการรับรู้ของผู้มีส่วนได้ส่วนเสียภายใน (Internal Integrity and Transparency Assessment: IIT)",
-        Tool::Eit => "แบบวัดการรับรู้ของผู้มีส่วนได้ส่วนเสียภายนอก (External Integrity and Transparency Assessment: EIT)",
-        Tool::Oit => "แบบวัดการเปิดเผยข้อมูลสาธารณะ (Open Data Integrity and Transparency Assessment: OIT)",
+/// How a tool's score follows from its parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Formed {
+    /// The plain mean of the tool's indicator scores.
+    MeanOfIndicators,
+    /// The share of the tool's items scored 100 (OIT), per indicator and overall.
+    ShareOfItems,
+}
+
+/// The level rule of a year.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelRule {
+    /// Whether the rule is known for certain; when not, levels are taken from the package.
+    pub certain: bool,
+    /// Where the rule comes from.
+    pub source: String,
+    /// Best first. The level of a result is the first whose conditions it meets.
+    pub levels: Vec<Level>,
+}
+
+/// One level and its conditions.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Level {
+    pub name: String,
+    /// Lowest total of the level.
+    pub min: Score,
+    /// Lowest score every tool must reach, when the level asks for it.
+    #[serde(default)]
+    pub tools_min: Option<Score>,
+}
+
+/// A level with its score band, as a level table prints it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Band {
+    pub name: String,
+    pub min: Score,
+    /// Highest total of the band: just below the next unconditional level above, or 100.
+    pub max: Score,
+    pub tools_min: Option<Score>,
+}
+
+/// What the rule says about one result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LevelOutcome {
+    /// Exactly this level.
+    Decided(String),
+    /// One of these, best first: the tool scores needed to choose are missing.
+    OneOf(Vec<String>),
+    /// The year's rule is not known for certain.
+    Unknown,
+}
+
+impl LevelOutcome {
+    /// Whether `level` is possible under this outcome.
+    pub fn allows(&self, level: &str) -> bool {
+        match self {
+            LevelOutcome::Decided(name) => name == level,
+            LevelOutcome::OneOf(names) => names.iter().any(|n| n == level),
+            LevelOutcome::Unknown => true,
+        }
+    }
+}
+
+impl Framework {
+    /// The indicator with this number.
+    pub fn indicator(&self, number: u8) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| i.number == number)
+    }
+
+    /// The tool's description.
+    pub fn tool(&self, tool: Tool) -> Option<&ToolSpec> {
+        self.tools.iter().find(|t| t.tool == tool)
+    }
+
+    /// The level a total (and, when known, every tool's score) earns.
+    ///
+    /// `tools` holds the scores that are known; a level with a per-tool condition is decided
+    /// only when every tool of the year has a score.
+    pub fn level(&self, total: Score, tools: &BTreeMap<Tool, Score>) -> LevelOutcome {
+        if !self.levels.certain {
+            return LevelOutcome::Unknown;
+        }
+        let all_tools: Option<Vec<Score>> = self.tools.iter().map(|t| tools.get(&t.tool).copied()).collect();
+        let mut possible = Vec::new();
+        for level in &self.levels.levels {
+            if total.hundredths() < level.min.hundredths() {
+                continue;
+            }
+            match (level.tools_min, &all_tools) {
+                (None, _) => {
+                    possible.push(level.name.clone());
+                    break;
+                }
+                (Some(min), Some(scores)) => {
+                    if scores.iter().all(|s| s.hundredths() >= min.hundredths()) {
+                        possible.push(level.name.clone());
+                        break;
+                    }
+                }
+                // Cannot tell without the tool scores: this level and the ones below stay open.
+                (Some(_), None) => possible.push(level.name.clone()),
+            }
+        }
+        match possible.len() {
+            1 => LevelOutcome::Decided(possible.remove(0)),
+            _ => LevelOutcome::OneOf(possible),
+        }
+    }
+
+    /// The levels with their score bands, best first.
+    pub fn bands(&self) -> Vec<Band> {
+        let levels = &self.levels.levels;
+        levels
+            .iter()
+            .enumerate()
+            .map(|(i, level)| {
+                let ceiling = levels[..i]
+                    .iter()
+                    .rev()
+                    .find(|l| l.tools_min.is_none() && l.min.hundredths() > level.min.hundredths())
+                    .map_or(10_000, |l| l.min.hundredths() - 1);
+                Band {
+                    name: level.name.clone(),
+                    min: level.min,
+                    max: Score(ceiling as f64 / 100.0),
+                    tools_min: level.tools_min,
+                }
+            })
+            .collect()
+    }
+
+    /// Whether `name` is a level of this year's rule.
+    pub fn has_level(&self, name: &str) -> bool {
+        self.levels.levels.iter().any(|l| l.name == name)
+    }
+}
+
+/// Every framework available to a run: embedded, replaced by files on disk of the same year.
+#[derive(Debug, Clone)]
+pub struct Frameworks {
+    years: BTreeMap<i32, Arc<Framework>>,
+}
+
+impl Frameworks {
+    /// The embedded frameworks, each replaced by `<dir>/frameworks/<year>.json` when present;
+    /// files there for other years add those years.
+    pub fn load(dir: Option<&Path>) -> Result<Self, Diagnostic> {
+        let mut years = BTreeMap::new();
+        for &(year, text) in EMBEDDED {
+            let name = format!("report-templates/frameworks/{year}.json");
+            years.insert(year, Arc::new(parse(&name, text, year)?));
+        }
+        let Some(folder) = dir.map(|d| d.join("frameworks")).filter(|d| d.is_dir()) else {
+            return Ok(Self { years });
+        };
+        let entries = std::fs::read_dir(&folder)
+            .map_err(|e| Diagnostic::error(format!("cannot read `{}`: {e}", folder.display())))?;
+        let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for path in paths.iter().filter(|p| p.extension().is_some_and(|e| e == "json")) {
+            let name = path.display().to_string();
+            let year: i32 = path.file_stem().and_then(|s| s.to_str()).and_then(|s| s.parse().ok()).ok_or_else(|| {
+                Diagnostic::error(format!("framework file `{name}` is not named after a fiscal year"))
+                    .with_note("name it like `2569.json`")
+            })?;
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Diagnostic::error(format!("cannot read `{name}`: {e}")))?;
+            years.insert(year, Arc::new(parse(&name, &text, year)?));
+        }
+        Ok(Self { years })
+    }
+
+    /// The framework of a fiscal year.
+    pub fn get(&self, year: i32) -> Option<&Arc<Framework>> {
+        self.years.get(&year)
+    }
+
+    /// The years covered, for messages: "2562–2569".
+    pub fn span(&self) -> String {
+        match (self.years.keys().next(), self.years.keys().last()) {
+            (Some(first), Some(last)) if first != last => format!("{first}–{last}"),
+            (Some(first), _) => first.to_string(),
+            _ => "none".to_owned(),
+        }
+    }
+}
+
+/// Parses and checks one framework file.
+fn parse(name: &str, text: &str, year: i32) -> Result<Framework, Diagnostic> {
+    let source = SourceFile::new(name, text);
+    let mut de = serde_json::Deserializer::from_str(text);
+    let framework: Framework = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let inner = e.inner();
+        let offset = offset_of(text, inner.line(), inner.column());
+        let message = inner.to_string();
+        let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(m, _)| m);
+        Diagnostic::error(format!("invalid framework: {message}"))
+            .at(source.clone(), offset..offset)
+            .with_json_path(e.path().to_string())
+    })?;
+    let invalid = |message: String| Diagnostic::error(format!("invalid framework `{name}`: {message}"));
+    if framework.fiscal_year != year {
+        return Err(invalid(format!("it says fiscal_year {}, but the file name says {year}", framework.fiscal_year)));
+    }
+    if framework.levels.levels.is_empty() {
+        return Err(invalid("it has no levels".to_owned()));
+    }
+    if framework.levels.levels.windows(2).any(|w| w[0].min.hundredths() < w[1].min.hundredths()) {
+        return Err(invalid("levels must run from best to worst (each `min` no higher than the one before)".to_owned()));
+    }
+    for ind in &framework.indicators {
+        if framework.tool(ind.tool).is_none() {
+            return Err(invalid(format!("indicator {} is under {}, which the file does not list", ind.number, ind.tool)));
+        }
+    }
+    Ok(framework)
+}
+
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    (start + column.saturating_sub(1)).min(text.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn year(y: i32) -> Arc<Framework> {
+        Frameworks::load(None).unwrap().get(y).unwrap().clone()
+    }
+
+    fn tools(iit: f64, eit: f64, oit: f64) -> BTreeMap<Tool, Score> {
+        [(Tool::Iit, Score(iit)), (Tool::Eit, Score(eit)), (Tool::Oit, Score(oit))].into()
+    }
+
+    #[test]
+    fn every_embedded_year_parses() {
+        let all = Frameworks::load(None).unwrap();
+        assert_eq!(all.span(), "2562–2569");
+        for y in 2562..=2569 {
+            assert_eq!(all.get(y).unwrap().indicators.len(), 10);
+        }
+    }
+
+    #[test]
+    fn letter_grade_band_boundaries() {
+        let fw = year(2565);
+        let none = BTreeMap::new();
+        for (score, grade) in [
+            (100.0, "AA"), (95.0, "AA"), (94.99, "A"), (85.0, "A"), (84.99, "B"), (75.0, "B"),
+            (74.99, "C"), (65.0, "C"), (64.99, "D"), (55.0, "D"), (54.99, "E"), (50.0, "E"),
+            (49.99, "F"), (0.0, "F"),
+        ] {
+            assert_eq!(fw.level(Score(score), &none), LevelOutcome::Decided(grade.into()), "{score}");
+        }
+    }
+
+    #[test]
+    fn five_levels_with_tool_conditions() {
+        let fw = year(2566);
+        let d = |s: &str| LevelOutcome::Decided(s.into());
+        assert_eq!(fw.level(Score(95.0), &tools(95.0, 95.0, 95.0)), d("ผ่านดีเยี่ยม"));
+        assert_eq!(fw.level(Score(98.0), &tools(99.0, 94.99, 100.0)), d("ผ่านดี"));
+        assert_eq!(fw.level(Score(90.0), &tools(99.0, 90.0, 84.99)), d("ผ่าน"));
+        assert_eq!(fw.level(Score(85.0), &tools(85.0, 85.0, 85.0)), d("ผ่านดี"));
+        assert_eq!(fw.level(Score(84.99), &tools(99.0, 99.0, 99.0)), d("ต้องปรับปรุง"));
+        assert_eq!(fw.level(Score(70.0), &BTreeMap::new()), d("ต้องปรับปรุง"));
+        assert_eq!(fw.level(Score(69.99), &BTreeMap::new()), d("ต้องปรับปรุงโดยด่วน"));
+    }
+
+    #[test]
+    fn without_tool_scores_the_rule_narrows_but_does_not_guess() {
+        let fw = year(2566);
+        let some = |v: &[&str]| LevelOutcome::OneOf(v.iter().map(|s| s.to_string()).collect());
+        assert_eq!(fw.level(Score(95.0), &BTreeMap::new()), some(&["ผ่านดีเยี่ยม", "ผ่านดี", "ผ่าน"]));
+        assert_eq!(fw.level(Score(94.99), &BTreeMap::new()), some(&["ผ่านดี", "ผ่าน"]));
+        // One tool missing is as good as none.
+        assert_eq!(fw.level(Score(96.0), &[(Tool::Iit, Score(99.0))].into()), some(&["ผ่านดีเยี่ยม", "ผ่านดี", "ผ่าน"]));
+    }
+
+    #[test]
+    fn uncertain_years_leave_the_level_to_the_package() {
+        assert_eq!(year(2568).level(Score(93.14), &tools(99.0, 99.0, 83.0)), LevelOutcome::Unknown);
+    }
+
+    #[test]
+    fn bands_follow_the_levels() {
+        let bands = year(2566).bands();
+        let shown: Vec<(String, i64, i64)> = bands.iter().map(|b| (b.name.clone(), b.min.hundredths(), b.max.hundredths())).collect();
+        assert_eq!(
+            shown,
+            [
+                ("ผ่านดีเยี่ยม".into(), 9500, 10000),
+                ("ผ่านดี".into(), 8500, 10000),
+                ("ผ่าน".into(), 8500, 10000),
+                ("ต้องปรับปรุง".into(), 7000, 8499),
+                ("ต้องปรับปรุงโดยด่วน".into(), 0, 6999),
+            ]
+        );
+        let grades = year(2563).bands();
+        assert_eq!((grades[1].min.hundredths(), grades[1].max.hundredths()), (8500, 9499));
     }
 }

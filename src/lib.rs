@@ -1,6 +1,7 @@
 //! ita-report: the Thai official documents of the yearly ITA assessment, from JSON to PDF.
 //!
-//! Data flows one way: [`load`] (JSON → validated [`model::Package`], via [`rules`]) →
+//! Data flows one way: [`load`] (JSON → validated [`model::Package`], via [`rules`], with the
+//! year's [`framework`]; [`consistency`] findings as warnings) →
 //! [`analysis`] (derived facts and [`narrative`]) → [`templates`] (minijinja → Typst source) →
 //! [`world`] (in-process Typst compile) → [`pdf`] (export, atomic write). [`Engine`] holds what
 //! is loaded once per process (fonts, templates) and runs the steps for one package; the
@@ -8,6 +9,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod consistency;
 pub mod diagnostic;
 pub mod emblem;
 pub mod framework;
@@ -46,6 +48,8 @@ pub enum DocKind {
     Cover,
     /// The analysis report.
     Report,
+    /// The OIT result item by item, with the weak-point tables.
+    Oit,
     /// The measures appendix (มาตรการ).
     Measures,
     /// ประกาศ, an announcement.
@@ -62,6 +66,7 @@ impl DocKind {
             DocKind::Letter => "letter",
             DocKind::Cover => "cover",
             DocKind::Report => "report",
+            DocKind::Oit => "oit",
             DocKind::Measures => "measures",
             DocKind::Announcement => "announcement",
             DocKind::Progress => "progress",
@@ -80,7 +85,8 @@ impl DocKind {
             (DocKind::Memo, package.memo.is_some()),
             (DocKind::Letter, package.letter.is_some()),
             (DocKind::Cover, package.cover.is_some()),
-            (DocKind::Report, has_scores),
+            (DocKind::Report, has_scores || package.province.is_some()),
+            (DocKind::Oit, package.oit.is_some()),
             (DocKind::Measures, package.measures.is_some()),
             (DocKind::Announcement, package.announcement.is_some()),
             (DocKind::Progress, package.progress.is_some()),
@@ -125,7 +131,8 @@ pub struct Engine {
 
 impl Engine {
     /// Loads the bundled fonts plus `font_dirs`, and the templates (embedded, overridden by
-    /// files in `templates_dir`).
+    /// files in `templates_dir`; the year frameworks are loaded separately, see
+    /// [`framework::Frameworks::load`]).
     pub fn new(templates_dir: Option<&Path>, font_dirs: &[PathBuf]) -> Result<Self, Diagnostic> {
         Ok(Self {
             templates: Templates::new(templates_dir)?,
@@ -153,7 +160,7 @@ impl Engine {
         let family = fonts.choose(asked)?;
         let scale = fonts.scale(&family);
         let (ascent, descent) = fonts.line_metrics(&family);
-        let facts = analysis::derive(package);
+        let facts = analysis::derive(package, &loaded.framework);
         let title = match kinds {
             [DocKind::Memo] => package.memo.as_ref().map_or(String::new(), |m| m.subject.clone()),
             _ => format!(
@@ -165,6 +172,7 @@ impl Engine {
         let context = minijinja::context! {
             package => Value::from_serialize(package),
             facts => Value::from_serialize(&facts),
+            framework => Value::from_serialize(&*loaded.framework),
             numerals => match package.numerals { Numerals::Thai => "thai", Numerals::Arabic => "arabic" },
             documents => Value::from_serialize(kinds),
             font => minijinja::context! { family => family, scale => scale, ascent => ascent, descent => descent },
@@ -193,7 +201,9 @@ impl Engine {
         let date = package.date.as_deref().and_then(|d| thai::Date::parse(d).ok());
 
         let mut artifacts = Vec::new();
-        let mut warnings = Vec::new();
+        // Notes (what `check` could not decide) are for `check`; contradictions are shown here too.
+        let mut warnings: Vec<Diagnostic> =
+            loaded.warnings.iter().filter(|d| d.severity == diagnostic::Severity::Warning).cloned().collect();
         let emblem = emblem::find(loaded)?;
         if kinds.iter().any(|k| k.has_emblem()) && emblem.is_none() {
             warnings.push(emblem::missing_warning(loaded));

@@ -9,12 +9,15 @@
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::consistency;
 use crate::diagnostic::{Diagnostic, Failure, SourceFile};
+use crate::framework::{Framework, Frameworks};
 use crate::model::Package;
-use crate::rules;
+use crate::rules::{self, Problem};
 
 /// One step of a JSON path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,17 +64,21 @@ impl std::fmt::Display for JsonPath {
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub package: Package,
+    /// The framework of the package's fiscal year.
+    pub framework: Arc<Framework>,
+    /// Contradictions in the data that `check` can prove (see [`crate::consistency`]).
+    pub warnings: Vec<Diagnostic>,
     pub source: SourceFile,
     /// The input's folder: the only place its documents may read files (an emblem) from.
     pub dir: PathBuf,
 }
 
 /// Reads and checks one package file. `display_name` is the path as the user should see it.
-pub fn load_file(path: &Path, display_name: &str) -> Result<Loaded, Failure> {
+pub fn load_file(path: &Path, display_name: &str, frameworks: &Frameworks) -> Result<Loaded, Failure> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         Diagnostic::error(format!("cannot read `{display_name}`: {e}"))
     })?;
-    let mut loaded = load_str(&text, display_name)?;
+    let mut loaded = load_str(&text, display_name, frameworks)?;
     loaded.dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -80,7 +87,7 @@ pub fn load_file(path: &Path, display_name: &str) -> Result<Loaded, Failure> {
 }
 
 /// Checks package text: syntax, shape (types, missing and unknown fields) and rules.
-pub fn load_str(text: &str, display_name: &str) -> Result<Loaded, Failure> {
+pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Result<Loaded, Failure> {
     let source = SourceFile::new(display_name, text);
     let mut value: Value = serde_json::from_str(text).map_err(|e| {
         let offset = offset_of(text, e.line(), e.column());
@@ -140,20 +147,44 @@ pub fn load_str(text: &str, display_name: &str) -> Result<Loaded, Failure> {
             d
         })
         .collect();
-    if let Some(package) = &package {
-        for problem in rules::check(package) {
-            let range = locate(text, &problem.path.0, false).unwrap_or(0..0);
-            let mut d = Diagnostic::error(problem.message)
-                .at(source.clone(), range)
-                .with_json_path(problem.path.to_string());
-            if let Some(note) = problem.note {
-                d = d.with_note(note);
-            }
-            diagnostics.push(d);
+    let located = |problem: Problem, severity: fn(String) -> Diagnostic| {
+        let range = locate(text, &problem.path.0, false).unwrap_or(0..0);
+        let mut d = severity(problem.message).at(source.clone(), range).with_json_path(problem.path.to_string());
+        if let Some(note) = problem.note {
+            d = d.with_note(note);
         }
+        d
+    };
+    let Some(package) = package else {
+        return Err(Failure(diagnostics));
+    };
+    let framework = frameworks.get(package.fiscal_year).cloned();
+    if framework.is_none() && (2550..=2700).contains(&package.fiscal_year) {
+        diagnostics.push(located(
+            Problem {
+                path: JsonPath::default().key("fiscal_year"),
+                message: format!("there is no framework for fiscal year {}", package.fiscal_year),
+                note: Some(format!(
+                    "frameworks cover {}; add `frameworks/{}.json` to the folder given with --templates",
+                    frameworks.span(),
+                    package.fiscal_year
+                )),
+            },
+            |m: String| Diagnostic::error(m),
+        ));
     }
-    match package {
-        Some(package) if diagnostics.is_empty() => Ok(Loaded { package, source, dir: PathBuf::from(".") }),
+    diagnostics.extend(rules::check(&package, framework.as_deref()).into_iter().map(|p| located(p, |m: String| Diagnostic::error(m))));
+    match framework {
+        Some(framework) if diagnostics.is_empty() => {
+            let warnings = consistency::findings(&package, &framework, frameworks)
+                .into_iter()
+                .map(|finding| match finding.kind {
+                    consistency::Kind::Contradiction => located(finding.problem, |m: String| Diagnostic::warning(m)),
+                    consistency::Kind::Undecided => located(finding.problem, |m: String| Diagnostic::note(m)),
+                })
+                .collect();
+            Ok(Loaded { package, framework, warnings, source, dir: PathBuf::from(".") })
+        }
         _ => Err(Failure(diagnostics)),
     }
 }

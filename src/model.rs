@@ -59,6 +59,12 @@ pub struct Package {
     /// A progress report (รายงานผลการดำเนินการ).
     #[serde(default)]
     pub progress: Option<Progress>,
+    /// A province's summary of all its agencies (seed 000 §2).
+    #[serde(default)]
+    pub province: Option<Province>,
+    /// The OIT result item by item (seed 001 part 1).
+    #[serde(default)]
+    pub oit: Option<Oit>,
     /// The Garuda emblem (SVG or PNG), relative to the package file; without it
     /// `garuda.svg` or `garuda.png` beside the package is used when present.
     #[serde(default)]
@@ -204,11 +210,171 @@ pub struct HistoryYear {
     pub year: i32,
     #[serde(default)]
     pub tools: BTreeMap<Tool, Score>,
+    /// That year's indicator scores, where known (for differences per indicator).
+    #[serde(default)]
+    pub indicators: Vec<IndicatorValue>,
     pub total: Score,
     #[serde(default)]
     pub level: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
+}
+
+/// An indicator number and its score.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorValue {
+    pub number: u8,
+    pub score: Score,
+}
+
+/// The summary of a province: its overall result and every agency assessed in it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Province {
+    /// Heading of the section; a standard heading when absent.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// The province-wide score published by the NACC.
+    #[serde(default)]
+    pub total: Option<Score>,
+    /// The province's rank in the country, when published.
+    #[serde(default)]
+    pub national_rank: Option<u32>,
+    /// Province-wide score per indicator, as published.
+    #[serde(default)]
+    pub indicators: Vec<IndicatorValue>,
+    /// Every agency assessed (the province's own office and the local agencies).
+    pub agencies: Vec<LocalAgency>,
+    /// Counts and bands as a source document states them; only `check` reads them, the
+    /// documents print counts derived from `agencies`.
+    #[serde(default)]
+    pub stated: Option<StatedSummary>,
+}
+
+/// One agency of a province summary.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocalAgency {
+    pub name: String,
+    /// อำเภอ.
+    #[serde(default)]
+    pub district: Option<String>,
+    pub score: Score,
+    /// Score per tool, where published.
+    #[serde(default)]
+    pub tools: BTreeMap<Tool, Score>,
+    /// The level as the source states it.
+    #[serde(default)]
+    pub level: Option<String>,
+}
+
+/// What a source document says about its own rows, kept to be checked.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatedSummary {
+    /// Number of agencies.
+    #[serde(default)]
+    pub count: Option<u32>,
+    /// The level table: level, band and count.
+    #[serde(default)]
+    pub levels: Vec<StatedLevel>,
+    /// The headings of the ranked lists ("ระดับผ่านดีเยี่ยม ๒๑ หน่วยงาน"), in order.
+    #[serde(default)]
+    pub lists: Vec<StatedLevel>,
+    /// Agencies at or above the target.
+    #[serde(default)]
+    pub pass: Option<u32>,
+    /// Agencies below the target.
+    #[serde(default)]
+    pub fail: Option<u32>,
+}
+
+/// A level with the band and count a document states for it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatedLevel {
+    pub level: String,
+    #[serde(default)]
+    pub min: Option<Score>,
+    #[serde(default)]
+    pub max: Option<Score>,
+    #[serde(default)]
+    pub count: Option<u32>,
+}
+
+/// The OIT result item by item, with the committee's comments.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Oit {
+    /// Heading of the part; a standard heading when absent.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Indicators 9 and 10.
+    pub indicators: Vec<OitIndicator>,
+    /// The table of urgent weaknesses; generated from the items scored 0 when absent.
+    #[serde(default)]
+    pub urgent: Option<WeakPoints>,
+    /// The table of points to improve; generated from the items scored 0 when absent.
+    #[serde(default)]
+    pub improve: Option<WeakPoints>,
+}
+
+/// One OIT indicator and its sub-indicators.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OitIndicator {
+    pub number: u8,
+    pub subindicators: Vec<SubIndicator>,
+}
+
+/// A sub-indicator ("9.1 ข้อมูลพื้นฐาน").
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubIndicator {
+    /// "9.1".
+    pub code: String,
+    pub name: String,
+    pub groups: Vec<ItemGroup>,
+}
+
+/// A numbered group of items ("๑) ข้อมูลพื้นฐาน").
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemGroup {
+    pub name: String,
+    pub items: Vec<OitItem>,
+}
+
+/// One OIT item.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OitItem {
+    /// 1–43 (o1–o43), in order over the whole form.
+    pub number: u32,
+    pub name: String,
+    /// 0 or 100.
+    pub score: Score,
+    /// The committee's comment.
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// A weak-point table as the agency words it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeakPoints {
+    #[serde(default)]
+    pub intro: Paragraphs,
+    pub rows: Vec<WeakPointRow>,
+}
+
+/// One row: an indicator and the issue.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeakPointRow {
+    pub indicator: u8,
+    pub text: Paragraphs,
 }
 
 /// Assessor recommendations for one tool (ข้อเสนอแนะจากผู้ตรวจประเมิน).

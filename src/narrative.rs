@@ -1,26 +1,18 @@
 //! Thai sentences written from derived facts, in the register of the provincial reports.
 //!
 //! Every number in a sentence comes from the facts; wording follows seeds 000 and 002
-//! ("ตัวชี้วัดที่ได้คะแนนสูงสุดคือ … และตัวชี้วัดที่ได้คะแนนน้อยที่สุดคือ …").
+//! ("ตัวชี้วัดที่ได้คะแนนสูงสุดคือ … รองลงมาคือ … และตัวชี้วัดที่ได้คะแนนน้อยที่สุดคือ …",
+//! "เมื่อเทียบกับปี พ.ศ. ๒๕๖๕ เพิ่มขึ้น ๐.๗๗ คะแนน").
 
-use crate::analysis::{Facts, IndicatorFact, ToolFact};
-use crate::model::{Numerals, Package, Score, Tool};
+use crate::analysis::{Extremes, Facts, IndicatorFact, ToolFact};
+use crate::model::{Numerals, OitItem, Package, Score};
 use crate::thai;
-
-/// The tool as named in a sentence: "แบบวัดการรับรู้ของผู้มีส่วนได้ส่วนเสียภายใน (แบบ IIT)".
-pub fn tool_phrase(tool: Tool) -> &'static str {
-    match tool {
-        Tool::Iit => "แบบวัดการรับรู้ของผู้มีส่วนได้ส่วนเสียภายใน (แบบ IIT)",
-        Tool::Eit => "แบบวัดการรับรู้ของผู้มีส่วนได้ส่วนเสียภายนอก (แบบ EIT)",
-        Tool::Oit => "แบบวัดการเปิดเผยข้อมูลสาธารณะ (แบบ OIT)",
-    }
-}
 
 fn indicator_phrase(i: &IndicatorFact, n: Numerals) -> String {
     format!("ตัวชี้วัดที่ {} {}", thai::digits(&i.number.to_string(), n), i.name)
 }
 
-/// "A", "A และ B", "A B และ C".
+/// "A", "A และB", "A B และC".
 fn join(items: &[String]) -> String {
     match items {
         [] => String::new(),
@@ -29,42 +21,56 @@ fn join(items: &[String]) -> String {
     }
 }
 
-/// "ตัวชี้วัดที่ ๓ การใช้อำนาจ (๑๐๐.๐๐ คะแนน)" or, for a tie,
-/// "ตัวชี้วัดที่ ๔ … และตัวชี้วัดที่ ๕ … ซึ่งได้คะแนนเท่ากัน (๙๙.๙๖ คะแนน)".
-fn extreme_phrase(group: &[IndicatorFact], n: Numerals) -> String {
+/// "ตัวชี้วัดที่ ๓ การใช้อำนาจ คะแนนเท่ากับ ๑๐๐.๐๐ คะแนน" or, for a tie,
+/// "ตัวชี้วัดที่ ๔ … และตัวชี้วัดที่ ๕ … ซึ่งได้คะแนนเท่ากัน คือ ๙๙.๙๖ คะแนน".
+fn group_phrase(group: &[IndicatorFact], n: Numerals) -> String {
     let names: Vec<String> = group.iter().map(|i| indicator_phrase(i, n)).collect();
     let score = thai::score(group[0].score, n);
     if group.len() > 1 {
-        format!("{} ซึ่งได้คะแนนเท่ากัน ({score} คะแนน)", join(&names))
+        format!("{} ซึ่งได้คะแนนเท่ากัน คือ {score} คะแนน", join(&names))
     } else {
-        format!("{} ({score} คะแนน)", names[0])
+        format!("{} คะแนนเท่ากับ {score} คะแนน", names[0])
     }
 }
 
-/// The highest/lowest sentence for a set of indicators (empty when there are none).
-fn extremes_sentence(indicators: &[IndicatorFact], highest: &[IndicatorFact], lowest: &[IndicatorFact], n: Numerals) -> String {
+/// "เพิ่มขึ้น ๐.๗๗ คะแนน", "ลดลง ๑.๒๐ คะแนน", "เท่าเดิม".
+pub fn change_phrase(change: i64, n: Numerals) -> String {
+    match change.signum() {
+        1 => format!("เพิ่มขึ้น {} คะแนน", thai::hundredths(change, n)),
+        -1 => format!("ลดลง {} คะแนน", thai::hundredths(-change, n)),
+        _ => "เท่าเดิม".to_owned(),
+    }
+}
+
+/// The highest/second/lowest sentence for a set of indicators (empty when there are none).
+fn extremes_sentence(indicators: &[IndicatorFact], e: &Extremes, n: Numerals) -> String {
     match indicators {
         [] => String::new(),
         [only] => format!("โดย{} ได้คะแนน {} คะแนน", indicator_phrase(only, n), thai::score(only.score, n)),
-        _ if highest.len() == indicators.len() => format!(
-            "โดยทุกตัวชี้วัดได้คะแนนเท่ากัน คือ {} คะแนน",
-            thai::score(indicators[0].score, n)
-        ),
-        _ => format!(
-            "ตัวชี้วัดที่ได้คะแนนสูงสุดคือ {} และตัวชี้วัดที่ได้คะแนนน้อยที่สุดคือ {}",
-            extreme_phrase(highest, n),
-            extreme_phrase(lowest, n)
-        ),
+        _ if e.highest.len() == indicators.len() => {
+            format!("โดยทุกตัวชี้วัดได้คะแนนเท่ากัน คือ {} คะแนน", thai::score(indicators[0].score, n))
+        }
+        _ => {
+            let mut s = format!("ตัวชี้วัดที่ได้คะแนนสูงสุดคือ {}", group_phrase(&e.highest, n));
+            if !e.second.is_empty() {
+                s.push_str(&format!(" รองลงมาคือ {}", group_phrase(&e.second, n)));
+            }
+            s.push_str(&format!(" และตัวชี้วัดที่ได้คะแนนน้อยที่สุดคือ {}", group_phrase(&e.lowest, n)));
+            s
+        }
     }
 }
 
 /// The analysis paragraph of one tool.
-pub fn tool(fact: &ToolFact, target: Score, n: Numerals) -> String {
-    let mut s = tool_phrase(fact.tool).to_owned();
+pub fn tool(fact: &ToolFact, target: Score, previous_year: Option<i32>, n: Numerals) -> String {
+    let mut s = fact.phrase.clone();
     if let Some(score) = fact.score {
         s.push_str(&format!(" มีค่าคะแนนเท่ากับ {} คะแนน", thai::score(score, n)));
+        if let (Some(change), Some(year)) = (fact.change, previous_year) {
+            s.push_str(&format!(" เมื่อเทียบกับปี พ.ศ. {} {}", thai::digits(&year.to_string(), n), change_phrase(change, n)));
+        }
     }
-    let extremes = extremes_sentence(&fact.indicators, &fact.highest, &fact.lowest, n);
+    let extremes = extremes_sentence(&fact.indicators, &fact.extremes, n);
     if !extremes.is_empty() {
         s.push(' ');
         s.push_str(&extremes);
@@ -81,6 +87,13 @@ pub fn tool(fact: &ToolFact, target: Score, n: Numerals) -> String {
     s
 }
 
+/// "ตัวชี้วัดที่ ๗ … (เพิ่มขึ้น ๐.๕๐ คะแนน)" for a group of equal changes.
+fn changed_group(group: &[IndicatorFact], n: Numerals) -> String {
+    let names: Vec<String> = group.iter().map(|i| indicator_phrase(i, n)).collect();
+    let change = group[0].change.unwrap_or_default();
+    format!("{} ({})", join(&names), change_phrase(change, n))
+}
+
 /// The overall paragraph, when there is a total to speak of.
 pub fn overall(package: &Package, facts: &Facts) -> Option<String> {
     let scores = package.scores.as_ref()?;
@@ -92,7 +105,7 @@ pub fn overall(package: &Package, facts: &Facts) -> Option<String> {
         package.agency.name,
         thai::score(total, n)
     );
-    if let Some(level) = &scores.level {
+    if let Some(level) = facts.level.as_ref().and_then(|l| l.shown.as_ref()) {
         s.push_str(&format!(" อยู่ในระดับ{level}"));
     }
     let target = thai::score(scores.target, n);
@@ -103,21 +116,37 @@ pub fn overall(package: &Package, facts: &Facts) -> Option<String> {
     };
     s.push_str(&format!(" {relation} {target} คะแนน"));
     if let Some(prev) = &facts.previous {
-        let prev_year = thai::digits(&prev.year.to_string(), n);
-        let change = match prev.change.signum() {
-            1 => format!("เพิ่มขึ้น {} คะแนน", thai::hundredths(prev.change, n)),
-            -1 => format!("ลดลง {} คะแนน", thai::hundredths(-prev.change, n)),
-            _ => "เท่าเดิม".to_owned(),
-        };
         s.push_str(&format!(
-            " เมื่อเทียบกับปี พ.ศ. {prev_year} ซึ่งได้ {} คะแนน {change}",
-            thai::score(prev.total, n)
+            " เมื่อเทียบกับปี พ.ศ. {} ซึ่งได้ {} คะแนน {}",
+            thai::digits(&prev.year.to_string(), n),
+            thai::score(prev.total, n),
+            change_phrase(prev.change, n)
         ));
     }
-    let extremes = extremes_sentence(&facts.indicators, &facts.highest, &facts.lowest, n);
+    let extremes = extremes_sentence(&facts.indicators, &facts.extremes, n);
     if !extremes.is_empty() {
         s.push_str(" ในภาพรวม");
         s.push_str(&extremes);
     }
+    if !facts.biggest_gain.is_empty() || !facts.biggest_loss.is_empty() {
+        let mut parts = Vec::new();
+        if !facts.biggest_gain.is_empty() {
+            parts.push(format!("ตัวชี้วัดที่คะแนนเพิ่มขึ้นมากที่สุดคือ {}", changed_group(&facts.biggest_gain, n)));
+        }
+        if !facts.biggest_loss.is_empty() {
+            parts.push(format!("ตัวชี้วัดที่คะแนนลดลงมากที่สุดคือ {}", changed_group(&facts.biggest_loss, n)));
+        }
+        s.push_str(" เมื่อเทียบรายตัวชี้วัดกับปีก่อน ");
+        s.push_str(&join(&parts));
+    }
     Some(s)
+}
+
+/// One OIT item scored 0, as a line of a weak-point table: "ข้อ ๑๕ คู่มือ… (ข้อมูลไม่ปรากฏ…)".
+pub fn failed_item(item: &OitItem, n: Numerals) -> String {
+    let mut s = format!("ข้อ {} {}", thai::digits(&item.number.to_string(), n), item.name);
+    if let Some(comment) = item.comment.as_deref().filter(|c| !c.trim().is_empty()) {
+        s.push_str(&format!(" ({comment})"));
+    }
+    s
 }

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::framework;
+use crate::framework::Framework;
 use crate::load::JsonPath;
 use crate::model::{MeasuresLayout, Package, Paragraphs, Score, Signer};
 use crate::thai::Date;
@@ -18,12 +18,13 @@ pub struct Problem {
     pub note: Option<String>,
 }
 
-#[derive(Default)]
-struct Checker {
+struct Checker<'a> {
     problems: Vec<Problem>,
+    /// The package year's framework; absent when the year has none (itself a problem).
+    framework: Option<&'a Framework>,
 }
 
-impl Checker {
+impl Checker<'_> {
     fn report(&mut self, path: JsonPath, message: impl Into<String>) {
         self.problems.push(Problem { path, message: message.into(), note: None });
     }
@@ -66,11 +67,27 @@ impl Checker {
     }
 
     fn indicator(&mut self, path: JsonPath, number: u8) -> bool {
-        if framework::indicator(number).is_none() {
+        let exists = match self.framework {
+            Some(fw) => fw.indicator(number).is_some(),
+            None => (1..=10).contains(&number),
+        };
+        if !exists {
             self.report_with(path, format!("indicator {number} does not exist"), "indicators are numbered 1 to 10");
-            return false;
         }
-        true
+        exists
+    }
+
+    /// Indicator numbers of a list: each must exist and appear once.
+    fn indicator_list(&mut self, path: &JsonPath, numbers: impl Iterator<Item = u8>) {
+        let mut seen = BTreeMap::new();
+        for (i, number) in numbers.enumerate() {
+            let p = path.index(i).key("number");
+            if self.indicator(p.clone(), number) {
+                if let Some(first) = seen.insert(number, i) {
+                    self.report(p, format!("indicator {number} is given twice (also at {path}[{first}])"));
+                }
+            }
+        }
     }
 
     fn signer(&mut self, path: JsonPath, signer: &Signer) {
@@ -80,8 +97,8 @@ impl Checker {
 }
 
 /// Checks every rule and returns all violations (empty when the package is valid).
-pub fn check(package: &Package) -> Vec<Problem> {
-    let mut c = Checker::default();
+pub fn check(package: &Package, framework: Option<&Framework>) -> Vec<Problem> {
+    let mut c = Checker { problems: Vec::new(), framework };
     let root = JsonPath::default();
     c.text(root.key("agency").key("name"), &package.agency.name, "the agency name");
     c.year(root.key("fiscal_year"), package.fiscal_year);
@@ -96,18 +113,12 @@ pub fn check(package: &Package) -> Vec<Problem> {
         for (tool, score) in &scores.tools {
             c.score(path.key("tools").key(tool.code()), *score);
         }
-        let mut seen = BTreeMap::new();
+        c.indicator_list(&path.key("indicators"), scores.indicators.iter().map(|i| i.number));
         for (i, ind) in scores.indicators.iter().enumerate() {
             let p = path.key("indicators").index(i);
             c.score(p.key("score"), ind.score);
-            if !c.indicator(p.key("number"), ind.number) {
-                continue;
-            }
-            if let Some(first) = seen.insert(ind.number, i) {
-                c.report(p.key("number"), format!("indicator {} is given twice (also at scores.indicators[{first}])", ind.number));
-            }
-            let standard = framework::indicator(ind.number).expect("checked above");
-            if let Some(tool) = ind.tool {
+            let standard = framework.and_then(|fw| fw.indicator(ind.number));
+            if let (Some(tool), Some(standard)) = (ind.tool, standard) {
                 if tool != standard.tool {
                     c.report_with(
                         p.key("tool"),
@@ -132,6 +143,85 @@ pub fn check(package: &Package) -> Vec<Problem> {
         c.score(p.key("total"), year.total);
         for (tool, score) in &year.tools {
             c.score(p.key("tools").key(tool.code()), *score);
+        }
+        c.indicator_list(&p.key("indicators"), year.indicators.iter().map(|i| i.number));
+        for (j, ind) in year.indicators.iter().enumerate() {
+            c.score(p.key("indicators").index(j).key("score"), ind.score);
+        }
+    }
+
+    if let Some(province) = &package.province {
+        let path = root.key("province");
+        if let Some(total) = province.total {
+            c.score(path.key("total"), total);
+        }
+        if province.national_rank == Some(0) {
+            c.report(path.key("national_rank"), "the national rank starts at 1");
+        }
+        c.indicator_list(&path.key("indicators"), province.indicators.iter().map(|i| i.number));
+        for (i, ind) in province.indicators.iter().enumerate() {
+            c.score(path.key("indicators").index(i).key("score"), ind.score);
+        }
+        if province.agencies.is_empty() {
+            c.report(path.key("agencies"), "the province summary lists no agencies");
+        }
+        for (i, agency) in province.agencies.iter().enumerate() {
+            let p = path.key("agencies").index(i);
+            c.text(p.key("name"), &agency.name, "the agency name");
+            c.score(p.key("score"), agency.score);
+            for (tool, score) in &agency.tools {
+                c.score(p.key("tools").key(tool.code()), *score);
+            }
+        }
+        if let Some(stated) = &province.stated {
+            for (list, levels) in [("levels", &stated.levels), ("lists", &stated.lists)] {
+                for (i, level) in levels.iter().enumerate() {
+                    let p = path.key("stated").key(list).index(i);
+                    for (key, score) in [("min", level.min), ("max", level.max)] {
+                        if let Some(score) = score {
+                            c.score(p.key(key), score);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    if let Some(oit) = &package.oit {
+        let path = root.key("oit");
+        if oit.indicators.is_empty() {
+            c.report(path.key("indicators"), "the OIT detail has no indicators");
+        }
+        c.indicator_list(&path.key("indicators"), oit.indicators.iter().map(|i| i.number));
+        let mut items = BTreeMap::new();
+        for (i, ind) in oit.indicators.iter().enumerate() {
+            let p = path.key("indicators").index(i);
+            if let Some(standard) = framework.and_then(|fw| fw.indicator(ind.number)) {
+                if standard.tool != crate::model::Tool::Oit {
+                    c.report_with(p.key("number"), format!("indicator {} is not an OIT indicator", ind.number), "the OIT indicators are 9 and 10");
+                }
+            }
+            for (j, sub) in ind.subindicators.iter().enumerate() {
+                let p = p.key("subindicators").index(j);
+                for (k, group) in sub.groups.iter().enumerate() {
+                    let p = p.key("groups").index(k);
+                    if group.items.is_empty() {
+                        c.report(p.key("items"), "the group has no items");
+                    }
+                    for (l, item) in group.items.iter().enumerate() {
+                        let p = p.key("items").index(l);
+                        c.score(p.key("score"), item.score);
+                        if let Some(first) = items.insert(item.number, p.to_string()) {
+                            c.report(p.key("number"), format!("item {} is given twice (also at {first})", item.number));
+                        }
+                    }
+                }
+            }
+        }
+        for (key, table) in [("urgent", &oit.urgent), ("improve", &oit.improve)] {
+            for (i, row) in table.iter().flat_map(|t| t.rows.iter()).enumerate() {
+                c.indicator(path.key(key).key("rows").index(i).key("indicator"), row.indicator);
+            }
         }
     }
 

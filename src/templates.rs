@@ -24,6 +24,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("letter.typ", include_str!("../report-templates/letter.typ")),
     ("cover.typ", include_str!("../report-templates/cover.typ")),
     ("report.typ", include_str!("../report-templates/report.typ")),
+    ("oit.typ", include_str!("../report-templates/oit.typ")),
     ("measures.typ", include_str!("../report-templates/measures.typ")),
     ("announcement.typ", include_str!("../report-templates/announcement.typ")),
     ("progress.typ", include_str!("../report-templates/progress.typ")),
@@ -67,6 +68,7 @@ impl Templates {
         env.add_filter("date_short", |state: &State, v: String| filter_date(state, &v, true));
         env.add_filter("str", |v: String| Value::from_safe_string(string_literal(&v)));
         env.add_filter("lit", filter_lit);
+        env.add_filter("change", filter_change);
         Ok(Self { env, dir })
     }
 
@@ -197,6 +199,12 @@ fn filter_score(state: &State, value: Value) -> Result<String, Error> {
         return Err(Error::new(ErrorKind::InvalidOperation, format!("`score` needs a number, got {value}")));
     };
     Ok(thai::score(Score(number), numerals(state)))
+}
+
+/// A difference in hundredths with its sign: "+๐.๗๗", "-๑.๒๐", "๐.๐๐".
+fn filter_change(state: &State, value: i64) -> String {
+    let sign = if value > 0 { "+" } else { "" };
+    format!("{sign}{}", thai::hundredths(value, numerals(state)))
 }
 
 fn filter_num(state: &State, value: Value) -> String {

@@ -1,0 +1,440 @@
+//! Contradictions in well-formed data, proven from the numbers and the year's framework.
+//!
+//! Real reports contradict themselves: a level its score band excludes, a count that is not
+//! the number of rows listed, a tool score that is not the mean of its indicators, a sentence
+//! quoting 99.74 for an indicator scored 99.64. Such data is valid input (the documents print
+//! what follows from the rows and scores), so each contradiction is a warning with its JSON
+//! path; `--deny-warnings` makes them errors. Where the data cannot settle a question (levels
+//! without tool scores), a note says so rather than guessing.
+
+use std::collections::BTreeMap;
+
+use crate::analysis;
+use crate::framework::{Formed, Framework, Frameworks, LevelOutcome};
+use crate::load::JsonPath;
+use crate::model::{Package, Paragraphs, Score, Tool};
+use crate::rules::Problem;
+
+/// How sure a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The data contradicts itself or the framework.
+    Contradiction,
+    /// The data does not allow a decision.
+    Undecided,
+}
+
+/// One finding.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub kind: Kind,
+    pub problem: Problem,
+}
+
+/// The largest gap between a total and its weighted tools that rounding of published tool
+/// scores (two decimals each) can explain.
+const ROUNDING: i64 = 1;
+
+#[derive(Default)]
+struct Findings(Vec<Finding>);
+
+impl Findings {
+    fn contradiction(&mut self, path: JsonPath, message: String, note: Option<String>) {
+        self.0.push(Finding { kind: Kind::Contradiction, problem: Problem { path, message, note } });
+    }
+
+    fn undecided(&mut self, path: JsonPath, message: String, note: Option<String>) {
+        self.0.push(Finding { kind: Kind::Undecided, problem: Problem { path, message, note } });
+    }
+}
+
+fn s(score: Score) -> String {
+    format!("{:.2}", score.hundredths() as f64 / 100.0)
+}
+
+fn h(hundredths: i64) -> String {
+    format!("{:.2}", hundredths as f64 / 100.0)
+}
+
+/// Every contradiction `check` can prove in a validated package.
+pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> Vec<Finding> {
+    let mut f = Findings::default();
+    let root = JsonPath::default();
+
+    if let Some(scores) = &package.scores {
+        let path = root.key("scores");
+        if let Some(total) = scores.total {
+            level(&mut f, fw, path.key("level"), scores.level.as_deref(), total, &scores.tools);
+            weighted_total(&mut f, fw, path.key("total"), total, &scores.tools);
+        }
+        let indicators: BTreeMap<u8, Score> = scores.indicators.iter().map(|i| (i.number, i.score)).collect();
+        for spec in fw.tools.iter().filter(|t| t.formed == Some(Formed::MeanOfIndicators)) {
+            let Some(&score) = scores.tools.get(&spec.tool) else { continue };
+            let numbers: Vec<u8> = fw.indicators.iter().filter(|i| i.tool == spec.tool).map(|i| i.number).collect();
+            let Some(values) = numbers.iter().map(|n| indicators.get(n).copied()).collect::<Option<Vec<Score>>>() else {
+                continue;
+            };
+            let mean = mean(&values);
+            if (score.hundredths() - mean).abs() > 0 {
+                f.contradiction(
+                    path.key("tools").key(spec.tool.code()),
+                    format!("{} is {}, but the mean of its indicators is {}", spec.tool, s(score), h(mean)),
+                    Some(format!(
+                        "in {} a tool's score is the mean of its indicators ({})",
+                        fw.fiscal_year,
+                        numbers.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")
+                    )),
+                );
+            }
+        }
+        // A score quoted in the package's own text must be the score of the data.
+        for (i, ind) in scores.indicators.iter().enumerate() {
+            quoted(&mut f, path.key("indicators").index(i).key("analysis"), &ind.analysis, "คะแนนเท่ากับ", ind.score, &format!("indicator {}", ind.number));
+        }
+        for (tool, text) in &scores.tool_analysis {
+            if let Some(&score) = scores.tools.get(tool) {
+                quoted(&mut f, path.key("tool_analysis").key(tool.code()), text, "มีค่าคะแนนเท่ากับ", score, tool.code());
+            }
+        }
+        if let Some(total) = scores.total {
+            quoted(&mut f, path.key("summary"), &scores.summary, "เท่ากับ", total, "the total");
+        }
+    }
+
+    for (i, year) in package.history.iter().enumerate() {
+        let path = root.key("history").index(i);
+        match frameworks.get(year.year) {
+            Some(fw) => {
+                level(&mut f, fw, path.key("level"), year.level.as_deref(), year.total, &year.tools);
+                weighted_total(&mut f, fw, path.key("total"), year.total, &year.tools);
+            }
+            None if year.level.is_some() => f.undecided(
+                path.key("level"),
+                format!("the level of {} is not checked: there is no framework for that year", year.year),
+                Some(format!("frameworks cover {}", frameworks.span())),
+            ),
+            None => {}
+        }
+    }
+
+    if let Some(province) = &package.province {
+        province_findings(&mut f, package, fw, province, &root.key("province"));
+    }
+
+    if let Some(oit) = &package.oit {
+        let path = root.key("oit");
+        let facts = analysis::derive(package, fw).oit.expect("package has oit");
+        let formed = fw.tool(Tool::Oit).and_then(|t| t.formed) == Some(Formed::ShareOfItems);
+        let given: BTreeMap<u8, (usize, Score)> = package
+            .scores
+            .iter()
+            .flat_map(|s| s.indicators.iter().enumerate())
+            .map(|(i, ind)| (ind.number, (i, ind.score)))
+            .collect();
+        for ind in facts.indicators.iter().filter(|_| formed) {
+            if let Some(&(i, score)) = given.get(&ind.number) {
+                if score.hundredths() != ind.score.hundredths() {
+                    f.contradiction(
+                        root.key("scores").key("indicators").index(i).key("score"),
+                        format!(
+                            "indicator {} is {}, but {} of its {} OIT items scored 100, which gives {}",
+                            ind.number, s(score), ind.passed, ind.items, s(ind.score)
+                        ),
+                        Some(format!("in {} an OIT indicator is the share of its items scored 100", fw.fiscal_year)),
+                    );
+                }
+            }
+        }
+        if let Some(score) = package.scores.as_ref().and_then(|s| s.tools.get(&Tool::Oit)).filter(|_| formed) {
+            if score.hundredths() != facts.score.hundredths() {
+                f.contradiction(
+                    root.key("scores").key("tools").key("OIT"),
+                    format!("OIT is {}, but {} of {} items scored 100, which gives {}", s(*score), facts.passed, facts.items, s(facts.score)),
+                    None,
+                );
+            }
+        }
+        for (i, ind) in oit.indicators.iter().enumerate() {
+            for (j, sub) in ind.subindicators.iter().enumerate() {
+                for (k, group) in sub.groups.iter().enumerate() {
+                    for (l, item) in group.items.iter().enumerate() {
+                        let Some(comment) = &item.comment else { continue };
+                        if item.score.hundredths() > 0 && says_missing(comment) {
+                            f.contradiction(
+                                path.key("indicators").index(i).key("subindicators").index(j).key("groups").index(k).key("items").index(l).key("score"),
+                                format!("item {} is scored {}, but its comment says the evidence is missing: \"{comment}\"", item.number, s(item.score)),
+                                Some("an item whose evidence cannot be found scores 0".to_owned()),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    f.0
+}
+
+/// The mean of scores in hundredths, rounded half up.
+fn mean(values: &[Score]) -> i64 {
+    let sum: i64 = values.iter().map(|v| v.hundredths()).sum();
+    let n = values.len() as i64;
+    (2 * sum + n) / (2 * n)
+}
+
+/// A stated level against the year's rule.
+fn level(f: &mut Findings, fw: &Framework, path: JsonPath, stated: Option<&str>, total: Score, tools: &BTreeMap<Tool, Score>) {
+    let Some(stated) = stated else { return };
+    let year = fw.fiscal_year;
+    if !fw.levels.certain {
+        f.undecided(
+            path,
+            format!("level \"{stated}\" is not checked: the {year} level rule is not known for certain"),
+            None,
+        );
+        return;
+    }
+    if !fw.has_level(stated) {
+        let names: Vec<&str> = fw.levels.levels.iter().map(|l| l.name.as_str()).collect();
+        f.contradiction(
+            path,
+            format!("\"{stated}\" is not a level of {year}"),
+            Some(format!("the {year} levels are {}; the rule gives {}", names.join(", "), outcome_text(&fw.level(total, tools)))),
+        );
+        return;
+    }
+    match fw.level(total, tools) {
+        outcome if !outcome.allows(stated) => f.contradiction(
+            path,
+            format!("level \"{stated}\" contradicts the score {}: the {year} rule gives {}", s(total), outcome_text(&outcome)),
+            None,
+        ),
+        LevelOutcome::OneOf(names) if names.len() > 1 => f.undecided(
+            path,
+            format!("level \"{stated}\" cannot be checked without every tool's score: {} allows {}", s(total), names.join(", ")),
+            None,
+        ),
+        _ => {}
+    }
+}
+
+fn outcome_text(outcome: &LevelOutcome) -> String {
+    match outcome {
+        LevelOutcome::Decided(name) => format!("\"{name}\""),
+        LevelOutcome::OneOf(names) => format!("one of {}", names.join(", ")),
+        LevelOutcome::Unknown => "no level".to_owned(),
+    }
+}
+
+/// The total against the weighted tool scores, when the framework gives every weight.
+fn weighted_total(f: &mut Findings, fw: &Framework, path: JsonPath, total: Score, tools: &BTreeMap<Tool, Score>) {
+    let parts: Option<Vec<(f64, Score)>> =
+        fw.tools.iter().map(|t| Some((t.weight?, *tools.get(&t.tool)?))).collect();
+    let Some(parts) = parts else { return };
+    let weighted = parts.iter().map(|(w, s)| w * s.hundredths() as f64).sum::<f64>() / 100.0;
+    let weighted = weighted.round() as i64;
+    if (total.hundredths() - weighted).abs() > ROUNDING {
+        let weights: Vec<String> = fw.tools.iter().map(|t| format!("{} {}%", t.tool, t.weight.unwrap_or_default())).collect();
+        f.contradiction(
+            path,
+            format!("the total {} is not the weighted sum of the tool scores, {}", s(total), h(weighted)),
+            Some(format!("weights of {}: {}; rounding explains at most 0.01", fw.fiscal_year, weights.join(", "))),
+        );
+    }
+}
+
+/// Thai digits to Arabic, so numbers in given text can be read.
+fn arabic(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '๐'..='๙' => char::from_digit(c as u32 - '๐' as u32, 10).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+/// The number written right after `marker` in `text`, in hundredths.
+fn number_after(text: &str, marker: &str) -> Option<(i64, String)> {
+    let text = arabic(text);
+    let at = text.find(marker)? + marker.len();
+    let rest = text[at..].trim_start();
+    let number: String = rest.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+    let number = number.trim_end_matches('.');
+    let value: f64 = number.parse().ok()?;
+    Some(((value * 100.0).round() as i64, number.to_owned()))
+}
+
+/// A score quoted in the first paragraph after `marker` that differs from the data.
+fn quoted(f: &mut Findings, path: JsonPath, text: &Paragraphs, marker: &str, score: Score, what: &str) {
+    let Some((value, written)) = text.0.iter().find_map(|p| number_after(p, marker)) else { return };
+    if value != score.hundredths() {
+        f.contradiction(
+            path,
+            format!("the text quotes {written} for {what}, but the data gives {}", s(score)),
+            Some("the documents print the data's score; correct the text or the score".to_owned()),
+        );
+    }
+}
+
+/// Whether a committee comment says the evidence was not found.
+fn says_missing(comment: &str) -> bool {
+    ["ไม่ได้แสดง", "ไม่ปรากฏ", "ไม่พบ", "ไม่ได้ลิงค์", "ไม่ได้ลิงก์", "ไม่มีข้อมูล", "ไม่ได้เผยแพร่"]
+        .iter()
+        .any(|m| comment.contains(m))
+}
+
+fn province_findings(f: &mut Findings, package: &Package, fw: &Framework, p: &crate::model::Province, path: &JsonPath) {
+    let year = fw.fiscal_year;
+    let facts = analysis::derive(package, fw).province.expect("package has a province");
+    let agencies = path.key("agencies");
+
+    let mut seen: BTreeMap<(String, Option<String>), usize> = BTreeMap::new();
+    for (i, a) in p.agencies.iter().enumerate() {
+        let key = (a.name.trim().to_owned(), a.district.as_ref().map(|d| d.trim().to_owned()));
+        if let Some(first) = seen.insert(key, i) {
+            f.contradiction(
+                agencies.index(i).key("name"),
+                format!("\"{}\" is listed twice (also at {})", a.name, agencies.index(first)),
+                None,
+            );
+        }
+    }
+
+    let mut undecided = Vec::new();
+    for (i, a) in p.agencies.iter().enumerate() {
+        let Some(stated) = &a.level else { continue };
+        let outcome = fw.level(a.score, &a.tools);
+        if !fw.levels.certain {
+            continue;
+        }
+        if !fw.has_level(stated) || !outcome.allows(stated) {
+            f.contradiction(
+                agencies.index(i).key("level"),
+                format!("\"{}\" is listed as \"{stated}\" with {}: the {year} rule gives {}", a.name, s(a.score), outcome_text(&outcome)),
+                None,
+            );
+        } else if matches!(&outcome, LevelOutcome::OneOf(n) if n.len() > 1) {
+            undecided.push(i);
+        }
+    }
+    if !fw.levels.certain {
+        f.undecided(agencies.clone(), format!("the agencies' levels are not checked: the {year} level rule is not known for certain"), None);
+    } else if let Some(&first) = undecided.first() {
+        f.undecided(
+            agencies.index(first).key("level"),
+            format!("{} agencies' levels cannot be checked: their levels depend on tool scores the data does not give", undecided.len()),
+            Some("the documents print the stated level where the total allows it; give `tools` to have levels derived".to_owned()),
+        );
+    }
+
+    // The province-wide score is the mean of its agencies' scores (seed 000: 204 agencies,
+    // mean 95.0197, published 95.02).
+    if let Some(total) = p.total {
+        if total.hundredths() != facts.mean {
+            f.contradiction(
+                path.key("total"),
+                format!("the province score {} is not the mean of its {} agencies' scores, {}", s(total), facts.count, h(facts.mean)),
+                None,
+            );
+        }
+    }
+
+    let Some(stated) = &p.stated else { return };
+    let spath = path.key("stated");
+    if let Some(count) = stated.count {
+        if count as usize != facts.count {
+            f.contradiction(spath.key("count"), format!("the data states {count} agencies, but lists {}", facts.count), None);
+        }
+    }
+    let derived: BTreeMap<&str, usize> =
+        facts.levels.iter().filter_map(|g| Some((g.name.as_deref()?, g.agencies.len()))).collect();
+    let bands: BTreeMap<&str, &crate::framework::Band> =
+        facts.levels.iter().filter_map(|g| Some((g.name.as_deref()?, g.band.as_ref()?))).collect();
+    let unresolved = facts.levels.iter().any(|g| g.name.is_none());
+    for (i, level) in stated.levels.iter().enumerate() {
+        let lp = spath.key("levels").index(i);
+        let Some(band) = bands.get(level.level.as_str()) else {
+            f.contradiction(lp.key("level"), format!("\"{}\" is not a level of {year}", level.level), None);
+            continue;
+        };
+        if let (Some(min), Some(max)) = (level.min, level.max) {
+            if min.hundredths() != band.min.hundredths() || max.hundredths() != band.max.hundredths() {
+                let condition = band.tools_min.map(|m| format!(" and every tool at least {}", s(m))).unwrap_or_default();
+                f.contradiction(
+                    lp.key("min"),
+                    format!("the data gives \"{}\" the band {}–{}, but the {year} rule gives {}–{}{condition}", level.level, s(min), s(max), s(band.min), s(band.max)),
+                    None,
+                );
+            }
+        }
+        if let Some(count) = level.count {
+            let rows = derived.get(level.level.as_str()).copied().unwrap_or(0);
+            if count as usize != rows && !unresolved {
+                f.contradiction(
+                    lp.key("count"),
+                    format!("the data counts {count} agencies at \"{}\", but {rows} of the listed agencies are at that level", level.level),
+                    None,
+                );
+            }
+        }
+    }
+    let sum: u32 = stated.levels.iter().filter_map(|l| l.count).sum();
+    if !stated.levels.is_empty() && sum as usize != facts.count {
+        f.contradiction(spath.key("levels"), format!("the level counts add up to {sum}, but {} agencies are listed", facts.count), None);
+    }
+    // The lists' headings against the rows listed under that stated level.
+    let mut by_heading: BTreeMap<&str, (u32, usize)> = BTreeMap::new();
+    for (i, list) in stated.lists.iter().enumerate() {
+        let entry = by_heading.entry(list.level.as_str()).or_insert((0, i));
+        entry.0 += list.count.unwrap_or(0);
+    }
+    for (name, (count, i)) in by_heading {
+        let rows = p.agencies.iter().filter(|a| a.level.as_deref() == Some(name)).count();
+        if count as usize != rows {
+            f.contradiction(
+                spath.key("lists").index(i).key("count"),
+                format!("the list heading counts {count} agencies at \"{name}\", but {rows} are listed under it"),
+                None,
+            );
+        }
+    }
+    let target = package.scores.as_ref().map_or(fw.target, |s| s.target);
+    for (key, stated, derived, relation) in
+        [("pass", stated.pass, facts.pass, "at or above"), ("fail", stated.fail, facts.fail, "below")]
+    {
+        if let Some(count) = stated {
+            if count as usize != derived {
+                f.contradiction(
+                    spath.key(key),
+                    format!("the data counts {count} agencies {relation} the target {}, but the scores give {derived}", s(target)),
+                    None,
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_read_after_the_marker_in_either_digits() {
+        assert_eq!(number_after("โดยรวมได้คะแนนเท่ากับ 99.74 เป็นตัวชี้วัด", "คะแนนเท่ากับ"), Some((9974, "99.74".into())));
+        assert_eq!(number_after("มีค่าคะแนนเท่ากับ ๙๕.๗๘ คะแนน", "มีค่าคะแนนเท่ากับ"), Some((9578, "95.78".into())));
+        assert_eq!(number_after("เท่ากับ 100. คะแนน", "เท่ากับ"), Some((10000, "100".into())));
+        assert_eq!(number_after("ไม่มีตัวเลข", "เท่ากับ"), None);
+    }
+
+    #[test]
+    fn missing_evidence_is_recognised() {
+        assert!(says_missing("ลิงค์ไม่ได้แสดงจากหน้าเว็บไซต์หลักของหน่วยงาน"));
+        assert!(says_missing("ข้อมูลไม่ปรากฏจากหน้าเว็บไซต์หลัก"));
+        assert!(!says_missing("ในปีถัดไป ให้แสดงข้อมูลแผนการจัดซื้อจัดจ้าง"));
+    }
+
+    #[test]
+    fn mean_rounds_half_up() {
+        assert_eq!(mean(&[Score(97.95), Score(97.92), Score(97.81)]), 9789);
+        assert_eq!(mean(&[Score(0.01), Score(0.02)]), 2);
+    }
+}

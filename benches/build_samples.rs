@@ -18,6 +18,7 @@ fn peak_memory_mib() -> Option<f64> {
 fn main() {
     let started = Instant::now();
     let engine = Engine::new(None, &[]).expect("fonts and templates load");
+    let frameworks = ita_report::framework::Frameworks::load(None).expect("frameworks load");
     println!("engine setup (fonts, templates): {:.1} ms", started.elapsed().as_secs_f64() * 1e3);
 
     let mut inputs: Vec<PathBuf> = std::fs::read_dir("inputs")
@@ -30,7 +31,7 @@ fn main() {
 
     for path in &inputs {
         let name = path.display().to_string();
-        let loaded = load::load_file(path, &name).unwrap_or_else(|f| panic!("{f}"));
+        let loaded = load::load_file(path, &name, &frameworks).unwrap_or_else(|f| panic!("{f}"));
         let docs = DocKind::available(&loaded.package).len();
         let mut times = Vec::with_capacity(ROUNDS);
         let mut pages = 0;

@@ -251,6 +251,12 @@ impl Frameworks {
         self.years.get(&year)
     }
 
+    /// The framework of the covered year closest to `year` (the later one on a tie), for
+    /// checks that hold in every year, such as which tool an indicator belongs to.
+    pub fn nearest(&self, year: i32) -> Option<&Arc<Framework>> {
+        self.years.iter().min_by_key(|(y, _)| ((**y - year).abs(), -**y)).map(|(_, fw)| fw)
+    }
+
     /// The years covered, for messages: "2562–2569".
     pub fn span(&self) -> String {
         match (self.years.keys().next(), self.years.keys().last()) {

@@ -173,7 +173,14 @@ pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Resu
             |m: String| Diagnostic::error(m),
         ));
     }
-    diagnostics.extend(rules::check(&package, framework.as_deref()).into_iter().map(|p| located(p, |m: String| Diagnostic::error(m))));
+    // Indicator numbers and tools are the same in every year: check them against the nearest
+    // year's framework even when the package's own year has none.
+    let nearest = framework.as_ref().or_else(|| frameworks.nearest(package.fiscal_year));
+    let mut rule_errors: Vec<Diagnostic> =
+        rules::check(&package, nearest.map(|f| &**f)).into_iter().map(|p| located(p, |m: String| Diagnostic::error(m))).collect();
+    // In the order of the file, as the user reads it.
+    rule_errors.sort_by_key(|d| d.location.as_ref().map_or(0, |(_, range)| range.start));
+    diagnostics.extend(rule_errors);
     match framework {
         Some(framework) if diagnostics.is_empty() => {
             let warnings = consistency::findings(&package, &framework, frameworks)

@@ -111,3 +111,50 @@ fn template_override_is_used_and_template_errors_name_the_line() {
     assert!(stderr.contains("tpl/measures.typ:2:"), "{stderr}");
     assert!(!dir.path().join("out/2568-roiet-municipality.pdf").exists());
 }
+
+#[test]
+fn deny_warnings_turns_contradictions_into_failures() {
+    let dir = scratch("deny");
+    let input = root().join("inputs/2568-roiet-municipality.json");
+    let input = input.to_str().unwrap();
+
+    let check = ita_report(dir.path(), &["check", input]);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert_eq!(check.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("the text quotes 99.74 for indicator 7, but the data gives 99.64"), "{stderr}");
+    assert!(stderr.contains("scores.indicators[6].analysis"), "{stderr}");
+    assert!(stderr.contains("not known for certain"), "the undecided level is said, not guessed: {stderr}");
+
+    let denied = ita_report(dir.path(), &["check", "--deny-warnings", input]);
+    assert_eq!(denied.status.code(), Some(1));
+    let build = ita_report(dir.path(), &["build", "--deny-warnings", input, "-o", "o"]);
+    assert_eq!(build.status.code(), Some(1));
+    assert!(!dir.path().join("o/2568-roiet-municipality.pdf").exists(), "nothing is built from denied data");
+
+    // A package without contradictions passes either way.
+    let clean = root().join("tests/fixtures/analysis/two-years-no-text.json");
+    let ok = ita_report(dir.path(), &["check", "--deny-warnings", clean.to_str().unwrap()]);
+    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
+}
+
+#[test]
+fn a_framework_file_on_disk_replaces_the_embedded_year() {
+    let dir = scratch("framework");
+    let frameworks = dir.path().join("tpl/frameworks");
+    std::fs::create_dir_all(&frameworks).unwrap();
+    // The 2568 rule declared certain: the stated level is then checked against it.
+    let text = std::fs::read_to_string(root().join("report-templates/frameworks/2568.json"))
+        .unwrap()
+        .replace("\"certain\": false", "\"certain\": true");
+    std::fs::write(frameworks.join("2568.json"), text).unwrap();
+    let input = root().join("inputs/2568-roiet-municipality.json");
+    let check = ita_report(dir.path(), &["check", "--templates", "tpl", input.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(stderr.contains("cannot be checked without every tool's score"), "{stderr}");
+
+    std::fs::write(frameworks.join("2570.json"), "{ \"fiscal_year\": 2570, }").unwrap();
+    let bad = ita_report(dir.path(), &["check", "--templates", "tpl", input.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(bad.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("tpl/frameworks/2570.json:1:"), "{stderr}");
+}

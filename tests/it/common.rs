@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use ita_report::framework::Frameworks;
 use ita_report::load::{self, Loaded};
 use ita_report::{BuildOptions, Built, Engine};
 use typst::layout::{Frame, FrameItem};
@@ -19,10 +20,21 @@ pub fn engine() -> &'static Engine {
     ENGINE.get_or_init(|| Engine::new(None, &[]).expect("bundled fonts and templates load"))
 }
 
+/// The embedded year frameworks, loaded once.
+pub fn frameworks() -> &'static Frameworks {
+    static FRAMEWORKS: OnceLock<Frameworks> = OnceLock::new();
+    FRAMEWORKS.get_or_init(|| Frameworks::load(None).expect("embedded frameworks load"))
+}
+
 /// Loads a package file, panicking with the diagnostics when it is invalid.
 pub fn load_sample(path: &Path) -> Loaded {
     let name = path.strip_prefix(root()).unwrap_or(path).display().to_string();
-    load::load_file(path, &name).unwrap_or_else(|f| panic!("{name} is invalid:\n{f}"))
+    load::load_file(path, &name, frameworks()).unwrap_or_else(|f| panic!("{name} is invalid:\n{f}"))
+}
+
+/// Loads package text, panicking with the diagnostics when it is invalid.
+pub fn load_text(text: &str, name: &str) -> Loaded {
+    load::load_str(text, name, frameworks()).unwrap_or_else(|f| panic!("{name} is invalid:\n{f}"))
 }
 
 /// Builds a loaded package into a scratch folder (written only on Typst errors).

@@ -35,7 +35,7 @@ fn hostile_text_prints_literally_everywhere() {
     value["scores"]["indicators"][1]["analysis"] = serde_json::json!([HOSTILE[3], HOSTILE[4]]);
     value["measures"]["rows"][0]["measure"] = serde_json::json!([HOSTILE[5], HOSTILE[6]]);
     value["measures"]["rows"][0]["steps"] = serde_json::json!([HOSTILE[7], HOSTILE[8]]);
-    let loaded = load::load_str(&value.to_string(), "hostile.json").expect("valid package");
+    let loaded = load::load_str(&value.to_string(), "hostile.json", crate::common::frameworks()).expect("valid package");
 
     let built = build(&loaded, &BuildOptions::default());
     let text = squeeze(&page_texts(&built.artifacts[0].document).concat());

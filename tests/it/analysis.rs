@@ -1,0 +1,221 @@
+//! The analysis follows from the data: narrative per sample snapshotted, statements checked
+//! against the tables, the province summary counted from its rows, the OIT detail scored from
+//! its items, and check's findings on the samples snapshotted.
+
+use ita_report::analysis::{self, Facts};
+use ita_report::{BuildOptions, DocKind};
+
+use crate::common::{build, load_sample, page_texts, root, samples, squeeze};
+
+fn facts_of(path: &str) -> (ita_report::load::Loaded, Facts) {
+    let loaded = load_sample(&root().join(path));
+    let facts = analysis::derive(&loaded.package, &loaded.framework);
+    (loaded, facts)
+}
+
+fn report_text(path: &str, kind: DocKind) -> String {
+    let loaded = load_sample(&root().join(path));
+    let built = build(&loaded, &BuildOptions { split: true, ..Default::default() });
+    let artifact = built.artifacts.iter().find(|a| a.kinds == [kind]).expect("the document is built");
+    squeeze(&page_texts(&artifact.document).concat())
+}
+
+/// The generated paragraphs of every sample (and the two-year fixture), one block each.
+#[test]
+fn narrative_matches_snapshots() {
+    let mut paths = samples();
+    paths.push(root().join("tests/fixtures/analysis/two-years-no-text.json"));
+    for path in paths {
+        let loaded = load_sample(&path);
+        let facts = analysis::derive(&loaded.package, &loaded.framework);
+        let mut out = String::new();
+        out.push_str("overall:\n");
+        for p in &facts.overall.0 {
+            out.push_str(&format!("  {p}\n"));
+        }
+        for tool in &facts.tools {
+            out.push_str(&format!("{}:\n", tool.tool));
+            for p in &tool.narrative.0 {
+                out.push_str(&format!("  {p}\n"));
+            }
+        }
+        let name = path.file_stem().unwrap().to_str().unwrap().to_owned();
+        insta::assert_snapshot!(format!("narrative-{name}"), out);
+    }
+}
+
+/// `check` on the samples: every contradiction with its JSON path.
+#[test]
+fn check_findings_on_samples_match_snapshots() {
+    for path in samples() {
+        let loaded = load_sample(&path);
+        let lines: Vec<String> = loaded.warnings.iter().map(|d| d.to_string()).collect();
+        let name = path.file_stem().unwrap().to_str().unwrap().to_owned();
+        insta::assert_snapshot!(format!("check-{name}"), lines.join("\n"));
+    }
+}
+
+#[test]
+fn seed_002_statements_are_true_of_its_table() {
+    let text = report_text("inputs/2568-roiet-municipality.json", DocKind::Report);
+    assert!(text.contains("93.14"), "the overall score");
+    for (expected, what) in [
+        // IIT: 3 (100) highest, 4 and 5 (99.96) next, 1 (95.55) lowest.
+        ("ตัวชี้วัดที่ได้คะแนนสูงสุดคือตัวชี้วัดที่3ใช้อำนาจคะแนนเท่ากับ100.00คะแนนรองลงมาคือตัวชี้วัดที่4ใช้ทรัพย์สินของราชการและตัวชี้วัดที่5แก้ไขปัญหาการทุจริตซึ่งได้คะแนนเท่ากันคือ99.96คะแนนและตัวชี้วัดที่ได้คะแนนน้อยที่สุดคือตัวชี้วัดที่1การปฏิบัติหน้าที่คะแนนเท่ากับ95.55คะแนน", "IIT"),
+        // EIT: 6 (99.74), then 7 (99.64), lowest 8 (99.56).
+        ("สูงสุดคือตัวชี้วัดที่6คุณภาพการดำเนินงานคะแนนเท่ากับ99.74คะแนนรองลงมาคือตัวชี้วัดที่7ประสิทธิภาพการสื่อสารคะแนนเท่ากับ99.64คะแนนและตัวชี้วัดที่ได้คะแนนน้อยที่สุดคือตัวชี้วัดที่8การปรับปรุงการทำงานคะแนนเท่ากับ99.56คะแนน", "EIT"),
+        // OIT: 10 (85) highest, 9 (81.50) lowest and below the target.
+        ("สูงสุดคือตัวชี้วัดที่10การป้องกันการทุจริตคะแนนเท่ากับ85.00คะแนนและตัวชี้วัดที่ได้คะแนนน้อยที่สุดคือตัวชี้วัดที่9การเปิดเผยข้อมูลคะแนนเท่ากับ81.50คะแนน", "OIT"),
+        ("ตัวชี้วัดที่ได้คะแนนต่ำกว่าค่าเป้าหมาย85.00คะแนนได้แก่ตัวชี้วัดที่9การเปิดเผยข้อมูล", "OIT below target"),
+    ] {
+        assert!(text.contains(expected), "{what} statement missing");
+    }
+
+    // Independently of the wording: every extreme named is the extreme of the table.
+    let (_, facts) = facts_of("inputs/2568-roiet-municipality.json");
+    for tool in &facts.tools {
+        let scores: Vec<i64> = tool.indicators.iter().map(|i| i.score.hundredths()).collect();
+        let (max, min) = (*scores.iter().max().unwrap(), *scores.iter().min().unwrap());
+        assert!(tool.extremes.highest.iter().all(|i| i.score.hundredths() == max));
+        assert!(tool.extremes.lowest.iter().all(|i| i.score.hundredths() == min));
+        assert_eq!(tool.extremes.highest.len(), scores.iter().filter(|&&s| s == max).count());
+        for i in &tool.extremes.second {
+            assert!(i.score.hundredths() < max && i.score.hundredths() > min);
+            assert!(scores.iter().all(|&s| s == max || s <= i.score.hundredths()));
+        }
+    }
+}
+
+#[test]
+fn seed_000_province_counts_agree_with_its_rows() {
+    let (loaded, facts) = facts_of("inputs/2566-roiet-province.json");
+    let province = facts.province.expect("a province summary");
+    assert_eq!(province.count, 204);
+    assert_eq!(loaded.package.province.as_ref().unwrap().agencies.len(), 204);
+    let counts: Vec<(Option<&str>, usize)> =
+        province.levels.iter().map(|g| (g.name.as_deref(), g.agencies.len())).collect();
+    assert_eq!(
+        counts,
+        [
+            (Some("ผ่านดีเยี่ยม"), 61),
+            (Some("ผ่านดี"), 87),
+            (Some("ผ่าน"), 46),
+            (Some("ต้องปรับปรุง"), 9),
+            (Some("ต้องปรับปรุงโดยด่วน"), 1),
+        ]
+    );
+    assert_eq!(counts.iter().map(|c| c.1).sum::<usize>(), 204);
+    assert_eq!((province.pass, province.fail), (194, 10));
+    assert_eq!(province.mean, 9502);
+    // Ranks run from 1, ties share one, and a list is in descending score order.
+    assert_eq!(province.ranked[0].rank, 1);
+    for group in &province.levels {
+        assert!(group.agencies.windows(2).all(|w| w[0].score.hundredths() >= w[1].score.hundredths()));
+    }
+
+    let text = report_text("inputs/2566-roiet-province.json", DocKind::Report);
+    for expected in [
+        "ทั้ง๒๐๔แห่งมีค่าคะแนนการประเมิน๙๕.๐๒คะแนนอยู่ในลำดับที่๑๐ของประเทศ",
+        "ระดับผ่านดีเยี่ยม๖๑หน่วยงาน",
+        "ระดับผ่านดี๘๗หน่วยงาน",
+        "ระดับผ่าน๔๖หน่วยงาน",
+        "ระดับต้องปรับปรุง๙หน่วยงาน",
+        "ระดับต้องปรับปรุงโดยด่วน๑หน่วยงาน",
+        "รวม*๒๐๔แห่ง",
+        "จำนวน๑๙๔แห่งและไม่ผ่านเกณฑ์การประเมินได้คะแนนต่ำกว่า๘๕.๐๐คะแนนจำนวน๑๐แห่ง",
+        "องค์การบริหารส่วนตำบลน้ำใสจตุรพักตรพิมาน๖๘.๒๘",
+    ] {
+        assert!(text.contains(&expected.replace('*', "")), "missing: {expected}");
+    }
+    // The ranked lists' header is repeated on every page they run over.
+    let loaded = load_sample(&root().join("inputs/2566-roiet-province.json"));
+    let built = build(&loaded, &BuildOptions { split: true, ..Default::default() });
+    let report = built.artifacts.iter().find(|a| a.kinds == [DocKind::Report]).unwrap();
+    let pages = page_texts(&report.document);
+    let list_pages: Vec<&String> = pages.iter().filter(|p| squeeze(p).contains("ลำดับในจังหวัด")).collect();
+    assert!(list_pages.len() >= 5, "204 rows take several pages, found {}", list_pages.len());
+    for page in &pages {
+        let squeezed = squeeze(page);
+        let rows_here = loaded.package.province.as_ref().unwrap().agencies.iter().any(|a| {
+            let score = ita_report::thai::score(a.score, loaded.package.numerals);
+            squeezed.contains(&squeeze(&format!("{}{}{score}", a.name, a.district.as_deref().unwrap_or_default())))
+        });
+        if rows_here {
+            assert!(squeezed.contains("ที่หน่วยงานอำเภอคะแนนITAลำดับในจังหวัด"), "a page of agencies without the header: {}", &squeezed[..squeezed.len().min(600)]);
+        }
+    }
+}
+
+#[test]
+fn seed_001_oit_scores_follow_from_its_items() {
+    let (loaded, facts) = facts_of("inputs/2567-roiet-education-office.json");
+    let oit = facts.oit.expect("OIT detail");
+    let by_number: Vec<(u8, usize, usize, i64)> =
+        oit.indicators.iter().map(|i| (i.number, i.passed, i.items, i.score.hundredths())).collect();
+    assert_eq!(by_number, [(9, 17, 30, 5667), (10, 0, 13, 0)]);
+    assert_eq!((oit.passed, oit.items, oit.score.hundredths()), (17, 43, 3953));
+    // The scores the package states agree with the items.
+    let scores = loaded.package.scores.as_ref().unwrap();
+    assert_eq!(scores.tools[&ita_report::model::Tool::Oit].hundredths(), 3953);
+    assert!(oit.urgent.given && oit.improve.given, "the seed words its own weak-point tables");
+
+    let text = report_text("inputs/2567-roiet-education-office.json", DocKind::Oit);
+    for expected in [
+        "ตัวชี้วัดที่๙การเปิดเผยข้อมูลประกอบด้วย๕ตัวชี้วัดย่อยได้คะแนน๕๖.๖๗คะแนน(ผ่าน๑๗ข้อจาก๓๐ข้อ)",
+        "๑๕คู่มือหรือมาตรฐานการให้บริการ๐ข้อมูลไม่ปรากฏจากหน้าเว็บไซต์หลัก",
+        "๔๓การดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน๐",
+        "ผ่าน๑๗ข้อจาก๔๓ข้อคิดเป็น๓๙.๕๓คะแนน",
+        "สรุปประเด็นที่เป็นข้อบกพร่องหรือจุดอ่อนที่จะต้องแก้ไขโดยเร่งด่วน",
+        "สรุปประเด็นที่จะต้องพัฒนาให้ดีขึ้น",
+    ] {
+        assert!(text.contains(expected), "missing: {expected}");
+    }
+}
+
+#[test]
+fn weak_points_are_generated_from_items_scored_zero() {
+    let mut value: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("inputs/2567-roiet-education-office.json")).unwrap(),
+    )
+    .unwrap();
+    let oit = value["oit"].as_object_mut().unwrap();
+    oit.remove("urgent");
+    oit.remove("improve");
+    let loaded = crate::common::load_text(&value.to_string(), "generated.json");
+    let facts = analysis::derive(&loaded.package, &loaded.framework).oit.unwrap();
+    // Indicator 10 passed no item: urgent as a whole. Indicator 9's zeros are to improve.
+    assert_eq!(facts.urgent.rows.iter().map(|r| r.indicator).collect::<Vec<_>>(), [10]);
+    assert_eq!(facts.improve.rows.iter().map(|r| r.indicator).collect::<Vec<_>>(), [9]);
+    assert_eq!(facts.urgent.rows[0].text.0.len(), 13);
+    let improve = &facts.improve.rows[0].text.0;
+    assert_eq!(improve.len(), 13, "items 15–18, 21–27, 29, 30");
+    assert_eq!(improve[0], "ข้อ ๑๕ คู่มือหรือมาตรฐานการให้บริการ (ข้อมูลไม่ปรากฏจากหน้าเว็บไซต์หลัก)");
+    assert!(!improve.iter().any(|l| l.contains("ข้อ ๒๘ ")), "item 28 scored 100");
+}
+
+#[test]
+fn two_years_of_scores_and_no_text_give_a_complete_report() {
+    let path = "tests/fixtures/analysis/two-years-no-text.json";
+    let (loaded, facts) = facts_of(path);
+    assert!(loaded.warnings.is_empty(), "consistent data: {:?}", loaded.warnings);
+    let level = facts.level.as_ref().unwrap();
+    assert_eq!(level.derived.as_deref(), Some("ผ่าน"), "total 89.17 with OIT 84.38 below 85");
+    assert_eq!(facts.previous.as_ref().map(|p| p.change), Some(280));
+    assert_eq!(facts.biggest_gain.iter().map(|i| i.number).collect::<Vec<_>>(), [9]);
+    assert_eq!(facts.biggest_loss.iter().map(|i| i.number).collect::<Vec<_>>(), [10]);
+
+    let text = report_text(path, DocKind::Report);
+    for expected in [
+        "ได้คะแนนภาพรวม๘๙.๑๗คะแนนอยู่ในระดับผ่านซึ่งสูงกว่าค่าเป้าหมาย๘๕.๐๐คะแนนเมื่อเทียบกับปีพ.ศ.๒๕๖๖ซึ่งได้๘๖.๓๗คะแนนเพิ่มขึ้น๒.๘๐คะแนน",
+        "ตัวชี้วัดที่คะแนนเพิ่มขึ้นมากที่สุดคือตัวชี้วัดที่๙การเปิดเผยข้อมูล(เพิ่มขึ้น๙.๗๕คะแนน)",
+        "ตัวชี้วัดที่คะแนนลดลงมากที่สุดคือตัวชี้วัดที่๑๐การป้องกันการทุจริต(ลดลง๑.๕๐คะแนน)",
+        "มีค่าคะแนนเท่ากับ๙๒.๐๒คะแนนเมื่อเทียบกับปีพ.ศ.๒๕๖๖เพิ่มขึ้น๑.๕๑คะแนน",
+        "ภาพที่๑คะแนนภาพรวมปีงบประมาณพ.ศ.๒๕๖๖–๒๕๖๗",
+        "ภาพที่๒คะแนนรายตัวชี้วัดปีงบประมาณพ.ศ.๒๕๖๗",
+        "ค่าเป้าหมาย๘๕.๐๐",
+        // Indicator 1 in the table: this year, last year, difference.
+        "๑การปฏิบัติหน้าที่๙๔.๖๐๙๒.๑๐+๒.๕๐",
+    ] {
+        assert!(text.contains(expected), "missing: {expected}");
+    }
+}

@@ -252,8 +252,9 @@ fn arabic(text: &str) -> String {
         .collect()
 }
 
-/// The number written right after `marker` in `text`, in hundredths.
-fn number_after(text: &str, marker: &str) -> Option<(i64, String)> {
+/// The number written right after `marker` in `text` (Thai or Arabic digits), in hundredths,
+/// with the number as written.
+pub fn number_after(text: &str, marker: &str) -> Option<(i64, String)> {
     let text = arabic(text);
     let at = text.find(marker)? + marker.len();
     let rest = text[at..].trim_start();
@@ -276,7 +277,7 @@ fn quoted(f: &mut Findings, path: JsonPath, text: &Paragraphs, marker: &str, sco
 }
 
 /// Whether a committee comment says the evidence was not found.
-fn says_missing(comment: &str) -> bool {
+pub fn says_missing(comment: &str) -> bool {
     ["ไม่ได้แสดง", "ไม่ปรากฏ", "ไม่พบ", "ไม่ได้ลิงค์", "ไม่ได้ลิงก์", "ไม่มีข้อมูล", "ไม่ได้เผยแพร่"]
         .iter()
         .any(|m| comment.contains(m))
@@ -410,31 +411,5 @@ fn province_findings(f: &mut Findings, package: &Package, fw: &Framework, p: &cr
                 );
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_are_read_after_the_marker_in_either_digits() {
-        assert_eq!(number_after("โดยรวมได้คะแนนเท่ากับ 99.74 เป็นตัวชี้วัด", "คะแนนเท่ากับ"), Some((9974, "99.74".into())));
-        assert_eq!(number_after("มีค่าคะแนนเท่ากับ ๙๕.๗๘ คะแนน", "มีค่าคะแนนเท่ากับ"), Some((9578, "95.78".into())));
-        assert_eq!(number_after("เท่ากับ 100. คะแนน", "เท่ากับ"), Some((10000, "100".into())));
-        assert_eq!(number_after("ไม่มีตัวเลข", "เท่ากับ"), None);
-    }
-
-    #[test]
-    fn missing_evidence_is_recognised() {
-        assert!(says_missing("ลิงค์ไม่ได้แสดงจากหน้าเว็บไซต์หลักของหน่วยงาน"));
-        assert!(says_missing("ข้อมูลไม่ปรากฏจากหน้าเว็บไซต์หลัก"));
-        assert!(!says_missing("ในปีถัดไป ให้แสดงข้อมูลแผนการจัดซื้อจัดจ้าง"));
-    }
-
-    #[test]
-    fn mean_rounds_half_up() {
-        assert_eq!(mean(&[Score(97.95), Score(97.92), Score(97.81)]), 9789);
-        assert_eq!(mean(&[Score(0.01), Score(0.02)]), 2);
     }
 }

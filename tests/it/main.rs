@@ -8,6 +8,7 @@ mod common;
 
 mod analysis;
 mod cli;
+mod derive;
 mod escape;
 mod invalid;
 mod layout;

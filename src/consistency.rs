@@ -60,6 +60,7 @@ fn h(hundredths: i64) -> String {
 pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> Vec<Finding> {
     let mut f = Findings::default();
     let root = JsonPath::default();
+    let facts = analysis::derive(package, fw);
 
     if let Some(scores) = &package.scores {
         let path = root.key("scores");
@@ -117,13 +118,12 @@ pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> V
         }
     }
 
-    if let Some(province) = &package.province {
-        province_findings(&mut f, package, fw, province, &root.key("province"));
+    if let (Some(province), Some(derived)) = (&package.province, &facts.province) {
+        province_findings(&mut f, package, fw, province, derived, &root.key("province"));
     }
 
-    if let Some(oit) = &package.oit {
+    if let (Some(oit), Some(facts)) = (&package.oit, &facts.oit) {
         let path = root.key("oit");
-        let facts = analysis::derive(package, fw).oit.expect("package has oit");
         let formed = fw.tool(Tool::Oit).and_then(|t| t.formed) == Some(Formed::ShareOfItems);
         let given: BTreeMap<u8, (usize, Score)> = package
             .scores
@@ -283,9 +283,15 @@ pub fn says_missing(comment: &str) -> bool {
         .any(|m| comment.contains(m))
 }
 
-fn province_findings(f: &mut Findings, package: &Package, fw: &Framework, p: &crate::model::Province, path: &JsonPath) {
+fn province_findings(
+    f: &mut Findings,
+    package: &Package,
+    fw: &Framework,
+    p: &crate::model::Province,
+    facts: &analysis::ProvinceFacts,
+    path: &JsonPath,
+) {
     let year = fw.fiscal_year;
-    let facts = analysis::derive(package, fw).province.expect("package has a province");
     let agencies = path.key("agencies");
 
     let mut seen: BTreeMap<(String, Option<String>), usize> = BTreeMap::new();

@@ -141,8 +141,7 @@ pub struct ProvinceFacts {
 /// One level of the province's level table.
 #[derive(Debug, Clone, Serialize)]
 pub struct LevelGroup {
-    /// The level and its band; no band for the group of agencies without a level.
-    pub name: Option<String>,
+    /// The level and its band; none for the group of agencies whose level cannot be told.
     pub band: Option<Band>,
     pub agencies: Vec<RankedAgency>,
 }
@@ -241,15 +240,7 @@ pub fn derive(package: &Package, fw: &Framework) -> Facts {
                 .iter()
                 .rev()
                 .find_map(|h| h.indicators.iter().find(|p| p.number == i.number).map(|p| p.score));
-            IndicatorFact {
-                number: i.number,
-                name: indicator_name(package, fw, i.number),
-                tool: fw.indicator(i.number).expect("validated").tool,
-                score: i.score,
-                analysis: i.analysis.clone(),
-                previous,
-                change: previous.map(|p| i.score.hundredths() - p.hundredths()),
-            }
+            IndicatorFact { analysis: i.analysis.clone(), ..indicator_fact(package, fw, i.number, i.score, previous) }
         })
         .collect();
     indicators.sort_by_key(|i| i.number);
@@ -303,14 +294,12 @@ pub fn derive(package: &Package, fw: &Framework) -> Facts {
         totals.push(YearTotal { year: package.fiscal_year, total });
     }
 
-    let changed: Vec<IndicatorFact> = indicators.iter().filter(|i| i.change.is_some()).cloned().collect();
-    let pick = |want: std::cmp::Ordering| -> Vec<IndicatorFact> {
-        let best = changed.iter().filter_map(|i| i.change).filter(|c| c.cmp(&0) == want);
-        let best = if want == std::cmp::Ordering::Greater { best.max() } else { best.min() };
-        best.map(|b| changed.iter().filter(|i| i.change == Some(b)).cloned().collect()).unwrap_or_default()
+    // Every indicator with the largest rise (and the largest fall), ties kept.
+    let with_change = |change: Option<i64>| -> Vec<IndicatorFact> {
+        indicators.iter().filter(|i| change.is_some() && i.change == change).cloned().collect()
     };
-    let biggest_gain = pick(std::cmp::Ordering::Greater);
-    let biggest_loss = pick(std::cmp::Ordering::Less);
+    let biggest_gain = with_change(indicators.iter().filter_map(|i| i.change).filter(|&c| c > 0).max());
+    let biggest_loss = with_change(indicators.iter().filter_map(|i| i.change).filter(|&c| c < 0).min());
 
     let mut facts = Facts {
         extremes: extremes(&indicators),
@@ -363,6 +352,19 @@ pub fn extremes(indicators: &[IndicatorFact]) -> Extremes {
     }
 }
 
+/// An indicator with its name and tool resolved, and its change from `previous`.
+fn indicator_fact(package: &Package, fw: &Framework, number: u8, score: Score, previous: Option<Score>) -> IndicatorFact {
+    IndicatorFact {
+        number,
+        name: indicator_name(package, fw, number),
+        tool: fw.indicator(number).expect("validated").tool,
+        score,
+        analysis: Paragraphs::default(),
+        previous,
+        change: previous.map(|p| score.hundredths() - p.hundredths()),
+    }
+}
+
 /// The indicator's name as the package prints it, else the framework's name.
 pub fn indicator_name(package: &Package, fw: &Framework, number: u8) -> String {
     package
@@ -405,7 +407,6 @@ fn province(package: &Package, fw: &Framework, p: &crate::model::Province, targe
         .bands()
         .into_iter()
         .map(|band| LevelGroup {
-            name: Some(band.name.clone()),
             agencies: ranked.iter().filter(|a| a.level.shown.as_deref() == Some(band.name.as_str())).cloned().collect(),
             band: Some(band),
         })
@@ -413,25 +414,14 @@ fn province(package: &Package, fw: &Framework, p: &crate::model::Province, targe
     let without: Vec<RankedAgency> =
         ranked.iter().filter(|a| a.level.shown.as_deref().is_none_or(|l| !fw.has_level(l))).cloned().collect();
     if !without.is_empty() {
-        levels.push(LevelGroup { name: None, band: None, agencies: without });
+        levels.push(LevelGroup { band: None, agencies: without });
     }
     let pass = scores.iter().filter(|s| s.hundredths() >= target.hundredths()).count();
     let sum: i64 = scores.iter().map(|s| s.hundredths()).sum();
     let count = scores.len();
     let mean = if count == 0 { 0 } else { (2 * sum + count as i64) / (2 * count as i64) };
-    let mut indicators: Vec<IndicatorFact> = p
-        .indicators
-        .iter()
-        .map(|i| IndicatorFact {
-            number: i.number,
-            name: indicator_name(package, fw, i.number),
-            tool: fw.indicator(i.number).expect("validated").tool,
-            score: i.score,
-            analysis: Paragraphs::default(),
-            previous: None,
-            change: None,
-        })
-        .collect();
+    let mut indicators: Vec<IndicatorFact> =
+        p.indicators.iter().map(|i| indicator_fact(package, fw, i.number, i.score, None)).collect();
     indicators.sort_by_key(|i| i.number);
     ProvinceFacts { count, indicators, levels, pass, fail: count - pass, mean, ranked }
 }

@@ -307,12 +307,9 @@ fn province_findings(
     }
 
     let mut undecided = Vec::new();
-    for (i, a) in p.agencies.iter().enumerate() {
+    for (i, a) in p.agencies.iter().enumerate().filter(|_| fw.levels.certain) {
         let Some(stated) = &a.level else { continue };
         let outcome = fw.level(a.score, &a.tools);
-        if !fw.levels.certain {
-            continue;
-        }
         if !fw.has_level(stated) || !outcome.allows(stated) {
             f.contradiction(
                 agencies.index(i).key("level"),
@@ -353,10 +350,10 @@ fn province_findings(
         }
     }
     let derived: BTreeMap<&str, usize> =
-        facts.levels.iter().filter_map(|g| Some((g.name.as_deref()?, g.agencies.len()))).collect();
+        facts.levels.iter().filter_map(|g| Some((g.band.as_ref()?.name.as_str(), g.agencies.len()))).collect();
     let bands: BTreeMap<&str, &crate::framework::Band> =
-        facts.levels.iter().filter_map(|g| Some((g.name.as_deref()?, g.band.as_ref()?))).collect();
-    let unresolved = facts.levels.iter().any(|g| g.name.is_none());
+        facts.levels.iter().filter_map(|g| Some((g.band.as_ref()?.name.as_str(), g.band.as_ref()?))).collect();
+    let unresolved = facts.levels.iter().any(|g| g.band.is_none());
     for (i, level) in stated.levels.iter().enumerate() {
         let lp = spath.key("levels").index(i);
         let Some(band) = bands.get(level.level.as_str()) else {

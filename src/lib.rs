@@ -143,13 +143,15 @@ impl Engine {
     /// The Typst source for `kinds` of a package.
     pub fn typst_source(&self, loaded: &Loaded, kinds: &[DocKind], options: &BuildOptions) -> Result<String, Failure> {
         let emblem = emblem::find(loaded)?;
-        self.render_source(loaded, kinds, options, emblem.as_deref())
+        let facts = analysis::derive(&loaded.package, &loaded.framework);
+        self.render_source(loaded, &facts, kinds, options, emblem.as_deref())
     }
 
-    /// The Typst source, with the emblem already looked up (once per package).
+    /// The Typst source, with the facts derived and the emblem looked up once per package.
     fn render_source(
         &self,
         loaded: &Loaded,
+        facts: &analysis::Facts,
         kinds: &[DocKind],
         options: &BuildOptions,
         emblem: Option<&str>,
@@ -160,7 +162,6 @@ impl Engine {
         let family = fonts.choose(asked)?;
         let scale = fonts.scale(&family);
         let (ascent, descent) = fonts.line_metrics(&family);
-        let facts = analysis::derive(package, &loaded.framework);
         let title = match kinds {
             [DocKind::Memo] => package.memo.as_ref().map_or(String::new(), |m| m.subject.clone()),
             _ => format!(
@@ -171,7 +172,7 @@ impl Engine {
         };
         let context = minijinja::context! {
             package => Value::from_serialize(package),
-            facts => Value::from_serialize(&facts),
+            facts => Value::from_serialize(facts),
             framework => Value::from_serialize(&*loaded.framework),
             numerals => match package.numerals { Numerals::Thai => "thai", Numerals::Arabic => "arabic" },
             documents => Value::from_serialize(kinds),
@@ -205,13 +206,14 @@ impl Engine {
         let mut warnings: Vec<Diagnostic> =
             loaded.warnings.iter().filter(|d| d.severity == diagnostic::Severity::Warning).cloned().collect();
         let emblem = emblem::find(loaded)?;
+        let facts = analysis::derive(package, &loaded.framework);
         if kinds.iter().any(|k| k.has_emblem()) && emblem.is_none() {
             warnings.push(emblem::missing_warning(loaded));
         }
         for (stem, kinds) in sets {
             let typ_path = out_dir.join(format!("{stem}.typ"));
             let typ_name = typ_path.display().to_string();
-            let typst = self.render_source(loaded, &kinds, options, emblem.as_deref())?;
+            let typst = self.render_source(loaded, &facts, &kinds, options, emblem.as_deref())?;
             let job = Job { source: &typst, source_name: &typ_name, root: &loaded.dir, today: date };
             let compiled = match self.compiler.compile(&job) {
                 Ok(compiled) => compiled,

@@ -93,7 +93,7 @@ fn seed_000_province_counts_agree_with_its_rows() {
     assert_eq!(province.count, 204);
     assert_eq!(loaded.package.province.as_ref().unwrap().agencies.len(), 204);
     let counts: Vec<(Option<&str>, usize)> =
-        province.levels.iter().map(|g| (g.name.as_deref(), g.agencies.len())).collect();
+        province.levels.iter().map(|g| (g.band.as_ref().map(|b| b.name.as_str()), g.agencies.len())).collect();
     assert_eq!(
         counts,
         [

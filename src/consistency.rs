@@ -171,6 +171,16 @@ pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> V
             }
         }
     }
+    if let Some(letter) = &package.letter {
+        let mentions = letter.body.0.iter().any(|p| p.to_lowercase().contains("qr code") || p.contains("คิวอาร์โค้ด"));
+        if mentions && letter.qr.is_none() {
+            f.contradiction(
+                root.key("letter").key("body"),
+                "the letter sends its reader to a QR code, but the data gives no address for one".to_owned(),
+                Some("add `letter.qr.url` with the address the code should open".to_owned()),
+            );
+        }
+    }
     f.0
 }
 

@@ -13,6 +13,7 @@ pub mod consistency;
 pub mod diagnostic;
 pub mod emblem;
 pub mod framework;
+pub mod linebreak;
 pub mod load;
 pub mod model;
 pub mod narrative;
@@ -207,6 +208,8 @@ impl Engine {
             loaded.warnings.iter().filter(|d| d.severity == diagnostic::Severity::Warning).cloned().collect();
         let emblem = emblem::find(loaded)?;
         let facts = analysis::derive(package, &loaded.framework);
+        let names = linebreak::package_names(package);
+        let segmenter = thai::words::Segmenter::new(vec![thai::words::standard(), &names]);
         if kinds.iter().any(|k| k.has_emblem()) && emblem.is_none() {
             warnings.push(emblem::missing_warning(loaded));
         }
@@ -214,6 +217,7 @@ impl Engine {
             let typ_path = out_dir.join(format!("{stem}.typ"));
             let typ_name = typ_path.display().to_string();
             let typst = self.render_source(loaded, &facts, &kinds, options, emblem.as_deref())?;
+            let typst = linebreak::apply(&typst, &segmenter);
             let job = Job { source: &typst, source_name: &typ_name, root: &loaded.dir, today: date };
             let compiled = match self.compiler.compile(&job) {
                 Ok(compiled) => compiled,

@@ -396,9 +396,15 @@ pub struct Measures {
     #[serde(default)]
     pub fiscal_year: Option<i32>,
     pub layout: MeasuresLayout,
-    /// Heading above the table; a standard heading when absent.
+    /// Title of the measures (above the table, or the outline's numbered heading); a
+    /// standard title when absent.
     #[serde(default)]
     pub title: Option<String>,
+    /// A numbered section heading the measures open with, written without its number (the
+    /// program numbers it after the report's sections: seed 002's "๔. การนำผลการวิเคราะห์
+    /// ไปสู่การปรับปรุง…").
+    #[serde(default)]
+    pub heading: Option<String>,
     /// Paragraphs before the table.
     #[serde(default)]
     pub intro: Paragraphs,
@@ -411,9 +417,6 @@ pub struct Measures {
     /// Numbered sections (layout `outline`).
     #[serde(default)]
     pub sections: Vec<OutlineSection>,
-    /// Number of the part the outline sits in: 3 numbers sections ๓.๑, ๓.๑.๑; default 1.
-    #[serde(default)]
-    pub number: Option<u32>,
 }
 
 /// A section of an outline-form measures plan (๓.๑ …).

@@ -105,9 +105,6 @@ pub fn overall(package: &Package, facts: &Facts) -> Option<String> {
         package.agency.name,
         thai::score(total, n)
     );
-    if let Some(level) = facts.level.as_ref().and_then(|l| l.shown.as_ref()) {
-        s.push_str(&format!(" อยู่ในระดับ{level}"));
-    }
     let target = thai::score(scores.target, n);
     let relation = match total.hundredths().cmp(&scores.target.hundredths()) {
         std::cmp::Ordering::Greater => "ซึ่งสูงกว่าค่าเป้าหมาย",
@@ -115,6 +112,10 @@ pub fn overall(package: &Package, facts: &Facts) -> Option<String> {
         std::cmp::Ordering::Less => "ซึ่งต่ำกว่าค่าเป้าหมาย",
     };
     s.push_str(&format!(" {relation} {target} คะแนน"));
+    // The level after the comparison, so that "ต่ำกว่าค่าเป้าหมาย" cannot be read as said of it.
+    if let Some(level) = facts.level.as_ref().and_then(|l| l.shown.as_ref()) {
+        s.push_str(&format!(" ผลการประเมิน{}", thai::spaced("อยู่ในระดับ", level)));
+    }
     if let Some(prev) = &facts.previous {
         s.push_str(&format!(
             " เมื่อเทียบกับปี พ.ศ. {} ซึ่งได้ {} คะแนน {}",

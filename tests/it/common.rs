@@ -5,8 +5,9 @@ use std::sync::OnceLock;
 
 use ita_report::framework::Frameworks;
 use ita_report::load::{self, Loaded};
+use ita_report::world::{Compiler, Fonts, Job};
 use ita_report::{BuildOptions, Built, Engine};
-use typst::layout::{Frame, FrameItem};
+use typst::layout::{Frame, FrameItem, Point};
 use typst_layout::PagedDocument;
 
 /// The repository root (tests run with the package folder as working directory).
@@ -65,6 +66,14 @@ fn frame_text(frame: &Frame, out: &mut String) {
     }
 }
 
+/// Compiles Typst source as the engine would for `loaded`, without the engine's own passes.
+pub fn compile_source(source: &str, loaded: &Loaded) -> PagedDocument {
+    static COMPILER: OnceLock<Compiler> = OnceLock::new();
+    let compiler = COMPILER.get_or_init(|| Compiler::new(Fonts::load(&[]).expect("bundled fonts load")));
+    let job = Job { source, source_name: "test.typ", root: &loaded.dir, today: None };
+    compiler.compile(&job).unwrap_or_else(|f| panic!("{f}")).document
+}
+
 /// Text with all whitespace removed, so line breaks do not matter when searching.
 pub fn squeeze(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
@@ -80,4 +89,70 @@ pub fn samples() -> Vec<PathBuf> {
     files.sort();
     assert!(!files.is_empty(), "inputs/ holds sample packages");
     files
+}
+
+/// A laid-out text run or image, with its position on the page (pt, from the top left;
+/// a text's `y` is its baseline).
+#[derive(Debug)]
+pub struct Item {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+    /// The text and its size, or `None` for an image.
+    pub text: Option<(String, f64)>,
+}
+
+/// Every text run and image of a page, in the order the layout placed them.
+pub fn items(document: &PagedDocument, page: usize) -> Vec<Item> {
+    let mut out = Vec::new();
+    walk(&document.pages()[page].frame, Point::zero(), &mut out);
+    out
+}
+
+fn walk(frame: &Frame, origin: Point, out: &mut Vec<Item>) {
+    for (pos, item) in frame.items() {
+        let at = origin + *pos;
+        match item {
+            FrameItem::Group(group) => {
+                let shifted = at + Point::new(group.transform.tx, group.transform.ty);
+                walk(&group.frame, shifted, out);
+            }
+            FrameItem::Text(text) => out.push(Item {
+                x: at.x.to_pt(),
+                y: at.y.to_pt(),
+                width: text.width().to_pt(),
+                height: text.size.to_pt(),
+                text: Some((text.text.to_string(), text.size.to_pt())),
+            }),
+            FrameItem::Image(_, size, _) => out.push(Item {
+                x: at.x.to_pt(),
+                y: at.y.to_pt(),
+                width: size.x.to_pt(),
+                height: size.y.to_pt(),
+                text: None,
+            }),
+            _ => {}
+        }
+    }
+}
+
+/// The text runs of a page with runs that touch on one baseline joined: Thai line breaking
+/// sets each word that needs a joiner as runs of its own, so a phrase can span several.
+pub fn runs(document: &PagedDocument, page: usize) -> Vec<Item> {
+    let mut out: Vec<Item> = Vec::new();
+    for item in items(document, page) {
+        if let (Some(last), Some((text, size))) = (out.last_mut(), item.text.as_ref()) {
+            if let Some((last_text, last_size)) = last.text.as_mut() {
+                let touching = (last.y - item.y).abs() < 0.1 && (item.x - (last.x + last.width)).abs() < 0.5;
+                if touching && (*last_size - size).abs() < 0.01 {
+                    last_text.push_str(text);
+                    last.width = item.x + item.width - last.x;
+                    continue;
+                }
+            }
+        }
+        out.push(item);
+    }
+    out
 }

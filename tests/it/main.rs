@@ -12,5 +12,6 @@ mod derive;
 mod escape;
 mod invalid;
 mod layout;
+mod linebreaks;
 mod samples;
 mod thai;

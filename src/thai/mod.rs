@@ -6,6 +6,8 @@
 
 use crate::model::{Numerals, Score};
 
+pub mod words;
+
 /// Difference between the Buddhist and the Common era.
 pub const BE_OFFSET: i32 = 543;
 
@@ -57,6 +59,18 @@ pub fn hundredths(value: i64, numerals: Numerals) -> String {
     let sign = if value < 0 { "-" } else { "" };
     let abs = value.unsigned_abs();
     digits(&format!("{sign}{}.{:02}", abs / 100, abs % 100), numerals)
+}
+
+/// Two pieces of text joined as Thai official text spaces them: no space between Thai words,
+/// a space between Thai and a Latin word or a number ("อยู่ในระดับผ่าน", "อยู่ในระดับ B").
+pub fn spaced(before: &str, after: &str) -> String {
+    let is_thai = |c: char| words::is_thai_letter(c);
+    match (before.chars().last(), after.chars().next()) {
+        (Some(a), Some(b)) if is_thai(a) != is_thai(b) && !a.is_whitespace() && !b.is_whitespace() => {
+            format!("{before} {after}")
+        }
+        _ => format!("{before}{after}"),
+    }
 }
 
 /// A calendar date, kept with its Common-era year.

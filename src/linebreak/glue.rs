@@ -1,0 +1,169 @@
+//! Where Typst would break inside a word, and what keeps it from doing so.
+//!
+//! Typst 0.15 takes its break opportunities from ICU4X's line segmenter with the LSTM model
+//! for Thai, run over each stretch of Thai letters between other characters. Two characters
+//! steer it without a box (a box could not take part in justification):
+//!
+//! - U+200B ZERO WIDTH SPACE between words ends a stretch and is itself a break opportunity,
+//!   so each word is segmented alone;
+//! - U+2060 WORD JOINER forbids a break where the model would put one inside a word.
+//!
+//! Both are default-ignorable: set in a text run of their own (see `layout.typ`: `#zw`,
+//! `#wj`), they give no glyph and never reach the PDF's text, so searching finds the words.
+//! The same ICU4X version and model as Typst's (pinned in Cargo.toml) tells which joiners a
+//! word needs; a joiner splits the stretch, so the model is asked again until no break
+//! inside the word remains.
+
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+
+use icu_segmenter::options::LineBreakOptions;
+use icu_segmenter::{LineSegmenter, LineSegmenterBorrowed};
+
+use crate::thai::words::{self, Segmenter};
+
+const JOINER: char = '\u{2060}';
+
+static LSTM: LazyLock<LineSegmenterBorrowed<'static>> =
+    LazyLock::new(|| LineSegmenter::new_lstm(LineBreakOptions::default()));
+
+/// Joiner positions per word, shared by every document of a process (words repeat).
+static CACHE: LazyLock<Mutex<HashMap<String, Vec<usize>>>> = LazyLock::new(Default::default);
+
+/// A piece of text as Typst should receive it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// Text set as given.
+    Text(String),
+    /// A break opportunity between two Thai words (U+200B in a run of its own).
+    Boundary,
+    /// No break here (U+2060 in a run of its own).
+    Joiner,
+}
+
+/// The pieces of `text`: Thai runs cut into words with boundaries between them and joiners
+/// where Typst would otherwise break a word; spaces that must not end a line made
+/// non-breaking (see [`keep_together`]).
+pub fn pieces(text: &str, segmenter: &Segmenter) -> Vec<Piece> {
+    let text = keep_together(text);
+    let mut out = Vec::new();
+    let mut rest = text.as_str();
+    while !rest.is_empty() {
+        let thai = rest.find(|c| !words::is_thai_letter(c)).unwrap_or(rest.len());
+        if thai > 0 {
+            thai_run(&rest[..thai], segmenter, &mut out);
+            rest = &rest[thai..];
+        }
+        let other = rest.find(words::is_thai_letter).unwrap_or(rest.len());
+        if other > 0 {
+            push_text(&mut out, &rest[..other]);
+            rest = &rest[other..];
+        }
+    }
+    out
+}
+
+fn thai_run(run: &str, segmenter: &Segmenter, out: &mut Vec<Piece>) {
+    for (k, token) in segmenter.segment(run).into_iter().enumerate() {
+        if k > 0 {
+            out.push(Piece::Boundary);
+        }
+        let word = &run[token.range];
+        let mut last = 0;
+        for at in joiners(word, token.known) {
+            push_text(out, &word[last..at]);
+            out.push(Piece::Joiner);
+            last = at;
+        }
+        push_text(out, &word[last..]);
+    }
+}
+
+fn push_text(out: &mut Vec<Piece>, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    match out.last_mut() {
+        Some(Piece::Text(last)) => last.push_str(text),
+        _ => out.push(Piece::Text(text.to_owned())),
+    }
+}
+
+/// Byte offsets inside `word` that need a joiner so that Typst does not break there. A known
+/// word is kept whole; in an unknown one the model may break, but never before ๆ or ฯ.
+pub fn joiners(word: &str, known: bool) -> Vec<usize> {
+    let key = format!("{}{word}", if known { 'k' } else { 'u' });
+    if let Some(found) = CACHE.lock().map(|c| c.get(&key).cloned()).ok().flatten() {
+        return found;
+    }
+    let mut joins: Vec<usize> = Vec::new();
+    loop {
+        let new: Vec<usize> =
+            model_breaks(word, &joins).into_iter().filter(|&at| known || word[at..].starts_with(['ๆ', 'ฯ'])).collect();
+        if new.is_empty() {
+            break;
+        }
+        joins.extend(new);
+        joins.sort_unstable();
+    }
+    if let Ok(mut cache) = CACHE.lock() {
+        cache.insert(key, joins.clone());
+    }
+    joins
+}
+
+/// The model's breaks strictly inside `word` with joiners at `joins`, as offsets in `word`.
+fn model_breaks(word: &str, joins: &[usize]) -> Vec<usize> {
+    let mut text = String::with_capacity(word.len() + 3 * joins.len());
+    let mut map = Vec::new(); // offset in `text` → offset in `word`, at char starts
+    let mut next = joins.iter().peekable();
+    for (at, c) in word.char_indices() {
+        if next.next_if(|&&j| j == at).is_some() {
+            text.push(JOINER);
+        }
+        map.push((text.len(), at));
+        text.push(c);
+    }
+    LSTM.segment_str(&text)
+        .filter_map(|p| map.iter().find(|&&(t, _)| t == p).map(|&(_, w)| w))
+        .filter(|&at| at > 0 && at < word.len())
+        .collect()
+}
+
+/// Words after a number that belong with it ("๘๕ คะแนน", "๑๔ กันยายน"): units, classifiers
+/// and month names.
+const UNITS: &[&str] = &[
+    "คะแนน", "ข้อ", "แห่ง", "คน", "ราย", "ครั้ง", "วัน", "เดือน", "ปี", "บาท", "ล้าน", "หน่วยงาน", "เรื่อง",
+    "ฉบับ", "หน้า", "ชั่วโมง", "นาที", "น.", "โครงการ", "กิจกรรม", "ตัวชี้วัด", "ระดับ", "รายการ", "มกราคม",
+    "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม",
+    "พฤศจิกายน", "ธันวาคม", "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.",
+    "พ.ย.", "ธ.ค.",
+];
+
+/// Makes non-breaking the spaces that Thai practice never ends a line at: between a word and
+/// the number it labels ("วันที่ ๑๔", "พ.ศ. ๒๕๖๖", "ข้อ ๓"), between a number and its unit or
+/// month ("๘๕ คะแนน", "๑๔ กันยายน"), and before ๆ and ฯ.
+pub fn keep_together(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (k, &c) in chars.iter().enumerate() {
+        let glue = c == ' ' && k > 0 && k + 1 < chars.len() && {
+            let before = chars[k - 1];
+            let after = chars[k + 1];
+            let next: String = chars[k + 1..].iter().take(12).collect();
+            (is_digit(after) && (words::is_thai_letter(before) || before == '.'))
+                || (is_digit(before) && UNITS.iter().any(|u| unit_starts(&next, u)))
+                || matches!(after, 'ๆ' | 'ฯ')
+        };
+        out.push(if glue { '\u{00A0}' } else { c });
+    }
+    out
+}
+
+fn unit_starts(next: &str, unit: &str) -> bool {
+    next.strip_prefix(unit).is_some_and(|rest| !rest.starts_with(words::is_thai_letter))
+}
+
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || matches!(c, '๐'..='๙')
+}

@@ -1,0 +1,180 @@
+//! Thai line breaking by dictionary, written into the generated Typst source.
+//!
+//! Every piece of text the documents set, whether it comes from a template or from the data,
+//! passes through here after the templates have run: the source is parsed with Typst's own
+//! parser, and each text in markup (a template's words, and each data value embedded as
+//! `#"…";`) is cut into dictionary words ([`crate::thai::words`]) with the package's names
+//! added. [`glue`] then marks the boundaries and the joiners that make Typst break there and
+//! nowhere else; spaces that must not end a line become `~`. Strings in code (the document
+//! title, paths, comparisons) are left as they are, so templates pass the text they set as
+//! content (`[…]`), never as a string.
+
+pub mod glue;
+
+use typst::syntax::{SyntaxKind, SyntaxNode, ast};
+
+use crate::model::Package;
+use crate::templates::string_literal;
+use crate::thai::words::{Segmenter, WordList, is_thai_letter};
+use glue::Piece;
+
+/// Kinds of administrative body and office that open an agency's name; what follows them is
+/// the proper name of a place ("เทศบาลตำบล|หนองพอก"), kept whole like a dictionary word.
+const NAME_PREFIXES: &[&str] = &[
+    "องค์การบริหารส่วนตำบล", "องค์การบริหารส่วนจังหวัด", "เทศบาลตำบล", "เทศบาลเมือง", "เทศบาลนคร",
+    "โรงพยาบาลส่งเสริมสุขภาพตำบล", "โรงพยาบาล", "โรงเรียน", "สำนักงานจังหวัด", "สำนักงานอำเภอ",
+    "สำนักงานเขตพื้นที่การศึกษาประถมศึกษา", "สำนักงานเขตพื้นที่การศึกษามัธยมศึกษา", "ที่ว่าการอำเภอ",
+    "ศาลากลางจังหวัด", "จังหวัด", "อำเภอ", "ตำบล", "หมู่บ้าน", "บ้าน", "อบต.", "อบจ.", "ทต.", "ทม.", "ทน.",
+];
+
+/// The proper names a package holds: provinces, districts, the place in each agency's name,
+/// and every part of the signers' names. They are kept whole at line ends.
+pub fn package_names(package: &Package) -> WordList {
+    let mut names: Vec<&str> = Vec::new();
+    let agency = &package.agency;
+    names.extend(agency.province.as_deref());
+    names.extend(agency.district.as_deref());
+    names.extend(place_in(&agency.name));
+    if let Some(province) = &package.province {
+        for a in &province.agencies {
+            names.extend(place_in(&a.name));
+            names.extend(a.district.as_deref());
+        }
+    }
+    let memo = package.memo.iter().flat_map(|m| m.signers.iter().chain(m.endorsements.iter().map(|e| &e.signer)));
+    let others = package.letter.iter().map(|l| &l.signer).chain(package.announcement.iter().map(|a| &a.signer));
+    for signer in memo.chain(others) {
+        names.extend(signer.name.split_whitespace());
+    }
+    WordList::from_words(names.into_iter().flat_map(str::split_whitespace))
+}
+
+/// The place an agency's name names, after its longest administrative prefix.
+fn place_in(name: &str) -> Option<&str> {
+    let name = name.trim();
+    let prefix = NAME_PREFIXES.iter().filter(|p| name.starts_with(*p)).map(|p| p.len()).max()?;
+    Some(name[prefix..].trim_start()).filter(|place| !place.is_empty())
+}
+
+/// The source with Thai word boundaries made the only places a line can end inside Thai text.
+pub fn apply(source: &str, segmenter: &Segmenter) -> String {
+    let root = typst::syntax::parse(source);
+    let mut out = String::with_capacity(source.len() + source.len() / 2);
+    rewrite(&root, segmenter, &mut out);
+    out
+}
+
+fn rewrite(node: &SyntaxNode, segmenter: &Segmenter, out: &mut String) {
+    if node.kind() == SyntaxKind::Markup {
+        markup(node, segmenter, out);
+    } else if node.children().len() == 0 {
+        out.push_str(node.leaf_text());
+    } else {
+        for child in node.children() {
+            rewrite(child, segmenter, out);
+        }
+    }
+}
+
+/// What a markup child shows, for the text it sets: markup text and embedded strings.
+fn shown(children: &[&SyntaxNode], k: usize) -> Option<String> {
+    let node = children[k];
+    match node.kind() {
+        SyntaxKind::Text => Some(node.leaf_text().to_string()),
+        SyntaxKind::Str if k > 0 && children[k - 1].kind() == SyntaxKind::Hash => {
+            node.cast::<ast::Str>().map(|s| s.get().to_string())
+        }
+        _ => None,
+    }
+}
+
+/// The text shown by the nearest sibling before `k` (skipping the `#` and `;` around
+/// embedded expressions).
+fn shown_before(children: &[&SyntaxNode], k: usize) -> Option<String> {
+    let mut j = k;
+    while j > 0 {
+        j -= 1;
+        match children[j].kind() {
+            SyntaxKind::Hash | SyntaxKind::Semicolon => continue,
+            _ => return shown(children, j),
+        }
+    }
+    None
+}
+
+fn shown_after(children: &[&SyntaxNode], k: usize) -> Option<String> {
+    let mut j = k + 1;
+    while j < children.len() {
+        match children[j].kind() {
+            SyntaxKind::Hash | SyntaxKind::Semicolon => j += 1,
+            _ => return shown(children, j),
+        }
+    }
+    None
+}
+
+fn markup(node: &SyntaxNode, segmenter: &Segmenter, out: &mut String) {
+    let children: Vec<&SyntaxNode> = node.children().collect();
+    for k in 0..children.len() {
+        let child = children[k];
+        let Some(text) = shown(&children, k) else {
+            let glued = child.kind() == SyntaxKind::Space
+                && !child.leaf_text().contains('\n')
+                && glue_between(shown_before(&children, k), shown_after(&children, k));
+            if glued {
+                out.push('~');
+            } else {
+                rewrite(child, segmenter, out);
+            }
+            continue;
+        };
+        // Text from two places that meet between Thai letters ("จังหวัด" + a province name)
+        // meets at a word boundary.
+        let meets = text.starts_with(is_thai_letter)
+            && shown_before(&children, k).is_some_and(|b| b.ends_with(is_thai_letter));
+        let mut pieces = glue::pieces(&text, segmenter);
+        if meets {
+            pieces.insert(0, Piece::Boundary);
+        }
+        if child.kind() == SyntaxKind::Text {
+            write_markup(&pieces, out);
+        } else {
+            write_embedded(&pieces, out);
+        }
+    }
+}
+
+/// Whether the space between two shown texts must not end a line.
+fn glue_between(before: Option<String>, after: Option<String>) -> bool {
+    let (Some(before), Some(after)) = (before, after) else { return false };
+    let Some(last) = before.chars().last() else { return false };
+    glue::keep_together(&format!("{last} {after}")).chars().nth(1) == Some('\u{00A0}')
+}
+
+/// Pieces as markup text: boundaries and joiners as calls of `layout.typ`'s `zw` and `wj`.
+fn write_markup(pieces: &[Piece], out: &mut String) {
+    for piece in pieces {
+        match piece {
+            Piece::Text(text) => out.push_str(text),
+            Piece::Boundary => out.push_str("#zw;"),
+            Piece::Joiner => out.push_str("#wj;"),
+        }
+    }
+}
+
+/// Pieces replacing an embedded string (after its `#`): `"ภาย";#wj;#"นอก"`.
+fn write_embedded(pieces: &[Piece], out: &mut String) {
+    if pieces.is_empty() {
+        out.push_str("\"\"");
+    }
+    for (k, piece) in pieces.iter().enumerate() {
+        if k > 0 {
+            out.push_str(";#");
+        }
+        match piece {
+            Piece::Text(text) => out.push_str(&string_literal(text)),
+            Piece::Boundary => out.push_str("zw"),
+            Piece::Joiner => out.push_str("wj"),
+        }
+    }
+}

@@ -178,6 +178,10 @@ pub struct Scores {
     /// Text for a tool's analysis paragraph; replaces the generated one.
     #[serde(default)]
     pub tool_analysis: BTreeMap<Tool, Paragraphs>,
+    /// Paragraphs that open the analysis section, before the analysis of each tool (seed 002
+    /// §3 "จากผลการประเมิน… ดังต่อไปนี้").
+    #[serde(default)]
+    pub analysis_intro: Paragraphs,
 }
 
 fn default_target() -> Score {

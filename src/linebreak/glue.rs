@@ -134,30 +134,43 @@ fn model_breaks(word: &str, joins: &[usize]) -> Vec<usize> {
 /// and month names.
 const UNITS: &[&str] = &[
     "คะแนน", "ข้อ", "แห่ง", "คน", "ราย", "ครั้ง", "วัน", "เดือน", "ปี", "บาท", "ล้าน", "หน่วยงาน", "เรื่อง",
-    "ฉบับ", "หน้า", "ชั่วโมง", "นาที", "น.", "โครงการ", "กิจกรรม", "ตัวชี้วัด", "ระดับ", "รายการ", "มกราคม",
-    "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม",
-    "พฤศจิกายน", "ธันวาคม", "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.",
-    "พ.ย.", "ธ.ค.",
+    "ฉบับ", "หน้า", "ชั่วโมง", "นาที", "น.", "โครงการ", "กิจกรรม", "ตัวชี้วัด", "ระดับ", "รายการ", MONTHS_AND_ABBREVIATIONS,
 ];
 
-/// Makes non-breaking the spaces that Thai practice never ends a line at: between a word and
-/// the number it labels ("วันที่ ๑๔", "พ.ศ. ๒๕๖๖", "ข้อ ๓"), between a number and its unit or
-/// month ("๘๕ คะแนน", "๑๔ กันยายน"), and before ๆ and ฯ.
+/// Labels a number belongs to ("พ.ศ. ๒๕๖๖", "ข้อ ๓", "มาตรา ๙", "ร้อยละ ๘๕"); so does any
+/// word ending in the ordinal ที่ ("วันที่ ๑๔", "ตัวชี้วัดที่ ๑") and a month ("กันยายน ๒๕๖๖").
+const LABELS: &[&str] = &[
+    "พ.ศ.", "ค.ศ.", "ปี", "ข้อ", "มาตรา", "ร้อยละ", "หมู่", "เลข", "ฉบับ", "ชั้น", "ห้อง", "ครั้ง", "รอบ", "ระยะ",
+    "ไตรมาส", "ภาพ", "ตาราง", "ส่วน", MONTHS_AND_ABBREVIATIONS,
+];
+
+const MONTHS_AND_ABBREVIATIONS: &str = "มกราคม กุมภาพันธ์ มีนาคม เมษายน พฤษภาคม มิถุนายน กรกฎาคม สิงหาคม กันยายน ตุลาคม พฤศจิกายน ธันวาคม ม.ค. ก.พ. มี.ค. เม.ย. พ.ค. มิ.ย. ก.ค. ส.ค. ก.ย. ต.ค. พ.ย. ธ.ค.";
+
+/// The words of a list, with the months spelled out.
+fn words_of(list: &'static [&'static str]) -> impl Iterator<Item = &'static str> {
+    list.iter().flat_map(|w| w.split(' '))
+}
+
+/// Makes non-breaking the spaces that Thai practice never ends a line at: between a label and
+/// its number ("วันที่ ๑๔", "พ.ศ. ๒๕๖๖", "ข้อ ๓"), between a number and its unit or month
+/// ("๘๕ คะแนน", "๑๔ กันยายน"), and before ๆ and ฯ.
 pub fn keep_together(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
-    for (k, &c) in chars.iter().enumerate() {
-        let glue = c == ' ' && k > 0 && k + 1 < chars.len() && {
-            let before = chars[k - 1];
-            let after = chars[k + 1];
-            let next: String = chars[k + 1..].iter().take(12).collect();
-            (is_digit(after) && (words::is_thai_letter(before) || before == '.'))
-                || (is_digit(before) && UNITS.iter().any(|u| unit_starts(&next, u)))
-                || matches!(after, 'ๆ' | 'ฯ')
-        };
+    for (at, c) in text.char_indices() {
+        let glue = c == ' ' && space_glues(&text[..at], &text[at + 1..]);
         out.push(if glue { '\u{00A0}' } else { c });
     }
     out
+}
+
+/// Whether a space between `before` and `after` must not end a line.
+pub fn space_glues(before: &str, after: &str) -> bool {
+    let (Some(last), Some(next)) = (before.chars().last(), after.chars().next()) else { return false };
+    let word = before.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
+    let label = |w: &str| word.ends_with(w) && w.chars().count() >= 2;
+    (is_digit(next) && (word.ends_with("ที่") || words_of(LABELS).any(label)))
+        || (is_digit(last) && words_of(UNITS).any(|u| unit_starts(after, u)))
+        || matches!(next, 'ๆ' | 'ฯ')
 }
 
 fn unit_starts(next: &str, unit: &str) -> bool {

@@ -147,8 +147,7 @@ fn markup(node: &SyntaxNode, segmenter: &Segmenter, out: &mut String) {
 /// Whether the space between two shown texts must not end a line.
 fn glue_between(before: Option<String>, after: Option<String>) -> bool {
     let (Some(before), Some(after)) = (before, after) else { return false };
-    let Some(last) = before.chars().last() else { return false };
-    glue::keep_together(&format!("{last} {after}")).chars().nth(1) == Some('\u{00A0}')
+    glue::space_glues(&before, &after)
 }
 
 /// Pieces as markup text: boundaries and joiners as calls of `layout.typ`'s `zw` and `wj`.

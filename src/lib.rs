@@ -9,6 +9,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod clusters;
 pub mod consistency;
 pub mod diagnostic;
 pub mod emblem;
@@ -227,9 +228,10 @@ impl Engine {
                 }
             };
             warnings.extend(compiled.warnings);
+            let document = clusters::rejoin(&compiled.document);
             let ident = format!("ita-report/{stem}/{}", package.fiscal_year);
-            let pdf = pdf::export(&compiled.document, &ident, date)?;
-            artifacts.push(Artifact { stem, kinds, typst, document: compiled.document, pdf });
+            let pdf = pdf::export(&document, &ident, date)?;
+            artifacts.push(Artifact { stem, kinds, typst, document, pdf });
         }
         Ok(Built { artifacts, warnings })
     }

@@ -156,3 +156,41 @@ pub fn runs(document: &PagedDocument, page: usize) -> Vec<Item> {
     }
     out
 }
+
+/// One line rebuilt from the text runs of a page: runs on one baseline that touch.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub page: usize,
+    /// Baseline, from the top of the page.
+    pub y: f64,
+    pub x0: f64,
+    pub x1: f64,
+    pub size: f64,
+    pub text: String,
+}
+
+pub fn lines(document: &PagedDocument) -> Vec<Line> {
+    let mut out = Vec::new();
+    for page in 0..document.pages().len() {
+        let mut runs: Vec<_> = items(document, page)
+            .into_iter()
+            .filter_map(|i| i.text.map(|(text, size)| (i.x, i.y, i.x + i.width, size, text)))
+            .collect();
+        runs.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.total_cmp(&b.0)));
+        let mut current: Option<Line> = None;
+        for (x0, y, x1, size, text) in runs {
+            if let Some(line) = current.as_mut() {
+                if (line.y - y).abs() < 0.5 && x0 - line.x1 < 0.8 * size && x0 >= line.x0 {
+                    line.x1 = line.x1.max(x1);
+                    line.text.push_str(&text);
+                    continue;
+                }
+            }
+            out.extend(current.take());
+            current = Some(Line { page, y, x0, x1, size, text });
+        }
+        out.extend(current);
+    }
+    out
+}
+

@@ -18,43 +18,7 @@ use ita_report::thai::words::{self, is_thai_letter, Segmenter};
 use ita_report::BuildOptions;
 use typst_layout::PagedDocument;
 
-use crate::common::{build, compile_source, engine, items, load_sample, load_text, root, samples};
-
-/// One rebuilt line.
-#[derive(Debug, Clone)]
-struct Line {
-    page: usize,
-    y: f64,
-    x0: f64,
-    x1: f64,
-    size: f64,
-    text: String,
-}
-
-fn lines(document: &PagedDocument) -> Vec<Line> {
-    let mut out = Vec::new();
-    for page in 0..document.pages().len() {
-        let mut runs: Vec<_> = items(document, page)
-            .into_iter()
-            .filter_map(|i| i.text.map(|(text, size)| (i.x, i.y, i.x + i.width, size, text)))
-            .collect();
-        runs.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.total_cmp(&b.0)));
-        let mut current: Option<Line> = None;
-        for (x0, y, x1, size, text) in runs {
-            if let Some(line) = current.as_mut() {
-                if (line.y - y).abs() < 0.5 && x0 - line.x1 < 0.8 * size && x0 >= line.x0 {
-                    line.x1 = line.x1.max(x1);
-                    line.text.push_str(&text);
-                    continue;
-                }
-            }
-            out.extend(current.take());
-            current = Some(Line { page, y, x0, x1, size, text });
-        }
-        out.extend(current);
-    }
-    out
-}
+use crate::common::{Line, build, compile_source, engine, lines, load_sample, load_text, root, samples};
 
 /// A line end inside a paragraph: the line and the one that continues it.
 fn breaks(lines: &[Line]) -> Vec<(&Line, &Line)> {

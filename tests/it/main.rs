@@ -10,6 +10,7 @@ mod analysis;
 mod cli;
 mod derive;
 mod escape;
+mod flow;
 mod invalid;
 mod layout;
 mod linebreaks;

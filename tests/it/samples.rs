@@ -51,3 +51,19 @@ fn split_gives_one_pdf_per_document_in_order() {
     let stems: Vec<_> = built.artifacts.iter().map(|a| a.stem.as_str()).collect();
     assert_eq!(stems, ["sample-memo", "sample-report", "sample-oit", "sample-measures"]);
 }
+
+#[test]
+fn every_agency_name_is_found_in_the_text_once_per_printing() {
+    // Clusters that Typst cuts in two (โพธิ์, ศักดิ์) are rejoined before export, so the text of
+    // the pages (and of the PDF, which is written from it) holds each name as printed.
+    let loaded = load_sample(&crate::common::root().join("inputs/2566-roiet-province.json"));
+    let built = build(&loaded, &BuildOptions::default());
+    let text = squeeze(&page_texts(&built.artifacts[0].document).concat());
+    let agencies = &loaded.package.province.as_ref().unwrap().agencies;
+    assert_eq!(agencies.len(), 204);
+    for agency in agencies {
+        assert!(text.contains(&squeeze(&agency.name)), "{} cannot be found", agency.name);
+    }
+    assert!(!text.contains("ธิ์ธิ์") && !text.contains("ดิ์ดิ์"), "no cluster is stated twice");
+    assert!(text.contains("โพธิ์ชัย") && text.contains("ชูศักดิ์"));
+}

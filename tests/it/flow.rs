@@ -1,0 +1,156 @@
+//! Page flow and numbering, measured on purpose-made packages: text of growing length moves
+//! each heading, table and signature across the page foot, and every position must keep the
+//! rules (a heading with two lines below it, a table header with two rows, a short table
+//! whole, a signature with the text it signs, numbers derived in one sequence).
+
+use ita_report::{BuildOptions, DocKind};
+use serde_json::{Value, json};
+
+use crate::common::{Line, build, lines, load_sample, load_text, page_texts, root, squeeze};
+
+const SENTENCE: &str = "หน่วยงานได้นำผลการประเมินไปปรับปรุงการปฏิบัติงานและการให้บริการอย่างต่อเนื่อง ";
+
+fn indicators() -> Value {
+    let scores = [91.2, 88.4, 93.0, 86.7, 84.1, 89.9, 87.4, 86.0, 72.5, 80.0];
+    Value::Array(
+        scores.iter().enumerate().map(|(k, s)| json!({ "number": k + 1, "score": s })).collect(),
+    )
+}
+
+/// A report whose opening paragraph has `n` sentences, pushing what follows down the pages.
+fn report(n: usize, extra: Value) -> Value {
+    let mut package = json!({
+        "agency": { "name": "เทศบาลตำบลทดสอบ", "province": "ทดสอบ" },
+        "fiscal_year": 2567,
+        "scores": { "total": 86.2, "indicators": indicators(), "summary": SENTENCE.repeat(n) },
+        "history": [
+            { "year": 2563, "total": 80.1 }, { "year": 2564, "total": 81.5 },
+            { "year": 2565, "total": 83.0 }, { "year": 2566, "total": 84.4 }
+        ]
+    });
+    if let (Value::Object(p), Value::Object(e)) = (&mut package, extra) {
+        p.extend(e);
+    }
+    package
+}
+
+fn laid_out(package: &Value) -> Vec<Line> {
+    let loaded = load_text(&package.to_string(), "flow.json");
+    let built = build(&loaded, &BuildOptions::default());
+    lines(&built.artifacts[0].document)
+}
+
+/// Lines below `line` on its page.
+fn below<'a>(all: &'a [Line], line: &Line) -> Vec<&'a Line> {
+    all.iter().filter(|l| l.page == line.page && l.y > line.y + 0.5).collect()
+}
+
+#[test]
+fn headings_keep_two_lines_of_what_follows() {
+    let headings = ["ผลการประเมินรายตัวชี้วัด", "ผลการประเมินเปรียบเทียบกับปีที่ผ่านมา", "การวิเคราะห์ผลการประเมิน", "แบบวัดการรับรู้ของผู้มีส่วนได้ส่วนเสียภายใน"];
+    let mut seen_low = false;
+    for n in (4..60).step_by(3) {
+        let all = laid_out(&report(n, json!({})));
+        for line in all.iter().filter(|l| headings.iter().any(|h| squeeze(&l.text).contains(&squeeze(h)))) {
+            let after = below(&all, line);
+            assert!(after.len() >= 2, "n={n}: heading `{}` on page {} has {} line(s) below it", line.text, line.page + 1, after.len());
+            seen_low |= line.y > 600.0;
+        }
+    }
+    assert!(seen_low, "some heading was pushed near a page foot");
+}
+
+#[test]
+fn short_tables_never_split_and_long_ones_start_with_two_rows() {
+    let agencies: Vec<Value> = (0..40)
+        .map(|k| json!({ "name": format!("องค์การบริหารส่วนตำบลทดสอบที่ {}", k + 1), "district": "เมือง", "score": 99.0 - k as f64 * 0.3 }))
+        .collect();
+    for n in (4..70).step_by(5) {
+        let province = json!({ "province": { "agencies": agencies } });
+        let all = laid_out(&report(n, province));
+        // The history table (five rows) is whole on one page.
+        let years: Vec<&Line> = all
+            .iter()
+            // Table cells are 14 pt; the chart's year labels under the bars are smaller.
+            .filter(|l| ["๒๕๖๓", "๒๕๖๔", "๒๕๖๕", "๒๕๖๖"].contains(&l.text.trim()) && l.size > 14.0 * 0.66)
+            .collect();
+        assert_eq!(years.len(), 4, "n={n}: the history rows are found");
+        assert!(years.windows(2).all(|w| w[0].page == w[1].page), "n={n}: the history table split");
+        // Wherever the ranked list's header stands, two of its rows stand under it.
+        // (A header repeated at the top of a continued page is not a table's start.)
+        let starts = all.iter().filter(|l| l.text.contains("ลำดับในจังหวัด")).filter(|h| {
+            all.iter().any(|l| l.page == h.page && l.y < h.y - 12.0 && !l.text.starts_with("- "))
+        });
+        for header in starts {
+            let rows = below(&all, header).into_iter().filter(|l| l.text.contains("ทดสอบที่")).count();
+            assert!(rows >= 2, "n={n}: header on page {} with {rows} row(s)", header.page + 1);
+        }
+    }
+}
+
+#[test]
+fn a_signature_stays_with_the_last_lines_it_signs() {
+    for n in (2..40).step_by(2) {
+        let package = json!({
+            "agency": { "name": "เทศบาลตำบลทดสอบ" },
+            "fiscal_year": 2567,
+            "memo": {
+                "subject": "รายงานผลการประเมิน",
+                "to": "นายอำเภอ",
+                "body": [{ "heading": "เรื่องเดิม", "paragraphs": [SENTENCE.repeat(n)] },
+                         { "heading": "ข้อเสนอ", "paragraphs": [SENTENCE.repeat(n / 2 + 1)] }],
+                "signers": [{ "name": "นายทดสอบ ระบบดี", "positions": ["ปลัดเทศบาล"] }]
+            }
+        });
+        let all = laid_out(&package);
+        let name = all.iter().find(|l| l.text.contains("นายทดสอบ")).expect("the signer is printed");
+        let above = all.iter().filter(|l| l.page == name.page && l.y < name.y - 0.5 && l.text.contains("หน่วยงาน")).count();
+        assert!(above >= 2, "n={n}: the signature on page {} has {above} line(s) of text above it", name.page + 1);
+    }
+}
+
+#[test]
+fn memo_items_number_under_their_heading() {
+    let loaded = load_sample(&root().join("inputs/2566-roiet-province.json"));
+    let built = build(&loaded, &BuildOptions { split: true, ..Default::default() });
+    let memo = built.artifacts.iter().find(|a| a.kinds == [DocKind::Memo]).unwrap();
+    let text = squeeze(&page_texts(&memo.document).concat());
+    for label in ["๑.เรื่องเดิม", "๒.ข้อเท็จจริง", "๒.๑การประชุม", "๒.๒ที่ประชุม", "๓.ข้อพิจารณา", "๔.ข้อเสนอ"] {
+        assert!(text.contains(label), "memo: {label} missing");
+    }
+    assert_eq!(text.matches("๒.๑").count(), 1, "๒.๑ once");
+}
+
+#[test]
+fn one_document_numbers_its_parts_in_one_sequence() {
+    // Seed 000: cover, report and measures are one document: pages numbered on from the cover,
+    // the province's own results ๑., the summary of all agencies ๒., the measures ๓. with ๓.๑.
+    let loaded = load_sample(&root().join("inputs/2566-roiet-province.json"));
+    let built = build(&loaded, &BuildOptions::default());
+    let pages = page_texts(&built.artifacts[0].document);
+    let cover = pages.iter().position(|p| p.contains("จัดทำโดย")).unwrap();
+    let numbers: Vec<String> = pages[cover + 1..].iter().map(|p| squeeze(p).chars().take(8).collect()).collect();
+    for (k, head) in numbers.iter().enumerate() {
+        let expected = format!("-{}-", ita_report::thai::thai_digits(&(k + 2).to_string()));
+        assert!(head.starts_with(&expected), "page {} after the cover starts {head}, expected {expected}", k + 1);
+    }
+    let text = squeeze(&pages.concat());
+    for label in ["๑.ผลการประเมินคุณธรรม", "๑.๑ผลการประเมินของหน่วยงาน", "๒.ผลการประเมินภาพรวมจังหวัดร้อยเอ็ด", "๓.มาตรการ/แนวทาง", "๓.๑การสร้างการรับรู้", "๓.๑.๑จัดทำประกาศ"] {
+        assert!(text.contains(label), "{label} missing");
+    }
+}
+
+#[test]
+fn report_and_measures_keep_their_own_paragraph_style() {
+    // After a cover (centred, no indent) the report's paragraphs are justified with the 2.5 cm
+    // first-line indent: the first line of a paragraph starts 2.5 cm right of the next line.
+    let loaded = load_sample(&root().join("inputs/2566-roiet-province.json"));
+    let built = build(&loaded, &BuildOptions::default());
+    let all = lines(&built.artifacts[0].document);
+    // The IIT paragraph, given text of many lines.
+    let first = all.iter().find(|l| l.text.starts_with("- แบบวัดการรับรู้ของผู้มีส่วนได้ส่วนเสียภายใน")).expect("IIT paragraph");
+    let next = all.iter().find(|l| l.page == first.page && l.y > first.y + 1.0).unwrap();
+    let cm = 28.3465;
+    assert!((first.x0 - next.x0 - 2.5 * cm).abs() < 1.0, "first-line indent: {} vs {}", first.x0, next.x0);
+    assert!((first.x1 - next.x1).abs() < 1.5, "justified: lines end together ({} vs {})", first.x1, next.x1);
+}

@@ -11,8 +11,9 @@
 //! The algorithm is the common one for Thai (as in PyThaiNLP's `newmm`): cuts are allowed
 //! only between Thai character clusters; among the ways to cover a run with dictionary words
 //! and unknown clusters, take the one with the fewest unknown clusters, then the fewest
-//! words. Consecutive unknown clusters form one unknown token, inside which the caller may
-//! fall back to another breaker.
+//! words, then the likeliest words (corpus frequencies; fixed expressions and the package's
+//! names above all). Consecutive unknown clusters form one unknown token, inside which the
+//! caller may fall back to another breaker.
 
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -24,25 +25,53 @@ pub struct Token {
     pub known: bool,
 }
 
-/// A sorted word list searched by prefix.
+/// A sorted word list searched by prefix, each word with a weight (how likely it is).
 #[derive(Debug, Default, Clone)]
 pub struct WordList {
     words: Vec<String>,
+    weights: Vec<u16>,
 }
 
+/// The weight of a word that must be read whole wherever it occurs: a fixed expression, or a
+/// name the package holds (above any corpus weight).
+pub const WHOLE: u16 = 200;
+
 impl WordList {
-    /// Words from text, one a line; blank lines and lines starting with `#` are skipped.
-    pub fn parse(text: &str) -> WordList {
-        WordList::from_words(text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')))
+    /// Words from text, one a line, each optionally followed by a tab and its weight (default
+    /// `default`); blank lines and lines starting with `#` are skipped.
+    pub fn parse(text: &str, default: u16) -> WordList {
+        let entries = text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(|l| {
+            match l.split_once('\t') {
+                Some((word, weight)) => (word, weight.trim().parse().unwrap_or(default)),
+                None => (l, default),
+            }
+        });
+        WordList::weighted(entries)
     }
 
-    /// The Thai-letter words of `words` (others could never match inside a Thai run).
+    /// The Thai-letter words of `words` (others could never match inside a Thai run), each
+    /// kept whole ([`WHOLE`]).
     pub fn from_words<'a>(words: impl IntoIterator<Item = &'a str>) -> WordList {
-        let mut words: Vec<String> =
-            words.into_iter().filter(|w| !w.is_empty() && w.chars().all(is_thai_letter)).map(str::to_owned).collect();
-        words.sort_unstable();
-        words.dedup();
-        WordList { words }
+        WordList::weighted(words.into_iter().map(|w| (w, WHOLE)))
+    }
+
+    fn weighted<'a>(entries: impl IntoIterator<Item = (&'a str, u16)>) -> WordList {
+        let mut entries: Vec<(&str, u16)> =
+            entries.into_iter().filter(|(w, _)| !w.is_empty() && w.chars().all(is_thai_letter)).collect();
+        entries.sort_unstable();
+        entries.dedup_by(|b, a| a.0 == b.0); // the first (lightest) of duplicates is kept
+        WordList {
+            words: entries.iter().map(|(w, _)| (*w).to_owned()).collect(),
+            weights: entries.iter().map(|(_, weight)| *weight).collect(),
+        }
+    }
+
+    /// Adds the words of `other`; a word in both keeps the weight it has here.
+    fn merge(&mut self, other: WordList) {
+        let mine = std::mem::take(self);
+        let entries = mine.words.iter().map(String::as_str).zip(mine.weights.iter().copied());
+        let theirs = other.words.iter().map(String::as_str).zip(other.weights.iter().copied());
+        *self = WordList::weighted(entries.chain(theirs).collect::<Vec<_>>());
     }
 
     /// The words, sorted.
@@ -55,8 +84,8 @@ impl WordList {
         self.words.is_empty()
     }
 
-    /// Calls `found(end)` for every word of the list that `text` starts with.
-    fn prefixes_of(&self, text: &str, mut found: impl FnMut(usize)) {
+    /// Calls `found(end, weight)` for every word of the list that `text` starts with.
+    fn prefixes_of(&self, text: &str, mut found: impl FnMut(usize, u16)) {
         let (mut lo, mut hi) = (0, self.words.len());
         for (i, c) in text.char_indices() {
             let end = i + c.len_utf8();
@@ -69,7 +98,7 @@ impl WordList {
                 return;
             }
             if slice[start] == prefix {
-                found(end);
+                found(end, self.weights[lo + start]);
             }
             (lo, hi) = (lo + start, lo + stop);
         }
@@ -80,8 +109,9 @@ impl WordList {
 pub fn standard() -> &'static WordList {
     static LIST: OnceLock<WordList> = OnceLock::new();
     LIST.get_or_init(|| {
-        let words = include_str!("words_th.txt").lines().chain(include_str!("expressions.txt").lines());
-        WordList::parse(&words.collect::<Vec<_>>().join("\n"))
+        let mut list = WordList::parse(include_str!("expressions.txt"), WHOLE);
+        list.merge(WordList::parse(include_str!("words_th.txt"), 0));
+        list
     })
 }
 
@@ -100,40 +130,39 @@ impl<'a> Segmenter<'a> {
     /// The words of a run of Thai letters, in order, covering it exactly.
     pub fn segment(&self, run: &str) -> Vec<Token> {
         let cuts = cut_points(run);
-        // best[i]: (unknown clusters, words, next cut, known) for the rest of the run from i.
-        let mut best: Vec<Option<(usize, usize, usize, bool)>> = vec![None; run.len() + 1];
-        best[run.len()] = Some((0, 0, run.len(), true));
+        // best[i]: the best cover of the run from i on, and its first token's end.
+        let mut best: Vec<Option<(Cost, usize, bool)>> = vec![None; run.len() + 1];
+        best[run.len()] = Some((Cost::default(), run.len(), true));
         for &i in cuts.iter().rev().skip(1) {
-            let mut choice: Option<(usize, usize, usize, bool)> = None;
-            // Words are offered shortest first; among equal covers the longest first word wins
-            // (เทศบาลเมือง|ร้อยเอ็ด over เทศบาล|เมืองร้อยเอ็ด), an unknown cluster only when better.
-            let mut consider = |j: usize, known: bool| {
-                let Some((unknown, words, _, _)) = best[j] else { return };
-                let cost = (unknown + usize::from(!known), words + 1, j, known);
-                let better = choice.is_none_or(|c| {
-                    if known { (cost.0, cost.1) <= (c.0, c.1) } else { (cost.0, cost.1) < (c.0, c.1) }
-                });
-                if better {
-                    choice = Some(cost);
+            let mut choice: Option<(Cost, usize, bool)> = None;
+            let mut consider = |j: usize, weight: Option<u16>| {
+                let Some((rest, _, _)) = best[j] else { return };
+                let cost = Cost {
+                    unknown: rest.unknown + u32::from(weight.is_none()),
+                    words: rest.words + 1,
+                    weight: rest.weight - i64::from(weight.unwrap_or(0)),
+                };
+                if choice.is_none_or(|(c, _, _)| cost < c) {
+                    choice = Some((cost, j, weight.is_some()));
                 }
             };
             for list in &self.lists {
-                list.prefixes_of(&run[i..], |len| {
+                list.prefixes_of(&run[i..], |len, weight| {
                     // A repetition or abbreviation sign belongs to the word before it.
                     let end = i + len + run[i + len..].chars().next().filter(|c| matches!(c, 'ๆ' | 'ฯ')).map_or(0, char::len_utf8);
                     if cuts.binary_search(&end).is_ok() {
-                        consider(end, true);
+                        consider(end, Some(weight));
                     }
                 });
             }
             let next = cuts[cuts.partition_point(|&c| c <= i)];
-            consider(next, false);
+            consider(next, None);
             best[i] = choice;
         }
         let mut tokens: Vec<Token> = Vec::new();
         let mut i = 0;
         while i < run.len() {
-            let (_, _, next, known) = best[i].expect("every cut reaches the end");
+            let (_, next, known) = best[i].expect("every cut reaches the end");
             match tokens.last_mut() {
                 Some(last) if !known && !last.known => last.range.end = next,
                 _ => tokens.push(Token { range: i..next, known }),
@@ -142,6 +171,15 @@ impl<'a> Segmenter<'a> {
         }
         tokens
     }
+}
+
+/// What a cover of a run costs, compared in order: clusters no list knows, then words, then
+/// the words' weights (heavier is better, so it counts negatively).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+struct Cost {
+    unknown: u32,
+    words: u32,
+    weight: i64,
 }
 
 /// Whether `c` is a Thai letter, vowel, tone mark or repetition sign (not a Thai digit).

@@ -19,7 +19,7 @@ use crate::thai::words::{Segmenter, WordList, is_thai_letter};
 use glue::Piece;
 
 /// Kinds of administrative body and office that open an agency's name; what follows them is
-/// the proper name of a place ("เทศบาลตำบล|หนองพอก"), kept whole like a dictionary word.
+/// the proper name of a place ("เทศบาลตำบล|หนองพอก"). Both are kept whole.
 const NAME_PREFIXES: &[&str] = &[
     "องค์การบริหารส่วนตำบล", "องค์การบริหารส่วนจังหวัด", "เทศบาลตำบล", "เทศบาลเมือง", "เทศบาลนคร",
     "โรงพยาบาลส่งเสริมสุขภาพตำบล", "โรงพยาบาล", "โรงเรียน", "สำนักงานจังหวัด", "สำนักงานอำเภอ",
@@ -49,11 +49,15 @@ pub fn package_names(package: &Package) -> WordList {
     WordList::from_words(names.into_iter().flat_map(str::split_whitespace))
 }
 
-/// The place an agency's name names, after its longest administrative prefix.
-fn place_in(name: &str) -> Option<&str> {
+/// An agency's name cut after its longest administrative prefix: the kind of body and the
+/// place ("เทศบาลเมือง", "ร้อยเอ็ด"), both read whole.
+fn place_in(name: &str) -> Vec<&str> {
     let name = name.trim();
-    let prefix = NAME_PREFIXES.iter().filter(|p| name.starts_with(*p)).map(|p| p.len()).max()?;
-    Some(name[prefix..].trim_start()).filter(|place| !place.is_empty())
+    let Some(prefix) = NAME_PREFIXES.iter().filter(|p| name.starts_with(*p)).max_by_key(|p| p.len()) else {
+        return Vec::new();
+    };
+    let place = name[prefix.len()..].trim_start();
+    if place.is_empty() { vec![*prefix] } else { vec![*prefix, place] }
 }
 
 /// The source with Thai word boundaries made the only places a line can end inside Thai text.

@@ -58,15 +58,15 @@ impl WordList {
     fn weighted<'a>(entries: impl IntoIterator<Item = (&'a str, u16)>) -> WordList {
         let mut entries: Vec<(&str, u16)> =
             entries.into_iter().filter(|(w, _)| !w.is_empty() && w.chars().all(is_thai_letter)).collect();
-        entries.sort_unstable();
-        entries.dedup_by(|b, a| a.0 == b.0); // the first (lightest) of duplicates is kept
+        entries.sort_unstable_by(|a, b| a.0.cmp(b.0).then(b.1.cmp(&a.1)));
+        entries.dedup_by(|b, a| a.0 == b.0); // the heaviest of duplicates is kept
         WordList {
             words: entries.iter().map(|(w, _)| (*w).to_owned()).collect(),
             weights: entries.iter().map(|(_, weight)| *weight).collect(),
         }
     }
 
-    /// Adds the words of `other`; a word in both keeps the weight it has here.
+    /// Adds the words of `other`; a word in both keeps the heavier weight.
     fn merge(&mut self, other: WordList) {
         let mine = std::mem::take(self);
         let entries = mine.words.iter().map(String::as_str).zip(mine.weights.iter().copied());

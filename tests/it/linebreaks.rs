@@ -170,3 +170,52 @@ fn names_from_the_package_stay_whole() {
     }
     audit_package(&loaded, "names");
 }
+
+/// How much justification widened each space of the body text: its advance over the font's.
+fn space_stretch(document: &PagedDocument) -> Vec<f64> {
+    use typst::layout::{Frame, FrameItem};
+    fn walk(frame: &Frame, out: &mut Vec<f64>) {
+        for (_, item) in frame.items() {
+            match item {
+                FrameItem::Group(group) => walk(&group.frame, out),
+                FrameItem::Text(text) => {
+                    for glyph in &text.glyphs {
+                        if &text.text[glyph.range()] != " " {
+                            continue;
+                        }
+                        if let Some(natural) = text.font.x_advance(glyph.id).filter(|a| a.get() > 0.0) {
+                            out.push(glyph.x_advance.get() / natural.get());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for page in document.pages() {
+        walk(&page.frame, &mut out);
+    }
+    out
+}
+
+#[test]
+fn justified_spaces_stay_close_to_a_normal_space() {
+    let mut stretch = Vec::new();
+    for path in samples().into_iter().chain([root().join("tests/fixtures/thai/other-agencies.json")]) {
+        let built = build(&load_sample(&path), &BuildOptions::default());
+        stretch.extend(space_stretch(&built.artifacts[0].document));
+    }
+    stretch.sort_by(f64::total_cmp);
+    let share = |limit: f64| stretch.iter().filter(|&&s| s > limit).count() as f64 / stretch.len() as f64;
+    eprintln!(
+        "justified spaces: {} in all; median {:.2}× a normal space, 95th percentile {:.2}×, widest {:.2}×; {:.1} % wider than 2×",
+        stretch.len(),
+        stretch[stretch.len() / 2],
+        stretch[stretch.len() * 95 / 100],
+        stretch[stretch.len() - 1],
+        100.0 * share(2.0)
+    );
+    assert!(stretch.len() > 500, "the samples set many spaces");
+    assert!(share(2.0) < 0.02, "at most 2 % of spaces are stretched past twice their width");
+}

@@ -39,6 +39,49 @@ pub enum Piece {
     Boundary,
     /// No break here (U+2060 in a run of its own).
     Joiner,
+    /// A word that must not break, set in a box (see [`boxed`]).
+    Whole(String),
+    /// A break opportunity that is no character: an empty box.
+    Opening,
+}
+
+/// The pieces with no invisible character: each Thai word that needed joiners is a box, each
+/// boundary an empty box. For headings, whose plain text becomes the PDF's bookmark; in
+/// running text boxes would keep justification from spreading the words.
+pub fn boxed(pieces: Vec<Piece>) -> Vec<Piece> {
+    let thai_len = |chars: &mut dyn Iterator<Item = char>| -> usize {
+        chars.take_while(|&c| words::is_thai_letter(c)).map(char::len_utf8).sum()
+    };
+    let mut out: Vec<Piece> = Vec::new();
+    let mut joining = false;
+    for piece in pieces {
+        match piece {
+            Piece::Boundary => out.push(Piece::Opening),
+            Piece::Joiner => {
+                if let Some(Piece::Text(text)) = out.last_mut() {
+                    let tail = text.split_off(text.len() - thai_len(&mut text.chars().rev()));
+                    if text.is_empty() {
+                        out.pop();
+                    }
+                    out.push(Piece::Whole(tail));
+                }
+                joining = true;
+            }
+            Piece::Text(text) => match out.last_mut() {
+                Some(Piece::Whole(word)) if joining => {
+                    let head = thai_len(&mut text.chars());
+                    word.push_str(&text[..head]);
+                    if head < text.len() {
+                        out.push(Piece::Text(text[head..].to_owned()));
+                    }
+                }
+                _ => out.push(Piece::Text(text)),
+            },
+            other => out.push(other),
+        }
+        joining &= !matches!(out.last(), Some(Piece::Text(_)) | Some(Piece::Opening));
+    }
+    out
 }
 
 /// The pieces of `text`: Thai runs cut into words with boundaries between them and joiners
@@ -98,8 +141,12 @@ pub fn joiners(word: &str, known: bool) -> Vec<usize> {
     }
     let mut joins: Vec<usize> = Vec::new();
     loop {
-        let new: Vec<usize> =
-            model_breaks(word, &joins).into_iter().filter(|&at| known || word[at..].starts_with(['ๆ', 'ฯ'])).collect();
+        let new: Vec<usize> = model_breaks(word, &joins)
+            .into_iter()
+            .filter(|&at| known || word[at..].starts_with(['ๆ', 'ฯ']))
+            .filter(|at| !joins.contains(at))
+            .collect();
+        // Each round adds offsets, of which a word has finitely many: this ends.
         if new.is_empty() {
             break;
         }

@@ -15,7 +15,7 @@ use typst::syntax::{SyntaxKind, SyntaxNode, ast};
 
 use crate::model::Package;
 use crate::templates::string_literal;
-use crate::thai::words::{Segmenter, WordList, is_thai_letter};
+use crate::thai::words::{Segmenter, WordList, is_thai_letter, starts_cluster};
 use glue::Piece;
 
 /// Kinds of administrative body and office that open an agency's name; what follows them is
@@ -64,20 +64,28 @@ fn place_in(name: &str) -> Vec<&str> {
 pub fn apply(source: &str, segmenter: &Segmenter) -> String {
     let root = typst::syntax::parse(source);
     let mut out = String::with_capacity(source.len() + source.len() / 2);
-    rewrite(&root, segmenter, &mut out);
+    rewrite(&root, segmenter, false, &mut out);
     out
 }
 
-fn rewrite(node: &SyntaxNode, segmenter: &Segmenter, out: &mut String) {
+/// Rewrites `node`. Inside a heading, whose plain text becomes the PDF's bookmark, no
+/// invisible character may be written: words that need joining are boxed instead.
+fn rewrite(node: &SyntaxNode, segmenter: &Segmenter, heading: bool, out: &mut String) {
+    let heading = heading || is_heading_call(node);
     if node.kind() == SyntaxKind::Markup {
-        markup(node, segmenter, out);
+        markup(node, segmenter, heading, out);
     } else if node.children().len() == 0 {
         out.push_str(node.leaf_text());
     } else {
         for child in node.children() {
-            rewrite(child, segmenter, out);
+            rewrite(child, segmenter, heading, out);
         }
     }
+}
+
+fn is_heading_call(node: &SyntaxNode) -> bool {
+    node.kind() == SyntaxKind::FuncCall
+        && node.children().next().is_some_and(|f| f.kind() == SyntaxKind::Ident && f.leaf_text() == "heading")
 }
 
 /// What a markup child shows, for the text it sets: markup text and embedded strings.
@@ -117,7 +125,7 @@ fn shown_after(children: &[&SyntaxNode], k: usize) -> Option<String> {
     None
 }
 
-fn markup(node: &SyntaxNode, segmenter: &Segmenter, out: &mut String) {
+fn markup(node: &SyntaxNode, segmenter: &Segmenter, heading: bool, out: &mut String) {
     let children: Vec<&SyntaxNode> = node.children().collect();
     for k in 0..children.len() {
         let child = children[k];
@@ -128,17 +136,21 @@ fn markup(node: &SyntaxNode, segmenter: &Segmenter, out: &mut String) {
             if glued {
                 out.push('~');
             } else {
-                rewrite(child, segmenter, out);
+                rewrite(child, segmenter, heading, out);
             }
             continue;
         };
         // Text from two places that meet between Thai letters ("จังหวัด" + a province name)
         // meets at a word boundary.
         let meets = text.starts_with(is_thai_letter)
+            && !text.starts_with(|c| !starts_cluster(c))
             && shown_before(&children, k).is_some_and(|b| b.ends_with(is_thai_letter));
         let mut pieces = glue::pieces(&text, segmenter);
         if meets {
             pieces.insert(0, Piece::Boundary);
+        }
+        if heading {
+            pieces = glue::boxed(pieces);
         }
         if child.kind() == SyntaxKind::Text {
             write_markup(&pieces, out);
@@ -154,13 +166,16 @@ fn glue_between(before: Option<String>, after: Option<String>) -> bool {
     glue::space_glues(&before, &after)
 }
 
-/// Pieces as markup text: boundaries and joiners as calls of `layout.typ`'s `zw` and `wj`.
+/// Pieces as markup text: boundaries and joiners as calls of `layout.typ`'s `zw` and `wj`,
+/// boxed words and their boundaries as boxes.
 fn write_markup(pieces: &[Piece], out: &mut String) {
     for piece in pieces {
         match piece {
             Piece::Text(text) => out.push_str(text),
             Piece::Boundary => out.push_str("#zw;"),
             Piece::Joiner => out.push_str("#wj;"),
+            Piece::Whole(word) => out.push_str(&format!("#box[{word}]")),
+            Piece::Opening => out.push_str("#box();"),
         }
     }
 }
@@ -178,6 +193,8 @@ fn write_embedded(pieces: &[Piece], out: &mut String) {
             Piece::Text(text) => out.push_str(&string_literal(text)),
             Piece::Boundary => out.push_str("zw"),
             Piece::Joiner => out.push_str("wj"),
+            Piece::Whole(word) => out.push_str(&format!("box({})", string_literal(word))),
+            Piece::Opening => out.push_str("box()"),
         }
     }
 }

@@ -187,6 +187,12 @@ pub fn is_thai_letter(c: char) -> bool {
     matches!(c, '\u{0E01}'..='\u{0E4E}') && c != '\u{0E3F}'
 }
 
+/// Whether a Thai character may begin a cluster (a run may be cut before it): not a mark,
+/// a following vowel, ๆ or ฯ.
+pub fn starts_cluster(c: char) -> bool {
+    !is_mark(c) && !matches!(c, '\u{0E30}' | '\u{0E32}' | '\u{0E33}' | '\u{0E45}' | 'ๆ' | 'ฯ')
+}
+
 /// Marks written above or below a consonant: never the first letter of a cluster.
 fn is_mark(c: char) -> bool {
     matches!(c, '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}')
@@ -204,8 +210,7 @@ pub fn cut_points(run: &str) -> Vec<usize> {
         let next = chars.get(k + 1).map(|&(_, c)| c);
         let after_next = chars.get(k + 2).map(|&(_, c)| c);
         let silenced = next == Some('\u{0E4C}') || (next.is_some_and(is_mark) && after_next == Some('\u{0E4C}'));
-        let joined = is_mark(c)
-            || matches!(c, '\u{0E30}' | '\u{0E32}' | '\u{0E33}' | '\u{0E45}' | 'ๆ' | 'ฯ')
+        let joined = !starts_cluster(c)
             || matches!(prev, '\u{0E40}'..='\u{0E44}')
             || silenced;
         if !joined {

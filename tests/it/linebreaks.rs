@@ -24,8 +24,12 @@ use crate::common::{Line, build, compile_source, engine, lines, load_sample, loa
 fn breaks(lines: &[Line]) -> Vec<(&Line, &Line)> {
     let mut out = Vec::new();
     for (k, a) in lines.iter().enumerate() {
+        // The next line of the same paragraph starts at the line's left edge, or 2.5 cm to the
+        // left of it when the line is a paragraph's indented first line; a line starting to the
+        // right of this one opens the next paragraph.
+        let indent = 2.5 * 28.3465;
         let next = lines[k + 1..].iter().filter(|b| b.page == a.page && b.y > a.y + 0.5).find(|b| {
-            b.x0 >= a.x0 - 1.0 && b.x0 < a.x1 && b.y - a.y <= 2.3 * a.size.max(b.size)
+            b.x0 >= a.x0 - indent - 1.0 && b.x0 <= a.x0 + 1.0 && b.y - a.y <= 2.3 * a.size.max(b.size)
         });
         if let Some(b) = next {
             // The nearest line below in the same column, if nothing else sits between them.

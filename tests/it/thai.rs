@@ -1,6 +1,8 @@
 //! Thai formatting: digits, Buddhist-era dates, scores, in both numeral styles.
 
 use ita_report::model::{Numerals, Score};
+use ita_report::linebreak::{self, glue};
+use ita_report::thai::words::{self, Segmenter};
 use ita_report::thai::{self, Date};
 
 #[test]
@@ -61,4 +63,52 @@ fn impossible_dates_are_rejected() {
     }
     // 2567 BE is 2024 CE, a leap year; 2566 BE (2023) is not.
     assert!(Date::parse("2567-02-29").is_ok());
+}
+
+fn cut(text: &str) -> String {
+    let segmenter = Segmenter::new(vec![words::standard()]);
+    let tokens = segmenter.segment(text);
+    tokens.iter().map(|t| &text[t.range.clone()]).collect::<Vec<_>>().join("|")
+}
+
+#[test]
+fn words_are_cut_where_a_thai_reader_cuts_them() {
+    let cases = [
+        ("ภายนอก", "ภายนอก"),
+        ("ร้อยละ", "ร้อยละ"),
+        ("ข้าราชการ", "ข้าราชการ"),
+        ("การเผยแพร่", "การ|เผยแพร่"),
+        ("ทุกรอบ", "ทุก|รอบ"),
+        ("ตัวชี้วัดที่", "ตัวชี้วัด|ที่"),
+        ("ต่างๆ", "ต่างๆ"),
+        ("ผู้มีส่วนได้ส่วนเสียภายนอก", "ผู้มีส่วนได้ส่วนเสีย|ภายนอก"),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(cut(text), expected, "{text}");
+    }
+    // Cuts only between clusters: never before a mark, a following vowel or ๆ.
+    assert_eq!(words::cut_points("กั้น"), [0, "กั้".len(), "กั้น".len()]);
+    assert_eq!(words::cut_points("เก"), [0, "เก".len()]);
+}
+
+#[test]
+fn spaces_that_keep_a_number_with_its_word() {
+    for (before, after) in [("วันที่", "๑๔ กันยายน"), ("พ.ศ.", "๒๕๖๖"), ("๘๕", "คะแนน"), ("๑๔", "กันยายน"), ("ต่าง", "ๆ"), ("ตัวชี้วัดที่", "๑")] {
+        assert!(glue::space_glues(before, after), "{before} ⍽ {after} must not break");
+    }
+    for (before, after) in [("เท่ากับ", "๙๕.๗๘"), ("คะแนน", "ตัวชี้วัด"), ("๒๕๖๖", "ซึ่ง")] {
+        assert!(!glue::space_glues(before, after), "{before} ⍽ {after} may break");
+    }
+}
+
+#[test]
+fn the_source_pass_marks_words_and_keeps_headings_free_of_invisible_characters() {
+    let segmenter = Segmenter::new(vec![words::standard()]);
+    let out = linebreak::apply("ภายนอกหน่วยงาน #\"ร้อยละ\"; #heading(level: 1)[ภายนอกหน่วยงาน]", &segmenter);
+    let (body, heading) = out.split_once("#heading").unwrap();
+    assert!(body.contains("#zw;") && body.contains("#wj;"), "{body}");
+    assert!(!heading.contains("zw") && !heading.contains("wj") && heading.contains("#box["), "{heading}");
+    // Code and strings in code are left alone.
+    let code = "#let x = \"ภายนอก\"\n#if x == \"ภายนอก\" [ok]";
+    assert_eq!(linebreak::apply(code, &segmenter), code);
 }

@@ -142,7 +142,8 @@ impl Engine {
         })
     }
 
-    /// The Typst source for `kinds` of a package.
+    /// The Typst source the templates write for `kinds` of a package, before Thai line
+    /// breaking is written into it ([`linebreak::apply`]).
     pub fn typst_source(&self, loaded: &Loaded, kinds: &[DocKind], options: &BuildOptions) -> Result<String, Failure> {
         let emblem = emblem::find(loaded)?;
         let facts = analysis::derive(&loaded.package, &loaded.framework);

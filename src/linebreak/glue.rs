@@ -8,8 +8,9 @@
 //!   so each word is segmented alone;
 //! - U+2060 WORD JOINER forbids a break where the model would put one inside a word.
 //!
-//! Both are default-ignorable: set in a text run of their own (see `layout.typ`: `#zw`,
-//! `#wj`), they give no glyph and never reach the PDF's text, so searching finds the words.
+//! Both are default-ignorable: set in a text run of their own (`#ita-zw`, `#ita-wj`, defined
+//! by [`super::apply`]), they give no glyph and never reach the PDF's text, so searching
+//! finds the words.
 //! The same ICU4X version and model as Typst's (pinned in Cargo.toml) tells which joiners a
 //! word needs; a joiner splits the stretch, so the model is asked again until no break
 //! inside the word remains.
@@ -214,7 +215,7 @@ pub fn keep_together(text: &str) -> String {
 pub fn space_glues(before: &str, after: &str) -> bool {
     let (Some(last), Some(next)) = (before.chars().last(), after.chars().next()) else { return false };
     let word = before.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
-    let label = |w: &str| word.ends_with(w) && w.chars().count() >= 2;
+    let label = |w: &str| word.ends_with(w);
     (is_digit(next) && (word.ends_with("ที่") || words_of(LABELS).any(label)))
         || (is_digit(last) && words_of(UNITS).any(|u| unit_starts(after, u)))
         || matches!(next, 'ๆ' | 'ฯ')

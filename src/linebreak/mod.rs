@@ -63,7 +63,11 @@ fn place_in(name: &str) -> Vec<&str> {
 /// The source with Thai word boundaries made the only places a line can end inside Thai text.
 pub fn apply(source: &str, segmenter: &Segmenter) -> String {
     let root = typst::syntax::parse(source);
+    // The two marks are defined here, not in an overridable template, on the first line so
+    // that every other line keeps its number for diagnostics. Each is one invisible character
+    // in a text run of its own: Typst shapes nothing for it, so it stays out of the PDF's text.
     let mut out = String::with_capacity(source.len() + source.len() / 2);
+    out.push_str(r#"#let ita-zw = text(stretch: 100%, "\u{200B}");#let ita-wj = text(stretch: 100%, "\u{2060}");"#);
     rewrite(&root, segmenter, false, &mut out);
     out
 }
@@ -166,21 +170,21 @@ fn glue_between(before: Option<String>, after: Option<String>) -> bool {
     glue::space_glues(&before, &after)
 }
 
-/// Pieces as markup text: boundaries and joiners as calls of `layout.typ`'s `zw` and `wj`,
+/// Pieces as markup text: boundaries and joiners as `ita-zw` and `ita-wj` (see [`apply`]),
 /// boxed words and their boundaries as boxes.
 fn write_markup(pieces: &[Piece], out: &mut String) {
     for piece in pieces {
         match piece {
             Piece::Text(text) => out.push_str(text),
-            Piece::Boundary => out.push_str("#zw;"),
-            Piece::Joiner => out.push_str("#wj;"),
+            Piece::Boundary => out.push_str("#ita-zw;"),
+            Piece::Joiner => out.push_str("#ita-wj;"),
             Piece::Whole(word) => out.push_str(&format!("#box[{word}]")),
             Piece::Opening => out.push_str("#box();"),
         }
     }
 }
 
-/// Pieces replacing an embedded string (after its `#`): `"ภาย";#wj;#"นอก"`.
+/// Pieces replacing an embedded string (after its `#`): `"ภาย";#ita-wj;#"นอก"`.
 fn write_embedded(pieces: &[Piece], out: &mut String) {
     if pieces.is_empty() {
         out.push_str("\"\"");
@@ -191,8 +195,8 @@ fn write_embedded(pieces: &[Piece], out: &mut String) {
         }
         match piece {
             Piece::Text(text) => out.push_str(&string_literal(text)),
-            Piece::Boundary => out.push_str("zw"),
-            Piece::Joiner => out.push_str("wj"),
+            Piece::Boundary => out.push_str("ita-zw"),
+            Piece::Joiner => out.push_str("ita-wj"),
             Piece::Whole(word) => out.push_str(&format!("box({})", string_literal(word))),
             Piece::Opening => out.push_str("box()"),
         }

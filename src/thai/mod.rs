@@ -64,7 +64,7 @@ pub fn hundredths(value: i64, numerals: Numerals) -> String {
 /// Two pieces of text joined as Thai official text spaces them: no space between Thai words,
 /// a space between Thai and a Latin word or a number ("อยู่ในระดับผ่าน", "อยู่ในระดับ B").
 pub fn spaced(before: &str, after: &str) -> String {
-    let is_thai = |c: char| words::is_thai_letter(c);
+    let is_thai = words::is_thai_letter;
     match (before.chars().last(), after.chars().next()) {
         (Some(a), Some(b)) if is_thai(a) != is_thai(b) && !a.is_whitespace() && !b.is_whitespace() => {
             format!("{before} {after}")

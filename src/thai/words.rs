@@ -79,11 +79,6 @@ impl WordList {
         &self.words
     }
 
-    /// Whether the list holds no word.
-    pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
-    }
-
     /// Calls `found(end, weight)` for every word of the list that `text` starts with.
     fn prefixes_of(&self, text: &str, mut found: impl FnMut(usize, u16)) {
         let (mut lo, mut hi) = (0, self.words.len());

@@ -87,9 +87,9 @@ pub fn boxed(pieces: Vec<Piece>) -> Vec<Piece> {
 
 /// The pieces of `text`: Thai runs cut into words with boundaries between them and joiners
 /// where Typst would otherwise break a word; spaces that must not end a line made
-/// non-breaking (see [`keep_together`]).
-pub fn pieces(text: &str, segmenter: &Segmenter) -> Vec<Piece> {
-    let text = keep_together(text);
+/// non-breaking (see [`keep_together`]; `narrow` for table cells).
+pub fn pieces(text: &str, segmenter: &Segmenter, narrow: bool) -> Vec<Piece> {
+    let text = keep_together(text, narrow);
     let mut out = Vec::new();
     let mut rest = text.as_str();
     while !rest.is_empty() {
@@ -199,23 +199,26 @@ fn words_of(list: &'static [&'static str]) -> impl Iterator<Item = &'static str>
     list.iter().flat_map(|w| w.split(' '))
 }
 
-/// Makes non-breaking the spaces that Thai practice never ends a line at: between a label and
+/// Makes non-breaking the spaces that Thai practice never ends a line at (`narrow`: see
+/// [`space_glues`]): between a label and
 /// its number ("วันที่ ๑๔", "พ.ศ. ๒๕๖๖", "ข้อ ๓"), between a number and its unit or month
 /// ("๘๕ คะแนน", "๑๔ กันยายน"), and before ๆ and ฯ.
-pub fn keep_together(text: &str) -> String {
+pub fn keep_together(text: &str, narrow: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for (at, c) in text.char_indices() {
-        let glue = c == ' ' && space_glues(&text[..at], &text[at + 1..]);
+        let glue = c == ' ' && space_glues(&text[..at], &text[at + 1..], narrow);
         out.push(if glue { '\u{00A0}' } else { c });
     }
     out
 }
 
-/// Whether a space between `before` and `after` must not end a line.
-pub fn space_glues(before: &str, after: &str) -> bool {
+/// Whether a space between `before` and `after` must not end a line. In a `narrow` column
+/// (a table cell) a whole date may not fit on a line: there the year may go to the next.
+pub fn space_glues(before: &str, after: &str, narrow: bool) -> bool {
     let (Some(last), Some(next)) = (before.chars().last(), after.chars().next()) else { return false };
     let word = before.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
-    let label = |w: &str| word.ends_with(w);
+    let month = |w: &str| MONTHS_AND_ABBREVIATIONS.split(' ').any(|m| m == w);
+    let label = |w: &str| word.ends_with(w) && !(narrow && month(w));
     (is_digit(next) && (word.ends_with("ที่") || words_of(LABELS).any(label)))
         || (is_digit(last) && words_of(UNITS).any(|u| unit_starts(after, u)))
         || matches!(next, 'ๆ' | 'ฯ')

@@ -68,28 +68,40 @@ pub fn apply(source: &str, segmenter: &Segmenter) -> String {
     // in a text run of its own: Typst shapes nothing for it, so it stays out of the PDF's text.
     let mut out = String::with_capacity(source.len() + source.len() / 2);
     out.push_str(r#"#let ita-zw = text(stretch: 100%, "\u{200B}");#let ita-wj = text(stretch: 100%, "\u{2060}");"#);
-    rewrite(&root, segmenter, false, &mut out);
+    rewrite(&root, segmenter, Place::default(), &mut out);
     out
 }
 
-/// Rewrites `node`. Inside a heading, whose plain text becomes the PDF's bookmark, no
-/// invisible character may be written: words that need joining are boxed instead.
-fn rewrite(node: &SyntaxNode, segmenter: &Segmenter, heading: bool, out: &mut String) {
-    let heading = heading || is_heading_call(node);
+/// Where a piece of markup is set.
+#[derive(Debug, Clone, Copy, Default)]
+struct Place {
+    /// In a heading, whose plain text becomes the PDF's bookmark: no invisible character may
+    /// be written, so words that need joining are boxed instead.
+    heading: bool,
+    /// In a table cell, a narrow column.
+    narrow: bool,
+}
+
+fn rewrite(node: &SyntaxNode, segmenter: &Segmenter, place: Place, out: &mut String) {
+    let place = Place {
+        heading: place.heading || called(node, &["heading"]),
+        narrow: place.narrow || called(node, &["table", "table.cell", "table.header"]),
+    };
     if node.kind() == SyntaxKind::Markup {
-        markup(node, segmenter, heading, out);
+        markup(node, segmenter, place, out);
     } else if node.children().len() == 0 {
         out.push_str(node.leaf_text());
     } else {
         for child in node.children() {
-            rewrite(child, segmenter, heading, out);
+            rewrite(child, segmenter, place, out);
         }
     }
 }
 
-fn is_heading_call(node: &SyntaxNode) -> bool {
+/// Whether `node` calls one of the functions named (`table.cell` as written).
+fn called(node: &SyntaxNode, names: &[&str]) -> bool {
     node.kind() == SyntaxKind::FuncCall
-        && node.children().next().is_some_and(|f| f.kind() == SyntaxKind::Ident && f.leaf_text() == "heading")
+        && node.children().next().is_some_and(|callee| names.contains(&callee.full_text().as_str()))
 }
 
 /// What a markup child shows, for the text it sets: markup text and embedded strings.
@@ -129,18 +141,18 @@ fn shown_after(children: &[&SyntaxNode], k: usize) -> Option<String> {
     None
 }
 
-fn markup(node: &SyntaxNode, segmenter: &Segmenter, heading: bool, out: &mut String) {
+fn markup(node: &SyntaxNode, segmenter: &Segmenter, place: Place, out: &mut String) {
     let children: Vec<&SyntaxNode> = node.children().collect();
     for k in 0..children.len() {
         let child = children[k];
         let Some(text) = shown(&children, k) else {
             let glued = child.kind() == SyntaxKind::Space
                 && !child.leaf_text().contains('\n')
-                && glue_between(shown_before(&children, k), shown_after(&children, k));
+                && glue_between(shown_before(&children, k), shown_after(&children, k), place.narrow);
             if glued {
                 out.push('~');
             } else {
-                rewrite(child, segmenter, heading, out);
+                rewrite(child, segmenter, place, out);
             }
             continue;
         };
@@ -149,11 +161,11 @@ fn markup(node: &SyntaxNode, segmenter: &Segmenter, heading: bool, out: &mut Str
         let meets = text.starts_with(is_thai_letter)
             && !text.starts_with(|c| !starts_cluster(c))
             && shown_before(&children, k).is_some_and(|b| b.ends_with(is_thai_letter));
-        let mut pieces = glue::pieces(&text, segmenter);
+        let mut pieces = glue::pieces(&text, segmenter, place.narrow);
         if meets {
             pieces.insert(0, Piece::Boundary);
         }
-        if heading {
+        if place.heading {
             pieces = glue::boxed(pieces);
         }
         if child.kind() == SyntaxKind::Text {
@@ -165,9 +177,9 @@ fn markup(node: &SyntaxNode, segmenter: &Segmenter, heading: bool, out: &mut Str
 }
 
 /// Whether the space between two shown texts must not end a line.
-fn glue_between(before: Option<String>, after: Option<String>) -> bool {
+fn glue_between(before: Option<String>, after: Option<String>, narrow: bool) -> bool {
     let (Some(before), Some(after)) = (before, after) else { return false };
-    glue::space_glues(&before, &after)
+    glue::space_glues(&before, &after, narrow)
 }
 
 /// Pieces as markup text: boundaries and joiners as `ita-zw` and `ita-wj` (see [`apply`]),

@@ -124,7 +124,9 @@ pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Resu
                     problems.push((path, message, None));
                     break None;
                 };
-                let note = suggestion.as_ref().map(|s| format!("did you mean `{s}`?"));
+                let note = retired(&path.to_string())
+                    .map(str::to_owned)
+                    .or_else(|| suggestion.as_ref().map(|s| format!("did you mean `{s}`?")));
                 if let Some(s) = &suggestion {
                     let mut renamed = path.clone();
                     renamed.0.pop();
@@ -208,6 +210,14 @@ fn convert_path(path: &serde_path_to_error::Path) -> JsonPath {
             })
             .collect(),
     )
+}
+
+/// What to do instead of a field earlier versions read.
+fn retired(path: &str) -> Option<&'static str> {
+    match path {
+        "measures.number" => Some("section numbers are derived now: the measures are numbered after the report's sections; remove the field"),
+        _ => None,
+    }
 }
 
 /// The field name in serde's "unknown field `x`, expected …" message.

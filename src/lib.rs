@@ -3,7 +3,9 @@
 //! Data flows one way: [`load`] (JSON → validated [`model::Package`], via [`rules`], with the
 //! year's [`framework`]; [`consistency`] findings as warnings) →
 //! [`analysis`] (derived facts and [`narrative`]) → [`templates`] (minijinja → Typst source) →
-//! [`world`] (in-process Typst compile) → [`pdf`] (export, atomic write). [`Engine`] holds what
+//! [`linebreak`] (Thai word boundaries written into that source, with [`thai::words`]) →
+//! [`world`] (in-process Typst compile) → [`clusters`] (split Thai clusters rejoined) →
+//! [`pdf`] (export, atomic write). [`Engine`] holds what
 //! is loaded once per process (fonts, templates) and runs the steps for one package; the
 //! [`cli`] decides what to build and prints diagnostics.
 

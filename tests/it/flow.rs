@@ -156,3 +156,31 @@ fn report_and_measures_keep_their_own_paragraph_style() {
     assert!((first.x0 - next.x0 - 2.5 * cm).abs() < 1.0, "first-line indent: {} vs {}", first.x0, next.x0);
     assert!((first.x1 - next.x1).abs() < 1.5, "justified: lines end together ({} vs {})", first.x1, next.x1);
 }
+
+#[test]
+fn no_page_inside_a_document_is_nearly_empty() {
+    // A page followed by another page of the same document (it carries a page number and the
+    // same orientation) holds text at least a third of the way down its text area.
+    for path in crate::common::samples() {
+        let built = build(&load_sample(&path), &BuildOptions::default());
+        let document = &built.artifacts[0].document;
+        let all = lines(document);
+        let pages = document.pages();
+        for k in 0..pages.len().saturating_sub(1) {
+            let (size, next) = (pages[k].frame.size(), pages[k + 1].frame.size());
+            let numbered = all.iter().any(|l| l.page == k + 1 && l.y < 2.0 * 28.35 && l.text.starts_with("- "));
+            if !numbered || (size.x > size.y) != (next.x > next.y) {
+                continue; // the next page starts a document, or turns the paper: a forced break
+            }
+            let height = size.y.to_pt();
+            let lowest = all.iter().filter(|l| l.page == k).map(|l| l.y).fold(0.0, f64::max);
+            let (top, bottom) = (2.0 * 28.35, height - 2.0 * 28.35);
+            assert!(
+                lowest >= top + (bottom - top) / 3.0,
+                "{}: page {} ends its text at {lowest:.0} pt of {height:.0}",
+                path.display(),
+                k + 1
+            );
+        }
+    }
+}

@@ -19,7 +19,8 @@ use crate::thai::words::{Segmenter, WordList, is_thai_letter, starts_cluster};
 use glue::Piece;
 
 /// Kinds of administrative body and office that open an agency's name; what follows them is
-/// the proper name of a place ("เทศบาลตำบล|หนองพอก"). Both are kept whole.
+/// the proper name of a place ("เทศบาลตำบล|หนองพอก"). Both are kept whole (an abbreviation
+/// with dots, "อบต.", is no Thai run of its own: it only marks where the place begins).
 const NAME_PREFIXES: &[&str] = &[
     "องค์การบริหารส่วนตำบล", "องค์การบริหารส่วนจังหวัด", "เทศบาลตำบล", "เทศบาลเมือง", "เทศบาลนคร",
     "โรงพยาบาลส่งเสริมสุขภาพตำบล", "โรงพยาบาล", "โรงเรียน", "สำนักงานจังหวัด", "สำนักงานอำเภอ",
@@ -43,9 +44,7 @@ pub fn package_names(package: &Package) -> WordList {
     }
     let memo = package.memo.iter().flat_map(|m| m.signers.iter().chain(m.endorsements.iter().map(|e| &e.signer)));
     let others = package.letter.iter().map(|l| &l.signer).chain(package.announcement.iter().map(|a| &a.signer));
-    for signer in memo.chain(others) {
-        names.extend(signer.name.split_whitespace());
-    }
+    names.extend(memo.chain(others).map(|signer| signer.name.as_str()));
     WordList::from_words(names.into_iter().flat_map(str::split_whitespace))
 }
 

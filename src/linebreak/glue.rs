@@ -21,7 +21,7 @@ use std::sync::{LazyLock, Mutex};
 use icu_segmenter::options::LineBreakOptions;
 use icu_segmenter::{LineSegmenter, LineSegmenterBorrowed};
 
-use crate::thai::words::{self, Segmenter};
+use crate::thai::{self, words::{self, Segmenter}};
 
 const JOINER: char = '\u{2060}';
 
@@ -182,21 +182,19 @@ fn model_breaks(word: &str, joins: &[usize]) -> Vec<usize> {
 /// and month names.
 const UNITS: &[&str] = &[
     "คะแนน", "ข้อ", "แห่ง", "คน", "ราย", "ครั้ง", "วัน", "เดือน", "ปี", "บาท", "ล้าน", "หน่วยงาน", "เรื่อง",
-    "ฉบับ", "หน้า", "ชั่วโมง", "นาที", "น.", "โครงการ", "กิจกรรม", "ตัวชี้วัด", "ระดับ", "รายการ", MONTHS_AND_ABBREVIATIONS,
+    "ฉบับ", "หน้า", "ชั่วโมง", "นาที", "น.", "โครงการ", "กิจกรรม", "ตัวชี้วัด", "ระดับ", "รายการ",
 ];
 
 /// Labels a number belongs to ("พ.ศ. ๒๕๖๖", "ข้อ ๓", "มาตรา ๙", "ร้อยละ ๘๕"); so does any
 /// word ending in the ordinal ที่ ("วันที่ ๑๔", "ตัวชี้วัดที่ ๑") and a month ("กันยายน ๒๕๖๖").
 const LABELS: &[&str] = &[
     "พ.ศ.", "ค.ศ.", "ปี", "ข้อ", "มาตรา", "ร้อยละ", "หมู่", "เลข", "ฉบับ", "ชั้น", "ห้อง", "ครั้ง", "รอบ", "ระยะ",
-    "ไตรมาส", "ภาพ", "ตาราง", "ส่วน", MONTHS_AND_ABBREVIATIONS,
+    "ไตรมาส", "ภาพ", "ตาราง", "ส่วน",
 ];
 
-const MONTHS_AND_ABBREVIATIONS: &str = "มกราคม กุมภาพันธ์ มีนาคม เมษายน พฤษภาคม มิถุนายน กรกฎาคม สิงหาคม กันยายน ตุลาคม พฤศจิกายน ธันวาคม ม.ค. ก.พ. มี.ค. เม.ย. พ.ค. มิ.ย. ก.ค. ส.ค. ก.ย. ต.ค. พ.ย. ธ.ค.";
-
-/// The words of a list, with the months spelled out.
-fn words_of(list: &'static [&'static str]) -> impl Iterator<Item = &'static str> {
-    list.iter().flat_map(|w| w.split(' '))
+/// The words of a list and the month names, long and abbreviated.
+fn with_months(list: &'static [&'static str]) -> impl Iterator<Item = &'static str> {
+    list.iter().chain(thai::MONTHS_LONG.iter()).chain(thai::MONTHS_SHORT.iter()).copied()
 }
 
 /// Makes non-breaking the spaces that Thai practice never ends a line at (`narrow`: see
@@ -217,10 +215,10 @@ pub fn keep_together(text: &str, narrow: bool) -> String {
 pub fn space_glues(before: &str, after: &str, narrow: bool) -> bool {
     let (Some(last), Some(next)) = (before.chars().last(), after.chars().next()) else { return false };
     let word = before.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
-    let month = |w: &str| MONTHS_AND_ABBREVIATIONS.split(' ').any(|m| m == w);
+    let month = |w: &str| thai::MONTHS_LONG.contains(&w) || thai::MONTHS_SHORT.contains(&w);
     let label = |w: &str| word.ends_with(w) && !(narrow && month(w));
-    (is_digit(next) && (word.ends_with("ที่") || words_of(LABELS).any(label)))
-        || (is_digit(last) && words_of(UNITS).any(|u| unit_starts(after, u)))
+    (is_digit(next) && (word.ends_with("ที่") || with_months(LABELS).any(label)))
+        || (is_digit(last) && with_months(UNITS).any(|u| unit_starts(after, u)))
         || matches!(next, 'ๆ' | 'ฯ')
 }
 

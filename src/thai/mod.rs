@@ -11,7 +11,8 @@ pub mod words;
 /// Difference between the Buddhist and the Common era.
 pub const BE_OFFSET: i32 = 543;
 
-const MONTHS_LONG: [&str; 12] = [
+/// Month names, January first.
+pub const MONTHS_LONG: [&str; 12] = [
     "มกราคม",
     "กุมภาพันธ์",
     "มีนาคม",
@@ -26,7 +27,8 @@ const MONTHS_LONG: [&str; 12] = [
     "ธันวาคม",
 ];
 
-const MONTHS_SHORT: [&str; 12] = [
+/// Abbreviated month names ("ก.ย."), January first.
+pub const MONTHS_SHORT: [&str; 12] = [
     "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.",
     "ธ.ค.",
 ];

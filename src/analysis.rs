@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::framework::{Band, Framework, LevelOutcome};
+use crate::framework::{Band, Framework, Frameworks, LevelOutcome};
 use crate::model::{HistoryYear, MeasureRow, MeasuresLayout, Oit, Package, Paragraphs, Score, Tool, WeakPoints};
 use crate::narrative;
 
@@ -22,9 +22,8 @@ pub struct Facts {
     pub tools: Vec<ToolFact>,
     /// Highest, second and lowest indicators over all tools.
     pub extremes: Extremes,
-    /// The indicators that gained and lost most since the previous year (ties kept).
-    pub biggest_gain: Vec<IndicatorFact>,
-    pub biggest_loss: Vec<IndicatorFact>,
+    /// The indicators that gained and lost most since the previous year.
+    pub changes: Changes,
     /// Whether the total reaches the target, when there is a total.
     pub meets_target: Option<bool>,
     /// The target score of the year.
@@ -33,8 +32,8 @@ pub struct Facts {
     pub level: Option<LevelFact>,
     /// The overall paragraph(s): the package's text, or generated.
     pub overall: Paragraphs,
-    /// Earlier years, oldest first.
-    pub history: Vec<HistoryYear>,
+    /// Earlier years, oldest first, each with its level under its own year's framework.
+    pub history: Vec<HistoryFact>,
     /// The latest earlier year and the change of the total since then (hundredths).
     pub previous: Option<Previous>,
     /// Totals over the years, oldest first, this year last (for the chart).
@@ -47,6 +46,42 @@ pub struct Facts {
     pub measures: Option<MeasuresFacts>,
     /// The letter's QR code as rows of `0`/`1` modules.
     pub qr: Option<Vec<String>>,
+    /// The report's numbered figures and tables, in print order (what "ภาพที่ ๒" can mean).
+    pub figures: Vec<Figure>,
+    pub tables: Vec<Figure>,
+}
+
+/// A numbered figure or table of the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Figure {
+    /// The overall score by year (one bar when there is no earlier year).
+    Totals,
+    /// This year's indicators.
+    Indicators,
+    /// Earlier years compared.
+    History,
+    /// The province's indicators.
+    ProvinceIndicators,
+}
+
+/// The largest rises and falls of indicator scores since the previous year; each a group of
+/// ties. `gain_second` is the next largest rise, "รองลงมาคือ".
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Changes {
+    pub gain: Vec<IndicatorFact>,
+    pub gain_second: Vec<IndicatorFact>,
+    pub loss: Vec<IndicatorFact>,
+}
+
+/// An earlier year with its level: stated, derived by that year's framework, and shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryFact {
+    pub year: i32,
+    pub tools: BTreeMap<Tool, Score>,
+    pub total: Score,
+    pub note: Option<String>,
+    pub level: LevelFact,
 }
 
 /// One indicator, resolved.
@@ -84,6 +119,8 @@ pub struct ToolFact {
     pub change: Option<i64>,
     pub indicators: Vec<IndicatorFact>,
     pub extremes: Extremes,
+    /// The indicators of the tool that gained and lost most since the previous year.
+    pub changes: Changes,
     /// Indicators below the target.
     pub below_target: Vec<IndicatorFact>,
     /// The analysis paragraph(s): the package's text, or generated.
@@ -223,8 +260,9 @@ pub struct MeasureRowFact {
     pub row: MeasureRow,
 }
 
-/// Derives the facts of a validated package under its year's framework.
-pub fn derive(package: &Package, fw: &Framework) -> Facts {
+/// Derives the facts of a validated package under its year's framework; earlier years are
+/// judged under their own frameworks where `frameworks` has them.
+pub fn derive(package: &Package, fw: &Framework, frameworks: &Frameworks) -> Facts {
     let mut history = package.history.clone();
     history.sort_by_key(|h| h.year);
     let earlier: Vec<&HistoryYear> = history.iter().filter(|h| h.year < package.fiscal_year).collect();
@@ -267,6 +305,7 @@ pub fn derive(package: &Package, fw: &Framework) -> Facts {
                 previous,
                 change: score.zip(previous).map(|(s, p)| s.hundredths() - p.hundredths()),
                 extremes: extremes(&of_tool),
+                changes: changes(&of_tool),
                 indicators: of_tool,
                 below_target,
                 narrative: Paragraphs::default(),
@@ -294,24 +333,16 @@ pub fn derive(package: &Package, fw: &Framework) -> Facts {
         totals.push(YearTotal { year: package.fiscal_year, total });
     }
 
-    // Every indicator with the largest rise (and the largest fall), ties kept.
-    let with_change = |change: Option<i64>| -> Vec<IndicatorFact> {
-        indicators.iter().filter(|i| change.is_some() && i.change == change).cloned().collect()
-    };
-    let biggest_gain = with_change(indicators.iter().filter_map(|i| i.change).filter(|&c| c > 0).max());
-    let biggest_loss = with_change(indicators.iter().filter_map(|i| i.change).filter(|&c| c < 0).min());
-
     let mut facts = Facts {
         extremes: extremes(&indicators),
+        changes: changes(&indicators),
         indicators,
         tools,
-        biggest_gain,
-        biggest_loss,
         meets_target: total.map(|t| t.hundredths() >= target.hundredths()),
         target,
         level,
         overall: Paragraphs::default(),
-        history: earlier.iter().map(|&h| h.clone()).collect(),
+        history: earlier.iter().map(|h| history_fact(h, frameworks)).collect(),
         previous,
         totals,
         province: package.province.as_ref().map(|p| province(package, fw, p, target)),
@@ -319,12 +350,59 @@ pub fn derive(package: &Package, fw: &Framework) -> Facts {
         measures: package.measures.as_ref().map(|m| measures(package, fw, m)),
         // Encodability is a validation rule, so a validated package always encodes.
         qr: package.letter.as_ref().and_then(|l| l.qr.as_ref()).and_then(|q| crate::qr::matrix(&q.url).ok()),
+        figures: Vec::new(),
+        tables: Vec::new(),
     };
+    (facts.figures, facts.tables) = numbered(&facts, package.fiscal_year);
     facts.overall = match package.scores.as_ref().map(|s| &s.summary) {
         Some(text) if !text.is_empty() => text.clone(),
         _ => narrative::overall(package, &facts).map(|p| Paragraphs(vec![p])).unwrap_or_default(),
     };
     facts
+}
+
+/// The report's numbered figures and tables, in the order the report prints them.
+fn numbered(facts: &Facts, year: i32) -> (Vec<Figure>, Vec<Figure>) {
+    let mut figures = Vec::new();
+    let mut tables = Vec::new();
+    if facts.totals.last().is_some_and(|t| t.year == year) {
+        figures.push(Figure::Totals);
+    }
+    if !facts.indicators.is_empty() {
+        figures.push(Figure::Indicators);
+        tables.push(Figure::Indicators);
+    }
+    if !facts.history.is_empty() {
+        tables.push(Figure::History);
+    }
+    if facts.province.as_ref().is_some_and(|p| !p.indicators.is_empty()) {
+        figures.push(Figure::ProvinceIndicators);
+    }
+    (figures, tables)
+}
+
+/// An earlier year judged by its own year's framework.
+fn history_fact(h: &HistoryYear, frameworks: &Frameworks) -> HistoryFact {
+    let outcome = frameworks.get(h.year).map_or(LevelOutcome::Unknown, |fw| fw.level(h.total, &h.tools));
+    HistoryFact {
+        year: h.year,
+        tools: h.tools.clone(),
+        total: h.total,
+        note: h.note.clone(),
+        level: level_fact(h.level.clone(), outcome),
+    }
+}
+
+/// The largest rise with the next largest, and the largest fall, over indicators with a change.
+pub fn changes(indicators: &[IndicatorFact]) -> Changes {
+    let mut rises: Vec<i64> = indicators.iter().filter_map(|i| i.change).filter(|&c| c > 0).collect();
+    rises.sort_unstable_by(|a, b| b.cmp(a));
+    rises.dedup();
+    let with = |change: Option<&i64>| -> Vec<IndicatorFact> {
+        change.map_or_else(Vec::new, |c| indicators.iter().filter(|i| i.change == Some(*c)).cloned().collect())
+    };
+    let loss = indicators.iter().filter_map(|i| i.change).filter(|&c| c < 0).min();
+    Changes { gain: with(rises.first()), gain_second: with(rises.get(1)), loss: with(loss.as_ref()) }
 }
 
 /// Resolves a level against what the rule says.

@@ -60,7 +60,7 @@ fn h(hundredths: i64) -> String {
 pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> Vec<Finding> {
     let mut f = Findings::default();
     let root = JsonPath::default();
-    let facts = analysis::derive(package, fw);
+    let facts = analysis::derive(package, fw, frameworks);
 
     if let Some(scores) = &package.scores {
         let path = root.key("scores");

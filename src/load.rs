@@ -66,6 +66,8 @@ pub struct Loaded {
     pub package: Package,
     /// The framework of the package's fiscal year.
     pub framework: Arc<Framework>,
+    /// Every framework of the run, for the levels of earlier years.
+    pub frameworks: Frameworks,
     /// Contradictions in the data that `check` can prove (see [`crate::consistency`]).
     pub warnings: Vec<Diagnostic>,
     pub source: SourceFile,
@@ -192,7 +194,7 @@ pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Resu
                     consistency::Kind::Undecided => located(finding.problem, |m: String| Diagnostic::note(m)),
                 })
                 .collect();
-            Ok(Loaded { package, framework, warnings, source, dir: PathBuf::from(".") })
+            Ok(Loaded { package, framework, frameworks: frameworks.clone(), warnings, source, dir: PathBuf::from(".") })
         }
         _ => Err(Failure(diagnostics)),
     }

@@ -4,7 +4,7 @@
 //! ("ตัวชี้วัดที่ได้คะแนนสูงสุดคือ … รองลงมาคือ … และตัวชี้วัดที่ได้คะแนนน้อยที่สุดคือ …",
 //! "เมื่อเทียบกับปี พ.ศ. ๒๕๖๕ เพิ่มขึ้น ๐.๗๗ คะแนน").
 
-use crate::analysis::{Extremes, Facts, IndicatorFact, ToolFact};
+use crate::analysis::{Changes, Extremes, Facts, IndicatorFact, ToolFact};
 use crate::model::{Numerals, OitItem, Package, Score};
 use crate::thai;
 
@@ -75,7 +75,12 @@ pub fn tool(fact: &ToolFact, target: Score, previous_year: Option<i32>, n: Numer
         s.push(' ');
         s.push_str(&extremes);
     }
-    let target_text = thai::score(target, n);
+    let changes = changes_sentence(&fact.changes, n);
+    if !changes.is_empty() {
+        s.push(' ');
+        s.push_str(&changes);
+    }
+    let target_text = thai::target(target, n);
     if !fact.indicators.is_empty() {
         if fact.below_target.is_empty() {
             s.push_str(&format!(" ทุกตัวชี้วัดได้คะแนนตั้งแต่ค่าเป้าหมาย {target_text} คะแนนขึ้นไป"));
@@ -94,6 +99,23 @@ fn changed_group(group: &[IndicatorFact], n: Numerals) -> String {
     format!("{} ({})", join(&names), change_phrase(change, n))
 }
 
+/// "ตัวชี้วัดที่คะแนนเพิ่มขึ้นมากที่สุดคือ … (เพิ่มขึ้น …) รองลงมาคือ … และตัวชี้วัดที่คะแนนลดลงมาก
+/// ที่สุดคือ … (ลดลง …)"; empty when no indicator has an earlier score that differs.
+fn changes_sentence(c: &Changes, n: Numerals) -> String {
+    let mut parts = Vec::new();
+    if !c.gain.is_empty() {
+        let mut gain = format!("ตัวชี้วัดที่คะแนนเพิ่มขึ้นมากที่สุดคือ {}", changed_group(&c.gain, n));
+        if !c.gain_second.is_empty() {
+            gain.push_str(&format!(" รองลงมาคือ {}", changed_group(&c.gain_second, n)));
+        }
+        parts.push(gain);
+    }
+    if !c.loss.is_empty() {
+        parts.push(format!("ตัวชี้วัดที่คะแนนลดลงมากที่สุดคือ {}", changed_group(&c.loss, n)));
+    }
+    join(&parts)
+}
+
 /// The overall paragraph, when there is a total to speak of.
 pub fn overall(package: &Package, facts: &Facts) -> Option<String> {
     let scores = package.scores.as_ref()?;
@@ -105,7 +127,7 @@ pub fn overall(package: &Package, facts: &Facts) -> Option<String> {
         package.agency.name,
         thai::score(total, n)
     );
-    let target = thai::score(scores.target, n);
+    let target = thai::target(scores.target, n);
     let relation = match total.hundredths().cmp(&scores.target.hundredths()) {
         std::cmp::Ordering::Greater => "ซึ่งสูงกว่าค่าเป้าหมาย",
         std::cmp::Ordering::Equal => "ซึ่งเท่ากับค่าเป้าหมาย",
@@ -129,16 +151,10 @@ pub fn overall(package: &Package, facts: &Facts) -> Option<String> {
         s.push_str(" ในภาพรวม");
         s.push_str(&extremes);
     }
-    if !facts.biggest_gain.is_empty() || !facts.biggest_loss.is_empty() {
-        let mut parts = Vec::new();
-        if !facts.biggest_gain.is_empty() {
-            parts.push(format!("ตัวชี้วัดที่คะแนนเพิ่มขึ้นมากที่สุดคือ {}", changed_group(&facts.biggest_gain, n)));
-        }
-        if !facts.biggest_loss.is_empty() {
-            parts.push(format!("ตัวชี้วัดที่คะแนนลดลงมากที่สุดคือ {}", changed_group(&facts.biggest_loss, n)));
-        }
+    let changes = changes_sentence(&facts.changes, n);
+    if !changes.is_empty() {
         s.push_str(" เมื่อเทียบรายตัวชี้วัดกับปีก่อน ");
-        s.push_str(&join(&parts));
+        s.push_str(&changes);
     }
     Some(s)
 }

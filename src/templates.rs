@@ -69,6 +69,8 @@ impl Templates {
         env.add_filter("str", |v: String| Value::from_safe_string(string_literal(&v)));
         env.add_filter("lit", filter_lit);
         env.add_filter("change", filter_change);
+        env.add_filter("target", |state: &State, v: f64| thai::target(Score(v), numerals(state)));
+        env.add_filter("after", |v: String, before: String| thai::spaced(&before, &v));
         Ok(Self { env, dir })
     }
 

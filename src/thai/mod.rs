@@ -56,6 +56,13 @@ pub fn score(value: Score, numerals: Numerals) -> String {
     hundredths(value.hundredths(), numerals)
 }
 
+/// A target or threshold as the data gives it: whole numbers without decimals ("85"),
+/// others with two ("85.50").
+pub fn target(value: Score, numerals: Numerals) -> String {
+    let h = value.hundredths();
+    if h % 100 == 0 { digits(&(h / 100).to_string(), numerals) } else { hundredths(h, numerals) }
+}
+
 /// A value in hundredths written with two decimals and a sign only when negative.
 pub fn hundredths(value: i64, numerals: Numerals) -> String {
     let sign = if value < 0 { "-" } else { "" };

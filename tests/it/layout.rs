@@ -205,7 +205,7 @@ fn qr_code_decodes_to_the_url() {
     let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
     json["letter"]["qr"] = serde_json::json!({ "url": url });
     let loaded = crate::common::load_text(&json.to_string(), "with-qr.json");
-    let facts = ita_report::analysis::derive(&loaded.package, &loaded.framework);
+    let facts = ita_report::analysis::derive(&loaded.package, &loaded.framework, &loaded.frameworks);
     assert_eq!(facts.qr.as_deref(), Some(&rows[..]));
 }
 

@@ -36,6 +36,12 @@ fn scores_have_two_decimals() {
     }
     assert_eq!(thai::hundredths(-77, Numerals::Thai), "-๐.๗๗");
     assert_eq!(thai::hundredths(5, Numerals::Arabic), "0.05");
+    // A target as the data gives it: whole numbers without decimals.
+    assert_eq!(thai::target(Score(85.0), Numerals::Thai), "๘๕");
+    assert_eq!(thai::target(Score(85.5), Numerals::Arabic), "85.50");
+    // Levels spaced from the word before them when one is Latin.
+    assert_eq!(thai::spaced("อยู่ในระดับ", "B"), "อยู่ในระดับ B");
+    assert_eq!(thai::spaced("อยู่ในระดับ", "ผ่าน"), "อยู่ในระดับผ่าน");
 }
 
 #[test]

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use ita_report::analysis::{extremes, level_fact, ranks, share, IndicatorFact};
-use ita_report::consistency::{number_after, says_missing};
+use ita_report::consistency::says_missing;
 use ita_report::framework::{Framework, Frameworks, LevelOutcome};
 use ita_report::model::{Paragraphs, Score, Tool};
 
@@ -142,14 +142,6 @@ fn a_stated_level_the_rule_excludes_is_not_shown() {
     assert_eq!(level_fact(Some("ผ่าน".into()), LevelOutcome::Unknown).shown.as_deref(), Some("ผ่าน"));
 }
 
-
-#[test]
-fn numbers_are_read_after_the_marker_in_either_digits() {
-    assert_eq!(number_after("โดยรวมได้คะแนนเท่ากับ 99.74 เป็นตัวชี้วัด", "คะแนนเท่ากับ"), Some((9974, "99.74".into())));
-    assert_eq!(number_after("มีค่าคะแนนเท่ากับ ๙๕.๗๘ คะแนน", "มีค่าคะแนนเท่ากับ"), Some((9578, "95.78".into())));
-    assert_eq!(number_after("เท่ากับ 100. คะแนน", "เท่ากับ"), Some((10000, "100".into())));
-    assert_eq!(number_after("ไม่มีตัวเลข", "เท่ากับ"), None);
-}
 
 #[test]
 fn missing_evidence_is_recognised() {

@@ -17,12 +17,13 @@ fn indicators() -> Value {
     )
 }
 
-/// A report whose opening paragraph has `n` sentences, pushing what follows down the pages.
+/// A report whose opening paragraph and analysis introduction have `n` sentences each,
+/// pushing what follows them down the pages (the charts between them move by whole pages).
 fn report(n: usize, extra: Value) -> Value {
     let mut package = json!({
         "agency": { "name": "เทศบาลตำบลทดสอบ", "province": "ทดสอบ" },
         "fiscal_year": 2567,
-        "scores": { "total": 86.2, "indicators": indicators(), "summary": SENTENCE.repeat(n) },
+        "scores": { "total": 86.2, "indicators": indicators(), "summary": SENTENCE.repeat(n), "analysis_intro": SENTENCE.repeat(n) },
         "history": [
             { "year": 2563, "total": 80.1 }, { "year": 2564, "total": 81.5 },
             { "year": 2565, "total": 83.0 }, { "year": 2566, "total": 84.4 }

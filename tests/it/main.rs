@@ -15,4 +15,5 @@ mod invalid;
 mod layout;
 mod linebreaks;
 mod samples;
+mod statements;
 mod thai;

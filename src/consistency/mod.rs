@@ -9,10 +9,14 @@
 
 use std::collections::BTreeMap;
 
+mod names;
+mod quotes;
+mod text;
+
 use crate::analysis;
 use crate::framework::{Formed, Framework, Frameworks, LevelOutcome};
 use crate::load::JsonPath;
-use crate::model::{Package, Paragraphs, Score, Tool};
+use crate::model::{Package, Score, Tool};
 use crate::rules::Problem;
 
 /// How sure a finding is.
@@ -88,18 +92,6 @@ pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> V
                 );
             }
         }
-        // A score quoted in the package's own text must be the score of the data.
-        for (i, ind) in scores.indicators.iter().enumerate() {
-            quoted(&mut f, path.key("indicators").index(i).key("analysis"), &ind.analysis, "คะแนนเท่ากับ", ind.score, &format!("indicator {}", ind.number));
-        }
-        for (tool, text) in &scores.tool_analysis {
-            if let Some(&score) = scores.tools.get(tool) {
-                quoted(&mut f, path.key("tool_analysis").key(tool.code()), text, "มีค่าคะแนนเท่ากับ", score, tool.code());
-            }
-        }
-        if let Some(total) = scores.total {
-            quoted(&mut f, path.key("summary"), &scores.summary, "เท่ากับ", total, "the total");
-        }
     }
 
     for (i, year) in package.history.iter().enumerate() {
@@ -171,6 +163,8 @@ pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> V
             }
         }
     }
+    text::findings(&mut f, package, &facts);
+    names::findings(&mut f, package, fw);
     if let Some(letter) = &package.letter {
         let mentions = letter.body.0.iter().any(|p| p.to_lowercase().contains("qr code") || p.contains("คิวอาร์โค้ด"));
         if mentions && letter.qr.is_none() {
@@ -248,40 +242,6 @@ fn weighted_total(f: &mut Findings, fw: &Framework, path: JsonPath, total: Score
             path,
             format!("the total {} is not the weighted sum of the tool scores, {}", s(total), h(weighted)),
             Some(format!("weights of {}: {}; rounding explains at most 0.01", fw.fiscal_year, weights.join(", "))),
-        );
-    }
-}
-
-/// Thai digits to Arabic, so numbers in given text can be read.
-fn arabic(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '๐'..='๙' => char::from_digit(c as u32 - '๐' as u32, 10).unwrap_or(c),
-            _ => c,
-        })
-        .collect()
-}
-
-/// The number written right after `marker` in `text` (Thai or Arabic digits), in hundredths,
-/// with the number as written.
-pub fn number_after(text: &str, marker: &str) -> Option<(i64, String)> {
-    let text = arabic(text);
-    let at = text.find(marker)? + marker.len();
-    let rest = text[at..].trim_start();
-    let number: String = rest.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
-    let number = number.trim_end_matches('.');
-    let value: f64 = number.parse().ok()?;
-    Some(((value * 100.0).round() as i64, number.to_owned()))
-}
-
-/// A score quoted in the first paragraph after `marker` that differs from the data.
-fn quoted(f: &mut Findings, path: JsonPath, text: &Paragraphs, marker: &str, score: Score, what: &str) {
-    let Some((value, written)) = text.0.iter().find_map(|p| number_after(p, marker)) else { return };
-    if value != score.hundredths() {
-        f.contradiction(
-            path,
-            format!("the text quotes {written} for {what}, but the data gives {}", s(score)),
-            Some("the documents print the data's score; correct the text or the score".to_owned()),
         );
     }
 }

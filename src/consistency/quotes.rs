@@ -1,0 +1,270 @@
+//! Scores quoted in given text, read against the data.
+//!
+//! A paragraph is read number by number. A number is a score when it has two decimals or is
+//! followed by "คะแนน"; a year (๒๕๖๕) sets the year the following numbers speak of. What a
+//! score is about comes from the words since the number before it: an indicator named there
+//! ("ตัวชี้วัดที่ ๗", "ตัวชี้วัดประสิทธิภาพการสื่อสาร"), else a tool ("แบบ EIT"), else the overall
+//! score ("ภาพรวม"), else — only when the number is attached by "เท่ากับ", "ได้", "อยู่ที่" — the
+//! subject of the field it sits in. Thresholds ("ต่ำกว่า ๘๕"), extremes without a name
+//! ("คะแนนสูงสุด"), items and sub-indicators are not read; the target is ("ค่าเป้าหมาย ๘๕"), and
+//! so are changes ("เพิ่มขึ้น ๐.๗๗ คะแนน") where the data gives the change.
+
+use super::text::Text;
+use super::Findings;
+use crate::analysis::Facts;
+use crate::load::JsonPath;
+use crate::model::{Package, Tool};
+
+/// What a quoted score is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Subject {
+    Total,
+    Tool(Tool),
+    Indicator(u8),
+}
+
+impl std::fmt::Display for Subject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Subject::Total => f.write_str("the total"),
+            Subject::Tool(t) => write!(f, "{t}"),
+            Subject::Indicator(n) => write!(f, "indicator {n}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Score,
+    Year,
+    /// A count, an item or sub-indicator number: what follows it is about that item.
+    Other,
+}
+
+#[derive(Debug, Clone)]
+struct Number {
+    start: usize,
+    end: usize,
+    hundredths: i64,
+    written: String,
+    kind: Kind,
+}
+
+/// The numbers of a paragraph, in order.
+fn numbers(text: &Text) -> Vec<Number> {
+    let c = &text.chars;
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < c.len() {
+        if !c[at].is_ascii_digit() || (at > 0 && (c[at - 1].is_ascii_alphabetic() || c[at - 1] == '/')) {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        while at < c.len() && (c[at].is_ascii_digit() || (c[at] == '.' && c.get(at + 1).is_some_and(char::is_ascii_digit))) {
+            at += 1;
+        }
+        let written: String = c[start..at].iter().collect();
+        let decimals = written.split_once('.').map_or(0, |(_, d)| d.len());
+        let value: f64 = written.parse().unwrap_or(f64::NAN);
+        let points = written.matches('.').count();
+        let followed_by_points = text.word_at(at, "คะแนน").is_some_and(|end| text.word_at(end, "เต็ม").is_none());
+        let closes_item = decimals == 0 && c.get(at).is_some_and(|&ch| ch == ')' || ch == '/');
+        let kind = if points > 1 || !value.is_finite() || closes_item {
+            Kind::Other
+        } else if decimals == 0 && (2400.0..=2700.0).contains(&value) && !followed_by_points {
+            Kind::Year
+        } else if (decimals == 2 || followed_by_points) && value <= 100.0 {
+            Kind::Score
+        } else {
+            Kind::Other
+        };
+        // "ตัวชี้วัดที่ ๑", "ภาพที่ ๒": an ordinal belongs to the name before it, so the words
+        // before it still say what follows.
+        let before: String = c[start.saturating_sub(4)..start].iter().collect();
+        if before.trim_end().ends_with("ที่") && decimals == 0 {
+            continue;
+        }
+        out.push(Number { start, end: at, hundredths: (value * 100.0).round() as i64, written, kind });
+    }
+    out
+}
+
+/// Every quoted score of a paragraph that differs from the data.
+pub(super) fn scores(f: &mut Findings, path: &JsonPath, text: &Text, default: Option<Subject>, package: &Package, facts: &Facts) {
+    let numbers = numbers(text);
+    let mut year = package.fiscal_year;
+    for (i, n) in numbers.iter().enumerate() {
+        if n.kind == Kind::Year {
+            year = (n.hundredths / 100) as i32;
+            continue;
+        }
+        if n.kind != Kind::Score {
+            continue;
+        }
+        let previous = i.checked_sub(1).map(|p| &numbers[p]);
+        let segment = text.slice(previous.map_or(0, |p| p.end)..n.start);
+        let after_item = previous.is_some_and(|p| p.kind == Kind::Other);
+        read(f, path, n, &segment, year, after_item, default, package, facts);
+    }
+}
+
+/// Reads one score with the words before it.
+#[allow(clippy::too_many_arguments)]
+fn read(f: &mut Findings, path: &JsonPath, n: &Number, segment: &str, year: i32, after_item: bool, default: Option<Subject>, package: &Package, facts: &Facts) {
+    let tail = segment.trim_end();
+    if tail.ends_with("ร้อยละ") {
+        return;
+    }
+    let near: String = tail.chars().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect();
+    if near.contains("เป้าหมาย") {
+        let target = facts.target.hundredths();
+        if n.hundredths != target && year == package.fiscal_year {
+            f.contradiction(
+                path.clone(),
+                format!("the text gives the target as {}, but the data gives {}", n.written, super::h(target)),
+                None,
+            );
+        }
+        return;
+    }
+    if ["ต่ำกว่า", "สูงกว่า", "ไม่ถึง", "ตั้งแต่", "เกิน", "ไม่น้อยกว่า", "มากกว่า", "น้อยกว่า"].iter().any(|w| tail.ends_with(w)) {
+        return;
+    }
+    let change = ["เพิ่มขึ้น", "สูงขึ้น", "ลดลง", "ต่ำลง"].into_iter().find(|w| tail.ends_with(w));
+    let subject = match named(segment, package, facts) {
+        Named::One(s) => s,
+        Named::Several(list) => {
+            let values: Vec<Option<i64>> = list.iter().map(|s| value(*s, year, package, facts)).collect();
+            if change.is_none() && values.iter().all(Option::is_some) && !values.contains(&Some(n.hundredths)) {
+                let names: Vec<String> = list.iter().map(ToString::to_string).collect();
+                f.undecided(
+                    path.clone(),
+                    format!("the text quotes {} after naming {}; none of them has that score", n.written, names.join(" and ")),
+                    None,
+                );
+            }
+            return;
+        }
+        Named::Unclear => return,
+        Named::Nothing => {
+            let attached = ["เท่ากับ", "ได้", "ได้คะแนน", "อยู่ที่", "คือ", "(", "มีค่าคะแนน", "ค่าคะแนน"].iter().any(|w| tail.ends_with(w));
+            let extreme = ["สูงสุด", "ต่ำสุด", "ที่สุด", "เฉลี่ย", "เต็ม"].iter().any(|w| segment.contains(w));
+            match default {
+                Some(s) if (attached || change.is_some()) && !extreme && !after_item => s,
+                _ => return,
+            }
+        }
+    };
+    if let Some(word) = change {
+        let sign = if matches!(word, "ลดลง" | "ต่ำลง") { -1 } else { 1 };
+        let previous_year = facts.previous.as_ref().map(|p| p.year);
+        if year != package.fiscal_year && Some(year) != previous_year {
+            return;
+        }
+        if let Some(given) = change_of(subject, facts).filter(|c| *c != sign * n.hundredths) {
+            f.contradiction(
+                path.clone(),
+                format!("the text says {subject} {} by {}, but the data gives a change of {}", if sign > 0 { "rose" } else { "fell" }, n.written, super::h(given)),
+                Some("the documents print the change the scores give".to_owned()),
+            );
+        }
+        return;
+    }
+    let Some(data) = value(subject, year, package, facts) else { return };
+    if data != n.hundredths {
+        let when = if year == package.fiscal_year { String::new() } else { format!(" in {year}") };
+        f.contradiction(
+            path.clone(),
+            format!("the text quotes {} for {subject}{when}, but the data gives {}", n.written, super::h(data)),
+            Some("the documents print the data's score; correct the text or the score".to_owned()),
+        );
+    }
+}
+
+enum Named {
+    Nothing,
+    One(Subject),
+    Several(Vec<Subject>),
+    /// An indicator or sub-indicator is spoken of that cannot be told.
+    Unclear,
+}
+
+/// What the words before a number name: indicators first, then a tool, then the total.
+fn named(segment: &str, package: &Package, facts: &Facts) -> Named {
+    let text = Text::new(segment);
+    let mut indicators: Vec<u8> = Vec::new();
+    let mut unclear = false;
+    for at in text.find_all("ตัวชี้วัด") {
+        let after = at + "ตัวชี้วัด".chars().count();
+        if let Some(end) = text.word_at(after, "ที่") {
+            if let Some((n, _)) = text.integer_at(end) {
+                indicators.push(n as u8);
+                continue;
+            }
+        }
+        let rest = text.slice(after..text.chars.len());
+        let rest = rest.trim_start();
+        if let Some(n) = indicator_named(rest, package, facts) {
+            indicators.push(n);
+        } else if !["ที่", "ใน", "นี้", "ดังกล่าว", "ต่าง", "ทั้ง", "ทุก", "ซึ่ง", "และ", "ได้", "มี", "เป็น", "ของ", "ละ"]
+            .iter()
+            .any(|w| rest.starts_with(w))
+            && !rest.is_empty()
+        {
+            unclear = true;
+        }
+    }
+    indicators.dedup();
+    match indicators.len() {
+        1 => return Named::One(Subject::Indicator(indicators[0])),
+        2.. => return Named::Several(indicators.into_iter().map(Subject::Indicator).collect()),
+        _ if unclear || segment.contains("ย่อย") || segment.contains("ข้อ") => return Named::Unclear,
+        _ => {}
+    }
+    let mut tools: Vec<Tool> = [Tool::Iit, Tool::Eit, Tool::Oit].into_iter().filter(|t| segment.contains(t.code())).collect();
+    tools.dedup();
+    match tools.len() {
+        1 => Named::One(Subject::Tool(tools[0])),
+        2.. => Named::Unclear,
+        _ if segment.contains("ภาพรวม") || segment.contains("คะแนนรวม") => Named::One(Subject::Total),
+        _ => Named::Nothing,
+    }
+}
+
+/// The indicator whose name (as the package prints it, or the framework's) starts `text`.
+fn indicator_named(text: &str, package: &Package, facts: &Facts) -> Option<u8> {
+    let given = package.scores.iter().flat_map(|s| &s.indicators).filter_map(|i| Some((i.number, i.name.as_deref()?)));
+    let resolved = facts.indicators.iter().map(|i| (i.number, i.name.as_str()));
+    let mut names: Vec<(u8, &str)> = given.chain(resolved).filter(|(_, n)| !n.is_empty()).collect();
+    // The longest name first, so that "การแก้ไขปัญหาการทุจริต" is not read as a shorter one.
+    names.sort_by_key(|(_, n)| std::cmp::Reverse(n.chars().count()));
+    names.into_iter().find(|(_, name)| text.starts_with(name)).map(|(n, _)| n)
+}
+
+/// The score of a subject in a year, from the data.
+fn value(subject: Subject, year: i32, package: &Package, facts: &Facts) -> Option<i64> {
+    let scores = package.scores.as_ref()?;
+    if year == package.fiscal_year {
+        return match subject {
+            Subject::Total => scores.total.map(|s| s.hundredths()),
+            Subject::Tool(t) => scores.tools.get(&t).map(|s| s.hundredths()),
+            Subject::Indicator(n) => facts.indicators.iter().find(|i| i.number == n).map(|i| i.score.hundredths()),
+        };
+    }
+    let h = package.history.iter().find(|h| h.year == year)?;
+    match subject {
+        Subject::Total => Some(h.total.hundredths()),
+        Subject::Tool(t) => h.tools.get(&t).map(|s| s.hundredths()),
+        Subject::Indicator(n) => h.indicators.iter().find(|i| i.number == n).map(|i| i.score.hundredths()),
+    }
+}
+
+/// The change of a subject since the previous year, from the data.
+fn change_of(subject: Subject, facts: &Facts) -> Option<i64> {
+    match subject {
+        Subject::Total => facts.previous.as_ref().map(|p| p.change),
+        Subject::Tool(t) => facts.tools.iter().find(|f| f.tool == t)?.change,
+        Subject::Indicator(n) => facts.indicators.iter().find(|i| i.number == n)?.change,
+    }
+}

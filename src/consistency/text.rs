@@ -1,0 +1,390 @@
+//! Given text read against the document it sits in.
+//!
+//! Officials write the analysis around the generated tables, and the seeds show what goes
+//! wrong: a paragraph pointing at "ภาพที่ ๒" of a report with one chart, "๕ ประเด็น คือ" before
+//! four, the EIT paragraph speaking of "แบบ IIT", a lead ending "ดังนี้" with nothing after it,
+//! a score quoted that the table does not give. Each reading is narrow on purpose: a statement
+//! is judged only when what it is about is named in it or follows from where it sits; when
+//! two readings are possible it is a note, and otherwise it is left alone.
+
+use super::Findings;
+use crate::analysis::Facts;
+use crate::load::JsonPath;
+use crate::model::{Package, Paragraphs, Tool};
+
+/// What a field of text is about, from where it sits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Scope {
+    Total,
+    Tool(Tool),
+    Indicator(u8),
+    Other,
+}
+
+/// One field of given text.
+struct Field<'a> {
+    path: JsonPath,
+    paragraphs: Vec<&'a str>,
+    scope: Scope,
+    /// Whether it is printed in the report (whose figures and tables it may refer to).
+    in_report: bool,
+    /// How many items the document prints right after the field (a list, rows, sections);
+    /// zero when nothing follows that a lead could introduce.
+    follows: usize,
+}
+
+impl<'a> Field<'a> {
+    fn new(path: JsonPath, text: &'a Paragraphs, scope: Scope, in_report: bool, follows: usize) -> Self {
+        Field { path, paragraphs: text.0.iter().map(String::as_str).collect(), scope, in_report, follows }
+    }
+
+    fn one(path: JsonPath, text: &'a str, follows: usize) -> Self {
+        Field { path, paragraphs: vec![text], scope: Scope::Other, in_report: false, follows }
+    }
+}
+
+/// Every field of free text in the package, with what it is about and what follows it.
+fn fields<'a>(package: &'a Package, facts: &Facts) -> Vec<Field<'a>> {
+    let root = JsonPath::default();
+    let mut out = Vec::new();
+    if let Some(scores) = &package.scores {
+        let path = root.key("scores");
+        out.push(Field::new(path.key("summary"), &scores.summary, Scope::Total, true, 0));
+        out.push(Field::new(path.key("analysis_intro"), &scores.analysis_intro, Scope::Other, true, facts.tools.len()));
+        for (tool, text) in &scores.tool_analysis {
+            out.push(Field::new(path.key("tool_analysis").key(tool.code()), text, Scope::Tool(*tool), true, 0));
+        }
+        for (i, ind) in scores.indicators.iter().enumerate() {
+            // An OIT indicator's analysis may lead into its items, which the OIT detail prints.
+            let items = facts.oit.iter().flat_map(|o| &o.indicators).find(|o| o.number == ind.number).map_or(0, |o| o.items);
+            out.push(Field::new(path.key("indicators").index(i).key("analysis"), &ind.analysis, Scope::Indicator(ind.number), true, items));
+        }
+    }
+    for (i, r) in package.recommendations.iter().enumerate() {
+        out.push(Field::new(root.key("recommendations").index(i).key("text"), &r.text, Scope::Tool(r.tool), true, 0));
+    }
+    if let Some(oit) = &package.oit {
+        for (key, table) in [("urgent", &oit.urgent), ("improve", &oit.improve)] {
+            if let Some(t) = table {
+                out.push(Field::new(root.key("oit").key(key).key("intro"), &t.intro, Scope::Other, true, t.rows.len()));
+            }
+        }
+    }
+    if let Some(m) = &package.measures {
+        let path = root.key("measures");
+        out.push(Field::new(path.key("intro"), &m.intro, Scope::Other, true, m.rows.len() + m.sections.len()));
+        for (i, s) in m.sections.iter().enumerate() {
+            let sp = path.key("sections").index(i);
+            out.push(Field { in_report: true, ..Field::one(sp.key("title"), &s.title, s.paragraphs.0.len() + s.items.len()) });
+            out.push(Field::new(sp.key("paragraphs"), &s.paragraphs, Scope::Other, true, s.items.len()));
+            for (j, item) in s.items.iter().enumerate() {
+                out.push(Field { in_report: true, ..Field::one(sp.key("items").index(j).key("text"), &item.text, item.list.len()) });
+            }
+        }
+    }
+    if let Some(memo) = &package.memo {
+        for (i, s) in memo.body.iter().enumerate() {
+            let sp = root.key("memo").key("body").index(i);
+            out.push(Field::new(sp.key("paragraphs"), &s.paragraphs, Scope::Other, false, s.items.len()));
+            for (j, item) in s.items.iter().enumerate() {
+                out.push(Field::new(sp.key("items").index(j), item, Scope::Other, false, 0));
+            }
+        }
+    }
+    if let Some(letter) = &package.letter {
+        out.push(Field::new(root.key("letter").key("body"), &letter.body, Scope::Other, false, 0));
+    }
+    if let Some(a) = &package.announcement {
+        let path = root.key("announcement");
+        out.push(Field::new(path.key("preamble"), &a.preamble, Scope::Other, false, a.sections.len()));
+        for (i, s) in a.sections.iter().enumerate() {
+            let sp = path.key("sections").index(i);
+            out.push(Field::one(sp.key("title"), &s.title, s.items.len()));
+            for (j, item) in s.items.iter().enumerate() {
+                out.push(Field::one(sp.key("items").index(j).key("text"), &item.text, item.items.len()));
+            }
+        }
+    }
+    if let Some(p) = &package.progress {
+        for (i, row) in p.rows.iter().enumerate() {
+            for (j, step) in row.steps.iter().enumerate() {
+                let sp = root.key("progress").key("rows").index(i).key("steps").index(j);
+                out.push(Field::new(sp.key("step"), &step.step, Scope::Other, false, 0));
+                out.push(Field::new(sp.key("result"), &step.result, Scope::Other, false, 0));
+            }
+        }
+    }
+    out
+}
+
+/// Every finding about given text: references, counts, tools, dangling leads, quoted scores.
+pub(super) fn findings(f: &mut Findings, package: &Package, facts: &Facts) {
+    for field in fields(package, facts) {
+        for (i, paragraph) in field.paragraphs.iter().enumerate() {
+            let text = Text::new(paragraph);
+            let place = Place { field: &field, index: i };
+            references(f, &place, &text, facts);
+            counts(f, &place, &text, package);
+            tools(f, &place, &text);
+            dangling(f, &place, &text);
+            super::quotes::scores(f, &place.path(), &text, field.scope_subject(), package, facts);
+        }
+    }
+}
+
+/// A paragraph of a field.
+struct Place<'f, 'a> {
+    field: &'f Field<'a>,
+    index: usize,
+}
+
+impl Place<'_, '_> {
+    fn path(&self) -> JsonPath {
+        self.field.path.clone()
+    }
+
+    /// "paragraph 2 of " for fields of more than one paragraph.
+    fn which(&self) -> String {
+        if self.field.paragraphs.len() > 1 { format!("paragraph {} ", self.index + 1) } else { String::new() }
+    }
+
+    fn is_last(&self) -> bool {
+        self.index + 1 == self.field.paragraphs.len()
+    }
+
+    /// The paragraphs after this one that start with an item marker ("๑.", "(๒)", "-").
+    fn marked_after(&self) -> usize {
+        self.field.paragraphs[self.index + 1..].iter().take_while(|p| starts_with_marker(p)).count()
+    }
+}
+
+impl Field<'_> {
+    fn scope_subject(&self) -> Option<super::quotes::Subject> {
+        use super::quotes::Subject;
+        match self.scope {
+            Scope::Total => Some(Subject::Total),
+            Scope::Tool(t) => Some(Subject::Tool(t)),
+            Scope::Indicator(n) => Some(Subject::Indicator(n)),
+            Scope::Other => None,
+        }
+    }
+}
+
+/// A paragraph as characters with Arabic digits, so that Thai and Arabic numbers read alike.
+pub(super) struct Text {
+    pub chars: Vec<char>,
+}
+
+impl Text {
+    pub fn new(text: &str) -> Self {
+        let chars = text
+            .chars()
+            .map(|c| match c {
+                '๐'..='๙' => char::from_digit(c as u32 - '๐' as u32, 10).unwrap_or(c),
+                _ => c,
+            })
+            .collect();
+        Text { chars }
+    }
+
+    /// Positions where `word` starts.
+    pub fn find_all(&self, word: &str) -> Vec<usize> {
+        let w: Vec<char> = word.chars().collect();
+        if w.is_empty() || w.len() > self.chars.len() {
+            return Vec::new();
+        }
+        (0..=self.chars.len() - w.len()).filter(|&i| self.chars[i..i + w.len()] == w[..]).collect()
+    }
+
+    /// The whole number at `at` after optional spaces, with the position after it.
+    pub fn integer_at(&self, mut at: usize) -> Option<(u64, usize)> {
+        while self.chars.get(at).is_some_and(|c| c.is_whitespace()) {
+            at += 1;
+        }
+        let start = at;
+        while self.chars.get(at).is_some_and(char::is_ascii_digit) {
+            at += 1;
+        }
+        let digits: String = self.chars[start..at].iter().collect();
+        digits.parse().ok().map(|n| (n, at))
+    }
+
+    /// Whether `word` follows `at` after optional spaces; the position after it.
+    pub fn word_at(&self, mut at: usize, word: &str) -> Option<usize> {
+        while self.chars.get(at).is_some_and(|c| c.is_whitespace()) {
+            at += 1;
+        }
+        let w: Vec<char> = word.chars().collect();
+        (self.chars.get(at..at + w.len()) == Some(&w[..])).then_some(at + w.len())
+    }
+
+    pub fn slice(&self, range: std::ops::Range<usize>) -> String {
+        self.chars[range.start.min(self.chars.len())..range.end.min(self.chars.len())].iter().collect()
+    }
+}
+
+/// Whether a paragraph starts like a list item: "๑.", "1)", "(๒)", "-", "•", "ก.".
+fn starts_with_marker(paragraph: &str) -> bool {
+    let t = Text::new(paragraph.trim_start());
+    match t.chars.first() {
+        Some('-' | '–' | '•' | '*') => true,
+        Some('(') => t.integer_at(1).is_some_and(|(_, end)| t.chars.get(end) == Some(&')')),
+        Some(c) if c.is_ascii_digit() => t.integer_at(0).is_some_and(|(_, end)| matches!(t.chars.get(end), Some('.' | ')'))),
+        _ => false,
+    }
+}
+
+/// "ภาพที่ N", "แผนภูมิที่ N", "ตารางที่ N" against the report's numbered figures and tables.
+fn references(f: &mut Findings, place: &Place, text: &Text, facts: &Facts) {
+    if !place.field.in_report {
+        return;
+    }
+    for (word, what, count) in [
+        ("ภาพที่", "figure", facts.figures.len()),
+        ("แผนภูมิที่", "figure", facts.figures.len()),
+        ("ตารางที่", "table", facts.tables.len()),
+    ] {
+        for at in text.find_all(word) {
+            let Some((n, _)) = text.integer_at(at + word.chars().count()) else { continue };
+            if n == 0 || n as usize > count {
+                let has = match count {
+                    0 => format!("numbers no {what}s"),
+                    1 => format!("has one numbered {what}"),
+                    n => format!("has {n} numbered {what}s"),
+                };
+                f.contradiction(
+                    place.path(),
+                    format!("the text {}refers to \"{word} {n}\", but the report {has}", place.which()),
+                    Some(format!("the report numbers its {what}s itself; refer to one it prints")),
+                );
+            }
+        }
+    }
+}
+
+/// Words that count the items of a list ("๕ ประเด็น", "๓ คณะ").
+const CLASSIFIERS: &[&str] = &[
+    "ข้อ", "ประการ", "ประเด็น", "ด้าน", "คณะ", "ช่องทาง", "มาตรการ", "แนวทาง", "ขั้นตอน", "กิจกรรม", "เรื่อง",
+    "หัวข้อ", "รายการ", "กลุ่ม", "ส่วน",
+];
+/// Words that open a list after its count.
+const OPENERS: &[&str] = &["ดังต่อไปนี้", "ดังนี้", "ได้แก่", "ประกอบด้วย", "คือ"];
+
+/// "N ประเด็น คือ (1) … (2) …" and "จำนวน N คณะ ประกอบด้วย" before the items the text or the
+/// document lists; "ทั้ง N แห่ง" against the agencies the package lists.
+fn counts(f: &mut Findings, place: &Place, text: &Text, package: &Package) {
+    let len = text.chars.len();
+    let mut at = 0;
+    while at < len {
+        let Some((n, end)) = text.chars[at].is_ascii_digit().then(|| text.integer_at(at)).flatten() else {
+            at += 1;
+            continue;
+        };
+        // Part of a decimal or a longer token ("9.1", "ข้อ 15") is not a count.
+        let glued = at > 0 && (text.chars[at - 1] == '.' || text.chars[at - 1].is_ascii_digit());
+        let decimal = text.chars.get(end) == Some(&'.') && text.chars.get(end + 1).is_some_and(char::is_ascii_digit);
+        if !glued && !decimal {
+            if let Some(after) = CLASSIFIERS.iter().find_map(|c| text.word_at(end, c)) {
+                listed(f, place, text, n, at, after);
+            }
+            whole(f, place, text, n, at, end, package);
+        }
+        at = end.max(at + 1);
+    }
+}
+
+/// A count followed by an opener: compare with the inline enumeration or the list after.
+fn listed(f: &mut Findings, place: &Place, text: &Text, n: u64, at: usize, after: usize) {
+    // The opener must come right after the count ("๕ ประเด็น คือ", "๓ คณะ ประกอบด้วย").
+    let Some(open_end) = OPENERS.iter().find_map(|o| text.word_at(after, o)) else { return };
+    let rest = text.slice(open_end..text.chars.len());
+    let counted = text.slice(at..after);
+    let inline = enumerators(&Text::new(&rest));
+    let (items, where_) = if inline > 0 {
+        (inline, "numbered in the same paragraph")
+    } else if rest.trim().is_empty() && !place.is_last() && place.marked_after() > 0 {
+        (place.marked_after(), "listed after it")
+    } else if rest.trim().is_empty() && place.is_last() && place.field.follows > 0 {
+        (place.field.follows, "printed after it")
+    } else {
+        return;
+    };
+    if items as u64 != n {
+        f.contradiction(
+            place.path(),
+            format!("the text {}announces \"{}\", but {items} are {where_}", place.which(), counted.trim()),
+            None,
+        );
+    }
+}
+
+/// The count of an inline enumeration "(1) … (2) … (3)": the last number of the run from 1.
+fn enumerators(text: &Text) -> usize {
+    let mut expected = 1;
+    for at in text.find_all("(") {
+        if let Some((n, end)) = text.integer_at(at + 1) {
+            if text.chars.get(end) == Some(&')') && n == expected {
+                expected += 1;
+            }
+        }
+    }
+    (expected - 1) as usize
+}
+
+/// "ทั้ง N แห่ง", "ทั้งสิ้น N หน่วยงาน" against the agencies listed.
+fn whole(f: &mut Findings, place: &Place, text: &Text, n: u64, at: usize, end: usize, package: &Package) {
+    let Some(province) = package.province.as_ref().filter(|p| !p.agencies.is_empty()) else { return };
+    let before = text.slice(at.saturating_sub(8)..at);
+    let before = before.trim_end();
+    if !(before.ends_with("ทั้ง") || before.ends_with("ทั้งสิ้น")) {
+        return;
+    }
+    let Some(unit) = ["แห่ง", "หน่วยงาน"].into_iter().find(|u| text.word_at(end, u).is_some()) else { return };
+    if n as usize != province.agencies.len() {
+        f.contradiction(
+            place.path(),
+            format!("the text {}says \"ทั้ง {n} {unit}\", but the package lists {} agencies", place.which(), province.agencies.len()),
+            None,
+        );
+    }
+}
+
+/// "แบบ IIT" in the paragraph of another tool (or of an indicator of another tool), unless
+/// the text compares ("เทียบกับแบบ IIT", "และแบบ EIT").
+fn tools(f: &mut Findings, place: &Place, text: &Text) {
+    let own = match place.field.scope {
+        Scope::Tool(t) => t,
+        _ => return,
+    };
+    for at in text.find_all("แบบ") {
+        let Some(other) = [Tool::Iit, Tool::Eit, Tool::Oit].into_iter().find(|t| text.word_at(at + 3, t.code()).is_some()) else {
+            continue;
+        };
+        let before = text.slice(at.saturating_sub(12)..at);
+        let compares = ["เทียบ", "กับ", "และ", "หรือ", "จาก"].iter().any(|w| before.trim_end().ends_with(w) || before.contains("เทียบ"));
+        if other != own && !compares {
+            f.contradiction(
+                place.path(),
+                format!("the {own} text {}speaks of \"แบบ {other}\"", place.which()),
+                Some(format!("this paragraph is printed under {own}; name the tool it is about")),
+            );
+        }
+    }
+}
+
+/// A field that ends with "ดังนี้" (or "ดังต่อไปนี้", "ได้แก่", "ประกอบด้วย") when the document
+/// prints nothing after it.
+fn dangling(f: &mut Findings, place: &Place, text: &Text) {
+    if !place.is_last() || place.field.follows > 0 {
+        return;
+    }
+    let whole: String = text.chars.iter().collect();
+    let end = whole.trim_end().trim_end_matches([':', '-', '–']).trim_end();
+    if let Some(opener) = ["ดังต่อไปนี้", "ดังนี้", "ได้แก่", "ประกอบด้วย"].into_iter().find(|o| end.ends_with(o)) {
+        f.contradiction(
+            place.path(),
+            format!("the text {}ends with \"{opener}\", but nothing follows it in the document", place.which()),
+            Some("add what it introduces, or end the sentence".to_owned()),
+        );
+    }
+}

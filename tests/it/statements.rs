@@ -1,0 +1,178 @@
+//! `check` reads given text against the document it sits in: each kind of contradiction on
+//! purpose-made text, the same text written correctly finding nothing.
+//!
+//! The base is the two-year fixture (2567 scores, 2566 history, no text); each case adds text
+//! with a JSON merge and looks at the findings' messages and paths.
+
+use ita_report::load::load_str;
+use serde_json::{json, Value};
+
+use crate::common::{frameworks, root};
+
+/// The findings (warnings and notes) of the fixture with `patch` merged in, as
+/// "path: message" lines.
+fn findings(patch: Value) -> Vec<String> {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/analysis/two-years-no-text.json")).unwrap();
+    let mut package: Value = serde_json::from_str(&text).unwrap();
+    merge(&mut package, patch);
+    let text = serde_json::to_string_pretty(&package).unwrap();
+    let loaded = load_str(&text, "case.json", frameworks()).unwrap_or_else(|e| panic!("loads: {e:?}"));
+    loaded.warnings.iter().map(|d| format!("{}: {}", d.json_path.clone().unwrap_or_default(), d.message)).collect()
+}
+
+fn merge(base: &mut Value, patch: Value) {
+    match (base, patch) {
+        (Value::Object(b), Value::Object(p)) => {
+            for (k, v) in p {
+                merge(b.entry(k).or_insert(Value::Null), v);
+            }
+        }
+        (b, p) => *b = p,
+    }
+}
+
+/// Indicator `n`'s analysis paragraphs (the fixture's indicators are 1–10 in order).
+fn analysis(n: usize, text: Value) -> Value {
+    let base = std::fs::read_to_string(root().join("tests/fixtures/analysis/two-years-no-text.json")).unwrap();
+    let mut indicators: Value = serde_json::from_str::<Value>(&base).unwrap()["scores"]["indicators"].clone();
+    indicators[n - 1]["analysis"] = text;
+    json!({"scores": {"indicators": indicators}})
+}
+
+fn one(found: &[String], path: &str, words: &str) {
+    let hits: Vec<&String> = found.iter().filter(|f| f.starts_with(&format!("{path}: ")) && f.contains(words)).collect();
+    assert_eq!(hits.len(), 1, "expected one finding at {path} with {words:?}, got {found:#?}");
+}
+
+fn none(found: &[String]) {
+    assert!(found.is_empty(), "correct text, yet: {found:#?}");
+}
+
+#[test]
+fn references_to_figures_and_tables_the_report_does_not_have() {
+    // The report has two figures (totals, indicators) and two tables (indicators, history).
+    let found = findings(json!({"scores": {"summary": "รายละเอียดดังภาพที่ ๓ และตารางที่ 3"}}));
+    one(&found, "scores.summary", "\"ภาพที่ 3\", but the report has 2 numbered figures");
+    one(&found, "scores.summary", "\"ตารางที่ 3\", but the report has 2 numbered tables");
+    none(&findings(json!({"scores": {"summary": "รายละเอียดดังภาพที่ ๒ และดังตารางที่ 1"}})));
+}
+
+#[test]
+fn counts_against_the_items_listed() {
+    let four = "เผยแพร่ข้อมูลใน ๕ ประเด็น คือ (๑) ข้อมูลพื้นฐาน (๒) การบริหารงาน (๓) การจัดซื้อจัดจ้าง (๔) การบริหารบุคคล";
+    one(&findings(analysis(9, json!(four))), "scores.indicators[8].analysis", "announces \"5 ประเด็น\", but 4 are numbered");
+    none(&findings(analysis(9, json!(format!("{four} (๕) การส่งเสริมความโปร่งใส")))));
+
+    let memo = |items: &[&str]| {
+        let mut paragraphs = vec![json!("มีคำสั่งแต่งตั้งคณะกรรมการ จำนวน ๓ คณะ ประกอบด้วย")];
+        paragraphs.extend(items.iter().map(|i| json!(i)));
+        json!({"memo": {"reference": "ที่ ๑", "subject": "ทดสอบ", "to": "ผู้ว่าราชการจังหวัด", "signers": [{"name": "นายทดสอบ ใจดี", "positions": ["ปลัด"]}], "body": [{"paragraphs": paragraphs}]}})
+    };
+    one(&findings(memo(&["๑. คณะกรรมการกำกับ", "๒. คณะทำงาน"])), "memo.body[0].paragraphs", "announces \"3 คณะ\", but 2 are listed after it");
+    none(&findings(memo(&["๑. คณะกรรมการกำกับ", "๒. คณะทำงาน", "๓. คณะทำงานยกระดับ"])));
+}
+
+#[test]
+fn a_whole_count_against_the_agencies_listed() {
+    let province = |text: &str| {
+        json!({"scores": {"summary": text}, "province": {"agencies": [
+            {"name": "เทศบาลตำบลหนึ่ง", "score": 90.0}, {"name": "เทศบาลตำบลสอง", "score": 91.0}, {"name": "เทศบาลตำบลสาม", "score": 92.0}
+        ]}})
+    };
+    one(&findings(province("หน่วยงานในจังหวัดทั้ง ๔ แห่ง ได้รับการประเมิน")), "scores.summary", "\"ทั้ง 4 แห่ง\", but the package lists 3 agencies");
+    none(&findings(province("หน่วยงานในจังหวัดทั้ง ๓ แห่ง ได้รับการประเมิน")));
+}
+
+#[test]
+fn a_tool_named_in_the_paragraph_of_another() {
+    let found = findings(json!({"scores": {"tool_analysis": {"EIT": "เมื่อพิจารณาแล้ว พบว่าคะแนนตัวชี้วัดในแบบ IIT ในปี ๒๕๖๗ สูงขึ้น"}}}));
+    one(&found, "scores.tool_analysis.EIT", "the EIT text speaks of \"แบบ IIT\"");
+    none(&findings(json!({"scores": {"tool_analysis": {"EIT": "คะแนนตัวชี้วัดในแบบ EIT สูงกว่าเมื่อเทียบกับแบบ IIT"}}})));
+}
+
+#[test]
+fn a_lead_with_nothing_after_it() {
+    one(&findings(json!({"scores": {"summary": ["ผลการประเมินอยู่ในระดับผ่าน", "มีประเด็นที่ต้องพัฒนา ดังนี้"]}})), "scores.summary", "paragraph 2 ends with \"ดังนี้\"");
+    // The measures' introduction leads into the rows that follow it.
+    none(&findings(json!({"measures": {"layout": "by_indicator", "intro": "กำหนดมาตรการ ดังนี้", "rows": [{"indicator": 10, "measure": "จัดทำแผน"}]}})));
+}
+
+#[test]
+fn scores_quoted_in_any_form_and_digits() {
+    // Indicator 2 is 90.15 in 2567 and 88.40 in 2566; indicator 1 is 94.60.
+    for (text, quoted) in [
+        ("ตัวชี้วัดนี้ได้ 88.00 คะแนน", "88.00"),
+        ("โดยรวมได้คะแนน ๘๘.๐๐ คะแนน", "88.00"),
+        ("ผลการประเมิน (88.00 คะแนน) อยู่ในระดับดี", "88.00"),
+        ("คะแนนเท่ากับ ๘๘ คะแนน", "88"),
+    ] {
+        one(&findings(analysis(2, json!(text))), "scores.indicators[1].analysis", &format!("quotes {quoted} for indicator 2, but the data gives 90.15"));
+    }
+    // Another indicator named, an earlier year, a change, a threshold, the target.
+    one(&findings(analysis(2, json!("ส่วนตัวชี้วัดที่ ๑ การปฏิบัติหน้าที่ ได้ ๙๓.๐๐ คะแนน"))), "scores.indicators[1].analysis", "quotes 93.00 for indicator 1");
+    one(&findings(analysis(2, json!("ในปี ๒๕๖๖ ได้ ๘๗.๐๐ คะแนน"))), "scores.indicators[1].analysis", "quotes 87.00 for indicator 2 in 2566, but the data gives 88.40");
+    one(&findings(analysis(2, json!("คะแนนเพิ่มขึ้น ๒.๐๐ คะแนน"))), "scores.indicators[1].analysis", "rose by 2.00, but the data gives a change of 1.75");
+    one(&findings(json!({"scores": {"summary": "สูงกว่าค่าเป้าหมายที่กำหนดไว้คือ ๘๐ คะแนน"}})), "scores.summary", "target as 80");
+    // Two indicators named, neither with the number: a note, not a guess.
+    one(&findings(analysis(2, json!("ตัวชี้วัดที่ ๑ และตัวชี้วัดที่ ๓ ได้คะแนนเท่ากัน คือ ๙๙.๐๐ คะแนน"))), "scores.indicators[1].analysis", "none of them has that score");
+    none(&findings(analysis(
+        2,
+        json!([
+            "โดยรวมได้คะแนนเท่ากับ ๙๐.๑๕ คะแนน (๙๐.๑๕ คะแนน) ในปี ๒๕๖๖ ได้ ๘๘.๔๐ คะแนน เพิ่มขึ้น ๑.๗๕ คะแนน",
+            "ส่วนตัวชี้วัดที่ ๑ การปฏิบัติหน้าที่ ได้ ๙๔.๖๐ คะแนน ยังต่ำกว่า ๙๕ คะแนน และมุ่งสู่ ๑๐๐ คะแนนเต็ม",
+            "ประเด็นย่อย (๑) การจัดซื้อ ได้ ๗๕.๐๐ คะแนน"
+        ]),
+    )));
+}
+
+#[test]
+fn one_indicator_with_two_names() {
+    let found = findings(json!({
+        "recommendations": [{"tool": "IIT", "topics": ["การใช้ทรัพย์สินของทางราชการ"], "text": "ควรกำกับการยืมทรัพย์สิน"}],
+        "scores": {"summary": "ตัวชี้วัดที่ ๔ การใช้ทรัพย์สินทางราชการ ยังต้องพัฒนา"}
+    }));
+    one(&found, "recommendations[0].topics[0]", "indicator 4 is written \"การใช้ทรัพย์สินของทางราชการ\"");
+    one(&found, "scores.summary", "indicator 4 is written \"การใช้ทรัพย์สินทางราชการ");
+    let mut named = analysis(8, json!("ยังต้องพัฒนา"));
+    named["scores"]["indicators"][7]["name"] = json!("การปรับปรุงการทำงาน");
+    one(&findings(named), "scores.indicators[7].name", "the 2567 framework names it \"การปรับปรุงระบบการทำงาน\"");
+    none(&findings(json!({
+        "recommendations": [{"tool": "IIT", "topics": ["การใช้ทรัพย์สินของราชการ", "การใช้อำนาจ"], "text": "ควรกำกับการยืมทรัพย์สิน"}],
+        "scores": {"summary": "ตัวชี้วัดที่ ๔ การใช้ทรัพย์สินของราชการ และตัวชี้วัดการใช้งบประมาณได้คะแนนดี"}
+    })));
+}
+
+#[test]
+fn agencies_that_differ_only_in_spaces_or_marks() {
+    let found = findings(json!({"province": {"agencies": [
+        {"name": "เทศบาลตำบลหนองแวง", "district": "เมือง", "score": 90.0},
+        {"name": "เทศบาลตำบล หนองแว่ง", "district": "เมือง", "score": 91.0},
+        {"name": "เทศบาลตำบลหนองแวง", "district": "เสลภูมิ", "score": 92.0}
+    ]}}));
+    one(&found, "province.agencies[1].name", "only in spaces or marks");
+    assert_eq!(found.len(), 1, "the same name in another district is another agency: {found:#?}");
+}
+
+/// A package whose every text is correct: nothing to find.
+#[test]
+fn correct_text_finds_nothing() {
+    let mut package = analysis(
+        9,
+        json!("เผยแพร่ข้อมูลใน ๒ ประเด็น คือ (๑) ข้อมูลพื้นฐาน (๒) การบริหารงาน โดยรวมได้คะแนนเท่ากับ ๘๘.๒๕ คะแนน"),
+    );
+    merge(
+        &mut package,
+        json!({
+            "scores": {
+                "summary": ["ได้คะแนนภาพรวม ๘๙.๑๗ คะแนน สูงกว่าค่าเป้าหมาย ๘๕ คะแนน เมื่อเทียบกับปี ๒๕๖๖ ซึ่งได้ ๘๖.๓๗ คะแนน เพิ่มขึ้น ๒.๘๐ คะแนน ดังภาพที่ ๑ และตารางที่ ๒"],
+                "analysis_intro": "ผลการวิเคราะห์แยกตามแบบวัด ดังนี้",
+                "tool_analysis": {
+                    "IIT": "แบบ IIT มีค่าคะแนนเท่ากับ ๙๒.๐๒ คะแนน ตัวชี้วัดที่ได้คะแนนสูงสุดคือ ตัวชี้วัดที่ ๓ การใช้อำนาจ คะแนนเท่ากับ ๙๕.๐๐ คะแนน",
+                    "OIT": "แบบ OIT (๘๔.๓๘ คะแนน) ต่ำกว่าค่าเป้าหมาย โดยตัวชี้วัดการป้องกันการทุจริต ได้ ๘๐.๕๐ คะแนน"
+                }
+            },
+            "recommendations": [{"tool": "OIT", "topics": ["การเปิดเผยข้อมูล"], "text": "ควรเผยแพร่ข้อมูลให้ครบ ๒ ประเด็น"}]
+        }),
+    );
+    none(&findings(package));
+}

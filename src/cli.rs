@@ -68,7 +68,10 @@ pub enum Command {
 
 /// Runs the command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
-    let mut err = StandardStream::stderr(ColorChoice::Auto);
+    // Colours only on a terminal (termcolor's `Auto` looks at TERM and NO_COLOR, not at
+    // whether stderr is redirected to a log file).
+    let colour = if std::io::IsTerminal::is_terminal(&std::io::stderr()) { ColorChoice::Auto } else { ColorChoice::Never };
+    let mut err = StandardStream::stderr(colour);
     match cli.command {
         Command::Check { paths, templates, deny_warnings } => {
             let frameworks = match Frameworks::load(templates.as_deref()) {

@@ -143,9 +143,9 @@ impl Place<'_, '_> {
         self.field.path.clone()
     }
 
-    /// "paragraph 2 of " for fields of more than one paragraph.
+    /// " (paragraph 2)" for fields of more than one paragraph.
     fn which(&self) -> String {
-        if self.field.paragraphs.len() > 1 { format!("paragraph {} ", self.index + 1) } else { String::new() }
+        if self.field.paragraphs.len() > 1 { format!(" (paragraph {})", self.index + 1) } else { String::new() }
     }
 
     fn is_last(&self) -> bool {
@@ -254,7 +254,7 @@ fn references(f: &mut Findings, place: &Place, text: &Text, facts: &Facts) {
                 };
                 f.contradiction(
                     place.path(),
-                    format!("the text {}refers to \"{word} {n}\", but the report {has}", place.which()),
+                    format!("the text{} refers to \"{word} {n}\", but the report {has}", place.which()),
                     Some(format!("the report numbers its {what}s itself; refer to one it prints")),
                 );
             }
@@ -312,7 +312,7 @@ fn listed(f: &mut Findings, place: &Place, text: &Text, n: u64, at: usize, after
     if items as u64 != n {
         f.contradiction(
             place.path(),
-            format!("the text {}announces \"{}\", but {items} are {where_}", place.which(), counted.trim()),
+            format!("the text{} announces \"{}\", but {items} are {where_}", place.which(), counted.trim()),
             None,
         );
     }
@@ -343,7 +343,7 @@ fn whole(f: &mut Findings, place: &Place, text: &Text, n: u64, at: usize, end: u
     if n as usize != province.agencies.len() {
         f.contradiction(
             place.path(),
-            format!("the text {}says \"ทั้ง {n} {unit}\", but the package lists {} agencies", place.which(), province.agencies.len()),
+            format!("the text{} says \"ทั้ง {n} {unit}\", but the package lists {} agencies", place.which(), province.agencies.len()),
             None,
         );
     }
@@ -365,7 +365,7 @@ fn tools(f: &mut Findings, place: &Place, text: &Text) {
         if other != own && !compares {
             f.contradiction(
                 place.path(),
-                format!("the {own} text {}speaks of \"แบบ {other}\"", place.which()),
+                format!("the {own} text{} speaks of \"แบบ {other}\"", place.which()),
                 Some(format!("this paragraph is printed under {own}; name the tool it is about")),
             );
         }
@@ -383,7 +383,7 @@ fn dangling(f: &mut Findings, place: &Place, text: &Text) {
     if let Some(opener) = ["ดังต่อไปนี้", "ดังนี้", "ได้แก่", "ประกอบด้วย"].into_iter().find(|o| end.ends_with(o)) {
         f.contradiction(
             place.path(),
-            format!("the text {}ends with \"{opener}\", but nothing follows it in the document", place.which()),
+            format!("the text{} ends with \"{opener}\", but nothing follows it in the document", place.which()),
             Some("add what it introduces, or end the sentence".to_owned()),
         );
     }

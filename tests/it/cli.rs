@@ -30,8 +30,16 @@ fn batch_with_one_bad_file_builds_the_others_and_fails() {
     assert!(bad.contains("105"));
     std::fs::write(inputs.join("bad.json"), bad).unwrap();
 
-    let out = ita_report(dir.path(), &["build", "in", "-o", "pdf"]);
+    // A terminal-like environment, but stderr goes to a pipe: no colour codes in the log.
+    let out = Command::new(env!("CARGO_BIN_EXE_ita-report"))
+        .current_dir(dir.path())
+        .args(["build", "in", "-o", "pdf"])
+        .env("TERM", "xterm-256color")
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("the binary runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains('\u{1b}'), "escape codes in redirected output: {stderr}");
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(dir.path().join("pdf/good.pdf").is_file(), "{stderr}");
     assert!(!dir.path().join("pdf/bad.pdf").exists());

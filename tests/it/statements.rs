@@ -92,7 +92,7 @@ fn a_tool_named_in_the_paragraph_of_another() {
 
 #[test]
 fn a_lead_with_nothing_after_it() {
-    one(&findings(json!({"scores": {"summary": ["ผลการประเมินอยู่ในระดับผ่าน", "มีประเด็นที่ต้องพัฒนา ดังนี้"]}})), "scores.summary", "paragraph 2 ends with \"ดังนี้\"");
+    one(&findings(json!({"scores": {"summary": ["ผลการประเมินอยู่ในระดับผ่าน", "มีประเด็นที่ต้องพัฒนา ดังนี้"]}})), "scores.summary", "(paragraph 2) ends with \"ดังนี้\"");
     // The measures' introduction leads into the rows that follow it.
     none(&findings(json!({"measures": {"layout": "by_indicator", "intro": "กำหนดมาตรการ ดังนี้", "rows": [{"indicator": 10, "measure": "จัดทำแผน"}]}})));
 }

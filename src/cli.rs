@@ -13,7 +13,7 @@ use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
 use crate::diagnostic::{Diagnostic, Failure, Severity};
 use crate::framework::Frameworks;
-use crate::{load, pdf, BuildOptions, Engine};
+use crate::{load, pdf, BuildOptions, Engine, Fonts};
 
 /// Thai official documents of the yearly ITA assessment, from JSON data to PDF.
 #[derive(Debug, Parser)]
@@ -60,6 +60,9 @@ pub enum Command {
         /// frameworks of the same name.
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
+        /// Extra font folder, for the check that every character has a font; may be repeated.
+        #[arg(long = "font-dir", value_name = "DIR")]
+        font_dirs: Vec<PathBuf>,
         /// Treat contradictions found in the data as errors.
         #[arg(long)]
         deny_warnings: bool,
@@ -73,15 +76,16 @@ pub fn run(cli: Cli) -> ExitCode {
     let colour = if std::io::IsTerminal::is_terminal(&std::io::stderr()) { ColorChoice::Auto } else { ColorChoice::Never };
     let mut err = StandardStream::stderr(colour);
     match cli.command {
-        Command::Check { paths, templates, deny_warnings } => {
-            let frameworks = match Frameworks::load(templates.as_deref()) {
-                Ok(frameworks) => frameworks,
+        Command::Check { paths, templates, font_dirs, deny_warnings } => {
+            let started = Frameworks::load(templates.as_deref()).and_then(|f| Ok((f, Fonts::load(&font_dirs)?)));
+            let (frameworks, fonts) = match started {
+                Ok(started) => started,
                 Err(d) => {
                     let _ = d.emit(&mut err);
                     return ExitCode::from(2);
                 }
             };
-            check(&paths, &frameworks, deny_warnings, &mut err)
+            check(&paths, &frameworks, &fonts, deny_warnings, &mut err)
         }
         Command::Build { paths, output, split, emit_typst, templates, font_dirs, font, deny_warnings } => {
             let started = Frameworks::load(templates.as_deref())
@@ -126,12 +130,11 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
 
 /// The path as the user should see it: relative to the working directory when inside it.
 fn shown(path: &Path) -> String {
-    std::env::current_dir()
+    let relative = std::env::current_dir()
         .ok()
         .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
-        .unwrap_or_else(|| path.to_path_buf())
-        .display()
-        .to_string()
+        .unwrap_or_else(|| path.to_path_buf());
+    crate::diagnostic::terminal_safe(&relative.display().to_string())
 }
 
 fn emit_all(diagnostics: &[Diagnostic], err: &mut StandardStream) {
@@ -145,7 +148,7 @@ fn denied(warnings: &[Diagnostic], deny_warnings: bool) -> bool {
     deny_warnings && warnings.iter().any(|d| d.severity == Severity::Warning)
 }
 
-fn check(paths: &[PathBuf], frameworks: &Frameworks, deny_warnings: bool, err: &mut StandardStream) -> ExitCode {
+fn check(paths: &[PathBuf], frameworks: &Frameworks, fonts: &Fonts, deny_warnings: bool, err: &mut StandardStream) -> ExitCode {
     let files = match discover(paths) {
         Ok(files) => files,
         Err(d) => {
@@ -157,7 +160,9 @@ fn check(paths: &[PathBuf], frameworks: &Frameworks, deny_warnings: bool, err: &
     for file in &files {
         let name = shown(file);
         match load::load_file(file, &name, frameworks) {
-            Ok(loaded) => {
+            Ok(mut loaded) => {
+                let unsettable = crate::settable::warnings(&loaded, fonts);
+                loaded.warnings.extend(unsettable);
                 emit_all(&loaded.warnings, err);
                 let count = loaded.warnings.iter().filter(|d| d.severity == Severity::Warning).count();
                 if denied(&loaded.warnings, deny_warnings) {
@@ -205,6 +210,9 @@ fn build(run: &Run, paths: &[PathBuf], out_dir: &Path, err: &mut StandardStream)
             return ExitCode::from(2);
         }
     };
+    for stale in pdf::remove_stale(out_dir) {
+        let _ = writeln!(err, "removed {} (left by an interrupted run)", shown(&stale));
+    }
     let mut failed = Vec::new();
     let mut stems = std::collections::BTreeMap::new();
     for file in &files {
@@ -224,21 +232,16 @@ fn build(run: &Run, paths: &[PathBuf], out_dir: &Path, err: &mut StandardStream)
                 return Err(Failure(diagnostics));
             }
             let built = run.engine.build(&loaded, &stem, out_dir, run.options)?;
-            // Everything compiled: only now touch the output folder.
-            let mut written = Vec::new();
+            // Everything compiled: only now touch the output folder, all files or none.
+            let mut files: Vec<(PathBuf, &[u8])> = Vec::new();
             for artifact in &built.artifacts {
-                let pdf_path = out_dir.join(format!("{}.pdf", artifact.stem));
-                pdf::write_atomic(&pdf_path, &artifact.pdf).map_err(|e| {
-                    Diagnostic::error(format!("cannot write `{}`: {e}", pdf_path.display()))
-                })?;
-                written.push(pdf_path);
+                files.push((out_dir.join(format!("{}.pdf", artifact.stem)), &artifact.pdf));
                 if run.emit_typst {
-                    let typ_path = out_dir.join(format!("{}.typ", artifact.stem));
-                    pdf::write_atomic(&typ_path, artifact.typst.as_bytes()).map_err(|e| {
-                        Diagnostic::error(format!("cannot write `{}`: {e}", typ_path.display()))
-                    })?;
+                    files.push((out_dir.join(format!("{}.typ", artifact.stem)), artifact.typst.as_bytes()));
                 }
             }
+            pdf::write_all(&files).map_err(|e| Diagnostic::error(format!("cannot write into `{}`: {e}", shown(out_dir))))?;
+            let written = files.into_iter().map(|(path, _)| path).filter(|p| p.extension().is_some_and(|e| e == "pdf")).collect::<Vec<_>>();
             Ok((built.warnings, written))
         });
         match result {

@@ -108,18 +108,20 @@ impl Diagnostic {
             Severity::Warning => cs::Diagnostic::warning(),
             Severity::Note => cs::Diagnostic::note(),
         }
-        .with_message(&self.message);
+        .with_message(terminal_safe(&self.message));
         let mut notes = Vec::new();
         if let Some(path) = &self.json_path {
-            notes.push(format!("at JSON path `{path}`"));
+            notes.push(format!("at JSON path `{}`", terminal_safe(path)));
         }
-        notes.extend(self.notes.iter().cloned());
+        notes.extend(self.notes.iter().map(|n| terminal_safe(n)));
         diag = diag.with_notes(notes);
         let config = term::Config::default();
         match &self.location {
             Some((file, range)) => {
-                let simple = SimpleFile::new(file.name.as_str(), &*file.text);
-                let diag = diag.with_labels(vec![cs::Label::primary((), range.clone())]);
+                let (text, range) = safe_source(&file.text, range.clone());
+                let name = terminal_safe(&file.name);
+                let simple = SimpleFile::new(name.as_str(), text.as_str());
+                let diag = diag.with_labels(vec![cs::Label::primary((), range)]);
                 term::emit(out, &config, &simple, &diag)
                     .map_err(std::io::Error::other)
             }
@@ -130,6 +132,49 @@ impl Diagnostic {
             }
         }
     }
+}
+
+/// Text as a terminal may show it: control characters (escape sequences, bells) other than
+/// line feed and tab, and bidi overrides, written as `\u{1b}` instead of acting.
+pub fn terminal_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn unsafe_char(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\t')) || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A source made terminal-safe, with the range moved to the same text in it.
+fn safe_source(text: &str, range: std::ops::Range<usize>) -> (String, std::ops::Range<usize>) {
+    if !text.chars().any(unsafe_char) {
+        return (text.to_owned(), range);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let (mut start, mut end) = (range.start, range.end);
+    for (at, c) in text.char_indices() {
+        if at == range.start {
+            start = out.len();
+        }
+        if at == range.end {
+            end = out.len();
+        }
+        if unsafe_char(c) { out.push_str(&terminal_safe(&c.to_string())) } else { out.push(c) }
+    }
+    if range.end >= text.len() {
+        end = out.len();
+    }
+    if range.start >= text.len() {
+        start = out.len();
+    }
+    (out, start..end.max(start))
 }
 
 /// The one-line form: `file:line:column: error: message [at json.path]`, plus notes.
@@ -144,12 +189,12 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
             Severity::Note => "note",
         };
-        write!(f, "{kind}: {}", self.message)?;
+        write!(f, "{kind}: {}", terminal_safe(&self.message))?;
         if let Some(path) = &self.json_path {
             write!(f, " (at `{path}`)")?;
         }
         for note in &self.notes {
-            write!(f, "\n  note: {note}")?;
+            write!(f, "\n  note: {}", terminal_safe(note))?;
         }
         Ok(())
     }

@@ -4,45 +4,52 @@
 //! `garuda.png` beside the package is used. Without one the forms keep the emblem's space
 //! empty and the build warns, naming what to supply.
 
+use std::path::Path;
+
+use crate::confine::{self, Refusal};
 use crate::diagnostic::Diagnostic;
+use crate::limits;
 use crate::load::{self, Loaded, Segment};
 
 /// File names looked for beside the package when it names no emblem.
 pub const DEFAULT_NAMES: [&str; 2] = ["garuda.svg", "garuda.png"];
 
 /// The emblem as a path inside the package's folder (what the Typst world may read), or
-/// `None` when there is none. A named file that is missing or outside the folder is an error.
+/// `None` when there is none. A file that is missing, outside the folder (symlinks
+/// resolved), not an image or too large is an error naming the field, never its content.
 pub fn find(loaded: &Loaded) -> Result<Option<String>, Diagnostic> {
-    match &loaded.package.emblem {
-        Some(name) => {
-            let path = std::path::Path::new(name);
-            let inside = path.is_relative()
-                && path.components().all(|c| matches!(c, std::path::Component::Normal(_)));
-            let problem = if !inside {
-                Some("must be a path inside the package's folder (no `..`, not absolute)")
-            } else if !loaded.dir.join(path).is_file() {
-                Some("does not exist beside the package")
-            } else if !matches!(path.extension().and_then(|e| e.to_str()), Some("svg" | "png" | "jpg" | "jpeg")) {
-                Some("must be an SVG, PNG or JPEG image")
-            } else {
-                None
-            };
-            match problem {
-                None => Ok(Some(format!("/{}", name.replace('\\', "/")))),
-                Some(problem) => {
-                    let segment = [Segment::Key("emblem".into())];
-                    let range = load::locate(&loaded.source.text, &segment, false).unwrap_or(0..0);
-                    Err(Diagnostic::error(format!("the emblem `{name}` {problem}"))
-                        .at(loaded.source.clone(), range)
-                        .with_json_path("emblem"))
-                }
-            }
+    let (name, named) = match &loaded.package.emblem {
+        Some(name) => (name.clone(), true),
+        None => match DEFAULT_NAMES.iter().find(|n| loaded.dir.join(n).symlink_metadata().is_ok()) {
+            Some(n) => ((*n).to_owned(), false),
+            None => return Ok(None),
+        },
+    };
+    let path = Path::new(&name);
+    let plain = path.is_relative() && path.components().all(|c| matches!(c, std::path::Component::Normal(_)));
+    let problem = if !plain {
+        Some("must be a path inside the package's folder (no `..`, not absolute)".to_owned())
+    } else if !matches!(path.extension().and_then(|e| e.to_str()), Some("svg" | "png" | "jpg" | "jpeg")) {
+        Some("must be an SVG, PNG or JPEG image".to_owned())
+    } else {
+        match confine::read(&loaded.dir, path, limits::IMAGE_BYTES) {
+            Err(Refusal::Missing) => Some("does not exist beside the package".to_owned()),
+            Err(refusal) => Some(refusal.to_string()),
+            Ok(bytes) => limits::check_image(&bytes).err(),
         }
-        None => Ok(DEFAULT_NAMES
-            .iter()
-            .find(|n| loaded.dir.join(n).is_file())
-            .map(|n| format!("/{n}"))),
+    };
+    let Some(problem) = problem else {
+        return Ok(Some(format!("/{}", name.replace('\\', "/"))));
+    };
+    let mut d = Diagnostic::error(format!("the emblem `{name}` {problem}"));
+    if named {
+        let segment = [Segment::Key("emblem".into())];
+        let range = load::locate(&loaded.source.text, &segment, false).unwrap_or(0..0);
+        d = d.at(loaded.source.clone(), range).with_json_path("emblem");
+    } else {
+        d = d.with_note(format!("`{name}` beside the package is used as the Garuda emblem when the package names none"));
     }
+    Err(d)
 }
 
 /// The warning for a form printed without an emblem.

@@ -239,8 +239,11 @@ impl Frameworks {
                 Diagnostic::error(format!("framework file `{name}` is not named after a fiscal year"))
                     .with_note("name it like `2569.json`")
             })?;
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| Diagnostic::error(format!("cannot read `{name}`: {e}")))?;
+            let relative = path.strip_prefix(&folder).unwrap_or(path);
+            let bytes = crate::confine::read(&folder, relative, crate::limits::TEMPLATE_BYTES)
+                .map_err(|refusal| Diagnostic::error(format!("framework `{name}` {refusal}")))?;
+            let text = String::from_utf8(bytes)
+                .map_err(|e| Diagnostic::error(format!("framework `{name}` is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to())))?;
             years.insert(year, Arc::new(parse(&name, &text, year)?));
         }
         Ok(Self { years })
@@ -283,6 +286,23 @@ fn parse(name: &str, text: &str, year: i32) -> Result<Framework, Diagnostic> {
     let invalid = |message: String| Diagnostic::error(format!("invalid framework `{name}`: {message}"));
     if framework.fiscal_year != year {
         return Err(invalid(format!("it says fiscal_year {}, but the file name says {year}", framework.fiscal_year)));
+    }
+    // Values that reach arithmetic and templates: scores 0–100, weights 0–100 summing to 100.
+    let score_ok = |s: Score| s.0.is_finite() && (0.0..=100.0).contains(&s.0);
+    if !score_ok(framework.target) {
+        return Err(invalid(format!("the target {} is not a score from 0 to 100", framework.target.0)));
+    }
+    for level in &framework.levels.levels {
+        if !score_ok(level.min) || level.tools_min.is_some_and(|m| !score_ok(m)) {
+            return Err(invalid(format!("level \"{}\" has a bound outside 0–100", level.name)));
+        }
+    }
+    let weights: Vec<f64> = framework.tools.iter().filter_map(|t| t.weight).collect();
+    if weights.iter().any(|w| !w.is_finite() || !(0.0..=100.0).contains(w)) {
+        return Err(invalid("tool weights must be percentages from 0 to 100".to_owned()));
+    }
+    if weights.len() == framework.tools.len() && !weights.is_empty() && (weights.iter().sum::<f64>() - 100.0).abs() > 0.001 {
+        return Err(invalid(format!("tool weights add up to {}, not 100", weights.iter().sum::<f64>())));
     }
     if framework.levels.levels.is_empty() {
         return Err(invalid("it has no levels".to_owned()));

@@ -12,10 +12,12 @@
 pub mod analysis;
 pub mod cli;
 pub mod clusters;
+pub mod confine;
 pub mod consistency;
 pub mod diagnostic;
 pub mod emblem;
 pub mod framework;
+pub mod limits;
 pub mod linebreak;
 pub mod load;
 pub mod model;
@@ -23,6 +25,8 @@ pub mod narrative;
 pub mod pdf;
 pub mod qr;
 pub mod rules;
+pub mod settable;
+pub mod strict;
 pub mod templates;
 pub mod thai;
 pub mod world;
@@ -214,6 +218,7 @@ impl Engine {
         let facts = analysis::derive(package, &loaded.framework, &loaded.frameworks);
         let names = linebreak::package_names(package);
         let segmenter = thai::words::Segmenter::new(vec![thai::words::standard(), &names]);
+        warnings.extend(settable::warnings(loaded, self.compiler.fonts()));
         if kinds.iter().any(|k| k.has_emblem()) && emblem.is_none() {
             warnings.push(emblem::missing_warning(loaded));
         }

@@ -77,8 +77,17 @@ pub struct Loaded {
 
 /// Reads and checks one package file. `display_name` is the path as the user should see it.
 pub fn load_file(path: &Path, display_name: &str, frameworks: &Frameworks) -> Result<Loaded, Failure> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Diagnostic::error(format!("cannot read `{display_name}`: {e}"))
+    let bytes = crate::confine::read_limited(path, crate::limits::PACKAGE_BYTES)
+        .map_err(|refusal| Diagnostic::error(format!("the package `{display_name}` {refusal}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+        Diagnostic::error(format!(
+            "`{display_name}` is not UTF-8 text: byte 0x{:02X} at byte offset {offset} (line {line}) is not valid UTF-8",
+            bytes[offset]
+        ))
+        .with_note("save the file as UTF-8 (the encoding of JSON); TIS-620 or Windows-874 Thai is not read")
     })?;
     let mut loaded = load_str(&text, display_name, frameworks)?;
     loaded.dir = match path.parent() {
@@ -90,6 +99,8 @@ pub fn load_file(path: &Path, display_name: &str, frameworks: &Frameworks) -> Re
 
 /// Checks package text: syntax, shape (types, missing and unknown fields) and rules.
 pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Result<Loaded, Failure> {
+    // A byte-order mark (some Windows editors write one) is not part of the JSON.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let source = SourceFile::new(display_name, text);
     let mut value: Value = serde_json::from_str(text).map_err(|e| {
         let offset = offset_of(text, e.line(), e.column());
@@ -100,6 +111,24 @@ pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Resu
             .at(source.clone(), offset..offset)
             .with_note("the file must hold one JSON object, see the input format in README.md")
     })?;
+
+    if !value.is_object() {
+        let kind = match value {
+            Value::Array(_) => "an array",
+            Value::String(_) => "a string",
+            Value::Number(_) => "a number",
+            Value::Bool(_) => "true or false",
+            _ => "null",
+        };
+        return Err(Diagnostic::error(format!("the file holds {kind}, but a package is one JSON object `{{ … }}`"))
+            .at(source.clone(), 0..text.len().min(1))
+            .with_note("see the input format in README.md")
+            .into());
+    }
+    let strict = strict_problems(text, &source, &mut value);
+    if !strict.errors.is_empty() {
+        return Err(Failure(strict.errors));
+    }
 
     let mut problems = Vec::new();
     let package = loop {
@@ -180,23 +209,100 @@ pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Resu
     // Indicator numbers and tools are the same in every year: check them against the nearest
     // year's framework even when the package's own year has none.
     let nearest = framework.as_ref().or_else(|| frameworks.nearest(package.fiscal_year));
-    let mut rule_errors: Vec<Diagnostic> =
-        rules::check(&package, nearest.map(|f| &**f)).into_iter().map(|p| located(p, |m: String| Diagnostic::error(m))).collect();
+    // Locating a problem reads the text: only as many as are shown (linear in the errors).
+    let problems = rules::check(&package, nearest.map(|f| &**f));
+    let hidden = problems.len().saturating_sub(crate::limits::ERRORS);
+    let mut rule_errors: Vec<Diagnostic> = problems
+        .into_iter()
+        .take(crate::limits::ERRORS)
+        .map(|p| located(p, |m: String| Diagnostic::error(m)))
+        .collect();
     // In the order of the file, as the user reads it.
     rule_errors.sort_by_key(|d| d.location.as_ref().map_or(0, |(_, range)| range.start));
     diagnostics.extend(rule_errors);
+    if hidden > 0 {
+        diagnostics.push(Diagnostic::error(format!("{display_name}: {hidden} more errors not shown")));
+    }
+    cap(&mut diagnostics, display_name);
     match framework {
         Some(framework) if diagnostics.is_empty() => {
-            let warnings = consistency::findings(&package, &framework, frameworks)
-                .into_iter()
-                .map(|finding| match finding.kind {
-                    consistency::Kind::Contradiction => located(finding.problem, |m: String| Diagnostic::warning(m)),
-                    consistency::Kind::Undecided => located(finding.problem, |m: String| Diagnostic::note(m)),
-                })
-                .collect();
+            let findings = consistency::findings(&package, &framework, frameworks);
+            let hidden = findings.len().saturating_sub(crate::limits::ERRORS);
+            let mut warnings = strict.warnings;
+            warnings.extend(findings.into_iter().take(crate::limits::ERRORS).map(|finding| match finding.kind {
+                consistency::Kind::Contradiction => located(finding.problem, |m: String| Diagnostic::warning(m)),
+                consistency::Kind::Undecided => located(finding.problem, |m: String| Diagnostic::note(m)),
+            }));
+            if hidden > 0 {
+                warnings.push(Diagnostic::warning(format!("{display_name}: {hidden} more findings not shown")));
+            }
             Ok(Loaded { package, framework, frameworks: frameworks.clone(), warnings, source, dir: PathBuf::from(".") })
         }
         _ => Err(Failure(diagnostics)),
+    }
+}
+
+/// What strict reading found: errors (duplicate keys, texts over the limit) and warnings
+/// (characters taken out).
+struct Strict {
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+}
+
+fn strict_problems(text: &str, source: &SourceFile, value: &mut Value) -> Strict {
+    let at = |offset: usize| {
+        let line = text[..offset].matches('\n').count() + 1;
+        let column = text[..offset].rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        format!("{line}:{column}")
+    };
+    let mut errors: Vec<Diagnostic> = crate::strict::duplicates(text)
+        .into_iter()
+        .map(|d| {
+            let len = text[d.second..].find(':').unwrap_or(0);
+            Diagnostic::error(format!("`{}` is given twice (first at {}, again at {})", d.path, at(d.first), at(d.second)))
+                .at(source.clone(), d.second..d.second + len)
+                .with_json_path(d.path.to_string())
+                .with_note("JSON readers keep only one of the two; remove the one that is wrong")
+        })
+        .collect();
+    for (path, chars) in crate::strict::too_long(value, crate::limits::TEXT_CHARS) {
+        let range = locate(text, &path.0, false).unwrap_or(0..0);
+        errors.push(
+            Diagnostic::error(format!("a text of {chars} characters is longer than the limit of {}", crate::limits::TEXT_CHARS))
+                .at(source.clone(), range)
+                .with_json_path(path.to_string())
+                .with_note("split it into paragraphs (a list of strings) or shorten it"),
+        );
+    }
+    cap(&mut errors, &source.name);
+    let mut warnings: Vec<Diagnostic> = crate::strict::clean(value)
+        .into_iter()
+        .map(|c| {
+            let range = locate(text, &c.path.0, false).unwrap_or(0..0);
+            let mut names: Vec<String> = c.removed.iter().map(|&ch| crate::strict::code_point(ch)).collect();
+            names.dedup();
+            Diagnostic::warning(format!("{} control or direction character(s) removed from the text: {}", c.removed.len(), names.join(", ")))
+                .at(source.clone(), range)
+                .with_json_path(c.path.to_string())
+                .with_note("they print nothing, or reverse the order of printed text")
+        })
+        .collect();
+    cap(&mut warnings, &source.name);
+    Strict { errors, warnings }
+}
+
+/// Keeps the first [`crate::limits::ERRORS`] diagnostics and counts the rest in one more.
+fn cap(diagnostics: &mut Vec<Diagnostic>, name: &str) {
+    let limit = crate::limits::ERRORS;
+    if diagnostics.len() > limit {
+        let rest = diagnostics.len() - limit;
+        let severity = diagnostics[limit].severity;
+        diagnostics.truncate(limit);
+        let what = if severity == crate::diagnostic::Severity::Error { "errors" } else { "warnings" };
+        diagnostics.push(match severity {
+            crate::diagnostic::Severity::Error => Diagnostic::error(format!("{name}: {rest} more {what} not shown")),
+            _ => Diagnostic::note(format!("{name}: {rest} more {what} not shown")),
+        });
     }
 }
 

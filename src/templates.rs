@@ -50,6 +50,8 @@ impl Templates {
         let dir = dir.map(|d| Arc::new(d.to_path_buf()));
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // A loop in a template (an override on disk) cannot run for ever.
+        env.set_fuel(Some(crate::limits::TEMPLATE_FUEL));
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
         env.set_keep_trailing_newline(true);
@@ -60,7 +62,7 @@ impl Templates {
         let loader_dir = dir.clone();
         env.set_loader(move |name| {
             Ok(template_text(loader_dir.as_deref().map(PathBuf::as_path), name)
-                .map_err(|e| Error::new(ErrorKind::TemplateNotFound, e))?)
+                .map_err(|e| Error::new(ErrorKind::InvalidOperation, e))?)
         });
         env.add_filter("score", filter_score);
         env.add_filter("num", filter_num);
@@ -71,7 +73,13 @@ impl Templates {
         env.add_filter("change", filter_change);
         env.add_filter("target", |state: &State, v: f64| thai::target(Score(v), numerals(state)));
         env.add_filter("after", |v: String, before: String| thai::spaced(&before, &v));
-        Ok(Self { env, dir })
+        let templates = Self { env, dir };
+        // Every template is parsed now, so that a mistake in one stops the run once, before
+        // any package, instead of failing every package alike.
+        for (name, _) in EMBEDDED {
+            templates.env.get_template(name).map_err(|e| templates.diagnostic(&e))?;
+        }
+        Ok(templates)
     }
 
     /// Renders `main.typ` with a context; errors point at the template line.
@@ -125,10 +133,12 @@ impl Templates {
 fn template_text(dir: Option<&Path>, name: &str) -> Result<Option<String>, String> {
     if let Some(dir) = dir {
         let path = dir.join(name);
-        if path.is_file() {
-            return std::fs::read_to_string(&path)
-                .map(Some)
-                .map_err(|e| format!("cannot read template `{}`: {e}", path.display()));
+        if path.exists() {
+            let bytes = crate::confine::read(dir, Path::new(name), crate::limits::TEMPLATE_BYTES)
+                .map_err(|refusal| format!("template `{}` {refusal}", path.display()))?;
+            return String::from_utf8(bytes).map(Some).map_err(|e| {
+                format!("template `{}` is not UTF-8 text (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to())
+            });
         }
     }
     Ok(EMBEDDED.iter().find(|(n, _)| *n == name).map(|(_, text)| (*text).to_owned()))

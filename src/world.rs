@@ -69,14 +69,20 @@ impl Fonts {
                 .collect();
             files.sort(); // the same fonts in the same order on every machine
             for path in files {
-                let data = std::fs::read(&path).map_err(|e| {
-                    Diagnostic::error(format!("cannot read font `{}`: {e}", path.display()))
+                let relative = path.strip_prefix(dir).unwrap_or(&path);
+                let data = crate::confine::read(dir, relative, crate::limits::FONT_BYTES).map_err(|refusal| {
+                    Diagnostic::error(format!("font `{}` {refusal}", path.display()))
                 })?;
                 fonts.extend(Font::iter(Bytes::new(data)));
             }
         }
         let book = LazyHash::new(FontBook::from_fonts(&fonts));
         Ok(Fonts { book, fonts })
+    }
+
+    /// Whether some font of the set has a glyph for `c` (Typst falls back to any of them).
+    pub fn covers(&self, c: char) -> bool {
+        self.fonts.iter().any(|f| f.info().coverage.contains(c as u32))
     }
 
     /// Whether a family (case-insensitive) is in the set.
@@ -234,8 +240,14 @@ impl ReportWorld<'_> {
         if *id.get().root() != VirtualRoot::Project {
             return Err(FileError::Other(Some("packages are not available to reports".into())));
         }
-        let path = id.get().vpath().realize(self.root).map_err(FileError::Realize)?;
-        std::fs::read(&path).map_err(|e| FileError::from_io(e, &path))
+        // Only files inside the input's folder, symlinks resolved (an SVG's images included).
+        let path = id.get().vpath().get_without_slash();
+        let bytes = crate::confine::read(self.root, Path::new(path), crate::limits::IMAGE_BYTES).map_err(|refusal| match refusal {
+            crate::confine::Refusal::Missing => FileError::NotFound(self.root.join(path)),
+            other => FileError::Other(Some(format!("`{path}` {other}").into())),
+        })?;
+        crate::limits::check_image(&bytes).map_err(|e| FileError::Other(Some(format!("`{path}` {e}").into())))?;
+        Ok(bytes)
     }
 
     fn diagnostic(&self, d: &SourceDiagnostic, generated: &SourceFile) -> Diagnostic {

@@ -100,7 +100,7 @@ pub fn pieces(text: &str, segmenter: &Segmenter, narrow: bool) -> Vec<Piece> {
         }
         let other = rest.find(words::is_thai_letter).unwrap_or(rest.len());
         if other > 0 {
-            push_text(&mut out, &rest[..other]);
+            long_tokens(&rest[..other], &mut out);
             rest = &rest[other..];
         }
     }
@@ -121,6 +121,36 @@ fn thai_run(run: &str, segmenter: &Segmenter, out: &mut Vec<Piece>) {
         }
         push_text(out, &word[last..]);
     }
+}
+
+/// Tokens without a space longer than this get places to break ([`CHUNK`] apart): an address
+/// or a run of letters must wrap in a narrow cell rather than run over the next column.
+pub const LONG: usize = 20;
+const CHUNK: usize = 8;
+
+/// Non-Thai text, with a boundary every [`CHUNK`] characters inside tokens over [`LONG`].
+fn long_tokens(text: &str, out: &mut Vec<Piece>) {
+    let mut last = 0;
+    for (start, token) in tokens(text) {
+        if token.chars().count() <= LONG {
+            continue;
+        }
+        for (k, (at, _)) in token.char_indices().enumerate() {
+            if k > 0 && k % CHUNK == 0 {
+                push_text(out, &text[last..start + at]);
+                out.push(Piece::Boundary);
+                last = start + at;
+            }
+        }
+    }
+    push_text(out, &text[last..]);
+}
+
+/// The tokens of `text` between white space, with their byte offsets.
+fn tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split(char::is_whitespace)
+        .filter(|t| !t.is_empty())
+        .map(move |t| (t.as_ptr() as usize - text.as_ptr() as usize, t))
 }
 
 fn push_text(out: &mut Vec<Piece>, text: &str) {

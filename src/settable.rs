@@ -1,0 +1,86 @@
+//! Text that cannot be set as given, found before it is set: characters no loaded font has
+//! (they would print as empty boxes) and runs too long for any line (they are broken at
+//! arbitrary points). Each is a warning with the JSON path of the text.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::diagnostic::Diagnostic;
+use crate::load::{self, JsonPath, Loaded, Segment};
+use crate::thai::words::is_thai_letter;
+use crate::world::Fonts;
+
+/// A run without a space longer than this cannot fit a line of the body text (16 cm at the
+/// body size holds about 60 Latin letters).
+pub const LINE: usize = 60;
+
+/// The warnings for every text of a package.
+pub fn warnings(loaded: &Loaded, fonts: &Fonts) -> Vec<Diagnostic> {
+    let Ok(value) = serde_json::to_value(&loaded.package) else { return Vec::new() };
+    let mut texts = Vec::new();
+    strings(&value, &mut JsonPath::default(), &mut texts);
+    let mut covered: BTreeMap<char, bool> = BTreeMap::new();
+    let mut out = Vec::new();
+    for (path, text) in texts {
+        let mut missing: Vec<char> = text
+            .chars()
+            .filter(|c| !c.is_whitespace() && !c.is_control())
+            .filter(|&c| !*covered.entry(c).or_insert_with(|| fonts.covers(c)))
+            .collect();
+        missing.dedup();
+        if !missing.is_empty() {
+            let shown: Vec<String> = missing.iter().take(5).map(|&c| format!("{c} (U+{:04X})", c as u32)).collect();
+            out.push(located(
+                loaded,
+                &path,
+                format!("no font has {}: it prints as an empty box", shown.join(", ")),
+                "add a font that has it with --font-dir, or write the text without it",
+            ));
+        }
+        if let Some(len) = longest_run(text) {
+            out.push(located(
+                loaded,
+                &path,
+                format!("a run of {len} characters with no space or word boundary does not fit a line: it is broken at arbitrary points"),
+                "put spaces where the text may wrap",
+            ));
+        }
+    }
+    out
+}
+
+/// The length of the longest non-Thai run without white space, when over [`LINE`]. (Thai
+/// runs are cut into words.)
+fn longest_run(text: &str) -> Option<usize> {
+    text.split(|c: char| c.is_whitespace() || is_thai_letter(c))
+        .map(|t| t.chars().count())
+        .max()
+        .filter(|&n| n > LINE)
+}
+
+fn located(loaded: &Loaded, path: &JsonPath, message: String, note: &str) -> Diagnostic {
+    let range = load::locate(&loaded.source.text, &path.0, false).unwrap_or(0..0);
+    Diagnostic::warning(message).at(loaded.source.clone(), range).with_json_path(path.to_string()).with_note(note)
+}
+
+fn strings<'a>(value: &'a Value, path: &mut JsonPath, out: &mut Vec<(JsonPath, &'a str)>) {
+    match value {
+        Value::String(s) => out.push((path.clone(), s)),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.0.push(Segment::Index(i));
+                strings(item, path, out);
+                path.0.pop();
+            }
+        }
+        Value::Object(map) => {
+            for (k, v) in map {
+                path.0.push(Segment::Key(k.clone()));
+                strings(v, path, out);
+                path.0.pop();
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,183 @@
+//! What a JSON parser accepts silently but a package must not hold.
+//!
+//! serde_json keeps the last of two equal keys, so `"fiscal_year": 2568, "fiscal_year": 2566`
+//! built a 2566 report; control characters and bidi overrides print nothing visible, or
+//! reverse printed Thai. This module finds duplicate keys at any depth (with both places) and
+//! takes such characters out of every text, saying where.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::load::{JsonPath, Segment};
+
+/// A key given twice in one object: byte offsets of both.
+#[derive(Debug, Clone)]
+pub struct Duplicate {
+    pub path: JsonPath,
+    pub first: usize,
+    pub second: usize,
+}
+
+enum Frame {
+    Object { keys: HashMap<String, usize>, key: Option<String> },
+    Array { index: usize },
+}
+
+/// Every duplicate key of a syntactically valid JSON text, in order.
+pub fn duplicates(text: &str) -> Vec<Duplicate> {
+    let bytes = text.as_bytes();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut out = Vec::new();
+    // Whether the next string in an object is a key (after `{` or `,`).
+    let mut expect_key = false;
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'{' => {
+                stack.push(Frame::Object { keys: HashMap::new(), key: None });
+                expect_key = true;
+            }
+            b'[' => stack.push(Frame::Array { index: 0 }),
+            b'}' | b']' => {
+                stack.pop();
+                expect_key = false;
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Array { index }) => *index += 1,
+                Some(Frame::Object { .. }) => expect_key = true,
+                None => {}
+            },
+            b'"' => {
+                let end = string_end(bytes, at);
+                if expect_key {
+                    let key: String = serde_json::from_str(&text[at..end]).unwrap_or_default();
+                    let path = path_of(&stack);
+                    if let Some(Frame::Object { keys, key: current }) = stack.last_mut() {
+                        if let Some(&first) = keys.get(&key) {
+                            out.push(Duplicate { path: path.key(&key), first, second: at });
+                        } else {
+                            keys.insert(key.clone(), at);
+                        }
+                        *current = Some(key);
+                    }
+                    expect_key = false;
+                }
+                at = end;
+                continue;
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    out
+}
+
+/// The byte after the closing quote of the string starting at `start`.
+fn string_end(bytes: &[u8], start: usize) -> usize {
+    let mut at = start + 1;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'\\' => at += 2,
+            b'"' => return at + 1,
+            _ => at += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// The path of the innermost object or array (its own current key left out).
+fn path_of(stack: &[Frame]) -> JsonPath {
+    let outer = &stack[..stack.len().saturating_sub(1)];
+    JsonPath(
+        outer
+            .iter()
+            .filter_map(|f| match f {
+                Frame::Object { key, .. } => key.clone().map(Segment::Key),
+                Frame::Array { index } => Some(Segment::Index(*index)),
+            })
+            .collect(),
+    )
+}
+
+/// Characters taken out of text: C0 and C1 controls other than line feed, carriage return and
+/// tab, and the bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069).
+pub fn is_unprintable(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// One text that had characters taken out, or is too long.
+#[derive(Debug, Clone)]
+pub struct Cleaned {
+    pub path: JsonPath,
+    pub removed: Vec<char>,
+}
+
+/// Removes unprintable characters from every string of `value`; returns where it did.
+pub fn clean(value: &mut Value) -> Vec<Cleaned> {
+    let mut out = Vec::new();
+    walk(value, &mut JsonPath::default(), &mut out);
+    out
+}
+
+fn walk(value: &mut Value, path: &mut JsonPath, out: &mut Vec<Cleaned>) {
+    match value {
+        Value::String(s) if s.chars().any(is_unprintable) => {
+            let removed: Vec<char> = s.chars().filter(|&c| is_unprintable(c)).collect();
+            s.retain(|c| !is_unprintable(c));
+            out.push(Cleaned { path: path.clone(), removed });
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                path.0.push(Segment::Index(i));
+                walk(item, path, out);
+                path.0.pop();
+            }
+        }
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                path.0.push(Segment::Key(k.clone()));
+                walk(v, path, out);
+                path.0.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The texts longer than `limit` characters.
+pub fn too_long(value: &Value, limit: usize) -> Vec<(JsonPath, usize)> {
+    let mut out = Vec::new();
+    fn go(value: &Value, path: &mut JsonPath, limit: usize, out: &mut Vec<(JsonPath, usize)>) {
+        match value {
+            Value::String(s) => {
+                let n = s.chars().count();
+                if n > limit {
+                    out.push((path.clone(), n));
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    path.0.push(Segment::Index(i));
+                    go(item, path, limit, out);
+                    path.0.pop();
+                }
+            }
+            Value::Object(map) => {
+                for (k, v) in map {
+                    path.0.push(Segment::Key(k.clone()));
+                    go(v, path, limit, out);
+                    path.0.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    go(value, &mut JsonPath::default(), limit, &mut out);
+    out
+}
+
+/// A character as a message shows it: "U+0007".
+pub fn code_point(c: char) -> String {
+    format!("U+{:04X}", c as u32)
+}

@@ -220,10 +220,11 @@ pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Resu
     // In the order of the file, as the user reads it.
     rule_errors.sort_by_key(|d| d.location.as_ref().map_or(0, |(_, range)| range.start));
     diagnostics.extend(rule_errors);
+    let hidden = hidden + diagnostics.len().saturating_sub(crate::limits::ERRORS);
+    diagnostics.truncate(crate::limits::ERRORS);
     if hidden > 0 {
         diagnostics.push(Diagnostic::error(format!("{display_name}: {hidden} more errors not shown")));
     }
-    cap(&mut diagnostics, display_name);
     match framework {
         Some(framework) if diagnostics.is_empty() => {
             let findings = consistency::findings(&package, &framework, frameworks);

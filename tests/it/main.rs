@@ -11,6 +11,7 @@ mod cli;
 mod derive;
 mod escape;
 mod flow;
+mod hostile;
 mod invalid;
 mod layout;
 mod linebreaks;

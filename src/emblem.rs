@@ -35,7 +35,7 @@ pub fn find(loaded: &Loaded) -> Result<Option<String>, Diagnostic> {
         match confine::read(&loaded.dir, path, limits::IMAGE_BYTES) {
             Err(Refusal::Missing) => Some("does not exist beside the package".to_owned()),
             Err(refusal) => Some(refusal.to_string()),
-            Ok(bytes) => limits::check_image(&bytes).err(),
+            Ok(bytes) => readable(path, &bytes).err().or_else(|| limits::check_image(&bytes).err()),
         }
     };
     let Some(problem) = problem else {
@@ -50,6 +50,18 @@ pub fn find(loaded: &Loaded) -> Result<Option<String>, Diagnostic> {
         d = d.with_note(format!("`{name}` beside the package is used as the Garuda emblem when the package names none"));
     }
     Err(d)
+}
+
+/// Whether the file is the image its extension says, as far as its header tells: a message
+/// naming the field beats Typst's decoding error at a line of generated source.
+fn readable(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let svg = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+    let ok = if svg {
+        std::str::from_utf8(bytes).is_ok_and(|t| t.contains("<svg"))
+    } else {
+        limits::image_size(bytes).is_some_and(|(w, h)| w > 0 && h > 0)
+    };
+    if ok { Ok(()) } else { Err(format!("is not {} image", if svg { "an SVG" } else { "a readable PNG or JPEG" })) }
 }
 
 /// The warning for a form printed without an emblem.

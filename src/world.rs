@@ -263,7 +263,8 @@ impl ReportWorld<'_> {
                 out = out.at(SourceFile::new(name.display().to_string(), source.text()), range);
             }
         }
-        for hint in &d.hints {
+        // Hints about the typst command line's options do not apply here.
+        for hint in d.hints.iter().filter(|h| !h.v.contains("--root")) {
             out = out.with_note(format!("hint: {}", hint.v));
         }
         out

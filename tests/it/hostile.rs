@@ -231,8 +231,9 @@ fn kill_rounds(thread: u64, rounds: usize) {
     let dir = scratch("kill");
     let inputs = dir.path().join("in");
     std::fs::create_dir(&inputs).unwrap();
-    for k in 0..3 {
-        std::fs::copy(root().join("inputs/2566-roiet-announcement.json"), inputs.join(format!("p{k}.json"))).unwrap();
+    // Two packages of about half a second each: kills fall in startup, compiling and writing.
+    for k in 0..2 {
+        std::fs::copy(root().join("inputs/2568-roiet-municipality.json"), inputs.join(format!("p{k}.json"))).unwrap();
     }
     let out = dir.path().join("out");
     // A fixed sequence of kill times over the whole build (startup, compile, write).
@@ -241,7 +242,7 @@ fn kill_rounds(thread: u64, rounds: usize) {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        let delay = std::time::Duration::from_millis(20 + seed % 1500);
+        let delay = std::time::Duration::from_millis(20 + seed % 1400);
         let mut child = Command::new(env!("CARGO_BIN_EXE_ita-report"))
             .current_dir(dir.path())
             .args(["build", "in", "-o", "out"])

@@ -131,7 +131,13 @@ pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Resu
     }
 
     let mut problems = Vec::new();
+    // Values of the wrong shape set aside to look further; a later "missing field" for one of
+    // them is its consequence, not a second problem.
+    let mut set_aside: Vec<JsonPath> = Vec::new();
     let package = loop {
+        if problems.len() > crate::limits::ERRORS {
+            break None;
+        }
         match serde_path_to_error::deserialize::<_, Package>(&value) {
             Ok(package) => break Some(package),
             Err(err) => {
@@ -147,7 +153,23 @@ pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Resu
                 // object lacks, read under the right name) to look for further problems; any
                 // other shape error leaves no typed model to check rules on.
                 let Some(field) = unknown else {
-                    problems.push((path, message, None));
+                    if let Some(missing) = missing_field(&message) {
+                        let field = path.key(&missing);
+                        if set_aside.contains(&field) {
+                            // Put in a stand-in of the type the field wants, only to read on.
+                            if stand_in(&mut value, &path, &missing) {
+                                continue;
+                            }
+                            break None;
+                        }
+                    }
+                    problems.push((path.clone(), message, None));
+                    // A value of an object's field is set aside and the rest read on; an
+                    // array item cannot be (the items after it would move).
+                    if matches!(path.0.last(), Some(Segment::Key(_))) && take(&mut value, &path).is_some() {
+                        set_aside.push(path);
+                        continue;
+                    }
                     break None;
                 };
                 let suggestion = closest(&field, &expected_fields(&message));
@@ -188,7 +210,8 @@ pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Resu
         }
         d
     };
-    let Some(package) = package else {
+    // With values set aside (and stand-ins read in their place) there is no model to check.
+    let Some(package) = package.filter(|_| set_aside.is_empty()) else {
         return Err(Failure(diagnostics));
     };
     let framework = frameworks.get(package.fiscal_year).cloned();
@@ -305,6 +328,30 @@ fn cap(diagnostics: &mut Vec<Diagnostic>, name: &str) {
             _ => Diagnostic::note(format!("{name}: {rest} more {what} not shown")),
         });
     }
+}
+
+/// Puts into the object at `path` a value for `field` that deserializes (so that reading
+/// can go on past a required field whose value was set aside).
+fn stand_in(value: &mut Value, path: &JsonPath, field: &str) -> bool {
+    let candidates = [Value::from(""), Value::from(0), Value::Array(Vec::new()), Value::Object(Default::default()), Value::from(false)];
+    let target = path.key(field);
+    for candidate in candidates {
+        insert(value, path, field, candidate);
+        match serde_path_to_error::deserialize::<_, Package>(&*value) {
+            Ok(_) => return true,
+            Err(e) if convert_path(e.path()) != target && !missing_field(&e.inner().to_string()).is_some_and(|m| path.key(&m) == target) => return true,
+            Err(_) => {
+                take(value, &target);
+            }
+        }
+    }
+    false
+}
+
+/// The field named by serde's "missing field `x`" message.
+fn missing_field(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("missing field `")?;
+    Some(rest.split('`').next()?.to_owned())
 }
 
 fn convert_path(path: &serde_path_to_error::Path) -> JsonPath {

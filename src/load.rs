@@ -202,6 +202,8 @@ pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Resu
             d
         })
         .collect();
+    // In the order of the file, as the user reads it.
+    diagnostics.sort_by_key(|d| d.location.as_ref().map_or(0, |(_, range)| range.start));
     let located = |problem: Problem, severity: fn(String) -> Diagnostic| {
         let range = locate(text, &problem.path.0, false).unwrap_or(0..0);
         let mut d = severity(problem.message).at(source.clone(), range).with_json_path(problem.path.to_string());

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::root;
+use crate::common::{root, Scratch};
 
 fn ita_report(dir: &Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_ita-report"))
@@ -13,8 +13,8 @@ fn ita_report(dir: &Path, args: &[&str]) -> std::process::Output {
         .expect("the binary runs")
 }
 
-fn scratch(name: &str) -> tempfile::TempDir {
-    tempfile::Builder::new().prefix(name).tempdir().unwrap()
+fn scratch(name: &str) -> Scratch {
+    Scratch::new(name)
 }
 
 #[test]

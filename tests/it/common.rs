@@ -30,7 +30,11 @@ pub fn frameworks() -> &'static Frameworks {
 /// Loads a package file, panicking with the diagnostics when it is invalid.
 pub fn load_sample(path: &Path) -> Loaded {
     let name = path.strip_prefix(root()).unwrap_or(path).display().to_string();
-    load::load_file(path, &name, frameworks()).unwrap_or_else(|f| panic!("{name} is invalid:\n{f}"))
+    let mut loaded = load::load_file(path, &name, frameworks()).unwrap_or_else(|f| panic!("{name} is invalid:\n{f}"));
+    // Read beside no files: what a user puts in inputs/ (the README suggests garuda.svg)
+    // must not change what the tests see. tests/fixtures holds folders only.
+    loaded.dir = root().join("tests/fixtures");
+    loaded
 }
 
 /// Loads package text, panicking with the diagnostics when it is invalid.
@@ -194,3 +198,28 @@ pub fn lines(document: &PagedDocument) -> Vec<Line> {
     out
 }
 
+
+/// A folder for one test, removed when dropped. (Not the `tempfile` crate: its dependencies
+/// would switch on features of crates the program shares, and rebuild Typst for the tests.)
+pub struct Scratch(PathBuf);
+
+impl Scratch {
+    pub fn new(prefix: &str) -> Scratch {
+        static COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("ita-report-test-{prefix}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("a scratch folder");
+        Scratch(dir)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

@@ -8,14 +8,14 @@ use std::process::{Command, Output, Stdio};
 use ita_report::load::load_str;
 use ita_report::BuildOptions;
 
-use crate::common::{build, frameworks, lines, load_text, root, samples};
+use crate::common::{Scratch, build, frameworks, lines, load_text, root, samples};
 
 fn ita_report(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ita-report")).current_dir(dir).args(args).output().expect("the binary runs")
 }
 
-fn scratch(name: &str) -> tempfile::TempDir {
-    tempfile::Builder::new().prefix(name).tempdir().unwrap()
+fn scratch(name: &str) -> Scratch {
+    Scratch::new(name)
 }
 
 /// A folder `pkg` with the announcement sample (a form with the emblem) as `a.json`.

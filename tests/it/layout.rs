@@ -34,8 +34,8 @@ fn split(path: &Path) -> Vec<(DocKind, PagedDocument)> {
 const TEST_EMBLEM: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="90" height="100" viewBox="0 0 90 100"><ellipse cx="45" cy="50" rx="44" ry="49" fill="#b8860b"/></svg>"##;
 
 /// A sample package copied beside an emblem file named `garuda.svg`.
-fn with_emblem(sample: &str) -> (tempfile::TempDir, Loaded) {
-    let dir = tempfile::tempdir().unwrap();
+fn with_emblem(sample: &str) -> (crate::common::Scratch, Loaded) {
+    let dir = crate::common::Scratch::new("emblem");
     std::fs::write(dir.path().join("garuda.svg"), TEST_EMBLEM).unwrap();
     let path = dir.path().join("package.json");
     std::fs::copy(root().join("inputs").join(sample), &path).unwrap();

@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use codespan_reporting::term::termcolor::{Buffer, ColorChoice, StandardStream, WriteColor};
 
 use crate::diagnostic::{Diagnostic, Failure, Severity};
 use crate::framework::Frameworks;
+use crate::batch::{self, Batch, Job};
 use crate::{load, pdf, BuildOptions, Engine, Fonts};
 
 /// Thai official documents of the yearly ITA assessment, from JSON data to PDF.
@@ -51,6 +52,16 @@ pub enum Command {
         /// Treat contradictions found in the data as errors: build nothing from such a package.
         #[arg(long)]
         deny_warnings: bool,
+        /// Packages built at once (default: the number of cores).
+        #[arg(short, long, value_name = "N")]
+        jobs: Option<usize>,
+        /// Build only slice I of N of the inputs (1-based), e.g. `--shard 3/8` on the third
+        /// of eight machines; a file's slice depends on its path only.
+        #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+        shard: Option<(usize, usize)>,
+        /// No progress line; messages and the summary only.
+        #[arg(short, long)]
+        quiet: bool,
     },
     /// Validate packages and report the contradictions in their data, without building.
     Check {
@@ -87,7 +98,7 @@ pub fn run(cli: Cli) -> ExitCode {
             };
             check(&paths, &frameworks, &fonts, deny_warnings, &mut err)
         }
-        Command::Build { paths, output, split, emit_typst, templates, font_dirs, font, deny_warnings } => {
+        Command::Build { paths, output, split, emit_typst, templates, font_dirs, font, deny_warnings, jobs, shard, quiet } => {
             let started = Frameworks::load(templates.as_deref())
                 .and_then(|f| Ok((f, Engine::new(templates.as_deref(), &font_dirs)?)));
             let (frameworks, engine) = match started {
@@ -98,8 +109,11 @@ pub fn run(cli: Cli) -> ExitCode {
                 }
             };
             let options = BuildOptions { split, font };
-            let run = Run { engine: &engine, frameworks: &frameworks, emit_typst, deny_warnings, options: &options };
-            build(&run, &paths, &output, &mut err)
+            let setup = batch::setup(templates.as_deref(), &font_dirs, &options, emit_typst);
+            let run = Batch { engine: &engine, frameworks: &frameworks, options: &options, emit_typst, deny_warnings, out_dir: &output, setup };
+            let threads = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            let progress = !quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("NO_COLOR").is_none();
+            build(&run, &paths, shard, threads, progress, &mut err)
         }
     }
 }
@@ -193,28 +207,23 @@ fn summary(verb: &str, total: usize, failed: &[String], err: &mut StandardStream
     }
 }
 
-/// What a build run shares between its packages.
-struct Run<'a> {
-    engine: &'a Engine,
-    frameworks: &'a Frameworks,
-    emit_typst: bool,
-    deny_warnings: bool,
-    options: &'a BuildOptions,
-}
-
-fn build(run: &Run, paths: &[PathBuf], out_dir: &Path, err: &mut StandardStream) -> ExitCode {
-    let files = match discover(paths) {
+fn build(run: &Batch, paths: &[PathBuf], shard: Option<(usize, usize)>, threads: usize, progress: bool, err: &mut StandardStream) -> ExitCode {
+    let mut files = match discover(paths) {
         Ok(files) => files,
         Err(d) => {
             let _ = d.emit(err);
             return ExitCode::from(2);
         }
     };
-    for stale in pdf::remove_stale(out_dir) {
+    if let Some((index, count)) = shard {
+        files.retain(|f| batch::in_shard(f, index, count));
+    }
+    for stale in pdf::remove_stale(run.out_dir) {
         let _ = writeln!(err, "removed {} (left by an interrupted run)", shown(&stale));
     }
     let mut failed = Vec::new();
     let mut stems = std::collections::BTreeMap::new();
+    let mut jobs = Vec::new();
     for file in &files {
         let name = shown(file);
         let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("package").to_owned();
@@ -225,38 +234,104 @@ fn build(run: &Run, paths: &[PathBuf], out_dir: &Path, err: &mut StandardStream)
             failed.push(name);
             continue;
         }
-        let result = load::load_file(file, &name, run.frameworks).and_then(|loaded| {
-            if denied(&loaded.warnings, run.deny_warnings) {
-                let mut diagnostics = loaded.warnings.clone();
-                diagnostics.push(Diagnostic::error(format!("`{name}` not built: its data contradicts itself (--deny-warnings)")));
-                return Err(Failure(diagnostics));
+        jobs.push(Job { file: file.clone(), name, stem });
+    }
+    // Messages in input order: an outcome is printed once every earlier one has been.
+    let started = std::time::Instant::now();
+    let mut meter = Progress { shown: progress, total: jobs.len(), done: 0, started };
+    let mut ready: std::collections::BTreeMap<usize, Vec<u8>> = Default::default();
+    let mut printed = 0;
+    let (mut skipped, mut built) = (0, 0);
+    let mut broken = Vec::new();
+    batch::run(run, &jobs, threads, |i, outcome| {
+        let mut buffer = if err.supports_color() { Buffer::ansi() } else { Buffer::no_color() };
+        report(outcome, &mut buffer);
+        match &outcome.result {
+            Ok(done) if done.skipped => skipped += 1,
+            Ok(_) => built += 1,
+            Err(_) => broken.push((i, outcome.name.clone())),
+        }
+        ready.insert(i, buffer.into_inner());
+        meter.clear(err);
+        while let Some(text) = ready.remove(&printed) {
+            let _ = err.write_all(&text);
+            printed += 1;
+        }
+        meter.done += 1;
+        meter.draw(err);
+    });
+    meter.clear(err);
+    if skipped > 0 {
+        let _ = writeln!(err, "{skipped} package(s) up to date, {built} built");
+    }
+    // Failures named in input order, whatever finished first.
+    broken.sort();
+    failed.extend(broken.into_iter().map(|(_, name)| name));
+    summary("built", files.len(), &failed, err)
+}
+
+/// The messages of one package's outcome.
+fn report(outcome: &batch::Outcome, out: &mut Buffer) {
+    match &outcome.result {
+        Ok(done) => {
+            for d in &done.warnings {
+                let _ = d.emit(out);
             }
-            let built = run.engine.build(&loaded, &stem, out_dir, run.options)?;
-            // Everything compiled: only now touch the output folder, all files or none.
-            let mut files: Vec<(PathBuf, &[u8])> = Vec::new();
-            for artifact in &built.artifacts {
-                files.push((out_dir.join(format!("{}.pdf", artifact.stem)), &artifact.pdf));
-                if run.emit_typst {
-                    files.push((out_dir.join(format!("{}.typ", artifact.stem)), artifact.typst.as_bytes()));
-                }
-            }
-            pdf::write_all(&files).map_err(|e| Diagnostic::error(format!("cannot write into `{}`: {e}", shown(out_dir))))?;
-            let written = files.into_iter().map(|(path, _)| path).filter(|p| p.extension().is_some_and(|e| e == "pdf")).collect::<Vec<_>>();
-            Ok((built.warnings, written))
-        });
-        match result {
-            Ok((warnings, written)) => {
-                emit_all(&warnings, err);
-                for path in written {
-                    let _ = writeln!(err, "wrote {}", shown(&path));
-                }
-            }
-            Err(Failure(diagnostics)) => {
-                emit_all(&diagnostics, err);
-                failed.push(name);
+            for path in done.written.iter().filter(|_| !done.skipped) {
+                let _ = writeln!(out, "wrote {}", shown(path));
             }
         }
-        crate::evict_caches();
+        Err(Failure(diagnostics)) => {
+            for d in diagnostics {
+                let _ = d.emit(out);
+            }
+        }
     }
-    summary("built", files.len(), &failed, err)
+}
+
+/// A progress line on a terminal: count, rate and time left, redrawn in place.
+struct Progress {
+    shown: bool,
+    total: usize,
+    done: usize,
+    started: std::time::Instant,
+}
+
+impl Progress {
+    fn draw(&self, err: &mut StandardStream) {
+        if !self.shown || self.done >= self.total {
+            return;
+        }
+        let seconds = self.started.elapsed().as_secs_f64();
+        let rate = self.done as f64 / seconds.max(0.001);
+        let left = (self.total - self.done) as f64 / rate.max(0.001);
+        let width = 30;
+        let filled = width * self.done / self.total.max(1);
+        let _ = write!(
+            err,
+            "\r[{}{}] {}/{} {:.1}/s, {:.0} s left ",
+            "=".repeat(filled),
+            " ".repeat(width - filled),
+            self.done,
+            self.total,
+            rate,
+            left
+        );
+        let _ = err.flush();
+    }
+
+    fn clear(&self, err: &mut StandardStream) {
+        if self.shown {
+            let _ = write!(err, "\r\x1b[2K");
+        }
+    }
+}
+
+fn parse_shard(text: &str) -> Result<(usize, usize), String> {
+    let (i, n) = text.split_once('/').ok_or_else(|| format!("`{text}` is not I/N, e.g. 2/8"))?;
+    let (i, n): (usize, usize) = (i.trim().parse().map_err(|_| format!("`{i}` is not a number"))?, n.trim().parse().map_err(|_| format!("`{n}` is not a number"))?);
+    if n == 0 || i == 0 || i > n {
+        return Err(format!("shard {i}/{n}: I must be from 1 to N"));
+    }
+    Ok((i, n))
 }

@@ -10,6 +10,7 @@
 //! [`cli`] decides what to build and prints diagnostics.
 
 pub mod analysis;
+pub mod batch;
 pub mod cli;
 pub mod clusters;
 pub mod confine;

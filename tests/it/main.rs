@@ -7,6 +7,7 @@
 mod common;
 
 mod analysis;
+mod batch;
 mod cli;
 mod derive;
 mod escape;

@@ -1,0 +1,247 @@
+//! A batch of packages: built on all cores, reported in input order, skipped when up to date,
+//! sliced for many machines.
+//!
+//! Workers take packages from a shared counter and share one [`Engine`] (fonts, templates,
+//! frameworks). Each package is loaded, checked, compiled and written on its own (all of its
+//! files or none); results come back by index, and the caller prints them in the order of the
+//! inputs, whatever the scheduling, so a log reads the same on every run. The bytes of a PDF
+//! do not depend on which thread made it.
+//!
+//! Incremental builds: `.ita-report-state.json` in the output folder keeps, per package, a
+//! fingerprint of everything its PDFs come from (the package file, the emblem beside it, the
+//! templates and frameworks, the font folders, this program, the options) and a hash of each
+//! file written. A package whose fingerprint and files are unchanged is not compiled again.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Diagnostic, Failure, Severity};
+use crate::framework::Frameworks;
+use crate::{emblem, load, pdf, BuildOptions, Engine};
+
+/// What a batch shares between its packages.
+pub struct Batch<'a> {
+    pub engine: &'a Engine,
+    pub frameworks: &'a Frameworks,
+    pub options: &'a BuildOptions,
+    pub emit_typst: bool,
+    pub deny_warnings: bool,
+    pub out_dir: &'a Path,
+    /// Fingerprint of the templates, frameworks, fonts, program and options.
+    pub setup: String,
+}
+
+/// One package of the batch: its file, the name messages use, and its output stem.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub file: PathBuf,
+    pub name: String,
+    pub stem: String,
+}
+
+/// What became of one package.
+pub struct Outcome {
+    pub name: String,
+    /// Warnings and the files written, or the diagnostics that stopped it.
+    pub result: Result<Done, Failure>,
+}
+
+/// A package that succeeded.
+pub struct Done {
+    pub warnings: Vec<Diagnostic>,
+    pub written: Vec<PathBuf>,
+    /// Up to date: nothing was compiled or written.
+    pub skipped: bool,
+    /// The state to keep for it.
+    state: Option<(String, Entry)>,
+}
+
+/// Runs `jobs` on `threads` workers; `each` receives every outcome with its index as soon as
+/// it is ready (on the calling thread). Returns the outcomes in input order.
+pub fn run(batch: &Batch, jobs: &[Job], threads: usize, mut each: impl FnMut(usize, &Outcome)) -> Vec<Outcome> {
+    let state = State::read(batch.out_dir);
+    let next = AtomicUsize::new(0);
+    let (send, receive) = mpsc::channel();
+    let mut outcomes: Vec<Option<Outcome>> = (0..jobs.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..threads.clamp(1, jobs.len().max(1)) {
+            let send = send.clone();
+            let (next, state) = (&next, &state);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = jobs.get(i) else { break };
+                    let outcome = Outcome { name: job.name.clone(), result: one(batch, job, state) };
+                    crate::evict_caches();
+                    if send.send((i, outcome)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(send);
+        for (i, outcome) in receive {
+            each(i, &outcome);
+            outcomes[i] = Some(outcome);
+        }
+    });
+    let outcomes: Vec<Outcome> = outcomes.into_iter().map(|o| o.expect("every job reports")).collect();
+    let mut kept = state;
+    for o in &outcomes {
+        if let Ok(Done { state: Some((stem, entry)), .. }) = &o.result {
+            kept.packages.insert(stem.clone(), entry.clone());
+        }
+    }
+    kept.write(batch.out_dir);
+    outcomes
+}
+
+/// Loads, checks, compiles and writes one package, unless it is up to date.
+fn one(batch: &Batch, job: &Job, state: &State) -> Result<Done, Failure> {
+    let loaded = load::load_file(&job.file, &job.name, batch.frameworks)?;
+    if batch.deny_warnings && loaded.warnings.iter().any(|d| d.severity == Severity::Warning) {
+        let mut diagnostics = loaded.warnings.clone();
+        diagnostics.push(Diagnostic::error(format!("`{}` not built: its data contradicts itself (--deny-warnings)", job.name)));
+        return Err(Failure(diagnostics));
+    }
+    let key = fingerprint(&[batch.setup.as_bytes(), loaded.source.text.as_bytes(), &emblem_bytes(&loaded)]);
+    if let Some(entry) = state.packages.get(&job.stem).filter(|e| e.key == key && e.intact(batch.out_dir)) {
+        let warnings = loaded.warnings.iter().filter(|d| d.severity == Severity::Warning).cloned().collect();
+        let written = entry.files.keys().map(|f| batch.out_dir.join(f)).filter(|p| p.extension().is_some_and(|e| e == "pdf")).collect();
+        return Ok(Done { warnings, written, skipped: true, state: Some((job.stem.clone(), entry.clone())) });
+    }
+    let built = batch.engine.build(&loaded, &job.stem, batch.out_dir, batch.options)?;
+    let mut files: Vec<(PathBuf, &[u8])> = Vec::new();
+    for artifact in &built.artifacts {
+        files.push((batch.out_dir.join(format!("{}.pdf", artifact.stem)), &artifact.pdf));
+        if batch.emit_typst {
+            files.push((batch.out_dir.join(format!("{}.typ", artifact.stem)), artifact.typst.as_bytes()));
+        }
+    }
+    // Everything compiled: only now touch the output folder, all files or none.
+    pdf::write_all(&files).map_err(|e| Diagnostic::error(format!("cannot write into `{}`: {e}", batch.out_dir.display())))?;
+    let entry = Entry {
+        key,
+        files: files.iter().map(|(p, bytes)| (file_name(p), fingerprint(&[bytes]))).collect(),
+    };
+    let written = files.into_iter().map(|(p, _)| p).filter(|p| p.extension().is_some_and(|e| e == "pdf")).collect();
+    Ok(Done { warnings: built.warnings, written, skipped: false, state: Some((job.stem.clone(), entry)) })
+}
+
+/// The emblem's bytes, which the documents print (empty when there is none or it is refused:
+/// the build then says why).
+fn emblem_bytes(loaded: &load::Loaded) -> Vec<u8> {
+    match emblem::find(loaded) {
+        Ok(Some(path)) => std::fs::read(loaded.dir.join(path.trim_start_matches('/'))).unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// What the output folder remembers of earlier runs.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct State {
+    packages: BTreeMap<String, Entry>,
+}
+
+/// One package: its fingerprint and the hash of each file written for it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    key: String,
+    files: BTreeMap<String, String>,
+}
+
+const STATE_FILE: &str = ".ita-report-state.json";
+
+impl State {
+    fn read(dir: &Path) -> State {
+        std::fs::read(dir.join(STATE_FILE)).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
+    }
+
+    /// Written through a temporary file and a rename, so a crash leaves the old state or the
+    /// new one (the files it names were renamed into place before).
+    fn write(&self, dir: &Path) {
+        // A run that built nothing leaves no folder behind.
+        if self.packages.is_empty() && !dir.join(STATE_FILE).exists() {
+            return;
+        }
+        if let Ok(text) = serde_json::to_vec_pretty(self) {
+            let _ = pdf::write_atomic(&dir.join(STATE_FILE), &text);
+        }
+    }
+}
+
+impl Entry {
+    /// Whether every file it names is still there, unchanged.
+    fn intact(&self, dir: &Path) -> bool {
+        self.files.iter().all(|(name, hash)| std::fs::read(dir.join(name)).is_ok_and(|b| fingerprint(&[&b]) == *hash))
+    }
+}
+
+/// A 128-bit hash of the parts (each length-prefixed), as hex: two FNV-style lanes over
+/// 8-byte words. Not cryptographic: it tells changed inputs from unchanged ones, quickly.
+pub fn fingerprint(parts: &[&[u8]]) -> String {
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut lanes: [u64; 2] = [0xcbf2_9ce4_8422_2325, 0x84222325_cbf29ce4];
+    let mut mix = |word: u64| {
+        lanes[0] = (lanes[0] ^ word).wrapping_mul(PRIME);
+        lanes[1] = (lanes[1] ^ word.rotate_left(29)).wrapping_mul(PRIME).rotate_left(17);
+    };
+    for part in parts {
+        mix(part.len() as u64);
+        let mut words = part.chunks_exact(8);
+        for w in &mut words {
+            mix(u64::from_le_bytes(w.try_into().expect("8 bytes")));
+        }
+        let mut tail = [0u8; 8];
+        tail[..words.remainder().len()].copy_from_slice(words.remainder());
+        mix(u64::from_le_bytes(tail));
+    }
+    format!("{:016x}{:016x}", lanes[0], lanes[1])
+}
+
+/// The fingerprint of what every package of a run shares: this program, the templates and
+/// frameworks folder, the font folders (names, sizes and times) and the options.
+pub fn setup(templates: Option<&Path>, font_dirs: &[PathBuf], options: &BuildOptions, emit_typst: bool) -> String {
+    // The program by version, size and time (hashing 50 MB each run would cost more than it saves).
+    let exe = std::env::current_exe().ok().and_then(|p| std::fs::metadata(p).ok());
+    let program = format!("{} {:?} {:?}", env!("CARGO_PKG_VERSION"), exe.as_ref().map(|m| m.len()), exe.and_then(|m| m.modified().ok()));
+    let mut parts: Vec<Vec<u8>> = vec![program.into_bytes(), format!("{options:?} {emit_typst}").into_bytes()];
+    if let Some(dir) = templates {
+        for path in files_under(dir) {
+            parts.push(path.to_string_lossy().into_owned().into_bytes());
+            parts.push(std::fs::read(&path).unwrap_or_default());
+        }
+    }
+    for dir in font_dirs {
+        for path in files_under(dir) {
+            let meta = std::fs::metadata(&path).ok();
+            let stamp = meta.map(|m| format!("{} {:?}", m.len(), m.modified().ok())).unwrap_or_default();
+            parts.push(format!("{} {stamp}", path.display()).into_bytes());
+        }
+    }
+    let refs: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+    fingerprint(&refs)
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> =
+        walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()).map(|e| e.into_path()).collect();
+    files.sort();
+    files
+}
+
+/// Whether a file belongs to slice `index` (1-based) of `count`: by a hash of its path as
+/// given, so a file stays in its slice however many files are added.
+pub fn in_shard(path: &Path, index: usize, count: usize) -> bool {
+    let hash = fingerprint(&[path.to_string_lossy().as_bytes()]);
+    let low = u64::from_str_radix(&hash[16..], 16).unwrap_or(0);
+    (low % count as u64) as usize == index - 1
+}

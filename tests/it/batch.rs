@@ -1,0 +1,99 @@
+//! Batches: parallel and sequential runs give the same bytes and the same log; an unchanged
+//! package is not built again; shards split the inputs without overlap.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::common::{root, Scratch};
+
+fn ita_report(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ita-report")).current_dir(dir).args(args).output().expect("the binary runs")
+}
+
+/// A folder `in` with four packages: three samples and a second copy of one under another name.
+fn inputs(dir: &Path) {
+    let inputs = dir.join("in");
+    std::fs::create_dir_all(&inputs).unwrap();
+    for (from, to) in [
+        ("2566-roiet-announcement", "a"),
+        ("2568-roiet-municipality", "b"),
+        ("2566-roiet-progress", "c"),
+        ("2568-roiet-municipality", "d"),
+    ] {
+        std::fs::copy(root().join(format!("inputs/{from}.json")), inputs.join(format!("{to}.json"))).unwrap();
+    }
+}
+
+fn pdfs(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+        .collect()
+}
+
+#[test]
+fn parallel_and_sequential_builds_give_the_same_bytes_and_log() {
+    let dir = Scratch::new("parallel");
+    inputs(dir.path());
+    let one = ita_report(dir.path(), &["build", "in", "-o", "one", "--jobs", "1"]);
+    let two = ita_report(dir.path(), &["build", "in", "-o", "two", "--jobs", "3"]);
+    assert_eq!(one.status.code(), Some(0), "{}", String::from_utf8_lossy(&one.stderr));
+    assert_eq!(two.status.code(), Some(0));
+    let (a, b) = (pdfs(&dir.path().join("one")), pdfs(&dir.path().join("two")));
+    assert_eq!(a.len(), 4);
+    assert!(a == b, "the same PDFs, byte for byte");
+    let log = |o: &Output, out: &str| String::from_utf8_lossy(&o.stderr).replace(out, "OUT");
+    assert_eq!(log(&one, "one/"), log(&two, "two/"), "messages in input order whatever the scheduling");
+}
+
+#[test]
+fn an_unchanged_package_is_not_built_again() {
+    let dir = Scratch::new("incremental");
+    inputs(dir.path());
+    let first = ita_report(dir.path(), &["build", "in", "-o", "out"]);
+    assert_eq!(first.status.code(), Some(0));
+    let before = pdfs(&dir.path().join("out"));
+
+    // One package changed, one output removed: those two are built, the others not.
+    let b = dir.path().join("in/b.json");
+    let text = std::fs::read_to_string(&b).unwrap().replacen("93.14", "93.15", 1);
+    std::fs::write(&b, text).unwrap();
+    std::fs::remove_file(dir.path().join("out/c.pdf")).unwrap();
+    let second = ita_report(dir.path(), &["build", "in", "-o", "out"]);
+    let log = String::from_utf8_lossy(&second.stderr).into_owned();
+    assert_eq!(second.status.code(), Some(0), "{log}");
+    assert!(log.contains("2 package(s) up to date, 2 built"), "{log}");
+    assert!(log.contains("wrote out/b.pdf") && log.contains("wrote out/c.pdf") && !log.contains("wrote out/a.pdf"), "{log}");
+    let after = pdfs(&dir.path().join("out"));
+    assert_eq!(after["a.pdf"], before["a.pdf"]);
+    assert_eq!(after["c.pdf"], before["c.pdf"], "rebuilt the same");
+    assert_ne!(after["b.pdf"], before["b.pdf"]);
+
+    // Warnings of an up-to-date package are still shown; a third run builds nothing.
+    let third = ita_report(dir.path(), &["build", "in", "-o", "out"]);
+    let log = String::from_utf8_lossy(&third.stderr).into_owned();
+    assert!(log.contains("4 package(s) up to date, 0 built"), "{log}");
+    assert!(log.contains("the text quotes 99.74 for indicator 7"), "{log}");
+}
+
+#[test]
+fn shards_cover_the_inputs_once() {
+    let dir = Scratch::new("shard");
+    inputs(dir.path());
+    let mut seen = Vec::new();
+    for i in 1..=3 {
+        let out = format!("s{i}");
+        let run = ita_report(dir.path(), &["build", "in", "-o", &out, "--shard", &format!("{i}/3")]);
+        assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+        if dir.path().join(&out).exists() {
+            seen.extend(pdfs(&dir.path().join(&out)).into_keys());
+        }
+    }
+    seen.sort();
+    assert_eq!(seen, ["a.pdf", "b.pdf", "c.pdf", "d.pdf"], "every package in exactly one shard");
+    let bad = ita_report(dir.path(), &["build", "in", "--shard", "4/3"]);
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -8,9 +8,10 @@
 //! do not depend on which thread made it.
 //!
 //! Incremental builds: `.ita-report-state.json` in the output folder keeps, per package, a
-//! fingerprint of everything its PDFs come from (the package file, the emblem beside it, the
-//! templates and frameworks, the font folders, this program, the options) and a hash of each
-//! file written. A package whose fingerprint and files are unchanged is not compiled again.
+//! fingerprint of everything its PDFs come from (the package file, the emblem files beside
+//! it, the templates and frameworks, the font folders, this program, the options) and a hash
+//! of each file written. A package whose fingerprint and files are unchanged is not compiled
+//! again, and not even read when it had no warnings.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -102,17 +103,23 @@ pub fn run(batch: &Batch, jobs: &[Job], threads: usize, mut each: impl FnMut(usi
 
 /// Loads, checks, compiles and writes one package, unless it is up to date.
 fn one(batch: &Batch, job: &Job, state: &State) -> Result<Done, Failure> {
+    let bytes = crate::confine::read_limited(&job.file, crate::limits::PACKAGE_BYTES).unwrap_or_default();
+    let key = fingerprint(&[batch.setup.as_bytes(), &bytes]);
+    let dir = job.file.parent().unwrap_or(Path::new("."));
+    // Up to date without even reading the package, when it had nothing to say last time.
+    if let Some(entry) = state.packages.get(&job.stem).filter(|e| e.key == key && e.warnings == 0 && e.current(dir, batch.out_dir)) {
+        return Ok(skipped(batch, job, entry, Vec::new()));
+    }
     let loaded = load::load_file(&job.file, &job.name, batch.frameworks)?;
     if batch.deny_warnings && loaded.warnings.iter().any(|d| d.severity == Severity::Warning) {
         let mut diagnostics = loaded.warnings.clone();
         diagnostics.push(Diagnostic::error(format!("`{}` not built: its data contradicts itself (--deny-warnings)", job.name)));
         return Err(Failure(diagnostics));
     }
-    let key = fingerprint(&[batch.setup.as_bytes(), loaded.source.text.as_bytes(), &emblem_bytes(&loaded)]);
-    if let Some(entry) = state.packages.get(&job.stem).filter(|e| e.key == key && e.intact(batch.out_dir)) {
+    if let Some(entry) = state.packages.get(&job.stem).filter(|e| e.key == key && e.current(dir, batch.out_dir)) {
+        // Its warnings are shown again, from the package as it is.
         let warnings = loaded.warnings.iter().filter(|d| d.severity == Severity::Warning).cloned().collect();
-        let written = entry.files.keys().map(|f| batch.out_dir.join(f)).filter(|p| p.extension().is_some_and(|e| e == "pdf")).collect();
-        return Ok(Done { warnings, written, skipped: true, state: Some((job.stem.clone(), entry.clone())) });
+        return Ok(skipped(batch, job, entry, warnings));
     }
     let built = batch.engine.build(&loaded, &job.stem, batch.out_dir, batch.options)?;
     let mut files: Vec<(PathBuf, &[u8])> = Vec::new();
@@ -124,21 +131,26 @@ fn one(batch: &Batch, job: &Job, state: &State) -> Result<Done, Failure> {
     }
     // Everything compiled: only now touch the output folder, all files or none.
     pdf::write_all(&files).map_err(|e| Diagnostic::error(format!("cannot write into `{}`: {e}", batch.out_dir.display())))?;
+    let mut beside: Vec<String> = emblem::DEFAULT_NAMES.iter().map(|n| (*n).to_owned()).collect();
+    beside.extend(loaded.package.emblem.clone());
     let entry = Entry {
         key,
+        warnings: built.warnings.len(),
+        beside: beside.into_iter().map(|name| { let h = file_hash(&dir.join(&name)); (name, h) }).collect(),
         files: files.iter().map(|(p, bytes)| (file_name(p), fingerprint(&[bytes]))).collect(),
     };
     let written = files.into_iter().map(|(p, _)| p).filter(|p| p.extension().is_some_and(|e| e == "pdf")).collect();
     Ok(Done { warnings: built.warnings, written, skipped: false, state: Some((job.stem.clone(), entry)) })
 }
 
-/// The emblem's bytes, which the documents print (empty when there is none or it is refused:
-/// the build then says why).
-fn emblem_bytes(loaded: &load::Loaded) -> Vec<u8> {
-    match emblem::find(loaded) {
-        Ok(Some(path)) => std::fs::read(loaded.dir.join(path.trim_start_matches('/'))).unwrap_or_default(),
-        _ => Vec::new(),
-    }
+fn skipped(batch: &Batch, job: &Job, entry: &Entry, warnings: Vec<Diagnostic>) -> Done {
+    let written = entry.files.keys().map(|f| batch.out_dir.join(f)).filter(|p| p.extension().is_some_and(|e| e == "pdf")).collect();
+    Done { warnings, written, skipped: true, state: Some((job.stem.clone(), entry.clone())) }
+}
+
+/// The hash of a file's bytes, or "absent".
+fn file_hash(path: &Path) -> String {
+    std::fs::read(path).map_or_else(|_| "absent".to_owned(), |b| fingerprint(&[&b]))
 }
 
 fn file_name(path: &Path) -> String {
@@ -151,10 +163,13 @@ struct State {
     packages: BTreeMap<String, Entry>,
 }
 
-/// One package: its fingerprint and the hash of each file written for it.
+/// One package: its fingerprint, how many warnings it had, the files beside it that the
+/// documents may show (emblems) and the hash of each file written for it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Entry {
     key: String,
+    warnings: usize,
+    beside: BTreeMap<String, String>,
     files: BTreeMap<String, String>,
 }
 
@@ -179,9 +194,11 @@ impl State {
 }
 
 impl Entry {
-    /// Whether every file it names is still there, unchanged.
-    fn intact(&self, dir: &Path) -> bool {
-        self.files.iter().all(|(name, hash)| std::fs::read(dir.join(name)).is_ok_and(|b| fingerprint(&[&b]) == *hash))
+    /// Whether the emblems beside the package in `dir` and every file written into `out`
+    /// are as they were.
+    fn current(&self, dir: &Path, out: &Path) -> bool {
+        self.beside.iter().all(|(name, hash)| file_hash(&dir.join(name)) == *hash)
+            && self.files.iter().all(|(name, hash)| file_hash(&out.join(name)) == *hash)
     }
 }
 

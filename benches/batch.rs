@@ -68,7 +68,7 @@ fn main() {
     let frameworks = Frameworks::load(None).expect("frameworks load");
     let options = BuildOptions::default();
     let setup = batch::setup(None, &[], &options, typst.is_some());
-    let run = Batch { engine: &engine, frameworks: &frameworks, options: &options, emit_typst: typst.is_some(), deny_warnings: false, out_dir: &out, setup };
+    let run = Batch { engine: &engine, frameworks: &frameworks, options: &options, emit_typst: typst.is_some(), deny_warnings: false, out_dir: &out, setup, shard: None };
     let jobs: Vec<Job> = files
         .iter()
         .map(|f| Job { file: f.clone(), name: f.display().to_string(), stem: f.file_stem().unwrap().to_string_lossy().into_owned() })

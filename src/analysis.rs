@@ -44,8 +44,6 @@ pub struct Facts {
     pub oit: Option<OitFacts>,
     /// The measures, grouped as the layout prints them.
     pub measures: Option<MeasuresFacts>,
-    /// The letter's QR code as rows of `0`/`1` modules.
-    pub qr: Option<Vec<String>>,
     /// The report's numbered figures and tables, in print order (what "ภาพที่ ๒" can mean).
     pub figures: Vec<Figure>,
     pub tables: Vec<Figure>,
@@ -348,8 +346,6 @@ pub fn derive(package: &Package, fw: &Framework, frameworks: &Frameworks) -> Fac
         province: package.province.as_ref().map(|p| province(package, fw, p, target)),
         oit: package.oit.as_ref().map(|o| oit(package, fw, o)),
         measures: package.measures.as_ref().map(|m| measures(package, fw, m)),
-        // Encodability is a validation rule, so a validated package always encodes.
-        qr: package.letter.as_ref().and_then(|l| l.qr.as_ref()).and_then(|q| crate::qr::matrix(&q.url).ok()),
         figures: Vec::new(),
         tables: Vec::new(),
     };

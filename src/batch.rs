@@ -34,6 +34,9 @@ pub struct Batch<'a> {
     pub out_dir: &'a Path,
     /// Fingerprint of the templates, frameworks, fonts, program and options.
     pub setup: String,
+    /// The slice of the inputs this run builds (`--shard I/N`): each keeps its own state file,
+    /// so that slices running at once into one folder do not overwrite each other's.
+    pub shard: Option<(usize, usize)>,
 }
 
 /// One package of the batch: its file, the name messages use, and its output stem.
@@ -64,7 +67,8 @@ pub struct Done {
 /// Runs `jobs` on `threads` workers; `each` receives every outcome with its index as soon as
 /// it is ready (on the calling thread). Returns the outcomes in input order.
 pub fn run(batch: &Batch, jobs: &[Job], threads: usize, mut each: impl FnMut(usize, &Outcome)) -> Vec<Outcome> {
-    let state = State::read(batch.out_dir);
+    let state_file = state_file(batch.shard);
+    let state = State::read(&batch.out_dir.join(&state_file));
     let next = AtomicUsize::new(0);
     let (send, receive) = mpsc::channel();
     let mut outcomes: Vec<Option<Outcome>> = (0..jobs.len()).map(|_| None).collect();
@@ -97,7 +101,7 @@ pub fn run(batch: &Batch, jobs: &[Job], threads: usize, mut each: impl FnMut(usi
             kept.packages.insert(stem.clone(), entry.clone());
         }
     }
-    kept.write(batch.out_dir);
+    kept.write(&batch.out_dir.join(&state_file));
     outcomes
 }
 
@@ -173,22 +177,28 @@ struct Entry {
     files: BTreeMap<String, String>,
 }
 
-const STATE_FILE: &str = ".ita-report-state.json";
+/// `.ita-report-state.json`, or `.ita-report-state-3of8.json` for a slice.
+fn state_file(shard: Option<(usize, usize)>) -> String {
+    match shard {
+        Some((i, n)) => format!(".ita-report-state-{i}of{n}.json"),
+        None => ".ita-report-state.json".to_owned(),
+    }
+}
 
 impl State {
-    fn read(dir: &Path) -> State {
-        std::fs::read(dir.join(STATE_FILE)).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
+    fn read(path: &Path) -> State {
+        std::fs::read(path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
     }
 
     /// Written through a temporary file and a rename, so a crash leaves the old state or the
     /// new one (the files it names were renamed into place before).
-    fn write(&self, dir: &Path) {
+    fn write(&self, path: &Path) {
         // A run that built nothing leaves no folder behind.
-        if self.packages.is_empty() && !dir.join(STATE_FILE).exists() {
+        if self.packages.is_empty() && !path.exists() {
             return;
         }
         if let Ok(text) = serde_json::to_vec_pretty(self) {
-            let _ = pdf::write_atomic(&dir.join(STATE_FILE), &text);
+            let _ = pdf::write_atomic(path, &text);
         }
     }
 }

@@ -110,10 +110,10 @@ pub fn run(cli: Cli) -> ExitCode {
             };
             let options = BuildOptions { split, font };
             let setup = batch::setup(templates.as_deref(), &font_dirs, &options, emit_typst);
-            let run = Batch { engine: &engine, frameworks: &frameworks, options: &options, emit_typst, deny_warnings, out_dir: &output, setup };
+            let run = Batch { engine: &engine, frameworks: &frameworks, options: &options, emit_typst, deny_warnings, out_dir: &output, setup, shard };
             let threads = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
             let progress = !quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("NO_COLOR").is_none();
-            build(&run, &paths, shard, threads, progress, &mut err)
+            build(&run, &paths, threads, progress, &mut err)
         }
     }
 }
@@ -207,7 +207,7 @@ fn summary(verb: &str, total: usize, failed: &[String], err: &mut StandardStream
     }
 }
 
-fn build(run: &Batch, paths: &[PathBuf], shard: Option<(usize, usize)>, threads: usize, progress: bool, err: &mut StandardStream) -> ExitCode {
+fn build(run: &Batch, paths: &[PathBuf], threads: usize, progress: bool, err: &mut StandardStream) -> ExitCode {
     let mut files = match discover(paths) {
         Ok(files) => files,
         Err(d) => {
@@ -215,7 +215,7 @@ fn build(run: &Batch, paths: &[PathBuf], shard: Option<(usize, usize)>, threads:
             return ExitCode::from(2);
         }
     };
-    if let Some((index, count)) = shard {
+    if let Some((index, count)) = run.shard {
         files.retain(|f| batch::in_shard(f, index, count));
     }
     for stale in pdf::remove_stale(run.out_dir) {

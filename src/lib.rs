@@ -188,6 +188,9 @@ impl Engine {
             documents => Value::from_serialize(kinds),
             font => minijinja::context! { family => family, scale => scale, ascent => ascent, descent => descent },
             emblem => emblem,
+            // The letter's QR code as rows of `0`/`1` modules. Encodability is a validation
+            // rule, so a validated package always encodes.
+            qr => package.letter.as_ref().and_then(|l| l.qr.as_ref()).and_then(|q| qr::matrix(&q.url).ok()),
             title => title,
             input_name => loaded.source.name.clone(),
         };

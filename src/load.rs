@@ -19,46 +19,8 @@ use crate::framework::{Framework, Frameworks};
 use crate::model::Package;
 use crate::rules::{self, Problem};
 
-/// One step of a JSON path.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Segment {
-    Key(String),
-    Index(usize),
-}
+pub use crate::diagnostic::{JsonPath, Segment};
 
-/// A JSON path, printed as `scores.indicators[2].score`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct JsonPath(pub Vec<Segment>);
-
-impl JsonPath {
-    pub fn key(&self, key: &str) -> JsonPath {
-        let mut p = self.clone();
-        p.0.push(Segment::Key(key.to_owned()));
-        p
-    }
-
-    pub fn index(&self, index: usize) -> JsonPath {
-        let mut p = self.clone();
-        p.0.push(Segment::Index(index));
-        p
-    }
-}
-
-impl std::fmt::Display for JsonPath {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.0.is_empty() {
-            return f.write_str("<top level>");
-        }
-        for (i, seg) in self.0.iter().enumerate() {
-            match seg {
-                Segment::Key(k) if i == 0 => write!(f, "{k}")?,
-                Segment::Key(k) => write!(f, ".{k}")?,
-                Segment::Index(n) => write!(f, "[{n}]")?,
-            }
-        }
-        Ok(())
-    }
-}
 
 /// A package read from a file, with the text kept for later diagnostics.
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::framework::Framework;
-use crate::load::JsonPath;
+use crate::diagnostic::JsonPath;
 use crate::model::{MeasuresLayout, Package, Paragraphs, Score, Signer};
 use crate::thai::Date;
 

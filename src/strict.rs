@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::load::{JsonPath, Segment};
+use crate::diagnostic::{JsonPath, Segment};
 
 /// A key given twice in one object: byte offsets of both.
 #[derive(Debug, Clone)]

@@ -15,7 +15,7 @@ mod text;
 
 use crate::analysis;
 use crate::framework::{Formed, Framework, Frameworks, LevelOutcome};
-use crate::load::JsonPath;
+use crate::diagnostic::JsonPath;
 use crate::model::{Package, Score, Tool};
 use crate::rules::Problem;
 

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use super::text::Text;
 use super::Findings;
 use crate::framework::Framework;
-use crate::load::JsonPath;
+use crate::diagnostic::JsonPath;
 use crate::model::Package;
 
 /// How alike two spellings must be to be one name written two ways.

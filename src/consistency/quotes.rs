@@ -12,7 +12,7 @@
 use super::text::Text;
 use super::Findings;
 use crate::analysis::Facts;
-use crate::load::JsonPath;
+use crate::diagnostic::JsonPath;
 use crate::model::{Package, Tool};
 
 /// What a quoted score is about.

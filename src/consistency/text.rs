@@ -9,7 +9,7 @@
 
 use super::Findings;
 use crate::analysis::Facts;
-use crate::load::JsonPath;
+use crate::diagnostic::JsonPath;
 use crate::model::{Package, Paragraphs, Tool};
 
 /// What a field of text is about, from where it sits.

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Failure, Severity};
 use crate::framework::Frameworks;
-use crate::{emblem, load, pdf, BuildOptions, Engine};
+use crate::{archive, emblem, load, pdf, BuildOptions, Engine};
 
 /// What a batch shares between its packages.
 pub struct Batch<'a> {
@@ -62,6 +62,8 @@ pub struct Done {
     pub skipped: bool,
     /// The state to keep for it.
     state: Option<(String, Entry)>,
+    /// Its archival PDFs, for the manifest.
+    manifest: Vec<archive::ManifestEntry>,
 }
 
 /// Runs `jobs` on `threads` workers; `each` receives every outcome with its index as soon as
@@ -102,6 +104,10 @@ pub fn run(batch: &Batch, jobs: &[Job], threads: usize, mut each: impl FnMut(usi
         }
     }
     kept.write(&batch.out_dir.join(&state_file));
+    let listed: Vec<archive::ManifestEntry> = outcomes.iter().filter_map(|o| o.result.as_ref().ok()).flat_map(|d| d.manifest.clone()).collect();
+    if let Err(e) = archive::Manifest::update(batch.out_dir, listed) {
+        eprintln!("cannot update {}: {e}", batch.out_dir.join(archive::MANIFEST).display());
+    }
     outcomes
 }
 
@@ -143,13 +149,31 @@ fn one(batch: &Batch, job: &Job, state: &State) -> Result<Done, Failure> {
         beside: beside.into_iter().map(|name| { let h = file_hash(&dir.join(&name)); (name, h) }).collect(),
         files: files.iter().map(|(p, bytes)| (file_name(p), fingerprint(&[bytes]))).collect(),
     };
+    let manifest = if batch.options.archive || loaded.package.archive {
+        built
+            .artifacts
+            .iter()
+            .map(|a| archive::ManifestEntry {
+                file: format!("{}.pdf", a.stem),
+                sha256: archive::sha256(&a.pdf),
+                package: job.name.clone(),
+                package_sha256: archive::sha256(&bytes),
+                agency: loaded.package.agency.name.clone(),
+                fiscal_year: loaded.package.fiscal_year,
+                documents: a.kinds.iter().map(|k| k.name().to_owned()).collect(),
+                ita_report: env!("CARGO_PKG_VERSION").to_owned(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let written = files.into_iter().map(|(p, _)| p).filter(|p| p.extension().is_some_and(|e| e == "pdf")).collect();
-    Ok(Done { warnings: built.warnings, written, skipped: false, state: Some((job.stem.clone(), entry)) })
+    Ok(Done { warnings: built.warnings, written, skipped: false, state: Some((job.stem.clone(), entry)), manifest })
 }
 
 fn skipped(batch: &Batch, job: &Job, entry: &Entry, warnings: Vec<Diagnostic>) -> Done {
     let written = entry.files.keys().map(|f| batch.out_dir.join(f)).filter(|p| p.extension().is_some_and(|e| e == "pdf")).collect();
-    Done { warnings, written, skipped: true, state: Some((job.stem.clone(), entry.clone())) }
+    Done { warnings, written, skipped: true, state: Some((job.stem.clone(), entry.clone())), manifest: Vec::new() }
 }
 
 /// The hash of a file's bytes, or "absent".

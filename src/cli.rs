@@ -62,6 +62,19 @@ pub enum Command {
         /// No progress line; messages and the summary only.
         #[arg(short, long)]
         quiet: bool,
+        /// Archival PDFs: PDF/A-3b with the package and its facts attached, listed with their
+        /// SHA-256 in `manifest.json` of the output folder.
+        #[arg(long)]
+        archive: bool,
+    },
+    /// Write out the files attached to archival PDFs (the package and its facts).
+    Extract {
+        /// Archival PDFs.
+        #[arg(required = true)]
+        pdfs: Vec<PathBuf>,
+        /// Folder to write into (default: the current one).
+        #[arg(short, long, default_value = ".")]
+        output: PathBuf,
     },
     /// Validate packages and report the contradictions in their data, without building.
     Check {
@@ -98,7 +111,8 @@ pub fn run(cli: Cli) -> ExitCode {
             };
             check(&paths, &frameworks, &fonts, deny_warnings, &mut err)
         }
-        Command::Build { paths, output, split, emit_typst, templates, font_dirs, font, deny_warnings, jobs, shard, quiet } => {
+        Command::Extract { pdfs, output } => extract(&pdfs, &output, &mut err),
+        Command::Build { paths, output, split, emit_typst, templates, font_dirs, font, deny_warnings, jobs, shard, quiet, archive } => {
             let started = Frameworks::load(templates.as_deref())
                 .and_then(|f| Ok((f, Engine::new(templates.as_deref(), &font_dirs)?)));
             let (frameworks, engine) = match started {
@@ -108,7 +122,7 @@ pub fn run(cli: Cli) -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            let options = BuildOptions { split, font };
+            let options = BuildOptions { split, font, archive };
             let setup = batch::setup(templates.as_deref(), &font_dirs, &options, emit_typst);
             let run = Batch { engine: &engine, frameworks: &frameworks, options: &options, emit_typst, deny_warnings, out_dir: &output, setup, shard };
             let threads = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -325,6 +339,24 @@ impl Progress {
             let _ = write!(err, "\r\x1b[2K");
         }
     }
+}
+
+fn extract(pdfs: &[PathBuf], output: &Path, err: &mut StandardStream) -> ExitCode {
+    let mut failed = Vec::new();
+    for pdf in pdfs {
+        match crate::archive::extract(pdf, output) {
+            Ok(written) => {
+                for path in written {
+                    let _ = writeln!(err, "wrote {}", shown(&path));
+                }
+            }
+            Err(d) => {
+                let _ = d.emit(err);
+                failed.push(shown(pdf));
+            }
+        }
+    }
+    summary("extracted", pdfs.len(), &failed, err)
 }
 
 fn parse_shard(text: &str) -> Result<(usize, usize), String> {

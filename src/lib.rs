@@ -10,6 +10,7 @@
 //! [`cli`] decides what to build and prints diagnostics.
 
 pub mod analysis;
+pub mod archive;
 pub mod batch;
 pub mod cli;
 pub mod clusters;
@@ -113,6 +114,9 @@ pub struct BuildOptions {
     pub split: bool,
     /// Font family, overriding the package's choice.
     pub font: Option<String>,
+    /// Archival PDFs: PDF/A-3b with the package and its facts attached (also when the
+    /// package says `"archive": true`).
+    pub archive: bool,
 }
 
 /// One output file's worth: a document set compiled and exported.
@@ -188,6 +192,11 @@ impl Engine {
             documents => Value::from_serialize(kinds),
             font => minijinja::context! { family => family, scale => scale, ascent => ascent, descent => descent },
             emblem => emblem,
+            archive => (options.archive || package.archive).then(|| minijinja::context! {
+                package => archive::PACKAGE,
+                facts => archive::FACTS,
+                name => archive_name(&loaded.source.name),
+            }),
             // The letter's QR code as rows of `0`/`1` modules. Encodability is a validation
             // rule, so a validated package always encodes.
             qr => package.letter.as_ref().and_then(|l| l.qr.as_ref()).and_then(|q| qr::matrix(&q.url).ok()),
@@ -212,7 +221,15 @@ impl Engine {
         } else {
             vec![(stem.to_owned(), kinds.clone())]
         };
-        let date = package.date.as_deref().and_then(|d| thai::Date::parse(d).ok());
+        let archive = options.archive || package.archive;
+        let mut date = package.date.as_deref().and_then(|d| thai::Date::parse(d).ok());
+        let mut dated = Vec::new();
+        if archive && date.is_none() {
+            // PDF/A needs a date: the documents' own, else the end of the fiscal year assessed.
+            let (found, warning) = archive_date(loaded);
+            date = Some(found);
+            dated.extend(warning);
+        }
 
         let mut artifacts = Vec::new();
         // Notes (what `check` could not decide) are for `check`; contradictions are shown here too.
@@ -226,12 +243,20 @@ impl Engine {
         if kinds.iter().any(|k| k.has_emblem()) && emblem.is_none() {
             warnings.push(emblem::missing_warning(loaded));
         }
+        warnings.extend(dated);
+        // An archival PDF carries the package exactly as read and the facts derived from it.
+        let attached: Vec<(String, Vec<u8>)> = if archive {
+            let facts_json = serde_json::to_vec_pretty(&facts).map_err(|e| Diagnostic::error(format!("cannot write the facts: {e}")))?;
+            vec![(archive::PACKAGE.to_owned(), loaded.source.text.as_bytes().to_vec()), (archive::FACTS.to_owned(), facts_json)]
+        } else {
+            Vec::new()
+        };
         for (stem, kinds) in sets {
             let typ_path = out_dir.join(format!("{stem}.typ"));
             let typ_name = typ_path.display().to_string();
             let typst = self.render_source(loaded, &facts, &kinds, options, emblem.as_deref())?;
             let typst = linebreak::apply(&typst, &segmenter);
-            let job = Job { source: &typst, source_name: &typ_name, root: &loaded.dir, today: date };
+            let job = Job { source: &typst, source_name: &typ_name, root: &loaded.dir, today: date, virtual_files: &attached };
             let compiled = match self.compiler.compile(&job) {
                 Ok(compiled) => compiled,
                 Err(failure) => {
@@ -242,11 +267,38 @@ impl Engine {
             warnings.extend(compiled.warnings);
             let document = clusters::rejoin(&compiled.document);
             let ident = format!("ita-report/{stem}/{}", package.fiscal_year);
-            let pdf = pdf::export(&document, &ident, date)?;
+            let pdf = pdf::export(&document, &ident, date, archive)?;
             artifacts.push(Artifact { stem, kinds, typst, document, pdf });
         }
         Ok(Built { artifacts, warnings })
     }
+}
+
+/// The date of an archival PDF whose package has no `date`: the memo's, letter's or
+/// announcement's date, else 30 September of the fiscal year, with a warning saying so.
+fn archive_date(loaded: &Loaded) -> (thai::Date, Option<Diagnostic>) {
+    let p = &loaded.package;
+    let given = [
+        p.memo.as_ref().and_then(|m| m.date.clone()),
+        p.letter.as_ref().map(|l| l.date.clone()),
+        p.announcement.as_ref().map(|a| a.date.clone()),
+    ];
+    if let Some(date) = given.into_iter().flatten().find_map(|d| thai::Date::parse(&d).ok()) {
+        return (date, None);
+    }
+    let end = thai::Date { year: p.fiscal_year - 543, month: 9, day: 30 };
+    let warning = Diagnostic::warning(format!(
+        "{}: the package has no date; the archival PDF is dated the last day of fiscal year {} (30 September)",
+        loaded.source.name, p.fiscal_year
+    ))
+    .with_note("set `date` to the date the documents are signed");
+    (end, Some(warning))
+}
+
+/// The attachments' file name stem: the package file's name without its folder and `.json`.
+fn archive_name(shown: &str) -> String {
+    let name = shown.rsplit(['/', '\\']).next().unwrap_or(shown);
+    name.strip_suffix(".json").unwrap_or(name).to_owned()
 }
 
 /// Frees Typst's memoized results; call between packages in long runs.

@@ -69,6 +69,10 @@ pub struct Package {
     /// `garuda.svg` or `garuda.png` beside the package is used when present.
     #[serde(default)]
     pub emblem: Option<String>,
+    /// Build archival PDFs (PDF/A-3b with the package and its facts attached) without being
+    /// asked with `build --archive`.
+    #[serde(default)]
+    pub archive: bool,
 }
 
 /// The agency (หน่วยงาน).

@@ -8,15 +8,21 @@ use std::path::{Path, PathBuf};
 
 use typst::foundations::{Datetime, Smart};
 use typst_layout::PagedDocument;
-use typst_pdf::{PdfOptions, Timestamp};
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::diagnostic::Diagnostic;
 use crate::thai::Date;
 
 /// Exports a laid-out document. `ident` distinguishes documents (it becomes the PDF's id);
 /// `date` is the only timestamp written, so the same input gives the same bytes.
-pub fn export(document: &PagedDocument, ident: &str, date: Option<Date>) -> Result<Vec<u8>, Diagnostic> {
+pub fn export(document: &PagedDocument, ident: &str, date: Option<Date>, archival: bool) -> Result<Vec<u8>, Diagnostic> {
+    let standards = if archival {
+        PdfStandards::new(&[PdfStandard::A_3b]).map_err(|e| Diagnostic::error(format!("PDF/A-3b: {e:?}")))?
+    } else {
+        PdfStandards::default()
+    };
     let options = PdfOptions {
+        standards,
         ident: Smart::Custom(ident.to_owned()),
         timestamp: date
             .and_then(|d| Datetime::from_ymd_hms(d.year, d.month, d.day, 0, 0, 0))

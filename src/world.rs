@@ -180,6 +180,9 @@ pub struct Job<'a> {
     pub root: &'a Path,
     /// The document date, used for `datetime.today()`.
     pub today: Option<crate::thai::Date>,
+    /// Files that exist only in memory (the package and its facts, to attach to an archival
+    /// PDF), by virtual path ("/.ita-report/package.json").
+    pub virtual_files: &'a [(String, Vec<u8>)],
 }
 
 /// A compiled document and its warnings.
@@ -209,6 +212,7 @@ impl Compiler {
             main: Source::new(main_id, job.source.to_owned()),
             root: job.root,
             today: job.today.and_then(|d| Datetime::from_ymd(d.year, d.month, d.day)),
+            virtual_files: job.virtual_files,
         };
         let result = typst::compile::<PagedDocument>(&world);
         let generated = SourceFile::new(job.source_name, job.source);
@@ -233,6 +237,7 @@ struct ReportWorld<'a> {
     main: Source,
     root: &'a Path,
     today: Option<Datetime>,
+    virtual_files: &'a [(String, Vec<u8>)],
 }
 
 impl ReportWorld<'_> {
@@ -240,8 +245,11 @@ impl ReportWorld<'_> {
         if *id.get().root() != VirtualRoot::Project {
             return Err(FileError::Other(Some("packages are not available to reports".into())));
         }
-        // Only files inside the input's folder, symlinks resolved (an SVG's images included).
         let path = id.get().vpath().get_without_slash();
+        if let Some((_, bytes)) = self.virtual_files.iter().find(|(name, _)| name.trim_start_matches('/') == path) {
+            return Ok(bytes.clone());
+        }
+        // Only files inside the input's folder, symlinks resolved (an SVG's images included).
         let bytes = crate::confine::read(self.root, Path::new(path), crate::limits::IMAGE_BYTES).map_err(|refusal| match refusal {
             crate::confine::Refusal::Missing => FileError::NotFound(self.root.join(path)),
             other => FileError::Other(Some(format!("`{path}` {other}").into())),

@@ -74,7 +74,7 @@ fn frame_text(frame: &Frame, out: &mut String) {
 pub fn compile_source(source: &str, loaded: &Loaded) -> PagedDocument {
     static COMPILER: OnceLock<Compiler> = OnceLock::new();
     let compiler = COMPILER.get_or_init(|| Compiler::new(Fonts::load(&[]).expect("bundled fonts load")));
-    let job = Job { source, source_name: "test.typ", root: &loaded.dir, today: None };
+    let job = Job { source, source_name: "test.typ", root: &loaded.dir, today: None, virtual_files: &[] };
     compiler.compile(&job).unwrap_or_else(|f| panic!("{f}")).document
 }
 

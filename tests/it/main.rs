@@ -7,6 +7,7 @@
 mod common;
 
 mod analysis;
+mod archive;
 mod batch;
 mod cli;
 mod derive;

@@ -236,20 +236,7 @@ fn build(run: &Batch, paths: &[PathBuf], threads: usize, progress: bool, err: &m
         let _ = writeln!(err, "removed {} (left by an interrupted run)", shown(&stale));
     }
     let mut failed = Vec::new();
-    let mut stems = std::collections::BTreeMap::new();
-    let mut jobs = Vec::new();
-    for file in &files {
-        let name = shown(file);
-        let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("package").to_owned();
-        if let Some(other) = stems.insert(stem.clone(), name.clone()) {
-            let _ = Diagnostic::error(format!("`{name}` would write the same output files as `{other}`"))
-                .with_note("give the packages different file names")
-                .emit(err);
-            failed.push(name);
-            continue;
-        }
-        jobs.push(Job { file: file.clone(), name, stem });
-    }
+    let jobs = jobs(&files, &mut failed, err);
     // Messages in input order: an outcome is printed once every earlier one has been.
     let started = std::time::Instant::now();
     let mut meter = Progress { shown: progress, total: jobs.len(), done: 0, started };
@@ -282,6 +269,25 @@ fn build(run: &Batch, paths: &[PathBuf], threads: usize, progress: bool, err: &m
     broken.sort();
     failed.extend(broken.into_iter().map(|(_, name)| name));
     summary("built", files.len(), &failed, err)
+}
+
+/// One job per package file; a file whose outputs another would overwrite fails here.
+fn jobs(files: &[PathBuf], failed: &mut Vec<String>, err: &mut StandardStream) -> Vec<Job> {
+    let mut stems = std::collections::BTreeMap::new();
+    let mut jobs = Vec::new();
+    for file in files {
+        let name = shown(file);
+        let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("package").to_owned();
+        if let Some(other) = stems.insert(stem.clone(), name.clone()) {
+            let _ = Diagnostic::error(format!("`{name}` would write the same output files as `{other}`"))
+                .with_note("give the packages different file names")
+                .emit(err);
+            failed.push(name);
+            continue;
+        }
+        jobs.push(Job { file: file.clone(), name, stem });
+    }
+    jobs
 }
 
 /// The messages of one package's outcome.

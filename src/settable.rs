@@ -4,10 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
-
 use crate::diagnostic::Diagnostic;
-use crate::load::{self, JsonPath, Loaded, Segment};
+use crate::load::{self, JsonPath, Loaded};
 use crate::thai::words::is_thai_letter;
 use crate::world::Fonts;
 
@@ -18,8 +16,7 @@ pub const LINE: usize = 60;
 /// The warnings for every text of a package.
 pub fn warnings(loaded: &Loaded, fonts: &Fonts) -> Vec<Diagnostic> {
     let Ok(value) = serde_json::to_value(&loaded.package) else { return Vec::new() };
-    let mut texts = Vec::new();
-    strings(&value, &mut JsonPath::default(), &mut texts);
+    let texts = crate::strict::strings(&value);
     let mut covered: BTreeMap<char, bool> = BTreeMap::new();
     let mut out = Vec::new();
     for (path, text) in texts {
@@ -62,25 +59,4 @@ fn longest_run(text: &str) -> Option<usize> {
 fn located(loaded: &Loaded, path: &JsonPath, message: String, note: &str) -> Diagnostic {
     let range = load::locate(&loaded.source.text, &path.0, false).unwrap_or(0..0);
     Diagnostic::warning(message).at(loaded.source.clone(), range).with_json_path(path.to_string()).with_note(note)
-}
-
-fn strings<'a>(value: &'a Value, path: &mut JsonPath, out: &mut Vec<(JsonPath, &'a str)>) {
-    match value {
-        Value::String(s) => out.push((path.clone(), s)),
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                path.0.push(Segment::Index(i));
-                strings(item, path, out);
-                path.0.pop();
-            }
-        }
-        Value::Object(map) => {
-            for (k, v) in map {
-                path.0.push(Segment::Key(k.clone()));
-                strings(v, path, out);
-                path.0.pop();
-            }
-        }
-        _ => {}
-    }
 }

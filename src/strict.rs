@@ -115,65 +115,59 @@ pub struct Cleaned {
 
 /// Removes unprintable characters from every string of `value`; returns where it did.
 pub fn clean(value: &mut Value) -> Vec<Cleaned> {
-    let mut out = Vec::new();
-    walk(value, &mut JsonPath::default(), &mut out);
-    out
+    let found: Vec<Cleaned> = strings(value)
+        .into_iter()
+        .filter(|(_, s)| s.chars().any(is_unprintable))
+        .map(|(path, s)| Cleaned { path, removed: s.chars().filter(|&c| is_unprintable(c)).collect() })
+        .collect();
+    for c in &found {
+        if let Some(Value::String(s)) = value.pointer_mut(&pointer(&c.path)) {
+            s.retain(|ch| !is_unprintable(ch));
+        }
+    }
+    found
 }
 
-fn walk(value: &mut Value, path: &mut JsonPath, out: &mut Vec<Cleaned>) {
-    match value {
-        Value::String(s) if s.chars().any(is_unprintable) => {
-            let removed: Vec<char> = s.chars().filter(|&c| is_unprintable(c)).collect();
-            s.retain(|c| !is_unprintable(c));
-            out.push(Cleaned { path: path.clone(), removed });
-        }
-        Value::Array(items) => {
-            for (i, item) in items.iter_mut().enumerate() {
-                path.0.push(Segment::Index(i));
-                walk(item, path, out);
-                path.0.pop();
-            }
-        }
-        Value::Object(map) => {
-            for (k, v) in map.iter_mut() {
-                path.0.push(Segment::Key(k.clone()));
-                walk(v, path, out);
-                path.0.pop();
-            }
-        }
-        _ => {}
-    }
+/// A path as a JSON pointer ("/scores/indicators/2/name").
+fn pointer(path: &JsonPath) -> String {
+    path.0
+        .iter()
+        .map(|seg| match seg {
+            Segment::Key(k) => format!("/{}", k.replace('~', "~0").replace('/', "~1")),
+            Segment::Index(i) => format!("/{i}"),
+        })
+        .collect()
 }
 
 /// The texts longer than `limit` characters.
 pub fn too_long(value: &Value, limit: usize) -> Vec<(JsonPath, usize)> {
-    let mut out = Vec::new();
-    fn go(value: &Value, path: &mut JsonPath, limit: usize, out: &mut Vec<(JsonPath, usize)>) {
+    strings(value).into_iter().map(|(path, s)| (path, s.chars().count())).filter(|&(_, n)| n > limit).collect()
+}
+
+/// Every string of `value` with its path, in document order.
+pub fn strings(value: &Value) -> Vec<(JsonPath, &str)> {
+    fn go<'a>(value: &'a Value, path: &mut JsonPath, out: &mut Vec<(JsonPath, &'a str)>) {
         match value {
-            Value::String(s) => {
-                let n = s.chars().count();
-                if n > limit {
-                    out.push((path.clone(), n));
-                }
-            }
+            Value::String(s) => out.push((path.clone(), s)),
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
                     path.0.push(Segment::Index(i));
-                    go(item, path, limit, out);
+                    go(item, path, out);
                     path.0.pop();
                 }
             }
             Value::Object(map) => {
                 for (k, v) in map {
                     path.0.push(Segment::Key(k.clone()));
-                    go(v, path, limit, out);
+                    go(v, path, out);
                     path.0.pop();
                 }
             }
             _ => {}
         }
     }
-    go(value, &mut JsonPath::default(), limit, &mut out);
+    let mut out = Vec::new();
+    go(value, &mut JsonPath::default(), &mut out);
     out
 }
 

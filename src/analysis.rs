@@ -11,7 +11,6 @@ use serde::Serialize;
 
 use crate::framework::{Band, Framework, Frameworks, LevelOutcome};
 use crate::model::{HistoryYear, MeasureRow, MeasuresLayout, Oit, Package, Paragraphs, Score, Tool, WeakPoints};
-use crate::narrative;
 
 /// Everything templates need beyond the package itself.
 #[derive(Debug, Clone, Serialize)]
@@ -30,7 +29,8 @@ pub struct Facts {
     pub target: Score,
     /// This year's level.
     pub level: Option<LevelFact>,
-    /// The overall paragraph(s): the package's text, or generated.
+    /// The overall paragraph(s): the package's text, or (after [`crate::narrative::derive`])
+    /// generated.
     pub overall: Paragraphs,
     /// Earlier years, oldest first, each with its level under its own year's framework.
     pub history: Vec<HistoryFact>,
@@ -121,7 +121,8 @@ pub struct ToolFact {
     pub changes: Changes,
     /// Indicators below the target.
     pub below_target: Vec<IndicatorFact>,
-    /// The analysis paragraph(s): the package's text, or generated.
+    /// The analysis paragraph(s): the package's text, or (after [`crate::narrative::derive`])
+    /// generated.
     pub narrative: Paragraphs,
 }
 
@@ -233,6 +234,8 @@ pub struct WeakPointRowFact {
     pub indicator: u8,
     pub name: String,
     pub text: Paragraphs,
+    /// For a generated row, the items scored 0 that its text names.
+    pub failed: Vec<crate::model::OitItem>,
 }
 
 /// Measures grouped for printing.
@@ -282,7 +285,6 @@ pub fn derive(package: &Package, fw: &Framework, frameworks: &Frameworks) -> Fac
     indicators.sort_by_key(|i| i.number);
 
     let target = package.scores.as_ref().map_or(fw.target, |s| s.target);
-    let n = package.numerals;
     let tools = fw
         .tools
         .iter()
@@ -308,11 +310,9 @@ pub fn derive(package: &Package, fw: &Framework, frameworks: &Frameworks) -> Fac
                 below_target,
                 narrative: Paragraphs::default(),
             };
+            // The package's own paragraph; [`crate::narrative`] writes one where it gives none.
             let given = package.scores.as_ref().and_then(|s| s.tool_analysis.get(&tool));
-            fact.narrative = match given {
-                Some(text) if !text.is_empty() => text.clone(),
-                _ => Paragraphs(vec![narrative::tool(&fact, target, last.map(|h| h.year), n)]),
-            };
+            fact.narrative = given.filter(|t| !t.is_empty()).cloned().unwrap_or_default();
             Some(fact)
         })
         .collect();
@@ -350,10 +350,7 @@ pub fn derive(package: &Package, fw: &Framework, frameworks: &Frameworks) -> Fac
         tables: Vec::new(),
     };
     (facts.figures, facts.tables) = numbered(&facts, package.fiscal_year);
-    facts.overall = match package.scores.as_ref().map(|s| &s.summary) {
-        Some(text) if !text.is_empty() => text.clone(),
-        _ => narrative::overall(package, &facts).map(|p| Paragraphs(vec![p])).unwrap_or_default(),
-    };
+    facts.overall = package.scores.as_ref().map(|s| s.summary.clone()).filter(|t| !t.is_empty()).unwrap_or_default();
     facts
 }
 
@@ -510,7 +507,6 @@ pub fn share(passed: usize, items: usize) -> Score {
 }
 
 fn oit(package: &Package, fw: &Framework, o: &Oit) -> OitFacts {
-    let n = package.numerals;
     let indicators: Vec<OitIndicatorFact> = o
         .indicators
         .iter()
@@ -536,7 +532,12 @@ fn oit(package: &Package, fw: &Framework, o: &Oit) -> OitFacts {
             rows: t
                 .rows
                 .iter()
-                .map(|r| WeakPointRowFact { indicator: r.indicator, name: indicator_name(package, fw, r.indicator), text: r.text.clone() })
+                .map(|r| WeakPointRowFact {
+                    indicator: r.indicator,
+                    name: indicator_name(package, fw, r.indicator),
+                    text: r.text.clone(),
+                    failed: Vec::new(),
+                })
                 .collect(),
         })
     };
@@ -551,16 +552,16 @@ fn oit(package: &Package, fw: &Framework, o: &Oit) -> OitFacts {
             .map(|i| WeakPointRowFact {
                 indicator: i.number,
                 name: i.name.clone(),
-                text: Paragraphs(
-                    i.detail
-                        .subindicators
-                        .iter()
-                        .flat_map(|s| &s.groups)
-                        .flat_map(|g| &g.items)
-                        .filter(|item| item.score.hundredths() == 0)
-                        .map(|item| narrative::failed_item(item, n))
-                        .collect(),
-                ),
+                text: Paragraphs::default(),
+                failed: i
+                    .detail
+                    .subindicators
+                    .iter()
+                    .flat_map(|s| &s.groups)
+                    .flat_map(|g| &g.items)
+                    .filter(|item| item.score.hundredths() == 0)
+                    .cloned()
+                    .collect(),
             })
             .collect(),
     };

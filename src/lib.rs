@@ -157,7 +157,7 @@ impl Engine {
     /// breaking is written into it ([`linebreak::apply`]).
     pub fn typst_source(&self, loaded: &Loaded, kinds: &[DocKind], options: &BuildOptions) -> Result<String, Failure> {
         let emblem = emblem::find(loaded)?;
-        let facts = analysis::derive(&loaded.package, &loaded.framework, &loaded.frameworks);
+        let facts = narrative::derive(&loaded.package, &loaded.framework, &loaded.frameworks);
         self.render_source(loaded, &facts, kinds, options, emblem.as_deref())
     }
 
@@ -236,7 +236,7 @@ impl Engine {
         let mut warnings: Vec<Diagnostic> =
             loaded.warnings.iter().filter(|d| d.severity == diagnostic::Severity::Warning).cloned().collect();
         let emblem = emblem::find(loaded)?;
-        let facts = analysis::derive(package, &loaded.framework, &loaded.frameworks);
+        let facts = narrative::derive(package, &loaded.framework, &loaded.frameworks);
         let names = linebreak::package_names(package);
         let segmenter = thai::words::Segmenter::new(vec![thai::words::standard(), &names]);
         warnings.extend(settable::warnings(loaded, self.compiler.fonts()));

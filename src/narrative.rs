@@ -4,9 +4,33 @@
 //! ("ตัวชี้วัดที่ได้คะแนนสูงสุดคือ … รองลงมาคือ … และตัวชี้วัดที่ได้คะแนนน้อยที่สุดคือ …",
 //! "เมื่อเทียบกับปี พ.ศ. ๒๕๖๕ เพิ่มขึ้น ๐.๗๗ คะแนน").
 
-use crate::analysis::{Changes, Extremes, Facts, IndicatorFact, ToolFact};
-use crate::model::{Numerals, OitItem, Package, Score};
+use crate::analysis::{self, Changes, Extremes, Facts, IndicatorFact, ToolFact};
+use crate::framework::{Framework, Frameworks};
+use crate::model::{Numerals, OitItem, Package, Paragraphs, Score};
 use crate::thai;
+
+/// The facts of a package with every paragraph the package does not give written from them:
+/// the overall paragraph, each tool's, and the lines of generated weak-point tables.
+pub fn derive(package: &Package, fw: &Framework, frameworks: &Frameworks) -> Facts {
+    let mut facts = analysis::derive(package, fw, frameworks);
+    let n = package.numerals;
+    let previous_year = facts.history.last().map(|h| h.year);
+    let target = facts.target;
+    for fact in facts.tools.iter_mut().filter(|t| t.narrative.is_empty()) {
+        fact.narrative = Paragraphs(vec![tool(fact, target, previous_year, n)]);
+    }
+    if facts.overall.is_empty() {
+        facts.overall = overall(package, &facts).map(|p| Paragraphs(vec![p])).unwrap_or_default();
+    }
+    if let Some(oit) = facts.oit.as_mut() {
+        for table in [&mut oit.urgent, &mut oit.improve].into_iter().filter(|t| !t.given) {
+            for row in &mut table.rows {
+                row.text = Paragraphs(row.failed.iter().map(|item| failed_item(item, n)).collect());
+            }
+        }
+    }
+    facts
+}
 
 fn indicator_phrase(i: &IndicatorFact, n: Numerals) -> String {
     format!("ตัวชี้วัดที่ {} {}", thai::digits(&i.number.to_string(), n), i.name)

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 mod names;
 mod quotes;
+mod reading;
 mod text;
 
 use crate::analysis;

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use super::text::Text;
+use super::reading::Text;
 use super::Findings;
 use crate::framework::Framework;
 use crate::diagnostic::JsonPath;

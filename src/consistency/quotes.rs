@@ -9,7 +9,7 @@
 //! ("คะแนนสูงสุด"), items and sub-indicators are not read; the target is ("ค่าเป้าหมาย ๘๕"), and
 //! so are changes ("เพิ่มขึ้น ๐.๗๗ คะแนน") where the data gives the change.
 
-use super::text::Text;
+use super::reading::Text;
 use super::Findings;
 use crate::analysis::Facts;
 use crate::diagnostic::JsonPath;

@@ -9,7 +9,7 @@ use crate::common::{build, load_sample, page_texts, root, samples, squeeze};
 
 fn facts_of(path: &str) -> (ita_report::load::Loaded, Facts) {
     let loaded = load_sample(&root().join(path));
-    let facts = analysis::derive(&loaded.package, &loaded.framework, &loaded.frameworks);
+    let facts = ita_report::narrative::derive(&loaded.package, &loaded.framework, &loaded.frameworks);
     (loaded, facts)
 }
 
@@ -36,7 +36,7 @@ fn narrative_matches_snapshots() {
     paths.push(root().join("tests/fixtures/analysis/two-years-no-text.json"));
     for path in paths {
         let loaded = load_sample(&path);
-        let facts = analysis::derive(&loaded.package, &loaded.framework, &loaded.frameworks);
+        let facts = ita_report::narrative::derive(&loaded.package, &loaded.framework, &loaded.frameworks);
         let mut out = String::new();
         out.push_str("overall:\n");
         for p in &facts.overall.0 {
@@ -191,7 +191,7 @@ fn weak_points_are_generated_from_items_scored_zero() {
     oit.remove("urgent");
     oit.remove("improve");
     let loaded = crate::common::load_text(&value.to_string(), "generated.json");
-    let facts = analysis::derive(&loaded.package, &loaded.framework, &loaded.frameworks).oit.unwrap();
+    let facts = ita_report::narrative::derive(&loaded.package, &loaded.framework, &loaded.frameworks).oit.unwrap();
     // Indicator 10 passed no item: urgent as a whole. Indicator 9's zeros are to improve.
     assert_eq!(facts.urgent.rows.iter().map(|r| r.indicator).collect::<Vec<_>>(), [10]);
     assert_eq!(facts.improve.rows.iter().map(|r| r.indicator).collect::<Vec<_>>(), [9]);

@@ -73,7 +73,7 @@ fn main() {
         .iter()
         .map(|f| Job { file: f.clone(), name: f.display().to_string(), stem: f.file_stem().unwrap().to_string_lossy().into_owned() })
         .collect();
-    let outcomes = batch::run(&run, &jobs, threads, |_, _| {});
+    let (outcomes, _) = batch::run(&run, &jobs, threads, |_, _| {});
     let wall = started.elapsed().as_secs_f64();
     let failed = outcomes.iter().filter(|o| o.result.is_err()).count();
     assert_eq!(failed, 0, "every generated package builds");
@@ -86,7 +86,7 @@ fn main() {
     }
 
     let again = Instant::now();
-    let outcomes = batch::run(&run, &jobs, threads, |_, _| {});
+    let (outcomes, _) = batch::run(&run, &jobs, threads, |_, _| {});
     let skipped = outcomes.iter().filter(|o| matches!(&o.result, Ok(d) if d.skipped)).count();
     println!("  unchanged rebuild: {:.2} s ({skipped} of {count} up to date)", again.elapsed().as_secs_f64());
 
@@ -94,7 +94,7 @@ fn main() {
     let changed = std::fs::read_to_string(&files[0]).unwrap().replacen("\"fiscal_year\": 2568", "\"fiscal_year\": 2568 ", 1);
     std::fs::write(&files[0], changed.replacen("องค์การบริหารส่วนตำบลทดสอบ 1\"", "องค์การบริหารส่วนตำบลทดสอบ 1 แก้ไข\"", 1)).unwrap();
     let one = Instant::now();
-    let outcomes = batch::run(&run, &jobs, threads, |_, _| {});
+    let (outcomes, _) = batch::run(&run, &jobs, threads, |_, _| {});
     let rebuilt = outcomes.iter().filter(|o| matches!(&o.result, Ok(d) if !d.skipped)).count();
     println!("  one package changed: {:.2} s ({rebuilt} built)", one.elapsed().as_secs_f64());
 

@@ -67,8 +67,9 @@ pub struct Done {
 }
 
 /// Runs `jobs` on `threads` workers; `each` receives every outcome with its index as soon as
-/// it is ready (on the calling thread). Returns the outcomes in input order.
-pub fn run(batch: &Batch, jobs: &[Job], threads: usize, mut each: impl FnMut(usize, &Outcome)) -> Vec<Outcome> {
+/// it is ready (on the calling thread). Returns the outcomes in input order, and what went
+/// wrong for the run as a whole (the manifest could not be written).
+pub fn run(batch: &Batch, jobs: &[Job], threads: usize, mut each: impl FnMut(usize, &Outcome)) -> (Vec<Outcome>, Vec<Diagnostic>) {
     let state_file = state_file(batch.shard);
     let state = State::read(&batch.out_dir.join(&state_file));
     let next = AtomicUsize::new(0);
@@ -105,10 +106,11 @@ pub fn run(batch: &Batch, jobs: &[Job], threads: usize, mut each: impl FnMut(usi
     }
     kept.write(&batch.out_dir.join(&state_file));
     let listed: Vec<archive::ManifestEntry> = outcomes.iter().filter_map(|o| o.result.as_ref().ok()).flat_map(|d| d.manifest.clone()).collect();
-    if let Err(e) = archive::Manifest::update(batch.out_dir, listed) {
-        eprintln!("cannot update {}: {e}", batch.out_dir.join(archive::MANIFEST).display());
-    }
-    outcomes
+    let problems = match archive::Manifest::update(batch.out_dir, listed) {
+        Ok(()) => Vec::new(),
+        Err(e) => vec![Diagnostic::error(format!("cannot update `{}`: {e}", batch.out_dir.join(archive::MANIFEST).display()))],
+    };
+    (outcomes, problems)
 }
 
 /// Loads, checks, compiles and writes one package, unless it is up to date.

@@ -244,7 +244,7 @@ fn build(run: &Batch, paths: &[PathBuf], threads: usize, progress: bool, err: &m
     let mut printed = 0;
     let (mut skipped, mut built) = (0, 0);
     let mut broken = Vec::new();
-    batch::run(run, &jobs, threads, |i, outcome| {
+    let (_, problems) = batch::run(run, &jobs, threads, |i, outcome| {
         let mut buffer = if err.supports_color() { Buffer::ansi() } else { Buffer::no_color() };
         report(outcome, &mut buffer);
         match &outcome.result {
@@ -262,6 +262,10 @@ fn build(run: &Batch, paths: &[PathBuf], threads: usize, progress: bool, err: &m
         meter.draw(err);
     });
     meter.clear(err);
+    emit_all(&problems, err);
+    if !problems.is_empty() {
+        failed.push(shown(&run.out_dir.join(crate::archive::MANIFEST)));
+    }
     if skipped > 0 {
         let _ = writeln!(err, "{skipped} package(s) up to date, {built} built");
     }

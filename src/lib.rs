@@ -301,7 +301,9 @@ fn archive_name(shown: &str) -> String {
     name.strip_suffix(".json").unwrap_or(name).to_owned()
 }
 
-/// Frees Typst's memoized results; call between packages in long runs.
+/// Frees Typst's memoized results older than three packages; call between packages in long
+/// runs. (Keeping ten halved nothing of the time and doubled the peak memory: 204 packages on
+/// 2 cores, 295 → 147 MiB for the first 24, the same wall time within noise.)
 pub fn evict_caches() {
-    comemo::evict(10);
+    comemo::evict(3);
 }

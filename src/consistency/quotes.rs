@@ -112,6 +112,13 @@ pub(super) fn scores(f: &mut Findings, path: &JsonPath, text: &Text, default: Op
 /// Reads one score with the words before it.
 #[allow(clippy::too_many_arguments)]
 fn read(f: &mut Findings, path: &JsonPath, n: &Number, segment: &str, year: i32, after_item: bool, default: Option<Subject>, package: &Package, facts: &Facts) {
+    // "ปีที่แล้วได้ ๘๖.๓๗": the year before, named without its number.
+    let last_year = ["ปีที่แล้ว", "ปีก่อน", "ปีที่ผ่านมา"].iter().any(|w| segment.contains(w));
+    let year = match facts.history.last() {
+        Some(h) if last_year => h.year,
+        None if last_year => return,
+        _ => year,
+    };
     let tail = segment.trim_end();
     if tail.ends_with("ร้อยละ") {
         return;

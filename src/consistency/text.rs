@@ -309,7 +309,10 @@ fn tools(f: &mut Findings, place: &Place, text: &Text) {
             continue;
         };
         let before = text.slice(at.saturating_sub(12)..at);
-        let compares = ["เทียบ", "กับ", "และ", "หรือ", "จาก"].iter().any(|w| before.trim_end().ends_with(w) || before.contains("เทียบ"));
+        // "เทียบกับแบบ IIT", "สูงกว่าแบบ EIT", "ขณะที่แบบ OIT": another tool named beside this one.
+        let compares = ["เทียบ", "กับ", "และ", "หรือ", "จาก", "กว่า", "ขณะที่", "ส่วน", "ทั้ง"]
+            .iter()
+            .any(|w| before.trim_end().ends_with(w) || before.contains("เทียบ"));
         if other != own && !compares {
             f.contradiction(
                 place.path(),

@@ -115,14 +115,15 @@ pub fn run(batch: &Batch, jobs: &[Job], threads: usize, mut each: impl FnMut(usi
 
 /// Loads, checks, compiles and writes one package, unless it is up to date.
 fn one(batch: &Batch, job: &Job, state: &State) -> Result<Done, Failure> {
-    let bytes = crate::confine::read_limited(&job.file, crate::limits::PACKAGE_BYTES).unwrap_or_default();
+    let bytes = load::read_package(&job.file, &job.name)?;
     let key = fingerprint(&[batch.setup.as_bytes(), &bytes]);
     let dir = job.file.parent().unwrap_or(Path::new("."));
     // Up to date without even reading the package, when it had nothing to say last time.
     if let Some(entry) = state.packages.get(&job.stem).filter(|e| e.key == key && e.warnings == 0 && e.current(dir, batch.out_dir)) {
         return Ok(skipped(batch, job, entry, Vec::new()));
     }
-    let loaded = load::load_file(&job.file, &job.name, batch.frameworks)?;
+    let package_sha256 = archive::sha256(&bytes);
+    let loaded = load::load_bytes(bytes, &job.file, &job.name, batch.frameworks)?;
     if batch.deny_warnings && loaded.warnings.iter().any(|d| d.severity == Severity::Warning) {
         let mut diagnostics = loaded.warnings.clone();
         diagnostics.push(Diagnostic::error(format!("`{}` not built: its data contradicts itself (--deny-warnings)", job.name)));
@@ -151,7 +152,7 @@ fn one(batch: &Batch, job: &Job, state: &State) -> Result<Done, Failure> {
         beside: beside.into_iter().map(|name| { let h = file_hash(&dir.join(&name)); (name, h) }).collect(),
         files: files.iter().map(|(p, bytes)| (file_name(p), fingerprint(&[bytes]))).collect(),
     };
-    let manifest = if batch.options.archive || loaded.package.archive {
+    let manifest = if batch.options.archival(&loaded.package) {
         built
             .artifacts
             .iter()
@@ -159,7 +160,7 @@ fn one(batch: &Batch, job: &Job, state: &State) -> Result<Done, Failure> {
                 file: format!("{}.pdf", a.stem),
                 sha256: archive::sha256(&a.pdf),
                 package: job.name.clone(),
-                package_sha256: archive::sha256(&bytes),
+                package_sha256: package_sha256.clone(),
                 agency: loaded.package.agency.name.clone(),
                 fiscal_year: loaded.package.fiscal_year,
                 documents: a.kinds.iter().map(|k| k.name().to_owned()).collect(),

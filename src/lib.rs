@@ -119,6 +119,13 @@ pub struct BuildOptions {
     pub archive: bool,
 }
 
+impl BuildOptions {
+    /// Whether a package's PDFs are archival: asked for on the command line or by the package.
+    pub fn archival(&self, package: &Package) -> bool {
+        self.archive || package.archive
+    }
+}
+
 /// One output file's worth: a document set compiled and exported.
 pub struct Artifact {
     /// File name without extension: the input's stem, plus `-memo` etc. when split.
@@ -192,7 +199,7 @@ impl Engine {
             documents => Value::from_serialize(kinds),
             font => minijinja::context! { family => family, scale => scale, ascent => ascent, descent => descent },
             emblem => emblem,
-            archive => (options.archive || package.archive).then(|| minijinja::context! {
+            archive => options.archival(package).then(|| minijinja::context! {
                 package => archive::PACKAGE,
                 facts => archive::FACTS,
                 name => archive_name(&loaded.source.name),
@@ -221,7 +228,7 @@ impl Engine {
         } else {
             vec![(stem.to_owned(), kinds.clone())]
         };
-        let archive = options.archive || package.archive;
+        let archive = options.archival(package);
         let mut date = package.date.as_deref().and_then(|d| thai::Date::parse(d).ok());
         let mut dated = Vec::new();
         if archive && date.is_none() {

@@ -39,8 +39,18 @@ pub struct Loaded {
 
 /// Reads and checks one package file. `display_name` is the path as the user should see it.
 pub fn load_file(path: &Path, display_name: &str, frameworks: &Frameworks) -> Result<Loaded, Failure> {
-    let bytes = crate::confine::read_limited(path, crate::limits::PACKAGE_BYTES)
-        .map_err(|refusal| Diagnostic::error(format!("the package `{display_name}` {refusal}")))?;
+    load_bytes(read_package(path, display_name)?, path, display_name, frameworks)
+}
+
+/// The bytes of a package file, within the size bound.
+pub fn read_package(path: &Path, display_name: &str) -> Result<Vec<u8>, Diagnostic> {
+    crate::confine::read_limited(path, crate::limits::PACKAGE_BYTES)
+        .map_err(|refusal| Diagnostic::error(format!("the package `{display_name}` {refusal}")))
+}
+
+/// Checks the bytes read from the package file at `path` (its folder is where the documents
+/// may read files from).
+pub fn load_bytes(bytes: Vec<u8>, path: &Path, display_name: &str, frameworks: &Frameworks) -> Result<Loaded, Failure> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();

@@ -16,6 +16,8 @@ use crate::framework::Frameworks;
 use crate::batch::{self, Batch, Job};
 use crate::{load, pdf, BuildOptions, Engine, Fonts};
 
+mod data;
+
 /// Thai official documents of the yearly ITA assessment, from JSON data to PDF.
 #[derive(Debug, Parser)]
 #[command(name = "ita-report", version)]
@@ -91,6 +93,77 @@ pub enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Read a results spreadsheet (.xlsx, .ods, .csv) into the province package, and with
+    /// --per-agency one package per agency with its measures drafted.
+    Import {
+        /// The results sheet: a header row naming ชื่อหน่วยงาน and คะแนน/IIT/EIT/OIT/ตัวชี้วัด.
+        file: PathBuf,
+        /// The fiscal year the results are of (พ.ศ.).
+        #[arg(long)]
+        year: i32,
+        /// Output folder.
+        #[arg(short, long, default_value = ".")]
+        output: PathBuf,
+        /// Also one package per agency, ready for its measures.
+        #[arg(long)]
+        per_agency: bool,
+        /// Measures layout of the agencies' packages.
+        #[arg(long, value_enum, default_value = "by-indicator")]
+        layout: Layout,
+        /// The province package's agency name (default: จังหวัด… from the sheet's title).
+        #[arg(long)]
+        agency: Option<String>,
+        /// Replace package files that already exist.
+        #[arg(long)]
+        force: bool,
+        /// Folder with overriding templates, frameworks and `catalogue.json`.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+    },
+    /// Start an agency's package: the year's indicators, its scores from a results sheet, and
+    /// a measures row drafted from the catalogue for each indicator below the target.
+    Init {
+        /// The agency's name, as the results sheet writes it.
+        #[arg(long)]
+        agency: String,
+        /// The fiscal year assessed (พ.ศ.); the measures are for the year after.
+        #[arg(long)]
+        year: i32,
+        /// A results sheet to take the agency's scores from.
+        #[arg(long, value_name = "FILE")]
+        scores: Option<PathBuf>,
+        /// The district, when several agencies in the sheet share the name.
+        #[arg(long)]
+        district: Option<String>,
+        /// The agency's province.
+        #[arg(long)]
+        province: Option<String>,
+        /// Measures layout.
+        #[arg(long, value_enum, default_value = "by-indicator")]
+        layout: Layout,
+        /// Output folder.
+        #[arg(short, long, default_value = ".")]
+        output: PathBuf,
+        /// Replace the package file if it exists.
+        #[arg(long)]
+        force: bool,
+        /// Folder with overriding templates, frameworks and `catalogue.json`.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+    },
+    /// Print the JSON Schema of a package (for editors that check JSON as it is typed).
+    Schema,
+}
+
+/// The measures layouts a new package can start with.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Layout {
+    /// One row per indicator, six columns (seed 002).
+    #[value(alias = "by_indicator")]
+    ByIndicator,
+    /// Rows under tool headings, four columns (seed 001).
+    #[value(alias = "by_tool")]
+    ByTool,
 }
 
 /// Runs the command line and returns the process exit code.
@@ -112,6 +185,15 @@ pub fn run(cli: Cli) -> ExitCode {
             check(&paths, &frameworks, &fonts, deny_warnings, &mut err)
         }
         Command::Extract { pdfs, output } => extract(&pdfs, &output, &mut err),
+        Command::Import { file, year, output, per_agency, layout, agency, force, templates } => {
+            let options = crate::import::ImportOptions { year, per_agency, layout: layout.into(), name: agency };
+            data::import(&file, &options, &output, force, templates.as_deref(), &mut err)
+        }
+        Command::Init { agency, year, scores, district, province, layout, output, force, templates } => {
+            let asked = data::InitArgs { agency, year, scores, district, province, layout: layout.into() };
+            data::init(&asked, &output, force, templates.as_deref(), &mut err)
+        }
+        Command::Schema => data::schema(),
         Command::Build { paths, output, split, emit_typst, templates, font_dirs, font, deny_warnings, jobs, shard, quiet, archive } => {
             let started = Frameworks::load(templates.as_deref())
                 .and_then(|f| Ok((f, Engine::new(templates.as_deref(), &font_dirs)?)));

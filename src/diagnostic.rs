@@ -43,6 +43,12 @@ impl SourceFile {
     }
 }
 
+/// Byte offset of a 1-based line and byte column, as serde_json reports them.
+pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    floor_char_boundary(text, (line_start + column.saturating_sub(1)).min(text.len()))
+}
+
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while !text.is_char_boundary(offset) {
         offset -= 1;

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::diagnostic::{offset_of, Diagnostic, SourceFile};
 use crate::model::{Score, Tool};
 
 /// The frameworks shipped inside the binary: (fiscal year, text).
@@ -316,9 +316,4 @@ fn parse(name: &str, text: &str, year: i32) -> Result<Framework, Diagnostic> {
         }
     }
     Ok(framework)
-}
-
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
-    (start + column.saturating_sub(1)).min(text.len())
 }

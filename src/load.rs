@@ -14,7 +14,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::consistency;
-use crate::diagnostic::{Diagnostic, Failure, SourceFile};
+use crate::diagnostic::{offset_of, Diagnostic, Failure, SourceFile};
 use crate::framework::{Framework, Frameworks};
 use crate::model::Package;
 use crate::rules::{self, Problem};
@@ -412,17 +412,6 @@ fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
-}
-
-/// Byte offset of a 1-based line and byte column, as serde_json reports them.
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let line_start: usize =
-        text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
-    let mut offset = (line_start + column.saturating_sub(1)).min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
 }
 
 /// Finds the byte range of the value at `path` in JSON `text`, or of its key when `key` is

@@ -9,10 +9,11 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// One report package: one agency, one fiscal year, and whatever documents its data supports.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Package {
     /// The agency the documents are about and issued by.
@@ -76,7 +77,7 @@ pub struct Package {
 }
 
 /// The agency (หน่วยงาน).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Agency {
     pub name: String,
@@ -94,7 +95,7 @@ pub struct Agency {
 }
 
 /// Which digits the program writes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Numerals {
     /// ๐–๙, the norm in official documents.
@@ -105,7 +106,7 @@ pub enum Numerals {
 }
 
 /// The three assessment tools.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema)]
 pub enum Tool {
     /// Internal stakeholders (indicators 1–5).
     #[serde(rename = "IIT")]
@@ -141,9 +142,9 @@ impl fmt::Display for Tool {
 ///
 /// Kept as the number given; [`Score::hundredths`] gives the exact value used for every
 /// comparison and difference, so 99.64 − 99.62 is 0.02 and never 0.019999.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(transparent)]
-pub struct Score(pub f64);
+pub struct Score(#[schemars(range(min = 0, max = 100))] pub f64);
 
 impl Score {
     /// The score in hundredths of a point, rounded.
@@ -158,7 +159,7 @@ impl Score {
 }
 
 /// This year's scores.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scores {
     /// Overall ITA score.
@@ -193,10 +194,11 @@ fn default_target() -> Score {
 }
 
 /// One indicator's score.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorScore {
     /// 1–10.
+    #[schemars(range(min = 1, max = 10))]
     pub number: u8,
     /// Name as printed; the standard name when absent.
     #[serde(default)]
@@ -211,7 +213,7 @@ pub struct IndicatorScore {
 }
 
 /// One earlier year's results.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryYear {
     /// Fiscal year, BE.
@@ -229,15 +231,16 @@ pub struct HistoryYear {
 }
 
 /// An indicator number and its score.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorValue {
+    #[schemars(range(min = 1, max = 10))]
     pub number: u8,
     pub score: Score,
 }
 
 /// The summary of a province: its overall result and every agency assessed in it.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Province {
     /// Heading of the section; a standard heading when absent.
@@ -261,7 +264,7 @@ pub struct Province {
 }
 
 /// One agency of a province summary.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LocalAgency {
     pub name: String,
@@ -278,7 +281,7 @@ pub struct LocalAgency {
 }
 
 /// What a source document says about its own rows, kept to be checked.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatedSummary {
     /// Number of agencies.
@@ -299,7 +302,7 @@ pub struct StatedSummary {
 }
 
 /// A level with the band and count a document states for it.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatedLevel {
     pub level: String,
@@ -312,7 +315,7 @@ pub struct StatedLevel {
 }
 
 /// The OIT result item by item, with the committee's comments.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Oit {
     /// Heading of the part; a standard heading when absent.
@@ -329,15 +332,16 @@ pub struct Oit {
 }
 
 /// One OIT indicator and its sub-indicators.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OitIndicator {
+    #[schemars(range(min = 1, max = 10))]
     pub number: u8,
     pub subindicators: Vec<SubIndicator>,
 }
 
 /// A sub-indicator ("9.1 ข้อมูลพื้นฐาน").
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubIndicator {
     /// "9.1".
@@ -347,7 +351,7 @@ pub struct SubIndicator {
 }
 
 /// A numbered group of items ("๑) ข้อมูลพื้นฐาน").
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemGroup {
     pub name: String,
@@ -355,7 +359,7 @@ pub struct ItemGroup {
 }
 
 /// One OIT item.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OitItem {
     /// 1–43 (o1–o43), in order over the whole form.
@@ -369,7 +373,7 @@ pub struct OitItem {
 }
 
 /// A weak-point table as the agency words it.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WeakPoints {
     #[serde(default)]
@@ -378,7 +382,7 @@ pub struct WeakPoints {
 }
 
 /// One row: an indicator and the issue.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WeakPointRow {
     pub indicator: u8,
@@ -386,7 +390,7 @@ pub struct WeakPointRow {
 }
 
 /// Assessor recommendations for one tool (ข้อเสนอแนะจากผู้ตรวจประเมิน).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Recommendation {
     pub tool: Tool,
@@ -397,7 +401,7 @@ pub struct Recommendation {
 }
 
 /// The measures plan.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Measures {
     /// Fiscal year the measures apply to; the package's year + 1 when absent.
@@ -428,7 +432,7 @@ pub struct Measures {
 }
 
 /// A section of an outline-form measures plan (๓.๑ …).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OutlineSection {
     pub title: String,
@@ -440,7 +444,7 @@ pub struct OutlineSection {
 }
 
 /// A sub-section with an optional list under it.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OutlineItem {
     pub text: String,
@@ -450,7 +454,7 @@ pub struct OutlineItem {
 }
 
 /// The two table layouts found in real measures appendices.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MeasuresLayout {
     /// Four columns (measure, steps, responsible, monitoring) under tool headings (seed 001).
@@ -463,10 +467,11 @@ pub enum MeasuresLayout {
 }
 
 /// One row of the measures plan.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MeasureRow {
     /// The indicator, 1–10.
+    #[schemars(range(min = 1, max = 10))]
     pub indicator: u8,
     /// Measure / project / activity.
     pub measure: Paragraphs,
@@ -485,10 +490,43 @@ pub struct MeasureRow {
     /// Timeframe (e.g. "รอบ ๖ เดือน"); layout `by_indicator`.
     #[serde(default)]
     pub timeframe: Paragraphs,
+    /// Set on a row drafted from the measures catalogue (`ita-report init`, `import
+    /// --per-agency`); while the row's text is as drafted, `check` says it is a draft.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draft: Option<Draft>,
+}
+
+impl MeasureRow {
+    /// A digest of what the row says (indicator and every column), to tell a drafted row
+    /// from an edited one without keeping the drafted text twice.
+    pub fn content_digest(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let columns = [&self.measure, &self.finding, &self.steps, &self.responsible, &self.monitoring, &self.timeframe];
+        let mut hasher = Sha256::new();
+        hasher.update([self.indicator]);
+        for column in columns {
+            for paragraph in &column.0 {
+                hasher.update(paragraph.as_bytes());
+                hasher.update([0]);
+            }
+            hasher.update([1]);
+        }
+        hasher.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// Where a drafted measures row came from, and what it said when drafted.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Draft {
+    /// The catalogue entry's source, e.g. "seed 002: เทศบาลเมืองร้อยเอ็ด, มาตรการ ปี 2569".
+    pub from: String,
+    /// [`MeasureRow::content_digest`] of the row as drafted.
+    pub digest: String,
 }
 
 /// The covering memo (บันทึกข้อความ).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Memo {
     /// ส่วนราชการ; the agency's unit line when absent.
@@ -523,7 +561,7 @@ pub struct Memo {
 }
 
 /// The received stamp of the receiving office.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Received {
     /// The receiving office, e.g. "สำนักงาน รอ.".
@@ -538,7 +576,7 @@ pub struct Received {
 }
 
 /// The external letter (หนังสือภายนอก).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Letter {
     /// ที่, e.g. "รอ ๐๐๑๗.๕/ว ๕๕๑๔".
@@ -579,7 +617,7 @@ pub struct Letter {
 }
 
 /// A link printed as a QR code.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QrLink {
     pub url: String,
@@ -589,7 +627,7 @@ pub struct QrLink {
 }
 
 /// The cover page.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Cover {
     /// Title lines, printed large and centred.
@@ -604,7 +642,7 @@ pub struct Cover {
 }
 
 /// An announcement (ประกาศ).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Announcement {
     /// Who announces: "สำนักงานจังหวัดร้อยเอ็ด" gives "ประกาศสำนักงานจังหวัดร้อยเอ็ด".
@@ -619,7 +657,7 @@ pub struct Announcement {
 }
 
 /// A titled section of numbered items.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnnouncementSection {
     pub title: String,
@@ -627,7 +665,7 @@ pub struct AnnouncementSection {
 }
 
 /// An item numbered ๑., ๒. with optional sub-items numbered ๒.๑, ๒.๒.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NumberedItem {
     pub text: String,
@@ -636,7 +674,7 @@ pub struct NumberedItem {
 }
 
 /// A progress report: the plan's steps with what was done.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Progress {
     pub title: Vec<String>,
@@ -650,7 +688,7 @@ pub struct Progress {
 }
 
 /// One numbered row: the two periods and one or more steps done in them.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProgressRow {
     /// Period set by the NACC (ช่วงระยะเวลา สำนักงาน ป.ป.ช.).
@@ -661,7 +699,7 @@ pub struct ProgressRow {
 }
 
 /// A step, its result and its status.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProgressStep {
     pub step: Paragraphs,
@@ -673,7 +711,7 @@ pub struct ProgressStep {
 
 /// A part of the memo body. With a heading it is numbered (๑. เรื่องเดิม) and its items are
 /// numbered under it (๒.๑, ๒.๒); without one its paragraphs stand alone.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MemoSection {
     #[serde(default)]
@@ -685,7 +723,7 @@ pub struct MemoSection {
 }
 
 /// A signature block.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Signer {
     /// Full name with title, printed in brackets: (นายโกเมท นันทสิงห์).
@@ -699,7 +737,7 @@ pub struct Signer {
 }
 
 /// A superior's note on the memo ("- เพื่อโปรดทราบ …") and its signature.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Endorsement {
     #[serde(default)]
@@ -715,6 +753,27 @@ pub struct Paragraphs(pub Vec<String>);
 impl Paragraphs {
     pub fn is_empty(&self) -> bool {
         self.0.iter().all(|p| p.trim().is_empty())
+    }
+}
+
+impl JsonSchema for Paragraphs {
+    fn schema_name() -> String {
+        "Paragraphs".to_owned()
+    }
+
+    fn json_schema(generator: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
+        use schemars::schema::{InstanceType, Metadata, Schema, SchemaObject, SubschemaValidation};
+        let one = generator.subschema_for::<String>();
+        let many = generator.subschema_for::<Vec<String>>();
+        Schema::Object(SchemaObject {
+            metadata: Some(Box::new(Metadata {
+                description: Some("One paragraph, or a list of paragraphs. / ย่อหน้าเดียว หรือรายการย่อหน้า".to_owned()),
+                ..Default::default()
+            })),
+            subschemas: Some(Box::new(SubschemaValidation { any_of: Some(vec![one, many]), ..Default::default() })),
+            instance_type: None::<schemars::schema::SingleOrVec<InstanceType>>,
+            ..Default::default()
+        })
     }
 }
 

@@ -176,7 +176,31 @@ pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> V
             );
         }
     }
+    drafts(&mut f, package, &root);
     f.0
+}
+
+/// Measures rows drafted from the catalogue and not edited since: they speak for another
+/// agency's plan until someone makes them this agency's.
+fn drafts(f: &mut Findings, package: &Package, root: &JsonPath) {
+    let Some(measures) = &package.measures else { return };
+    for (i, row) in measures.rows.iter().enumerate() {
+        let Some(draft) = &row.draft else { continue };
+        let path = root.key("measures").key("rows").index(i);
+        if row.content_digest() == draft.digest {
+            f.contradiction(
+                path,
+                format!("the measures row for indicator {} is still a draft from the catalogue ({})", row.indicator, draft.from),
+                Some("make it this agency's plan (measure, steps, responsible unit), then remove `draft`".to_owned()),
+            );
+        } else {
+            f.undecided(
+                path.key("draft"),
+                format!("the measures row for indicator {} was edited after drafting; remove `draft` when it is final", row.indicator),
+                None,
+            );
+        }
+    }
 }
 
 /// The mean of scores in hundredths, rounded half up.

@@ -43,6 +43,16 @@ pub fn thai_digits(text: &str) -> String {
         .collect()
 }
 
+/// Replaces the Thai digits of `text` by Arabic digits, to read numbers typed either way.
+pub fn arabic_digits(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '๐'..='๙' => char::from_u32('0' as u32 + (c as u32 - '๐' as u32)).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
 /// Writes the digits of `text` in the chosen style.
 pub fn digits(text: &str, numerals: Numerals) -> String {
     match numerals {

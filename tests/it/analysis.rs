@@ -2,7 +2,7 @@
 //! against the tables, the province summary counted from its rows, the OIT detail scored from
 //! its items, and check's findings on the samples snapshotted.
 
-use ita_report::analysis::{self, Facts};
+use ita_report::analysis::Facts;
 use ita_report::{BuildOptions, DocKind};
 
 use crate::common::{build, load_sample, page_texts, root, samples, squeeze};

@@ -14,6 +14,7 @@ mod derive;
 mod escape;
 mod flow;
 mod hostile;
+mod import;
 mod invalid;
 mod layout;
 mod linebreaks;

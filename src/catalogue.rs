@@ -1,0 +1,131 @@
+//! The measures catalogue: for each indicator, the measures real plans give, so that a new
+//! agency's measures start from what agencies actually wrote rather than from a blank page.
+//!
+//! The catalogue is data (`report-templates/catalogue.json`, embedded), replaceable by
+//! `<templates dir>/catalogue.json` like the templates, so a province can ship its own. Each
+//! entry says which plan it came from; a row drafted from it carries that source and a digest
+//! of what it said ([`crate::model::Draft`]), so `check` can say which rows are still drafts.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::model::{Draft, MeasureRow, MeasuresLayout, Paragraphs};
+
+/// The catalogue shipped inside the binary.
+pub const EMBEDDED: &str = include_str!("../report-templates/catalogue.json");
+
+/// Stands where a plan named its own agency; replaced by the agency's name when drafting.
+pub const AGENCY: &str = "{หน่วยงาน}";
+
+/// The measures catalogue.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalogue {
+    /// What the file is and how it was made.
+    #[serde(default)]
+    pub about: Vec<String>,
+    /// Source id → the plan it names ("seed 002: เทศบาลเมืองร้อยเอ็ด, …").
+    pub sources: std::collections::BTreeMap<String, String>,
+    pub indicators: Vec<IndicatorMeasures>,
+}
+
+/// The catalogue's measures for one indicator.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorMeasures {
+    pub number: u8,
+    pub name: String,
+    pub measures: Vec<Entry>,
+}
+
+/// One measures row as a real plan gave it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// Key into [`Catalogue::sources`].
+    pub source: String,
+    /// The layout of the plan it came from: which columns it has.
+    pub layout: MeasuresLayout,
+    pub measure: Paragraphs,
+    #[serde(default)]
+    pub finding: Paragraphs,
+    #[serde(default)]
+    pub steps: Paragraphs,
+    #[serde(default)]
+    pub responsible: Paragraphs,
+    #[serde(default)]
+    pub monitoring: Paragraphs,
+    #[serde(default)]
+    pub timeframe: Paragraphs,
+}
+
+impl Catalogue {
+    /// The embedded catalogue, or `<dir>/catalogue.json` when that file exists.
+    pub fn load(dir: Option<&Path>) -> Result<Catalogue, Diagnostic> {
+        let Some(path) = dir.map(|d| d.join("catalogue.json")).filter(|p| p.is_file()) else {
+            return parse("report-templates/catalogue.json", EMBEDDED);
+        };
+        let folder = dir.unwrap_or(Path::new("."));
+        let name = path.display().to_string();
+        let bytes = crate::confine::read(folder, Path::new("catalogue.json"), crate::limits::TEMPLATE_BYTES)
+            .map_err(|refusal| Diagnostic::error(format!("catalogue `{name}` {refusal}")))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            Diagnostic::error(format!("catalogue `{name}` is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
+        })?;
+        parse(&name, &text)
+    }
+
+    /// A drafted row for `indicator` in `layout`, for the agency `agency`: the first entry
+    /// from a plan of the same layout, else the first entry with its columns mapped (a
+    /// by-tool plan's monitoring is a by-indicator plan's timeframe and the reverse). `None`
+    /// when the catalogue has nothing for the indicator.
+    pub fn draft(&self, indicator: u8, layout: MeasuresLayout, agency: &str) -> Option<MeasureRow> {
+        let entries = &self.indicators.iter().find(|i| i.number == indicator)?.measures;
+        let entry = entries.iter().find(|e| e.layout == layout).or_else(|| entries.first())?;
+        let fill = |p: &Paragraphs| Paragraphs(p.0.iter().map(|t| t.replace(AGENCY, agency)).collect());
+        let (monitoring, timeframe) = match layout {
+            MeasuresLayout::ByTool if entry.monitoring.is_empty() => (fill(&entry.timeframe), Paragraphs::default()),
+            MeasuresLayout::ByTool => (fill(&entry.monitoring), Paragraphs::default()),
+            _ if entry.timeframe.is_empty() => (Paragraphs::default(), fill(&entry.monitoring)),
+            _ => (Paragraphs::default(), fill(&entry.timeframe)),
+        };
+        let finding = if layout == MeasuresLayout::ByIndicator { fill(&entry.finding) } else { Paragraphs::default() };
+        let mut row = MeasureRow {
+            indicator,
+            measure: fill(&entry.measure),
+            finding,
+            steps: fill(&entry.steps),
+            responsible: fill(&entry.responsible),
+            monitoring,
+            timeframe,
+            draft: None,
+        };
+        let from = self.sources.get(&entry.source).cloned().unwrap_or_else(|| entry.source.clone());
+        row.draft = Some(Draft { from, digest: row.content_digest() });
+        Some(row)
+    }
+}
+
+/// Parses a catalogue and checks what serde cannot: indicators 1–10, known sources.
+fn parse(name: &str, text: &str) -> Result<Catalogue, Diagnostic> {
+    let source = SourceFile::new(name, text);
+    let catalogue: Catalogue = serde_json::from_str(text).map_err(|e| {
+        let offset = crate::diagnostic::offset_of(text, e.line(), e.column());
+        Diagnostic::error(format!("catalogue `{name}`: {e}")).at(source.clone(), offset..offset)
+    })?;
+    for indicator in &catalogue.indicators {
+        if !(1..=10).contains(&indicator.number) {
+            return Err(Diagnostic::error(format!("catalogue `{name}`: indicator {} does not exist", indicator.number))
+                .with_note("indicators are numbered 1–10"));
+        }
+        if let Some(entry) = indicator.measures.iter().find(|e| !catalogue.sources.contains_key(&e.source)) {
+            return Err(Diagnostic::error(format!(
+                "catalogue `{name}`: a measure of indicator {} names source `{}`, which `sources` does not list",
+                indicator.number, entry.source
+            )));
+        }
+    }
+    Ok(catalogue)
+}

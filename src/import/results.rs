@@ -1,0 +1,265 @@
+//! The results sheet: agencies and their scores, found wherever the header row is.
+//!
+//! Published result sheets differ in everything but their words: a title merged over the
+//! first rows, columns in any order, headers such as "ชื่อหน่วยงาน", "คะแนนรวม", "IIT",
+//! "ตัวชี้วัดที่ 9" or the indicator's name, scores typed with Thai or Arabic digits. So
+//! columns are recognised by what their header says (see [`classify`]), the header row is the
+//! first that names an agency column and a score column, and every bad cell is reported with
+//! its address in one pass: a sheet with any error gives nothing.
+
+use std::collections::BTreeMap;
+
+use super::sheet::{Cell, Sheet};
+use crate::diagnostic::{Diagnostic, Failure};
+use crate::framework::Framework;
+use crate::model::{Score, Tool};
+use crate::thai;
+
+/// How far down a sheet the header row is looked for.
+const HEADER_SEARCH_ROWS: usize = 30;
+
+/// What a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Column {
+    Name,
+    District,
+    Total,
+    Tool(Tool),
+    Indicator(u8),
+    Level,
+}
+
+impl Column {
+    fn is_score(self) -> bool {
+        matches!(self, Column::Total | Column::Tool(_) | Column::Indicator(_))
+    }
+
+    fn describe(self) -> String {
+        match self {
+            Column::Name => "the agency's name".to_owned(),
+            Column::District => "the district".to_owned(),
+            Column::Total => "the total score".to_owned(),
+            Column::Tool(tool) => format!("the {tool} score"),
+            Column::Indicator(n) => format!("indicator {n}'s score"),
+            Column::Level => "the level".to_owned(),
+        }
+    }
+}
+
+/// One agency's row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgencyResult {
+    pub name: String,
+    pub district: Option<String>,
+    pub total: Option<Score>,
+    pub tools: BTreeMap<Tool, Score>,
+    pub indicators: BTreeMap<u8, Score>,
+    pub level: Option<String>,
+    /// Where the row is, for messages: the address of its name cell.
+    pub at: String,
+}
+
+/// What a results sheet holds.
+#[derive(Debug, Clone)]
+pub struct Results {
+    pub agencies: Vec<AgencyResult>,
+    /// The text of the rows above the header (the sheet's title).
+    pub title: Vec<String>,
+    /// Headers of columns that were not read, for a note.
+    pub ignored: Vec<String>,
+}
+
+/// A header's text reduced to what identifies it: no spaces or line breaks, Arabic digits,
+/// lower case.
+pub fn normalize(text: &str) -> String {
+    thai::arabic_digits(text)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// What a header names, by its words; `None` for columns the import does not read (ลำดับ,
+/// จังหวัด, …).
+pub fn classify(header: &str, framework: &Framework) -> Option<Column> {
+    let h = normalize(header);
+    if h.is_empty() {
+        return None;
+    }
+    for tool in Tool::ALL {
+        if h.contains(&tool.code().to_lowercase()) {
+            return Some(Column::Tool(tool));
+        }
+    }
+    if let Some(rest) = h.strip_prefix("ตัวชี้วัดที่").or_else(|| h.strip_prefix("ตัวชี้วัด")) {
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        if let Ok(n) = digits.parse::<u8>() {
+            return Some(Column::Indicator(n));
+        }
+    }
+    if let Some(ind) = framework.indicators.iter().find(|i| normalize(&i.name) == h || h.ends_with(&normalize(&i.name))) {
+        return Some(Column::Indicator(ind.number));
+    }
+    let starts = |words: &[&str]| words.iter().any(|w| h.starts_with(w));
+    if starts(&["ชื่อ", "หน่วยงาน", "องค์กรปกครองส่วนท้องถิ่น", "อปท"]) {
+        Some(Column::Name)
+    } else if starts(&["อำเภอ"]) {
+        Some(Column::District)
+    } else if starts(&["คะแนน", "ผลคะแนน"]) || h == "ita" || h == "รวม" {
+        Some(Column::Total)
+    } else if starts(&["ระดับ", "ผลการประเมิน"]) {
+        Some(Column::Level)
+    } else {
+        None
+    }
+}
+
+/// The columns a row names, if it is a header row: one holding the agency's name and at
+/// least one holding scores. Two columns of one kind are an error.
+fn header(sheet: &Sheet, row: usize, framework: &Framework) -> Option<Result<BTreeMap<Column, usize>, Diagnostic>> {
+    let mut columns: BTreeMap<Column, usize> = BTreeMap::new();
+    for (c, cell) in sheet.rows[row].iter().enumerate() {
+        let Some(kind) = classify(&cell.text(), framework) else { continue };
+        if let Some(&first) = columns.get(&kind) {
+            // Only an error once this is known to be the header row.
+            let message = format!(
+                "{} and {} both hold {}: \"{}\" and \"{}\"",
+                sheet.address(row, first),
+                sheet.address(row, c),
+                kind.describe(),
+                sheet.cell(row, first).text(),
+                cell.text()
+            );
+            let is_header = columns.contains_key(&Column::Name) || kind == Column::Name;
+            return is_header.then(|| Err(Diagnostic::error(message).with_note("keep one of the columns, or rename the other")));
+        }
+        columns.insert(kind, c);
+    }
+    let usable = columns.contains_key(&Column::Name) && columns.keys().any(|k| k.is_score());
+    usable.then_some(Ok(columns))
+}
+
+/// Reads the first sheet that has a header row.
+pub fn read(sheets: &[Sheet], framework: &Framework) -> Result<Results, Failure> {
+    for sheet in sheets {
+        for row in 0..sheet.rows.len().min(HEADER_SEARCH_ROWS) {
+            match header(sheet, row, framework) {
+                Some(Ok(columns)) => return rows(sheet, row, &columns, framework),
+                Some(Err(diagnostic)) => return Err(diagnostic.into()),
+                None => {}
+            }
+        }
+    }
+    let file = sheets.first().map_or("the spreadsheet", |s| s.file.as_str());
+    Err(Diagnostic::error(format!("{file}: no header row found in the first {HEADER_SEARCH_ROWS} rows of any sheet"))
+        .with_note("expected a row with a name column (ชื่อหน่วยงาน or หน่วยงาน) and a score column (คะแนน, คะแนนรวม, IIT, EIT, OIT, ตัวชี้วัดที่ 1 … 10)")
+        .into())
+}
+
+fn rows(sheet: &Sheet, header: usize, columns: &BTreeMap<Column, usize>, framework: &Framework) -> Result<Results, Failure> {
+    let mut agencies = Vec::new();
+    let mut errors = Vec::new();
+    for (r, row) in sheet.rows.iter().enumerate().skip(header + 1) {
+        if row.iter().all(Cell::is_blank) {
+            continue;
+        }
+        match agency(sheet, r, columns, framework) {
+            Ok(agency) => agencies.push(agency),
+            Err(mut found) => errors.append(&mut found),
+        }
+    }
+    if agencies.is_empty() && errors.is_empty() {
+        errors.push(Diagnostic::error(format!("{}: the header row has no agencies under it", sheet.address(header, 0))));
+    }
+    if !errors.is_empty() {
+        return Err(Failure(cap(errors)));
+    }
+    let read: Vec<usize> = columns.values().copied().collect();
+    let ignored = sheet.rows[header]
+        .iter()
+        .enumerate()
+        .filter(|(c, cell)| !read.contains(c) && !cell.is_blank())
+        .map(|(_, cell)| cell.text())
+        .collect();
+    let title = sheet.rows[..header].iter().flatten().filter(|c| !c.is_blank()).map(Cell::text).collect();
+    Ok(Results { agencies, title, ignored })
+}
+
+/// Errors beyond the limit are counted, not listed.
+fn cap(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let limit = crate::limits::ERRORS;
+    if errors.len() > limit {
+        let more = errors.len() - limit;
+        errors.truncate(limit);
+        errors.push(Diagnostic::error(format!("… and {more} more bad cells")));
+    }
+    errors
+}
+
+fn agency(sheet: &Sheet, r: usize, columns: &BTreeMap<Column, usize>, framework: &Framework) -> Result<AgencyResult, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let name_column = columns[&Column::Name];
+    let name = match sheet.cell(r, name_column) {
+        Cell::Text(t) if !t.trim().is_empty() => t.split_whitespace().collect::<Vec<_>>().join(" "),
+        other => {
+            errors.push(bad(sheet, r, name_column, "the agency's name", other));
+            String::new()
+        }
+    };
+    let mut result = AgencyResult {
+        name,
+        district: None,
+        total: None,
+        tools: BTreeMap::new(),
+        indicators: BTreeMap::new(),
+        level: None,
+        at: sheet.address(r, name_column),
+    };
+    for (&kind, &c) in columns {
+        let cell = sheet.cell(r, c);
+        match kind {
+            Column::Name => {}
+            Column::District => result.district = (!cell.is_blank()).then(|| cell.text()),
+            Column::Level => result.level = (!cell.is_blank()).then(|| cell.text()),
+            Column::Indicator(n) if framework.indicator(n).is_none() => {
+                errors.push(Diagnostic::error(format!("{}: indicator {n} does not exist in {}", sheet.address(r, c), framework.fiscal_year)));
+            }
+            _ => match score(cell) {
+                Ok(score) => match kind {
+                    Column::Total => result.total = Some(score),
+                    Column::Tool(tool) => _ = result.tools.insert(tool, score),
+                    Column::Indicator(n) => _ = result.indicators.insert(n, score),
+                    _ => {}
+                },
+                Err(expected) => errors.push(bad(sheet, r, c, &format!("{} ({expected})", kind.describe()), cell)),
+            },
+        }
+    }
+    if errors.is_empty() { Ok(result) } else { Err(errors) }
+}
+
+fn bad(sheet: &Sheet, r: usize, c: usize, expected: &str, found: &Cell) -> Diagnostic {
+    let found = match found {
+        Cell::Empty => "an empty cell".to_owned(),
+        Cell::Text(t) if t.trim().is_empty() => "an empty cell".to_owned(),
+        other => format!("\"{}\"", crate::diagnostic::terminal_safe(&other.text())),
+    };
+    Diagnostic::error(format!("{}: expected {expected}, found {found}", sheet.address(r, c)))
+}
+
+/// A score from a cell: a number from 0 to 100 with at most two decimals, typed with Thai
+/// or Arabic digits. A spreadsheet's binary fraction (95.549999…) is the score it shows.
+fn score(cell: &Cell) -> Result<Score, &'static str> {
+    const EXPECTED: &str = "a score from 0 to 100 with at most two decimals";
+    let value = match cell {
+        Cell::Number(n) => *n,
+        Cell::Text(t) => {
+            let t = thai::arabic_digits(t.trim());
+            t.parse::<f64>().map_err(|_| EXPECTED)?
+        }
+        Cell::Empty => return Err(EXPECTED),
+    };
+    let hundredths = value * 100.0;
+    let ok = value.is_finite() && (0.0..=100.0).contains(&value) && (hundredths - hundredths.round()).abs() < 1e-6;
+    if ok { Ok(Score(hundredths.round() / 100.0)) } else { Err(EXPECTED) }
+}

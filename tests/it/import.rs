@@ -1,0 +1,393 @@
+//! Data in without JSON: results spreadsheets (xlsx written here as the NACC publishes them,
+//! CSV with Thai headers), `init` with drafted measures, and the package JSON Schema.
+
+use std::path::Path;
+use std::process::Command;
+
+use ita_report::analysis;
+use ita_report::catalogue::Catalogue;
+use ita_report::import::{self, ImportOptions, Start};
+use ita_report::model::MeasuresLayout;
+use rust_xlsxwriter::{Format, Workbook};
+use serde_json::Value;
+
+use crate::common::{self, Scratch};
+
+/// The 204 agencies of seed 000, as (name, district, score, level) from the sample.
+fn seed_000_agencies() -> Vec<(String, String, f64, String)> {
+    let text = std::fs::read_to_string(common::root().join("inputs/2566-roiet-province.json")).unwrap();
+    let package: Value = serde_json::from_str(&text).unwrap();
+    package["province"]["agencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let s = |k: &str| a[k].as_str().unwrap_or("").to_owned();
+            (s("name"), s("district"), a["score"].as_f64().unwrap(), s("level"))
+        })
+        .collect()
+}
+
+/// The NACC's layout: a merged title row, an empty row, then the header; the columns in
+/// another order than the sample's. `edit` may change a row's cells before they are written.
+fn write_xlsx(path: &Path, edit: impl Fn(usize, &mut Vec<Value>)) {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("ผลคะแนน").unwrap();
+    sheet
+        .merge_range(0, 0, 0, 4, "ผลการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ ประจำปีงบประมาณ พ.ศ. ๒๕๖๖ จังหวัดร้อยเอ็ด", &Format::new())
+        .unwrap();
+    for (c, header) in ["ลำดับ", "อำเภอ", "ชื่อหน่วยงาน", "ระดับผลการประเมิน", "คะแนนรวม"].iter().enumerate() {
+        sheet.write_string(2, c as u16, *header).unwrap();
+    }
+    for (i, (name, district, score, level)) in seed_000_agencies().into_iter().enumerate() {
+        let mut cells = vec![Value::from(i + 1), Value::from(district), Value::from(name), Value::from(level), Value::from(score)];
+        edit(i, &mut cells);
+        let row = 3 + i as u32;
+        for (c, cell) in cells.iter().enumerate() {
+            match cell {
+                Value::Number(n) => _ = sheet.write_number(row, c as u16, n.as_f64().unwrap()).unwrap(),
+                Value::String(s) if !s.is_empty() => _ = sheet.write_string(row, c as u16, s).unwrap(),
+                _ => {}
+            }
+        }
+    }
+    book.save(path).unwrap();
+}
+
+fn options(per_agency: bool) -> ImportOptions {
+    ImportOptions { year: 2566, per_agency, layout: MeasuresLayout::ByIndicator, name: None }
+}
+
+fn catalogue() -> Catalogue {
+    Catalogue::load(None).expect("the embedded catalogue loads")
+}
+
+/// What the province report derives from the agencies: counts, levels, ranks, mean.
+fn province_summary(text: &str, name: &str) -> Value {
+    let loaded = common::load_text(text, name);
+    let facts = analysis::derive(&loaded.package, &loaded.framework, &loaded.frameworks);
+    let province = serde_json::to_value(facts.province.expect("a province summary")).unwrap();
+    ["count", "levels", "pass", "fail", "mean", "ranked"].iter().map(|k| (k.to_string(), province[*k].clone())).collect()
+}
+
+fn sample_summary() -> Value {
+    let text = std::fs::read_to_string(common::root().join("inputs/2566-roiet-province.json")).unwrap();
+    province_summary(&text, "inputs/2566-roiet-province.json")
+}
+
+#[test]
+fn a_results_xlsx_gives_the_province_summary_of_the_sample() {
+    let scratch = Scratch::new("import-xlsx");
+    let path = scratch.path().join("ita2566.xlsx");
+    write_xlsx(&path, |_, _| {});
+    let imported = import::import(&path, "ita2566.xlsx", &options(true), common::frameworks(), &catalogue()).unwrap_or_else(|f| panic!("{f}"));
+    // The province package and one package per agency (every one loads: `import` checks).
+    assert_eq!(imported.files.len(), 205);
+    let province = &imported.files[0];
+    assert_eq!(province.name, "2566-จังหวัดร้อยเอ็ด-province.json");
+    let summary = province_summary(&province.text, &province.name);
+    assert_eq!(summary["count"], 204);
+    assert_eq!(summary, sample_summary());
+    // The column "ลำดับ" is not read, and the user is told.
+    assert!(imported.notes.iter().any(|n| n.to_string().contains("ลำดับ")), "{:?}", imported.notes);
+    let agency: Value = serde_json::from_str(&imported.files[1].text).unwrap();
+    assert_eq!(agency["agency"]["name"], "เทศบาลตำบลจันทาร");
+    assert_eq!(agency["agency"]["province"], "ร้อยเอ็ด");
+    assert_eq!(agency["scores"]["total"], 99.78);
+}
+
+#[test]
+fn bad_cells_are_all_reported_by_address_and_nothing_is_written() {
+    let scratch = Scratch::new("import-bad");
+    let path = scratch.path().join("ita2566.xlsx");
+    write_xlsx(&path, |i, cells| match i {
+        9 => cells[4] = Value::from("๑๐๕"),
+        20 => cells[2] = Value::from(""),
+        _ => {}
+    });
+    let out = scratch.path().join("out");
+    let run = Command::new(env!("CARGO_BIN_EXE_ita-report"))
+        .current_dir(scratch.path())
+        .args(["import", "ita2566.xlsx", "--year", "2566", "--per-agency", "-o", "out"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    // Row 10 of the data is sheet row 13 (title, empty row, header above it).
+    assert!(stderr.contains("ita2566.xlsx!ผลคะแนน!E13: expected the total score (a score from 0 to 100 with at most two decimals), found \"๑๐๕\""), "{stderr}");
+    assert!(stderr.contains("ita2566.xlsx!ผลคะแนน!C24: expected the agency's name, found an empty cell"), "{stderr}");
+    assert!(stderr.contains("nothing written"), "{stderr}");
+    assert!(!out.exists() || std::fs::read_dir(&out).unwrap().next().is_none(), "files were written");
+}
+
+#[test]
+fn a_csv_with_thai_headers_and_digits_gives_the_same_summary_in_utf8_and_windows_874() {
+    let mut csv = String::from("ผลการประเมิน ITA ปี ๒๕๖๖ จังหวัดร้อยเอ็ด,,,\nหน่วยงาน,อำเภอ,คะแนน ITA,ระดับ\n");
+    for (name, district, score, level) in seed_000_agencies() {
+        let score = ita_report::thai::thai_digits(&format!("{score:.2}"));
+        csv.push_str(&format!("\"{name}\",{district},{score},{level}\n"));
+    }
+    let scratch = Scratch::new("import-csv");
+    let (encoded, _, lossy) = encoding_rs::WINDOWS_874.encode(&csv);
+    assert!(!lossy);
+    for (file, bytes) in [("utf8.csv", csv.as_bytes()), ("excel.csv", &encoded[..])] {
+        let path = scratch.path().join(file);
+        std::fs::write(&path, bytes).unwrap();
+        let imported = import::import(&path, file, &options(false), common::frameworks(), &catalogue()).unwrap_or_else(|f| panic!("{f}"));
+        assert_eq!(imported.files.len(), 1);
+        assert_eq!(province_summary(&imported.files[0].text, file), sample_summary(), "{file}");
+    }
+}
+
+/// An agency whose indicators 9 and 10 are below the target of 85, in a sheet with one
+/// column per indicator (headers by number and by name).
+fn indicator_sheet(dir: &Path) -> std::path::PathBuf {
+    let headers = "ชื่อหน่วยงาน,อำเภอ,คะแนนรวม,ตัวชี้วัดที่ 1,ตัวชี้วัดที่ 2,ตัวชี้วัดที่ 3,ตัวชี้วัดที่ 4,ตัวชี้วัดที่ 5,คุณภาพการดำเนินงาน,ประสิทธิภาพการสื่อสาร,การปรับปรุงระบบการทำงาน,ตัวชี้วัดที่ 9,ตัวชี้วัดที่ 10";
+    let rows = [
+        "เทศบาลตำบลหนองแวง,เมือง,88.51,95.1,96.2,97.3,98.4,99.5,91.00,92.00,93.00,70.25,62.50",
+        "เทศบาลตำบลทุ่งทอง,อาจสามารถ,96.00,96,96,96,96,96,96,96,96,96,96",
+    ];
+    let path = dir.join("scores.csv");
+    std::fs::write(&path, format!("{headers}\n{}\n", rows.join("\n"))).unwrap();
+    path
+}
+
+#[test]
+fn init_drafts_measures_for_the_indicators_below_target_and_check_flags_them() {
+    let scratch = Scratch::new("init");
+    let sheet = indicator_sheet(scratch.path());
+    let framework = common::frameworks().get(2568).unwrap().clone();
+    let results = import::read_results(&sheet, "scores.csv", &framework).unwrap_or_else(|f| panic!("{f}"));
+    let row = import::find_agency(&results, "scores.csv", "เทศบาลตำบล หนองแวง", None).unwrap();
+    let start = Start { name: "เทศบาลตำบลหนองแวง", district: row.district.clone(), province: None, year: 2568, layout: MeasuresLayout::ByIndicator, scores: Some(row) };
+    let file = import::init(&start, common::frameworks(), &catalogue()).unwrap_or_else(|f| panic!("{f}"));
+    assert_eq!(file.name, "2568-เทศบาลตำบลหนองแวง.json");
+
+    let loaded = common::load_text(&file.text, &file.name);
+    let measures = loaded.package.measures.as_ref().unwrap();
+    assert_eq!(measures.rows.iter().map(|r| r.indicator).collect::<Vec<_>>(), [9, 10]);
+    assert!(measures.rows.iter().all(|r| r.draft.is_some()));
+    assert!(measures.rows[0].finding.0[0].contains("ได้คะแนน ๗๐.๒๕ ต่ำกว่าค่าเป้าหมาย ๘๕ คะแนน"), "{:?}", measures.rows[0].finding);
+    let scores = loaded.package.scores.as_ref().unwrap();
+    assert_eq!(scores.indicators.len(), 10);
+    assert_eq!(scores.indicators[6].name.as_deref(), Some("ประสิทธิภาพการสื่อสาร"));
+    let drafts: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).filter(|w| w.contains("still a draft")).collect();
+    assert_eq!(drafts.len(), 2, "{drafts:?}");
+    assert!(drafts[0].contains("measures.rows[0]") && drafts[1].contains("measures.rows[1]"), "{drafts:?}");
+
+    // It builds: the drafted rows are printed in the measures table.
+    let built = common::build(&loaded, &Default::default());
+    let text = common::squeeze(&common::page_texts(&built.artifacts[0].document).join(""));
+    assert!(text.contains(&common::squeeze(&measures.rows[0].measure.0[0])), "the drafted measure is not printed");
+
+    // Edited, a row is no longer a draft (a note asks to remove the marker).
+    let mut edited: Value = serde_json::from_str(&file.text).unwrap();
+    edited["measures"]["rows"][1]["measure"] = Value::from("มาตรการป้องกันการทุจริตของเทศบาลตำบลหนองแวง");
+    let loaded = common::load_text(&serde_json::to_string(&edited).unwrap(), "edited.json");
+    let drafts: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).filter(|w| w.contains("still a draft")).collect();
+    assert_eq!(drafts.len(), 1, "{drafts:?}");
+    assert!(loaded.warnings.iter().any(|w| w.to_string().contains("was edited after drafting")));
+}
+
+#[test]
+fn init_from_the_command_line_refuses_to_overwrite_and_names_ambiguous_agencies() {
+    let scratch = Scratch::new("init-cli");
+    indicator_sheet(scratch.path());
+    let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_ita-report")).current_dir(scratch.path()).args(args).output().unwrap();
+    let args = ["init", "--agency", "เทศบาลตำบลทุ่งทอง", "--year", "2568", "--scores", "scores.csv", "--layout", "by_tool"];
+    let first = run(&args);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(scratch.path().join("2568-เทศบาลตำบลทุ่งทอง.json")).unwrap()).unwrap();
+    // Nothing below the target: a plan still covers every indicator.
+    assert_eq!(written["measures"]["rows"].as_array().unwrap().len(), 10);
+    assert_eq!(written["measures"]["layout"], "by_tool");
+    assert!(written["measures"]["rows"][0]["monitoring"].is_string() || written["measures"]["rows"][0]["monitoring"].is_array());
+    let again = run(&args);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exist already"));
+    let missing = run(&["init", "--agency", "เทศบาลตำบลไม่มี", "--year", "2568", "--scores", "scores.csv"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("has no agency named \"เทศบาลตำบลไม่มี\""));
+}
+
+#[test]
+fn every_drafted_row_names_its_source_and_no_other_agency() {
+    let catalogue = catalogue();
+    for number in 1..=10 {
+        for layout in [MeasuresLayout::ByIndicator, MeasuresLayout::ByTool] {
+            let row = catalogue.draft(number, layout, "องค์การบริหารส่วนตำบลตัวอย่าง").expect("every indicator has measures");
+            let mut row = row;
+            let draft = row.draft.take().unwrap();
+            assert!(catalogue.sources.values().any(|s| *s == draft.from));
+            let text = serde_json::to_string(&row).unwrap();
+            for other in ["สำนักงานศึกษาธิการจังหวัดร้อยเอ็ด", "เทศบาลเมืองร้อยเอ็ด", "{หน่วยงาน}", "roietpeo"] {
+                assert!(!text.contains(other), "indicator {number}: drafted text names {other}");
+            }
+            assert_eq!(row.content_digest(), draft.digest);
+        }
+    }
+}
+
+mod schema {
+    //! The package schema against every sample and every invalid fixture, with a validator
+    //! of the JSON Schema keywords the generated schema uses (an unknown keyword fails the
+    //! test, so nothing in the schema goes unchecked).
+
+    use super::*;
+
+    struct Validator<'a> {
+        root: &'a Value,
+        errors: Vec<String>,
+    }
+
+    impl Validator<'_> {
+        fn check(&mut self, schema: &Value, value: &Value, path: &str) {
+            let Value::Object(keywords) = schema else { return };
+            if let Some(reference) = keywords.get("$ref").and_then(Value::as_str) {
+                let name = reference.strip_prefix("#/definitions/").expect("local references only");
+                let target = &self.root["definitions"][name];
+                assert!(!target.is_null(), "no definition {name}");
+                self.check(target, value, path);
+            }
+            for (keyword, argument) in keywords {
+                self.keyword(keyword, argument, keywords, value, path);
+            }
+        }
+
+        fn keyword(&mut self, keyword: &str, argument: &Value, keywords: &serde_json::Map<String, Value>, value: &Value, path: &str) {
+            match keyword {
+                "$ref" | "$schema" | "title" | "description" | "definitions" | "default" | "format" => {}
+                "type" => {
+                    let types: Vec<&str> = match argument {
+                        Value::String(t) => vec![t.as_str()],
+                        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+                        _ => panic!("type {argument}"),
+                    };
+                    if !types.iter().any(|t| is_type(value, t)) {
+                        self.errors.push(path.to_owned());
+                    }
+                }
+                "properties" => {
+                    let (Some(object), Some(properties)) = (value.as_object(), argument.as_object()) else { return };
+                    for (name, schema) in properties {
+                        if let Some(v) = object.get(name) {
+                            self.check(schema, v, &join(path, name));
+                        }
+                    }
+                }
+                "required" => {
+                    let Some(object) = value.as_object() else { return };
+                    for name in argument.as_array().unwrap().iter().filter_map(Value::as_str) {
+                        if !object.contains_key(name) {
+                            self.errors.push(join(path, name));
+                        }
+                    }
+                }
+                "additionalProperties" => {
+                    let Some(object) = value.as_object() else { return };
+                    let known = keywords.get("properties").and_then(Value::as_object);
+                    for (name, v) in object.iter().filter(|(n, _)| !known.is_some_and(|k| k.contains_key(*n))) {
+                        match argument {
+                            Value::Bool(false) => self.errors.push(join(path, name)),
+                            Value::Bool(true) => {}
+                            schema => self.check(schema, v, &join(path, name)),
+                        }
+                    }
+                }
+                "items" => {
+                    let Some(items) = value.as_array() else { return };
+                    for (i, item) in items.iter().enumerate() {
+                        self.check(argument, item, &format!("{path}[{i}]"));
+                    }
+                }
+                "enum" => {
+                    if !argument.as_array().unwrap().contains(value) {
+                        self.errors.push(path.to_owned());
+                    }
+                }
+                "minimum" | "maximum" => {
+                    let (Some(v), Some(bound)) = (value.as_f64(), argument.as_f64()) else { return };
+                    if (keyword == "minimum" && v < bound) || (keyword == "maximum" && v > bound) {
+                        self.errors.push(path.to_owned());
+                    }
+                }
+                "anyOf" | "oneOf" | "allOf" => {
+                    let outcomes: Vec<Vec<String>> = argument
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|schema| {
+                            let mut inner = Validator { root: self.root, errors: Vec::new() };
+                            inner.check(schema, value, path);
+                            inner.errors
+                        })
+                        .collect();
+                    let passing = outcomes.iter().filter(|e| e.is_empty()).count();
+                    let ok = match keyword {
+                        "anyOf" => passing > 0,
+                        "oneOf" => passing == 1,
+                        _ => passing == outcomes.len(),
+                    };
+                    if !ok {
+                        // A branch that failed only at this value's own type (a null alternative)
+                        // says less than one that got inside it.
+                        let inside: Vec<String> = outcomes.iter().filter(|e| e.iter().any(|p| p != path)).flatten().cloned().collect();
+                        self.errors.extend(if inside.is_empty() { vec![path.to_owned()] } else { inside });
+                    }
+                }
+                other => panic!("the test's validator does not know the keyword `{other}`"),
+            }
+        }
+    }
+
+    fn is_type(value: &Value, t: &str) -> bool {
+        match t {
+            "object" => value.is_object(),
+            "array" => value.is_array(),
+            "string" => value.is_string(),
+            "boolean" => value.is_boolean(),
+            "null" => value.is_null(),
+            "number" => value.is_number(),
+            "integer" => value.as_f64().is_some_and(|n| n.fract() == 0.0),
+            other => panic!("type {other}"),
+        }
+    }
+
+    fn join(path: &str, name: &str) -> String {
+        if path.is_empty() { name.to_owned() } else { format!("{path}.{name}") }
+    }
+
+    fn validate(schema: &Value, value: &Value) -> Vec<String> {
+        let mut validator = Validator { root: schema, errors: Vec::new() };
+        validator.check(schema, value, "");
+        validator.errors
+    }
+
+    #[test]
+    fn samples_pass_and_each_invalid_fixture_fails_on_a_field_its_message_names() {
+        let schema = ita_report::schema::package();
+        assert_eq!(schema["type"], "object");
+        assert!(schema["properties"]["measures"]["description"].as_str().unwrap().starts_with("มาตรการ"));
+        for sample in common::samples() {
+            let value: Value = serde_json::from_str(&std::fs::read_to_string(&sample).unwrap()).unwrap();
+            assert_eq!(validate(&schema, &value), Vec::<String>::new(), "{}", sample.display());
+        }
+        let dir = common::root().join("tests/fixtures/invalid");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let Ok(value) = serde_json::from_str::<Value>(&text) else { continue }; // syntax errors: no JSON to validate
+            let errors = validate(&schema, &value);
+            let message = ita_report::load::load_str(&text, "fixture.json", common::frameworks()).expect_err("fixture must be invalid").to_string();
+            assert!(!errors.is_empty(), "{} passes the schema", path.display());
+            // Every schema error is at a path the program's message names.
+            for error in &errors {
+                assert!(message.contains(&format!("`{error}`")), "{}: the schema fails `{error}`, which the message does not name:\n{message}", path.display());
+            }
+            checked += 1;
+        }
+        assert!(checked >= 7);
+    }
+}

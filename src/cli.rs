@@ -276,10 +276,10 @@ fn check(paths: &[PathBuf], frameworks: &Frameworks, fonts: &Fonts, deny_warning
                 emit_all(&loaded.warnings, err);
                 let count = loaded.warnings.iter().filter(|d| d.severity == Severity::Warning).count();
                 if denied(&loaded.warnings, deny_warnings) {
-                    let _ = writeln!(err, "failed: {name}: {count} contradiction(s), denied by --deny-warnings");
+                    let _ = writeln!(err, "failed: {name}: {count} warning(s), denied by --deny-warnings");
                     failed.push(name);
                 } else if count > 0 {
-                    let _ = writeln!(err, "ok: {name} ({count} contradiction(s) in the data)");
+                    let _ = writeln!(err, "ok: {name} ({count} warning(s))");
                 } else {
                     let _ = writeln!(err, "ok: {name}");
                 }

@@ -18,5 +18,6 @@ mod invalid;
 mod layout;
 mod linebreaks;
 mod samples;
+mod signing;
 mod statements;
 mod thai;

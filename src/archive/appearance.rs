@@ -73,12 +73,12 @@ pub fn render(compiler: &Compiler, width: f64, height: f64, lines: &[String], da
 /// to no structure tree).
 fn typeset(compiler: &Compiler, width: f64, height: f64, lines: &[String], date: Date) -> Result<Vec<u8>, String> {
     let family = compiler.fonts().choose(None).map_err(|d| d.message)?;
-    let size = (height / 3.9).max(4.0);
+    let size = (height / 4.2).max(4.0);
     let body: Vec<String> = lines.iter().map(|l| string_literal(l)).collect();
     let source = format!(
         "#set page(width: {width}pt, height: {height}pt, margin: 0pt)\n\
          #set text(font: {}, size: {size:.2}pt, lang: \"th\")\n\
-         #set par(leading: 0.2em)\n\
+         #set par(leading: 0.3em)\n\
          #align(center + horizon, text(fill: rgb(\"#1a237e\"), [{}]))\n",
         string_literal(&family),
         body.iter().map(|l| format!("#{l}")).collect::<Vec<_>>().join(" \\ ")

@@ -242,8 +242,10 @@ fn alter_first_page(pdf: &mut [u8]) {
 #[test]
 fn a_signed_archival_pdf_verifies_and_an_altered_one_does_not() {
     let dir = Scratch::new("signing");
-    let input = root().join("inputs/2566-roiet-province.json");
-    let run = ita_report(dir.path(), &["build", input.to_str().unwrap(), "-o", "out", "--archive", "--quiet"], None);
+    // Built from a folder of its own: an emblem a user put in inputs/ would be in the PDF
+    // but not beside it, where `verify` looks.
+    std::fs::copy(root().join("inputs/2566-roiet-province.json"), dir.path().join("2566-roiet-province.json")).unwrap();
+    let run = ita_report(dir.path(), &["build", "2566-roiet-province.json", "-o", "out", "--archive", "--quiet"], None);
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
 
     let governor = key("governor");

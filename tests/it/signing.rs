@@ -333,3 +333,28 @@ fn a_plain_pdf_fails_verify_saying_what_it_lacks() {
     assert_eq!(run.status.code(), Some(1), "{report}");
     assert!(report.contains("does not claim PDF/A-3") && report.contains("has no attached package"), "{report}");
 }
+
+#[test]
+fn a_field_name_holds_no_period() {
+    let text = std::fs::read_to_string(root().join("inputs/2566-roiet-announcement.json")).unwrap();
+    let text = text.replace("\"หัวหน้าสำนักงานจังหวัดร้อยเอ็ด\"\n", "\"ผอ.สพป.ร้อยเอ็ด เขต ๑\"\n");
+    let loaded = crate::common::load_text(&text, "period.json");
+    let built = build(&loaded, &BuildOptions::default());
+    let pdf = &built.artifacts[0].pdf;
+    let names: Vec<String> =
+        fields::read(&Objects::read(pdf).unwrap(), &Trailer::read(pdf).unwrap()).into_iter().map(|f| f.name).collect();
+    // A period separates the parts of a full field name; the fullwidth stop looks the same.
+    assert_eq!(names, ["ผอ．สพป．ร้อยเอ็ด เขต ๑"]);
+}
+
+#[test]
+fn a_split_archival_pdf_is_rebuilt_as_its_own_document() {
+    let dir = Scratch::new("verify-split");
+    std::fs::copy(root().join("inputs/2566-roiet-announcement.json"), dir.path().join("a.json")).unwrap();
+    let run = ita_report(dir.path(), &["build", "a.json", "-o", "out", "--archive", "--split", "--quiet"], None);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let run = ita_report(dir.path(), &["verify", "out/a-announcement.pdf"], None);
+    let report = stderr(&run);
+    assert_eq!(run.status.code(), Some(0), "{report}");
+    assert!(report.contains("(as a-announcement.pdf)") && report.contains("no signatures"), "{report}");
+}

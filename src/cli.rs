@@ -456,6 +456,7 @@ fn password(cert: &Path) -> Result<String, Diagnostic> {
     }
     eprint!("password for {}: ", shown(cert));
     let _ = std::io::stderr().flush();
+    // The standard library cannot turn echo off; `stty` is there wherever there is a terminal.
     let echo = |on: bool| std::process::Command::new("stty").arg(if on { "echo" } else { "-echo" }).stdin(std::process::Stdio::inherit()).status();
     let _ = echo(false);
     let mut line = String::new();
@@ -491,54 +492,54 @@ fn sign_file(pdf: &Path, cert: &Path, request: &sign::Request, output: &Path, fo
 /// Checks one PDF and prints what holds and what fails; true when nothing fails.
 fn verify_file(path: &Path, engine: &Engine, frameworks: &Frameworks, options: &BuildOptions, err: &mut StandardStream) -> bool {
     let name = shown(path);
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            let _ = Diagnostic::error(format!("cannot read `{name}`: {e}")).emit(err);
+    let checks = std::fs::read(path)
+        .map_err(|e| format!("cannot read `{name}`: {e}"))
+        .and_then(|bytes| Ok((verify::inspect(&bytes).map_err(|e| format!("`{name}`: {e}"))?, bytes)));
+    let (report, bytes) = match checks {
+        Ok(read) => read,
+        Err(message) => {
+            let _ = Diagnostic::error(message).emit(err);
             return false;
         }
     };
-    let report = match verify::inspect(&bytes) {
-        Ok(report) => report,
-        Err(e) => {
-            let _ = Diagnostic::error(format!("`{name}`: {e}")).emit(err);
-            return false;
-        }
-    };
-    let mut failures: Vec<String> = Vec::new();
     let _ = writeln!(err, "{name}:");
-    let mut line = |ok: bool, text: String, failures: &mut Vec<String>| {
-        let _ = writeln!(err, "  {} {}", if ok { "ok  " } else { "FAIL" }, crate::diagnostic::terminal_safe(&text));
-        if !ok {
-            failures.push(text);
-        }
-    };
-    line(report.pdf_a3, if report.pdf_a3 { "claims PDF/A-3 (XMP pdfaid)".into() } else { "does not claim PDF/A-3".into() }, &mut failures);
+    let lines = verify_lines(path, &bytes, &report, engine, frameworks, options);
+    for (ok, text) in &lines {
+        let _ = writeln!(err, "  {} {}", if *ok { "ok  " } else { "FAIL" }, crate::diagnostic::terminal_safe(text));
+    }
+    lines.iter().all(|(ok, _)| *ok)
+}
+
+/// What `verify` says of one file, a line per check: whether it holds, and the words.
+fn verify_lines(path: &Path, bytes: &[u8], report: &verify::Report, engine: &Engine, frameworks: &Frameworks, options: &BuildOptions) -> Vec<(bool, String)> {
+    let version = env!("CARGO_PKG_VERSION");
+    let mut lines = vec![(report.pdf_a3, if report.pdf_a3 { "claims PDF/A-3 (XMP pdfaid)" } else { "does not claim PDF/A-3" }.to_owned())];
     match &report.package {
-        None => line(false, "has no attached package".into(), &mut failures),
+        None => lines.push((false, "has no attached package".into())),
         Some((package, data)) => {
-            line(true, format!("carries the package `{package}`"), &mut failures);
+            lines.push((true, format!("carries the package `{package}`")));
+            // Emblems are not inside the PDF: they are read beside it, as a build there would.
             let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
             let original = &bytes[..report.unsigned_len];
-            let text = match engine.reproduces(original, data, package, dir, frameworks, options) {
-                Ok(Some(stem)) => (true, format!("unsigned revision ({} bytes) is byte for byte what ita-report {} builds from it (as {stem}.pdf)", original.len(), env!("CARGO_PKG_VERSION"))),
-                Ok(None) => (false, format!("unsigned revision ({} bytes) differs from what ita-report {} builds from the attached package", original.len(), env!("CARGO_PKG_VERSION"))),
-                Err(Failure(diagnostics)) => (false, format!("the attached package does not build: {}", diagnostics.first().map_or(String::new(), |d| d.message.clone()))),
-            };
-            line(text.0, text.1, &mut failures);
+            let size = original.len();
+            lines.push(match engine.reproduces(original, data, package, dir, frameworks, options) {
+                Ok(Some(stem)) => (true, format!("unsigned revision ({size} bytes) is byte for byte what ita-report {version} builds from it (as {stem}.pdf)")),
+                Ok(None) => (false, format!("unsigned revision ({size} bytes) differs from what ita-report {version} builds from the attached package")),
+                Err(Failure(d)) => (false, format!("the attached package does not build: {}", d.first().map_or(String::new(), |d| d.message.clone()))),
+            });
         }
     }
     if report.signatures.is_empty() {
-        line(true, "no signatures".into(), &mut failures);
+        lines.push((true, "no signatures".into()));
     }
     for s in &report.signatures {
         let who = format!("signer {}, at {}", s.subject.as_deref().unwrap_or("unknown"), s.time.as_deref().unwrap_or("no /M"));
-        match &s.intact {
-            Ok(()) => line(true, format!("signature in `{}` intact: {who}", s.field), &mut failures),
-            Err(why) => line(false, format!("signature in `{}` NOT intact: {why} ({who})", s.field), &mut failures),
-        }
+        lines.push(match &s.intact {
+            Ok(()) => (true, format!("signature in `{}` intact: {who}", s.field)),
+            Err(why) => (false, format!("signature in `{}` NOT intact: {why} ({who})", s.field)),
+        });
         let after = if s.later.is_empty() { "nothing added after it".to_owned() } else { format!("added after it: {}", s.later.join("; ")) };
-        line(!s.changed_after(), format!("  {after}"), &mut failures);
+        lines.push((!s.changed_after(), format!("  {after}")));
     }
-    failures.is_empty()
+    lines
 }

@@ -83,6 +83,7 @@ fn typeset(compiler: &Compiler, width: f64, height: f64, lines: &[String], date:
         string_literal(&family),
         body.iter().map(|l| format!("#{l}")).collect::<Vec<_>>().join(" \\ ")
     );
+    // A root that does not exist: the appearance reads no file.
     let job = Job { source: &source, source_name: "signature-appearance.typ", root: std::path::Path::new("/nonexistent"), today: None, virtual_files: &[] };
     let compiled = compiler.compile(&job).map_err(|f| f.to_string())?;
     let options = PdfOptions {

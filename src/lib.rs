@@ -278,9 +278,43 @@ impl Engine {
             let document = clusters::rejoin(&compiled.document);
             let ident = format!("ita-report/{stem}/{}", package.fiscal_year);
             let pdf = pdf::export(&document, &ident, date, archive)?;
+            // Every build, archival or not, gets its signature fields: a plain memo is signed
+            // in Acrobat as often as an archived one.
+            let pdf = archive::fields::add(&pdf, &archive::fields::spots(&document))
+                .map_err(|e| Diagnostic::error(format!("{stem}: cannot add the signature fields: {e}")))?;
             artifacts.push(Artifact { stem, kinds, typst, document, pdf });
         }
         Ok(Built { artifacts, warnings })
+    }
+}
+
+impl Engine {
+    /// Whether `original` (a PDF's unsigned revision) is byte for byte a PDF this version
+    /// builds, archival, from `package` (the attached package, named `name`): the combined
+    /// PDF or one of the `--split` ones. Emblems are read from `dir` as a build beside them
+    /// would. Returns the stem of the PDF that matches, `None` when none does.
+    pub fn reproduces(
+        &self,
+        original: &[u8],
+        package: &[u8],
+        name: &str,
+        dir: &Path,
+        frameworks: &framework::Frameworks,
+        options: &BuildOptions,
+    ) -> Result<Option<String>, Failure> {
+        let text = std::str::from_utf8(package).map_err(|_| Diagnostic::error(format!("the attached package `{name}` is not UTF-8")))?;
+        let mut loaded = load::load_str(text, name, frameworks)?;
+        loaded.dir = dir.to_path_buf();
+        let stem = archive_name(name);
+        let scratch = std::env::temp_dir();
+        for split in [false, true] {
+            let options = BuildOptions { split, archive: true, ..options.clone() };
+            let built = self.build(&loaded, &stem, &scratch, &options)?;
+            if let Some(found) = built.artifacts.into_iter().find(|a| a.pdf == original) {
+                return Ok(Some(found.stem));
+            }
+        }
+        Ok(None)
     }
 }
 

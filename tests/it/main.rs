@@ -19,5 +19,6 @@ mod invalid;
 mod layout;
 mod linebreaks;
 mod samples;
+mod signing;
 mod statements;
 mod thai;

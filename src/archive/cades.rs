@@ -1,0 +1,169 @@
+//! The CMS signature inside a PDF signature: PAdES baseline B-B (CAdES detached, SHA-256).
+//!
+//! What is signed is the SHA-256 of the PDF bytes the signature's /ByteRange covers. The CMS
+//! SignedData carries no content (detached), the signer's certificate and its chain, and
+//! three signed attributes, the ones PAdES B-B asks for: content-type (id-data),
+//! message-digest (that hash) and signing-certificate-v2 (the SHA-256 of the signer's
+//! certificate, so it cannot be swapped). The signing time is the /M of the PDF signature
+//! dictionary, as B-B prescribes, not a CMS attribute. Built and checked with RustCrypto's
+//! DER types (`cms`, `x509-cert`) and `p256`.
+
+use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
+use cms::content_info::{CmsVersion, ContentInfo};
+use cms::signed_data::{CertificateSet, EncapsulatedContentInfo, SignedData, SignerIdentifier, SignerInfo, SignerInfos};
+use const_oid::db::{rfc5911, rfc5912};
+use der::asn1::{OctetString, SetOfVec};
+use der::{Any, Decode, Encode};
+use p256::ecdsa::signature::{Signer, Verifier};
+use sha2::{Digest, Sha256};
+use spki::AlgorithmIdentifierOwned;
+use x509_cert::attr::Attribute;
+use x509_cert::Certificate;
+
+use super::keystore::Identity;
+
+/// ESSCertIDv2 with the default hash algorithm (SHA-256) left out, as DER requires.
+#[derive(der::Sequence)]
+struct EssCertIdV2 {
+    cert_hash: OctetString,
+}
+
+/// SigningCertificateV2 (RFC 5035) without policies.
+#[derive(der::Sequence)]
+struct SigningCertificateV2 {
+    certs: Vec<EssCertIdV2>,
+}
+
+fn algorithm(oid: const_oid::ObjectIdentifier) -> AlgorithmIdentifierOwned {
+    AlgorithmIdentifierOwned { oid, parameters: None }
+}
+
+fn attribute(oid: const_oid::ObjectIdentifier, value: impl Encode) -> Result<Attribute, der::Error> {
+    let value = Any::from_der(&value.to_der()?)?;
+    Ok(Attribute { oid, values: SetOfVec::try_from(vec![value])? })
+}
+
+/// A DER CMS ContentInfo signing `digest` (the SHA-256 of the signed byte ranges).
+pub fn sign(identity: &Identity, digest: &[u8]) -> Result<Vec<u8>, der::Error> {
+    let certificate = &identity.certificate;
+    let cert_hash = Sha256::digest(certificate.to_der()?);
+    let attributes = SetOfVec::try_from(vec![
+        attribute(rfc5911::ID_CONTENT_TYPE, rfc5911::ID_DATA)?,
+        attribute(rfc5911::ID_MESSAGE_DIGEST, OctetString::new(digest)?)?,
+        attribute(
+            rfc5911::ID_AA_SIGNING_CERTIFICATE_V_2,
+            SigningCertificateV2 { certs: vec![EssCertIdV2 { cert_hash: OctetString::new(cert_hash.as_slice())? }] },
+        )?,
+    ])?;
+    // The signature covers the attributes' DER as a SET (RFC 5652 §5.4).
+    let signature: p256::ecdsa::Signature = identity.key.sign(&attributes.to_der()?);
+    let signer = SignerInfo {
+        version: CmsVersion::V1,
+        sid: SignerIdentifier::IssuerAndSerialNumber(IssuerAndSerialNumber {
+            issuer: certificate.tbs_certificate.issuer.clone(),
+            serial_number: certificate.tbs_certificate.serial_number.clone(),
+        }),
+        digest_alg: algorithm(rfc5912::ID_SHA_256),
+        signed_attrs: Some(attributes),
+        signature_algorithm: algorithm(rfc5912::ECDSA_WITH_SHA_256),
+        signature: OctetString::new(signature.to_der().as_bytes())?,
+        unsigned_attrs: None,
+    };
+    let certificates: Vec<CertificateChoices> =
+        std::iter::once(certificate).chain(&identity.chain).map(|c| CertificateChoices::Certificate(c.clone())).collect();
+    let signed = SignedData {
+        version: CmsVersion::V1,
+        digest_algorithms: SetOfVec::try_from(vec![algorithm(rfc5912::ID_SHA_256)])?,
+        encap_content_info: EncapsulatedContentInfo { econtent_type: rfc5911::ID_DATA, econtent: None },
+        certificates: Some(CertificateSet(SetOfVec::try_from(certificates)?)),
+        crls: None,
+        signer_infos: SignerInfos(SetOfVec::try_from(vec![signer])?),
+    };
+    ContentInfo { content_type: rfc5911::ID_SIGNED_DATA, content: Any::encode_from(&signed)? }.to_der()
+}
+
+/// The signer of a CMS signature that was checked.
+pub struct Checked {
+    pub certificate: Certificate,
+    /// Whether the signature holds: `Err` says what does not.
+    pub intact: Result<(), String>,
+}
+
+/// Checks a CMS signature (`contents`, the /Contents of a PDF signature, zero padding
+/// allowed) against `digest`, the SHA-256 of the bytes it claims to cover: the
+/// message-digest attribute must equal it, the signing-certificate-v2 hash must match the
+/// certificate, and the signature must verify with the certificate's public key. `Err` when
+/// the CMS cannot even be read (no signer to name).
+pub fn check(contents: &[u8], digest: &[u8]) -> Result<Checked, String> {
+    let length = der_length(contents).ok_or("the signature's /Contents is not DER")?;
+    let info = ContentInfo::from_der(contents.get(..length).ok_or("the signature's /Contents is cut short")?)
+        .map_err(|e| format!("the signature's /Contents is not a CMS ContentInfo ({e})"))?;
+    if info.content_type != rfc5911::ID_SIGNED_DATA {
+        return Err("the signature's /Contents is not CMS SignedData".into());
+    }
+    let signed: SignedData = info.content.decode_as().map_err(|e| format!("damaged CMS SignedData ({e})"))?;
+    let signer = signed.signer_infos.0.iter().next().ok_or("the CMS signature has no signer")?;
+    let certificates: Vec<&Certificate> = signed
+        .certificates
+        .iter()
+        .flat_map(|set| set.0.iter())
+        .filter_map(|c| match c {
+            CertificateChoices::Certificate(c) => Some(c),
+            CertificateChoices::Other(_) => None,
+        })
+        .collect();
+    let certificate = match &signer.sid {
+        SignerIdentifier::IssuerAndSerialNumber(id) => certificates
+            .iter()
+            .find(|c| c.tbs_certificate.issuer == id.issuer && c.tbs_certificate.serial_number == id.serial_number),
+        SignerIdentifier::SubjectKeyIdentifier(_) => certificates.first(),
+    }
+    .ok_or("the CMS signature does not carry its signer's certificate")?;
+    Ok(Checked { certificate: (*certificate).clone(), intact: verify_signer(signer, certificate, digest) })
+}
+
+fn verify_signer(signer: &SignerInfo, certificate: &Certificate, digest: &[u8]) -> Result<(), String> {
+    if signer.digest_alg.oid != rfc5912::ID_SHA_256 {
+        return Err(format!("digest algorithm {} (PAdES here is SHA-256)", signer.digest_alg.oid));
+    }
+    let attributes = signer.signed_attrs.as_ref().ok_or("the CMS signature has no signed attributes")?;
+    let find = |oid| attributes.iter().find(|a: &&Attribute| a.oid == oid).and_then(|a| a.values.iter().next());
+    let claimed: OctetString = find(rfc5911::ID_MESSAGE_DIGEST)
+        .ok_or("the CMS signature has no message-digest")?
+        .decode_as()
+        .map_err(|e| format!("damaged message-digest ({e})"))?;
+    if claimed.as_bytes() != digest {
+        return Err("the signed bytes were changed: their SHA-256 differs from the signed message digest".into());
+    }
+    let binding: SigningCertificateV2 = find(rfc5911::ID_AA_SIGNING_CERTIFICATE_V_2)
+        .ok_or("the CMS signature has no signing-certificate-v2 (PAdES requires it)")?
+        .decode_as()
+        .map_err(|e| format!("damaged signing-certificate-v2 ({e})"))?;
+    let cert_hash = Sha256::digest(certificate.to_der().map_err(|e| e.to_string())?);
+    if binding.certs.first().is_none_or(|c| c.cert_hash.as_bytes() != cert_hash.as_slice()) {
+        return Err("signing-certificate-v2 names another certificate".into());
+    }
+    if signer.signature_algorithm.oid != rfc5912::ECDSA_WITH_SHA_256 && signer.signature_algorithm.oid != rfc5912::ID_EC_PUBLIC_KEY {
+        return Err(format!("signature algorithm {} (ita-report checks ECDSA P-256 with SHA-256)", signer.signature_algorithm.oid));
+    }
+    let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(certificate.tbs_certificate.subject_public_key_info.subject_public_key.raw_bytes())
+        .map_err(|_| "the signer's certificate holds no P-256 public key".to_owned())?;
+    let signature = p256::ecdsa::Signature::from_der(signer.signature.as_bytes()).map_err(|_| "damaged ECDSA signature value".to_owned())?;
+    key.verify(&attributes.to_der().map_err(|e| e.to_string())?, &signature)
+        .map_err(|_| "the signature does not verify with the signer's public key".to_owned())
+}
+
+/// The length of the DER element at the start of `bytes` (header included): /Contents is
+/// padded with zeros after it.
+fn der_length(bytes: &[u8]) -> Option<usize> {
+    let first = *bytes.get(1)?;
+    if first < 0x80 {
+        return Some(2 + usize::from(first));
+    }
+    let count = usize::from(first & 0x7f);
+    if count == 0 || count > 4 {
+        return None;
+    }
+    let length = bytes.get(2..2 + count)?.iter().fold(0usize, |n, &b| n << 8 | usize::from(b));
+    Some(2 + count + length)
+}

@@ -1,0 +1,180 @@
+//! Signing a PDF: a PAdES baseline B-B signature written into a signature field as an
+//! incremental update.
+//!
+//! The update holds the signature dictionary (/SubFilter /ETSI.CAdES.detached, the signing
+//! time in /M), the field pointing to it with a visible appearance, and the form marked as
+//! signed (/SigFlags 3). Its /Contents is reserved as zeros first; the /ByteRange then
+//! covers the whole file except that hole, the SHA-256 of those bytes is signed
+//! ([`super::cades`]), and the CMS is written into the hole. Earlier bytes are never
+//! touched, so earlier signatures stay valid.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use der::Encode;
+
+use super::fields::{self, Field};
+use super::keystore::Identity;
+use super::pdfobj::{self, Objects, Trailer};
+use super::update::{self, Object};
+use super::{appearance, cades};
+use crate::thai::Date;
+use crate::world::Compiler;
+
+/// What to sign and how it is described.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// The field to sign; the first empty one when `None`.
+    pub field: Option<String>,
+    pub reason: Option<String>,
+    pub location: Option<String>,
+    /// The signing time, seconds since 1970 (UTC).
+    pub time: u64,
+}
+
+impl Request {
+    /// A request signed now.
+    pub fn now() -> Request {
+        Request { time: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()), ..Request::default() }
+    }
+}
+
+/// The ByteRange written first, wide enough for any file size, patched once known.
+const BYTE_RANGE_PLACEHOLDER: &str = "[0 0000000000 0000000000 0000000000]";
+
+/// Signs `pdf` and returns the signed file and the name of the field signed.
+pub fn sign(pdf: &[u8], identity: &Identity, compiler: &Compiler, request: &Request) -> Result<(Vec<u8>, String), String> {
+    let objects = Objects::read(pdf)?;
+    let trailer = Trailer::read(pdf)?;
+    let all = fields::read(&objects, &trailer);
+    let field = choose(&all, request.field.as_deref())?;
+    let signer = common_name(&identity.certificate);
+    let (width, height) = (field.rect[2] - field.rect[0], field.rect[3] - field.rect[1]);
+    let date = thai_date(request.time);
+    let lines = [format!("ลงนามโดย {signer}"), field.name.clone(), date];
+    let first = objects.max_number().max(trailer.size.saturating_sub(1)) + 1;
+    let (year, month, day) = civil((request.time / 86_400) as i64);
+    let look = appearance::render(compiler, width, height, &lines, Date { year, month, day }, first)?;
+
+    let signature = look.next;
+    let reserve = 4096 + identity.chain.iter().chain([&identity.certificate]).map(|c| c.to_der().map_or(0, |d| d.len())).sum::<usize>();
+    let mut dict = format!(
+        "<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/ETSI.CAdES.detached/ByteRange{BYTE_RANGE_PLACEHOLDER}/Contents<{}>/M({})/Name{}",
+        "0".repeat(2 * reserve),
+        pdf_date(request.time),
+        pdfobj::text_string(&signer)
+    );
+    for (key, value) in [("/Reason", &request.reason), ("/Location", &request.location)] {
+        if let Some(value) = value {
+            dict.push_str(&format!("{key}{}", pdfobj::text_string(value)));
+        }
+    }
+    dict.push_str(">>");
+
+    let mut added = look.objects;
+    added.push(Object::text(signature, dict));
+    let field_dict = objects.get(field.object).ok_or("the field object is missing")?;
+    let field_dict = pdfobj::with_entry(field_dict, "/V", &format!("{signature} 0 R"));
+    added.push(Object::text(field.object, pdfobj::with_entry(&field_dict, "/AP", &format!("<</N {} 0 R>>", look.form))));
+    added.push(signed_form(&objects, &trailer)?);
+    let mut out = update::append(pdf, &trailer, &added);
+    fill(&mut out, pdf.len(), identity)?;
+    Ok((out, field.name.clone()))
+}
+
+/// The field asked for, or the first empty one.
+fn choose<'f>(fields: &'f [Field], name: Option<&str>) -> Result<&'f Field, String> {
+    let names = || fields.iter().map(|f| format!("`{}`", f.name)).collect::<Vec<_>>().join(", ");
+    if fields.is_empty() {
+        return Err("the PDF has no signature field".into());
+    }
+    let field = match name {
+        Some(name) => fields.iter().find(|f| f.name == name).ok_or_else(|| format!("no signature field is named `{name}`; the fields are {}", names()))?,
+        None => fields.iter().find(|f| f.signature.is_none()).ok_or_else(|| format!("every signature field is signed already ({})", names()))?,
+    };
+    if field.signature.is_some() {
+        return Err(format!("the field `{}` is signed already", field.name));
+    }
+    Ok(field)
+}
+
+/// The AcroForm with /SigFlags 3 (signatures exist; append only), as the object to write.
+fn signed_form(objects: &Objects, trailer: &Trailer) -> Result<Object, String> {
+    let catalog = objects.get(trailer.root).ok_or("the PDF has no catalog")?;
+    let form = pdfobj::value(catalog, "/AcroForm").ok_or("the PDF has no form")?;
+    Ok(match pdfobj::reference(form) {
+        Some(number) => Object::text(number, pdfobj::with_entry(objects.get(number).ok_or("the form object is missing")?, "/SigFlags", "3")),
+        None => Object::text(trailer.root, pdfobj::with_entry(catalog, "/AcroForm", &pdfobj::with_entry(form, "/SigFlags", "3"))),
+    })
+}
+
+/// Patches the ByteRange of the signature appended after `start`, then signs the covered
+/// bytes and writes the CMS into /Contents.
+fn fill(out: &mut [u8], start: usize, identity: &Identity) -> Result<(), String> {
+    let range_at = pdfobj::find(out, format!("/ByteRange{BYTE_RANGE_PLACEHOLDER}").as_bytes(), start).ok_or("the signature placeholder is missing")? + 10;
+    let hole = pdfobj::find(out, b"/Contents<", range_at).ok_or("the signature placeholder is missing")? + 9;
+    let hole_end = hole + out[hole..].iter().position(|&b| b == b'>').ok_or("the signature placeholder is open")? + 1;
+    let ranges = format!("[0 {hole} {hole_end} {}", out.len() - hole_end);
+    let padded = format!("{ranges:<width$}]", width = BYTE_RANGE_PLACEHOLDER.len() - 1);
+    out[range_at..range_at + padded.len()].copy_from_slice(padded.as_bytes());
+
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new().chain_update(&out[..hole]).chain_update(&out[hole_end..]).finalize();
+    let cms = cades::sign(identity, &digest).map_err(|e| format!("cannot encode the CMS signature: {e}"))?;
+    let hex: String = cms.iter().map(|b| format!("{b:02X}")).collect();
+    if hex.len() > hole_end - hole - 2 {
+        return Err("the signature is larger than the space reserved for it".into());
+    }
+    out[hole + 1..hole + 1 + hex.len()].copy_from_slice(hex.as_bytes());
+    Ok(())
+}
+
+/// The certificate subject's common name, else the whole subject.
+pub fn common_name(certificate: &x509_cert::Certificate) -> String {
+    let subject = &certificate.tbs_certificate.subject;
+    for rdn in subject.0.iter() {
+        for atv in rdn.0.iter() {
+            if atv.oid == const_oid::db::rfc4519::CN {
+                if let Some(text) = der_text(&atv.value) {
+                    return text;
+                }
+            }
+        }
+    }
+    subject.to_string()
+}
+
+/// A directory string (UTF8String, PrintableString, IA5String) as text.
+fn der_text(value: &der::Any) -> Option<String> {
+    value
+        .decode_as::<String>()
+        .ok()
+        .or_else(|| value.decode_as::<der::asn1::PrintableStringRef>().ok().map(|s| s.as_str().to_owned()))
+        .or_else(|| value.decode_as::<der::asn1::Ia5StringRef>().ok().map(|s| s.as_str().to_owned()))
+}
+
+/// Days since 1970-01-01 as a civil (proleptic Gregorian) date.
+fn civil(days: i64) -> (i32, u8, u8) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+    (year, month, day)
+}
+
+/// A PDF date in UTC: `D:20261130021500+00'00'`.
+pub fn pdf_date(time: u64) -> String {
+    let (year, month, day) = civil((time / 86_400) as i64);
+    let seconds = time % 86_400;
+    format!("D:{year:04}{month:02}{day:02}{:02}{:02}{:02}+00'00'", seconds / 3600, seconds / 60 % 60, seconds % 60)
+}
+
+/// The signing date as a Thai reads it: Thailand's time (UTC+7), Buddhist era, Thai digits.
+fn thai_date(time: u64) -> String {
+    let (year, month, day) = civil(((time + 7 * 3600) / 86_400) as i64);
+    Date { year, month, day }.long(crate::model::Numerals::Thai)
+}

@@ -6,7 +6,7 @@
 //! message-digest (that hash) and signing-certificate-v2 (the SHA-256 of the signer's
 //! certificate, so it cannot be swapped). The signing time is the /M of the PDF signature
 //! dictionary, as B-B prescribes, not a CMS attribute. Built and checked with RustCrypto's
-//! DER types (`cms`, `x509-cert`) and `p256`.
+//! DER types (`cms`, `x509-cert`), `rsa` (PKCS#1 v1.5) and `p256` (ECDSA).
 
 use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
 use cms::content_info::{CmsVersion, ContentInfo};
@@ -20,7 +20,26 @@ use spki::AlgorithmIdentifierOwned;
 use x509_cert::attr::Attribute;
 use x509_cert::Certificate;
 
-use super::keystore::Identity;
+use super::keystore::{Identity, Key};
+
+/// PKCS#1 v1.5 signing with SHA-256 (the DigestInfo prefix of SHA-256).
+fn pkcs1v15() -> rsa::Pkcs1v15Sign {
+    rsa::Pkcs1v15Sign::new::<rsa::sha2::Sha256>()
+}
+
+/// The signature of `message` (the signed attributes' DER) and its algorithm.
+fn signature(key: &Key, message: &[u8]) -> Result<(Vec<u8>, const_oid::ObjectIdentifier), der::Error> {
+    match key {
+        Key::Rsa(key) => {
+            let signature = key.sign(pkcs1v15(), &Sha256::digest(message)).map_err(|_| der::Error::from(der::ErrorKind::Failed))?;
+            Ok((signature, rfc5912::SHA_256_WITH_RSA_ENCRYPTION))
+        }
+        Key::P256(key) => {
+            let signature: p256::ecdsa::Signature = key.sign(message);
+            Ok((signature.to_der().as_bytes().to_vec(), rfc5912::ECDSA_WITH_SHA_256))
+        }
+    }
+}
 
 /// ESSCertIDv2 with the default hash algorithm (SHA-256) left out, as DER requires.
 #[derive(der::Sequence)]
@@ -56,7 +75,7 @@ pub fn sign(identity: &Identity, digest: &[u8]) -> Result<Vec<u8>, der::Error> {
         )?,
     ])?;
     // The signature covers the attributes' DER as a SET (RFC 5652 §5.4).
-    let signature: p256::ecdsa::Signature = identity.key.sign(&attributes.to_der()?);
+    let (signature, signature_algorithm) = signature(&identity.key, &attributes.to_der()?)?;
     let signer = SignerInfo {
         version: CmsVersion::V1,
         sid: SignerIdentifier::IssuerAndSerialNumber(IssuerAndSerialNumber {
@@ -65,8 +84,8 @@ pub fn sign(identity: &Identity, digest: &[u8]) -> Result<Vec<u8>, der::Error> {
         }),
         digest_alg: algorithm(rfc5912::ID_SHA_256),
         signed_attrs: Some(attributes),
-        signature_algorithm: algorithm(rfc5912::ECDSA_WITH_SHA_256),
-        signature: OctetString::new(signature.to_der().as_bytes())?,
+        signature_algorithm: algorithm(signature_algorithm),
+        signature: OctetString::new(signature)?,
         unsigned_attrs: None,
     };
     let certificates: Vec<CertificateChoices> =
@@ -143,14 +162,21 @@ fn verify_signer(signer: &SignerInfo, certificate: &Certificate, digest: &[u8]) 
     if binding.certs.first().is_none_or(|c| c.cert_hash.as_bytes() != cert_hash.as_slice()) {
         return Err("signing-certificate-v2 names another certificate".into());
     }
-    if signer.signature_algorithm.oid != rfc5912::ECDSA_WITH_SHA_256 && signer.signature_algorithm.oid != rfc5912::ID_EC_PUBLIC_KEY {
-        return Err(format!("signature algorithm {} (ita-report checks ECDSA P-256 with SHA-256)", signer.signature_algorithm.oid));
-    }
-    let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(certificate.tbs_certificate.subject_public_key_info.subject_public_key.raw_bytes())
-        .map_err(|_| "the signer's certificate holds no P-256 public key".to_owned())?;
-    let signature = p256::ecdsa::Signature::from_der(signer.signature.as_bytes()).map_err(|_| "damaged ECDSA signature value".to_owned())?;
-    key.verify(&attributes.to_der().map_err(|e| e.to_string())?, &signature)
-        .map_err(|_| "the signature does not verify with the signer's public key".to_owned())
+    let message = attributes.to_der().map_err(|e| e.to_string())?;
+    let public = certificate.tbs_certificate.subject_public_key_info.subject_public_key.raw_bytes();
+    let algorithm = signer.signature_algorithm.oid;
+    let holds = if algorithm == rfc5912::SHA_256_WITH_RSA_ENCRYPTION || algorithm == rfc5912::RSA_ENCRYPTION {
+        use rsa::pkcs1::DecodeRsaPublicKey;
+        let key = rsa::PublicKey::from_pkcs1_der(public).map_err(|_| "the signer's certificate holds no RSA public key".to_owned())?;
+        key.verify(pkcs1v15(), &Sha256::digest(&message), signer.signature.as_bytes()).is_ok()
+    } else if algorithm == rfc5912::ECDSA_WITH_SHA_256 || algorithm == rfc5912::ID_EC_PUBLIC_KEY {
+        let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(public).map_err(|_| "the signer's certificate holds no P-256 public key".to_owned())?;
+        let signature = p256::ecdsa::Signature::from_der(signer.signature.as_bytes()).map_err(|_| "damaged ECDSA signature value".to_owned())?;
+        key.verify(&message, &signature).is_ok()
+    } else {
+        return Err(format!("signature algorithm {algorithm} (ita-report checks RSA and ECDSA P-256 with SHA-256)"));
+    };
+    if holds { Ok(()) } else { Err("the signature does not verify with the signer's public key".to_owned()) }
 }
 
 /// The length of the DER element at the start of `bytes` (header included): /Contents is

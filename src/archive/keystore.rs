@@ -5,7 +5,8 @@
 //! key and the certificates, and an HMAC-SHA-256 integrity MAC; that is what this reader
 //! takes, built on RustCrypto's DER types (`pkcs12`, `pkcs5`, `cms`). Older files with RC2 or
 //! triple-DES (OpenSSL 1.x `-legacy`) are refused with a message saying how to convert them.
-//! The key must be ECDSA P-256 (see README: the signing stack).
+//! The key may be RSA (what Thai CAs issue, usually 2048 bits) or ECDSA P-256 (see README:
+//! the signing stack).
 
 use der::asn1::OctetString;
 use der::{Any, Decode, Encode};
@@ -18,8 +19,33 @@ use x509_cert::Certificate;
 /// A certificate with its private key, and the other certificates of the file (its chain).
 pub struct Identity {
     pub certificate: Certificate,
-    pub key: p256::ecdsa::SigningKey,
+    pub key: Key,
     pub chain: Vec<Certificate>,
+}
+
+/// A signer's private key, of the kinds ita-report signs with.
+pub enum Key {
+    /// RSA, signing PKCS#1 v1.5 with SHA-256 (`rsa` 0.10: constant-time arithmetic).
+    Rsa(Box<rsa::PrivateKey>),
+    /// ECDSA on P-256 with SHA-256.
+    P256(p256::ecdsa::SigningKey),
+}
+
+impl Key {
+    /// Reads a PKCS#8 private key, and gives the public key as a certificate's
+    /// subjectPublicKey holds it (to find the certificate that belongs to the key).
+    fn from_pkcs8(der: &[u8]) -> Result<(Key, Vec<u8>), String> {
+        if let Ok(key) = p256::SecretKey::from_pkcs8_der(der) {
+            let public = key.public_key().to_encoded_point(false).as_bytes().to_vec();
+            return Ok((Key::P256(p256::ecdsa::SigningKey::from(key)), public));
+        }
+        use rsa::pkcs1::EncodeRsaPublicKey;
+        use rsa::pkcs8::DecodePrivateKey as _;
+        let key = rsa::PrivateKey::from_pkcs8_der(der)
+            .map_err(|_| "the private key is neither RSA nor ECDSA P-256, the kinds ita-report signs with".to_owned())?;
+        let public = key.to_public_key().to_pkcs1_der().map_err(|e| format!("the RSA key cannot be encoded ({e})"))?;
+        Ok((Key::Rsa(Box::new(key)), public.as_bytes().to_vec()))
+    }
 }
 
 /// Reads `bytes` (a PKCS#12 file) with `password`. Errors say what was found instead.
@@ -57,15 +83,13 @@ pub fn read(bytes: &[u8], password: &str) -> Result<Identity, String> {
         }
     }
     let key = keys.first().ok_or("the PKCS#12 file holds no private key")?;
-    let key = p256::SecretKey::from_pkcs8_der(key)
-        .map_err(|_| "the private key is not an ECDSA P-256 key; ita-report signs with P-256 keys only".to_owned())?;
-    let public = key.public_key().to_encoded_point(false);
+    let (key, public) = Key::from_pkcs8(key)?;
     let position = certificates
         .iter()
-        .position(|c| c.tbs_certificate.subject_public_key_info.subject_public_key.raw_bytes() == public.as_bytes())
+        .position(|c| c.tbs_certificate.subject_public_key_info.subject_public_key.raw_bytes() == public.as_slice())
         .ok_or("no certificate in the PKCS#12 file belongs to its private key")?;
     let certificate = certificates.remove(position);
-    Ok(Identity { certificate, key: p256::ecdsa::SigningKey::from(key), chain: certificates })
+    Ok(Identity { certificate, key, chain: certificates })
 }
 
 /// The integrity MAC: HMAC-SHA-256 with a key from the PKCS#12 key derivation.

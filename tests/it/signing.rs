@@ -108,23 +108,117 @@ fn documents_without_signature_blocks_get_no_form() {
 
 const PASSWORD: &str = "ทดสอบ-test-1234";
 
-/// A P-256 key from a seed made at test time (never a committed key).
-fn key(label: &str) -> p256::ecdsa::SigningKey {
+/// A seed made at test time (never a committed key).
+fn seed(label: &str) -> [u8; 32] {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-    let seed = Sha256::digest(format!("{label}/{now}/{}", std::process::id()));
-    p256::ecdsa::SigningKey::from_slice(&seed).expect("a valid scalar")
+    Sha256::digest(format!("{label}/{now}/{}", std::process::id())).into()
 }
 
-fn ec_algorithm() -> AlgorithmIdentifierOwned {
-    AlgorithmIdentifierOwned { oid: rfc5912::ID_EC_PUBLIC_KEY, parameters: Some(Any::encode_from(&rfc5912::SECP_256_R_1).unwrap()) }
+/// A signer's test key: P-256, or RSA 2048 as Thai CAs issue.
+enum TestKey {
+    Ec(p256::ecdsa::SigningKey),
+    Rsa(Box<rsa::PrivateKey>),
+}
+
+/// SHA-256 in counter mode from a seed: enough randomness for a throwaway test key.
+struct TestRng([u8; 32], u64);
+
+impl rsa::rand_core::TryRng for TestRng {
+    type Error = std::convert::Infallible;
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        let mut b = [0; 4];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u32::from_le_bytes(b))
+    }
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        let mut b = [0; 8];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u64::from_le_bytes(b))
+    }
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        for chunk in dst.chunks_mut(32) {
+            self.1 += 1;
+            let block = Sha256::new().chain_update(self.0).chain_update(self.1.to_le_bytes()).finalize();
+            chunk.copy_from_slice(&block[..chunk.len()]);
+        }
+        Ok(())
+    }
+}
+
+impl rsa::rand_core::TryCryptoRng for TestRng {}
+
+/// A P-256 key.
+fn key(label: &str) -> TestKey {
+    TestKey::Ec(p256::ecdsa::SigningKey::from_slice(&seed(label)).expect("a valid scalar"))
+}
+
+/// An RSA 2048 key.
+fn rsa_key(label: &str) -> TestKey {
+    TestKey::Rsa(Box::new(rsa::PrivateKey::new(&mut TestRng(seed(label), 0), 2048).expect("an RSA key")))
+}
+
+impl TestKey {
+    fn public_key_info(&self) -> SubjectPublicKeyInfoOwned {
+        match self {
+            TestKey::Ec(key) => SubjectPublicKeyInfoOwned {
+                algorithm: AlgorithmIdentifierOwned { oid: rfc5912::ID_EC_PUBLIC_KEY, parameters: Some(Any::encode_from(&rfc5912::SECP_256_R_1).unwrap()) },
+                subject_public_key: BitString::from_bytes(key.verifying_key().to_encoded_point(false).as_bytes()).unwrap(),
+            },
+            TestKey::Rsa(key) => {
+                use rsa::pkcs1::EncodeRsaPublicKey;
+                SubjectPublicKeyInfoOwned {
+                    algorithm: AlgorithmIdentifierOwned { oid: rfc5912::RSA_ENCRYPTION, parameters: Some(Any::null()) },
+                    subject_public_key: BitString::from_bytes(key.to_public_key().to_pkcs1_der().unwrap().as_bytes()).unwrap(),
+                }
+            }
+        }
+    }
+
+    fn signature_algorithm(&self) -> AlgorithmIdentifierOwned {
+        match self {
+            TestKey::Ec(_) => AlgorithmIdentifierOwned { oid: rfc5912::ECDSA_WITH_SHA_256, parameters: None },
+            TestKey::Rsa(_) => AlgorithmIdentifierOwned { oid: rfc5912::SHA_256_WITH_RSA_ENCRYPTION, parameters: Some(Any::null()) },
+        }
+    }
+
+    fn sign(&self, message: &[u8]) -> Vec<u8> {
+        match self {
+            TestKey::Ec(key) => {
+                let signature: p256::ecdsa::Signature = key.sign(message);
+                signature.to_der().as_bytes().to_vec()
+            }
+            TestKey::Rsa(key) => key.sign(rsa::Pkcs1v15Sign::new::<rsa::sha2::Sha256>(), &Sha256::digest(message)).unwrap(),
+        }
+    }
+
+    /// The key as PKCS#8 PrivateKeyInfo DER.
+    fn pkcs8(&self) -> Vec<u8> {
+        match self {
+            TestKey::Ec(key) => {
+                // ECPrivateKey ::= SEQUENCE { version 1, privateKey OCTET STRING }
+                let mut ec = vec![0x30, 0x25, 0x02, 0x01, 0x01, 0x04, 0x20];
+                ec.extend_from_slice(&key.to_bytes());
+                let parameters = Any::encode_from(&rfc5912::SECP_256_R_1).unwrap();
+                let info = pkcs8::PrivateKeyInfo {
+                    algorithm: spki::AlgorithmIdentifierRef { oid: rfc5912::ID_EC_PUBLIC_KEY, parameters: Some((&parameters).into()) },
+                    private_key: &ec,
+                    public_key: None,
+                };
+                info.to_der().unwrap()
+            }
+            TestKey::Rsa(key) => {
+                use rsa::pkcs8::EncodePrivateKey;
+                key.to_pkcs8_der().unwrap().as_bytes().to_vec()
+            }
+        }
+    }
 }
 
 /// A self-signed certificate for `key`, subject `subject` (RFC 4514).
-fn certificate(key: &p256::ecdsa::SigningKey, subject: &str) -> Certificate {
+fn certificate(key: &TestKey, subject: &str) -> Certificate {
     let name: Name = subject.parse().unwrap();
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap();
-    let point = key.verifying_key().to_encoded_point(false);
-    let algorithm = AlgorithmIdentifierOwned { oid: rfc5912::ECDSA_WITH_SHA_256, parameters: None };
+    let algorithm = key.signature_algorithm();
     let tbs = TbsCertificate {
         version: x509_cert::Version::V3,
         serial_number: x509_cert::serial_number::SerialNumber::new(&[0x01, 0x23, 0x45]).unwrap(),
@@ -135,13 +229,13 @@ fn certificate(key: &p256::ecdsa::SigningKey, subject: &str) -> Certificate {
             not_after: Time::UtcTime(UtcTime::from_unix_duration(now + std::time::Duration::from_secs(86_400 * 365)).unwrap()),
         },
         subject: name,
-        subject_public_key_info: SubjectPublicKeyInfoOwned { algorithm: ec_algorithm(), subject_public_key: BitString::from_bytes(point.as_bytes()).unwrap() },
+        subject_public_key_info: key.public_key_info(),
         issuer_unique_id: None,
         subject_unique_id: None,
         extensions: None,
     };
-    let signature: p256::ecdsa::Signature = key.sign(&tbs.to_der().unwrap());
-    Certificate { tbs_certificate: tbs, signature_algorithm: algorithm, signature: BitString::from_bytes(signature.to_der().as_bytes()).unwrap() }
+    let signature = key.sign(&tbs.to_der().unwrap());
+    Certificate { tbs_certificate: tbs, signature_algorithm: algorithm, signature: BitString::from_bytes(&signature).unwrap() }
 }
 
 /// PBES2 as OpenSSL 3 writes it: PBKDF2 with HMAC-SHA-256, AES-256-CBC.
@@ -156,20 +250,11 @@ fn bag(oid: const_oid::ObjectIdentifier, value: &[u8]) -> pkcs12::safe_bag::Safe
 
 /// A PKCS#12 file as OpenSSL 3 makes it: certificates in PBES2-encrypted data, the key in a
 /// PBES2-shrouded bag, an HMAC-SHA-256 MAC.
-fn pkcs12_file(key: &p256::ecdsa::SigningKey, certificate: &Certificate, password: &str) -> Vec<u8> {
-    // ECPrivateKey ::= SEQUENCE { version 1, privateKey OCTET STRING }
-    let mut ec = vec![0x30, 0x25, 0x02, 0x01, 0x01, 0x04, 0x20];
-    ec.extend_from_slice(&key.to_bytes());
-    let parameters = Any::encode_from(&rfc5912::SECP_256_R_1).unwrap();
-    let info = pkcs8::PrivateKeyInfo {
-        algorithm: spki::AlgorithmIdentifierRef { oid: rfc5912::ID_EC_PUBLIC_KEY, parameters: Some((&parameters).into()) },
-        private_key: &ec,
-        public_key: None,
-    };
+fn pkcs12_file(key: &TestKey, certificate: &Certificate, password: &str) -> Vec<u8> {
     let scheme = pbes2(b"key-salt", &[7; 16]);
     let shrouded = pkcs12::pbe_params::EncryptedPrivateKeyInfo {
         encryption_algorithm: der::Decode::from_der(&scheme.to_der().unwrap()).unwrap(),
-        encrypted_data: OctetString::new(scheme.encrypt(password, &info.to_der().unwrap()).unwrap()).unwrap(),
+        encrypted_data: OctetString::new(scheme.encrypt(password, &key.pkcs8()).unwrap()).unwrap(),
     };
     let key_bags = vec![bag(pkcs12::PKCS_12_PKCS8_KEY_BAG_OID, &shrouded.to_der().unwrap())];
 
@@ -280,8 +365,9 @@ fn a_signed_archival_pdf_verifies_and_an_altered_one_does_not() {
     assert!(report.contains("signature in `หัวหน้าสำนักงานจังหวัดร้อยเอ็ด` intact: signer") && report.contains("CN=นายชูศักดิ์ ราชบุรี"), "{report}");
     assert!(report.contains("nothing added after it"), "{report}");
 
-    // A second signature, by someone else, into a named field leaves the first one valid.
-    let deputy = key("deputy");
+    // A second signature, by someone else with an RSA key, into a named field leaves the
+    // first one valid.
+    let deputy = rsa_key("deputy");
     std::fs::write(dir.path().join("deputy.p12"), pkcs12_file(&deputy, &certificate(&deputy, "CN=นายกิตติ อรรคศิริวร"), PASSWORD)).unwrap();
     let run = ita_report(dir.path(), &["sign", "one.pdf", "--cert", "deputy.p12", "--field", "ผู้ว่าราชการจังหวัดร้อยเอ็ด (2)", "-o", "two.pdf"], Some(PASSWORD));
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));

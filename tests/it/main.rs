@@ -5,10 +5,12 @@
 //! with their messages snapshotted, and the command line.
 
 mod common;
+mod http;
 
 mod analysis;
 mod archive;
 mod batch;
+mod browser;
 mod cli;
 mod derive;
 mod escape;
@@ -20,3 +22,4 @@ mod linebreaks;
 mod samples;
 mod statements;
 mod thai;
+mod web;

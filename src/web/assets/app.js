@@ -167,9 +167,29 @@ function renderForm() {
   const form = $("#form");
   const scroll = window.scrollY;
   state.fields = new Map();
-  form.replaceChildren(...Object.keys(state.doc).map((key) => renderField([key], state.doc[key])));
+  form.replaceChildren(...topLevel());
   window.scrollTo(0, scroll);
   if (state.lastCheck) showDiagnostics(state.lastCheck);
+  requestAnimationFrame(() => form.querySelectorAll("textarea").forEach(fit));
+}
+
+// A text area as tall as its text, so nothing typed is hidden.
+function fit(area) {
+  area.style.height = "auto";
+  area.style.height = area.scrollHeight + 2 + "px";
+}
+
+// The top level: plain values (year, digits, font…) together first, then each part.
+function topLevel() {
+  const keys = Object.keys(state.doc);
+  const plain = keys.filter((k) => !isPart(state.doc[k]));
+  const general = el("fieldset", { class: "object" }, el("legend", {}, "ข้อมูลทั่วไป"),
+    el("div", { class: "fields" }, plain.map((k) => renderField([k], state.doc[k]))));
+  return [general, ...keys.filter((k) => isPart(state.doc[k])).map((k) => renderField([k], state.doc[k]))];
+}
+
+function isPart(value) {
+  return value !== null && typeof value === "object" && !(Array.isArray(value) && value.every((v) => typeof v !== "object"));
 }
 
 function label(key) {
@@ -229,8 +249,9 @@ function renderList(path, items, key) {
     el("div", { class: "diag" }));
   const fixed = READ_ONLY_ROOTS.has(path[0]) && items.length && typeof items[0] === "object" && !isParagraphs(key);
   items.forEach((item, i) => {
-    const entry = el("div", { class: "item" }, renderField([...path, i], item, { key }));
-    if (!fixed) entry.prepend(itemTools(path, i, items.length));
+    const scalar = item === null || typeof item !== "object";
+    const entry = el("div", { class: scalar ? "item scalar" : "item" }, renderField([...path, i], item, { key, compact: scalar }));
+    if (!fixed) entry.append(itemTools(path, i, items.length));
     box.append(entry);
   });
   if (!fixed) {
@@ -293,15 +314,21 @@ function renderScalar(path, value, key, hint) {
   } else if (typeof value === "number" || value === null) {
     input = el("input", { id, type: "number", step: "any", value: value === null ? "" : String(value), readonly: readOnly(path, value),
       oninput: (e) => update(path, e.target.value === "" ? null : Number(e.target.value)) });
+  } else if (CHOICES[key] && (value in CHOICES[key])) {
+    input = el("select", { id, onchange: (e) => update(path, e.target.value) },
+      Object.entries(CHOICES[key]).map(([v, text]) => el("option", { value: v, selected: v === value }, text)));
   } else {
     const long = isParagraphs(key) || value.length > 70 || value.includes("\n");
-    const onInput = (e) => update(path, e.target.value, hint.optional);
+    const onInput = (e) => {
+      if (e.target.tagName === "TEXTAREA") fit(e.target);
+      update(path, e.target.value, hint.optional);
+    };
     input = long
-      ? el("textarea", { id, rows: Math.min(12, Math.max(2, Math.ceil(value.length / 70))), oninput: onInput })
+      ? el("textarea", { id, rows: 2, oninput: onInput })
       : el("input", { id, type: "text", value, oninput: onInput });
     if (long) input.value = value;
   }
-  box.append(el("label", { for: id }, name), input, el("div", { class: "diag" }));
+  box.append(el("label", { for: id, class: hint.compact ? "compact" : null }, hint.compact ? `${path[path.length - 1] + 1}.` : name), input, el("div", { class: "diag" }));
   if (readOnly(path, value)) box.classList.add("readonly");
   return box;
 }

@@ -60,3 +60,10 @@ const NEW_ITEMS = {
   recommendations: () => ({ tool: "IIT", topics: [], text: [""] }),
   sections: () => ({ title: "", items: [] }),
 };
+
+// Fields with a fixed set of values: value → Thai name.
+const CHOICES = {
+  numerals: { thai: "เลขไทย (๑๒๓)", arabic: "เลขอารบิก (123)" },
+  layout: { by_indicator: "ตาราง ๖ คอลัมน์ รายตัวชี้วัด", by_tool: "ตาราง ๔ คอลัมน์ ตามเครื่องมือ", outline: "หัวข้อและรายการ (ไม่มีตาราง)" },
+  tool: { IIT: "IIT", EIT: "EIT", OIT: "OIT" },
+};

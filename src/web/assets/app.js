@@ -185,7 +185,16 @@ function topLevel() {
   const plain = keys.filter((k) => !isPart(state.doc[k]));
   const general = el("fieldset", { class: "object" }, el("legend", {}, "ข้อมูลทั่วไป"),
     el("div", { class: "fields" }, plain.map((k) => renderField([k], state.doc[k]))));
-  return [general, ...keys.filter((k) => isPart(state.doc[k])).map((k) => renderField([k], state.doc[k]))];
+  const parts = keys.filter((k) => isPart(state.doc[k])).map((k) => renderField([k], state.doc[k]));
+  const missing = Object.keys(NEW_PARTS).filter((k) => !(k in state.doc));
+  const start = missing.length
+    ? el("div", { class: "new-parts" }, el("span", { class: "muted" }, "เริ่มส่วนใหม่: "),
+      missing.map((k) => el("button", { type: "button", class: "add", dataset: { part: k }, onclick: () => {
+        state.doc[k] = NEW_PARTS[k]();
+        changed(true);
+      } }, "+ " + label(k))))
+    : null;
+  return [general, ...parts, start].filter(Boolean);
 }
 
 function isPart(value) {
@@ -229,6 +238,13 @@ function renderObject(path, value, key) {
     body.append(renderField([...path, k], present ? value[k] : "", { key: k, optional: !present }));
   }
   box.append(body);
+  const addable = (OPTIONAL_FIELDS[key] || []).filter((k) => !Object.prototype.hasOwnProperty.call(value, k));
+  if (addable.length && typeof path[path.length - 1] === "string") {
+    box.append(el("select", { class: "add-field", "aria-label": "เพิ่มช่อง", onchange: (e) => {
+      getAt(state.doc, path)[e.target.value] = newFieldValue(e.target.value, state.doc);
+      changed(true);
+    } }, el("option", { value: "" }, "+ เพิ่มช่อง…"), addable.map((k) => el("option", { value: k }, label(k)))));
+  }
   return box;
 }
 
@@ -566,7 +582,12 @@ function route() {
 }
 
 window.addEventListener("hashchange", () => {
-  if (state.dirty && state.name && !confirm("มีการแก้ไขที่ยังไม่ได้บันทึก ออกจากหน้านี้หรือไม่?")) return;
+  if (state.dirty && state.name && !confirm("มีการแก้ไขที่ยังไม่ได้บันทึก ออกจากหน้านี้หรือไม่?")) {
+    // Stay, with the address of the package again (replacing it fires no hashchange).
+    history.replaceState(null, "", "#/p/" + encodeURIComponent(state.name));
+    return;
+  }
+  state.dirty = false;
   route();
 });
 window.addEventListener("beforeunload", (e) => {

@@ -67,3 +67,35 @@ const CHOICES = {
   layout: { by_indicator: "ตาราง ๖ คอลัมน์ รายตัวชี้วัด", by_tool: "ตาราง ๔ คอลัมน์ ตามเครื่องมือ", outline: "หัวข้อและรายการ (ไม่มีตาราง)" },
   tool: { IIT: "IIT", EIT: "EIT", OIT: "OIT" },
 };
+
+// Optional fields a box can take that the package may not have yet, by the box's field name:
+// offered in the box's "add a field" list.
+const OPTIONAL_FIELDS = {
+  agency: ["unit", "district", "province", "phone", "email"],
+  memo: ["unit", "reference", "date", "endorsements", "received", "urgency", "secrecy"],
+  letter: ["refer_to", "enclosures", "closing", "issuing_unit", "phone", "qr", "urgency", "secrecy"],
+  cover: ["prepared_by", "phone", "email"],
+  measures: ["fiscal_year", "title", "heading", "intro"],
+  scores: ["summary", "analysis_intro"],
+  signer: ["positions", "date"],
+};
+
+// The parts of a package the form can start when the package has none yet, with the fields
+// each needs (README's input format); check then says what is still missing.
+const NEW_PARTS = {
+  memo: () => ({ reference: "", date: "", subject: "", to: "", body: [{ heading: "", paragraphs: [""] }], signers: [{ name: "", positions: [""] }] }),
+  letter: () => ({ reference: "", address: [""], date: "", subject: "", to: "", body: [""], signer: { name: "", positions: [""] } }),
+  cover: () => ({ title: [""], prepared_by: [""] }),
+  measures: () => ({ layout: "by_indicator", rows: [] }),
+};
+
+// The value a newly added field starts with.
+function newFieldValue(key, doc) {
+  const lists = ["refer_to", "enclosures", "issuing_unit", "prepared_by", "positions", "intro", "summary", "analysis_intro"];
+  if (lists.includes(key)) return [""];
+  if (key === "endorsements") return [];
+  if (key === "received") return { office: "", number: "", date: "", time: "" };
+  if (key === "qr") return { url: "", caption: "" };
+  if (key === "fiscal_year") return (doc.fiscal_year || 0) + 1;
+  return "";
+}

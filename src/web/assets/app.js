@@ -344,9 +344,29 @@ function renderScalar(path, value, key, hint) {
       : el("input", { id, type: "text", value, oninput: onInput });
     if (long) input.value = value;
   }
+  if (key === "date" && typeof value === "string") {
+    const shown = el("div", { class: "date-shown muted" }, thaiDate(value));
+    input.setAttribute("placeholder", "ปปปป-ดด-วว เช่น 2567-06-26");
+    input.addEventListener("input", (e) => { shown.textContent = thaiDate(e.target.value); });
+    box.append(el("label", { for: id }, name), input, shown, el("div", { class: "diag" }));
+    return box;
+  }
   box.append(el("label", { for: id, class: hint.compact ? "compact" : null }, hint.compact ? `${path[path.length - 1] + 1}.` : name), input, el("div", { class: "diag" }));
   if (readOnly(path, value)) box.classList.add("readonly");
   return box;
+}
+
+const MONTHS = ["มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",
+  "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"];
+
+// A date as the documents print it ("๒๖ มิถุนายน ๒๕๖๗"): YYYY-MM-DD, a year of 2400 or more
+// read as Buddhist era (README: input format); in the package's digits.
+function thaiDate(text) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) return text.trim() ? "รูปแบบวันที่: ปปปป-ดด-วว" : "";
+  const year = Number(m[1]) >= 2400 ? Number(m[1]) : Number(m[1]) + 543;
+  const words = `พิมพ์เป็น: ${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${year}`;
+  return state.doc.numerals === "arabic" ? words : words.replace(/\d/g, (d) => "๐๑๒๓๔๕๖๗๘๙"[d]);
 }
 
 // A value typed into a field. A column the row did not have is added when typed into and

@@ -226,7 +226,7 @@ fn a_clerk_edits_a_measure_sees_it_downloads_it_and_a_second_browser_is_told_of_
     println!("preview followed the edit in {} ms (typing included)", followed.as_millis());
 
     // Screenshots: the form at the measures, and the preview at the edited page.
-    clerk.script("document.querySelector(\"[data-path='measures.rows[0]']\").scrollIntoView({block: 'start'}); window.scrollBy(0, -90);", json!([]));
+    clerk.script("document.activeElement.blur(); document.querySelector(\"[data-path='measures.rows[0]']\").scrollIntoView({block: 'start'}); window.scrollBy(0, -90);", json!([]));
     std::thread::sleep(Duration::from_millis(300));
     save_screen("form.png", &clerk.screenshot(None));
     save_screen("preview.png", &clerk.screenshot(Some(".preview-pane")));

@@ -281,6 +281,40 @@ fn beyond_loopback_every_request_needs_the_token() {
     assert!(web::start(Config { token: Some(" ".into()), ..config(&site) }).is_err());
 }
 
+#[test]
+fn the_command_line_prints_the_token_once_and_the_address_to_open() {
+    use std::io::BufRead;
+    let site = Site::new("web-cli");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ita-report"))
+        .arg("serve")
+        .arg(site.workspace())
+        .args(["--addr", "0.0.0.0:0"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut printed = Vec::new();
+    let open = loop {
+        let line = lines.next().expect("serve prints where to open it").unwrap();
+        printed.push(line.clone());
+        if let Some(url) = line.strip_prefix("open http://") {
+            break url.to_owned();
+        }
+    };
+    let (address, token) = open.split_once("/?token=").expect("the address and the token");
+    let port: u16 = address.rsplit(':').next().unwrap().parse().unwrap();
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let result = std::panic::catch_unwind(|| {
+        assert_eq!(printed.iter().filter(|l| l.contains(token)).count(), 2, "{printed:?}");
+        assert!(printed.iter().any(|l| l.starts_with("token (made up for this run, shown once): ")), "{printed:?}");
+        assert_eq!(get(addr, "/api/packages").status, 401);
+        assert_eq!(request(addr, "GET", "/api/packages", &[("Authorization", &format!("Bearer {token}"))], b"").status, 200);
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    result.unwrap();
+}
+
 fn config(site: &Site) -> Config {
     Config { workspace: site.workspace(), addr: "127.0.0.1:0".parse().unwrap(), token: None, templates: None, font_dirs: Vec::new() }
 }

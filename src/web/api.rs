@@ -28,6 +28,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// An error answer with its status and the Thai message the page shows.
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
         Self { status, message: message.into() }
     }
@@ -98,7 +99,9 @@ fn diagnostic_json(d: &Diagnostic) -> Value {
 /// What `check` says of one package text: its diagnostics, the documents it makes, and the
 /// analysis paragraphs the program writes for it (as they will print).
 pub struct Checked {
+    /// The package, when it loaded (its errors, if any, stopped it otherwise).
     pub loaded: Option<Loaded>,
+    /// Every message `check` gives for the text, in its order.
     pub diagnostics: Vec<Diagnostic>,
 }
 

@@ -51,9 +51,13 @@ pub struct Config {
 
 /// What every request shares: the workspace, the engine loaded once, recent previews.
 pub struct App {
+    /// The folder of package files, the only files requests reach.
     pub workspace: Workspace,
+    /// Fonts and templates, loaded once at start-up.
     pub engine: Engine,
+    /// The year frameworks, as for `check` and `build`.
     pub frameworks: Frameworks,
+    /// Recent builds of the texts being edited.
     pub previews: Previews,
     /// Required of every request when set.
     token: Option<String>,

@@ -27,7 +27,9 @@ const PIXELS_PER_PT: f64 = 2.0;
 pub struct Preview {
     /// The package file stem, for download names.
     pub stem: String,
+    /// The laid-out pages, rendered to PNG as they are asked for.
     pub document: PagedDocument,
+    /// The PDF, as `build` writes it for the same text.
     pub pdf: Vec<u8>,
     /// The package as loaded, for the archival build made when it is asked for.
     loaded: Loaded,

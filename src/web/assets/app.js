@@ -424,8 +424,9 @@ async function refresh() {
 
 async function requestPreview(text) {
   const pane = $("#preview");
+  const note = $("#preview-state");
   if (pane) pane.dataset.state = "busy";
-  $("#preview-state") && ($("#preview-state").textContent = "กำลังจัดหน้า…");
+  if (note) note.textContent = "กำลังจัดหน้า…";
   return api("POST", apiUrl("preview", state.name), text);
 }
 

@@ -196,6 +196,26 @@ pub enum Command {
     },
     /// Print the JSON Schema of a package (for editors that check JSON as it is typed).
     Schema,
+    /// Serve a browser workspace over a folder of packages: a form per package, `check`'s
+    /// messages beside the fields, a live preview, downloads and safe saving.
+    Serve {
+        /// Folder of package files (default: inputs/).
+        #[arg(default_value = "inputs")]
+        workspace: PathBuf,
+        /// Address to listen on. Any address other than loopback requires a token.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Token every request must carry (made up and printed when listening beyond
+        /// loopback without one).
+        #[arg(long)]
+        token: Option<String>,
+        /// As for `build`.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+        /// As for `build`; may be repeated.
+        #[arg(long = "font-dir", value_name = "DIR")]
+        font_dirs: Vec<PathBuf>,
+    },
 }
 
 /// The measures layouts a new package can start with.
@@ -259,6 +279,9 @@ pub fn run(cli: Cli) -> ExitCode {
                 let _ = writeln!(err, "verified {} file(s): {} failed: {}", pdfs.len(), failed.len(), failed.join(", "));
                 ExitCode::from(1)
             }
+        }
+        Command::Serve { workspace, addr, token, templates, font_dirs } => {
+            serve(crate::web::Config { workspace, addr, token, templates, font_dirs }, &mut err)
         }
         Command::Build { paths, output, split, emit_typst, templates, font_dirs, font, deny_warnings, jobs, shard, quiet, archive } => {
             let started = Frameworks::load(templates.as_deref())
@@ -515,6 +538,28 @@ fn extract(pdfs: &[PathBuf], output: &Path, err: &mut StandardStream) -> ExitCod
         }
     }
     summary("extracted", pdfs.len(), &failed, err)
+}
+
+/// Starts the web workspace and serves until the process is stopped.
+fn serve(config: crate::web::Config, err: &mut StandardStream) -> ExitCode {
+    let given_token = config.token.is_some();
+    let workspace = shown(&config.workspace);
+    match crate::web::start(config) {
+        Ok(running) => {
+            let _ = writeln!(err, "serving {workspace} at http://{}/ (stop with Ctrl+C)", running.addr);
+            if let Some(token) = &running.token {
+                let made = if given_token { "" } else { " (made up for this run, shown once)" };
+                let _ = writeln!(err, "token{made}: {token}");
+                let _ = writeln!(err, "open http://{}/?token={token}", running.addr);
+            }
+            running.wait();
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            let _ = d.emit(err);
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn parse_shard(text: &str) -> Result<(usize, usize), String> {

@@ -7,7 +7,8 @@
 //! [`world`] (in-process Typst compile) → [`clusters`] (split Thai clusters rejoined) →
 //! [`pdf`] (export, atomic write). [`Engine`] holds what
 //! is loaded once per process (fonts, templates) and runs the steps for one package; the
-//! [`cli`] decides what to build and prints diagnostics.
+//! [`cli`] decides what to build and prints diagnostics; [`web`] serves the same steps to a
+//! browser.
 
 pub mod analysis;
 pub mod archive;
@@ -34,6 +35,7 @@ pub mod settable;
 pub mod strict;
 pub mod templates;
 pub mod thai;
+pub mod web;
 pub mod world;
 
 use std::path::{Path, PathBuf};
@@ -161,6 +163,11 @@ impl Engine {
             templates: Templates::new(templates_dir)?,
             compiler: Compiler::new(Fonts::load(font_dirs)?),
         })
+    }
+
+    /// The fonts every document is set in (bundled plus the font folders given).
+    pub fn fonts(&self) -> &Fonts {
+        self.compiler.fonts()
     }
 
     /// The Typst source the templates write for `kinds` of a package, before Thai line

@@ -2,13 +2,16 @@
 //!
 //! Modules by subject: derived analysis and check findings, Thai formatting tables, escaping of user text, the samples (Typst
 //! snapshots, text read back from the laid-out pages, reproducible bytes), invalid inputs
-//! with their messages snapshotted, and the command line.
+//! with their messages snapshotted, the command line, and the web workspace (`web`: its API
+//! over plain HTTP; `browser`: headless Chromium through WebDriver).
 
 mod common;
+mod http;
 
 mod analysis;
 mod archive;
 mod batch;
+mod browser;
 mod cli;
 mod derive;
 mod escape;
@@ -22,3 +25,4 @@ mod samples;
 mod signing;
 mod statements;
 mod thai;
+mod web;

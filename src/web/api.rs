@@ -1,0 +1,310 @@
+//! The JSON and file endpoints behind the page: list, read, check, preview, download, save.
+//!
+//! Handlers are thin: each checks the package name through the [`Workspace`], runs the same
+//! library steps as the command line (loading and `check` through [`crate::load`], the build
+//! through the [`crate::Engine`]) on a blocking thread, and answers JSON. Every refusal is a
+//! status with a Thai message the page shows as it is; nothing is written unless a save
+//! passes every check.
+
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+
+use super::workspace::Refused;
+use super::App;
+use crate::diagnostic::{Diagnostic, Failure, Severity};
+use crate::load::{self, Loaded};
+use crate::DocKind;
+
+/// An answer with a status and a Thai message, as JSON `{"error": …}`.
+pub struct ApiError {
+    status: StatusCode,
+    message: String,
+}
+
+impl ApiError {
+    /// An error answer with its status and the Thai message the page shows.
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self { status, message: message.into() }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        json_response(self.status, &json!({ "error": self.message }))
+    }
+}
+
+impl From<Refused> for ApiError {
+    fn from(refused: Refused) -> Self {
+        let status = match &refused {
+            Refused::BadName(_) | Refused::NotJson(_) => StatusCode::BAD_REQUEST,
+            Refused::Missing(_) => StatusCode::NOT_FOUND,
+            Refused::Outside(_) => StatusCode::FORBIDDEN,
+            Refused::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Refused::Conflict { .. } => StatusCode::PRECONDITION_FAILED,
+            Refused::Io(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        ApiError::new(status, refused.message())
+    }
+}
+
+impl From<BytesRejection> for ApiError {
+    fn from(rejection: BytesRejection) -> Self {
+        let status = rejection.status();
+        let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            format!("ข้อมูลที่ส่งมาใหญ่เกิน {} MB จึงไม่ได้รับไว้ และไม่มีสิ่งใดเปลี่ยน", crate::limits::PACKAGE_BYTES / 1024 / 1024)
+        } else {
+            format!("อ่านข้อมูลที่ส่งมาไม่ได้ ({})", rejection.body_text())
+        };
+        ApiError::new(status, message)
+    }
+}
+
+type Answer = Result<Response, ApiError>;
+
+/// A JSON body with its status.
+pub fn json_response(status: StatusCode, value: &Value) -> Response {
+    let mut response = (status, value.to_string()).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    response
+}
+
+/// Runs blocking work (loading, compiling, rendering) off the async threads.
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("งานภายในล้มเหลว ({e})")))
+}
+
+/// A diagnostic as the page shows it: the command line's one-line text, and its parts.
+fn diagnostic_json(d: &Diagnostic) -> Value {
+    let (line, column) = d.location.as_ref().map_or((0, 0), |(file, range)| file.line_column(range.start));
+    json!({
+        "severity": match d.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Note => "note" },
+        "message": crate::diagnostic::terminal_safe(&d.message),
+        "path": d.json_path,
+        "notes": d.notes.iter().map(|n| crate::diagnostic::terminal_safe(n)).collect::<Vec<_>>(),
+        "line": line,
+        "column": column,
+        "text": d.to_string(),
+    })
+}
+
+/// What `check` says of one package text: its diagnostics, the documents it makes, and the
+/// analysis paragraphs the program writes for it (as they will print).
+pub struct Checked {
+    /// The package, when it loaded (its errors, if any, stopped it otherwise).
+    pub loaded: Option<Loaded>,
+    /// Every message `check` gives for the text, in its order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    /// Errors and contradictions: the count `check` would report.
+    pub fn problems(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity != Severity::Note).count()
+    }
+
+    fn json(&self) -> Value {
+        let documents: Vec<&str> = self.loaded.as_ref().map_or(Vec::new(), |l| DocKind::available(&l.package).iter().map(|k| k.name()).collect());
+        json!({
+            "ok": self.loaded.is_some(),
+            "problems": self.problems(),
+            "documents": documents,
+            "diagnostics": self.diagnostics.iter().map(diagnostic_json).collect::<Vec<_>>(),
+            "generated": self.loaded.as_ref().map(generated),
+        })
+    }
+}
+
+/// Loads and checks package bytes as `ita-report check` does (shape, rules, contradictions,
+/// characters no font has).
+pub fn check(app: &App, name: &str, bytes: Vec<u8>) -> Result<Checked, Refused> {
+    let real = app.workspace.resolve(name)?;
+    Ok(match load::load_bytes(bytes, &real, name, &app.frameworks) {
+        Ok(mut loaded) => {
+            let unsettable = crate::settable::warnings(&loaded, app.engine.fonts());
+            loaded.warnings.extend(unsettable);
+            let diagnostics = loaded.warnings.clone();
+            Checked { loaded: Some(loaded), diagnostics }
+        }
+        Err(Failure(diagnostics)) => Checked { loaded: None, diagnostics },
+    })
+}
+
+/// The analysis paragraphs as they will print: the overall paragraph and each tool's, given
+/// or written by [`crate::narrative::derive`].
+fn generated(loaded: &Loaded) -> Value {
+    let facts = crate::narrative::derive(&loaded.package, &loaded.framework, &loaded.frameworks);
+    json!({
+        "overall": facts.overall.0,
+        "tools": facts.tools.iter().map(|t| json!({ "tool": t.tool.to_string(), "title": t.title, "paragraphs": t.narrative.0 })).collect::<Vec<_>>(),
+    })
+}
+
+/// `GET /api/packages`: every package of the workspace with its agency, year, documents
+/// and problem count.
+pub async fn list(State(app): State<Arc<App>>) -> Answer {
+    let rows = blocking(move || {
+        app.workspace
+            .packages()
+            .into_iter()
+            .map(|name| list_row(&app, &name))
+            .collect::<Vec<Value>>()
+    })
+    .await?;
+    Ok(json_response(StatusCode::OK, &json!({ "packages": rows })))
+}
+
+fn list_row(app: &App, name: &str) -> Value {
+    let checked = app.workspace.read(name).and_then(|(bytes, _)| check(app, name, bytes));
+    match checked {
+        Ok(checked) => {
+            let package = checked.loaded.as_ref().map(|l| &l.package);
+            json!({
+                "name": name,
+                "agency": package.map(|p| p.agency.name.clone()),
+                "fiscal_year": package.map(|p| p.fiscal_year),
+                "documents": package.map_or(Vec::new(), |p| DocKind::available(p).iter().map(|k| k.name()).collect()),
+                "problems": checked.problems(),
+                "errors": checked.diagnostics.iter().filter(|d| d.is_error()).count(),
+            })
+        }
+        Err(refused) => json!({ "name": name, "problems": 1, "errors": 1, "refused": refused.message(), "documents": [] }),
+    }
+}
+
+/// `GET /api/packages/{name}`: the file as stored, with its version in `ETag`.
+pub async fn read(State(app): State<Arc<App>>, Path(name): Path<String>) -> Answer {
+    let (bytes, tag) = blocking(move || app.workspace.read(&name)).await??;
+    let mut response = (StatusCode::OK, bytes).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    headers.insert(header::ETAG, header_value(&tag));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// `PUT /api/packages/{name}` with `If-Match`: saves the body if the file is still the
+/// version the editor started from; `412` (and nothing written) when it is not.
+pub async fn save(State(app): State<Arc<App>>, Path(name): Path<String>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Answer {
+    let body = body?;
+    let Some(expected) = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned) else {
+        return Err(ApiError::new(
+            StatusCode::PRECONDITION_REQUIRED,
+            "การบันทึกต้องระบุฉบับของแฟ้มที่แก้ไข (If-Match) เพื่อไม่ให้บันทึกทับงานของผู้อื่น",
+        ));
+    };
+    let text = String::from_utf8(body.to_vec())
+        .map_err(|_| ApiError::from(Refused::NotJson("the body is not UTF-8".to_owned())))?;
+    let saved = blocking(move || {
+        let tag = app.workspace.save(&name, &text, &expected)?;
+        let (bytes, _) = app.workspace.read(&name)?;
+        let checked = check(&app, &name, bytes)?;
+        Ok::<_, Refused>((tag, checked.json()))
+    })
+    .await?;
+    let (tag, checked) = match saved {
+        Ok(saved) => saved,
+        Err(Refused::Conflict { current }) => {
+            let mut response = ApiError::from(Refused::Conflict { current: current.clone() }).into_response();
+            response.headers_mut().insert(header::ETAG, header_value(&current));
+            return Ok(response);
+        }
+        Err(refused) => return Err(refused.into()),
+    };
+    let mut response = json_response(StatusCode::OK, &json!({ "saved": true, "etag": tag, "check": checked }));
+    response.headers_mut().insert(header::ETAG, header_value(&tag));
+    Ok(response)
+}
+
+/// `POST /api/check/{name}`: `check` on the text being edited (not saved).
+pub async fn check_text(State(app): State<Arc<App>>, Path(name): Path<String>, body: Result<Bytes, BytesRejection>) -> Answer {
+    let body = body?;
+    let checked = blocking(move || check(&app, &name, body.to_vec()).map(|c| c.json())).await??;
+    Ok(json_response(StatusCode::OK, &checked))
+}
+
+/// `POST /api/preview/{name}`: builds the text being edited and answers the preview's id and
+/// page count, or the diagnostics that stop the build (`422`).
+pub async fn preview(State(app): State<Arc<App>>, Path(name): Path<String>, body: Result<Bytes, BytesRejection>) -> Answer {
+    let body = body?;
+    let answer = blocking(move || {
+        let id = super::preview::id(&name, &body);
+        if let Some(found) = app.previews.get(&id) {
+            return Ok(Ok((id, found.page_count())));
+        }
+        let checked = check(&app, &name, body.to_vec())?;
+        let Some(loaded) = checked.loaded else {
+            return Ok(Err(checked.diagnostics));
+        };
+        let stem = name.rsplit('/').next().unwrap_or(&name).trim_end_matches(".json").to_owned();
+        Ok::<_, Refused>(match app.previews.build(&app.engine, &id, &stem, loaded) {
+            Ok(preview) => Ok((id, preview.page_count())),
+            Err(Failure(diagnostics)) => Err(diagnostics),
+        })
+    })
+    .await??;
+    Ok(match answer {
+        Ok((id, pages)) => json_response(StatusCode::OK, &json!({ "id": id, "pages": pages })),
+        Err(diagnostics) => json_response(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &json!({
+                "error": "ยังสร้างเอกสารไม่ได้ โปรดแก้ปัญหาที่แสดงไว้ข้างช่องข้อมูลก่อน",
+                "diagnostics": diagnostics.iter().map(diagnostic_json).collect::<Vec<_>>(),
+            }),
+        ),
+    })
+}
+
+fn gone() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "ภาพตัวอย่างนี้หมดอายุแล้ว โปรดแก้ไขหรือโหลดหน้าใหม่เพื่อสร้างใหม่")
+}
+
+/// `GET /api/preview/{id}/page/{n}`: page `n` (from 1) of a preview as PNG.
+pub async fn page(State(app): State<Arc<App>>, Path((id, number)): Path<(String, usize)>) -> Answer {
+    let preview = app.previews.get(&id).ok_or_else(gone)?;
+    let png = blocking(move || number.checked_sub(1).and_then(|i| preview.page_png(i)))
+        .await?
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("ไม่มีหน้า {number}")))?;
+    let mut response = Response::new(Body::from(png.as_ref().clone()));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=3600, immutable"));
+    Ok(response)
+}
+
+/// `GET /api/preview/{id}/pdf`: the PDF of a preview, as a download.
+pub async fn pdf(State(app): State<Arc<App>>, Path(id): Path<String>) -> Answer {
+    let preview = app.previews.get(&id).ok_or_else(gone)?;
+    Ok(download(preview.pdf.clone(), &format!("{}.pdf", preview.stem)))
+}
+
+/// `GET /api/preview/{id}/archive`: the archival PDF (PDF/A-3b) of a preview, as a download.
+pub async fn archive(State(app): State<Arc<App>>, Path(id): Path<String>) -> Answer {
+    let preview = app.previews.get(&id).ok_or_else(gone)?;
+    let stem = preview.stem.clone();
+    let built = blocking(move || preview.archival_pdf(&app.engine)).await?;
+    let pdf = built.map_err(|f| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("สร้าง PDF สำหรับจัดเก็บไม่สำเร็จ:\n{f}")))?;
+    Ok(download(pdf.as_ref().clone(), &format!("{stem}-archive.pdf")))
+}
+
+fn download(bytes: Vec<u8>, file_name: &str) -> Response {
+    let mut response = Response::new(Body::from(bytes));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+    // File stems are package file names, which the workspace limits to plain names.
+    let ascii: String = file_name.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect();
+    headers.insert(header::CONTENT_DISPOSITION, header_value(&format!("attachment; filename=\"{ascii}\"")));
+    response
+}
+
+fn header_value(text: &str) -> HeaderValue {
+    HeaderValue::from_str(text).unwrap_or_else(|_| HeaderValue::from_static("invalid"))
+}

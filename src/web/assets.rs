@@ -1,0 +1,42 @@
+//! The page, its script and style, and the bundled Thai fonts, embedded in the binary.
+//!
+//! No build step: the files under `src/web/assets/` are served as written. The page uses the
+//! fonts the documents are set in (Sarabun), so the form reads like the printed page and
+//! needs nothing installed on the clerk's machine.
+
+use axum::extract::Path;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use super::api::ApiError;
+
+const INDEX: &str = include_str!("assets/index.html");
+
+/// The files under `/assets/`: name, content type, bytes.
+const FILES: &[(&str, &str, &[u8])] = &[
+    ("app.js", "text/javascript; charset=utf-8", include_bytes!("assets/app.js")),
+    ("labels.js", "text/javascript; charset=utf-8", include_bytes!("assets/labels.js")),
+    ("style.css", "text/css; charset=utf-8", include_bytes!("assets/style.css")),
+    ("Sarabun-Regular.ttf", "font/ttf", include_bytes!("../../fonts/sarabun/Sarabun_400Regular.ttf")),
+    ("Sarabun-Bold.ttf", "font/ttf", include_bytes!("../../fonts/sarabun/Sarabun_700Bold.ttf")),
+];
+
+/// `GET /`: the one page.
+pub async fn index() -> Response {
+    let mut response = INDEX.into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// `GET /assets/{file}`: a file of the page.
+pub async fn file(Path(name): Path<String>) -> Result<Response, ApiError> {
+    let (_, kind, bytes) = FILES
+        .iter()
+        .find(|(file, _, _)| *file == name)
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("ไม่มีแฟ้ม {name}")))?;
+    let mut response = bytes.into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    Ok(response)
+}

@@ -1,0 +1,123 @@
+//! The live preview: a package's text compiled in-process, its pages rendered to PNG on
+//! demand, and its PDFs for download.
+//!
+//! A preview is keyed by a hash of the package text it was built from, so the page images
+//! and downloads a browser asks for always belong to the text it showed. The [`Engine`]
+//! (fonts, templates) is loaded once for the server; Typst's own memoization makes a rebuild
+//! after a small edit cheap. Only pages the browser shows are rasterized, each once. A few
+//! recent previews are kept; older ones are dropped.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+
+use sha2::{Digest, Sha256};
+use typst_layout::PagedDocument;
+
+use crate::diagnostic::Failure;
+use crate::load::Loaded;
+use crate::{BuildOptions, Engine};
+
+/// Previews kept at once (every open browser tab holds one or two).
+const KEPT: usize = 8;
+/// Pixels per point of a page image: an A4 page becomes 1,190 × 1,684 pixels, sharp on a
+/// high-density screen and about 200 kB as PNG.
+const PIXELS_PER_PT: f64 = 2.0;
+
+/// One build of one package text.
+pub struct Preview {
+    /// The package file stem, for download names.
+    pub stem: String,
+    /// The laid-out pages, rendered to PNG as they are asked for.
+    pub document: PagedDocument,
+    /// The PDF, as `build` writes it for the same text.
+    pub pdf: Vec<u8>,
+    /// The package as loaded, for the archival build made when it is asked for.
+    loaded: Loaded,
+    pages: Mutex<HashMap<usize, Arc<Vec<u8>>>>,
+    archival: Mutex<Option<Arc<Vec<u8>>>>,
+}
+
+/// Recent previews by id.
+#[derive(Default)]
+pub struct Previews {
+    kept: Mutex<VecDeque<(String, Arc<Preview>)>>,
+}
+
+/// The id of a preview of package `name` with text `text`.
+pub fn id(name: &str, text: &[u8]) -> String {
+    let mut hash = Sha256::new();
+    hash.update(name.as_bytes());
+    hash.update([0]);
+    hash.update(text);
+    hash.finalize().iter().take(12).map(|b| format!("{b:02x}")).collect()
+}
+
+impl Previews {
+    /// The preview `id`, if it is still kept.
+    pub fn get(&self, id: &str) -> Option<Arc<Preview>> {
+        let kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        kept.iter().find(|(k, _)| k == id).map(|(_, p)| p.clone())
+    }
+
+    /// Builds (or finds) the preview of a loaded package.
+    pub fn build(&self, engine: &Engine, id: &str, stem: &str, loaded: Loaded) -> Result<Arc<Preview>, Failure> {
+        if let Some(found) = self.get(id) {
+            return Ok(found);
+        }
+        let scratch = std::env::temp_dir().join("ita-report-serve");
+        let built = engine.build(&loaded, stem, &scratch, &BuildOptions::default());
+        crate::evict_caches();
+        let artifact = built?.artifacts.into_iter().next().ok_or_else(|| {
+            Failure::from(crate::diagnostic::Diagnostic::error("the package holds no data for any document"))
+        })?;
+        let preview = Arc::new(Preview {
+            stem: stem.to_owned(),
+            document: artifact.document,
+            pdf: artifact.pdf,
+            loaded,
+            pages: Mutex::default(),
+            archival: Mutex::default(),
+        });
+        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        kept.push_back((id.to_owned(), preview.clone()));
+        while kept.len() > KEPT {
+            kept.pop_front();
+        }
+        Ok(preview)
+    }
+}
+
+impl Preview {
+    /// The number of pages.
+    pub fn page_count(&self) -> usize {
+        self.document.pages().len()
+    }
+
+    /// Page `index` (from 0) as PNG, rendered the first time it is asked for.
+    pub fn page_png(&self, index: usize) -> Option<Arc<Vec<u8>>> {
+        let page = self.document.pages().get(index)?;
+        if let Some(done) = self.pages.lock().unwrap_or_else(|p| p.into_inner()).get(&index) {
+            return Some(done.clone());
+        }
+        let options = typst_render::RenderOptions { pixel_per_pt: typst::utils::Scalar::new(PIXELS_PER_PT), render_bleed: false };
+        let png = Arc::new(typst_render::render(page, &options).encode_png().ok()?);
+        self.pages.lock().unwrap_or_else(|p| p.into_inner()).insert(index, png.clone());
+        Some(png)
+    }
+
+    /// The archival PDF (PDF/A-3b with the package and its facts attached), built the first
+    /// time it is asked for.
+    pub fn archival_pdf(&self, engine: &Engine) -> Result<Arc<Vec<u8>>, Failure> {
+        let mut slot = self.archival.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(done) = slot.as_ref() {
+            return Ok(done.clone());
+        }
+        let scratch = std::env::temp_dir().join("ita-report-serve");
+        let options = BuildOptions { archive: true, ..BuildOptions::default() };
+        let built = engine.build(&self.loaded, &self.stem, &scratch, &options)?;
+        crate::evict_caches();
+        let pdf = built.artifacts.into_iter().next().map(|a| Arc::new(a.pdf)).unwrap_or_default();
+        *slot = Some(pdf.clone());
+        Ok(pdf)
+    }
+}

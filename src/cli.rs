@@ -14,10 +14,10 @@ use codespan_reporting::term::termcolor::{Buffer, ColorChoice, StandardStream, W
 use crate::diagnostic::{Diagnostic, Failure, Severity};
 use crate::framework::Frameworks;
 use crate::batch::{self, Batch, Job};
-use crate::archive::{keystore, sign, verify};
-use crate::world::Compiler;
+use crate::archive::sign;
 use crate::{load, pdf, BuildOptions, Engine, Fonts};
 
+mod archive;
 mod data;
 
 /// Thai official documents of the yearly ITA assessment, from JSON data to PDF.
@@ -247,7 +247,7 @@ pub fn run(cli: Cli) -> ExitCode {
             };
             check(&paths, &frameworks, &fonts, deny_warnings, &mut err)
         }
-        Command::Extract { pdfs, output } => extract(&pdfs, &output, &mut err),
+        Command::Extract { pdfs, output } => archive::extract(&pdfs, &output, &mut err),
         Command::Import { file, year, output, per_agency, layout, agency, force, templates } => {
             let options = crate::import::ImportOptions { year, per_agency, layout: layout.into(), name: agency };
             data::import(&file, &options, &output, force, templates.as_deref(), &mut err)
@@ -259,27 +259,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Schema => data::schema(),
         Command::Sign { pdf, cert, field, reason, location, output, font_dirs } => {
             let request = sign::Request { field, reason, location, ..sign::Request::now() };
-            sign_file(&pdf, &cert, &request, output.as_deref().unwrap_or(&pdf), &font_dirs, &mut err)
+            archive::sign_file(&pdf, &cert, &request, output.as_deref().unwrap_or(&pdf), &font_dirs, &mut err)
         }
-        Command::Verify { pdfs, templates, font_dirs, font } => {
-            let started = Frameworks::load(templates.as_deref()).and_then(|f| Ok((f, Engine::new(templates.as_deref(), &font_dirs)?)));
-            let (frameworks, engine) = match started {
-                Ok(started) => started,
-                Err(d) => {
-                    let _ = d.emit(&mut err);
-                    return ExitCode::from(2);
-                }
-            };
-            let options = BuildOptions { font, ..BuildOptions::default() };
-            let failed: Vec<String> = pdfs.iter().filter(|pdf| !verify_file(pdf, &engine, &frameworks, &options, &mut err)).map(|p| shown(p)).collect();
-            if failed.is_empty() {
-                let _ = writeln!(err, "verified {} file(s): all ok", pdfs.len());
-                ExitCode::SUCCESS
-            } else {
-                let _ = writeln!(err, "verified {} file(s): {} failed: {}", pdfs.len(), failed.len(), failed.join(", "));
-                ExitCode::from(1)
-            }
-        }
+        Command::Verify { pdfs, templates, font_dirs, font } => archive::verify(&pdfs, templates.as_deref(), &font_dirs, font, &mut err),
         Command::Serve { workspace, addr, token, templates, font_dirs } => {
             serve(crate::web::Config { workspace, addr, token, templates, font_dirs }, &mut err)
         }
@@ -522,24 +504,6 @@ impl Progress {
     }
 }
 
-fn extract(pdfs: &[PathBuf], output: &Path, err: &mut StandardStream) -> ExitCode {
-    let mut failed = Vec::new();
-    for pdf in pdfs {
-        match crate::archive::extract(pdf, output) {
-            Ok(written) => {
-                for path in written {
-                    let _ = writeln!(err, "wrote {}", shown(&path));
-                }
-            }
-            Err(d) => {
-                let _ = d.emit(err);
-                failed.push(shown(pdf));
-            }
-        }
-    }
-    summary("extracted", pdfs.len(), &failed, err)
-}
-
 /// Starts the web workspace and serves until the process is stopped.
 fn serve(config: crate::web::Config, err: &mut StandardStream) -> ExitCode {
     let given_token = config.token.is_some();
@@ -569,104 +533,4 @@ fn parse_shard(text: &str) -> Result<(usize, usize), String> {
         return Err(format!("shard {i}/{n}: I must be from 1 to N"));
     }
     Ok((i, n))
-}
-
-/// The password of a PKCS#12 file: ITA_REPORT_P12_PASSWORD, else typed on the terminal
-/// without echo. Never an argument: arguments show in process lists and shell history.
-fn password(cert: &Path) -> Result<String, Diagnostic> {
-    if let Ok(password) = std::env::var("ITA_REPORT_P12_PASSWORD") {
-        return Ok(password);
-    }
-    if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-        return Err(Diagnostic::error(format!("no password for `{}`", shown(cert)))
-            .with_note("set ITA_REPORT_P12_PASSWORD, or run on a terminal to be asked"));
-    }
-    eprint!("password for {}: ", shown(cert));
-    let _ = std::io::stderr().flush();
-    // The standard library cannot turn echo off; `stty` is there wherever there is a terminal.
-    let echo = |on: bool| std::process::Command::new("stty").arg(if on { "echo" } else { "-echo" }).stdin(std::process::Stdio::inherit()).status();
-    let _ = echo(false);
-    let mut line = String::new();
-    let read = std::io::stdin().read_line(&mut line);
-    let _ = echo(true);
-    eprintln!();
-    read.map_err(|e| Diagnostic::error(format!("cannot read the password: {e}")))?;
-    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
-}
-
-fn sign_file(pdf: &Path, cert: &Path, request: &sign::Request, output: &Path, font_dirs: &[PathBuf], err: &mut StandardStream) -> ExitCode {
-    let run = || -> Result<String, Diagnostic> {
-        let bytes = std::fs::read(pdf).map_err(|e| Diagnostic::error(format!("cannot read `{}`: {e}", shown(pdf))))?;
-        let p12 = std::fs::read(cert).map_err(|e| Diagnostic::error(format!("cannot read `{}`: {e}", shown(cert))))?;
-        let identity = keystore::read(&p12, &password(cert)?).map_err(|e| Diagnostic::error(format!("`{}`: {e}", shown(cert))))?;
-        let compiler = Compiler::new(Fonts::load(font_dirs)?);
-        let (signed, field) = sign::sign(&bytes, &identity, &compiler, request).map_err(|e| Diagnostic::error(format!("`{}`: {e}", shown(pdf))))?;
-        pdf::write_atomic(output, &signed).map_err(|e| Diagnostic::error(format!("cannot write `{}`: {e}", shown(output))))?;
-        Ok(format!("signed {} in `{field}` as {}", shown(output), sign::common_name(&identity.certificate)))
-    };
-    match run() {
-        Ok(line) => {
-            let _ = writeln!(err, "{line}");
-            ExitCode::SUCCESS
-        }
-        Err(d) => {
-            let _ = d.emit(err);
-            ExitCode::from(1)
-        }
-    }
-}
-
-/// Checks one PDF and prints what holds and what fails; true when nothing fails.
-fn verify_file(path: &Path, engine: &Engine, frameworks: &Frameworks, options: &BuildOptions, err: &mut StandardStream) -> bool {
-    let name = shown(path);
-    let checks = std::fs::read(path)
-        .map_err(|e| format!("cannot read `{name}`: {e}"))
-        .and_then(|bytes| Ok((verify::inspect(&bytes).map_err(|e| format!("`{name}`: {e}"))?, bytes)));
-    let (report, bytes) = match checks {
-        Ok(read) => read,
-        Err(message) => {
-            let _ = Diagnostic::error(message).emit(err);
-            return false;
-        }
-    };
-    let _ = writeln!(err, "{name}:");
-    let lines = verify_lines(path, &bytes, &report, engine, frameworks, options);
-    for (ok, text) in &lines {
-        let _ = writeln!(err, "  {} {}", if *ok { "ok  " } else { "FAIL" }, crate::diagnostic::terminal_safe(text));
-    }
-    lines.iter().all(|(ok, _)| *ok)
-}
-
-/// What `verify` says of one file, a line per check: whether it holds, and the words.
-fn verify_lines(path: &Path, bytes: &[u8], report: &verify::Report, engine: &Engine, frameworks: &Frameworks, options: &BuildOptions) -> Vec<(bool, String)> {
-    let version = env!("CARGO_PKG_VERSION");
-    let mut lines = vec![(report.pdf_a3, if report.pdf_a3 { "claims PDF/A-3 (XMP pdfaid)" } else { "does not claim PDF/A-3" }.to_owned())];
-    match &report.package {
-        None => lines.push((false, "has no attached package".into())),
-        Some((package, data)) => {
-            lines.push((true, format!("carries the package `{package}`")));
-            // Emblems are not inside the PDF: they are read beside it, as a build there would.
-            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            let original = &bytes[..report.unsigned_len];
-            let size = original.len();
-            lines.push(match engine.reproduces(original, data, package, dir, frameworks, options) {
-                Ok(Some(stem)) => (true, format!("unsigned revision ({size} bytes) is byte for byte what ita-report {version} builds from it (as {stem}.pdf)")),
-                Ok(None) => (false, format!("unsigned revision ({size} bytes) differs from what ita-report {version} builds from the attached package")),
-                Err(Failure(d)) => (false, format!("the attached package does not build: {}", d.first().map_or(String::new(), |d| d.message.clone()))),
-            });
-        }
-    }
-    if report.signatures.is_empty() {
-        lines.push((true, "no signatures".into()));
-    }
-    for s in &report.signatures {
-        let who = format!("signer {}, at {}", s.subject.as_deref().unwrap_or("unknown"), s.time.as_deref().unwrap_or("no /M"));
-        lines.push(match &s.intact {
-            Ok(()) => (true, format!("signature in `{}` intact: {who}", s.field)),
-            Err(why) => (false, format!("signature in `{}` NOT intact: {why} ({who})", s.field)),
-        });
-        let after = if s.later.is_empty() { "nothing added after it".to_owned() } else { format!("added after it: {}", s.later.join("; ")) };
-        lines.push((!s.changed_after(), format!("  {after}")));
-    }
-    lines
 }

@@ -148,6 +148,12 @@ fn generated(loaded: &Loaded) -> Value {
     })
 }
 
+/// `GET /api/schema`: the package's JSON Schema (as `ita-report schema` prints it), from
+/// which the form offers every field an object can hold.
+pub async fn schema() -> Response {
+    json_response(StatusCode::OK, &crate::schema::package())
+}
+
 /// `GET /api/packages`: every package of the workspace with its agency, year, documents
 /// and problem count.
 pub async fn list(State(app): State<Arc<App>>) -> Answer {

@@ -138,6 +138,7 @@ pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/", get(assets::index))
         .route("/assets/{file}", get(assets::file))
+        .route("/api/schema", get(api::schema))
         .route("/api/packages", get(api::list))
         .route("/api/packages/{*name}", get(api::read).put(api::save))
         .route("/api/check/{*name}", post(api::check_text))

@@ -231,6 +231,17 @@ fn a_clerk_edits_a_measure_sees_it_downloads_it_and_a_second_browser_is_told_of_
     save_screen("form.png", &clerk.screenshot(None));
     save_screen("preview.png", &clerk.screenshot(Some(".preview-pane")));
 
+    // Any field the model allows and the object lacks can be added, named in Thai (from the
+    // package schema): seed 002's agency has a name, district and province only.
+    let offered = clerk.script(
+        "return [...document.querySelectorAll(\"[data-path='agency'] > select.add-field option\")].map(o => o.value + '=' + o.textContent);",
+        json!([]),
+    );
+    let offered: Vec<&str> = offered.as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    for field in ["unit=", "phone=", "email="] {
+        assert!(offered.iter().any(|o| o.starts_with(field) && !o.ends_with(&field[..field.len() - 1])), "{field} not offered in Thai: {offered:?}");
+    }
+
     // The download is the PDF of the edited text, the one the engine builds; the archival
     // PDF carries the edited package.
     let pdf_link = clerk.attribute("#download-pdf", "href").unwrap();

@@ -66,6 +66,14 @@ fn error_message(reply: &Reply) -> String {
 }
 
 #[test]
+fn the_schema_the_form_follows_is_the_command_lines() {
+    let (_site, server) = site_and_server("schema");
+    let reply = get(server.addr, "/api/schema");
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.json(), ita_report::schema::package());
+}
+
+#[test]
 fn lists_the_packages_with_their_documents_and_problems() {
     let site = Site::new("web-list");
     let server = site.serve("127.0.0.1:0", None);

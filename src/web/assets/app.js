@@ -118,7 +118,7 @@ function setTitle(text) {
 // ---- one package ----
 
 const state = {
-  name: null, doc: null, etag: null, dirty: false, fields: new Map(),
+  name: null, doc: null, etag: null, dirty: false, fields: new Map(), schema: null,
   timer: null, running: false, again: false, previewId: null, generation: 0,
 };
 
@@ -131,6 +131,10 @@ async function showPackage(name) {
   if (answer.status !== 200) {
     main.replaceChildren(errorBox(answer), el("p", {}, el("a", { href: "#/" }, "← กลับไปที่รายการแฟ้ม")));
     return;
+  }
+  if (!state.schema) {
+    const schema = await api("GET", "/api/schema");
+    if (schema.status === 200) state.schema = schema.body;
   }
   state.doc = answer.body;
   state.etag = answer.headers.get("ETag");
@@ -202,7 +206,17 @@ function isPart(value) {
 }
 
 function label(key) {
-  return LABELS[key] || key;
+  return LABELS[key] || schemaLabel(key) || key;
+}
+
+// The Thai part of a field's description in the schema ("หน่วยงาน — The agency …").
+function schemaLabel(key) {
+  if (!state.schema) return null;
+  for (const definition of [state.schema, ...Object.values(state.schema.definitions || {})]) {
+    const description = definition.properties && definition.properties[key] && definition.properties[key].description;
+    if (description && description.includes(" — ")) return description.split(" — ")[0];
+  }
+  return null;
 }
 
 function readOnly(path, value) {
@@ -238,14 +252,44 @@ function renderObject(path, value, key) {
     body.append(renderField([...path, k], present ? value[k] : "", { key: k, optional: !present }));
   }
   box.append(body);
-  const addable = (OPTIONAL_FIELDS[key] || []).filter((k) => !Object.prototype.hasOwnProperty.call(value, k));
-  if (addable.length && typeof path[path.length - 1] === "string") {
+  // Every field the model allows here and the object lacks, from the package's schema.
+  const schema = schemaAt(path);
+  const properties = (schema && schema.properties) || {};
+  const addable = Object.keys(properties).filter((k) => !Object.prototype.hasOwnProperty.call(value, k) && !keys.includes(k));
+  if (addable.length) {
     box.append(el("select", { class: "add-field", "aria-label": "เพิ่มช่อง", onchange: (e) => {
-      getAt(state.doc, path)[e.target.value] = newFieldValue(e.target.value, state.doc);
+      const k = e.target.value;
+      getAt(state.doc, path)[k] = newFieldValue(k, resolveSchema(properties[k]), state.doc);
       changed(true);
     } }, el("option", { value: "" }, "+ เพิ่มช่อง…"), addable.map((k) => el("option", { value: k }, label(k)))));
   }
   return box;
+}
+
+// ---- the package's JSON Schema (GET /api/schema), to know what an object may hold ----
+
+// A schema with references, single `allOf` wrappers and "or null" alternatives followed.
+function resolveSchema(schema) {
+  let s = schema;
+  for (let depth = 0; s && depth < 16; depth += 1) {
+    if (s.$ref) s = state.schema.definitions[s.$ref.replace("#/definitions/", "")];
+    else if (s.allOf && s.allOf.length === 1 && !s.properties) s = s.allOf[0];
+    else if (s.anyOf && s.anyOf.length === 2 && s.anyOf.some((b) => b.type === "null")) s = s.anyOf.find((b) => b.type !== "null");
+    else break;
+  }
+  return s;
+}
+
+// The schema of the value at `path`, or null where the schema says nothing.
+function schemaAt(path) {
+  if (!state.schema) return null;
+  let s = resolveSchema(state.schema);
+  for (const seg of path) {
+    if (!s) return null;
+    if (typeof seg === "number") s = resolveSchema(s.items);
+    else s = resolveSchema((s.properties && s.properties[seg]) || (typeof s.additionalProperties === "object" ? s.additionalProperties : null));
+  }
+  return s || null;
 }
 
 // The keys of an object in the order shown: a measures row in its layout's columns (also

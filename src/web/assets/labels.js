@@ -70,16 +70,6 @@ const CHOICES = {
 
 // Optional fields a box can take that the package may not have yet, by the box's field name:
 // offered in the box's "add a field" list.
-const OPTIONAL_FIELDS = {
-  agency: ["unit", "district", "province", "phone", "email"],
-  memo: ["unit", "reference", "date", "endorsements", "received", "urgency", "secrecy"],
-  letter: ["refer_to", "enclosures", "closing", "issuing_unit", "phone", "qr", "urgency", "secrecy"],
-  cover: ["prepared_by", "phone", "email"],
-  measures: ["fiscal_year", "title", "heading", "intro"],
-  scores: ["summary", "analysis_intro"],
-  signer: ["positions", "date"],
-};
-
 // The parts of a package the form can start when the package has none yet, with the fields
 // each needs (README's input format); check then says what is still missing.
 const NEW_PARTS = {
@@ -89,13 +79,26 @@ const NEW_PARTS = {
   measures: () => ({ layout: "by_indicator", rows: [] }),
 };
 
-// The value a newly added field starts with.
-function newFieldValue(key, doc) {
-  const lists = ["refer_to", "enclosures", "issuing_unit", "prepared_by", "positions", "intro", "summary", "analysis_intro"];
-  if (lists.includes(key)) return [""];
-  if (key === "endorsements") return [];
-  if (key === "received") return { office: "", number: "", date: "", time: "" };
-  if (key === "qr") return { url: "", caption: "" };
+// The value a newly added field starts with, from its schema: text empty, paragraphs one
+// empty paragraph, lists empty, an object with its required fields, a choice its first
+// value; the measures' year the one after the package's.
+function newFieldValue(key, schema, doc) {
   if (key === "fiscal_year") return (doc.fiscal_year || 0) + 1;
+  return initialValue(schema);
+}
+
+function initialValue(schema) {
+  if (!schema) return "";
+  const branches = schema.anyOf || [];
+  if (branches.some((b) => b.type === "string") && branches.some((b) => b.type === "array")) return [""]; // paragraphs
+  if (schema.enum) return schema.enum[0];
+  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== "null") : schema.type;
+  if (type === "array") return [];
+  if (type === "boolean") return false;
+  if (type === "integer" || type === "number") return "";
+  if (type === "object" && schema.properties) {
+    return Object.fromEntries((schema.required || []).map((k) => [k, initialValue(resolveSchema(schema.properties[k]))]));
+  }
+  if (type === "object") return {};
   return "";
 }

@@ -48,6 +48,7 @@ impl From<Refused> for ApiError {
             Refused::Outside(_) => StatusCode::FORBIDDEN,
             Refused::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Refused::Conflict { .. } => StatusCode::PRECONDITION_FAILED,
+            Refused::Exists(_) => StatusCode::CONFLICT,
             Refused::Io(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         ApiError::new(status, refused.message())
@@ -152,6 +153,52 @@ fn generated(loaded: &Loaded) -> Value {
 /// which the form offers every field an object can hold.
 pub async fn schema() -> Response {
     json_response(StatusCode::OK, &crate::schema::package())
+}
+
+/// What the page sends to start a package (`ita-report init` without a results sheet).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewPackage {
+    agency: String,
+    year: i32,
+    #[serde(default)]
+    layout: Option<crate::model::MeasuresLayout>,
+    #[serde(default)]
+    district: Option<String>,
+    #[serde(default)]
+    province: Option<String>,
+}
+
+/// `POST /api/new`: a new package in the workspace, as `ita-report init` writes it (the
+/// year's indicators, a measures row drafted from the catalogue for every indicator);
+/// `409` when its file exists.
+pub async fn new_package(State(app): State<Arc<App>>, body: Result<Bytes, BytesRejection>) -> Answer {
+    let body = body?;
+    let asked: NewPackage = serde_json::from_slice(&body).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("ข้อมูลที่ส่งมาใช้ไม่ได้ ({e})")))?;
+    let agency = asked.agency.split_whitespace().collect::<Vec<_>>().join(" ");
+    if agency.is_empty() {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "โปรดระบุชื่อหน่วยงาน"));
+    }
+    if asked.layout == Some(crate::model::MeasuresLayout::Outline) {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "แฟ้มใหม่เริ่มได้ในรูปแบบตาราง (by_indicator หรือ by_tool) เท่านั้น"));
+    }
+    let created = blocking(move || {
+        let clean = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        let start = crate::import::Start {
+            name: &agency,
+            district: clean(asked.district),
+            province: clean(asked.province),
+            year: asked.year,
+            layout: asked.layout.unwrap_or(crate::model::MeasuresLayout::ByIndicator),
+            scores: None,
+        };
+        let file = crate::import::init(&start, &app.frameworks, &app.catalogue)
+            .map_err(|Failure(d)| ApiError::new(StatusCode::BAD_REQUEST, d.first().map_or(String::new(), |d| d.message.clone())))?;
+        app.workspace.create(&file.name, &file.text).map_err(ApiError::from)?;
+        Ok::<_, ApiError>(file.name)
+    })
+    .await??;
+    Ok(json_response(StatusCode::CREATED, &json!({ "name": created })))
 }
 
 /// `GET /api/packages`: every package of the workspace with its agency, year, documents

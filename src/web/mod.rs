@@ -57,6 +57,8 @@ pub struct App {
     pub engine: Engine,
     /// The year frameworks, as for `check` and `build`.
     pub frameworks: Frameworks,
+    /// The measures catalogue new packages are drafted from, as for `ita-report init`.
+    pub catalogue: crate::catalogue::Catalogue,
     /// Recent builds of the texts being edited.
     pub previews: Previews,
     /// Required of every request when set.
@@ -100,6 +102,7 @@ pub fn start(config: Config) -> Result<Running, Diagnostic> {
     let workspace = Workspace::open(&config.workspace).map_err(Diagnostic::error)?;
     let frameworks = Frameworks::load(config.templates.as_deref())?;
     let engine = Engine::new(config.templates.as_deref(), &config.font_dirs)?;
+    let catalogue = crate::catalogue::Catalogue::load(config.templates.as_deref())?;
     let loopback = config.addr.ip().is_loopback();
     let token = match config.token {
         Some(token) if token.trim().is_empty() => return Err(Diagnostic::error("--token is empty")),
@@ -111,7 +114,7 @@ pub fn start(config: Config) -> Result<Running, Diagnostic> {
         .map_err(|e| Diagnostic::error(format!("cannot listen on {}: {e}", config.addr)))?;
     let addr = listener.local_addr().map_err(|e| Diagnostic::error(e.to_string()))?;
     listener.set_nonblocking(true).map_err(|e| Diagnostic::error(e.to_string()))?;
-    let app = Arc::new(App { workspace, engine, frameworks, previews: Previews::default(), token: token.clone(), loopback });
+    let app = Arc::new(App { workspace, engine, frameworks, catalogue, previews: Previews::default(), token: token.clone(), loopback });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_io()
@@ -139,6 +142,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/", get(assets::index))
         .route("/assets/{file}", get(assets::file))
         .route("/api/schema", get(api::schema))
+        .route("/api/new", post(api::new_package))
         .route("/api/packages", get(api::list))
         .route("/api/packages/{*name}", get(api::read).put(api::save))
         .route("/api/check/{*name}", post(api::check_text))

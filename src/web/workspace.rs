@@ -41,6 +41,8 @@ pub enum Refused {
     Conflict { current: String },
     /// The body is not one JSON object.
     NotJson(String),
+    /// A new package would replace a file that exists.
+    Exists(String),
     /// Reading or writing failed.
     Io(String),
 }
@@ -61,6 +63,7 @@ impl Refused {
                 .to_owned(),
             Refused::NotJson(detail) => format!("ข้อมูลที่ส่งมาไม่ใช่ JSON หนึ่งออบเจกต์ จึงไม่ได้บันทึก ({detail})"),
             Refused::Io(detail) => format!("อ่านหรือเขียนแฟ้มไม่สำเร็จ ({detail})"),
+            Refused::Exists(name) => format!("มีแฟ้ม `{name}` อยู่แล้วในโฟลเดอร์งาน จึงไม่ได้สร้างทับ: เปิดแฟ้มนั้นจากรายการเพื่อแก้ไข"),
         }
     }
 }
@@ -145,6 +148,24 @@ impl Workspace {
         let real = self.resolve(name)?;
         crate::pdf::write_atomic(&real, formatted.as_bytes()).map_err(|e| Refused::Io(e.to_string()))?;
         Ok(etag(formatted.as_bytes()))
+    }
+}
+
+impl Workspace {
+    /// Writes a new package file `name` (a plain file name, in the workspace folder itself)
+    /// with `text`; refuses when a file of that name exists. Returns its version.
+    pub fn create(&self, name: &str, text: &str) -> Result<String, Refused> {
+        let relative = checked_name(name)?;
+        if relative.components().count() != 1 {
+            return Err(Refused::BadName(name.to_owned()));
+        }
+        let path = self.root.join(&relative);
+        let _held = self.saving.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if std::fs::symlink_metadata(&path).is_ok() {
+            return Err(Refused::Exists(name.to_owned()));
+        }
+        crate::pdf::write_atomic(&path, text.as_bytes()).map_err(|e| Refused::Io(e.to_string()))?;
+        Ok(etag(text.as_bytes()))
     }
 }
 

@@ -74,6 +74,46 @@ fn the_schema_the_form_follows_is_the_command_lines() {
 }
 
 #[test]
+fn a_new_package_is_started_as_init_starts_it_and_never_replaces_a_file() {
+    let (site, server) = site_and_server("new");
+    let post = |body: &str| request(server.addr, "POST", "/api/new", &[("Content-Type", "application/json")], body.as_bytes());
+    let reply = post(r#"{"agency": "องค์การบริหารส่วนตำบล  ทดลอง", "year": 2568, "district": "เมือง", "layout": "by_tool"}"#);
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    let name = reply.json()["name"].as_str().unwrap().to_owned();
+    assert_eq!(name, "2568-องค์การบริหารส่วนตำบล-ทดลอง.json");
+    // What `ita-report init` writes: the same text, with every indicator's row drafted.
+    let text = std::fs::read_to_string(site.workspace().join(&name)).unwrap();
+    let start = ita_report::import::Start {
+        name: "องค์การบริหารส่วนตำบล ทดลอง",
+        district: Some("เมือง".to_owned()),
+        province: None,
+        year: 2568,
+        layout: ita_report::model::MeasuresLayout::ByTool,
+        scores: None,
+    };
+    let catalogue = ita_report::catalogue::Catalogue::load(None).unwrap();
+    assert_eq!(text, ita_report::import::init(&start, common::frameworks(), &catalogue).unwrap().text);
+    let listed = get(server.addr, "/api/packages").json();
+    let row = listed["packages"].as_array().unwrap().iter().find(|p| p["name"] == name.as_str()).expect("listed");
+    assert_eq!(row["problems"], 10, "ten rows still drafts: {row}");
+
+    // Again: the file exists, nothing is replaced.
+    std::fs::write(site.workspace().join(&name), "{\"agency\": {\"name\": \"edited\"}, \"fiscal_year\": 2568}").unwrap();
+    let again = post(r#"{"agency": "องค์การบริหารส่วนตำบล ทดลอง", "year": 2568}"#);
+    assert_eq!(again.status, 409, "{}", again.text());
+    assert!(error_message(&again).contains("มีแฟ้ม"), "{}", again.text());
+    assert!(std::fs::read_to_string(site.workspace().join(&name)).unwrap().contains("edited"));
+
+    // A missing name, a year without a framework, an unknown field: 400, nothing written.
+    let before = std::fs::read_dir(site.workspace()).unwrap().count();
+    for body in [r#"{"agency": " ", "year": 2568}"#, r#"{"agency": "ก", "year": 2400}"#, r#"{"agency": "ก", "year": 2568, "path": "../x"}"#, r#"{"agency": "ก/../../x", "year": 2568, "layout": "outline"}"#] {
+        let reply = post(body);
+        assert_eq!(reply.status, 400, "{body}: {}", reply.text());
+    }
+    assert_eq!(std::fs::read_dir(site.workspace()).unwrap().count(), before);
+}
+
+#[test]
 fn lists_the_packages_with_their_documents_and_problems() {
     let site = Site::new("web-list");
     let server = site.serve("127.0.0.1:0", None);

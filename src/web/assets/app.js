@@ -96,7 +96,37 @@ async function showList() {
       el("p", { class: "muted" }, "เลือกหน่วยงานเพื่อกรอกหรือแก้ไขข้อมูล ดูตัวอย่างเอกสาร และดาวน์โหลด PDF"),
       el("table", { class: "packages", id: "packages" },
         el("thead", {}, el("tr", {}, el("th", {}, "หน่วยงาน / แฟ้ม"), el("th", {}, "ปีงบประมาณ"), el("th", {}, "เอกสารที่จัดทำ"), el("th", {}, "ปัญหาที่ตรวจพบ"))),
-        el("tbody", {}, rows))));
+        el("tbody", {}, rows))),
+    newPackageCard());
+}
+
+// Starting a package, as `ita-report init` does: the agency, the year assessed and the
+// measures layout; the measures start drafted from the catalogue, marked as drafts.
+function newPackageCard() {
+  const thisYear = new Date().getFullYear() + 543;
+  const message = el("p", { class: "muted", id: "new-message" });
+  const form = el("form", { id: "new-package", class: "new-package", onsubmit: async (e) => {
+    e.preventDefault();
+    const data = new FormData(form);
+    const body = {
+      agency: data.get("agency"), year: Number(data.get("year")), layout: data.get("layout"),
+      district: data.get("district") || null, province: data.get("province") || null,
+    };
+    const answer = await api("POST", "/api/new", JSON.stringify(body));
+    if (answer.status === 201) location.hash = "#/p/" + encodeURIComponent(answer.body.name);
+    else message.replaceChildren(errorBox(answer));
+  } },
+    el("label", {}, "ชื่อหน่วยงาน", el("input", { name: "agency", required: true, placeholder: "เช่น องค์การบริหารส่วนตำบล…" })),
+    el("label", {}, "ปีงบประมาณที่ประเมิน (พ.ศ.)", el("input", { name: "year", type: "number", required: true, value: String(thisYear - 1) })),
+    el("label", {}, "อำเภอ", el("input", { name: "district" })),
+    el("label", {}, "จังหวัด", el("input", { name: "province" })),
+    el("label", {}, "รูปแบบตารางมาตรการ", el("select", { name: "layout" },
+      el("option", { value: "by_indicator" }, "รายตัวชี้วัด (๖ ช่อง)"), el("option", { value: "by_tool" }, "ตามเครื่องมือ (๔ ช่อง)"))),
+    el("button", { type: "submit", class: "primary" }, "เริ่มแฟ้มใหม่"));
+  return el("section", { class: "card" },
+    el("h2", {}, "เริ่มแฟ้มใหม่ของหน่วยงาน"),
+    el("p", { class: "muted" }, "มาตรการทุกตัวชี้วัดจะร่างจากคลังมาตรการของแผนจริง และทำเครื่องหมายว่าเป็นร่าง จนกว่าจะแก้ไขให้เป็นของหน่วยงาน"),
+    form, message);
 }
 
 function problemBadge(p) {

@@ -62,8 +62,13 @@ pub fn framework(frameworks: &Frameworks, year: i32) -> Result<&Framework, Diagn
 
 /// A results sheet as the province package, and with `per_agency` one package per agency.
 pub fn import(path: &Path, shown: &str, options: &ImportOptions, frameworks: &Frameworks, catalogue: &Catalogue) -> Result<Imported, Failure> {
+    import_sheets(&sheet::read(path, shown)?, shown, options, frameworks, catalogue)
+}
+
+/// [`import`] of sheets already read (an upload, say).
+pub fn import_sheets(sheets: &[sheet::Sheet], shown: &str, options: &ImportOptions, frameworks: &Frameworks, catalogue: &Catalogue) -> Result<Imported, Failure> {
     let framework = framework(frameworks, options.year)?;
-    let results = read_results(path, shown, framework)?;
+    let results = results::read(sheets, framework)?;
     let mut notes = Vec::new();
     if !results.ignored.is_empty() {
         notes.push(Diagnostic::note(format!("{shown}: columns not read: {}", results.ignored.join(", "))));

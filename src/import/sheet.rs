@@ -90,7 +90,13 @@ pub fn column_letters(mut index: usize) -> String {
 pub fn read(path: &Path, shown: &str) -> Result<Vec<Sheet>, Diagnostic> {
     let bytes = crate::confine::read_limited(path, SHEET_BYTES)
         .map_err(|refusal| Diagnostic::error(format!("spreadsheet `{shown}` {refusal}")))?;
-    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    parse(bytes, shown)
+}
+
+/// Every sheet of a spreadsheet's bytes; `shown` is its file name, whose extension says the
+/// format (as uploaded to the web workspace).
+pub fn parse(bytes: Vec<u8>, shown: &str) -> Result<Vec<Sheet>, Diagnostic> {
+    let extension = Path::new(shown).extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     match extension.as_str() {
         "csv" => Ok(vec![csv(&bytes, shown)?]),
         "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => workbook(bytes, shown),

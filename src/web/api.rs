@@ -201,6 +201,68 @@ pub async fn new_package(State(app): State<Arc<App>>, body: Result<Bytes, BytesR
     Ok(json_response(StatusCode::CREATED, &json!({ "name": created })))
 }
 
+/// `POST /api/import/{file name}?year=…&per_agency=…`: a results spreadsheet (the body) read
+/// as `ita-report import` reads it; the province package (and one per agency) written into
+/// the workspace, all or none, never replacing a file. Bad cells: `400` naming each.
+pub async fn import(
+    State(app): State<Arc<App>>,
+    Path(file): Path<String>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let body = body?;
+    let query = query_params(raw.as_deref().unwrap_or(""));
+    let year: i32 = query.get("year").and_then(|y| y.trim().parse().ok())
+        .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "โปรดระบุปีงบประมาณที่ประเมิน (พ.ศ.)"))?;
+    let options = crate::import::ImportOptions {
+        year,
+        per_agency: query.get("per_agency").is_some_and(|v| v == "1" || v == "true"),
+        layout: crate::model::MeasuresLayout::ByIndicator,
+        name: query.get("agency").map(|a| a.trim().to_owned()).filter(|a| !a.is_empty()),
+    };
+    let created = blocking(move || {
+        let failed = |Failure(d): Failure| {
+            let lines: Vec<String> = d.iter().map(|d| d.message.clone()).collect();
+            ApiError::new(StatusCode::BAD_REQUEST, format!("นำเข้าไม่ได้ จึงไม่ได้สร้างแฟ้มใด: {}", lines.join("; ")))
+        };
+        let sheets = crate::import::sheet::parse(body.to_vec(), &file).map_err(|d| failed(d.into()))?;
+        let imported = crate::import::import_sheets(&sheets, &file, &options, &app.frameworks, &app.catalogue).map_err(failed)?;
+        let files: Vec<(String, String)> = imported.files.into_iter().map(|f| (f.name, f.text)).collect();
+        app.workspace.create_all(&files).map_err(ApiError::from)?;
+        Ok::<_, ApiError>(files.into_iter().map(|(name, _)| name).collect::<Vec<_>>())
+    })
+    .await??;
+    Ok(json_response(StatusCode::CREATED, &json!({ "created": created })))
+}
+
+/// The parameters of a query string, percent-decoded (`+` as a space); a parameter that is
+/// not UTF-8 once decoded is left out.
+fn query_params(raw: &str) -> std::collections::HashMap<String, String> {
+    let decode = |text: &str| -> Option<String> {
+        let bytes = text.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'+' => out.push(b' '),
+                b'%' if i + 2 < bytes.len() => {
+                    out.push(u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).ok()?, 16).ok()?);
+                    i += 2;
+                }
+                b => out.push(b),
+            }
+            i += 1;
+        }
+        String::from_utf8(out).ok()
+    };
+    raw.split('&')
+        .filter_map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            Some((decode(key)?, decode(value)?))
+        })
+        .collect()
+}
+
 /// `GET /api/packages`: every package of the workspace with its agency, year, documents
 /// and problem count.
 pub async fn list(State(app): State<Arc<App>>) -> Answer {

@@ -143,6 +143,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/assets/{file}", get(assets::file))
         .route("/api/schema", get(api::schema))
         .route("/api/new", post(api::new_package))
+        .route("/api/import/{file}", post(api::import))
         .route("/api/packages", get(api::list))
         .route("/api/packages/{*name}", get(api::read).put(api::save))
         .route("/api/check/{*name}", post(api::check_text))

@@ -155,17 +155,26 @@ impl Workspace {
     /// Writes a new package file `name` (a plain file name, in the workspace folder itself)
     /// with `text`; refuses when a file of that name exists. Returns its version.
     pub fn create(&self, name: &str, text: &str) -> Result<String, Refused> {
-        let relative = checked_name(name)?;
-        if relative.components().count() != 1 {
-            return Err(Refused::BadName(name.to_owned()));
-        }
-        let path = self.root.join(&relative);
-        let _held = self.saving.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if std::fs::symlink_metadata(&path).is_ok() {
-            return Err(Refused::Exists(name.to_owned()));
-        }
-        crate::pdf::write_atomic(&path, text.as_bytes()).map_err(|e| Refused::Io(e.to_string()))?;
+        self.create_all(&[(name.to_owned(), text.to_owned())])?;
         Ok(etag(text.as_bytes()))
+    }
+
+    /// Writes new package files, all or none: refused when any name is not a plain file
+    /// name or any file exists.
+    pub fn create_all(&self, files: &[(String, String)]) -> Result<(), Refused> {
+        let mut staged = Vec::new();
+        for (name, text) in files {
+            let relative = checked_name(name)?;
+            if relative.components().count() != 1 {
+                return Err(Refused::BadName(name.clone()));
+            }
+            staged.push((self.root.join(&relative), text.as_bytes()));
+        }
+        let _held = self.saving.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((name, _)) = files.iter().zip(&staged).find(|(_, (path, _))| std::fs::symlink_metadata(path).is_ok()).map(|(f, _)| f) {
+            return Err(Refused::Exists(name.clone()));
+        }
+        crate::pdf::write_all(&staged).map_err(|e| Refused::Io(e.to_string()))
     }
 }
 

@@ -274,4 +274,19 @@ fn a_clerk_edits_a_measure_sees_it_downloads_it_and_a_second_browser_is_told_of_
     assert_eq!(colleague.value(other), json!(theirs), "the colleague's edit is still on their page");
     assert_eq!(colleague.value(field).as_str().map(|v| v != edit), Some(true));
     assert!(colleague.attribute("#conflict-message a[download]", "href").unwrap().starts_with("blob:"));
+
+    // A results sheet chosen on the list page becomes the province package and one package
+    // per agency.
+    let sheet = site.scratch.path().join("ผลคะแนน.csv");
+    std::fs::write(&sheet, "ผลการประเมิน ITA ปี ๒๕๖๖ จังหวัดทดสอบ,,\nชื่อหน่วยงาน,อำเภอ,คะแนนรวม\nเทศบาลตำบลหนึ่ง,เมือง,๙๖.๕๐\nเทศบาลตำบลสอง,เมือง,84.99\n").unwrap();
+    clerk.go(&format!("{base}/"));
+    clerk.wait("the list", "return document.querySelectorAll('#packages tbody tr').length === 5;");
+    let input = clerk.find("#import-sheet input[name='sheet']");
+    clerk.call("POST", &format!("/element/{input}/value"), Some(json!({ "text": sheet.to_str().unwrap() })));
+    clerk.type_into("#import-sheet input[name='year']", "2566");
+    clerk.click("#import-sheet input[name='per_agency']");
+    clerk.click("#import-sheet button[type='submit']");
+    clerk.wait("the imported packages in the list", "return document.querySelectorAll('#packages tbody tr').length === 8;");
+    assert!(site.workspace().join("2566-จังหวัดทดสอบ-province.json").is_file());
+    assert!(site.workspace().join("2566-เทศบาลตำบลสอง.json").is_file());
 }

@@ -114,6 +114,38 @@ fn a_new_package_is_started_as_init_starts_it_and_never_replaces_a_file() {
 }
 
 #[test]
+fn a_results_sheet_is_imported_into_the_workspace_all_or_nothing() {
+    let (site, server) = site_and_server("import");
+    let post = |target: &str, body: &str| request(server.addr, "POST", target, &[("Content-Type", "text/csv")], body.as_bytes());
+    let count = || std::fs::read_dir(site.workspace()).unwrap().count();
+    let before = count();
+    let sheet = "ผลการประเมิน ITA ปี ๒๕๖๖ จังหวัดทดสอบ,,\nชื่อหน่วยงาน,อำเภอ,คะแนนรวม\nเทศบาลตำบลหนึ่ง,เมือง,๙๖.๕๐\nเทศบาลตำบลสอง,เมือง,84.99\nองค์การบริหารส่วนตำบลสาม,ริมน้ำ,70\n";
+
+    // A bad cell: named by its address, nothing written.
+    let bad = post("/api/import/%E0%B8%9C%E0%B8%A5.csv?year=2566&per_agency=1", &sheet.replace("84.99", "๑๐๕"));
+    assert_eq!(bad.status, 400, "{}", bad.text());
+    assert!(error_message(&bad).contains("ผล.csv!C4: expected the total score"), "{}", bad.text());
+    assert_eq!(count(), before);
+    assert_eq!(post("/api/import/results.csv?per_agency=1", sheet).status, 400, "no year");
+
+    let reply = post("/api/import/results.csv?year=2566&per_agency=1", sheet);
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    let created: Vec<String> = reply.json()["created"].as_array().unwrap().iter().map(|n| n.as_str().unwrap().to_owned()).collect();
+    assert_eq!(created[0], "2566-จังหวัดทดสอบ-province.json");
+    assert_eq!(created.len(), 4);
+    assert_eq!(count(), before + 4);
+    let province: serde_json::Value = serde_json::from_slice(&std::fs::read(site.workspace().join(&created[0])).unwrap()).unwrap();
+    assert_eq!(province["province"]["agencies"][0]["score"], 96.5);
+
+    // Again: the files exist; none is replaced and none added.
+    let again = post("/api/import/results.csv?year=2566&per_agency=1", &sheet.replace("96.50", "๙๐"));
+    assert_eq!(again.status, 409, "{}", again.text());
+    assert_eq!(count(), before + 4);
+    let kept: serde_json::Value = serde_json::from_slice(&std::fs::read(site.workspace().join(&created[0])).unwrap()).unwrap();
+    assert_eq!(kept, province);
+}
+
+#[test]
 fn lists_the_packages_with_their_documents_and_problems() {
     let site = Site::new("web-list");
     let server = site.serve("127.0.0.1:0", None);

@@ -97,7 +97,38 @@ async function showList() {
       el("table", { class: "packages", id: "packages" },
         el("thead", {}, el("tr", {}, el("th", {}, "หน่วยงาน / แฟ้ม"), el("th", {}, "ปีงบประมาณ"), el("th", {}, "เอกสารที่จัดทำ"), el("th", {}, "ปัญหาที่ตรวจพบ"))),
         el("tbody", {}, rows))),
-    newPackageCard());
+    newPackageCard(),
+    importCard());
+}
+
+// Importing a results spreadsheet, as `ita-report import` does: the province package, and
+// with the box ticked one package per agency; nothing is written from a sheet with errors.
+function importCard() {
+  const message = el("div", { id: "import-message" });
+  const form = el("form", { id: "import-sheet", class: "new-package", onsubmit: async (e) => {
+    e.preventDefault();
+    const data = new FormData(form);
+    const file = data.get("sheet");
+    if (!file || !file.name) return;
+    const query = new URLSearchParams({ year: data.get("year"), per_agency: data.get("per_agency") ? "1" : "0", agency: data.get("agency") || "" });
+    const response = await fetch("/api/import/" + encodeURIComponent(file.name) + "?" + query, { method: "POST", body: file, credentials: "same-origin" });
+    const answer = await response.json().catch(() => ({}));
+    if (response.status === 201) {
+      message.replaceChildren(el("p", { class: "ok" }, `สร้างแล้ว ${answer.created.length} แฟ้ม`));
+      setTimeout(showList, 800);
+    } else {
+      message.replaceChildren(el("div", { class: "error" }, answer.error || `นำเข้าไม่ได้ (${response.status})`));
+    }
+  } },
+    el("label", {}, "ไฟล์ผลคะแนน (.xlsx .ods .csv)", el("input", { name: "sheet", type: "file", required: true, accept: ".xlsx,.xls,.ods,.csv" })),
+    el("label", {}, "ปีงบประมาณที่ประเมิน (พ.ศ.)", el("input", { name: "year", type: "number", required: true, value: String(new Date().getFullYear() + 542) })),
+    el("label", {}, "ชื่อแฟ้มภาพรวม (ถ้าหัวตารางไม่ระบุจังหวัด)", el("input", { name: "agency", placeholder: "เช่น จังหวัดร้อยเอ็ด" })),
+    el("label", { class: "check" }, el("input", { name: "per_agency", type: "checkbox" }), "สร้างแฟ้มของแต่ละหน่วยงานด้วย"),
+    el("button", { type: "submit", class: "primary" }, "นำเข้า"));
+  return el("section", { class: "card" },
+    el("h2", {}, "นำเข้าผลคะแนนจากตาราง"),
+    el("p", { class: "muted" }, "ตารางที่มีแถวหัวตาราง เช่น ชื่อหน่วยงาน อำเภอ คะแนนรวม IIT EIT OIT ตัวชี้วัดที่ ๑–๑๐ ระดับ: ทุกช่องที่ผิดจะแจ้งพร้อมตำแหน่ง และจะไม่สร้างแฟ้มใดจนกว่าจะถูกต้องทั้งหมด"),
+    form, message);
 }
 
 // Starting a package, as `ita-report init` does: the agency, the year assessed and the

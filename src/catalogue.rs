@@ -64,11 +64,10 @@ pub struct Entry {
 impl Catalogue {
     /// The embedded catalogue, or `<dir>/catalogue.json` when that file exists.
     pub fn load(dir: Option<&Path>) -> Result<Catalogue, Diagnostic> {
-        let Some(path) = dir.map(|d| d.join("catalogue.json")).filter(|p| p.is_file()) else {
+        let Some(folder) = dir.filter(|d| d.join("catalogue.json").is_file()) else {
             return parse("report-templates/catalogue.json", EMBEDDED);
         };
-        let folder = dir.unwrap_or(Path::new("."));
-        let name = path.display().to_string();
+        let name = folder.join("catalogue.json").display().to_string();
         let bytes = crate::confine::read(folder, Path::new("catalogue.json"), crate::limits::TEMPLATE_BYTES)
             .map_err(|refusal| Diagnostic::error(format!("catalogue `{name}` {refusal}")))?;
         let text = String::from_utf8(bytes).map_err(|e| {

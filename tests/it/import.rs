@@ -391,3 +391,19 @@ mod schema {
         assert!(checked >= 7);
     }
 }
+
+#[test]
+fn a_catalogue_in_the_templates_folder_replaces_the_embedded_one() {
+    let scratch = Scratch::new("catalogue");
+    let own = r#"{"sources": {"p": "แผนของจังหวัด"}, "indicators": [{"number": 9, "name": "การเปิดเผยข้อมูล", "measures": [{"source": "p", "layout": "by_tool", "measure": "มาตรการของ {หน่วยงาน}"}]}]}"#;
+    std::fs::write(scratch.path().join("catalogue.json"), own).unwrap();
+    let catalogue = Catalogue::load(Some(scratch.path())).unwrap();
+    let row = catalogue.draft(9, MeasuresLayout::ByIndicator, "เทศบาลตำบลก").unwrap();
+    assert_eq!(row.measure.0, ["มาตรการของ เทศบาลตำบลก"]);
+    assert_eq!(row.draft.unwrap().from, "แผนของจังหวัด");
+    assert!(catalogue.draft(1, MeasuresLayout::ByIndicator, "เทศบาลตำบลก").is_none(), "nothing for indicator 1 in this catalogue");
+    // A catalogue naming a source it does not list is refused.
+    std::fs::write(scratch.path().join("catalogue.json"), own.replace(r#""source": "p""#, r#""source": "q""#)).unwrap();
+    let refused = Catalogue::load(Some(scratch.path())).unwrap_err().to_string();
+    assert!(refused.contains("names source `q`"), "{refused}");
+}

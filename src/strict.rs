@@ -73,8 +73,9 @@ pub fn duplicates(text: &str) -> Vec<Duplicate> {
     out
 }
 
-/// The byte after the closing quote of the string starting at `start`.
-fn string_end(bytes: &[u8], start: usize) -> usize {
+/// The byte after the closing quote of the JSON string starting at `start` (its opening
+/// quote); the end of `bytes` when it is not closed.
+pub fn string_end(bytes: &[u8], start: usize) -> usize {
     let mut at = start + 1;
     while at < bytes.len() {
         match bytes[at] {

@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 
 use crate::confine::{self, Refusal};
 use crate::limits::PACKAGE_BYTES;
+use crate::strict::string_end;
 
 /// A folder of package files the server may read and write.
 pub struct Workspace {
@@ -260,19 +261,6 @@ pub fn pretty(text: &str) -> String {
     }
     out.push('\n');
     out
-}
-
-/// The offset just past the string token that opens at `start`.
-fn string_end(bytes: &[u8], start: usize) -> usize {
-    let mut i = start + 1;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 2,
-            b'"' => return i + 1,
-            _ => i += 1,
-        }
-    }
-    bytes.len()
 }
 
 fn skip_ws(bytes: &[u8], mut i: usize) -> usize {

@@ -267,15 +267,15 @@ function isPart(value) {
 }
 
 function label(key) {
-  return LABELS[key] || schemaLabel(key) || key;
+  return schemaLabel(key) || key;
 }
 
-// The Thai part of a field's description in the schema ("หน่วยงาน — The agency …").
+// A field's Thai name: its `title` in the package schema (`src/schema.rs`, THAI).
 function schemaLabel(key) {
   if (!state.schema) return null;
   for (const definition of [state.schema, ...Object.values(state.schema.definitions || {})]) {
-    const description = definition.properties && definition.properties[key] && definition.properties[key].description;
-    if (description && description.includes(" — ")) return description.split(" — ")[0];
+    const property = definition.properties && definition.properties[key];
+    if (property && property.title) return property.title;
   }
   return null;
 }

@@ -1,35 +1,6 @@
-// Thai labels of package fields, by field name (README's input format). A field not listed
-// is shown under its JSON name, so nothing the package holds is hidden.
+// What the form needs beyond the package schema (which names every field in Thai, see
+// `src/schema.rs`): document names, paragraph fields, read-only parts, new parts.
 "use strict";
-
-const LABELS = {
-  agency: "หน่วยงาน", name: "ชื่อ", unit: "ส่วนราชการ", district: "อำเภอ", province: "จังหวัด",
-  phone: "โทรศัพท์", email: "อีเมล", fiscal_year: "ปีงบประมาณ (พ.ศ.)", numerals: "ตัวเลขที่ใช้",
-  font: "แบบอักษร", date: "วันที่", archive: "ทำ PDF สำหรับจัดเก็บ (PDF/A)", emblem: "แฟ้มตราครุฑ",
-  report_title: "ชื่อรายงาน (แต่ละบรรทัด)", scores: "ผลคะแนน", total: "คะแนนรวม", level: "ระดับผลการประเมิน",
-  target: "ค่าเป้าหมาย", tools: "คะแนนรายเครื่องมือ", indicators: "ตัวชี้วัด", number: "ลำดับ",
-  tool: "เครื่องมือ", score: "คะแนน", analysis: "บทวิเคราะห์", summary: "สรุปภาพรวม (แทนย่อหน้าที่โปรแกรมเขียน)",
-  tool_analysis: "บทวิเคราะห์รายเครื่องมือ (แทนย่อหน้าที่โปรแกรมเขียน)", analysis_intro: "ย่อหน้านำการวิเคราะห์",
-  history: "ผลการประเมินปีก่อน ๆ", year: "ปี", note: "หมายเหตุ", national_rank: "อันดับระดับประเทศ",
-  agencies: "หน่วยงานในจังหวัด", stated: "ตัวเลขที่เอกสารต้นฉบับระบุ", levels: "ระดับ", lists: "รายชื่อตามระดับ",
-  count: "จำนวน", min: "ต่ำสุด", max: "สูงสุด", pass: "ผ่าน", fail: "ไม่ผ่าน",
-  oit: "รายละเอียด OIT", subindicators: "ตัวชี้วัดย่อย", code: "รหัส", groups: "กลุ่ม", comment: "ความเห็นผู้ตรวจ",
-  urgent: "จุดอ่อนที่ต้องแก้ไขโดยด่วน", improve: "ประเด็นที่ควรพัฒนา", intro: "ข้อความนำ",
-  recommendations: "ข้อเสนอแนะจากผู้ตรวจประเมิน", topics: "ประเด็น",
-  measures: "มาตรการส่งเสริมคุณธรรมและความโปร่งใส", layout: "รูปแบบตาราง", title: "ชื่อเรื่อง",
-  heading: "หัวข้อ", group_titles: "หัวข้อกลุ่มตามเครื่องมือ", rows: "แถวมาตรการ", indicator: "ตัวชี้วัดที่",
-  measure: "มาตรการ / โครงการ / กิจกรรม", finding: "ผลการวิเคราะห์ตัวชี้วัด", steps: "ขั้นตอน / วิธีดำเนินการ",
-  responsible: "ผู้รับผิดชอบ", monitoring: "การติดตามและรายงานผล", timeframe: "ระยะเวลาดำเนินการ",
-  sections: "หมวด", paragraphs: "ย่อหน้า", items: "รายการ", list: "รายการย่อย", text: "ข้อความ",
-  memo: "บันทึกข้อความ", reference: "ที่", subject: "เรื่อง", to: "เรียน", body: "เนื้อความ",
-  signers: "ผู้ลงนาม", positions: "ตำแหน่ง (แต่ละบรรทัด)", endorsements: "ความเห็นผู้บังคับบัญชา", signer: "ผู้ลงนาม",
-  received: "ตรารับ", office: "หน่วยงานที่รับ", time: "เวลา", urgency: "ชั้นความเร็ว", secrecy: "ชั้นความลับ",
-  letter: "หนังสือภายนอก", address: "ที่อยู่ผู้ส่ง (แต่ละบรรทัด)", refer_to: "อ้างถึง", enclosures: "สิ่งที่ส่งมาด้วย",
-  closing: "คำลงท้าย", issuing_unit: "ส่วนราชการเจ้าของเรื่อง (แต่ละบรรทัด)", qr: "คิวอาร์โค้ด", url: "ที่อยู่เว็บ",
-  caption: "คำบรรยาย", cover: "ปก", prepared_by: "จัดทำโดย (แต่ละบรรทัด)", announcement: "ประกาศ", issuer: "ผู้ออกประกาศ",
-  preamble: "อารัมภบท", progress: "รายงานความก้าวหน้า", nacc_period: "ช่วงเวลาที่ ป.ป.ช. กำหนด",
-  province_period: "ช่วงเวลาที่จังหวัดกำหนด", step: "ขั้นตอน", result: "ผลการดำเนินงาน", status: "สถานะ",
-};
 
 // The documents a package makes (DocKind names).
 const DOCUMENTS = {

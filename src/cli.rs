@@ -24,8 +24,19 @@ mod data;
 #[derive(Debug, Parser)]
 #[command(name = "ita-report", version)]
 pub struct Cli {
+    /// Language of the messages about the data: `th` (default) or `en`. Also read from
+    /// ITA_REPORT_LANG. Messages from Typst and the system are in English either way.
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<LangArg>,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The values of `--lang`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum LangArg {
+    Th,
+    En,
 }
 
 #[derive(Debug, Subcommand)]
@@ -235,6 +246,11 @@ pub fn run(cli: Cli) -> ExitCode {
     // whether stderr is redirected to a log file).
     let colour = if std::io::IsTerminal::is_terminal(&std::io::stderr()) { ColorChoice::Auto } else { ColorChoice::Never };
     let mut err = StandardStream::stderr(colour);
+    let english = match cli.lang {
+        Some(lang) => matches!(lang, LangArg::En),
+        None => std::env::var("ITA_REPORT_LANG").is_ok_and(|l| l.trim().eq_ignore_ascii_case("en")),
+    };
+    crate::diagnostic::set_language(if english { crate::diagnostic::Lang::English } else { crate::diagnostic::Lang::Thai });
     match cli.command {
         Command::Check { paths, templates, font_dirs, deny_warnings } => {
             let started = Frameworks::load(templates.as_deref()).and_then(|f| Ok((f, Fonts::load(&font_dirs)?)));

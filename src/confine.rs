@@ -36,6 +36,19 @@ impl std::fmt::Display for Refusal {
     }
 }
 
+impl Refusal {
+    /// The same in Thai, to follow the file's name.
+    pub fn thai(&self) -> String {
+        match self {
+            Refusal::Missing => "ไม่มีอยู่".to_owned(),
+            Refusal::Outside { real } => format!("อยู่นอกโฟลเดอร์ของตน (ชี้ไปที่ `{}`)", real.display()),
+            Refusal::NotAFile => "ไม่ใช่แฟ้ม".to_owned(),
+            Refusal::TooLarge { size, limit } => format!("มีขนาด {} MB เกินขีดจำกัด {} MB", mb(*size), mb(*limit)),
+            Refusal::Io(e) => format!("อ่านไม่ได้: {e}"),
+        }
+    }
+}
+
 fn mb(bytes: u64) -> String {
     format!("{:.1}", bytes as f64 / 1_048_576.0)
 }

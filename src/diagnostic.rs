@@ -6,11 +6,94 @@
 
 use std::fmt;
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, termcolor::WriteColor};
+
+/// The language diagnostics are shown in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// For the officials who keep the data; the default.
+    Thai,
+    /// For engineers and logs shared beyond Thailand (`--lang en`).
+    English,
+}
+
+static ENGLISH: AtomicBool = AtomicBool::new(false);
+
+/// Chooses the language of every diagnostic shown from now on (once, at start-up).
+pub fn set_language(lang: Lang) {
+    ENGLISH.store(lang == Lang::English, Ordering::Relaxed);
+}
+
+/// The language diagnostics are shown in.
+pub fn language() -> Lang {
+    if ENGLISH.load(Ordering::Relaxed) { Lang::English } else { Lang::Thai }
+}
+
+/// A message in English and, where it speaks of the user's data, in Thai as well.
+///
+/// What `check` finds in a package is read by officials in Thai, on the command line and in
+/// the web workspace alike; messages from Typst and the system have English only and are
+/// shown in English whatever the language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub thai: Option<String>,
+    pub english: String,
+}
+
+impl Message {
+    /// A message in both languages.
+    pub fn new(thai: impl Into<String>, english: impl Into<String>) -> Self {
+        Self { thai: Some(thai.into()), english: english.into() }
+    }
+
+    /// The message in a language, or in English when it has no Thai.
+    pub fn get(&self, lang: Lang) -> &str {
+        match (lang, &self.thai) {
+            (Lang::Thai, Some(thai)) => thai,
+            _ => &self.english,
+        }
+    }
+
+    /// The message in the chosen language ([`language`]).
+    pub fn shown(&self) -> &str {
+        self.get(language())
+    }
+}
+
+impl From<String> for Message {
+    fn from(english: String) -> Self {
+        Self { thai: None, english }
+    }
+}
+
+impl From<&str> for Message {
+    fn from(english: &str) -> Self {
+        english.to_owned().into()
+    }
+}
+
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.shown())
+    }
+}
+
+/// A [`Message`] in Thai and English, each written as `format!` writes it:
+/// `message!("คะแนน {x} …", "score {x} …")`.
+#[macro_export]
+macro_rules! message {
+    ($thai:literal, $english:literal $(,)?) => {
+        $crate::diagnostic::Message::new(format!($thai), format!($english))
+    };
+    ($thai:literal, $english:literal, $($arg:tt)+) => {
+        $crate::diagnostic::Message::new(format!($thai, $($arg)+), format!($english, $($arg)+))
+    };
+}
 
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,17 +143,17 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
     pub severity: Severity,
-    pub message: String,
+    pub message: Message,
     /// The file and the byte range the message is about, when there is one.
     pub location: Option<(SourceFile, Range<usize>)>,
     /// The JSON path of the offending value (`scores.indicators[2].score`), for data errors.
     pub json_path: Option<String>,
     /// Further lines: what was expected, how to fix it.
-    pub notes: Vec<String>,
+    pub notes: Vec<Message>,
 }
 
 impl Diagnostic {
-    pub fn error(message: impl Into<String>) -> Self {
+    pub fn error(message: impl Into<Message>) -> Self {
         Self {
             severity: Severity::Error,
             message: message.into(),
@@ -80,11 +163,11 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(message: impl Into<String>) -> Self {
+    pub fn warning(message: impl Into<Message>) -> Self {
         Self { severity: Severity::Warning, ..Self::error(message) }
     }
 
-    pub fn note(message: impl Into<String>) -> Self {
+    pub fn note(message: impl Into<Message>) -> Self {
         Self { severity: Severity::Note, ..Self::error(message) }
     }
 
@@ -98,7 +181,7 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+    pub fn with_note(mut self, note: impl Into<Message>) -> Self {
         self.notes.push(note.into());
         self
     }
@@ -114,12 +197,16 @@ impl Diagnostic {
             Severity::Warning => cs::Diagnostic::warning(),
             Severity::Note => cs::Diagnostic::note(),
         }
-        .with_message(terminal_safe(&self.message));
+        .with_message(terminal_safe(self.message.shown()));
         let mut notes = Vec::new();
         if let Some(path) = &self.json_path {
-            notes.push(format!("at JSON path `{}`", terminal_safe(path)));
+            let path = terminal_safe(path);
+            notes.push(match language() {
+                Lang::Thai => format!("ตำแหน่งใน JSON `{path}`"),
+                Lang::English => format!("at JSON path `{path}`"),
+            });
         }
-        notes.extend(self.notes.iter().map(|n| terminal_safe(n)));
+        notes.extend(self.notes.iter().map(|n| terminal_safe(n.shown())));
         diag = diag.with_notes(notes);
         let config = term::Config::default();
         match &self.location {
@@ -195,12 +282,15 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
             Severity::Note => "note",
         };
-        write!(f, "{kind}: {}", terminal_safe(&self.message))?;
+        write!(f, "{kind}: {}", terminal_safe(self.message.shown()))?;
         if let Some(path) = &self.json_path {
-            write!(f, " (at `{path}`)")?;
+            match language() {
+                Lang::Thai => write!(f, " (ที่ `{path}`)")?,
+                Lang::English => write!(f, " (at `{path}`)")?,
+            }
         }
         for note in &self.notes {
-            write!(f, "\n  note: {}", terminal_safe(note))?;
+            write!(f, "\n  note: {}", terminal_safe(note.shown()))?;
         }
         Ok(())
     }

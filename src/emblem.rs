@@ -7,7 +7,8 @@
 use std::path::Path;
 
 use crate::confine::{self, Refusal};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Lang, Message};
+use crate::message;
 use crate::limits;
 use crate::load::{self, Loaded, Segment};
 
@@ -28,26 +29,36 @@ pub fn find(loaded: &Loaded) -> Result<Option<String>, Diagnostic> {
     let path = Path::new(&name);
     let plain = path.is_relative() && path.components().all(|c| matches!(c, std::path::Component::Normal(_)));
     let problem = if !plain {
-        Some("must be a path inside the package's folder (no `..`, not absolute)".to_owned())
+        Some(message!(
+            "ต้องเป็นที่อยู่ภายในโฟลเดอร์ของแฟ้มข้อมูล (ไม่มี `..` และไม่ขึ้นต้นจากราก)",
+            "must be a path inside the package's folder (no `..`, not absolute)"
+        ))
     } else if !matches!(path.extension().and_then(|e| e.to_str()), Some("svg" | "png" | "jpg" | "jpeg")) {
-        Some("must be an SVG, PNG or JPEG image".to_owned())
+        Some(message!("ต้องเป็นภาพ SVG, PNG หรือ JPEG", "must be an SVG, PNG or JPEG image"))
     } else {
         match confine::read(&loaded.dir, path, limits::IMAGE_BYTES) {
-            Err(Refusal::Missing) => Some("does not exist beside the package".to_owned()),
-            Err(refusal) => Some(refusal.to_string()),
-            Ok(bytes) => readable(path, &bytes).err().or_else(|| limits::check_image(&bytes).err()),
+            Err(Refusal::Missing) => Some(message!("ไม่มีอยู่ข้างแฟ้มข้อมูล", "does not exist beside the package")),
+            Err(refusal) => Some(Message::new(refusal.thai(), refusal.to_string())),
+            Ok(bytes) => readable(path, &bytes)
+                .err()
+                .or_else(|| limits::check_image(&bytes).err())
+                .map(|e| message!("ใช้เป็นตราไม่ได้: {e}", "{e}")),
         }
     };
     let Some(problem) = problem else {
         return Ok(Some(format!("/{}", name.replace('\\', "/"))));
     };
-    let mut d = Diagnostic::error(format!("the emblem `{name}` {problem}"));
+    let (thai, english) = (problem.get(Lang::Thai), &problem.english);
+    let mut d = Diagnostic::error(message!("ตรา `{name}` {thai}", "the emblem `{name}` {english}"));
     if named {
         let segment = [Segment::Key("emblem".into())];
         let range = load::locate(&loaded.source.text, &segment, false).unwrap_or(0..0);
         d = d.at(loaded.source.clone(), range).with_json_path("emblem");
     } else {
-        d = d.with_note(format!("`{name}` beside the package is used as the Garuda emblem when the package names none"));
+        d = d.with_note(message!(
+            "เมื่อแฟ้มข้อมูลไม่ได้ระบุตรา โปรแกรมใช้ `{name}` ที่อยู่ข้างแฟ้มเป็นตราครุฑ",
+            "`{name}` beside the package is used as the Garuda emblem when the package names none"
+        ));
     }
     Err(d)
 }
@@ -66,12 +77,13 @@ fn readable(path: &Path, bytes: &[u8]) -> Result<(), String> {
 
 /// The warning for a form printed without an emblem.
 pub fn missing_warning(loaded: &Loaded) -> Diagnostic {
-    Diagnostic::warning(format!(
-        "{}: no Garuda emblem; its space on the form is left empty",
-        loaded.source.name
+    let (name, dir) = (&loaded.source.name, loaded.dir.display());
+    Diagnostic::warning(message!(
+        "{name}: ไม่มีตราครุฑ ที่ของตราบนแบบฟอร์มจะเว้นว่างไว้",
+        "{name}: no Garuda emblem; its space on the form is left empty"
     ))
-    .with_note(format!(
-        "put garuda.svg or garuda.png in {} or set `emblem` in the package",
-        loaded.dir.display()
+    .with_note(message!(
+        "วาง garuda.svg หรือ garuda.png ไว้ใน {dir} หรือกำหนด `emblem` ในแฟ้มข้อมูล",
+        "put garuda.svg or garuda.png in {dir} or set `emblem` in the package"
     ))
 }

@@ -229,8 +229,11 @@ impl Engine {
         let package = &loaded.package;
         let kinds = DocKind::available(package);
         if kinds.is_empty() {
-            return Err(Diagnostic::error("the package holds no data for any document")
-                .with_note("add `scores`, `measures` or `memo`; see the input format in README.md")
+            return Err(Diagnostic::error(message!("แฟ้มนี้ไม่มีข้อมูลสำหรับเอกสารใดเลย", "the package holds no data for any document"))
+                .with_note(message!(
+                    "เพิ่ม `scores`, `measures` หรือ `memo` ดูรูปแบบข้อมูลใน README.md",
+                    "add `scores`, `measures` or `memo`; see the input format in README.md"
+                ))
                 .into());
         }
         let sets: Vec<(String, Vec<DocKind>)> = if options.split {
@@ -338,11 +341,12 @@ fn archive_date(loaded: &Loaded) -> (thai::Date, Option<Diagnostic>) {
         return (date, None);
     }
     let end = thai::Date { year: p.fiscal_year - 543, month: 9, day: 30 };
-    let warning = Diagnostic::warning(format!(
-        "{}: the package has no date; the archival PDF is dated the last day of fiscal year {} (30 September)",
-        loaded.source.name, p.fiscal_year
+    let (name, year) = (&loaded.source.name, p.fiscal_year);
+    let warning = Diagnostic::warning(message!(
+        "{name}: แฟ้มไม่มีวันที่ PDF สำหรับเก็บถาวรจึงลงวันที่วันสุดท้ายของปีงบประมาณ {year} (30 กันยายน)",
+        "{name}: the package has no date; the archival PDF is dated the last day of fiscal year {year} (30 September)"
     ))
-    .with_note("set `date` to the date the documents are signed");
+    .with_note(message!("กำหนด `date` เป็นวันที่ลงนามในเอกสาร", "set `date` to the date the documents are signed"));
     (end, Some(warning))
 }
 

@@ -5,8 +5,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::diagnostic::{JsonPath, Message};
 use crate::framework::Framework;
-use crate::diagnostic::JsonPath;
+use crate::message;
 use crate::model::{MeasuresLayout, Package, Paragraphs, Score, Signer};
 use crate::thai::Date;
 
@@ -14,8 +15,8 @@ use crate::thai::Date;
 #[derive(Debug, Clone)]
 pub struct Problem {
     pub path: JsonPath,
-    pub message: String,
-    pub note: Option<String>,
+    pub message: Message,
+    pub note: Option<Message>,
 }
 
 struct Checker<'a> {
@@ -25,44 +26,51 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn report(&mut self, path: JsonPath, message: impl Into<String>) {
+    fn report(&mut self, path: JsonPath, message: impl Into<Message>) {
         self.problems.push(Problem { path, message: message.into(), note: None });
     }
 
-    fn report_with(&mut self, path: JsonPath, message: impl Into<String>, note: impl Into<String>) {
-        self.problems.push(Problem { path, message: message.into(), note: Some(note.into()) });
+    fn report_with(&mut self, path: JsonPath, message: Message, note: Message) {
+        self.problems.push(Problem { path, message, note: Some(note) });
     }
 
     fn score(&mut self, path: JsonPath, score: Score) {
         if !(0.0..=100.0).contains(&score.0) {
-            self.report_with(path, format!("score {} is outside 0–100", score.0), "ITA scores run from 0 to 100");
+            let (score, range) = (score.0, message!("คะแนน ITA มีค่าตั้งแต่ 0 ถึง 100", "ITA scores run from 0 to 100"));
+            self.report_with(path, message!("คะแนน {score} อยู่นอกช่วง 0–100", "score {score} is outside 0–100"), range);
         } else if !score.has_two_decimals_at_most() {
-            self.report_with(path, format!("score {} has more than two decimals", score.0), "write the score as published, e.g. 93.14");
+            let score = score.0;
+            self.report_with(
+                path,
+                message!("คะแนน {score} มีทศนิยมเกินสองตำแหน่ง", "score {score} has more than two decimals"),
+                message!("เขียนคะแนนตามที่ประกาศ เช่น 93.14", "write the score as published, e.g. 93.14"),
+            );
         }
     }
 
     fn year(&mut self, path: JsonPath, year: i32) {
         if !(2550..=2700).contains(&year) {
             let note = if (2000..2200).contains(&year) {
-                format!("this looks like a Common-era year; the Buddhist-era year is {}", year + 543)
+                let be = year + 543;
+                message!("ดูเป็นปีคริสต์ศักราช ปีพุทธศักราชคือ {be}", "this looks like a Common-era year; the Buddhist-era year is {be}")
             } else {
-                "expected a Buddhist-era fiscal year, e.g. 2568".to_owned()
+                message!("ต้องเป็นปีงบประมาณพุทธศักราช เช่น 2568", "expected a Buddhist-era fiscal year, e.g. 2568")
             };
-            self.report_with(path, format!("year {year} is not a plausible fiscal year"), note);
+            self.report_with(path, message!("ปี {year} ไม่ใช่ปีงบประมาณที่เป็นไปได้", "year {year} is not a plausible fiscal year"), note);
         }
     }
 
     fn date(&mut self, path: JsonPath, date: &Option<String>) {
         if let Some(text) = date {
-            if let Err(message) = Date::parse(text) {
-                self.report(path, message);
+            if let Err(e) = Date::parse(text) {
+                self.report(path, Message::new(e.thai(), e.to_string()));
             }
         }
     }
 
-    fn text(&mut self, path: JsonPath, text: &str, what: &str) {
+    fn text(&mut self, path: JsonPath, text: &str, empty: Message) {
         if text.trim().is_empty() {
-            self.report(path, format!("{what} is empty"));
+            self.report(path, empty);
         }
     }
 
@@ -72,7 +80,11 @@ impl Checker<'_> {
             None => (1..=10).contains(&number),
         };
         if !exists {
-            self.report_with(path, format!("indicator {number} does not exist"), "indicators are numbered 1 to 10");
+            self.report_with(
+                path,
+                message!("ไม่มีตัวชี้วัดที่ {number}", "indicator {number} does not exist"),
+                message!("ตัวชี้วัดมีหมายเลข 1 ถึง 10", "indicators are numbered 1 to 10"),
+            );
         }
         exists
     }
@@ -84,14 +96,14 @@ impl Checker<'_> {
             let p = path.index(i).key("number");
             if self.indicator(p.clone(), number) {
                 if let Some(first) = seen.insert(number, i) {
-                    self.report(p, format!("indicator {number} is given twice (also at {path}[{first}])"));
+                    self.report(p, message!("ตัวชี้วัดที่ {number} ซ้ำกับที่ {path}[{first}]", "indicator {number} is given twice (also at {path}[{first}])"));
                 }
             }
         }
     }
 
     fn signer(&mut self, path: JsonPath, signer: &Signer) {
-        self.text(path.key("name"), &signer.name, "the signer's name");
+        self.text(path.key("name"), &signer.name, message!("ไม่ได้ใส่ชื่อผู้ลงนาม", "the signer's name is empty"));
         self.date(path.key("date"), &signer.date);
     }
 }
@@ -100,7 +112,7 @@ impl Checker<'_> {
 pub fn check(package: &Package, framework: Option<&Framework>) -> Vec<Problem> {
     let mut c = Checker { problems: Vec::new(), framework };
     let root = JsonPath::default();
-    c.text(root.key("agency").key("name"), &package.agency.name, "the agency name");
+    c.text(root.key("agency").key("name"), &package.agency.name, agency_name_empty());
     c.year(root.key("fiscal_year"), package.fiscal_year);
     c.date(root.key("date"), &package.date);
 
@@ -120,10 +132,11 @@ pub fn check(package: &Package, framework: Option<&Framework>) -> Vec<Problem> {
             let standard = framework.and_then(|fw| fw.indicator(ind.number));
             if let (Some(tool), Some(standard)) = (ind.tool, standard) {
                 if tool != standard.tool {
+                    let (number, belongs) = (ind.number, standard.tool);
                     c.report_with(
                         p.key("tool"),
-                        format!("indicator {} is under {tool}, but it belongs to {}", ind.number, standard.tool),
-                        "indicators 1–5 are IIT, 6–8 EIT, 9–10 OIT",
+                        message!("ตัวชี้วัดที่ {number} อยู่ใต้ {tool} แต่เป็นตัวชี้วัดของ {belongs}", "indicator {number} is under {tool}, but it belongs to {belongs}"),
+                        message!("ตัวชี้วัดที่ 1–5 เป็น IIT, 6–8 เป็น EIT, 9–10 เป็น OIT", "indicators 1–5 are IIT, 6–8 EIT, 9–10 OIT"),
                     );
                 }
             }
@@ -135,10 +148,12 @@ pub fn check(package: &Package, framework: Option<&Framework>) -> Vec<Problem> {
         let p = root.key("history").index(i);
         c.year(p.key("year"), year.year);
         if year.year > package.fiscal_year && (2550..=2700).contains(&package.fiscal_year) {
-            c.report(p.key("year"), format!("history year {} is after the package's fiscal year {}", year.year, package.fiscal_year));
+            let (y, fiscal) = (year.year, package.fiscal_year);
+            c.report(p.key("year"), message!("ปี {y} ในผลย้อนหลังอยู่หลังปีงบประมาณ {fiscal} ของแฟ้ม", "history year {y} is after the package's fiscal year {fiscal}"));
         }
         if let Some(first) = years.insert(year.year, i) {
-            c.report(p.key("year"), format!("year {} is given twice (also at history[{first}])", year.year));
+            let y = year.year;
+            c.report(p.key("year"), message!("ปี {y} ซ้ำกับที่ history[{first}]", "year {y} is given twice (also at history[{first}])"));
         }
         c.score(p.key("total"), year.total);
         for (tool, score) in &year.tools {
@@ -156,18 +171,18 @@ pub fn check(package: &Package, framework: Option<&Framework>) -> Vec<Problem> {
             c.score(path.key("total"), total);
         }
         if province.national_rank == Some(0) {
-            c.report(path.key("national_rank"), "the national rank starts at 1");
+            c.report(path.key("national_rank"), message!("อันดับระดับประเทศเริ่มที่ 1", "the national rank starts at 1"));
         }
         c.indicator_list(&path.key("indicators"), province.indicators.iter().map(|i| i.number));
         for (i, ind) in province.indicators.iter().enumerate() {
             c.score(path.key("indicators").index(i).key("score"), ind.score);
         }
         if province.agencies.is_empty() {
-            c.report(path.key("agencies"), "the province summary lists no agencies");
+            c.report(path.key("agencies"), message!("สรุปผลของจังหวัดไม่มีรายชื่อหน่วยงาน", "the province summary lists no agencies"));
         }
         for (i, agency) in province.agencies.iter().enumerate() {
             let p = path.key("agencies").index(i);
-            c.text(p.key("name"), &agency.name, "the agency name");
+            c.text(p.key("name"), &agency.name, agency_name_empty());
             c.score(p.key("score"), agency.score);
             for (tool, score) in &agency.tools {
                 c.score(p.key("tools").key(tool.code()), *score);
@@ -190,7 +205,7 @@ pub fn check(package: &Package, framework: Option<&Framework>) -> Vec<Problem> {
     if let Some(oit) = &package.oit {
         let path = root.key("oit");
         if oit.indicators.is_empty() {
-            c.report(path.key("indicators"), "the OIT detail has no indicators");
+            c.report(path.key("indicators"), message!("รายละเอียด OIT ไม่มีตัวชี้วัด", "the OIT detail has no indicators"));
         }
         c.indicator_list(&path.key("indicators"), oit.indicators.iter().map(|i| i.number));
         let mut items = BTreeMap::new();
@@ -198,7 +213,12 @@ pub fn check(package: &Package, framework: Option<&Framework>) -> Vec<Problem> {
             let p = path.key("indicators").index(i);
             if let Some(standard) = framework.and_then(|fw| fw.indicator(ind.number)) {
                 if standard.tool != crate::model::Tool::Oit {
-                    c.report_with(p.key("number"), format!("indicator {} is not an OIT indicator", ind.number), "the OIT indicators are 9 and 10");
+                    let number = ind.number;
+                    c.report_with(
+                        p.key("number"),
+                        message!("ตัวชี้วัดที่ {number} ไม่ใช่ตัวชี้วัดของ OIT", "indicator {number} is not an OIT indicator"),
+                        message!("ตัวชี้วัดของ OIT คือตัวชี้วัดที่ 9 และ 10", "the OIT indicators are 9 and 10"),
+                    );
                 }
             }
             for (j, sub) in ind.subindicators.iter().enumerate() {
@@ -206,13 +226,14 @@ pub fn check(package: &Package, framework: Option<&Framework>) -> Vec<Problem> {
                 for (k, group) in sub.groups.iter().enumerate() {
                     let p = p.key("groups").index(k);
                     if group.items.is_empty() {
-                        c.report(p.key("items"), "the group has no items");
+                        c.report(p.key("items"), message!("กลุ่มนี้ไม่มีข้อ", "the group has no items"));
                     }
                     for (l, item) in group.items.iter().enumerate() {
                         let p = p.key("items").index(l);
                         c.score(p.key("score"), item.score);
                         if let Some(first) = items.insert(item.number, p.to_string()) {
-                            c.report(p.key("number"), format!("item {} is given twice (also at {first})", item.number));
+                            let number = item.number;
+                            c.report(p.key("number"), message!("ข้อ {number} ซ้ำกับที่ {first}", "item {number} is given twice (also at {first})"));
                         }
                     }
                 }
@@ -227,7 +248,7 @@ pub fn check(package: &Package, framework: Option<&Framework>) -> Vec<Problem> {
 
     for (i, rec) in package.recommendations.iter().enumerate() {
         if rec.text.is_empty() {
-            c.report(root.key("recommendations").index(i).key("text"), "the recommendation text is empty");
+            c.report(root.key("recommendations").index(i).key("text"), message!("ไม่ได้ใส่ข้อความข้อเสนอแนะ", "the recommendation text is empty"));
         }
     }
 
@@ -239,18 +260,18 @@ pub fn check(package: &Package, framework: Option<&Framework>) -> Vec<Problem> {
         match measures.layout {
             MeasuresLayout::Outline => {
                 if measures.sections.is_empty() {
-                    c.report(path.key("sections"), "layout `outline` needs `sections`");
+                    c.report(path.key("sections"), message!("รูปแบบ `outline` ต้องมี `sections`", "layout `outline` needs `sections`"));
                 }
                 if !measures.rows.is_empty() {
-                    c.report(path.key("rows"), "layout `outline` prints sections, not table rows");
+                    c.report(path.key("rows"), message!("รูปแบบ `outline` พิมพ์เป็นหัวข้อ ไม่ใช่แถวในตาราง", "layout `outline` prints sections, not table rows"));
                 }
             }
             _ => {
                 if measures.rows.is_empty() {
-                    c.report(path.key("rows"), "the measures plan has no rows");
+                    c.report(path.key("rows"), message!("แผนมาตรการไม่มีแถว", "the measures plan has no rows"));
                 }
                 if !measures.sections.is_empty() {
-                    c.report(path.key("sections"), "only layout `outline` prints sections");
+                    c.report(path.key("sections"), message!("มีแต่รูปแบบ `outline` ที่พิมพ์ `sections`", "only layout `outline` prints sections"));
                 }
             }
         }
@@ -264,14 +285,18 @@ pub fn check(package: &Package, framework: Option<&Framework>) -> Vec<Problem> {
             let p = path.key("rows").index(i);
             c.indicator(p.key("indicator"), row.indicator);
             if row.measure.is_empty() {
-                c.report(p.key("measure"), "the measure is empty");
+                c.report(p.key("measure"), message!("ไม่ได้ใส่มาตรการ", "the measure is empty"));
             }
             for (field, get) in hidden {
                 if !get(row).is_empty() {
+                    let layout = layout_name(measures.layout);
                     c.report_with(
                         p.key(field),
-                        format!("layout `{}` has no `{field}` column", layout_name(measures.layout)),
-                        "use the other layout, or move this text into a column the layout shows",
+                        message!("รูปแบบ `{layout}` ไม่มีคอลัมน์ `{field}`", "layout `{layout}` has no `{field}` column"),
+                        message!(
+                            "ใช้รูปแบบอื่น หรือย้ายข้อความนี้ไปไว้ในคอลัมน์ที่รูปแบบนี้พิมพ์",
+                            "use the other layout, or move this text into a column the layout shows"
+                        ),
                     );
                 }
             }
@@ -281,13 +306,13 @@ pub fn check(package: &Package, framework: Option<&Framework>) -> Vec<Problem> {
     if let Some(memo) = &package.memo {
         let path = root.key("memo");
         c.date(path.key("date"), &memo.date);
-        c.text(path.key("subject"), &memo.subject, "the subject (เรื่อง)");
-        c.text(path.key("to"), &memo.to, "the addressee (เรียน)");
+        c.text(path.key("subject"), &memo.subject, subject_empty());
+        c.text(path.key("to"), &memo.to, addressee_empty());
         if memo.body.is_empty() {
-            c.report(path.key("body"), "the memo has no body");
+            c.report(path.key("body"), message!("บันทึกข้อความไม่มีเนื้อความ", "the memo has no body"));
         }
         if memo.signers.is_empty() {
-            c.report(path.key("signers"), "the memo has no signer");
+            c.report(path.key("signers"), message!("บันทึกข้อความไม่มีผู้ลงนาม", "the memo has no signer"));
         }
         for (i, signer) in memo.signers.iter().enumerate() {
             c.signer(path.key("signers").index(i), signer);
@@ -303,33 +328,33 @@ pub fn check(package: &Package, framework: Option<&Framework>) -> Vec<Problem> {
     if let Some(letter) = &package.letter {
         let path = root.key("letter");
         c.date(path.key("date"), &Some(letter.date.clone()));
-        c.text(path.key("subject"), &letter.subject, "the subject (เรื่อง)");
-        c.text(path.key("to"), &letter.to, "the addressee (เรียน)");
+        c.text(path.key("subject"), &letter.subject, subject_empty());
+        c.text(path.key("to"), &letter.to, addressee_empty());
         if letter.body.is_empty() {
-            c.report(path.key("body"), "the letter has no body");
+            c.report(path.key("body"), message!("หนังสือไม่มีเนื้อความ", "the letter has no body"));
         }
         c.signer(path.key("signer"), &letter.signer);
         if let Some(qr) = &letter.qr {
-            if let Err(message) = crate::qr::matrix(&qr.url) {
-                c.report(path.key("qr").key("url"), message);
+            if let Err(e) = crate::qr::matrix(&qr.url) {
+                c.report(path.key("qr").key("url"), message!("ทำ QR code จากที่อยู่นี้ไม่ได้ ({e})", "{e}"));
             }
         }
     }
 
     if let Some(cover) = &package.cover {
         if cover.title.iter().all(|t| t.trim().is_empty()) {
-            c.report(root.key("cover").key("title"), "the cover has no title");
+            c.report(root.key("cover").key("title"), message!("ปกไม่มีชื่อเรื่อง", "the cover has no title"));
         }
     }
 
     if let Some(a) = &package.announcement {
         let path = root.key("announcement");
         c.date(path.key("date"), &Some(a.date.clone()));
-        c.text(path.key("subject"), &a.subject, "the subject (เรื่อง)");
+        c.text(path.key("subject"), &a.subject, subject_empty());
         c.signer(path.key("signer"), &a.signer);
         for (i, section) in a.sections.iter().enumerate() {
             if section.items.is_empty() {
-                c.report(path.key("sections").index(i).key("items"), "the section has no items");
+                c.report(path.key("sections").index(i).key("items"), message!("หัวข้อนี้ไม่มีรายการ", "the section has no items"));
             }
         }
     }
@@ -337,15 +362,27 @@ pub fn check(package: &Package, framework: Option<&Framework>) -> Vec<Problem> {
     if let Some(progress) = &package.progress {
         let path = root.key("progress");
         if progress.rows.is_empty() {
-            c.report(path.key("rows"), "the progress report has no rows");
+            c.report(path.key("rows"), message!("รายงานความก้าวหน้าไม่มีแถว", "the progress report has no rows"));
         }
         for (i, row) in progress.rows.iter().enumerate() {
             if row.steps.is_empty() {
-                c.report(path.key("rows").index(i).key("steps"), "the row has no steps");
+                c.report(path.key("rows").index(i).key("steps"), message!("แถวนี้ไม่มีขั้นตอน", "the row has no steps"));
             }
         }
     }
     c.problems
+}
+
+fn agency_name_empty() -> Message {
+    message!("ไม่ได้ใส่ชื่อหน่วยงาน", "the agency name is empty")
+}
+
+fn subject_empty() -> Message {
+    message!("ไม่ได้ใส่เรื่อง", "the subject (เรื่อง) is empty")
+}
+
+fn addressee_empty() -> Message {
+    message!("ไม่ได้ใส่คำขึ้นต้น (เรียน)", "the addressee (เรียน) is empty")
 }
 
 fn layout_name(layout: MeasuresLayout) -> &'static str {

@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Message};
+use crate::message;
 use crate::load::{self, JsonPath, Loaded};
 use crate::thai::words::is_thai_letter;
 use crate::world::Fonts;
@@ -28,19 +29,26 @@ pub fn warnings(loaded: &Loaded, fonts: &Fonts) -> Vec<Diagnostic> {
         missing.dedup();
         if !missing.is_empty() {
             let shown: Vec<String> = missing.iter().take(5).map(|&c| format!("{c} (U+{:04X})", c as u32)).collect();
+            let shown = shown.join(", ");
             out.push(located(
                 loaded,
                 &path,
-                format!("no font has {}: it prints as an empty box", shown.join(", ")),
-                "add a font that has it with --font-dir, or write the text without it",
+                message!("ไม่มีฟอนต์ใดมีอักขระ {shown}: จะพิมพ์ออกมาเป็นกล่องว่าง", "no font has {shown}: it prints as an empty box"),
+                message!(
+                    "เพิ่มฟอนต์ที่มีอักขระนี้ด้วย --font-dir หรือเขียนข้อความโดยไม่ใช้อักขระนี้",
+                    "add a font that has it with --font-dir, or write the text without it"
+                ),
             ));
         }
         if let Some(len) = longest_run(text) {
             out.push(located(
                 loaded,
                 &path,
-                format!("a run of {len} characters with no space or word boundary does not fit a line: it is broken at arbitrary points"),
-                "put spaces where the text may wrap",
+                message!(
+                    "ข้อความยาว {len} ตัวอักษรโดยไม่มีช่องว่างหรือรอยต่อคำ ยาวเกินหนึ่งบรรทัด จะถูกตัดขึ้นบรรทัดใหม่ตรงจุดใดก็ได้",
+                    "a run of {len} characters with no space or word boundary does not fit a line: it is broken at arbitrary points"
+                ),
+                message!("เว้นวรรคในจุดที่ขึ้นบรรทัดใหม่ได้", "put spaces where the text may wrap"),
             ));
         }
     }
@@ -56,7 +64,7 @@ fn longest_run(text: &str) -> Option<usize> {
         .filter(|&n| n > LINE)
 }
 
-fn located(loaded: &Loaded, path: &JsonPath, message: String, note: &str) -> Diagnostic {
+fn located(loaded: &Loaded, path: &JsonPath, message: Message, note: Message) -> Diagnostic {
     let range = load::locate(&loaded.source.text, &path.0, false).unwrap_or(0..0);
     Diagnostic::warning(message).at(loaded.source.clone(), range).with_json_path(path.to_string()).with_note(note)
 }

@@ -224,7 +224,7 @@ fn filter_num(state: &State, value: Value) -> String {
 }
 
 fn filter_date(state: &State, value: &str, short: bool) -> Result<String, Error> {
-    let date = thai::Date::parse(value).map_err(|e| Error::new(ErrorKind::InvalidOperation, e))?;
+    let date = thai::Date::parse(value).map_err(|e| Error::new(ErrorKind::InvalidOperation, e.to_string()))?;
     let n = numerals(state);
     Ok(if short { date.short(n) } else { date.long(n) })
 }

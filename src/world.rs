@@ -220,7 +220,7 @@ impl Compiler {
         let mut warnings: Vec<Diagnostic> = result.warnings.iter().map(convert).collect();
         // A missing font would silently fall back to another one: refuse it.
         let (font_errors, rest): (Vec<_>, Vec<_>) =
-            warnings.drain(..).partition(|d| d.message.contains("unknown font family"));
+            warnings.drain(..).partition(|d| d.message.english.contains("unknown font family"));
         warnings = rest;
         match result.output {
             Ok(document) if font_errors.is_empty() => Ok(Compiled { document, warnings }),

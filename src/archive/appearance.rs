@@ -72,7 +72,7 @@ pub fn render(compiler: &Compiler, width: f64, height: f64, lines: &[String], da
 /// The appearance as a one-page PDF of its own (PDF/A-3b, untagged: a form XObject belongs
 /// to no structure tree).
 fn typeset(compiler: &Compiler, width: f64, height: f64, lines: &[String], date: Date) -> Result<Vec<u8>, String> {
-    let family = compiler.fonts().choose(None).map_err(|d| d.message)?;
+    let family = compiler.fonts().choose(None).map_err(|d| d.message.english)?;
     let size = (height / 4.2).max(4.0);
     let body: Vec<String> = lines.iter().map(|l| string_literal(l)).collect();
     let source = format!(

@@ -135,7 +135,7 @@ fn verify_lines(path: &Path, bytes: &[u8], report: &verify::Report, engine: &Eng
             lines.push(match engine.reproduces(original, data, package, dir, frameworks, options) {
                 Ok(Some(stem)) => (true, format!("unsigned revision ({size} bytes) is byte for byte what ita-report {version} builds from it (as {stem}.pdf)")),
                 Ok(None) => (false, format!("unsigned revision ({size} bytes) differs from what ita-report {version} builds from the attached package")),
-                Err(Failure(d)) => (false, format!("the attached package does not build: {}", d.first().map_or(String::new(), |d| d.message.clone()))),
+                Err(Failure(d)) => (false, format!("the attached package does not build: {}", d.first().map_or(String::new(), |d| d.message.english.clone()))),
             });
         }
     }

@@ -16,7 +16,8 @@ mod text;
 
 use crate::analysis;
 use crate::framework::{Formed, Framework, Frameworks, LevelOutcome};
-use crate::diagnostic::JsonPath;
+use crate::diagnostic::{JsonPath, Message};
+use crate::message;
 use crate::model::{Package, Score, Tool};
 use crate::rules::Problem;
 
@@ -44,11 +45,11 @@ const ROUNDING: i64 = 1;
 struct Findings(Vec<Finding>);
 
 impl Findings {
-    fn contradiction(&mut self, path: JsonPath, message: String, note: Option<String>) {
+    fn contradiction(&mut self, path: JsonPath, message: Message, note: Option<Message>) {
         self.0.push(Finding { kind: Kind::Contradiction, problem: Problem { path, message, note } });
     }
 
-    fn undecided(&mut self, path: JsonPath, message: String, note: Option<String>) {
+    fn undecided(&mut self, path: JsonPath, message: Message, note: Option<Message>) {
         self.0.push(Finding { kind: Kind::Undecided, problem: Problem { path, message, note } });
     }
 }
@@ -82,13 +83,14 @@ pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> V
             };
             let mean = mean(&values);
             if (score.hundredths() - mean).abs() > 0 {
+                let (tool, score, mean, year) = (spec.tool, s(score), h(mean), fw.fiscal_year);
+                let numbers = numbers.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ");
                 f.contradiction(
                     path.key("tools").key(spec.tool.code()),
-                    format!("{} is {}, but the mean of its indicators is {}", spec.tool, s(score), h(mean)),
-                    Some(format!(
-                        "in {} a tool's score is the mean of its indicators ({})",
-                        fw.fiscal_year,
-                        numbers.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")
+                    message!("{tool} ได้ {score} แต่ค่าเฉลี่ยของตัวชี้วัดคือ {mean}", "{tool} is {score}, but the mean of its indicators is {mean}"),
+                    Some(message!(
+                        "ปี {year} คะแนนของเครื่องมือคือค่าเฉลี่ยของตัวชี้วัด ({numbers})",
+                        "in {year} a tool's score is the mean of its indicators ({numbers})"
                     )),
                 );
             }
@@ -102,11 +104,14 @@ pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> V
                 level(&mut f, fw, path.key("level"), year.level.as_deref(), year.total, &year.tools);
                 weighted_total(&mut f, fw, path.key("total"), year.total, &year.tools);
             }
-            None if year.level.is_some() => f.undecided(
-                path.key("level"),
-                format!("the level of {} is not checked: there is no framework for that year", year.year),
-                Some(format!("frameworks cover {}", frameworks.span())),
-            ),
+            None if year.level.is_some() => {
+                let (y, span) = (year.year, frameworks.span());
+                f.undecided(
+                    path.key("level"),
+                    message!("ไม่ได้ตรวจระดับของปี {y}: ไม่มีเกณฑ์ของปีนั้น", "the level of {y} is not checked: there is no framework for that year"),
+                    Some(message!("มีเกณฑ์ของปี {span}", "frameworks cover {span}")),
+                )
+            }
             None => {}
         }
     }
@@ -127,22 +132,31 @@ pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> V
         for ind in facts.indicators.iter().filter(|_| formed) {
             if let Some(&(i, score)) = given.get(&ind.number) {
                 if score.hundredths() != ind.score.hundredths() {
+                    let (number, given, passed, items, derived) = (ind.number, s(score), ind.passed, ind.items, s(ind.score));
+                    let year = fw.fiscal_year;
                     f.contradiction(
                         root.key("scores").key("indicators").index(i).key("score"),
-                        format!(
-                            "indicator {} is {}, but {} of its {} OIT items scored 100, which gives {}",
-                            ind.number, s(score), ind.passed, ind.items, s(ind.score)
+                        message!(
+                            "ตัวชี้วัดที่ {number} ได้ {given} แต่ข้อของ OIT ได้ 100 คะแนน {passed} จาก {items} ข้อ ซึ่งคิดเป็น {derived}",
+                            "indicator {number} is {given}, but {passed} of its {items} OIT items scored 100, which gives {derived}"
                         ),
-                        Some(format!("in {} an OIT indicator is the share of its items scored 100", fw.fiscal_year)),
+                        Some(message!(
+                            "ปี {year} คะแนนตัวชี้วัดของ OIT คือสัดส่วนของข้อที่ได้ 100 คะแนน",
+                            "in {year} an OIT indicator is the share of its items scored 100"
+                        )),
                     );
                 }
             }
         }
         if let Some(score) = package.scores.as_ref().and_then(|s| s.tools.get(&Tool::Oit)).filter(|_| formed) {
             if score.hundredths() != facts.score.hundredths() {
+                let (given, passed, items, derived) = (s(*score), facts.passed, facts.items, s(facts.score));
                 f.contradiction(
                     root.key("scores").key("tools").key("OIT"),
-                    format!("OIT is {}, but {} of {} items scored 100, which gives {}", s(*score), facts.passed, facts.items, s(facts.score)),
+                    message!(
+                        "OIT ได้ {given} แต่ได้ 100 คะแนน {passed} จาก {items} ข้อ ซึ่งคิดเป็น {derived}",
+                        "OIT is {given}, but {passed} of {items} items scored 100, which gives {derived}"
+                    ),
                     None,
                 );
             }
@@ -153,10 +167,14 @@ pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> V
                     for (l, item) in group.items.iter().enumerate() {
                         let Some(comment) = &item.comment else { continue };
                         if item.score.hundredths() > 0 && says_missing(comment) {
+                            let (number, score) = (item.number, s(item.score));
                             f.contradiction(
                                 path.key("indicators").index(i).key("subindicators").index(j).key("groups").index(k).key("items").index(l).key("score"),
-                                format!("item {} is scored {}, but its comment says the evidence is missing: \"{comment}\"", item.number, s(item.score)),
-                                Some("an item whose evidence cannot be found scores 0".to_owned()),
+                                message!(
+                                    "ข้อ {number} ได้ {score} คะแนน แต่ความเห็นบอกว่าไม่พบหลักฐาน: \"{comment}\"",
+                                    "item {number} is scored {score}, but its comment says the evidence is missing: \"{comment}\""
+                                ),
+                                Some(message!("ข้อที่ไม่พบหลักฐานได้ 0 คะแนน", "an item whose evidence cannot be found scores 0")),
                             );
                         }
                     }
@@ -171,8 +189,14 @@ pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> V
         if mentions && letter.qr.is_none() {
             f.contradiction(
                 root.key("letter").key("body"),
-                "the letter sends its reader to a QR code, but the data gives no address for one".to_owned(),
-                Some("add `letter.qr.url` with the address the code should open".to_owned()),
+                message!(
+                    "หนังสือให้ผู้อ่านดูจาก QR code แต่ข้อมูลไม่มีที่อยู่สำหรับทำ QR code",
+                    "the letter sends its reader to a QR code, but the data gives no address for one"
+                ),
+                Some(message!(
+                    "ใส่ `letter.qr.url` เป็นที่อยู่ที่ QR code จะเปิด",
+                    "add `letter.qr.url` with the address the code should open"
+                )),
             );
         }
     }
@@ -187,16 +211,26 @@ fn drafts(f: &mut Findings, package: &Package, root: &JsonPath) {
     for (i, row) in measures.rows.iter().enumerate() {
         let Some(draft) = &row.draft else { continue };
         let path = root.key("measures").key("rows").index(i);
+        let (number, from) = (row.indicator, &draft.from);
         if row.content_digest() == draft.digest {
             f.contradiction(
                 path,
-                format!("the measures row for indicator {} is still a draft from the catalogue ({})", row.indicator, draft.from),
-                Some("make it this agency's plan (measure, steps, responsible unit), then remove `draft`".to_owned()),
+                message!(
+                    "แถวมาตรการของตัวชี้วัดที่ {number} ยังเป็นร่างจากคลังมาตรการ ({from})",
+                    "the measures row for indicator {number} is still a draft from the catalogue ({from})"
+                ),
+                Some(message!(
+                    "แก้ให้เป็นแผนของหน่วยงานนี้เอง (มาตรการ ขั้นตอน ผู้รับผิดชอบ) แล้วลบ `draft` ออก",
+                    "make it this agency's plan (measure, steps, responsible unit), then remove `draft`"
+                )),
             );
         } else {
             f.undecided(
                 path.key("draft"),
-                format!("the measures row for indicator {} was edited after drafting; remove `draft` when it is final", row.indicator),
+                message!(
+                    "แถวมาตรการของตัวชี้วัดที่ {number} แก้ไขแล้วหลังจากร่าง เมื่อเป็นฉบับสุดท้ายให้ลบ `draft` ออก",
+                    "the measures row for indicator {number} was edited after drafting; remove `draft` when it is final"
+                ),
                 None,
             );
         }
@@ -217,40 +251,66 @@ fn level(f: &mut Findings, fw: &Framework, path: JsonPath, stated: Option<&str>,
     if !fw.levels.certain {
         f.undecided(
             path,
-            format!("level \"{stated}\" is not checked: the {year} level rule is not known for certain"),
+            message!(
+                "ไม่ได้ตรวจระดับ \"{stated}\": ยังไม่รู้เกณฑ์ระดับของปี {year} แน่ชัด",
+                "level \"{stated}\" is not checked: the {year} level rule is not known for certain"
+            ),
             None,
         );
         return;
     }
     if !fw.has_level(stated) {
         let names: Vec<&str> = fw.levels.levels.iter().map(|l| l.name.as_str()).collect();
+        let (names, outcome) = (names.join(", "), fw.level(total, tools));
+        let (th, en) = (outcome_thai(&outcome), outcome_english(&outcome));
         f.contradiction(
             path,
-            format!("\"{stated}\" is not a level of {year}"),
-            Some(format!("the {year} levels are {}; the rule gives {}", names.join(", "), outcome_text(&fw.level(total, tools)))),
+            message!("\"{stated}\" ไม่ใช่ระดับของปี {year}", "\"{stated}\" is not a level of {year}"),
+            Some(message!("ระดับของปี {year} คือ {names} เกณฑ์ให้{th}", "the {year} levels are {names}; the rule gives {en}")),
         );
         return;
     }
     match fw.level(total, tools) {
-        outcome if !outcome.allows(stated) => f.contradiction(
-            path,
-            format!("level \"{stated}\" contradicts the score {}: the {year} rule gives {}", s(total), outcome_text(&outcome)),
-            None,
-        ),
-        LevelOutcome::OneOf(names) if names.len() > 1 => f.undecided(
-            path,
-            format!("level \"{stated}\" cannot be checked without every tool's score: {} allows {}", s(total), names.join(", ")),
-            None,
-        ),
+        outcome if !outcome.allows(stated) => {
+            let (total, th, en) = (s(total), outcome_thai(&outcome), outcome_english(&outcome));
+            f.contradiction(
+                path,
+                message!(
+                    "ระดับ \"{stated}\" ขัดกับคะแนน {total}: เกณฑ์ปี {year} ให้{th}",
+                    "level \"{stated}\" contradicts the score {total}: the {year} rule gives {en}"
+                ),
+                None,
+            )
+        }
+        LevelOutcome::OneOf(names) if names.len() > 1 => {
+            let (total, names) = (s(total), names.join(", "));
+            f.undecided(
+                path,
+                message!(
+                    "ตรวจระดับ \"{stated}\" ไม่ได้ถ้าไม่มีคะแนนทุกเครื่องมือ: คะแนน {total} อาจเป็น {names}",
+                    "level \"{stated}\" cannot be checked without every tool's score: {total} allows {names}"
+                ),
+                None,
+            )
+        }
         _ => {}
     }
 }
 
-fn outcome_text(outcome: &LevelOutcome) -> String {
+fn outcome_english(outcome: &LevelOutcome) -> String {
     match outcome {
         LevelOutcome::Decided(name) => format!("\"{name}\""),
         LevelOutcome::OneOf(names) => format!("one of {}", names.join(", ")),
         LevelOutcome::Unknown => "no level".to_owned(),
+    }
+}
+
+/// What a level rule gives, to follow "เกณฑ์ให้".
+fn outcome_thai(outcome: &LevelOutcome) -> String {
+    match outcome {
+        LevelOutcome::Decided(name) => format!("ระดับ \"{name}\""),
+        LevelOutcome::OneOf(names) => format!("ระดับใดระดับหนึ่งใน {}", names.join(", ")),
+        LevelOutcome::Unknown => "ไม่มีระดับใด".to_owned(),
     }
 }
 
@@ -263,10 +323,17 @@ fn weighted_total(f: &mut Findings, fw: &Framework, path: JsonPath, total: Score
     let weighted = weighted.round() as i64;
     if (total.hundredths() - weighted).abs() > ROUNDING {
         let weights: Vec<String> = fw.tools.iter().map(|t| format!("{} {}%", t.tool, t.weight.unwrap_or_default())).collect();
+        let (total, weighted, year, weights) = (s(total), h(weighted), fw.fiscal_year, weights.join(", "));
         f.contradiction(
             path,
-            format!("the total {} is not the weighted sum of the tool scores, {}", s(total), h(weighted)),
-            Some(format!("weights of {}: {}; rounding explains at most 0.01", fw.fiscal_year, weights.join(", "))),
+            message!(
+                "คะแนนรวม {total} ไม่เท่ากับผลรวมถ่วงน้ำหนักของคะแนนเครื่องมือ ซึ่งคือ {weighted}",
+                "the total {total} is not the weighted sum of the tool scores, {weighted}"
+            ),
+            Some(message!(
+                "น้ำหนักของปี {year}: {weights}; การปัดเศษอธิบายความต่างได้ไม่เกิน 0.01",
+                "weights of {year}: {weights}; rounding explains at most 0.01"
+            )),
         );
     }
 }
@@ -293,9 +360,10 @@ fn province_findings(
     for (i, a) in p.agencies.iter().enumerate() {
         let key = (a.name.trim().to_owned(), a.district.as_ref().map(|d| d.trim().to_owned()));
         if let Some(first) = seen.insert(key, i) {
+            let (name, other) = (&a.name, agencies.index(first));
             f.contradiction(
                 agencies.index(i).key("name"),
-                format!("\"{}\" is listed twice (also at {})", a.name, agencies.index(first)),
+                message!("\"{name}\" มีในรายชื่อสองครั้ง (อีกครั้งที่ {other})", "\"{name}\" is listed twice (also at {other})"),
                 None,
             );
         }
@@ -306,9 +374,13 @@ fn province_findings(
         let Some(stated) = &a.level else { continue };
         let outcome = fw.level(a.score, &a.tools);
         if !fw.has_level(stated) || !outcome.allows(stated) {
+            let (name, score, th, en) = (&a.name, s(a.score), outcome_thai(&outcome), outcome_english(&outcome));
             f.contradiction(
                 agencies.index(i).key("level"),
-                format!("\"{}\" is listed as \"{stated}\" with {}: the {year} rule gives {}", a.name, s(a.score), outcome_text(&outcome)),
+                message!(
+                    "\"{name}\" อยู่ในรายชื่อระดับ \"{stated}\" ด้วยคะแนน {score}: เกณฑ์ปี {year} ให้{th}",
+                    "\"{name}\" is listed as \"{stated}\" with {score}: the {year} rule gives {en}"
+                ),
                 None,
             );
         } else if matches!(&outcome, LevelOutcome::OneOf(n) if n.len() > 1) {
@@ -316,12 +388,26 @@ fn province_findings(
         }
     }
     if !fw.levels.certain {
-        f.undecided(agencies.clone(), format!("the agencies' levels are not checked: the {year} level rule is not known for certain"), None);
+        f.undecided(
+            agencies.clone(),
+            message!(
+                "ไม่ได้ตรวจระดับของหน่วยงาน: ยังไม่รู้เกณฑ์ระดับของปี {year} แน่ชัด",
+                "the agencies' levels are not checked: the {year} level rule is not known for certain"
+            ),
+            None,
+        );
     } else if let Some(&first) = undecided.first() {
+        let count = undecided.len();
         f.undecided(
             agencies.index(first).key("level"),
-            format!("{} agencies' levels cannot be checked: their levels depend on tool scores the data does not give", undecided.len()),
-            Some("the documents print the stated level where the total allows it; give `tools` to have levels derived".to_owned()),
+            message!(
+                "ตรวจระดับของหน่วยงาน {count} แห่งไม่ได้: ระดับขึ้นกับคะแนนเครื่องมือซึ่งข้อมูลไม่ได้ให้ไว้",
+                "{count} agencies' levels cannot be checked: their levels depend on tool scores the data does not give"
+            ),
+            Some(message!(
+                "เอกสารพิมพ์ระดับตามที่ให้ไว้เมื่อคะแนนรวมเป็นไปได้ ใส่ `tools` เพื่อให้โปรแกรมคำนวณระดับเอง",
+                "the documents print the stated level where the total allows it; give `tools` to have levels derived"
+            )),
         );
     }
 
@@ -329,9 +415,13 @@ fn province_findings(
     // mean 95.0197, published 95.02).
     if let Some(total) = p.total {
         if total.hundredths() != facts.mean {
+            let (total, count, mean) = (s(total), facts.count, h(facts.mean));
             f.contradiction(
                 path.key("total"),
-                format!("the province score {} is not the mean of its {} agencies' scores, {}", s(total), facts.count, h(facts.mean)),
+                message!(
+                    "คะแนนของจังหวัด {total} ไม่เท่ากับค่าเฉลี่ยคะแนนของหน่วยงาน {count} แห่ง ซึ่งคือ {mean}",
+                    "the province score {total} is not the mean of its {count} agencies' scores, {mean}"
+                ),
                 None,
             );
         }
@@ -341,7 +431,12 @@ fn province_findings(
     let spath = path.key("stated");
     if let Some(count) = stated.count {
         if count as usize != facts.count {
-            f.contradiction(spath.key("count"), format!("the data states {count} agencies, but lists {}", facts.count), None);
+            let listed = facts.count;
+            f.contradiction(
+                spath.key("count"),
+                message!("ข้อมูลระบุว่ามีหน่วยงาน {count} แห่ง แต่มีในรายชื่อ {listed} แห่ง", "the data states {count} agencies, but lists {listed}"),
+                None,
+            );
         }
     }
     let derived: BTreeMap<&str, usize> =
@@ -352,15 +447,21 @@ fn province_findings(
     for (i, level) in stated.levels.iter().enumerate() {
         let lp = spath.key("levels").index(i);
         let Some(band) = bands.get(level.level.as_str()) else {
-            f.contradiction(lp.key("level"), format!("\"{}\" is not a level of {year}", level.level), None);
+            let name = &level.level;
+            f.contradiction(lp.key("level"), message!("\"{name}\" ไม่ใช่ระดับของปี {year}", "\"{name}\" is not a level of {year}"), None);
             continue;
         };
         if let (Some(min), Some(max)) = (level.min, level.max) {
             if min.hundredths() != band.min.hundredths() || max.hundredths() != band.max.hundredths() {
                 let condition = band.tools_min.map(|m| format!(" and every tool at least {}", s(m))).unwrap_or_default();
+                let condition_thai = band.tools_min.map(|m| format!(" และทุกเครื่องมือได้อย่างน้อย {}", s(m))).unwrap_or_default();
+                let (name, min, max, rule_min, rule_max) = (&level.level, s(min), s(max), s(band.min), s(band.max));
                 f.contradiction(
                     lp.key("min"),
-                    format!("the data gives \"{}\" the band {}–{}, but the {year} rule gives {}–{}{condition}", level.level, s(min), s(max), s(band.min), s(band.max)),
+                    message!(
+                        "ข้อมูลให้ \"{name}\" ช่วงคะแนน {min}–{max} แต่เกณฑ์ปี {year} ให้ {rule_min}–{rule_max}{condition_thai}",
+                        "the data gives \"{name}\" the band {min}–{max}, but the {year} rule gives {rule_min}–{rule_max}{condition}"
+                    ),
                     None,
                 );
             }
@@ -368,9 +469,13 @@ fn province_findings(
         if let Some(count) = level.count {
             let rows = derived.get(level.level.as_str()).copied().unwrap_or(0);
             if count as usize != rows && !unresolved {
+                let name = &level.level;
                 f.contradiction(
                     lp.key("count"),
-                    format!("the data counts {count} agencies at \"{}\", but {rows} of the listed agencies are at that level", level.level),
+                    message!(
+                        "ข้อมูลนับหน่วยงานระดับ \"{name}\" ได้ {count} แห่ง แต่ในรายชื่อมี {rows} แห่งที่อยู่ในระดับนั้น",
+                        "the data counts {count} agencies at \"{name}\", but {rows} of the listed agencies are at that level"
+                    ),
                     None,
                 );
             }
@@ -378,7 +483,15 @@ fn province_findings(
     }
     let sum: u32 = stated.levels.iter().filter_map(|l| l.count).sum();
     if !stated.levels.is_empty() && sum as usize != facts.count {
-        f.contradiction(spath.key("levels"), format!("the level counts add up to {sum}, but {} agencies are listed", facts.count), None);
+        let listed = facts.count;
+        f.contradiction(
+            spath.key("levels"),
+            message!(
+                "จำนวนตามระดับรวมกันได้ {sum} แห่ง แต่มีหน่วยงานในรายชื่อ {listed} แห่ง",
+                "the level counts add up to {sum}, but {listed} agencies are listed"
+            ),
+            None,
+        );
     }
     // The lists' headings against the rows listed under that stated level.
     let mut by_heading: BTreeMap<&str, (u32, usize)> = BTreeMap::new();
@@ -391,20 +504,28 @@ fn province_findings(
         if count as usize != rows {
             f.contradiction(
                 spath.key("lists").index(i).key("count"),
-                format!("the list heading counts {count} agencies at \"{name}\", but {rows} are listed under it"),
+                message!(
+                    "หัวรายชื่อระดับ \"{name}\" นับได้ {count} แห่ง แต่มีรายชื่ออยู่ใต้หัวนั้น {rows} แห่ง",
+                    "the list heading counts {count} agencies at \"{name}\", but {rows} are listed under it"
+                ),
                 None,
             );
         }
     }
     let target = package.scores.as_ref().map_or(fw.target, |s| s.target);
-    for (key, stated, derived, relation) in
-        [("pass", stated.pass, facts.pass, "at or above"), ("fail", stated.fail, facts.fail, "below")]
-    {
+    let target = s(target);
+    for (key, stated, derived, relation, relation_thai) in [
+        ("pass", stated.pass, facts.pass, "at or above", "ผ่าน"),
+        ("fail", stated.fail, facts.fail, "below", "ต่ำกว่า"),
+    ] {
         if let Some(count) = stated {
             if count as usize != derived {
                 f.contradiction(
                     spath.key(key),
-                    format!("the data counts {count} agencies {relation} the target {}, but the scores give {derived}", s(target)),
+                    message!(
+                        "ข้อมูลนับหน่วยงานที่{relation_thai}ค่าเป้าหมาย {target} ได้ {count} แห่ง แต่คะแนนให้ {derived} แห่ง",
+                        "the data counts {count} agencies {relation} the target {target}, but the scores give {derived}"
+                    ),
                     None,
                 );
             }

@@ -10,8 +10,9 @@ use std::collections::BTreeMap;
 
 use super::reading::Text;
 use super::Findings;
+use crate::diagnostic::{JsonPath, Message};
 use crate::framework::Framework;
-use crate::diagnostic::JsonPath;
+use crate::message;
 use crate::model::Package;
 
 /// How alike two spellings must be to be one name written two ways.
@@ -23,21 +24,26 @@ pub(super) fn findings(f: &mut Findings, package: &Package, fw: &Framework) {
     for (&number, (path, name)) in &table {
         if let Some(official) = fw.indicator(number).map(|i| i.name.as_str()) {
             if squash(name) != squash(official) {
+                let year = fw.fiscal_year;
                 f.contradiction(
                     path.clone(),
-                    format!("indicator {number} is named \"{name}\" here, but the {} framework names it \"{official}\"", fw.fiscal_year),
-                    Some("one indicator should have one name throughout the documents".to_owned()),
+                    message!(
+                        "ตัวชี้วัดที่ {number} ที่นี่ชื่อ \"{name}\" แต่เกณฑ์ปี {year} ใช้ชื่อ \"{official}\"",
+                        "indicator {number} is named \"{name}\" here, but the {year} framework names it \"{official}\""
+                    ),
+                    Some(one_name()),
                 );
             }
         }
     }
-    let known = |number: u8| -> Vec<(String, String)> {
+    let known = |number: u8| -> Vec<(String, Message)> {
         let mut names = Vec::new();
         if let Some((path, name)) = table.get(&number) {
-            names.push((name.clone(), path.to_string()));
+            names.push((name.clone(), Message::new(format!("ช่อง {path}"), path.to_string())));
         }
         if let Some(i) = fw.indicator(number) {
-            names.push((i.name.clone(), format!("the {} framework", fw.fiscal_year)));
+            let year = fw.fiscal_year;
+            names.push((i.name.clone(), message!("เกณฑ์ปี {year}", "the {year} framework")));
         }
         names
     };
@@ -73,7 +79,7 @@ fn table_names(package: &Package) -> BTreeMap<u8, (JsonPath, String)> {
 }
 
 /// "ตัวชี้วัดที่ ๔ การใช้…" and "ตัวชี้วัดการใช้…" in given text, against the names known.
-fn mentions(f: &mut Findings, path: &JsonPath, paragraphs: &[String], numbers: &[u8], known: &dyn Fn(u8) -> Vec<(String, String)>) {
+fn mentions(f: &mut Findings, path: &JsonPath, paragraphs: &[String], numbers: &[u8], known: &dyn Fn(u8) -> Vec<(String, Message)>) {
     for p in paragraphs {
         let text = Text::new(p);
         for at in text.find_all("ตัวชี้วัด") {
@@ -101,8 +107,8 @@ fn mentions(f: &mut Findings, path: &JsonPath, paragraphs: &[String], numbers: &
 
 /// A spelling that is close to, but not, a name an indicator has elsewhere. `written` may run
 /// on into the sentence ("การใช้งบประมาณได้คะแนน…"): a known name it starts with is fine.
-fn misspelt(f: &mut Findings, path: &JsonPath, written: &str, numbers: &[u8], known: &dyn Fn(u8) -> Vec<(String, String)>) {
-    let all: Vec<(u8, String, String)> =
+fn misspelt(f: &mut Findings, path: &JsonPath, written: &str, numbers: &[u8], known: &dyn Fn(u8) -> Vec<(String, Message)>) {
+    let all: Vec<(u8, String, Message)> =
         numbers.iter().flat_map(|&n| known(n).into_iter().map(move |(name, place)| (n, name, place))).collect();
     if all.iter().any(|(_, name, _)| squash(written).starts_with(&squash(name))) {
         return;
@@ -118,10 +124,14 @@ fn misspelt(f: &mut Findings, path: &JsonPath, written: &str, numbers: &[u8], kn
         if ratio >= SAME {
             let head: String = written.chars().take(name.chars().count() + 4).collect();
             let shown = if squash(&head).len() < squash(written).len() { format!("{head}…") } else { head };
+            let (place_thai, place) = (place.thai.as_deref().unwrap_or(&place.english), &place.english);
             f.contradiction(
                 path.clone(),
-                format!("indicator {n} is written \"{shown}\" here, but \"{name}\" in {place}"),
-                Some("one indicator should have one name throughout the documents".to_owned()),
+                message!(
+                    "ตัวชี้วัดที่ {n} ที่นี่เขียนว่า \"{shown}\" แต่ใน{place_thai} เขียนว่า \"{name}\"",
+                    "indicator {n} is written \"{shown}\" here, but \"{name}\" in {place}"
+                ),
+                Some(one_name()),
             );
         }
     }
@@ -136,17 +146,30 @@ fn agencies(f: &mut Findings, package: &Package) {
     for (i, a) in province.agencies.iter().enumerate() {
         let key = (bare(&a.name), a.district.as_deref().map(bare).unwrap_or_default());
         match seen.get(&key) {
-            Some(&first) if province.agencies[first].name.trim() != a.name.trim() => f.contradiction(
-                path.index(i).key("name"),
-                format!("\"{}\" differs from \"{}\" (at {}) only in spaces or marks", a.name, province.agencies[first].name, path.index(first)),
-                Some("the same agency listed twice, or one name misspelt".to_owned()),
-            ),
+            Some(&first) if province.agencies[first].name.trim() != a.name.trim() => {
+                let (name, other, at) = (&a.name, &province.agencies[first].name, path.index(first));
+                f.contradiction(
+                    path.index(i).key("name"),
+                    message!(
+                        "\"{name}\" ต่างจาก \"{other}\" (ที่ {at}) เพียงช่องว่างหรือเครื่องหมาย",
+                        "\"{name}\" differs from \"{other}\" (at {at}) only in spaces or marks"
+                    ),
+                    Some(message!(
+                        "หน่วยงานเดียวกันมีในรายชื่อสองครั้ง หรือสะกดชื่อผิดไปหนึ่งแห่ง",
+                        "the same agency listed twice, or one name misspelt"
+                    )),
+                )
+            }
             Some(_) => {}
             None => {
                 seen.insert(key, i);
             }
         }
     }
+}
+
+fn one_name() -> Message {
+    message!("ตัวชี้วัดหนึ่งควรใช้ชื่อเดียวกันตลอดทั้งเอกสาร", "one indicator should have one name throughout the documents")
 }
 
 /// Text without white space or zero-width characters.

@@ -13,6 +13,7 @@ use super::reading::Text;
 use super::Findings;
 use crate::analysis::Facts;
 use crate::diagnostic::JsonPath;
+use crate::message;
 use crate::model::{Package, Tool};
 
 /// What a quoted score is about.
@@ -29,6 +30,17 @@ impl std::fmt::Display for Subject {
             Subject::Total => f.write_str("the total"),
             Subject::Tool(t) => write!(f, "{t}"),
             Subject::Indicator(n) => write!(f, "indicator {n}"),
+        }
+    }
+}
+
+impl Subject {
+    /// Its name in Thai.
+    fn thai(self) -> String {
+        match self {
+            Subject::Total => "คะแนนรวม".to_owned(),
+            Subject::Tool(t) => t.to_string(),
+            Subject::Indicator(n) => format!("ตัวชี้วัดที่ {n}"),
         }
     }
 }
@@ -127,9 +139,10 @@ fn read(f: &mut Findings, path: &JsonPath, n: &Number, segment: &str, year: i32,
     if near.contains("เป้าหมาย") {
         let target = facts.target.hundredths();
         if n.hundredths != target && year == package.fiscal_year {
+            let (written, target) = (&n.written, super::h(target));
             f.contradiction(
                 path.clone(),
-                format!("the text gives the target as {}, but the data gives {}", n.written, super::h(target)),
+                message!("ข้อความระบุค่าเป้าหมาย {written} แต่ข้อมูลให้ {target}", "the text gives the target as {written}, but the data gives {target}"),
                 None,
             );
         }
@@ -144,10 +157,15 @@ fn read(f: &mut Findings, path: &JsonPath, n: &Number, segment: &str, year: i32,
         Named::Several(list) => {
             let values: Vec<Option<i64>> = list.iter().map(|s| value(*s, year, package, facts)).collect();
             if change.is_none() && values.iter().all(Option::is_some) && !values.contains(&Some(n.hundredths)) {
-                let names: Vec<String> = list.iter().map(ToString::to_string).collect();
+                let names = list.iter().map(ToString::to_string).collect::<Vec<_>>().join(" and ");
+                let names_thai = list.iter().map(|s| s.thai()).collect::<Vec<_>>().join(" และ ");
+                let written = &n.written;
                 f.undecided(
                     path.clone(),
-                    format!("the text quotes {} after naming {}; none of them has that score", n.written, names.join(" and ")),
+                    message!(
+                        "ข้อความยกคะแนน {written} หลังเอ่ยถึง {names_thai} แต่ไม่มีรายการใดได้คะแนนนั้น",
+                        "the text quotes {written} after naming {names}; none of them has that score"
+                    ),
                     None,
                 );
             }
@@ -170,10 +188,15 @@ fn read(f: &mut Findings, path: &JsonPath, n: &Number, segment: &str, year: i32,
             return;
         }
         if let Some(given) = change_of(subject, facts).filter(|c| *c != sign * n.hundredths) {
+            let (moved, moved_thai) = if sign > 0 { ("rose", "เพิ่มขึ้น") } else { ("fell", "ลดลง") };
+            let (written, given, subject_thai) = (&n.written, super::h(given), subject.thai());
             f.contradiction(
                 path.clone(),
-                format!("the text says {subject} {} by {}, but the data gives a change of {}", if sign > 0 { "rose" } else { "fell" }, n.written, super::h(given)),
-                Some("the documents print the change the scores give".to_owned()),
+                message!(
+                    "ข้อความระบุว่า {subject_thai} {moved_thai} {written} แต่ข้อมูลให้ผลต่าง {given}",
+                    "the text says {subject} {moved} by {written}, but the data gives a change of {given}"
+                ),
+                Some(message!("เอกสารพิมพ์ผลต่างตามคะแนนในข้อมูล", "the documents print the change the scores give")),
             );
         }
         return;
@@ -181,10 +204,18 @@ fn read(f: &mut Findings, path: &JsonPath, n: &Number, segment: &str, year: i32,
     let Some(data) = value(subject, year, package, facts) else { return };
     if data != n.hundredths {
         let when = if year == package.fiscal_year { String::new() } else { format!(" in {year}") };
+        let when_thai = if year == package.fiscal_year { String::new() } else { format!(" ปี {year}") };
+        let (written, data, subject_thai) = (&n.written, super::h(data), subject.thai());
         f.contradiction(
             path.clone(),
-            format!("the text quotes {} for {subject}{when}, but the data gives {}", n.written, super::h(data)),
-            Some("the documents print the data's score; correct the text or the score".to_owned()),
+            message!(
+                "ข้อความระบุว่า {subject_thai}{when_thai} ได้ {written} แต่ข้อมูลให้ {data}",
+                "the text quotes {written} for {subject}{when}, but the data gives {data}"
+            ),
+            Some(message!(
+                "เอกสารพิมพ์คะแนนตามข้อมูล ให้แก้ข้อความหรือคะแนนให้ตรงกัน",
+                "the documents print the data's score; correct the text or the score"
+            )),
         );
     }
 }

@@ -11,6 +11,7 @@ use super::reading::Text;
 use super::Findings;
 use crate::analysis::Facts;
 use crate::diagnostic::JsonPath;
+use crate::message;
 use crate::model::{Package, Paragraphs, Tool};
 
 /// What a field of text is about, from where it sits.
@@ -149,6 +150,11 @@ impl Place<'_, '_> {
         if self.field.paragraphs.len() > 1 { format!(" (paragraph {})", self.index + 1) } else { String::new() }
     }
 
+    /// " (ย่อหน้าที่ 2)" for fields of more than one paragraph.
+    fn which_thai(&self) -> String {
+        if self.field.paragraphs.len() > 1 { format!(" (ย่อหน้าที่ {})", self.index + 1) } else { String::new() }
+    }
+
     fn is_last(&self) -> bool {
         self.index + 1 == self.field.paragraphs.len()
     }
@@ -187,10 +193,10 @@ fn references(f: &mut Findings, place: &Place, text: &Text, facts: &Facts) {
     if !place.field.in_report {
         return;
     }
-    for (word, what, count) in [
-        ("ภาพที่", "figure", facts.figures.len()),
-        ("แผนภูมิที่", "figure", facts.figures.len()),
-        ("ตารางที่", "table", facts.tables.len()),
+    for (word, what, what_thai, count) in [
+        ("ภาพที่", "figure", "ภาพ", facts.figures.len()),
+        ("แผนภูมิที่", "figure", "ภาพ", facts.figures.len()),
+        ("ตารางที่", "table", "ตาราง", facts.tables.len()),
     ] {
         for at in text.find_all(word) {
             let Some((n, _)) = text.integer_at(at + word.chars().count()) else { continue };
@@ -200,10 +206,21 @@ fn references(f: &mut Findings, place: &Place, text: &Text, facts: &Facts) {
                     1 => format!("has one numbered {what}"),
                     n => format!("has {n} numbered {what}s"),
                 };
+                let has_thai = match count {
+                    0 => format!("ไม่มี{what_thai}ที่มีหมายเลข"),
+                    n => format!("มี{what_thai}ที่มีหมายเลข {n} {what_thai}"),
+                };
+                let (which, which_thai) = (place.which(), place.which_thai());
                 f.contradiction(
                     place.path(),
-                    format!("the text{} refers to \"{word} {n}\", but the report {has}", place.which()),
-                    Some(format!("the report numbers its {what}s itself; refer to one it prints")),
+                    message!(
+                        "ข้อความ{which_thai}อ้างถึง \"{word} {n}\" แต่รายงาน{has_thai}",
+                        "the text{which} refers to \"{word} {n}\", but the report {has}"
+                    ),
+                    Some(message!(
+                        "รายงานใส่หมายเลข{what_thai}เอง ให้อ้างถึง{what_thai}ที่รายงานพิมพ์",
+                        "the report numbers its {what}s itself; refer to one it prints"
+                    )),
                 );
             }
         }
@@ -248,19 +265,23 @@ fn listed(f: &mut Findings, place: &Place, text: &Text, n: u64, at: usize, after
     let rest = text.slice(open_end..text.chars.len());
     let counted = text.slice(at..after);
     let inline = enumerators(&Text::new(&rest));
-    let (items, where_) = if inline > 0 {
-        (inline, "numbered in the same paragraph")
+    let (items, where_, where_thai) = if inline > 0 {
+        (inline, "numbered in the same paragraph", "มีหมายเลขในย่อหน้าเดียวกัน")
     } else if rest.trim().is_empty() && !place.is_last() && place.marked_after() > 0 {
-        (place.marked_after(), "listed after it")
+        (place.marked_after(), "listed after it", "เรียงต่อจากนั้น")
     } else if rest.trim().is_empty() && place.is_last() && place.field.follows > 0 {
-        (place.field.follows, "printed after it")
+        (place.field.follows, "printed after it", "พิมพ์ต่อจากนั้น")
     } else {
         return;
     };
     if items as u64 != n {
+        let (which, which_thai, counted) = (place.which(), place.which_thai(), counted.trim());
         f.contradiction(
             place.path(),
-            format!("the text{} announces \"{}\", but {items} are {where_}", place.which(), counted.trim()),
+            message!(
+                "ข้อความ{which_thai}บอกว่า \"{counted}\" แต่รายการที่{where_thai}มี {items} รายการ",
+                "the text{which} announces \"{counted}\", but {items} are {where_}"
+            ),
             None,
         );
     }
@@ -289,9 +310,13 @@ fn whole(f: &mut Findings, place: &Place, text: &Text, n: u64, at: usize, end: u
     }
     let Some(unit) = ["แห่ง", "หน่วยงาน"].into_iter().find(|u| text.word_at(end, u).is_some()) else { return };
     if n as usize != province.agencies.len() {
+        let (which, which_thai, listed) = (place.which(), place.which_thai(), province.agencies.len());
         f.contradiction(
             place.path(),
-            format!("the text{} says \"ทั้ง {n} {unit}\", but the package lists {} agencies", place.which(), province.agencies.len()),
+            message!(
+                "ข้อความ{which_thai}ว่า \"ทั้ง {n} {unit}\" แต่ในแฟ้มมีรายชื่อหน่วยงาน {listed} แห่ง",
+                "the text{which} says \"ทั้ง {n} {unit}\", but the package lists {listed} agencies"
+            ),
             None,
         );
     }
@@ -314,10 +339,14 @@ fn tools(f: &mut Findings, place: &Place, text: &Text) {
             .iter()
             .any(|w| before.trim_end().ends_with(w) || before.contains("เทียบ"));
         if other != own && !compares {
+            let (which, which_thai) = (place.which(), place.which_thai());
             f.contradiction(
                 place.path(),
-                format!("the {own} text{} speaks of \"แบบ {other}\"", place.which()),
-                Some(format!("this paragraph is printed under {own}; name the tool it is about")),
+                message!("ข้อความของ {own}{which_thai} กล่าวถึง \"แบบ {other}\"", "the {own} text{which} speaks of \"แบบ {other}\""),
+                Some(message!(
+                    "ย่อหน้านี้พิมพ์ไว้ใต้หัวข้อ {own} ให้ระบุเครื่องมือที่ย่อหน้านี้กล่าวถึง",
+                    "this paragraph is printed under {own}; name the tool it is about"
+                )),
             );
         }
     }
@@ -332,10 +361,14 @@ fn dangling(f: &mut Findings, place: &Place, text: &Text) {
     let whole: String = text.chars.iter().collect();
     let end = whole.trim_end().trim_end_matches([':', '-', '–']).trim_end();
     if let Some(opener) = ["ดังต่อไปนี้", "ดังนี้", "ได้แก่", "ประกอบด้วย"].into_iter().find(|o| end.ends_with(o)) {
+        let (which, which_thai) = (place.which(), place.which_thai());
         f.contradiction(
             place.path(),
-            format!("the text{} ends with \"{opener}\", but nothing follows it in the document", place.which()),
-            Some("add what it introduces, or end the sentence".to_owned()),
+            message!(
+                "ข้อความ{which_thai}จบด้วย \"{opener}\" แต่ในเอกสารไม่มีอะไรต่อจากนั้น",
+                "the text{which} ends with \"{opener}\", but nothing follows it in the document"
+            ),
+            Some(message!("เพิ่มรายการที่ข้อความนี้นำไว้ หรือจบประโยคโดยไม่ใช้คำนำรายการ", "add what it introduces, or end the sentence")),
         );
     }
 }

@@ -92,6 +92,47 @@ pub fn spaced(before: &str, after: &str) -> String {
     }
 }
 
+/// Why a text is not a date, in English (`Display`) and in Thai ([`DateError::thai`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateError {
+    text: String,
+    kind: DateErrorKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum DateErrorKind {
+    NotADate,
+    NoMonth(u8),
+    NoDay { month: u8, days: u8 },
+}
+
+impl DateError {
+    /// The message in Thai.
+    pub fn thai(&self) -> String {
+        let (text, expected) = (&self.text, "ต้องเขียนวันที่เป็น ปปปป-ดด-วว เช่น 2566-09-27 (พ.ศ.) หรือ 2023-09-27 (ค.ศ.)");
+        match self.kind {
+            DateErrorKind::NotADate => format!("`{text}` ไม่ใช่วันที่: {expected}"),
+            DateErrorKind::NoMonth(m) => format!("`{text}` ไม่มีเดือน {m}: {expected}"),
+            DateErrorKind::NoDay { month, days } => {
+                format!("`{text}` ไม่มีวันนี้ในปฏิทิน: เดือน {month} ของปีนั้นมี {days} วัน")
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for DateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (text, expected) = (&self.text, "expected a date as YYYY-MM-DD, e.g. 2566-09-27 (BE) or 2023-09-27 (CE)");
+        match self.kind {
+            DateErrorKind::NotADate => write!(f, "`{text}` is not a date: {expected}"),
+            DateErrorKind::NoMonth(m) => write!(f, "`{text}` has no month {m}: {expected}"),
+            DateErrorKind::NoDay { month, days } => {
+                write!(f, "`{text}` is not a day of the calendar: month {month} has {days} days that year")
+            }
+        }
+    }
+}
+
 /// A calendar date, kept with its Common-era year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Date {
@@ -104,26 +145,26 @@ pub struct Date {
 impl Date {
     /// Parses `YYYY-MM-DD`. A year of 2400 or more is read as Buddhist era (2567-06-26),
     /// a smaller one as Common era (2024-06-26). Rejects impossible dates (2566-02-30).
-    pub fn parse(text: &str) -> Result<Date, String> {
-        let expected = "expected a date as YYYY-MM-DD, e.g. 2566-09-27 (BE) or 2023-09-27 (CE)";
+    pub fn parse(text: &str) -> Result<Date, DateError> {
+        let error = |kind| DateError { text: text.to_owned(), kind };
         let parts: Vec<&str> = text.split('-').collect();
         let [y, m, d] = parts.as_slice() else {
-            return Err(format!("`{text}` is not a date: {expected}"));
+            return Err(error(DateErrorKind::NotADate));
         };
         let well_formed = y.len() == 4
             && m.len() == 2
             && d.len() == 2
             && [y, m, d].iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()));
         if !well_formed {
-            return Err(format!("`{text}` is not a date: {expected}"));
+            return Err(error(DateErrorKind::NotADate));
         }
         let (y, m, d): (i32, u8, u8) = (y.parse().unwrap(), m.parse().unwrap(), d.parse().unwrap());
         let year = if y >= 2400 { y - BE_OFFSET } else { y };
         if !(1..=12).contains(&m) {
-            return Err(format!("`{text}` has no month {m}: {expected}"));
+            return Err(error(DateErrorKind::NoMonth(m)));
         }
         if d == 0 || d > days_in_month(year, m) {
-            return Err(format!("`{text}` is not a day of the calendar: month {m} has {} days that year", days_in_month(year, m)));
+            return Err(error(DateErrorKind::NoDay { month: m, days: days_in_month(year, m) }));
         }
         Ok(Date { year, month: m, day: d })
     }

@@ -88,9 +88,9 @@ fn diagnostic_json(d: &Diagnostic) -> Value {
     let (line, column) = d.location.as_ref().map_or((0, 0), |(file, range)| file.line_column(range.start));
     json!({
         "severity": match d.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Note => "note" },
-        "message": crate::diagnostic::terminal_safe(&d.message),
+        "message": crate::diagnostic::terminal_safe(d.message.shown()),
         "path": d.json_path,
-        "notes": d.notes.iter().map(|n| crate::diagnostic::terminal_safe(n)).collect::<Vec<_>>(),
+        "notes": d.notes.iter().map(|n| crate::diagnostic::terminal_safe(n.shown())).collect::<Vec<_>>(),
         "line": line,
         "column": column,
         "text": d.to_string(),
@@ -193,7 +193,7 @@ pub async fn new_package(State(app): State<Arc<App>>, body: Result<Bytes, BytesR
             scores: None,
         };
         let file = crate::import::init(&start, &app.frameworks, &app.catalogue)
-            .map_err(|Failure(d)| ApiError::new(StatusCode::BAD_REQUEST, d.first().map_or(String::new(), |d| d.message.clone())))?;
+            .map_err(|Failure(d)| ApiError::new(StatusCode::BAD_REQUEST, d.first().map_or(String::new(), |d| d.message.shown().to_owned())))?;
         app.workspace.create(&file.name, &file.text).map_err(ApiError::from)?;
         Ok::<_, ApiError>(file.name)
     })
@@ -222,7 +222,7 @@ pub async fn import(
     };
     let created = blocking(move || {
         let failed = |Failure(d): Failure| {
-            let lines: Vec<String> = d.iter().map(|d| d.message.clone()).collect();
+            let lines: Vec<String> = d.iter().map(|d| d.message.shown().to_owned()).collect();
             ApiError::new(StatusCode::BAD_REQUEST, format!("นำเข้าไม่ได้ จึงไม่ได้สร้างแฟ้มใด: {}", lines.join("; ")))
         };
         let sheets = crate::import::sheet::parse(body.to_vec(), &file).map_err(|d| failed(d.into()))?;

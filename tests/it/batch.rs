@@ -76,7 +76,7 @@ fn an_unchanged_package_is_not_built_again() {
     let third = ita_report(dir.path(), &["build", "in", "-o", "out"]);
     let log = String::from_utf8_lossy(&third.stderr).into_owned();
     assert!(log.contains("4 package(s) up to date, 0 built"), "{log}");
-    assert!(log.contains("the text quotes 99.74 for indicator 7"), "{log}");
+    assert!(log.contains("ข้อความระบุว่า ตัวชี้วัดที่ 7 ได้ 99.74"), "{log}");
 }
 
 #[test]

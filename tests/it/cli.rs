@@ -56,8 +56,10 @@ fn batch_with_one_bad_file_builds_the_others_and_fails() {
     let check = ita_report(dir.path(), &["check", "in/bad.json"]);
     let stderr = String::from_utf8_lossy(&check.stderr);
     assert_eq!(check.status.code(), Some(1));
-    assert!(stderr.contains("unknown field `numeral`"), "{stderr}");
-    assert!(stderr.contains("score 105 is outside 0–100"), "{stderr}");
+    // The data's messages in Thai by default.
+    assert!(stderr.contains("ไม่รู้จักช่อง `numeral`"), "{stderr}");
+    assert!(stderr.contains("หมายถึง `numerals` หรือไม่"), "{stderr}");
+    assert!(stderr.contains("คะแนน 105 อยู่นอกช่วง 0–100"), "{stderr}");
     assert!(stderr.contains("in/bad.json:"), "{stderr}");
     assert!(stderr.contains("scores.indicators[0].score"), "{stderr}");
 }
@@ -134,7 +136,13 @@ fn deny_warnings_turns_contradictions_into_failures() {
     let check = ita_report(dir.path(), &["check", input]);
     let stderr = String::from_utf8_lossy(&check.stderr);
     assert_eq!(check.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("ข้อความระบุว่า ตัวชี้วัดที่ 7 ได้ 99.74 แต่ข้อมูลให้ 99.64"), "{stderr}");
+    assert!(stderr.contains("ตำแหน่งใน JSON `scores.indicators[6].analysis`"), "{stderr}");
+    // The same in English with --lang en (or ITA_REPORT_LANG=en).
+    let check = ita_report(dir.path(), &["check", "--lang", "en", input]);
+    let stderr = String::from_utf8_lossy(&check.stderr);
     assert!(stderr.contains("the text quotes 99.74 for indicator 7, but the data gives 99.64"), "{stderr}");
+    assert!(!stderr.contains("ข้อความระบุว่า"), "{stderr}");
     assert!(stderr.contains("scores.indicators[6].analysis"), "{stderr}");
     assert!(stderr.contains("not known for certain"), "the undecided level is said, not guessed: {stderr}");
 
@@ -163,7 +171,7 @@ fn a_framework_file_on_disk_replaces_the_embedded_year() {
     let input = root().join("inputs/2568-roiet-municipality.json");
     let check = ita_report(dir.path(), &["check", "--templates", "tpl", input.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&check.stderr);
-    assert!(stderr.contains("cannot be checked without every tool's score"), "{stderr}");
+    assert!(stderr.contains("ไม่ได้ถ้าไม่มีคะแนนทุกเครื่องมือ"), "{stderr}");
 
     std::fs::write(frameworks.join("2570.json"), "{ \"fiscal_year\": 2570, }").unwrap();
     let bad = ita_report(dir.path(), &["check", "--templates", "tpl", input.to_str().unwrap()]);

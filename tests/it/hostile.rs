@@ -53,7 +53,7 @@ fn symlinks_out_of_the_package_folder_are_refused_without_showing_the_file() {
     let out = ita_report(dir.path(), &["build", "pkg", "-o", "out"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("garuda.svg") && err.contains("lies outside its folder"), "{err}");
+    assert!(err.contains("garuda.svg") && err.contains("อยู่นอกโฟลเดอร์ของตน"), "{err}");
     assert!(!err.contains("SECRET"), "the file's content must not be shown: {err}");
     assert!(!dir.path().join("out/a.pdf").exists());
     std::fs::remove_file(pkg.join("garuda.svg")).unwrap();
@@ -79,14 +79,14 @@ fn duplicate_keys_fail_with_both_places() {
     let text = text.replacen("\"fiscal_year\": 2568,", "\"fiscal_year\": 2568,\n  \"fiscal_year\": 2566,", 1);
     let failure = load_str(&text, "dup.json", frameworks()).err().expect("refused");
     let message = failure.to_string();
-    assert!(message.contains("`fiscal_year` is given twice (first at"), "{message}");
+    assert!(message.contains("`fiscal_year` มีสองครั้ง (ครั้งแรกที่"), "{message}");
     let line = |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
     let (first, second) = (line("\"fiscal_year\": 2568"), line("\"fiscal_year\": 2566"));
-    assert!(message.contains(&format!("first at {first}:")) && message.contains(&format!("again at {second}:")), "{message}");
+    assert!(message.contains(&format!("ครั้งแรกที่ {first}:")) && message.contains(&format!("อีกครั้งที่ {second}:")), "{message}");
 
     // At depth too, and `scores` twice points at the second copy.
     let nested = text.replacen("\"total\": 93.14,", "\"total\": 93.14, \"total\": 90.00,", 1);
-    assert!(load_str(&nested, "dup.json", frameworks()).err().unwrap().to_string().contains("`scores.total` is given twice"));
+    assert!(load_str(&nested, "dup.json", frameworks()).err().unwrap().to_string().contains("`scores.total` มีสองครั้ง"));
 }
 
 #[test]
@@ -103,11 +103,12 @@ fn a_bom_is_accepted_and_bad_utf8_or_a_top_level_array_is_named() {
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1));
     let line = text[..at].matches('\n').count() + 1;
-    assert!(err.contains(&format!("byte 0xFF at byte offset {at} (line {line})")), "{err}");
+    assert!(err.contains(&format!("ไบต์ 0xFF ที่ตำแหน่ง {at} (บรรทัด {line})")), "{err}");
 
     let failure = load_str("[1, 2, 3]", "array.json", frameworks()).err().unwrap();
     assert_eq!(failure.0.len(), 1, "one message: {failure}");
-    assert!(failure.to_string().contains("the file holds an array, but a package is one JSON object"));
+    assert!(failure.0[0].message.english.contains("the file holds an array, but a package is one JSON object"));
+    assert!(failure.to_string().contains("แฟ้มนี้เป็นรายการ (array) แต่แฟ้มข้อมูลต้องเป็นออบเจกต์ JSON"), "{failure}");
 }
 
 #[test]
@@ -121,7 +122,8 @@ fn unsettable_text_is_warned_about_and_not_clipped() {
     package["agency"]["name"] = serde_json::json!("เทศบาลเมืองร้อยเอ็ด\u{202e}\u{7}");
     let loaded = load_text(&package.to_string(), "unsettable.json");
     let built = build(&loaded, &BuildOptions::default());
-    let warnings: Vec<String> = built.warnings.iter().map(|d| format!("{} {}", d.json_path.clone().unwrap_or_default(), d.message)).collect();
+    let warnings: Vec<String> =
+        built.warnings.iter().map(|d| format!("{} {}", d.json_path.clone().unwrap_or_default(), d.message.english)).collect();
     let has = |path: &str, words: &str| warnings.iter().any(|w| w.starts_with(path) && w.contains(words));
     assert!(has("scores.summary[0]", "no font has 😀 (U+1F600)"), "{warnings:#?}");
     assert!(has("scores.summary[0]", "a run of 10000 characters"), "{warnings:#?}");
@@ -188,13 +190,14 @@ fn oversized_images_and_texts_are_refused_naming_the_limit() {
     let out = ita_report(dir.path(), &["check", "big.json"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1));
-    assert!(err.contains("more than the limit of 8.0 MB"), "{err}");
+    assert!(err.contains("เกินขีดจำกัด 8.0 MB"), "{err}");
 
     // A paragraph under the file limit but over the text limit.
     let long = text.replacen("\"summary\": \"", &format!("\"summary\": \"{}", "ก".repeat(30_000)), 1);
     let failure = load_str(&long, "long.json", frameworks()).err().expect("refused");
-    assert!(failure.to_string().contains("a text of 30"), "{failure}");
-    assert!(failure.to_string().contains("longer than the limit of 20000"), "{failure}");
+    assert!(failure.to_string().contains("ข้อความยาว 30"), "{failure}");
+    assert!(failure.to_string().contains("เกินขีดจำกัด 20000"), "{failure}");
+    assert!(failure.0[0].message.english.contains("longer than the limit of 20000"), "{failure}");
 }
 
 #[test]
@@ -212,7 +215,7 @@ fn many_errors_stop_at_a_hundred_with_a_count() {
     }
     let failure = load_str(&package.to_string(), "many.json", frameworks()).err().expect("refused");
     assert_eq!(failure.0.len(), 101, "a hundred errors and a count");
-    assert!(failure.0[100].message.contains("9900 more errors not shown"), "{}", failure.0[100].message);
+    assert!(failure.0[100].message.english.contains("9900 more errors not shown"), "{}", failure.0[100].message);
 }
 
 /// Kills a batch build at a hundred points; every PDF present is complete, and the next run
@@ -325,7 +328,7 @@ fn mutated_inputs_never_panic_and_every_error_is_located() {
         if let Err(failure) = result {
             for d in failure.0.iter().filter(|d| d.is_error()) {
                 assert!(
-                    d.location.is_some() || d.message.contains("more errors not shown"),
+                    d.location.is_some() || d.message.english.contains("more errors not shown"),
                     "round {round}: an error without a place: {d}"
                 );
             }

@@ -172,7 +172,7 @@ fn init_drafts_measures_for_the_indicators_below_target_and_check_flags_them() {
     let scores = loaded.package.scores.as_ref().unwrap();
     assert_eq!(scores.indicators.len(), 10);
     assert_eq!(scores.indicators[6].name.as_deref(), Some("ประสิทธิภาพการสื่อสาร"));
-    let drafts: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).filter(|w| w.contains("still a draft")).collect();
+    let drafts: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).filter(|w| w.contains("ยังเป็นร่างจากคลังมาตรการ")).collect();
     assert_eq!(drafts.len(), 2, "{drafts:?}");
     assert!(drafts[0].contains("measures.rows[0]") && drafts[1].contains("measures.rows[1]"), "{drafts:?}");
 
@@ -185,9 +185,9 @@ fn init_drafts_measures_for_the_indicators_below_target_and_check_flags_them() {
     let mut edited: Value = serde_json::from_str(&file.text).unwrap();
     edited["measures"]["rows"][1]["measure"] = Value::from("มาตรการป้องกันการทุจริตของเทศบาลตำบลหนองแวง");
     let loaded = common::load_text(&serde_json::to_string(&edited).unwrap(), "edited.json");
-    let drafts: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).filter(|w| w.contains("still a draft")).collect();
+    let drafts: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).filter(|w| w.contains("ยังเป็นร่างจากคลังมาตรการ")).collect();
     assert_eq!(drafts.len(), 1, "{drafts:?}");
-    assert!(loaded.warnings.iter().any(|w| w.to_string().contains("was edited after drafting")));
+    assert!(loaded.warnings.iter().any(|w| w.to_string().contains("แก้ไขแล้วหลังจากร่าง")));
 }
 
 #[test]

@@ -112,7 +112,7 @@ fn emblem_sits_where_the_form_puts_it() {
     let built = engine()
         .build(&loaded, "p", &std::env::temp_dir(), &BuildOptions { split: true, ..Default::default() })
         .unwrap_or_else(|f| panic!("{f}"));
-    assert!(!built.warnings.iter().any(|w| w.message.contains("emblem")), "no emblem warning when one is supplied");
+    assert!(!built.warnings.iter().any(|w| w.message.english.contains("emblem")), "no emblem warning when one is supplied");
     let doc = |kind| &built.artifacts.iter().find(|a| a.kinds == [kind]).unwrap().document;
 
     let memo = items(doc(DocKind::Memo), 0);

@@ -17,7 +17,12 @@ fn findings(patch: Value) -> Vec<String> {
     merge(&mut package, patch);
     let text = serde_json::to_string_pretty(&package).unwrap();
     let loaded = load_str(&text, "case.json", frameworks()).unwrap_or_else(|e| panic!("loads: {e:?}"));
-    loaded.warnings.iter().map(|d| format!("{}: {}", d.json_path.clone().unwrap_or_default(), d.message)).collect()
+    for d in &loaded.warnings {
+        let thai = d.message.thai.as_deref().unwrap_or_default();
+        assert!(thai.chars().any(|c| ('\u{0e01}'..='\u{0e5b}').contains(&c)), "no Thai message for {:?}", d.message);
+    }
+    // The English words, which these cases were written in; the Thai is checked above.
+    loaded.warnings.iter().map(|d| format!("{}: {}", d.json_path.clone().unwrap_or_default(), d.message.english)).collect()
 }
 
 fn merge(base: &mut Value, patch: Value) {

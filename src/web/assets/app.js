@@ -617,8 +617,13 @@ function showDiagnostics(checked) {
 
 const SEVERITY = { error: "ข้อผิดพลาด", warning: "ข้อขัดแย้ง", note: "หมายเหตุ" };
 
+// The command line's message and notes; the field stands for its file, line and JSON path
+// (the line:column of the page's own text would point nowhere in the file). The whole
+// command-line line is the tooltip.
 function diagnosticNode(d) {
-  return el("div", { class: "message " + d.severity }, el("strong", {}, SEVERITY[d.severity] + ": "), el("span", { class: "cli" }, d.text));
+  return el("div", { class: "message " + d.severity, title: d.text },
+    el("strong", {}, SEVERITY[d.severity] + ": "), el("span", {}, d.message),
+    ...d.notes.map((n) => el("div", { class: "note" }, n)));
 }
 
 function nearestField(text) {

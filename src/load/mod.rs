@@ -14,10 +14,13 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::consistency;
-use crate::diagnostic::{offset_of, Diagnostic, Failure, SourceFile};
+use crate::diagnostic::{offset_of, Diagnostic, Failure, Message, SourceFile};
+use crate::message;
 use crate::framework::{Framework, Frameworks};
 use crate::model::Package;
 use crate::rules::{self, Problem};
+
+mod thai;
 
 pub use crate::diagnostic::{JsonPath, Segment};
 
@@ -45,7 +48,10 @@ pub fn load_file(path: &Path, display_name: &str, frameworks: &Frameworks) -> Re
 /// The bytes of a package file, within the size bound.
 pub fn read_package(path: &Path, display_name: &str) -> Result<Vec<u8>, Diagnostic> {
     crate::confine::read_limited(path, crate::limits::PACKAGE_BYTES)
-        .map_err(|refusal| Diagnostic::error(format!("the package `{display_name}` {refusal}")))
+        .map_err(|refusal| {
+            let thai = refusal.thai();
+            Diagnostic::error(message!("แฟ้ม `{display_name}` {thai}", "the package `{display_name}` {refusal}"))
+        })
 }
 
 /// Checks the bytes read from the package file at `path` (its folder is where the documents
@@ -55,11 +61,15 @@ pub fn load_bytes(bytes: Vec<u8>, path: &Path, display_name: &str, frameworks: &
         let offset = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
         let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-        Diagnostic::error(format!(
-            "`{display_name}` is not UTF-8 text: byte 0x{:02X} at byte offset {offset} (line {line}) is not valid UTF-8",
-            bytes[offset]
+        let byte = bytes[offset];
+        Diagnostic::error(message!(
+            "`{display_name}` ไม่ใช่ข้อความ UTF-8: ไบต์ 0x{byte:02X} ที่ตำแหน่ง {offset} (บรรทัด {line}) ไม่ใช่ UTF-8",
+            "`{display_name}` is not UTF-8 text: byte 0x{byte:02X} at byte offset {offset} (line {line}) is not valid UTF-8"
         ))
-        .with_note("save the file as UTF-8 (the encoding of JSON); TIS-620 or Windows-874 Thai is not read")
+        .with_note(message!(
+            "บันทึกแฟ้มเป็น UTF-8 (รหัสอักขระของ JSON) โปรแกรมไม่อ่านภาษาไทยแบบ TIS-620 หรือ Windows-874",
+            "save the file as UTF-8 (the encoding of JSON); TIS-620 or Windows-874 Thai is not read"
+        ))
     })?;
     let mut loaded = load_str(&text, display_name, frameworks)?;
     loaded.dir = match path.parent() {
@@ -79,23 +89,29 @@ pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Resu
         // The location is shown by the diagnostic itself (in characters, not bytes).
         let message = e.to_string();
         let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(m, _)| m);
-        Diagnostic::error(format!("invalid JSON: {message}"))
+        Diagnostic::error(Message::new(thai::syntax(message), format!("invalid JSON: {message}")))
             .at(source.clone(), offset..offset)
-            .with_note("the file must hold one JSON object, see the input format in README.md")
+            .with_note(message!(
+                "แฟ้มต้องเป็นออบเจกต์ JSON หนึ่งก้อน ดูรูปแบบข้อมูลใน README.md",
+                "the file must hold one JSON object, see the input format in README.md"
+            ))
     })?;
 
     if !value.is_object() {
-        let kind = match value {
-            Value::Array(_) => "an array",
-            Value::String(_) => "a string",
-            Value::Number(_) => "a number",
-            Value::Bool(_) => "true or false",
-            _ => "null",
+        let (kind, kind_thai) = match value {
+            Value::Array(_) => ("an array", "รายการ (array)"),
+            Value::String(_) => ("a string", "ข้อความ"),
+            Value::Number(_) => ("a number", "ตัวเลข"),
+            Value::Bool(_) => ("true or false", "true หรือ false"),
+            _ => ("null", "null"),
         };
-        return Err(Diagnostic::error(format!("the file holds {kind}, but a package is one JSON object `{{ … }}`"))
-            .at(source.clone(), 0..text.len().min(1))
-            .with_note("see the input format in README.md")
-            .into());
+        return Err(Diagnostic::error(message!(
+            "แฟ้มนี้เป็น{kind_thai} แต่แฟ้มข้อมูลต้องเป็นออบเจกต์ JSON หนึ่งก้อน `{{ … }}`",
+            "the file holds {kind}, but a package is one JSON object `{{ … }}`"
+        ))
+        .at(source.clone(), 0..text.len().min(1))
+        .with_note(message!("ดูรูปแบบข้อมูลใน README.md", "see the input format in README.md"))
+        .into());
     }
     let strict = strict_problems(text, &source, &mut value);
     if !strict.errors.is_empty() {
@@ -150,8 +166,7 @@ pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Resu
                     break None;
                 };
                 let note = retired(&path.to_string())
-                    .map(str::to_owned)
-                    .or_else(|| suggestion.as_ref().map(|s| format!("did you mean `{s}`?")));
+                    .or_else(|| suggestion.as_ref().map(|s| message!("หมายถึง `{s}` หรือไม่", "did you mean `{s}`?")));
                 if let Some(s) = &suggestion {
                     let mut renamed = path.clone();
                     renamed.0.pop();
@@ -167,6 +182,7 @@ pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Resu
         .into_iter()
         .map(|(path, message, unknown)| {
             let range = locate(text, &path.0, unknown.is_some()).unwrap_or(0..0);
+            let message = Message::new(thai::shape(&message), message);
             let mut d = Diagnostic::error(message).at(source.clone(), range).with_json_path(path.to_string());
             if let Some(note) = unknown.flatten() {
                 d = d.with_note(note);
@@ -176,7 +192,7 @@ pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Resu
         .collect();
     // In the order of the file, as the user reads it.
     diagnostics.sort_by_key(|d| d.location.as_ref().map_or(0, |(_, range)| range.start));
-    let located = |problem: Problem, severity: fn(String) -> Diagnostic| {
+    let located = |problem: Problem, severity: fn(Message) -> Diagnostic| {
         let range = locate(text, &problem.path.0, false).unwrap_or(0..0);
         let mut d = severity(problem.message).at(source.clone(), range).with_json_path(problem.path.to_string());
         if let Some(note) = problem.note {
@@ -193,14 +209,15 @@ pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Resu
         diagnostics.push(located(
             Problem {
                 path: JsonPath::default().key("fiscal_year"),
-                message: format!("there is no framework for fiscal year {}", package.fiscal_year),
-                note: Some(format!(
-                    "frameworks cover {}; add `frameworks/{}.json` to the folder given with --templates",
-                    frameworks.span(),
-                    package.fiscal_year
+                message: message!("ไม่มีเกณฑ์ของปีงบประมาณ {year}", "there is no framework for fiscal year {year}", year = package.fiscal_year),
+                note: Some(message!(
+                    "มีเกณฑ์ของปี {span} ให้เพิ่ม `frameworks/{year}.json` ในโฟลเดอร์ที่ให้กับ --templates",
+                    "frameworks cover {span}; add `frameworks/{year}.json` to the folder given with --templates",
+                    span = frameworks.span(),
+                    year = package.fiscal_year
                 )),
             },
-            |m: String| Diagnostic::error(m),
+            Diagnostic::error,
         ));
     }
     // Indicator numbers and tools are the same in every year: check them against the nearest
@@ -212,7 +229,7 @@ pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Resu
     let mut rule_errors: Vec<Diagnostic> = problems
         .into_iter()
         .take(crate::limits::ERRORS)
-        .map(|p| located(p, |m: String| Diagnostic::error(m)))
+        .map(|p| located(p, Diagnostic::error))
         .collect();
     // In the order of the file, as the user reads it.
     rule_errors.sort_by_key(|d| d.location.as_ref().map_or(0, |(_, range)| range.start));
@@ -220,7 +237,10 @@ pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Resu
     let hidden = hidden + diagnostics.len().saturating_sub(crate::limits::ERRORS);
     diagnostics.truncate(crate::limits::ERRORS);
     if hidden > 0 {
-        diagnostics.push(Diagnostic::error(format!("{display_name}: {hidden} more errors not shown")));
+        diagnostics.push(Diagnostic::error(message!(
+            "{display_name}: ยังมีข้อผิดพลาดอีก {hidden} รายการที่ไม่ได้แสดง",
+            "{display_name}: {hidden} more errors not shown"
+        )));
     }
     match framework {
         Some(framework) if diagnostics.is_empty() => {
@@ -228,11 +248,14 @@ pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Resu
             let hidden = findings.len().saturating_sub(crate::limits::ERRORS);
             let mut warnings = strict.warnings;
             warnings.extend(findings.into_iter().take(crate::limits::ERRORS).map(|finding| match finding.kind {
-                consistency::Kind::Contradiction => located(finding.problem, |m: String| Diagnostic::warning(m)),
-                consistency::Kind::Undecided => located(finding.problem, |m: String| Diagnostic::note(m)),
+                consistency::Kind::Contradiction => located(finding.problem, Diagnostic::warning),
+                consistency::Kind::Undecided => located(finding.problem, Diagnostic::note),
             }));
             if hidden > 0 {
-                warnings.push(Diagnostic::warning(format!("{display_name}: {hidden} more findings not shown")));
+                warnings.push(Diagnostic::warning(message!(
+                    "{display_name}: ยังมีข้อสังเกตอีก {hidden} รายการที่ไม่ได้แสดง",
+                    "{display_name}: {hidden} more findings not shown"
+                )));
             }
             Ok(Loaded { package, framework, frameworks: frameworks.clone(), warnings, source, dir: PathBuf::from(".") })
         }
@@ -257,19 +280,33 @@ fn strict_problems(text: &str, source: &SourceFile, value: &mut Value) -> Strict
         .into_iter()
         .map(|d| {
             let len = text[d.second..].find(':').unwrap_or(0);
-            Diagnostic::error(format!("`{}` is given twice (first at {}, again at {})", d.path, at(d.first), at(d.second)))
-                .at(source.clone(), d.second..d.second + len)
-                .with_json_path(d.path.to_string())
-                .with_note("JSON readers keep only one of the two; remove the one that is wrong")
+            let (path, first, second) = (&d.path, at(d.first), at(d.second));
+            Diagnostic::error(message!(
+                "`{path}` มีสองครั้ง (ครั้งแรกที่ {first} อีกครั้งที่ {second})",
+                "`{path}` is given twice (first at {first}, again at {second})"
+            ))
+            .at(source.clone(), d.second..d.second + len)
+            .with_json_path(d.path.to_string())
+            .with_note(message!(
+                "โปรแกรมอ่าน JSON จะเก็บไว้เพียงค่าเดียว ให้ลบค่าที่ผิดออก",
+                "JSON readers keep only one of the two; remove the one that is wrong"
+            ))
         })
         .collect();
     for (path, chars) in crate::strict::too_long(value, crate::limits::TEXT_CHARS) {
         let range = locate(text, &path.0, false).unwrap_or(0..0);
         errors.push(
-            Diagnostic::error(format!("a text of {chars} characters is longer than the limit of {}", crate::limits::TEXT_CHARS))
-                .at(source.clone(), range)
-                .with_json_path(path.to_string())
-                .with_note("split it into paragraphs (a list of strings) or shorten it"),
+            Diagnostic::error(message!(
+                "ข้อความยาว {chars} ตัวอักษร เกินขีดจำกัด {limit}",
+                "a text of {chars} characters is longer than the limit of {limit}",
+                limit = crate::limits::TEXT_CHARS
+            ))
+            .at(source.clone(), range)
+            .with_json_path(path.to_string())
+            .with_note(message!(
+                "แบ่งเป็นย่อหน้า (รายการของข้อความ) หรือตัดให้สั้นลง",
+                "split it into paragraphs (a list of strings) or shorten it"
+            )),
         );
     }
     cap(&mut errors, &source.name);
@@ -279,10 +316,17 @@ fn strict_problems(text: &str, source: &SourceFile, value: &mut Value) -> Strict
             let range = locate(text, &c.path.0, false).unwrap_or(0..0);
             let mut names: Vec<String> = c.removed.iter().map(|&ch| crate::strict::code_point(ch)).collect();
             names.dedup();
-            Diagnostic::warning(format!("{} control or direction character(s) removed from the text: {}", c.removed.len(), names.join(", ")))
-                .at(source.clone(), range)
-                .with_json_path(c.path.to_string())
-                .with_note("they print nothing, or reverse the order of printed text")
+            let (count, names) = (c.removed.len(), names.join(", "));
+            Diagnostic::warning(message!(
+                "นำอักขระควบคุมหรืออักขระกำหนดทิศทาง {count} ตัวออกจากข้อความ: {names}",
+                "{count} control or direction character(s) removed from the text: {names}"
+            ))
+            .at(source.clone(), range)
+            .with_json_path(c.path.to_string())
+            .with_note(message!(
+                "อักขระเหล่านี้ไม่พิมพ์อะไรออกมา หรือกลับลำดับของข้อความที่พิมพ์",
+                "they print nothing, or reverse the order of printed text"
+            ))
         })
         .collect();
     cap(&mut warnings, &source.name);
@@ -296,10 +340,15 @@ fn cap(diagnostics: &mut Vec<Diagnostic>, name: &str) {
         let rest = diagnostics.len() - limit;
         let severity = diagnostics[limit].severity;
         diagnostics.truncate(limit);
-        let what = if severity == crate::diagnostic::Severity::Error { "errors" } else { "warnings" };
         diagnostics.push(match severity {
-            crate::diagnostic::Severity::Error => Diagnostic::error(format!("{name}: {rest} more {what} not shown")),
-            _ => Diagnostic::note(format!("{name}: {rest} more {what} not shown")),
+            crate::diagnostic::Severity::Error => Diagnostic::error(message!(
+                "{name}: ยังมีข้อผิดพลาดอีก {rest} รายการที่ไม่ได้แสดง",
+                "{name}: {rest} more errors not shown"
+            )),
+            _ => Diagnostic::note(message!(
+                "{name}: ยังมีคำเตือนอีก {rest} รายการที่ไม่ได้แสดง",
+                "{name}: {rest} more warnings not shown"
+            )),
         });
     }
 }
@@ -343,9 +392,12 @@ fn convert_path(path: &serde_path_to_error::Path) -> JsonPath {
 }
 
 /// What to do instead of a field earlier versions read.
-fn retired(path: &str) -> Option<&'static str> {
+fn retired(path: &str) -> Option<Message> {
     match path {
-        "measures.number" => Some("section numbers are derived now: the measures are numbered after the report's sections; remove the field"),
+        "measures.number" => Some(message!(
+            "โปรแกรมคำนวณเลขหัวข้อเอง มาตรการได้เลขต่อจากหัวข้อของรายงาน ให้ลบช่องนี้ออก",
+            "section numbers are derived now: the measures are numbered after the report's sections; remove the field"
+        )),
         _ => None,
     }
 }

@@ -32,6 +32,7 @@ pub mod qr;
 pub mod rules;
 pub mod schema;
 pub mod settable;
+pub mod spans;
 pub mod strict;
 pub mod templates;
 pub mod thai;

@@ -17,6 +17,7 @@ use typst::{Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
 
 use crate::diagnostic::{Diagnostic, Failure, SourceFile};
+use crate::spans::Spans;
 
 /// Fonts shipped inside the binary: (file name, bytes).
 const BUNDLED: &[(&str, &[u8])] = &[
@@ -168,6 +169,9 @@ impl Fonts {
 pub struct Compiler {
     library: LazyHash<Library>,
     fonts: Fonts,
+    /// Main sources made by editing the first, so that what packages share keeps its spans
+    /// and Typst's layout cache serves it across packages.
+    spans: Spans,
 }
 
 /// One compilation: the generated source and where it may read files from.
@@ -193,7 +197,7 @@ pub struct Compiled {
 
 impl Compiler {
     pub fn new(fonts: Fonts) -> Self {
-        Self { library: LazyHash::new(Library::default()), fonts }
+        Self { library: LazyHash::new(Library::default()), fonts, spans: Spans::default() }
     }
 
     pub fn fonts(&self) -> &Fonts {
@@ -209,7 +213,7 @@ impl Compiler {
         .intern();
         let world = ReportWorld {
             compiler: self,
-            main: Source::new(main_id, job.source.to_owned()),
+            main: self.spans.source(main_id, job.source),
             root: job.root,
             today: job.today.and_then(|d| Datetime::from_ymd(d.year, d.month, d.day)),
             virtual_files: job.virtual_files,

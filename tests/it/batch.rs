@@ -97,3 +97,27 @@ fn shards_cover_the_inputs_once() {
     let bad = ita_report(dir.path(), &["build", "in", "--shard", "4/3"]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+/// Each main source is edited from the first one an engine compiled, so that packages share
+/// spans and Typst's layout cache (src/spans.rs). What came first must change nothing in a PDF.
+#[test]
+fn a_package_gives_the_same_bytes_whatever_was_built_before_it() {
+    let municipality = crate::common::load_sample(&root().join("inputs/2568-roiet-municipality.json"));
+    let province = crate::common::load_sample(&root().join("inputs/2566-roiet-province.json"));
+    let mut renamed = std::fs::read_to_string(root().join("inputs/2568-roiet-municipality.json")).unwrap();
+    renamed = renamed.replace("\"name\": \"เทศบาลเมืองร้อยเอ็ด\"", "\"name\": \"เทศบาลตำบลทดสอบ หนึ่ง สอง\"");
+    let mut renamed = crate::common::load_text(&renamed, "renamed.json");
+    renamed.dir = root().join("tests/fixtures");
+    let out = std::env::temp_dir();
+    let build = |engine: &ita_report::Engine, loaded: &ita_report::load::Loaded| {
+        engine.build(loaded, "first", &out, &Default::default()).unwrap().artifacts[0].pdf.clone()
+    };
+    // A fresh engine: the package is its first source, parsed whole.
+    let alone = build(&ita_report::Engine::new(None, &[]).unwrap(), &municipality);
+    // Edited from another agency's package of the same shape, and from a province's.
+    for before in [&renamed, &province] {
+        let engine = ita_report::Engine::new(None, &[]).unwrap();
+        build(&engine, before);
+        assert!(build(&engine, &municipality) == alone, "the bytes depend on the package built before");
+    }
+}

@@ -1,0 +1,99 @@
+//! Generated sources that keep the spans of what they share with the first one compiled.
+//!
+//! Typst numbers the nodes of a parsed file evenly over the whole span range, so two
+//! generated sources that differ anywhere (one agency's name has a word more, one score one
+//! more digit) give every later node another span. Typst's layout cache is keyed on content,
+//! and content carries its span: nothing laid out for one package would be reused for the
+//! next, though packages of a province share most of their paragraphs, table cells and pages.
+//! Typst's own incremental reparsing keeps the spans of nodes an edit does not touch, so each
+//! main source is made from the engine's first by editing only the lines that differ.
+//!
+//! Spans never reach a PDF: the bytes are those of a fresh parse (tested); only the time
+//! differs.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use similar::{DiffTag, TextDiff};
+use typst::syntax::{FileId, Source};
+
+/// More changed lines than this share of the text: parse afresh (nothing much to reuse).
+const MOST: f64 = 0.5;
+
+/// The first main source of a process, from which later ones are edited.
+#[derive(Default)]
+pub struct Spans {
+    base: Mutex<Option<Source>>,
+}
+
+impl Spans {
+    /// The main source for `text`: the base source with the lines that differ replaced, or
+    /// a fresh parse (which becomes the base when there is none yet).
+    pub fn source(&self, id: FileId, text: &str) -> Source {
+        let base = {
+            let mut base = self.base.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            match base.as_ref().filter(|b| b.id() == id) {
+                Some(b) => b.clone(),
+                None => {
+                    let fresh = Source::new(id, text.to_owned());
+                    *base = Some(fresh.clone());
+                    return fresh;
+                }
+            }
+        };
+        edited(base, text).unwrap_or_else(|| Source::new(id, text.to_owned()))
+    }
+}
+
+/// `base` edited into `text`, line by line; `None` when most lines differ.
+fn edited(mut source: Source, text: &str) -> Option<Source> {
+    let old = source.text().to_owned();
+    // The deadline only bounds the time on texts far apart (a coarser diff, still correct).
+    let diff = TextDiff::configure().deadline(Instant::now() + Duration::from_millis(200)).diff_lines(old.as_str(), text);
+    let offsets = |slices: &[&str]| -> Vec<usize> {
+        std::iter::once(0).chain(slices.iter().scan(0, |at, s| { *at += s.len(); Some(*at) })).collect()
+    };
+    let (old_at, new_at) = (offsets(diff.old_slices()), offsets(diff.new_slices()));
+    let changed: usize = diff.ops().iter().filter(|op| op.tag() != DiffTag::Equal).map(|op| op.new_range().len()).sum();
+    if changed as f64 > MOST * diff.new_slices().len().max(1) as f64 {
+        return None;
+    }
+    // From the end, so that the byte offsets of the edits still to come stay valid.
+    for op in diff.ops().iter().rev().filter(|op| op.tag() != DiffTag::Equal) {
+        let (old_lines, new_lines) = (op.old_range(), op.new_range());
+        let replace = old_at[old_lines.start]..old_at[old_lines.end];
+        source.edit(replace, &text[new_at[new_lines.start]..new_at[new_lines.end]]);
+    }
+    (source.text() == text).then_some(source)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use typst::syntax::{RootedPath, VirtualPath, VirtualRoot};
+
+    fn id() -> FileId {
+        RootedPath::new(VirtualRoot::Project, VirtualPath::new("/t.typ").unwrap()).intern()
+    }
+
+    #[test]
+    fn unchanged_lines_keep_their_spans_and_the_text_is_exact() {
+        let spans = Spans::default();
+        // As generated: documents in content blocks, data in markup and in embedded strings.
+        // (Typst reparses a child or two beyond an edit: the neighbours of a changed line may
+        // be numbered anew, what lies further keeps its spans.)
+        let a = "#let x = 1\n#[\n= Title A\n\nFirst paragraph.\n\nScored #\"93.14\"; here.\n\nA middle one.\n\nAnd another.\n\nLast *words*.\n]\n";
+        let b = "#let x = 1\n#[\n= Title with more words B\n\nFirst paragraph.\n\nScored #\"88.07\"; here, #strong[and] #emph[more].\n\nA middle one.\n\nAnd another.\n\nLast *words*.\n]\n";
+        let first = spans.source(id(), a);
+        let second = spans.source(id(), b);
+        assert_eq!(second.text(), b);
+        let span_of = |s: &Source, needle: &str| {
+            let at = s.text().find(needle).unwrap();
+            typst::syntax::LinkedNode::new(s.root()).leaf_at(at + 1, typst::syntax::Side::After).unwrap().span()
+        };
+        assert_eq!(span_of(&first, "First paragraph"), span_of(&second, "First paragraph"));
+        assert_eq!(span_of(&first, "Last"), span_of(&second, "Last"));
+        // A fresh parse of the second text numbers the same node differently.
+        assert_ne!(span_of(&Source::new(id(), b.to_owned()), "Last"), span_of(&first, "Last"));
+    }
+}

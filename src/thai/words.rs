@@ -15,8 +15,9 @@
 //! names above all). Consecutive unknown clusters form one unknown token, inside which the
 //! caller may fall back to another breaker.
 
+use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{LazyLock, Mutex, OnceLock};
 
 /// One word of a Thai run: its byte range and whether a dictionary or name list knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,6 +111,13 @@ pub fn standard() -> &'static WordList {
     })
 }
 
+/// A run of Thai letters and the package names in it, with their weights.
+type SegmentKey = (String, Vec<(String, u16)>);
+
+/// Segmentations kept across packages (cleared when full; a run is a few words to a line).
+static SEGMENTS: LazyLock<Mutex<HashMap<SegmentKey, Vec<Token>>>> = LazyLock::new(Default::default);
+const CACHED_RUNS: usize = 100_000;
+
 /// A segmenter: the standard list plus the names of one package.
 #[derive(Debug, Clone)]
 pub struct Segmenter<'a> {
@@ -123,7 +131,41 @@ impl<'a> Segmenter<'a> {
     }
 
     /// The words of a run of Thai letters, in order, covering it exactly.
+    ///
+    /// The runs of a batch's packages are mostly the same (the templates' words, the same
+    /// catalogue rows): with the standard list, a run's words are kept for the next package
+    /// that has the same names in it.
     pub fn segment(&self, run: &str) -> Vec<Token> {
+        let Some(key) = self.cache_key(run) else { return self.segment_afresh(run) };
+        if let Some(tokens) = SEGMENTS.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+            return tokens.clone();
+        }
+        let tokens = self.segment_afresh(run);
+        let mut cache = SEGMENTS.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.len() >= CACHED_RUNS {
+            cache.clear();
+        }
+        cache.insert(key, tokens.clone());
+        tokens
+    }
+
+    /// The run and the words of the name lists it contains (with their weights): all that
+    /// decides its segmentation besides the standard list. `None` for other first lists.
+    fn cache_key(&self, run: &str) -> Option<SegmentKey> {
+        let (first, names) = self.lists.split_first()?;
+        if !std::ptr::eq(*first, standard()) {
+            return None;
+        }
+        let present = names
+            .iter()
+            .flat_map(|list| list.words.iter().zip(&list.weights))
+            .filter(|(word, _)| run.contains(word.as_str()))
+            .map(|(word, weight)| (word.clone(), *weight))
+            .collect();
+        Some((run.to_owned(), present))
+    }
+
+    fn segment_afresh(&self, run: &str) -> Vec<Token> {
         let cuts = cut_points(run);
         // best[i]: the best cover of the run from i on, and its first token's end.
         let mut best: Vec<Option<(Cost, usize, bool)>> = vec![None; run.len() + 1];

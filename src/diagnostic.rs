@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use codespan_reporting::diagnostic as cs;
-use codespan_reporting::files::SimpleFile;
+use codespan_reporting::files::{Files, SimpleFile};
 use codespan_reporting::term::{self, termcolor::WriteColor};
 
 /// The language diagnostics are shown in.
@@ -211,11 +211,15 @@ impl Diagnostic {
         let config = term::Config::default();
         match &self.location {
             Some((file, range)) => {
-                let (text, range) = safe_source(&file.text, range.clone());
+                // Only the lines the range covers are shown: cut them out, so that a batch
+                // printing many warnings of a large file does not go over the whole file
+                // for each.
+                let (window, first_line, range) = lines_around(&file.text, range.clone());
+                let (text, range) = safe_source(window, range);
                 let name = terminal_safe(&file.name);
-                let simple = SimpleFile::new(name.as_str(), text.as_str());
+                let lines = Window { file: SimpleFile::new(name.as_str(), text.as_str()), first_line };
                 let diag = diag.with_labels(vec![cs::Label::primary((), range)]);
-                term::emit(out, &config, &simple, &diag)
+                term::emit(out, &config, &lines, &diag)
                     .map_err(std::io::Error::other)
             }
             None => {
@@ -224,6 +228,49 @@ impl Diagnostic {
                     .map_err(std::io::Error::other)
             }
         }
+    }
+}
+
+/// The whole lines of `text` that `range` touches, the 0-based number of the first, and the
+/// range within them.
+fn lines_around(text: &str, range: Range<usize>) -> (&str, usize, Range<usize>) {
+    let start = floor_char_boundary(text, range.start.min(text.len()));
+    let end = floor_char_boundary(text, range.end.min(text.len())).max(start);
+    let first = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let last = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let line = text.as_bytes()[..first].iter().filter(|&&b| b == b'\n').count();
+    (&text[first..last], line, start - first..end - first)
+}
+
+/// Some lines of a file, numbered as in the file.
+struct Window<'a> {
+    file: SimpleFile<&'a str, &'a str>,
+    first_line: usize,
+}
+
+impl<'a> Files<'a> for Window<'a> {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: ()) -> Result<&'a str, codespan_reporting::files::Error> {
+        Files::name(&self.file, id)
+    }
+
+    fn source(&'a self, id: ()) -> Result<&'a str, codespan_reporting::files::Error> {
+        Files::source(&self.file, id)
+    }
+
+    fn line_index(&'a self, id: (), byte_index: usize) -> Result<usize, codespan_reporting::files::Error> {
+        Files::line_index(&self.file, id, byte_index)
+    }
+
+    fn line_number(&'a self, _: (), line_index: usize) -> Result<usize, codespan_reporting::files::Error> {
+        Ok(self.first_line + line_index + 1)
+    }
+
+    fn line_range(&'a self, id: (), line_index: usize) -> Result<Range<usize>, codespan_reporting::files::Error> {
+        Files::line_range(&self.file, id, line_index)
     }
 }
 

@@ -580,11 +580,21 @@ impl Scanner<'_> {
         }
     }
 
+    fn skip_string(&mut self) -> Option<()> {
+        if self.peek()? != b'"' {
+            return None;
+        }
+        let end = crate::strict::string_end(self.bytes, self.pos);
+        // Unclosed: the end of the text, where `string` would have given up too.
+        (end < self.bytes.len() || self.bytes.last() == Some(&b'"')).then_some(())?;
+        self.pos = end;
+        Some(())
+    }
+
     fn skip_value(&mut self) -> Option<()> {
         match self.peek()? {
-            b'"' => {
-                self.string()?;
-            }
+            // Skipped, not decoded: locating a value passes over most of the file.
+            b'"' => self.skip_string()?,
             open @ (b'{' | b'[') => {
                 let close = if open == b'{' { b'}' } else { b']' };
                 self.pos += 1;
@@ -595,7 +605,7 @@ impl Scanner<'_> {
                         break;
                     }
                     if open == b'{' {
-                        self.string()?;
+                        self.skip_string()?;
                         self.skip_ws();
                         self.pos += 1; // ':'
                         self.skip_ws();

@@ -73,9 +73,9 @@ fn main() {
         .iter()
         .map(|f| Job { file: f.clone(), name: f.display().to_string(), stem: f.file_stem().unwrap().to_string_lossy().into_owned() })
         .collect();
-    let (outcomes, _) = batch::run(&run, &jobs, threads, |_, _| {});
+    let (tally, _) = batch::run(&run, &jobs, threads, |_, _| {});
     let wall = started.elapsed().as_secs_f64();
-    let failed = outcomes.iter().filter(|o| o.result.is_err()).count();
+    let failed = tally.failed;
     assert_eq!(failed, 0, "every generated package builds");
     let documents = count * 2;
     println!("{count} packages ({documents} documents: report and measures), {threads} jobs");
@@ -86,16 +86,16 @@ fn main() {
     }
 
     let again = Instant::now();
-    let (outcomes, _) = batch::run(&run, &jobs, threads, |_, _| {});
-    let skipped = outcomes.iter().filter(|o| matches!(&o.result, Ok(d) if d.skipped)).count();
+    let (tally, _) = batch::run(&run, &jobs, threads, |_, _| {});
+    let skipped = tally.skipped;
     println!("  unchanged rebuild: {:.2} s ({skipped} of {count} up to date)", again.elapsed().as_secs_f64());
 
     // One package changed: one compiled.
     let changed = std::fs::read_to_string(&files[0]).unwrap().replacen("\"fiscal_year\": 2568", "\"fiscal_year\": 2568 ", 1);
     std::fs::write(&files[0], changed.replacen("องค์การบริหารส่วนตำบลทดสอบ 1\"", "องค์การบริหารส่วนตำบลทดสอบ 1 แก้ไข\"", 1)).unwrap();
     let one = Instant::now();
-    let (outcomes, _) = batch::run(&run, &jobs, threads, |_, _| {});
-    let rebuilt = outcomes.iter().filter(|o| matches!(&o.result, Ok(d) if !d.skipped)).count();
+    let (tally, _) = batch::run(&run, &jobs, threads, |_, _| {});
+    let rebuilt = tally.built;
     println!("  one package changed: {:.2} s ({rebuilt} built)", one.elapsed().as_secs_f64());
 
     let Some(typst) = typst else {

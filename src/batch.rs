@@ -66,15 +66,26 @@ pub struct Done {
     manifest: Vec<archive::ManifestEntry>,
 }
 
+/// How many packages of a run were built, found up to date, or failed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    pub built: usize,
+    pub skipped: usize,
+    pub failed: usize,
+}
+
 /// Runs `jobs` on `threads` workers; `each` receives every outcome with its index as soon as
-/// it is ready (on the calling thread). Returns the outcomes in input order, and what went
-/// wrong for the run as a whole (the manifest could not be written).
-pub fn run(batch: &Batch, jobs: &[Job], threads: usize, mut each: impl FnMut(usize, &Outcome)) -> (Vec<Outcome>, Vec<Diagnostic>) {
+/// it is ready (on the calling thread). Returns the counts, and what went wrong for the run
+/// as a whole (the manifest could not be written). Only each package's state and manifest
+/// lines are kept after `each` has seen it: a national run holds no messages in memory.
+pub fn run(batch: &Batch, jobs: &[Job], threads: usize, mut each: impl FnMut(usize, &Outcome)) -> (Tally, Vec<Diagnostic>) {
     let state_file = state_file(batch.shard);
     let state = State::read(&batch.out_dir.join(&state_file));
     let next = AtomicUsize::new(0);
     let (send, receive) = mpsc::channel();
-    let mut outcomes: Vec<Option<Outcome>> = (0..jobs.len()).map(|_| None).collect();
+    let mut tally = Tally::default();
+    let mut kept = state.clone();
+    let mut listed: Vec<(usize, archive::ManifestEntry)> = Vec::new();
     std::thread::scope(|scope| {
         for _ in 0..threads.clamp(1, jobs.len().max(1)) {
             let send = send.clone();
@@ -94,23 +105,27 @@ pub fn run(batch: &Batch, jobs: &[Job], threads: usize, mut each: impl FnMut(usi
         drop(send);
         for (i, outcome) in receive {
             each(i, &outcome);
-            outcomes[i] = Some(outcome);
+            match outcome.result {
+                Ok(done) => {
+                    if done.skipped { tally.skipped += 1 } else { tally.built += 1 }
+                    if let Some((stem, entry)) = done.state {
+                        kept.packages.insert(stem, entry);
+                    }
+                    listed.extend(done.manifest.into_iter().map(|m| (i, m)));
+                }
+                Err(_) => tally.failed += 1,
+            }
         }
     });
-    let outcomes: Vec<Outcome> = outcomes.into_iter().map(|o| o.expect("every job reports")).collect();
-    let mut kept = state;
-    for o in &outcomes {
-        if let Ok(Done { state: Some((stem, entry)), .. }) = &o.result {
-            kept.packages.insert(stem.clone(), entry.clone());
-        }
-    }
     kept.write(&batch.out_dir.join(&state_file));
-    let listed: Vec<archive::ManifestEntry> = outcomes.iter().filter_map(|o| o.result.as_ref().ok()).flat_map(|d| d.manifest.clone()).collect();
+    // In input order, whatever finished first.
+    listed.sort_by_key(|(i, _)| *i);
+    let listed: Vec<archive::ManifestEntry> = listed.into_iter().map(|(_, m)| m).collect();
     let problems = match archive::Manifest::update(batch.out_dir, listed) {
         Ok(()) => Vec::new(),
         Err(e) => vec![Diagnostic::error(format!("cannot update `{}`: {e}", batch.out_dir.join(archive::MANIFEST).display()))],
     };
-    (outcomes, problems)
+    (tally, problems)
 }
 
 /// Loads, checks, compiles and writes one package, unless it is up to date.
@@ -189,7 +204,7 @@ fn file_name(path: &Path) -> String {
 }
 
 /// What the output folder remembers of earlier runs.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 struct State {
     packages: BTreeMap<String, Entry>,
 }

@@ -13,6 +13,7 @@ use std::path::Path;
 
 use crate::catalogue::Catalogue;
 use crate::diagnostic::{Diagnostic, Failure};
+use crate::message;
 use crate::framework::{Framework, Frameworks};
 use crate::model::MeasuresLayout;
 pub use results::AgencyResult;
@@ -57,7 +58,11 @@ pub fn framework(frameworks: &Frameworks, year: i32) -> Result<&Framework, Diagn
     frameworks
         .get(year)
         .map(|f| &**f)
-        .ok_or_else(|| Diagnostic::error(format!("there is no framework for fiscal year {year}")).with_note(format!("frameworks cover {}", frameworks.span())))
+        .ok_or_else(|| {
+            let span = frameworks.span();
+            Diagnostic::error(message!("ไม่มีเกณฑ์ของปีงบประมาณ {year}", "there is no framework for fiscal year {year}"))
+                .with_note(message!("มีเกณฑ์ของปี {span}", "frameworks cover {span}"))
+        })
 }
 
 /// A results sheet as the province package, and with `per_agency` one package per agency.
@@ -78,9 +83,15 @@ pub fn import_sheets(sheets: &[sheet::Sheet], shown: &str, options: &ImportOptio
         (Some(name), _) => name.clone(),
         (None, Some(province)) => format!("จังหวัด{province}"),
         (None, None) => {
-            return Err(Diagnostic::error(format!("{shown}: the sheet's title does not name a province (จังหวัด…)"))
-                .with_note("give the province package's name with --agency, e.g. --agency จังหวัดร้อยเอ็ด")
-                .into());
+            return Err(Diagnostic::error(message!(
+                "{shown}: ชื่อตารางไม่ได้ระบุจังหวัด (จังหวัด…)",
+                "{shown}: the sheet's title does not name a province (จังหวัด…)"
+            ))
+            .with_note(message!(
+                "ระบุชื่อแฟ้มของจังหวัด เช่น --agency จังหวัดร้อยเอ็ด (ในหน้าเว็บ: ช่องชื่อหน่วยงาน)",
+                "give the province package's name with --agency, e.g. --agency จังหวัดร้อยเอ็ด"
+            ))
+            .into());
         }
     };
     let package = scaffold::province(&name, province.clone(), options.year, &results.agencies).map_err(Diagnostic::error)?;

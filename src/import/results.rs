@@ -10,7 +10,8 @@
 use std::collections::BTreeMap;
 
 use super::sheet::{Cell, Sheet};
-use crate::diagnostic::{Diagnostic, Failure};
+use crate::diagnostic::{Diagnostic, Failure, Message};
+use crate::message;
 use crate::framework::Framework;
 use crate::model::{Score, Tool};
 use crate::thai;
@@ -43,6 +44,22 @@ impl Column {
             Column::Indicator(n) => format!("indicator {n}'s score"),
             Column::Level => "the level".to_owned(),
         }
+    }
+
+    fn thai(self) -> String {
+        match self {
+            Column::Name => "ชื่อหน่วยงาน".to_owned(),
+            Column::District => "อำเภอ".to_owned(),
+            Column::Total => "คะแนนรวม".to_owned(),
+            Column::Tool(tool) => format!("คะแนน {tool}"),
+            Column::Indicator(n) => format!("คะแนนตัวชี้วัดที่ {n}"),
+            Column::Level => "ระดับ".to_owned(),
+        }
+    }
+
+    /// What the column holds, in both languages.
+    fn what(self) -> Message {
+        Message::new(self.thai(), self.describe())
     }
 }
 
@@ -122,16 +139,15 @@ fn header(sheet: &Sheet, row: usize, framework: &Framework) -> Option<Result<BTr
         let Some(kind) = classify(&cell.text(), framework) else { continue };
         if let Some(&first) = columns.get(&kind) {
             // Only an error once this is known to be the header row.
-            let message = format!(
-                "{} and {} both hold {}: \"{}\" and \"{}\"",
-                sheet.address(row, first),
-                sheet.address(row, c),
-                kind.describe(),
-                sheet.cell(row, first).text(),
-                cell.text()
+            let (a, b, what, what_thai) = (sheet.address(row, first), sheet.address(row, c), kind.describe(), kind.thai());
+            let (first_text, text) = (sheet.cell(row, first).text(), cell.text());
+            let message = message!(
+                "{a} และ {b} เป็น{what_thai}ทั้งคู่: \"{first_text}\" และ \"{text}\"",
+                "{a} and {b} both hold {what}: \"{first_text}\" and \"{text}\""
             );
+            let note = message!("เก็บไว้คอลัมน์เดียว หรือเปลี่ยนหัวคอลัมน์ของอีกคอลัมน์", "keep one of the columns, or rename the other");
             let is_header = columns.contains_key(&Column::Name) || kind == Column::Name;
-            return is_header.then(|| Err(Diagnostic::error(message).with_note("keep one of the columns, or rename the other")));
+            return is_header.then(|| Err(Diagnostic::error(message).with_note(note)));
         }
         columns.insert(kind, c);
     }
@@ -151,9 +167,16 @@ pub fn read(sheets: &[Sheet], framework: &Framework) -> Result<Results, Failure>
         }
     }
     let file = sheets.first().map_or("the spreadsheet", |s| s.file.as_str());
-    Err(Diagnostic::error(format!("{file}: no header row found in the first {HEADER_SEARCH_ROWS} rows of any sheet"))
-        .with_note("expected a row with a name column (ชื่อหน่วยงาน or หน่วยงาน) and a score column (คะแนน, คะแนนรวม, IIT, EIT, OIT, ตัวชี้วัดที่ 1 … 10)")
-        .into())
+    let rows = HEADER_SEARCH_ROWS;
+    Err(Diagnostic::error(message!(
+        "{file}: ไม่พบแถวหัวตารางใน {rows} แถวแรกของแผ่นงานใดเลย",
+        "{file}: no header row found in the first {rows} rows of any sheet"
+    ))
+    .with_note(message!(
+        "ต้องมีแถวที่มีคอลัมน์ชื่อ (ชื่อหน่วยงาน หรือ หน่วยงาน) และคอลัมน์คะแนน (คะแนน, คะแนนรวม, IIT, EIT, OIT, ตัวชี้วัดที่ 1 … 10)",
+        "expected a row with a name column (ชื่อหน่วยงาน or หน่วยงาน) and a score column (คะแนน, คะแนนรวม, IIT, EIT, OIT, ตัวชี้วัดที่ 1 … 10)"
+    ))
+    .into())
 }
 
 fn rows(sheet: &Sheet, header: usize, columns: &BTreeMap<Column, usize>, framework: &Framework) -> Result<Results, Failure> {
@@ -169,7 +192,8 @@ fn rows(sheet: &Sheet, header: usize, columns: &BTreeMap<Column, usize>, framewo
         }
     }
     if agencies.is_empty() && errors.is_empty() {
-        errors.push(Diagnostic::error(format!("{}: the header row has no agencies under it", sheet.address(header, 0))));
+        let at = sheet.address(header, 0);
+        errors.push(Diagnostic::error(message!("{at}: ใต้แถวหัวตารางไม่มีหน่วยงานใด", "{at}: the header row has no agencies under it")));
     }
     if !errors.is_empty() {
         return Err(Failure(cap(errors)));
@@ -191,7 +215,7 @@ fn cap(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
     if errors.len() > limit {
         let more = errors.len() - limit;
         errors.truncate(limit);
-        errors.push(Diagnostic::error(format!("… and {more} more bad cells")));
+        errors.push(Diagnostic::error(message!("… และยังมีช่องที่ผิดอีก {more} ช่อง", "… and {more} more bad cells")));
     }
     errors
 }
@@ -202,7 +226,7 @@ fn agency(sheet: &Sheet, r: usize, columns: &BTreeMap<Column, usize>, framework:
     let name = match sheet.cell(r, name_column) {
         Cell::Text(t) if !t.trim().is_empty() => t.split_whitespace().collect::<Vec<_>>().join(" "),
         other => {
-            errors.push(bad(sheet, r, name_column, "the agency's name", other));
+            errors.push(bad(sheet, r, name_column, Column::Name.what(), other));
             String::new()
         }
     };
@@ -222,44 +246,55 @@ fn agency(sheet: &Sheet, r: usize, columns: &BTreeMap<Column, usize>, framework:
             Column::District => result.district = (!cell.is_blank()).then(|| cell.text()),
             Column::Level => result.level = (!cell.is_blank()).then(|| cell.text()),
             Column::Indicator(n) if framework.indicator(n).is_none() => {
-                errors.push(Diagnostic::error(format!("{}: indicator {n} does not exist in {}", sheet.address(r, c), framework.fiscal_year)));
+                let (at, year) = (sheet.address(r, c), framework.fiscal_year);
+                errors.push(Diagnostic::error(message!("{at}: ปี {year} ไม่มีตัวชี้วัดที่ {n}", "{at}: indicator {n} does not exist in {year}")));
             }
             _ => match score(cell) {
-                Ok(score) => match kind {
+                Some(score) => match kind {
                     Column::Total => result.total = Some(score),
                     Column::Tool(tool) => _ = result.tools.insert(tool, score),
                     Column::Indicator(n) => _ = result.indicators.insert(n, score),
                     _ => {}
                 },
-                Err(expected) => errors.push(bad(sheet, r, c, &format!("{} ({expected})", kind.describe()), cell)),
+                None => {
+                    let (what, what_thai) = (kind.describe(), kind.thai());
+                    let expected = message!(
+                        "{what_thai} (คะแนนตั้งแต่ 0 ถึง 100 ทศนิยมไม่เกินสองตำแหน่ง)",
+                        "{what} (a score from 0 to 100 with at most two decimals)"
+                    );
+                    errors.push(bad(sheet, r, c, expected, cell));
+                }
             },
         }
     }
     if errors.is_empty() { Ok(result) } else { Err(errors) }
 }
 
-fn bad(sheet: &Sheet, r: usize, c: usize, expected: &str, found: &Cell) -> Diagnostic {
-    let found = match found {
-        Cell::Empty => "an empty cell".to_owned(),
-        Cell::Text(t) if t.trim().is_empty() => "an empty cell".to_owned(),
-        other => format!("\"{}\"", crate::diagnostic::terminal_safe(&other.text())),
+fn bad(sheet: &Sheet, r: usize, c: usize, expected: Message, found: &Cell) -> Diagnostic {
+    let (found, found_thai) = match found {
+        Cell::Empty => ("an empty cell".to_owned(), "ช่องว่าง".to_owned()),
+        Cell::Text(t) if t.trim().is_empty() => ("an empty cell".to_owned(), "ช่องว่าง".to_owned()),
+        other => {
+            let shown = format!("\"{}\"", crate::diagnostic::terminal_safe(&other.text()));
+            (shown.clone(), shown)
+        }
     };
-    Diagnostic::error(format!("{}: expected {expected}, found {found}", sheet.address(r, c)))
+    let (at, expected_thai, expected) = (sheet.address(r, c), expected.thai.unwrap_or_default(), expected.english);
+    Diagnostic::error(message!("{at}: ต้องเป็น{expected_thai} แต่พบ {found_thai}", "{at}: expected {expected}, found {found}"))
 }
 
 /// A score from a cell: a number from 0 to 100 with at most two decimals, typed with Thai
 /// or Arabic digits. A spreadsheet's binary fraction (95.549999…) is the score it shows.
-fn score(cell: &Cell) -> Result<Score, &'static str> {
-    const EXPECTED: &str = "a score from 0 to 100 with at most two decimals";
+fn score(cell: &Cell) -> Option<Score> {
     let value = match cell {
         Cell::Number(n) => *n,
         Cell::Text(t) => {
             let t = thai::arabic_digits(t.trim());
-            t.parse::<f64>().map_err(|_| EXPECTED)?
+            t.parse::<f64>().ok()?
         }
-        Cell::Empty => return Err(EXPECTED),
+        Cell::Empty => return None,
     };
     let hundredths = value * 100.0;
     let ok = value.is_finite() && (0.0..=100.0).contains(&value) && (hundredths - hundredths.round()).abs() < 1e-6;
-    if ok { Ok(Score(hundredths.round() / 100.0)) } else { Err(EXPECTED) }
+    ok.then(|| Score(hundredths.round() / 100.0))
 }

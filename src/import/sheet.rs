@@ -11,6 +11,7 @@ use std::path::Path;
 use calamine::{Data, Reader};
 
 use crate::diagnostic::Diagnostic;
+use crate::message;
 
 /// The largest spreadsheet read: the nation's 8,000-odd agencies fit many times over.
 pub const SHEET_BYTES: u64 = 50 * 1024 * 1024;
@@ -89,7 +90,10 @@ pub fn column_letters(mut index: usize) -> String {
 /// Reads every sheet of an `.xlsx`, `.xlsm`, `.xls`, `.ods` or `.csv` file.
 pub fn read(path: &Path, shown: &str) -> Result<Vec<Sheet>, Diagnostic> {
     let bytes = crate::confine::read_limited(path, SHEET_BYTES)
-        .map_err(|refusal| Diagnostic::error(format!("spreadsheet `{shown}` {refusal}")))?;
+        .map_err(|refusal| {
+            let thai = refusal.thai();
+            Diagnostic::error(message!("แฟ้มตาราง `{shown}` {thai}", "spreadsheet `{shown}` {refusal}"))
+        })?;
     parse(bytes, shown)
 }
 
@@ -100,13 +104,13 @@ pub fn parse(bytes: Vec<u8>, shown: &str) -> Result<Vec<Sheet>, Diagnostic> {
     match extension.as_str() {
         "csv" => Ok(vec![csv(&bytes, shown)?]),
         "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => workbook(bytes, shown),
-        _ => Err(Diagnostic::error(format!("`{shown}` is not a spreadsheet this program reads"))
-            .with_note("expected a file ending in .xlsx, .xls, .ods or .csv")),
+        _ => Err(Diagnostic::error(message!("`{shown}` ไม่ใช่แฟ้มตารางที่โปรแกรมอ่านได้", "`{shown}` is not a spreadsheet this program reads"))
+            .with_note(message!("ต้องเป็นแฟ้มที่ลงท้ายด้วย .xlsx, .xls, .ods หรือ .csv", "expected a file ending in .xlsx, .xls, .ods or .csv"))),
     }
 }
 
 fn workbook(bytes: Vec<u8>, shown: &str) -> Result<Vec<Sheet>, Diagnostic> {
-    let cannot = |e: calamine::Error| Diagnostic::error(format!("cannot read the spreadsheet `{shown}`: {e}"));
+    let cannot = |e: calamine::Error| Diagnostic::error(message!("อ่านแฟ้มตาราง `{shown}` ไม่ได้: {e}", "cannot read the spreadsheet `{shown}`: {e}"));
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(cannot)?;
     let mut sheets = Vec::new();
     for name in book.sheet_names() {
@@ -142,7 +146,8 @@ fn csv(bytes: &[u8], shown: &str) -> Result<Sheet, Diagnostic> {
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| Diagnostic::error(format!("`{shown}` line {}: not CSV: {e}", i + 1)))?;
+        let line = i + 1;
+        let record = record.map_err(|e| Diagnostic::error(message!("`{shown}` บรรทัด {line}: ไม่ใช่ CSV: {e}", "`{shown}` line {line}: not CSV: {e}")))?;
         rows.push(record.iter().map(|f| if f.trim().is_empty() { Cell::Empty } else { Cell::Text(f.to_owned()) }).collect());
     }
     Ok(Sheet { file: shown.to_owned(), name: None, rows, origin: (0, 0) })

@@ -115,8 +115,8 @@ fn bad_cells_are_all_reported_by_address_and_nothing_is_written() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(1), "{stderr}");
     // Row 10 of the data is sheet row 13 (title, empty row, header above it).
-    assert!(stderr.contains("ita2566.xlsx!ผลคะแนน!E13: expected the total score (a score from 0 to 100 with at most two decimals), found \"๑๐๕\""), "{stderr}");
-    assert!(stderr.contains("ita2566.xlsx!ผลคะแนน!C24: expected the agency's name, found an empty cell"), "{stderr}");
+    assert!(stderr.contains("ita2566.xlsx!ผลคะแนน!E13: ต้องเป็นคะแนนรวม (คะแนนตั้งแต่ 0 ถึง 100 ทศนิยมไม่เกินสองตำแหน่ง) แต่พบ \"๑๐๕\""), "{stderr}");
+    assert!(stderr.contains("ita2566.xlsx!ผลคะแนน!C24: ต้องเป็นชื่อหน่วยงาน แต่พบ ช่องว่าง"), "{stderr}");
     assert!(stderr.contains("nothing written"), "{stderr}");
     assert!(!out.exists() || std::fs::read_dir(&out).unwrap().next().is_none(), "files were written");
 }

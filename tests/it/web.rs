@@ -124,7 +124,7 @@ fn a_results_sheet_is_imported_into_the_workspace_all_or_nothing() {
     // A bad cell: named by its address, nothing written.
     let bad = post("/api/import/%E0%B8%9C%E0%B8%A5.csv?year=2566&per_agency=1", &sheet.replace("84.99", "๑๐๕"));
     assert_eq!(bad.status, 400, "{}", bad.text());
-    assert!(error_message(&bad).contains("ผล.csv!C4: expected the total score"), "{}", bad.text());
+    assert!(error_message(&bad).contains("ผล.csv!C4: ต้องเป็นคะแนนรวม"), "{}", bad.text());
     assert_eq!(count(), before);
     assert_eq!(post("/api/import/results.csv?per_agency=1", sheet).status, 400, "no year");
 

@@ -66,34 +66,3 @@ fn edited(mut source: Source, text: &str) -> Option<Source> {
     }
     (source.text() == text).then_some(source)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use typst::syntax::{RootedPath, VirtualPath, VirtualRoot};
-
-    fn id() -> FileId {
-        RootedPath::new(VirtualRoot::Project, VirtualPath::new("/t.typ").unwrap()).intern()
-    }
-
-    #[test]
-    fn unchanged_lines_keep_their_spans_and_the_text_is_exact() {
-        let spans = Spans::default();
-        // As generated: documents in content blocks, data in markup and in embedded strings.
-        // (Typst reparses a child or two beyond an edit: the neighbours of a changed line may
-        // be numbered anew, what lies further keeps its spans.)
-        let a = "#let x = 1\n#[\n= Title A\n\nFirst paragraph.\n\nScored #\"93.14\"; here.\n\nA middle one.\n\nAnd another.\n\nLast *words*.\n]\n";
-        let b = "#let x = 1\n#[\n= Title with more words B\n\nFirst paragraph.\n\nScored #\"88.07\"; here, #strong[and] #emph[more].\n\nA middle one.\n\nAnd another.\n\nLast *words*.\n]\n";
-        let first = spans.source(id(), a);
-        let second = spans.source(id(), b);
-        assert_eq!(second.text(), b);
-        let span_of = |s: &Source, needle: &str| {
-            let at = s.text().find(needle).unwrap();
-            typst::syntax::LinkedNode::new(s.root()).leaf_at(at + 1, typst::syntax::Side::After).unwrap().span()
-        };
-        assert_eq!(span_of(&first, "First paragraph"), span_of(&second, "First paragraph"));
-        assert_eq!(span_of(&first, "Last"), span_of(&second, "Last"));
-        // A fresh parse of the second text numbers the same node differently.
-        assert_ne!(span_of(&Source::new(id(), b.to_owned()), "Last"), span_of(&first, "Last"));
-    }
-}

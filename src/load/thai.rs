@@ -111,19 +111,3 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
     let rest = text.strip_prefix(start)?;
     Some(&rest[..rest.find(end)?])
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn serde_forms_read_in_thai() {
-        assert_eq!(shape("invalid type: string \"93\", expected f64"), "ชนิดข้อมูลไม่ถูกต้อง: พบข้อความ \"93\" แต่ต้องเป็นตัวเลข");
-        assert_eq!(shape("invalid type: integer `5`, expected a string"), "ชนิดข้อมูลไม่ถูกต้อง: พบจำนวนเต็ม `5` แต่ต้องเป็นข้อความ");
-        assert_eq!(shape("missing field `name`"), "ไม่มีช่อง `name` ซึ่งต้องมี");
-        assert_eq!(shape("unknown variant `roman`, expected `thai` or `arabic`"), "ไม่มีตัวเลือก `roman`: ต้องเป็น `thai` หรือ `arabic`");
-        assert_eq!(shape("unknown variant `x`, expected one of `a`, `b`, `c`"), "ไม่มีตัวเลือก `x`: ต้องเป็นหนึ่งใน `a`, `b`, `c`");
-        assert_eq!(shape("something new"), "รูปแบบข้อมูลไม่ถูกต้อง: something new");
-        assert_eq!(syntax("trailing comma"), "JSON ไม่ถูกรูปแบบ: มีจุลภาค (,) เกินหลังรายการสุดท้าย");
-    }
-}

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use super::sheet::{Cell, Sheet};
-use crate::diagnostic::{Diagnostic, Failure, Message};
+use crate::diagnostic::{Diagnostic, Failure, Lang, Message};
 use crate::message;
 use crate::framework::Framework;
 use crate::model::{Score, Tool};
@@ -35,31 +35,17 @@ impl Column {
         matches!(self, Column::Total | Column::Tool(_) | Column::Indicator(_))
     }
 
-    fn describe(self) -> String {
-        match self {
-            Column::Name => "the agency's name".to_owned(),
-            Column::District => "the district".to_owned(),
-            Column::Total => "the total score".to_owned(),
-            Column::Tool(tool) => format!("the {tool} score"),
-            Column::Indicator(n) => format!("indicator {n}'s score"),
-            Column::Level => "the level".to_owned(),
-        }
-    }
-
-    fn thai(self) -> String {
-        match self {
-            Column::Name => "ชื่อหน่วยงาน".to_owned(),
-            Column::District => "อำเภอ".to_owned(),
-            Column::Total => "คะแนนรวม".to_owned(),
-            Column::Tool(tool) => format!("คะแนน {tool}"),
-            Column::Indicator(n) => format!("คะแนนตัวชี้วัดที่ {n}"),
-            Column::Level => "ระดับ".to_owned(),
-        }
-    }
-
-    /// What the column holds, in both languages.
+    /// What the column holds, in Thai and English.
     fn what(self) -> Message {
-        Message::new(self.thai(), self.describe())
+        let (thai, english) = match self {
+            Column::Name => ("ชื่อหน่วยงาน".to_owned(), "the agency's name".to_owned()),
+            Column::District => ("อำเภอ".to_owned(), "the district".to_owned()),
+            Column::Total => ("คะแนนรวม".to_owned(), "the total score".to_owned()),
+            Column::Tool(tool) => (format!("คะแนน {tool}"), format!("the {tool} score")),
+            Column::Indicator(n) => (format!("คะแนนตัวชี้วัดที่ {n}"), format!("indicator {n}'s score")),
+            Column::Level => ("ระดับ".to_owned(), "the level".to_owned()),
+        };
+        Message::new(thai, english)
     }
 }
 
@@ -139,7 +125,8 @@ fn header(sheet: &Sheet, row: usize, framework: &Framework) -> Option<Result<BTr
         let Some(kind) = classify(&cell.text(), framework) else { continue };
         if let Some(&first) = columns.get(&kind) {
             // Only an error once this is known to be the header row.
-            let (a, b, what, what_thai) = (sheet.address(row, first), sheet.address(row, c), kind.describe(), kind.thai());
+            let (a, b, what) = (sheet.address(row, first), sheet.address(row, c), kind.what());
+            let (what, what_thai) = (&what.english, what.get(Lang::Thai));
             let (first_text, text) = (sheet.cell(row, first).text(), cell.text());
             let message = message!(
                 "{a} และ {b} เป็น{what_thai}ทั้งคู่: \"{first_text}\" และ \"{text}\"",
@@ -257,7 +244,8 @@ fn agency(sheet: &Sheet, r: usize, columns: &BTreeMap<Column, usize>, framework:
                     _ => {}
                 },
                 None => {
-                    let (what, what_thai) = (kind.describe(), kind.thai());
+                    let what = kind.what();
+                    let (what, what_thai) = (&what.english, what.get(Lang::Thai));
                     let expected = message!(
                         "{what_thai} (คะแนนตั้งแต่ 0 ถึง 100 ทศนิยมไม่เกินสองตำแหน่ง)",
                         "{what} (a score from 0 to 100 with at most two decimals)"

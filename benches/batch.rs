@@ -13,6 +13,10 @@ use std::time::Instant;
 use ita_report::batch::{self, Batch, Job};
 use ita_report::{framework::Frameworks, BuildOptions, Engine};
 
+/// The program's allocator (see `src/main.rs`), so the figures are the program's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn peak_memory_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;

@@ -95,7 +95,11 @@ pub fn run(batch: &Batch, jobs: &[Job], threads: usize, mut each: impl FnMut(usi
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(i) else { break };
                     let outcome = Outcome { name: job.name.clone(), result: one(batch, job, state) };
-                    crate::evict_caches();
+                    // Only a compile fills Typst's caches. Evicting after a skipped package
+                    // too would age out what a compile on another thread is still using.
+                    if !matches!(&outcome.result, Ok(done) if done.skipped) {
+                        crate::evict_caches();
+                    }
                     if send.send((i, outcome)).is_err() {
                         break;
                     }

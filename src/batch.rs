@@ -10,8 +10,9 @@
 //! Incremental builds: `.ita-report-state.json` in the output folder keeps, per package, a
 //! fingerprint of everything its PDFs come from (the package file, the emblem files beside
 //! it, the templates and frameworks, the font folders, this program, the options) and a hash
-//! of each file written. A package whose fingerprint and files are unchanged is not compiled
-//! again, and not even read when it had no warnings.
+//! of each file written, and the warnings its data gave. A package whose fingerprint and files
+//! are unchanged is neither compiled nor loaded again: its warnings are shown from the state,
+//! pointing into the file as it is (the same bytes, the fingerprint says).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -20,7 +21,7 @@ use std::sync::mpsc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Diagnostic, Failure, Severity};
+use crate::diagnostic::{Diagnostic, Failure, Message, Severity, SourceFile};
 use crate::framework::Frameworks;
 use crate::{archive, emblem, load, pdf, BuildOptions, Engine};
 
@@ -137,20 +138,19 @@ fn one(batch: &Batch, job: &Job, state: &State) -> Result<Done, Failure> {
     let bytes = load::read_package(&job.file, &job.name)?;
     let key = fingerprint(&[batch.setup.as_bytes(), &bytes]);
     let dir = job.file.parent().unwrap_or(Path::new("."));
-    // Up to date without even reading the package, when it had nothing to say last time.
-    if let Some(entry) = state.packages.get(&job.stem).filter(|e| e.key == key && e.warnings == 0 && e.current(dir, batch.out_dir)) {
-        return Ok(skipped(batch, job, entry, Vec::new()));
+    let current = state.packages.get(&job.stem).filter(|e| e.key == key && e.current(dir, batch.out_dir));
+    // Up to date: its warnings are shown again without loading it.
+    if let Some((entry, warnings)) = current.and_then(|e| Some((e, e.warnings_again(&job.name, &bytes)?))) {
+        return if batch.deny_warnings && !warnings.is_empty() { Err(denied(job, warnings)) } else { Ok(skipped(batch, job, entry, warnings)) };
     }
     let package_sha256 = archive::sha256(&bytes);
     let loaded = load::load_bytes(bytes, &job.file, &job.name, batch.frameworks)?;
-    if batch.deny_warnings && loaded.warnings.iter().any(|d| d.severity == Severity::Warning) {
-        let mut diagnostics = loaded.warnings.clone();
-        diagnostics.push(Diagnostic::error(format!("`{}` not built: its data contradicts itself (--deny-warnings)", job.name)));
-        return Err(Failure(diagnostics));
+    let warnings: Vec<Diagnostic> = loaded.warnings.iter().filter(|d| d.severity == Severity::Warning).cloned().collect();
+    if batch.deny_warnings && !warnings.is_empty() {
+        return Err(denied(job, loaded.warnings.clone()));
     }
-    if let Some(entry) = state.packages.get(&job.stem).filter(|e| e.key == key && e.current(dir, batch.out_dir)) {
-        // Its warnings are shown again, from the package as it is.
-        let warnings = loaded.warnings.iter().filter(|d| d.severity == Severity::Warning).cloned().collect();
+    // Up to date, but kept by an older version without its warnings.
+    if let Some(entry) = current {
         return Ok(skipped(batch, job, entry, warnings));
     }
     let built = batch.engine.build(&loaded, &job.stem, batch.out_dir, batch.options)?;
@@ -168,6 +168,7 @@ fn one(batch: &Batch, job: &Job, state: &State) -> Result<Done, Failure> {
     let entry = Entry {
         key,
         warnings: built.warnings.len(),
+        shown: warnings.iter().map(|d| KeptWarning::keep(d, &job.name)).collect(),
         beside: beside.into_iter().map(|name| { let h = file_hash(&dir.join(&name)); (name, h) }).collect(),
         files: files.iter().map(|(p, bytes)| (file_name(p), fingerprint(&[bytes]))).collect(),
     };
@@ -193,6 +194,12 @@ fn one(batch: &Batch, job: &Job, state: &State) -> Result<Done, Failure> {
     Ok(Done { warnings: built.warnings, written, skipped: false, state: Some((job.stem.clone(), entry)), manifest })
 }
 
+/// The refusal of `--deny-warnings`, after the warnings that caused it.
+fn denied(job: &Job, mut diagnostics: Vec<Diagnostic>) -> Failure {
+    diagnostics.push(Diagnostic::error(format!("`{}` not built: its data contradicts itself (--deny-warnings)", job.name)));
+    Failure(diagnostics)
+}
+
 fn skipped(batch: &Batch, job: &Job, entry: &Entry, warnings: Vec<Diagnostic>) -> Done {
     let written = entry.files.keys().map(|f| batch.out_dir.join(f)).filter(|p| p.extension().is_some_and(|e| e == "pdf")).collect();
     Done { warnings, written, skipped: true, state: Some((job.stem.clone(), entry.clone())), manifest: Vec::new() }
@@ -213,14 +220,49 @@ struct State {
     packages: BTreeMap<String, Entry>,
 }
 
-/// One package: its fingerprint, how many warnings it had, the files beside it that the
-/// documents may show (emblems) and the hash of each file written for it.
+/// One package: its fingerprint, how many warnings it had, the warnings of its data, the
+/// files beside it that the documents may show (emblems) and the hash of each file written.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Entry {
     key: String,
     warnings: usize,
+    /// `None` when one of them points into another file (or from an older version).
+    #[serde(default)]
+    shown: Option<Vec<KeptWarning>>,
     beside: BTreeMap<String, String>,
     files: BTreeMap<String, String>,
+}
+
+/// A warning about a package's data as the state keeps it: both languages of its message
+/// and notes, and where it points in the package file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct KeptWarning {
+    message: Message,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    range: Option<(usize, usize)>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    json_path: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<Message>,
+}
+
+impl KeptWarning {
+    /// `None` when the warning points into a file other than the package `name`.
+    fn keep(warning: &Diagnostic, name: &str) -> Option<KeptWarning> {
+        let range = match &warning.location {
+            Some((file, _)) if file.name != name => return None,
+            location => location.as_ref().map(|(_, r)| (r.start, r.end)),
+        };
+        Some(KeptWarning { message: warning.message.clone(), range, json_path: warning.json_path.clone(), notes: warning.notes.clone() })
+    }
+
+    fn restore(&self, source: &SourceFile) -> Diagnostic {
+        let mut warning = Diagnostic::warning(self.message.clone());
+        warning.location = self.range.map(|(start, end)| (source.clone(), start..end));
+        warning.json_path = self.json_path.clone();
+        warning.notes = self.notes.clone();
+        warning
+    }
 }
 
 /// `.ita-report-state.json`, or `.ita-report-state-3of8.json` for a slice.
@@ -250,6 +292,21 @@ impl State {
 }
 
 impl Entry {
+    /// The warnings to show again for the package file `name` whose bytes are `bytes`, or
+    /// `None` when they must be found by loading it.
+    fn warnings_again(&self, name: &str, bytes: &[u8]) -> Option<Vec<Diagnostic>> {
+        match &self.shown {
+            None => (self.warnings == 0).then(Vec::new),
+            Some(kept) if kept.is_empty() => Some(Vec::new()),
+            Some(kept) => {
+                // As `load` reads it: UTF-8 (it was, or it would not have been built), no BOM.
+                let text = std::str::from_utf8(bytes).ok()?;
+                let source = SourceFile::new(name, text.strip_prefix('\u{feff}').unwrap_or(text));
+                Some(kept.iter().map(|k| k.restore(&source)).collect())
+            }
+        }
+    }
+
     /// Whether the emblems beside the package in `dir` and every file written into `out`
     /// are as they were.
     fn current(&self, dir: &Path, out: &Path) -> bool {

@@ -39,7 +39,7 @@ pub fn language() -> Lang {
 /// What `check` finds in a package is read by officials in Thai, on the command line and in
 /// the web workspace alike; messages from Typst and the system have English only and are
 /// shown in English whatever the language.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Message {
     pub thai: Option<String>,
     pub english: String,

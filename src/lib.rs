@@ -22,6 +22,7 @@ pub mod diagnostic;
 pub mod emblem;
 pub mod framework;
 pub mod import;
+pub mod layout_lang;
 pub mod limits;
 pub mod linebreak;
 pub mod load;
@@ -286,7 +287,7 @@ impl Engine {
                 }
             };
             warnings.extend(compiled.warnings);
-            let document = clusters::rejoin(&compiled.document);
+            let document = layout_lang::restore(&clusters::rejoin(&compiled.document));
             let ident = format!("ita-report/{stem}/{}", package.fiscal_year);
             let pdf = pdf::export(&document, &ident, date, archive)?;
             // Every build, archival or not, gets its signature fields: a plain memo is signed

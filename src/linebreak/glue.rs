@@ -14,6 +14,11 @@
 //! The same ICU4X version and model as Typst's (pinned in Cargo.toml) tells which joiners a
 //! word needs; a joiner splits the stretch, so the model is asked again until no break
 //! inside the word remains.
+//!
+//! The shared template lays Thai out under the tag `zh-TH` ([`crate::layout_lang`]), and
+//! Typst then does not run the model at all: the boundaries alone decide. The joiners stay
+//! for any paragraph that mixes languages (a template's `text(lang: "en")[…]` in it), which
+//! Typst breaks with the model again.
 
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};

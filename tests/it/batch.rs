@@ -147,3 +147,40 @@ fn an_edited_source_keeps_the_spans_of_unchanged_lines() {
     // A fresh parse of the second text numbers the same node differently.
     assert_ne!(span_of(&Source::new(id, b.to_owned()), "Last"), span_of(&first, "Last"));
 }
+
+#[test]
+fn an_unchanged_package_shows_its_warnings_again_from_the_state() {
+    let dir = Scratch::new("kept-warnings");
+    inputs(dir.path());
+    // The total changed under a summary that still quotes the old one: a warning into b.json.
+    let b = dir.path().join("in/b.json");
+    let text = std::fs::read_to_string(&b).unwrap().replacen("93.14", "93.15", 1);
+    std::fs::write(&b, text).unwrap();
+    // The messages about the data: those pointing into a package (a missing emblem is the
+    // build's to say, when it builds).
+    let messages = |o: &Output| -> String {
+        let log = String::from_utf8_lossy(&o.stderr).into_owned();
+        let lines = log.lines().filter(|l| !l.starts_with("wrote ") && !l.contains("package(s)"));
+        let log = lines.collect::<Vec<_>>().join("\n");
+        log.split("\n\n").filter(|m| m.contains("┌─ in/")).map(str::trim_end).collect::<Vec<_>>().join("\n\n")
+    };
+    let first = ita_report(dir.path(), &["build", "in", "-o", "out"]);
+    assert_eq!(first.status.code(), Some(0));
+    assert!(messages(&first).contains("in/b.json:"), "the warning points into the package: {}", messages(&first));
+
+    // Kept in the state with both languages, and shown again as the package gave them.
+    let state = std::fs::read_to_string(dir.path().join("out/.ita-report-state.json")).unwrap();
+    assert!(state.contains("\"shown\"") && state.contains("93.15"), "{state}");
+    let again = ita_report(dir.path(), &["build", "in", "-o", "out"]);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("4 package(s) up to date"), "{}", String::from_utf8_lossy(&again.stderr));
+    assert_eq!(messages(&again), messages(&first), "the same messages, to the caret");
+    let english = ita_report(dir.path(), &["build", "in", "-o", "out", "--lang", "en"]);
+    assert!(messages(&english).contains("but the data gives"), "{}", messages(&english));
+
+    // --deny-warnings refuses the unchanged package as it refused a loaded one.
+    let denied = ita_report(dir.path(), &["build", "in", "-o", "out", "--deny-warnings"]);
+    assert_ne!(denied.status.code(), Some(0));
+    let log = String::from_utf8_lossy(&denied.stderr);
+    assert!(log.contains("`in/b.json` not built: its data contradicts itself"), "{log}");
+    assert_eq!(messages(&denied), messages(&first), "after the same warnings");
+}

@@ -149,13 +149,14 @@ fn text_of_other_agencies_breaks_only_between_words() {
 
 #[test]
 fn audit_catches_a_word_broken_by_typst_alone() {
-    // The same text without the dictionary pass: Typst's own model splits words.
+    // The same text without the dictionary pass, tagged Thai: Typst's own model splits words.
     let path = root().join("tests/fixtures/thai/other-agencies.json");
     let loaded = load_sample(&path);
     let names = linebreak::package_names(&loaded.package);
     let segmenter = Segmenter::new(vec![words::standard(), &names]);
     let kinds = ita_report::DocKind::available(&loaded.package);
     let source = engine().typst_source(&loaded, &kinds, &BuildOptions::default()).unwrap_or_else(|f| panic!("{f}"));
+    let source = source.replace(crate::language::LAYOUT_TAG, "  lang: \"th\",\n");
     let unbroken = compile_source(&source, &loaded);
     let mut faults = Vec::new();
     let figures = audit(&unbroken, &segmenter, &kept_whole(&loaded), &mut faults);

@@ -19,6 +19,7 @@ mod flow;
 mod hostile;
 mod import;
 mod invalid;
+mod language;
 mod layout;
 mod linebreaks;
 mod samples;

@@ -10,9 +10,10 @@
 //! Incremental builds: `.ita-report-state.json` in the output folder keeps, per package, a
 //! fingerprint of everything its PDFs come from (the package file, the emblem files beside
 //! it, the templates and frameworks, the font folders, this program, the options) and a hash
-//! of each file written, and the warnings its data gave. A package whose fingerprint and files
-//! are unchanged is neither compiled nor loaded again: its warnings are shown from the state,
-//! pointing into the file as it is (the same bytes, the fingerprint says).
+//! of each file written. A package whose fingerprint and files are unchanged is neither
+//! compiled nor loaded again: the warnings its data gave are kept in a small file of their
+//! own (`.ita-report-warnings/`, so that a national run holds none of them in memory) and
+//! shown from there, pointing into the package as it is (the same bytes, the fingerprint says).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -140,7 +141,8 @@ fn one(batch: &Batch, job: &Job, state: &State) -> Result<Done, Failure> {
     let dir = job.file.parent().unwrap_or(Path::new("."));
     let current = state.packages.get(&job.stem).filter(|e| e.key == key && e.current(dir, batch.out_dir));
     // Up to date: its warnings are shown again without loading it.
-    if let Some((entry, warnings)) = current.and_then(|e| Some((e, e.warnings_again(&job.name, &bytes)?))) {
+    let again = |e: &Entry| e.warnings_again(job, &bytes, batch.out_dir);
+    if let Some((entry, warnings)) = current.and_then(|e| Some((e, again(e)?))) {
         return if batch.deny_warnings && !warnings.is_empty() { Err(denied(job, warnings)) } else { Ok(skipped(batch, job, entry, warnings)) };
     }
     let package_sha256 = archive::sha256(&bytes);
@@ -165,10 +167,11 @@ fn one(batch: &Batch, job: &Job, state: &State) -> Result<Done, Failure> {
     pdf::write_all(&files).map_err(|e| Diagnostic::error(format!("cannot write into `{}`: {e}", batch.out_dir.display())))?;
     let mut beside: Vec<String> = emblem::DEFAULT_NAMES.iter().map(|n| (*n).to_owned()).collect();
     beside.extend(loaded.package.emblem.clone());
+    let data_warnings = KeptWarnings::write(batch.out_dir, job, &key, &warnings);
     let entry = Entry {
         key,
         warnings: built.warnings.len(),
-        shown: warnings.iter().map(|d| KeptWarning::keep(d, &job.name)).collect(),
+        data_warnings,
         beside: beside.into_iter().map(|name| { let h = file_hash(&dir.join(&name)); (name, h) }).collect(),
         files: files.iter().map(|(p, bytes)| (file_name(p), fingerprint(&[bytes]))).collect(),
     };
@@ -226,15 +229,48 @@ struct State {
 struct Entry {
     key: String,
     warnings: usize,
-    /// `None` when one of them points into another file (or from an older version).
+    /// How many warnings its data gave, kept in [`KeptWarnings`]; `None` when they could not
+    /// be kept (one points into another file) or by an older version.
     #[serde(default)]
-    shown: Option<Vec<KeptWarning>>,
+    data_warnings: Option<usize>,
     beside: BTreeMap<String, String>,
     files: BTreeMap<String, String>,
 }
 
-/// A warning about a package's data as the state keeps it: both languages of its message
-/// and notes, and where it points in the package file.
+/// The folder of the output folder that keeps each package's warnings.
+const WARNINGS_DIR: &str = ".ita-report-warnings";
+
+/// The warnings a package's data gave, for the fingerprint they were found under.
+#[derive(Debug, Serialize, Deserialize)]
+struct KeptWarnings {
+    key: String,
+    warnings: Vec<KeptWarning>,
+}
+
+impl KeptWarnings {
+    fn path(out: &Path, job: &Job) -> PathBuf {
+        out.join(WARNINGS_DIR).join(format!("{}.json", job.stem))
+    }
+
+    /// Keeps `warnings` of the package `job` (none: nothing to write); returns how many, or
+    /// `None` when they cannot be kept.
+    fn write(out: &Path, job: &Job, key: &str, warnings: &[Diagnostic]) -> Option<usize> {
+        let kept: Vec<KeptWarning> = warnings.iter().map(|d| KeptWarning::keep(d, &job.name)).collect::<Option<_>>()?;
+        if !kept.is_empty() {
+            let text = serde_json::to_vec(&KeptWarnings { key: key.to_owned(), warnings: kept }).ok()?;
+            pdf::write_atomic(&Self::path(out, job), &text).ok()?;
+        }
+        Some(warnings.len())
+    }
+
+    fn read(out: &Path, job: &Job, key: &str, count: usize) -> Option<Vec<KeptWarning>> {
+        let kept: KeptWarnings = serde_json::from_slice(&std::fs::read(Self::path(out, job)).ok()?).ok()?;
+        (kept.key == key && kept.warnings.len() == count).then_some(kept.warnings)
+    }
+}
+
+/// A warning about a package's data as kept: both languages of its message and notes, and
+/// where it points in the package file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct KeptWarning {
     message: Message,
@@ -292,16 +328,17 @@ impl State {
 }
 
 impl Entry {
-    /// The warnings to show again for the package file `name` whose bytes are `bytes`, or
-    /// `None` when they must be found by loading it.
-    fn warnings_again(&self, name: &str, bytes: &[u8]) -> Option<Vec<Diagnostic>> {
-        match &self.shown {
+    /// The warnings to show again for the package `job` whose bytes are `bytes`, or `None`
+    /// when they must be found by loading it.
+    fn warnings_again(&self, job: &Job, bytes: &[u8], out: &Path) -> Option<Vec<Diagnostic>> {
+        match self.data_warnings {
             None => (self.warnings == 0).then(Vec::new),
-            Some(kept) if kept.is_empty() => Some(Vec::new()),
-            Some(kept) => {
+            Some(0) => Some(Vec::new()),
+            Some(count) => {
+                let kept = KeptWarnings::read(out, job, &self.key, count)?;
                 // As `load` reads it: UTF-8 (it was, or it would not have been built), no BOM.
                 let text = std::str::from_utf8(bytes).ok()?;
-                let source = SourceFile::new(name, text.strip_prefix('\u{feff}').unwrap_or(text));
+                let source = SourceFile::new(&job.name, text.strip_prefix('\u{feff}').unwrap_or(text));
                 Some(kept.iter().map(|k| k.restore(&source)).collect())
             }
         }

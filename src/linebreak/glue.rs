@@ -13,7 +13,8 @@
 //! finds the words.
 //! The same ICU4X version and model as Typst's (pinned in Cargo.toml) tells which joiners a
 //! word needs; a joiner splits the stretch, so the model is asked again until no break
-//! inside the word remains.
+//! inside the word remains. In a word the dictionary does not know, the model's own breaks
+//! are kept as boundaries instead (never before ๆ or ฯ), so such a word still wraps.
 //!
 //! The shared template lays Thai out under the tag `zh-TH` ([`crate::layout_lang`]), and
 //! Typst then does not run the model at all: the boundaries alone decide. The joiners stay
@@ -33,8 +34,8 @@ const JOINER: char = '\u{2060}';
 static LSTM: LazyLock<LineSegmenterBorrowed<'static>> =
     LazyLock::new(|| LineSegmenter::new_lstm(LineBreakOptions::default()));
 
-/// Joiner positions per word, shared by every document of a process (words repeat).
-static CACHE: LazyLock<Mutex<HashMap<String, Vec<usize>>>> = LazyLock::new(Default::default);
+/// Marks per word, shared by every document of a process (words repeat).
+static CACHE: LazyLock<Mutex<HashMap<String, Marks>>> = LazyLock::new(Default::default);
 
 /// A piece of text as Typst should receive it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,10 +119,14 @@ fn thai_run(run: &str, segmenter: &Segmenter, out: &mut Vec<Piece>) {
             out.push(Piece::Boundary);
         }
         let word = &run[token.range];
+        let marks = marks(word, token.known);
+        let mut inside: Vec<(usize, Piece)> = marks.joins.iter().map(|&at| (at, Piece::Joiner)).collect();
+        inside.extend(marks.breaks.iter().map(|&at| (at, Piece::Boundary)));
+        inside.sort_by_key(|(at, _)| *at);
         let mut last = 0;
-        for at in joiners(word, token.known) {
+        for (at, piece) in inside {
             push_text(out, &word[last..at]);
-            out.push(Piece::Joiner);
+            out.push(piece);
             last = at;
         }
         push_text(out, &word[last..]);
@@ -168,9 +173,21 @@ fn push_text(out: &mut Vec<Piece>, text: &str) {
     }
 }
 
-/// Byte offsets inside `word` that need a joiner so that Typst does not break there. A known
-/// word is kept whole; in an unknown one the model may break, but never before ๆ or ฯ.
-pub fn joiners(word: &str, known: bool) -> Vec<usize> {
+/// Where Typst must not break inside `word` (joiners) and where it may (boundaries).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Marks {
+    /// Byte offsets that need a joiner: every place the model would break inside a known
+    /// word, and before ๆ or ฯ in an unknown one.
+    pub joins: Vec<usize>,
+    /// Byte offsets inside an unknown word where the model breaks: marked as boundaries, so
+    /// that the word breaks there however Typst segments (under the layout tag `zh-TH` it
+    /// would not break it at all, and a long unknown word could not wrap).
+    pub breaks: Vec<usize>,
+}
+
+/// The marks of `word`: a known word is kept whole; an unknown one breaks where the model
+/// does, never before ๆ or ฯ.
+pub fn marks(word: &str, known: bool) -> Marks {
     let key = format!("{}{word}", if known { 'k' } else { 'u' });
     if let Some(found) = CACHE.lock().map(|c| c.get(&key).cloned()).ok().flatten() {
         return found;
@@ -189,10 +206,12 @@ pub fn joiners(word: &str, known: bool) -> Vec<usize> {
         joins.extend(new);
         joins.sort_unstable();
     }
+    let breaks = if known { Vec::new() } else { model_breaks(word, &joins) };
+    let marks = Marks { joins, breaks };
     if let Ok(mut cache) = CACHE.lock() {
-        cache.insert(key, joins.clone());
+        cache.insert(key, marks.clone());
     }
-    joins
+    marks
 }
 
 /// The model's breaks strictly inside `word` with joiners at `joins`, as offsets in `word`.

@@ -168,9 +168,9 @@ fn an_unchanged_package_shows_its_warnings_again_from_the_state() {
     assert_eq!(first.status.code(), Some(0));
     assert!(messages(&first).contains("in/b.json:"), "the warning points into the package: {}", messages(&first));
 
-    // Kept in the state with both languages, and shown again as the package gave them.
-    let state = std::fs::read_to_string(dir.path().join("out/.ita-report-state.json")).unwrap();
-    assert!(state.contains("\"shown\"") && state.contains("93.15"), "{state}");
+    // Kept beside the state with both languages, and shown again as the package gave them.
+    let kept = std::fs::read_to_string(dir.path().join("out/.ita-report-warnings/b.json")).unwrap();
+    assert!(kept.contains("93.15") && kept.contains("but the data gives"), "{kept}");
     let again = ita_report(dir.path(), &["build", "in", "-o", "out"]);
     assert!(String::from_utf8_lossy(&again.stderr).contains("4 package(s) up to date"), "{}", String::from_utf8_lossy(&again.stderr));
     assert_eq!(messages(&again), messages(&first), "the same messages, to the caret");

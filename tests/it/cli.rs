@@ -45,11 +45,11 @@ fn batch_with_one_bad_file_builds_the_others_and_fails() {
     assert!(!dir.path().join("pdf/bad.pdf").exists());
     assert!(stderr.contains("1 failed: in/bad.json"), "{stderr}");
     // No temporary files are left behind.
-    // (Beside the record of what was built, for the next incremental run.)
+    // (Beside the record of what was built and the warnings found, for the next incremental run.)
     let names: Vec<_> = std::fs::read_dir(dir.path().join("pdf"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != ".ita-report-state.json")
+        .filter(|n| n != ".ita-report-state.json" && n != ".ita-report-warnings")
         .collect();
     assert_eq!(names, ["good.pdf"]);
 

@@ -121,3 +121,18 @@ fn the_source_pass_marks_words_and_keeps_headings_free_of_invisible_characters()
     let code = "#let x = \"ภายนอก\"\n#if x == \"ภายนอก\" [ok]";
     assert!(linebreak::apply(code, &segmenter).ends_with(code));
 }
+
+#[test]
+fn an_unknown_word_breaks_where_the_model_would_and_a_known_one_never() {
+    // Letters no dictionary joins into a word, long enough for the model to cut.
+    let unknown = "ฆฌฎฏฐฑฒณฆฌฎฏฐฑฒณฆฌฎฏฐฑฒณๆ";
+    let marks = glue::marks(unknown, false);
+    assert!(!marks.breaks.is_empty(), "the model's breaks become boundaries: {marks:?}");
+    assert!(marks.breaks.iter().all(|&at| !unknown[at..].starts_with('ๆ')), "never before ๆ: {marks:?}");
+    let known = "ผู้มีส่วนได้ส่วนเสีย";
+    let marks = glue::marks(known, true);
+    assert!(marks.breaks.is_empty(), "a known word is kept whole: {marks:?}");
+    // The pieces written for an unknown run carry its boundaries.
+    let pieces = glue::pieces(unknown, &Segmenter::new(vec![words::standard()]), false);
+    assert!(pieces.iter().filter(|p| **p == glue::Piece::Boundary).count() >= 1, "{pieces:?}");
+}

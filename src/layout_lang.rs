@@ -52,15 +52,6 @@ pub fn restore(document: &PagedDocument) -> PagedDocument {
 }
 
 fn restore_frame(frame: &mut Frame, tag: Locale) -> bool {
-    let needs = frame.items().any(|(_, item)| match item {
-        FrameItem::Group(_) => true,
-        FrameItem::Text(text) => Locale::new(text.lang, text.region) == tag,
-        FrameItem::Tag(Tag::Start(content, _)) => locale_of(content) == Some(tag),
-        _ => false,
-    });
-    if !needs {
-        return false;
-    }
     let mut changed = false;
     let items: Vec<_> = frame
         .items()

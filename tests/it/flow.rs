@@ -6,7 +6,7 @@
 use ita_report::{BuildOptions, DocKind};
 use serde_json::{Value, json};
 
-use crate::common::{Line, build, lines, load_sample, load_text, page_texts, root, squeeze};
+use crate::common::{Line, build, engine, lines, load_sample, load_text, page_texts, root, squeeze};
 
 const SENTENCE: &str = "หน่วยงานได้นำผลการประเมินไปปรับปรุงการปฏิบัติงานและการให้บริการอย่างต่อเนื่อง ";
 
@@ -141,6 +141,19 @@ fn one_document_numbers_its_parts_in_one_sequence() {
     for label in ["๑.ผลการประเมินคุณธรรม", "๑.๑ผลการประเมินของหน่วยงาน", "๒.ผลการประเมินภาพรวมจังหวัดร้อยเอ็ด", "๓.มาตรการ/แนวทาง", "๓.๑การสร้างการรับรู้", "๓.๑.๑จัดทำประกาศ"] {
         assert!(text.contains(label), "{label} missing");
     }
+}
+
+#[test]
+fn a_document_that_does_not_continue_the_one_before_numbers_from_one() {
+    // Seed 002's measures open with a numbered heading and go on from the report (๔.); put
+    // first, they are ๑., and the report after them, a document of its own, starts at ๑. too.
+    let loaded = load_sample(&root().join("inputs/2568-roiet-municipality.json"));
+    let source = |kinds: &[DocKind]| engine().typst_source(&loaded, kinds, &BuildOptions::default()).unwrap_or_else(|f| panic!("{f}"));
+    let numbers = |source: &str| -> Vec<String> {
+        source.split("heading(level: 1)[#\"").skip(1).map(|rest| rest.split('"').next().unwrap().to_owned()).collect()
+    };
+    assert_eq!(numbers(&source(&[DocKind::Report, DocKind::Measures])), ["1.", "2.", "3.", "4."]);
+    assert_eq!(numbers(&source(&[DocKind::Measures, DocKind::Report])), ["1.", "1.", "2.", "3."]);
 }
 
 #[test]

@@ -6,7 +6,7 @@
 //! and content carries its span: nothing laid out for one package would be reused for the
 //! next, though packages of a province share most of their paragraphs, table cells and pages.
 //! Typst's own incremental reparsing keeps the spans of nodes an edit does not touch, so each
-//! main source is made from the engine's first by editing only the lines that differ.
+//! main source is made from an earlier one by editing only the lines that differ.
 //!
 //! Spans never reach a PDF: the bytes are those of a fresh parse (tested); only the time
 //! differs.
@@ -20,7 +20,8 @@ use typst::syntax::{FileId, Source};
 /// More changed lines than this share of the text: parse afresh (nothing much to reuse).
 const MOST: f64 = 0.5;
 
-/// The first main source of a process, from which later ones are edited.
+/// The source later ones are edited from: the first of a process, replaced by any that had
+/// to be parsed afresh because it shared too little with it (a package of another shape).
 #[derive(Default)]
 pub struct Spans {
     base: Mutex<Option<Source>>,
@@ -28,20 +29,16 @@ pub struct Spans {
 
 impl Spans {
     /// The main source for `text`: the base source with the lines that differ replaced, or
-    /// a fresh parse (which becomes the base when there is none yet).
+    /// a fresh parse, which then becomes the base (packages come in runs of one shape: a
+    /// province's agencies, or one package rebuilt).
     pub fn source(&self, id: FileId, text: &str) -> Source {
-        let base = {
-            let mut base = self.base.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            match base.as_ref().filter(|b| b.id() == id) {
-                Some(b) => b.clone(),
-                None => {
-                    let fresh = Source::new(id, text.to_owned());
-                    *base = Some(fresh.clone());
-                    return fresh;
-                }
-            }
-        };
-        edited(base, text).unwrap_or_else(|| Source::new(id, text.to_owned()))
+        let base = self.base.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+        if let Some(edited) = base.filter(|b| b.id() == id).and_then(|b| edited(b, text)) {
+            return edited;
+        }
+        let fresh = Source::new(id, text.to_owned());
+        *self.base.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(fresh.clone());
+        fresh
     }
 }
 

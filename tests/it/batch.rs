@@ -99,7 +99,7 @@ fn shards_cover_the_inputs_once() {
     assert_eq!(bad.status.code(), Some(2));
 }
 
-/// Each main source is edited from the first one an engine compiled, so that packages share
+/// Each main source is edited from an earlier one the engine compiled, so that packages share
 /// spans and Typst's layout cache (src/spans.rs). What came first must change nothing in a PDF.
 #[test]
 fn a_package_gives_the_same_bytes_whatever_was_built_before_it() {
@@ -146,6 +146,13 @@ fn an_edited_source_keeps_the_spans_of_unchanged_lines() {
     assert_eq!(span_of(&first, "Last"), span_of(&second, "Last"));
     // A fresh parse of the second text numbers the same node differently.
     assert_ne!(span_of(&Source::new(id, b.to_owned()), "Last"), span_of(&first, "Last"));
+    // A text of another shape is parsed afresh and becomes what the next are edited from.
+    let c = "#let y = 2\n= Other\n\nOne.\n\nTwo.\n\nThree.\n\nFour.\n\nFive.\n";
+    let third = spans.source(id, c);
+    let d = c.replace("One.", "One, #strong[and] #emph[more] words.");
+    let fourth = spans.source(id, &d);
+    assert_eq!(span_of(&third, "Five"), span_of(&fourth, "Five"));
+    assert_ne!(span_of(&third, "Five"), span_of(&Source::new(id, d), "Five"));
 }
 
 #[test]

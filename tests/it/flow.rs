@@ -38,6 +38,10 @@ fn report(n: usize, extra: Value) -> Value {
 fn laid_out(package: &Value) -> Vec<Line> {
     let loaded = load_text(&package.to_string(), "flow.json");
     let built = build(&loaded, &BuildOptions::default());
+    // Page flow decides on positions of the pass before; the passes must settle.
+    for warning in &built.warnings {
+        assert!(!warning.message.english.contains("converge"), "{}", warning.message.english);
+    }
     lines(&built.artifacts[0].document)
 }
 

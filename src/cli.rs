@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 use codespan_reporting::term::termcolor::{Buffer, ColorChoice, StandardStream, WriteColor};
 
 use crate::diagnostic::{Diagnostic, Failure, Severity};
+use crate::message;
 use crate::framework::Frameworks;
 use crate::batch::{self, Batch, Job};
 use crate::archive::sign;
@@ -24,8 +25,9 @@ mod data;
 #[derive(Debug, Parser)]
 #[command(name = "ita-report", version)]
 pub struct Cli {
-    /// Language of the messages about the data: `th` (default) or `en`. Also read from
-    /// ITA_REPORT_LANG. Messages from Typst and the system are in English either way.
+    /// Language of the messages about the data and of the run's own lines (files written,
+    /// summary, progress): `th` (default) or `en`. Also read from ITA_REPORT_LANG. Messages
+    /// from Typst and the system are in English either way.
     #[arg(long, global = true, value_enum)]
     pub lang: Option<LangArg>,
     #[command(subcommand)]
@@ -363,12 +365,12 @@ fn check(paths: &[PathBuf], frameworks: &Frameworks, fonts: &Fonts, deny_warning
                 emit_all(&loaded.warnings, err);
                 let count = loaded.warnings.iter().filter(|d| d.severity == Severity::Warning).count();
                 if denied(&loaded.warnings, deny_warnings) {
-                    let _ = writeln!(err, "failed: {name}: {count} warning(s), denied by --deny-warnings");
+                    let _ = writeln!(err, "{}", message!("ไม่ผ่าน: {name}: คำเตือน {count} รายการ ซึ่ง --deny-warnings ไม่ยอมให้ผ่าน", "failed: {name}: {count} warning(s), denied by --deny-warnings"));
                     failed.push(name);
                 } else if count > 0 {
-                    let _ = writeln!(err, "ok: {name} ({count} warning(s))");
+                    let _ = writeln!(err, "{}", message!("ผ่าน: {name} (คำเตือน {count} รายการ)", "ok: {name} ({count} warning(s))"));
                 } else {
-                    let _ = writeln!(err, "ok: {name}");
+                    let _ = writeln!(err, "{}", message!("ผ่าน: {name}", "ok: {name}"));
                 }
             }
             Err(Failure(diagnostics)) => {
@@ -377,17 +379,29 @@ fn check(paths: &[PathBuf], frameworks: &Frameworks, fonts: &Fonts, deny_warning
             }
         }
     }
-    summary("checked", files.len(), &failed, err)
+    summary(Verb::Checked, files.len(), &failed, err)
 }
 
-fn summary(verb: &str, total: usize, failed: &[String], err: &mut StandardStream) -> ExitCode {
-    if failed.is_empty() {
-        let _ = writeln!(err, "{verb} {total} package(s): all ok");
-        ExitCode::SUCCESS
-    } else {
-        let _ = writeln!(err, "{verb} {total} package(s): {} failed: {}", failed.len(), failed.join(", "));
-        ExitCode::from(1)
-    }
+/// What a run did to its packages, for its last line.
+enum Verb {
+    Checked,
+    Built,
+    Extracted,
+}
+
+/// The last line of a run (in the language of the messages), and its exit code.
+fn summary(verb: Verb, total: usize, failed: &[String], err: &mut StandardStream) -> ExitCode {
+    let (n, names) = (failed.len(), failed.join(", "));
+    let line = match (verb, failed.is_empty()) {
+        (Verb::Checked, true) => message!("ตรวจ {total} แฟ้ม: ผ่านทั้งหมด", "checked {total} package(s): all ok"),
+        (Verb::Checked, false) => message!("ตรวจ {total} แฟ้ม: ไม่ผ่าน {n} แฟ้ม: {names}", "checked {total} package(s): {n} failed: {names}"),
+        (Verb::Built, true) => message!("สร้างเอกสารจาก {total} แฟ้ม: สำเร็จทั้งหมด", "built {total} package(s): all ok"),
+        (Verb::Built, false) => message!("สร้างเอกสารจาก {total} แฟ้ม: ไม่สำเร็จ {n} แฟ้ม: {names}", "built {total} package(s): {n} failed: {names}"),
+        (Verb::Extracted, true) => message!("ถอดข้อมูลจาก PDF {total} แฟ้ม: สำเร็จทั้งหมด", "extracted {total} package(s): all ok"),
+        (Verb::Extracted, false) => message!("ถอดข้อมูลจาก PDF {total} แฟ้ม: ไม่สำเร็จ {n} แฟ้ม: {names}", "extracted {total} package(s): {n} failed: {names}"),
+    };
+    let _ = writeln!(err, "{line}");
+    if failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }
 
 fn build(run: &Batch, paths: &[PathBuf], threads: usize, progress: bool, err: &mut StandardStream) -> ExitCode {
@@ -402,7 +416,8 @@ fn build(run: &Batch, paths: &[PathBuf], threads: usize, progress: bool, err: &m
         files.retain(|f| batch::in_shard(f, index, count));
     }
     for stale in pdf::remove_stale(run.out_dir) {
-        let _ = writeln!(err, "removed {} (left by an interrupted run)", shown(&stale));
+        let stale = shown(&stale);
+        let _ = writeln!(err, "{}", message!("ลบ {stale} (ค้างจากการทำงานครั้งก่อนที่ถูกขัดจังหวะ)", "removed {stale} (left by an interrupted run)"));
     }
     let mut failed = Vec::new();
     let jobs = jobs(&files, &mut failed, err);
@@ -436,12 +451,12 @@ fn build(run: &Batch, paths: &[PathBuf], threads: usize, progress: bool, err: &m
         failed.push(shown(&run.out_dir.join(crate::archive::MANIFEST)));
     }
     if skipped > 0 {
-        let _ = writeln!(err, "{skipped} package(s) up to date, {built} built");
+        let _ = writeln!(err, "{}", message!("{skipped} แฟ้มไม่เปลี่ยน ใช้ PDF เดิม และสร้างใหม่ {built} แฟ้ม", "{skipped} package(s) up to date, {built} built"));
     }
     // Failures named in input order, whatever finished first.
     broken.sort();
     failed.extend(broken.into_iter().map(|(_, name)| name));
-    summary("built", files.len(), &failed, err)
+    summary(Verb::Built, files.len(), &failed, err)
 }
 
 /// One job per package file; a file whose outputs another would overwrite fails here.
@@ -452,8 +467,8 @@ fn jobs(files: &[PathBuf], failed: &mut Vec<String>, err: &mut StandardStream) -
         let name = shown(file);
         let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("package").to_owned();
         if let Some(other) = stems.insert(stem.clone(), name.clone()) {
-            let _ = Diagnostic::error(format!("`{name}` would write the same output files as `{other}`"))
-                .with_note("give the packages different file names")
+            let _ = Diagnostic::error(message!("`{name}` จะเขียนทับแฟ้มผลลัพธ์ของ `{other}`", "`{name}` would write the same output files as `{other}`"))
+                .with_note(message!("ตั้งชื่อแฟ้มทั้งสองให้ต่างกัน", "give the packages different file names"))
                 .emit(err);
             failed.push(name);
             continue;
@@ -471,7 +486,8 @@ fn report(outcome: &batch::Outcome, out: &mut Buffer) {
                 let _ = d.emit(out);
             }
             for path in done.written.iter().filter(|_| !done.skipped) {
-                let _ = writeln!(out, "wrote {}", shown(path));
+                let path = shown(path);
+                let _ = writeln!(out, "{}", message!("เขียน {path}", "wrote {path}"));
             }
         }
         Err(Failure(diagnostics)) => {
@@ -500,16 +516,10 @@ impl Progress {
         let left = (self.total - self.done) as f64 / rate.max(0.001);
         let width = 30;
         let filled = width * self.done / self.total.max(1);
-        let _ = write!(
-            err,
-            "\r[{}{}] {}/{} {:.1}/s, {:.0} s left ",
-            "=".repeat(filled),
-            " ".repeat(width - filled),
-            self.done,
-            self.total,
-            rate,
-            left
-        );
+        let bar = format!("{}{}", "=".repeat(filled), " ".repeat(width - filled));
+        let (done, total) = (self.done, self.total);
+        let pace = message!("{rate:.1} แฟ้ม/วินาที เหลืออีก {left:.0} วินาที", "{rate:.1}/s, {left:.0} s left");
+        let _ = write!(err, "\r[{bar}] {done}/{total} {pace} ");
         let _ = err.flush();
     }
 

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use codespan_reporting::term::termcolor::StandardStream;
 
-use super::{shown, summary};
+use super::{shown, summary, Verb};
 use crate::archive::{keystore, sign, verify};
 use crate::diagnostic::{Diagnostic, Failure};
 use crate::framework::Frameworks;
@@ -41,7 +41,8 @@ pub fn extract(pdfs: &[PathBuf], output: &Path, err: &mut StandardStream) -> Exi
         match crate::archive::extract(pdf, output) {
             Ok(written) => {
                 for path in written {
-                    let _ = writeln!(err, "wrote {}", shown(&path));
+                    let path = shown(&path);
+                    let _ = writeln!(err, "{}", crate::message!("เขียน {path}", "wrote {path}"));
                 }
             }
             Err(d) => {
@@ -50,7 +51,7 @@ pub fn extract(pdfs: &[PathBuf], output: &Path, err: &mut StandardStream) -> Exi
             }
         }
     }
-    summary("extracted", pdfs.len(), &failed, err)
+    summary(Verb::Extracted, pdfs.len(), &failed, err)
 }
 
 /// The password of a PKCS#12 file: ITA_REPORT_P12_PASSWORD, else typed on the terminal

@@ -114,7 +114,8 @@ fn write(files: &[NewFile], output: &Path, force: bool, err: &mut StandardStream
         return stop(&[Diagnostic::error(format!("cannot write into `{}`: {e}", shown(output))).with_note("nothing written")], 1, err);
     }
     for path in &paths {
-        let _ = writeln!(err, "wrote {}", shown(path));
+        let path = shown(path);
+        let _ = writeln!(err, "{}", crate::message!("เขียน {path}", "wrote {path}"));
     }
     ExitCode::SUCCESS
 }

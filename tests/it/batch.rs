@@ -66,8 +66,8 @@ fn an_unchanged_package_is_not_built_again() {
     let second = ita_report(dir.path(), &["build", "in", "-o", "out"]);
     let log = String::from_utf8_lossy(&second.stderr).into_owned();
     assert_eq!(second.status.code(), Some(0), "{log}");
-    assert!(log.contains("2 package(s) up to date, 2 built"), "{log}");
-    assert!(log.contains("wrote out/b.pdf") && log.contains("wrote out/c.pdf") && !log.contains("wrote out/a.pdf"), "{log}");
+    assert!(log.contains("2 แฟ้มไม่เปลี่ยน ใช้ PDF เดิม และสร้างใหม่ 2 แฟ้ม"), "{log}");
+    assert!(log.contains("เขียน out/b.pdf") && log.contains("เขียน out/c.pdf") && !log.contains("เขียน out/a.pdf"), "{log}");
     let after = pdfs(&dir.path().join("out"));
     assert_eq!(after["a.pdf"], before["a.pdf"]);
     assert_eq!(after["c.pdf"], before["c.pdf"], "rebuilt the same");
@@ -76,7 +76,7 @@ fn an_unchanged_package_is_not_built_again() {
     // Warnings of an up-to-date package are still shown; a third run builds nothing.
     let third = ita_report(dir.path(), &["build", "in", "-o", "out"]);
     let log = String::from_utf8_lossy(&third.stderr).into_owned();
-    assert!(log.contains("4 package(s) up to date, 0 built"), "{log}");
+    assert!(log.contains("4 แฟ้มไม่เปลี่ยน ใช้ PDF เดิม และสร้างใหม่ 0 แฟ้ม"), "{log}");
     assert!(log.contains("ข้อความระบุว่า ตัวชี้วัดที่ 7 ได้ 99.74"), "{log}");
 }
 
@@ -167,7 +167,8 @@ fn an_unchanged_package_shows_its_warnings_again_from_the_state() {
     // build's to say, when it builds).
     let messages = |o: &Output| -> String {
         let log = String::from_utf8_lossy(&o.stderr).into_owned();
-        let lines = log.lines().filter(|l| !l.starts_with("wrote ") && !l.contains("package(s)"));
+        let ours = |l: &str| ["wrote ", "เขียน "].iter().any(|w| l.starts_with(w)) || l.contains("package(s)") || l.contains(" แฟ้ม");
+        let lines = log.lines().filter(|l| !ours(l));
         let log = lines.collect::<Vec<_>>().join("\n");
         log.split("\n\n").filter(|m| m.contains("┌─ in/")).map(str::trim_end).collect::<Vec<_>>().join("\n\n")
     };
@@ -179,7 +180,7 @@ fn an_unchanged_package_shows_its_warnings_again_from_the_state() {
     let kept = std::fs::read_to_string(dir.path().join("out/.ita-report-warnings/b.json")).unwrap();
     assert!(kept.contains("93.15") && kept.contains("but the data gives"), "{kept}");
     let again = ita_report(dir.path(), &["build", "in", "-o", "out"]);
-    assert!(String::from_utf8_lossy(&again.stderr).contains("4 package(s) up to date"), "{}", String::from_utf8_lossy(&again.stderr));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("4 แฟ้มไม่เปลี่ยน"), "{}", String::from_utf8_lossy(&again.stderr));
     assert_eq!(messages(&again), messages(&first), "the same messages, to the caret");
     let english = ita_report(dir.path(), &["build", "in", "-o", "out", "--lang", "en"]);
     assert!(messages(&english).contains("but the data gives"), "{}", messages(&english));

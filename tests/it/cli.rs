@@ -43,7 +43,7 @@ fn batch_with_one_bad_file_builds_the_others_and_fails() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(dir.path().join("pdf/good.pdf").is_file(), "{stderr}");
     assert!(!dir.path().join("pdf/bad.pdf").exists());
-    assert!(stderr.contains("1 failed: in/bad.json"), "{stderr}");
+    assert!(stderr.contains("ไม่สำเร็จ 1 แฟ้ม: in/bad.json"), "{stderr}");
     // No temporary files are left behind.
     // (Beside the record of what was built and the warnings found, for the next incremental run.)
     let names: Vec<_> = std::fs::read_dir(dir.path().join("pdf"))

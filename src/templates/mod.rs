@@ -3,33 +3,34 @@
 //! Every value from the data reaches Typst as a string literal (`#"…";`), so markup and code
 //! in user text (`#read(..)`, `*bold*`, `$x$`, `<label>`, `// comment`) print literally; only
 //! the templates' own text is Typst. Numbers printed by a template follow the package's digit
-//! style automatically. Headings, items, tables and figures are numbered here, as the source
-//! is written (`heading_number`, `item_number`, `next_number`): a number Typst had to count
-//! would cost a layout pass of every document. Undefined variables are errors, so a misspelt name in a template fails
-//! loudly instead of leaving a hole in an official document.
+//! style automatically; headings, items, tables and figures are numbered as the source is
+//! written (`numbers.rs`). Undefined variables are errors, so a misspelt name in a template
+//! fails loudly instead of leaving a hole in an official document.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use minijinja::value::{Object, Value, ValueKind};
+use minijinja::value::{Value, ValueKind};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, Output, State, UndefinedBehavior};
 
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::model::{Numerals, Score};
 use crate::thai;
 
+mod numbers;
+
 /// The templates shipped inside the binary: (name, text).
 pub const EMBEDDED: &[(&str, &str)] = &[
-    ("main.typ", include_str!("../report-templates/main.typ")),
-    ("layout.typ", include_str!("../report-templates/layout.typ")),
-    ("memo.typ", include_str!("../report-templates/memo.typ")),
-    ("letter.typ", include_str!("../report-templates/letter.typ")),
-    ("cover.typ", include_str!("../report-templates/cover.typ")),
-    ("report.typ", include_str!("../report-templates/report.typ")),
-    ("oit.typ", include_str!("../report-templates/oit.typ")),
-    ("measures.typ", include_str!("../report-templates/measures.typ")),
-    ("announcement.typ", include_str!("../report-templates/announcement.typ")),
-    ("progress.typ", include_str!("../report-templates/progress.typ")),
+    ("main.typ", include_str!("../../report-templates/main.typ")),
+    ("layout.typ", include_str!("../../report-templates/layout.typ")),
+    ("memo.typ", include_str!("../../report-templates/memo.typ")),
+    ("letter.typ", include_str!("../../report-templates/letter.typ")),
+    ("cover.typ", include_str!("../../report-templates/cover.typ")),
+    ("report.typ", include_str!("../../report-templates/report.typ")),
+    ("oit.typ", include_str!("../../report-templates/oit.typ")),
+    ("measures.typ", include_str!("../../report-templates/measures.typ")),
+    ("announcement.typ", include_str!("../../report-templates/announcement.typ")),
+    ("progress.typ", include_str!("../../report-templates/progress.typ")),
 ];
 
 /// The template set: embedded defaults, each replaceable by a same-named file in a folder.
@@ -75,10 +76,7 @@ impl Templates {
         env.add_filter("change", filter_change);
         env.add_filter("target", |state: &State, v: f64| thai::target(Score(v), numerals(state)));
         env.add_filter("after", |v: String, before: String| thai::spaced(&before, &v));
-        env.add_function("heading_number", heading_number);
-        env.add_function("item_number", item_number);
-        env.add_function("next_number", next_number);
-        env.add_function("restart_headings", restart_headings);
+        numbers::register(&mut env);
         let templates = Self { env, dir };
         // Every template is parsed now, so that a mistake in one stops the run once, before
         // any package, instead of failing every package alike.
@@ -181,7 +179,7 @@ pub fn escape_markup(text: &str) -> String {
     format!("#{};", string_literal(text))
 }
 
-fn numerals(state: &State) -> Numerals {
+pub(crate) fn numerals(state: &State) -> Numerals {
     match state.lookup("numerals").as_ref().and_then(Value::as_str) {
         Some("arabic") => Numerals::Arabic,
         _ => Numerals::Thai,
@@ -241,81 +239,4 @@ fn filter_lit(value: Value) -> Result<Value, Error> {
         ValueKind::Number => Ok(Value::from_safe_string(value.to_string())),
         _ => Err(Error::new(ErrorKind::InvalidOperation, format!("`lit` needs a number, got {value}"))),
     }
-}
-
-/// The numbers handed out so far in one rendering: the heading numbers at the current point
-/// (`[3, 1]` after "๓.๑") and the last table and figure numbers. Kept as a temp of the
-/// render, so every included template and macro shares it and each PDF starts afresh.
-#[derive(Debug, Default)]
-struct Numbers(Mutex<Counts>);
-
-#[derive(Debug, Default)]
-struct Counts {
-    headings: Vec<u64>,
-    tables: u64,
-    figures: u64,
-}
-
-impl Object for Numbers {}
-
-fn with_counts<T>(state: &State, f: impl FnOnce(&mut Counts) -> T) -> T {
-    let numbers = state.get_or_set_temp_object("ita_numbers", Numbers::default);
-    let mut counts = numbers.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    f(&mut counts)
-}
-
-/// "๓.๑" for `[3, 1]`; a top-level number ends in a full stop ("๓.").
-fn dotted(numbers: &[u64], n: Numerals) -> String {
-    let joined = numbers.iter().map(|k| thai::digits(&k.to_string(), n)).collect::<Vec<_>>().join(".");
-    if numbers.len() == 1 { joined + "." } else { joined }
-}
-
-fn level_of(level: i64) -> Result<usize, Error> {
-    match usize::try_from(level) {
-        Ok(l @ 1..=6) => Ok(l),
-        _ => Err(Error::new(ErrorKind::InvalidOperation, format!("a heading level is 1 to 6, got {level}"))),
-    }
-}
-
-/// The number of the next heading at `level`, counted as Typst counts headings: deeper
-/// levels start again under it, missing ones count as 0.
-fn heading_number(state: &State, level: i64) -> Result<String, Error> {
-    let level = level_of(level)?;
-    let numbers = with_counts(state, |c| {
-        c.headings.resize(c.headings.len().max(level), 0);
-        c.headings[level - 1] += 1;
-        c.headings.truncate(level);
-        c.headings.clone()
-    });
-    Ok(dotted(&numbers, numerals(state)))
-}
-
-/// The number of the `k`-th item under the current heading ("๓.๑.๒").
-fn item_number(state: &State, k: i64) -> Result<String, Error> {
-    let k = u64::try_from(k).map_err(|_| Error::new(ErrorKind::InvalidOperation, format!("an item number is positive, got {k}")))?;
-    let mut numbers = with_counts(state, |c| if c.headings.is_empty() { vec![0] } else { c.headings.clone() });
-    numbers.push(k);
-    Ok(dotted(&numbers, numerals(state)))
-}
-
-/// The next number of a numbered kind: `"table"` (ตารางที่) or `"figure"` (ภาพที่). Both run
-/// through the whole PDF, as in the provincial reports.
-fn next_number(state: &State, kind: &str) -> Result<String, Error> {
-    let n = with_counts(state, |c| {
-        let count = match kind {
-            "table" => &mut c.tables,
-            "figure" => &mut c.figures,
-            _ => return None,
-        };
-        *count += 1;
-        Some(*count)
-    });
-    let n = n.ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("`next_number` counts \"table\" or \"figure\", got {kind:?}")))?;
-    Ok(thai::digits(&n.to_string(), numerals(state)))
-}
-
-/// Starts heading numbers again (a document that does not continue the one before it).
-fn restart_headings(state: &State) -> Value {
-    with_counts(state, |c| c.headings.clear());
-    Value::from(())
 }

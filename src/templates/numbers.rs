@@ -69,7 +69,10 @@ fn heading_number(state: &State, level: i64) -> Result<String, Error> {
 
 /// The number of the `k`-th item under the current heading ("๓.๑.๒").
 fn item_number(state: &State, k: i64) -> Result<String, Error> {
-    let k = u64::try_from(k).map_err(|_| Error::new(ErrorKind::InvalidOperation, format!("an item number is positive, got {k}")))?;
+    let k = u64::try_from(k)
+        .ok()
+        .filter(|&k| k > 0)
+        .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("an item number counts from 1, got {k}")))?;
     let mut numbers = with_counts(state, |c| if c.headings.is_empty() { vec![0] } else { c.headings.clone() });
     numbers.push(k);
     Ok(dotted(&numbers, numerals(state)))

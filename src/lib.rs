@@ -4,7 +4,7 @@
 //! year's [`framework`]; [`consistency`] findings as warnings) →
 //! [`analysis`] (derived facts and [`narrative`]) → [`templates`] (minijinja → Typst source) →
 //! [`linebreak`] (Thai word boundaries written into that source, with [`thai::words`]) →
-//! [`world`] (in-process Typst compile) → [`clusters`] (split Thai clusters rejoined) →
+//! [`world`] (in-process Typst compile) → [`text_layer`] (split Thai clusters rejoined, break marks taken out) →
 //! [`pdf`] (export, atomic write). [`Engine`] holds what
 //! is loaded once per process (fonts, templates) and runs the steps for one package; the
 //! [`cli`] decides what to build and prints diagnostics; [`web`] serves the same steps to a
@@ -15,7 +15,7 @@ pub mod archive;
 pub mod batch;
 pub mod catalogue;
 pub mod cli;
-pub mod clusters;
+
 pub mod confine;
 pub mod consistency;
 pub mod diagnostic;
@@ -36,6 +36,7 @@ pub mod settable;
 pub mod spans;
 pub mod strict;
 pub mod templates;
+pub mod text_layer;
 pub mod thai;
 pub mod web;
 pub mod world;
@@ -287,7 +288,7 @@ impl Engine {
                 }
             };
             warnings.extend(compiled.warnings);
-            let document = layout_lang::restore(&clusters::rejoin(&compiled.document));
+            let document = layout_lang::restore(&text_layer::repair(&compiled.document));
             let ident = format!("ita-report/{stem}/{}", package.fiscal_year);
             let pdf = pdf::export(&document, &ident, date, archive)?;
             // Every build, archival or not, gets its signature fields: a plain memo is signed

@@ -8,9 +8,9 @@
 //!   so each word is segmented alone;
 //! - U+2060 WORD JOINER forbids a break where the model would put one inside a word.
 //!
-//! Both are default-ignorable: set in a text run of their own (`#ita-zw`, `#ita-wj`, defined
-//! by [`super::apply`]), they give no glyph and never reach the PDF's text, so searching
-//! finds the words.
+//! Both are written into the text itself, so that a paragraph is still shaped in long runs;
+//! both are default-ignorable, so shaping gives them no glyph, and [`crate::text_layer`] takes
+//! them out of the laid-out text before the PDF is written, so that searching finds the words.
 //! The same ICU4X version and model as Typst's (pinned in Cargo.toml) tells which joiners a
 //! word needs; a joiner splits the stretch, so the model is asked again until no break
 //! inside the word remains. In a word the dictionary does not know, the model's own breaks
@@ -27,9 +27,14 @@ use std::sync::{LazyLock, Mutex};
 use icu_segmenter::options::LineBreakOptions;
 use icu_segmenter::{LineSegmenter, LineSegmenterBorrowed};
 
-use crate::thai::{self, words::{self, Segmenter}};
+use crate::thai::{self, words::{self, Segmenter, Token}};
 
-const JOINER: char = '\u{2060}';
+/// A break opportunity between two words: U+200B ZERO WIDTH SPACE.
+pub const BOUNDARY: char = '\u{200B}';
+/// No break here: U+2060 WORD JOINER.
+pub const JOINER: char = '\u{2060}';
+/// The marks this module writes into the text, which the PDF's text must not keep.
+pub const MARKS: [char; 2] = [BOUNDARY, JOINER];
 
 static LSTM: LazyLock<LineSegmenterBorrowed<'static>> =
     LazyLock::new(|| LineSegmenter::new_lstm(LineBreakOptions::default()));
@@ -42,9 +47,9 @@ static CACHE: LazyLock<Mutex<HashMap<String, Marks>>> = LazyLock::new(Default::d
 pub enum Piece {
     /// Text set as given.
     Text(String),
-    /// A break opportunity between two Thai words (U+200B in a run of its own).
+    /// A break opportunity between two Thai words ([`BOUNDARY`]).
     Boundary,
-    /// No break here (U+2060 in a run of its own).
+    /// No break here ([`JOINER`]).
     Joiner,
     /// A word that must not break, set in a box (see [`boxed`]).
     Whole(String),
@@ -101,7 +106,7 @@ pub fn pieces(text: &str, segmenter: &Segmenter, narrow: bool) -> Vec<Piece> {
     while !rest.is_empty() {
         let thai = rest.find(|c| !words::is_thai_letter(c)).unwrap_or(rest.len());
         if thai > 0 {
-            thai_run(&rest[..thai], segmenter, &mut out);
+            thai_run(&rest[..thai], segmenter, narrow, &mut out);
             rest = &rest[thai..];
         }
         let other = rest.find(words::is_thai_letter).unwrap_or(rest.len());
@@ -113,8 +118,28 @@ pub fn pieces(text: &str, segmenter: &Segmenter, narrow: bool) -> Vec<Piece> {
     out
 }
 
-fn thai_run(run: &str, segmenter: &Segmenter, out: &mut Vec<Piece>) {
-    for (k, token) in segmenter.segment(run).into_iter().enumerate() {
+/// Known words longer than this, in characters, may break between the words they are made
+/// of in a table cell. Longer ones are a position and a body (ปลัด|องค์การบริหารส่วนตำบล, 25),
+/// a place name's words, and overran the narrow columns that hold them (ผู้รับผิดชอบ); up to
+/// it are single terms (องค์กรปกครองส่วนท้องถิ่น, 24; ผู้มีส่วนได้ส่วนเสีย, 20), kept whole: a cell
+/// breaks lines at the last place that fits, so a break inside them would be taken whenever
+/// one came to a line's end, not only when the term is wider than its column.
+pub const LONG_IN_CELL: usize = 24;
+
+fn thai_run(run: &str, segmenter: &Segmenter, narrow: bool, out: &mut Vec<Piece>) {
+    let mut tokens = Vec::new();
+    for token in segmenter.segment(run) {
+        let word = &run[token.range.clone()];
+        let long = narrow && token.known && word.chars().count() > LONG_IN_CELL;
+        match long.then(|| segmenter.parts(word)).flatten() {
+            Some(parts) => {
+                let at = token.range.start;
+                tokens.extend(parts.into_iter().map(|part| Token { range: at + part.range.start..at + part.range.end, known: true }));
+            }
+            None => tokens.push(token),
+        }
+    }
+    for (k, token) in tokens.into_iter().enumerate() {
         if k > 0 {
             out.push(Piece::Boundary);
         }

@@ -28,8 +28,15 @@ const NAME_PREFIXES: &[&str] = &[
     "ศาลากลางจังหวัด", "จังหวัด", "อำเภอ", "ตำบล", "หมู่บ้าน", "บ้าน", "อบต.", "อบจ.", "ทต.", "ทม.", "ทน.",
 ];
 
+/// The longest name, in characters, kept whole at line ends. Longer ones are compounds
+/// ("หนองบัวแดงเหนือพัฒนาสามัคคีเจริญราษฎร์", "สมเด็จพระยุพราชธวัชบุรีเฉลิมพระเกียรติ"): kept whole,
+/// they overran a table column or left a line with one gaping space, so they break between
+/// the dictionary's words like other text. Every province name fits ("พระนครศรีอยุธยา", 15).
+pub const LONGEST_WHOLE_NAME: usize = 15;
+
 /// The proper names a package holds: provinces, districts, the place in each agency's name,
-/// and every part of the signers' names. They are kept whole at line ends.
+/// and every part of the signers' names. Those up to [`LONGEST_WHOLE_NAME`] characters are
+/// kept whole at line ends.
 pub fn package_names(package: &Package) -> WordList {
     let mut names: Vec<&str> = Vec::new();
     let agency = &package.agency;
@@ -45,7 +52,8 @@ pub fn package_names(package: &Package) -> WordList {
     let memo = package.memo.iter().flat_map(|m| m.signers.iter().chain(m.endorsements.iter().map(|e| &e.signer)));
     let others = package.letter.iter().map(|l| &l.signer).chain(package.announcement.iter().map(|a| &a.signer));
     names.extend(memo.chain(others).map(|signer| signer.name.as_str()));
-    WordList::from_words(names.into_iter().flat_map(str::split_whitespace))
+    let words = names.into_iter().flat_map(str::split_whitespace);
+    WordList::from_words(words.filter(|name| name.chars().count() <= LONGEST_WHOLE_NAME))
 }
 
 /// An agency's name cut after its longest administrative prefix: the kind of body and the
@@ -62,11 +70,7 @@ fn place_in(name: &str) -> Vec<&str> {
 /// The source with Thai word boundaries made the only places a line can end inside Thai text.
 pub fn apply(source: &str, segmenter: &Segmenter) -> String {
     let root = typst::syntax::parse(source);
-    // The two marks are defined here, not in an overridable template, on the first line so
-    // that every other line keeps its number for diagnostics. Each is one invisible character
-    // in a text run of its own: Typst shapes nothing for it, so it stays out of the PDF's text.
-    let mut out = String::with_capacity(source.len() + source.len() / 2);
-    out.push_str(r#"#let ita-zw = text(stretch: 100%, "\u{200B}");#let ita-wj = text(stretch: 100%, "\u{2060}");"#);
+    let mut out = String::with_capacity(source.len() + source.len() / 4);
     rewrite(&root, segmenter, Place::default(), &mut out);
     out
 }
@@ -181,35 +185,46 @@ fn glue_between(before: Option<String>, after: Option<String>, narrow: bool) -> 
     glue::space_glues(&before, &after, narrow)
 }
 
-/// Pieces as markup text: boundaries and joiners as `ita-zw` and `ita-wj` (see [`apply`]),
-/// boxed words and their boundaries as boxes.
+/// Pieces as markup text: boundaries and joiners as their characters in the text, boxed
+/// words and their boundaries as boxes.
 fn write_markup(pieces: &[Piece], out: &mut String) {
     for piece in pieces {
         match piece {
             Piece::Text(text) => out.push_str(text),
-            Piece::Boundary => out.push_str("#ita-zw;"),
-            Piece::Joiner => out.push_str("#ita-wj;"),
+            Piece::Boundary => out.push(glue::BOUNDARY),
+            Piece::Joiner => out.push(glue::JOINER),
             Piece::Whole(word) => out.push_str(&format!("#box[{word}]")),
             Piece::Opening => out.push_str("#box();"),
         }
     }
 }
 
-/// Pieces replacing an embedded string (after its `#`): `"ภาย";#ita-wj;#"นอก"`.
+/// Pieces replacing an embedded string (after its `#`): one string with the marks in it
+/// (`"ภาย\u{2060}นอก"`), boxes between strings (`"ภาย";#box("นอก")`).
 fn write_embedded(pieces: &[Piece], out: &mut String) {
-    if pieces.is_empty() {
-        out.push_str("\"\"");
-    }
-    for (k, piece) in pieces.iter().enumerate() {
-        if k > 0 {
-            out.push_str(";#");
+    let mut run = String::new();
+    let mut first = true;
+    let mut flush = |run: &mut String, item: Option<String>, out: &mut String| {
+        for written in [(!run.is_empty()).then(|| string_literal(run)), item].into_iter().flatten() {
+            if !first {
+                out.push_str(";#");
+            }
+            out.push_str(&written);
+            first = false;
         }
+        run.clear();
+    };
+    for piece in pieces {
         match piece {
-            Piece::Text(text) => out.push_str(&string_literal(text)),
-            Piece::Boundary => out.push_str("ita-zw"),
-            Piece::Joiner => out.push_str("ita-wj"),
-            Piece::Whole(word) => out.push_str(&format!("box({})", string_literal(word))),
-            Piece::Opening => out.push_str("box()"),
+            Piece::Text(text) => run.push_str(text),
+            Piece::Boundary => run.push(glue::BOUNDARY),
+            Piece::Joiner => run.push(glue::JOINER),
+            Piece::Whole(word) => flush(&mut run, Some(format!("box({})", string_literal(word))), out),
+            Piece::Opening => flush(&mut run, Some("box()".to_owned()), out),
         }
+    }
+    flush(&mut run, None, out);
+    if first {
+        out.push_str("\"\"");
     }
 }

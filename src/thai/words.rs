@@ -136,11 +136,11 @@ impl<'a> Segmenter<'a> {
     /// catalogue rows): with the standard list, a run's words are kept for the next package
     /// that has the same names in it.
     pub fn segment(&self, run: &str) -> Vec<Token> {
-        let Some(key) = self.cache_key(run) else { return self.segment_afresh(run) };
+        let Some(key) = self.cache_key(run) else { return self.segment_afresh(run, true) };
         if let Some(tokens) = SEGMENTS.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
             return tokens.clone();
         }
-        let tokens = self.segment_afresh(run);
+        let tokens = self.segment_afresh(run, true);
         let mut cache = SEGMENTS.lock().unwrap_or_else(|p| p.into_inner());
         if cache.len() >= CACHED_RUNS {
             cache.clear();
@@ -165,7 +165,16 @@ impl<'a> Segmenter<'a> {
         Some((run.to_owned(), present))
     }
 
-    fn segment_afresh(&self, run: &str) -> Vec<Token> {
+    /// The smaller known words a known word is made of ("องค์การ", "บริหาร", "ส่วน", "ตำบล"),
+    /// where a narrow column may break it; `None` when no cover of it without the word itself
+    /// is all known words.
+    pub fn parts(&self, word: &str) -> Option<Vec<Token>> {
+        let tokens = self.segment_afresh(word, false);
+        (tokens.len() > 1 && tokens.iter().all(|t| t.known)).then_some(tokens)
+    }
+
+    /// The best cover of `run`; with `whole` false, not by one word spanning all of it.
+    fn segment_afresh(&self, run: &str, whole: bool) -> Vec<Token> {
         let cuts = cut_points(run);
         // best[i]: the best cover of the run from i on, and its first token's end.
         let mut best: Vec<Option<(Cost, usize, bool)>> = vec![None; run.len() + 1];
@@ -187,7 +196,7 @@ impl<'a> Segmenter<'a> {
                 list.prefixes_of(&run[i..], |len, weight| {
                     // A repetition or abbreviation sign belongs to the word before it.
                     let end = i + len + run[i + len..].chars().next().filter(|c| matches!(c, 'ๆ' | 'ฯ')).map_or(0, char::len_utf8);
-                    if cuts.binary_search(&end).is_ok() {
+                    if cuts.binary_search(&end).is_ok() && (whole || i > 0 || end < run.len()) {
                         consider(end, Some(weight));
                     }
                 });

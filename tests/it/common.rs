@@ -141,6 +141,30 @@ fn walk(frame: &Frame, origin: Point, out: &mut Vec<Item>) {
     }
 }
 
+/// The vertical lines drawn on a page (table rules, borders): x, top and bottom, in points.
+pub fn vertical_rules(document: &PagedDocument, page: usize) -> Vec<(f64, f64, f64)> {
+    fn walk_rules(frame: &Frame, origin: Point, out: &mut Vec<(f64, f64, f64)>) {
+        for (pos, item) in frame.items() {
+            let at = origin + *pos;
+            match item {
+                FrameItem::Group(group) => walk_rules(&group.frame, at + Point::new(group.transform.tx, group.transform.ty), out),
+                FrameItem::Shape(shape, _) => {
+                    if let typst::visualize::Geometry::Line(delta) = shape.geometry {
+                        if delta.x.to_pt().abs() < 0.01 && delta.y.to_pt().abs() > 1.0 && shape.stroke.is_some() {
+                            let (a, b) = (at.y.to_pt(), (at.y + delta.y).to_pt());
+                            out.push((at.x.to_pt(), a.min(b), a.max(b)));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk_rules(&document.pages()[page].frame, Point::zero(), &mut out);
+    out
+}
+
 /// The text runs of a page with runs that touch on one baseline joined: Thai line breaking
 /// sets each word that needs a joiner as runs of its own, so a phrase can span several.
 pub fn runs(document: &PagedDocument, page: usize) -> Vec<Item> {

@@ -7,7 +7,7 @@ use ita_report::load::{self, Loaded};
 use ita_report::{qr, BuildOptions, DocKind};
 use typst_layout::PagedDocument;
 
-use crate::common::{Item, build, engine, items, load_sample, root, runs, samples};
+use crate::common::{Item, build, engine, items, load_sample, root, runs, samples, vertical_rules};
 
 /// Laksaman is scaled so that its letters have TH Sarabun's height (README: Fonts).
 const LAKSAMAN: f64 = 0.665;
@@ -43,9 +43,17 @@ fn with_emblem(sample: &str) -> (crate::common::Scratch, Loaded) {
     (dir, loaded)
 }
 
+/// The samples, and packages of other agencies whose long names and compounds once ran over
+/// their table column and out of the page (`tests/fixtures/layout/`, drafted by `init`).
+fn samples_and_long_names() -> Vec<std::path::PathBuf> {
+    let mut paths = samples();
+    paths.extend(["long-name-hospital.json", "long-name-sao.json"].map(|name| root().join("tests/fixtures/layout").join(name)));
+    paths
+}
+
 #[test]
 fn text_stays_inside_the_margins_on_every_page() {
-    for path in samples() {
+    for path in samples_and_long_names() {
         for (kind, document) in split(&path) {
             let top = match kind {
                 DocKind::Memo => 1.5,
@@ -67,6 +75,27 @@ fn text_stays_inside_the_margins_on_every_page() {
                     if !is_page_number && !is_received_stamp {
                         assert!(item.y >= top - item.height - 0.5, "top margin: {what}");
                     }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn text_never_runs_across_a_table_rule() {
+    for path in samples_and_long_names() {
+        for (kind, document) in split(&path) {
+            for page in 0..document.pages().len() {
+                let rules = vertical_rules(&document, page);
+                for item in items(&document, page) {
+                    let Some((text, size)) = &item.text else { continue };
+                    // The text's body, from its baseline up; a space at its end may hang.
+                    let ink = item.width - if text.ends_with(' ') { 0.35 * size } else { 0.0 };
+                    let (top, bottom) = (item.y - 0.7 * size, item.y);
+                    let crossed = rules.iter().find(|&&(x, y0, y1)| {
+                        x > item.x + 0.5 && x < item.x + ink - 0.5 && y0 < bottom && y1 > top
+                    });
+                    assert!(crossed.is_none(), "{} {kind:?} page {}: `{text}` runs across the rule at x = {:.1}", path.display(), page + 1, crossed.unwrap().0);
                 }
             }
         }

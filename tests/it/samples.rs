@@ -68,5 +68,7 @@ fn every_agency_name_is_found_in_the_text_once_per_printing() {
         assert!(text.contains(&squeeze(&agency.name)), "{} cannot be found", agency.name);
     }
     assert!(!text.contains("ธิ์ธิ์") && !text.contains("ดิ์ดิ์"), "no cluster is stated twice");
+    // The line-break marks are in the laid-out text, and taken out before export.
+    assert!(!text.contains(&ita_report::linebreak::glue::MARKS[..]), "no break mark in the PDF's text");
     assert!(text.contains("โพธิ์ชัย") && text.contains("ชูศักดิ์"));
 }

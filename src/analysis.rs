@@ -163,7 +163,9 @@ pub struct ProvinceFacts {
     /// Province-wide score per indicator, with names.
     pub indicators: Vec<IndicatorFact>,
     /// The level table: every level of the year with its band, its count and its agencies
-    /// ranked; a last group holds agencies whose level cannot be told.
+    /// ranked, highest level first; the group of agencies whose level cannot be told comes
+    /// after the lowest level it could be (after the passing levels, when their tool scores
+    /// are missing), so ranks still run down the report.
     pub levels: Vec<LevelGroup>,
     /// Agencies at or above the target, and below it.
     pub pass: usize,
@@ -180,6 +182,9 @@ pub struct LevelGroup {
     /// The level and its band; none for the group of agencies whose level cannot be told.
     pub band: Option<Band>,
     pub agencies: Vec<RankedAgency>,
+    /// Whether some agency whose level cannot be told may be at this level: its count is
+    /// then only a least count.
+    pub open: bool,
 }
 
 /// An agency with its rank.
@@ -474,18 +479,20 @@ fn province(package: &Package, fw: &Framework, p: &crate::model::Province, targe
     // Stable: agencies with equal scores keep the order of the data.
     ranked.sort_by_key(|a| a.rank);
 
+    let without: Vec<RankedAgency> =
+        ranked.iter().filter(|a| a.level.shown.as_deref().is_none_or(|l| !fw.has_level(l))).cloned().collect();
     let mut levels: Vec<LevelGroup> = fw
         .bands()
         .into_iter()
         .map(|band| LevelGroup {
             agencies: ranked.iter().filter(|a| a.level.shown.as_deref() == Some(band.name.as_str())).cloned().collect(),
+            open: without.iter().any(|a| a.level.possible.contains(&band.name)),
             band: Some(band),
         })
         .collect();
-    let without: Vec<RankedAgency> =
-        ranked.iter().filter(|a| a.level.shown.as_deref().is_none_or(|l| !fw.has_level(l))).cloned().collect();
     if !without.is_empty() {
-        levels.push(LevelGroup { band: None, agencies: without });
+        let after = levels.iter().rposition(|g| g.open).map_or(levels.len(), |last| last + 1);
+        levels.insert(after, LevelGroup { band: None, agencies: without, open: false });
     }
     let pass = scores.iter().filter(|s| s.hundredths() >= target.hundredths()).count();
     let sum: i64 = scores.iter().map(|s| s.hundredths()).sum();

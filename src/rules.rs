@@ -102,6 +102,18 @@ impl Checker<'_> {
         }
     }
 
+    /// The documents write "จังหวัด" before the province's name themselves: one written
+    /// with it would be printed "จังหวัดจังหวัดตาก".
+    fn bare_province(&mut self, path: JsonPath, province: &str) {
+        let Some(bare) = province.trim().strip_prefix("จังหวัด").map(str::trim).filter(|b| !b.is_empty()) else { return };
+        let province = province.trim();
+        self.report_with(
+            path,
+            message!("ชื่อจังหวัด \"{province}\" มีคำว่า จังหวัด นำหน้า ซึ่งเอกสารเติมให้เองอยู่แล้ว", "the province \"{province}\" starts with จังหวัด, which the documents add themselves"),
+            message!("ใส่เพียง \"{bare}\"", "write only \"{bare}\""),
+        );
+    }
+
     fn signer(&mut self, path: JsonPath, signer: &Signer) {
         self.text(path.key("name"), &signer.name, message!("ไม่ได้ใส่ชื่อผู้ลงนาม", "the signer's name is empty"));
         self.date(path.key("date"), &signer.date);
@@ -115,6 +127,9 @@ pub fn check(package: &Package, framework: Option<&Framework>) -> Vec<Problem> {
     c.text(root.key("agency").key("name"), &package.agency.name, agency_name_empty());
     c.year(root.key("fiscal_year"), package.fiscal_year);
     c.date(root.key("date"), &package.date);
+    if let Some(province) = &package.agency.province {
+        c.bare_province(root.key("agency").key("province"), province);
+    }
 
     if let Some(scores) = &package.scores {
         let path = root.key("scores");

@@ -370,9 +370,15 @@ fn province_findings(
     }
 
     let mut undecided = Vec::new();
+    let mut unlabelled = Vec::new();
     for (i, a) in p.agencies.iter().enumerate().filter(|_| fw.levels.certain) {
-        let Some(stated) = &a.level else { continue };
         let outcome = fw.level(a.score, &a.tools);
+        let Some(stated) = &a.level else {
+            if matches!(&outcome, LevelOutcome::OneOf(n) if n.len() > 1) {
+                unlabelled.push(i);
+            }
+            continue;
+        };
         if !fw.has_level(stated) || !outcome.allows(stated) {
             let (name, score, th, en) = (&a.name, s(a.score), outcome_thai(&outcome), outcome_english(&outcome));
             f.contradiction(
@@ -407,6 +413,21 @@ fn province_findings(
             Some(message!(
                 "เอกสารพิมพ์ระดับตามที่ให้ไว้เมื่อคะแนนรวมเป็นไปได้ ใส่ `tools` เพื่อให้โปรแกรมคำนวณระดับเอง",
                 "the documents print the stated level where the total allows it; give `tools` to have levels derived"
+            )),
+        );
+    }
+
+    if let Some(&first) = unlabelled.first() {
+        let count = unlabelled.len();
+        f.contradiction(
+            agencies.index(first).key("score"),
+            message!(
+                "หน่วยงาน {count} แห่งได้คะแนนถึงเกณฑ์ผ่านแต่ไม่มีทั้ง `level` และ `tools`: บอกไม่ได้ว่าอยู่ระดับใด",
+                "{count} agencies pass but give neither `level` nor `tools`: their level cannot be told"
+            ),
+            Some(message!(
+                "รายงานจะรวมไว้ในกลุ่ม \"ยังระบุระดับไม่ได้\" และนับระดับผ่านเป็นจำนวนอย่างน้อย ใส่ `level` หรือ `tools` ของหน่วยงานเหล่านี้",
+                "the report lists them as ยังระบุระดับไม่ได้ and gives the passing levels as least counts; give their `level` or `tools`"
             )),
         );
     }

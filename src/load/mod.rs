@@ -182,7 +182,7 @@ pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Resu
         .into_iter()
         .map(|(path, message, unknown)| {
             let range = locate(text, &path.0, unknown.is_some()).unwrap_or(0..0);
-            let message = Message::new(thai::shape(&message), message);
+            let message = Message::new(thai::shape(&message), plain_types(&message));
             let mut d = Diagnostic::error(message).at(source.clone(), range).with_json_path(path.to_string());
             if let Some(note) = unknown.flatten() {
                 d = d.with_note(note);
@@ -400,6 +400,18 @@ fn retired(path: &str) -> Option<Message> {
         )),
         _ => None,
     }
+}
+
+/// Serde's message with Rust's type names said as a user would: "expected f64" → "expected a
+/// number", "expected u16" → "expected a whole number".
+fn plain_types(message: &str) -> String {
+    let Some((head, expected)) = message.rsplit_once("expected ") else { return message.to_owned() };
+    let plain = match expected.trim() {
+        "f64" | "f32" => "a number",
+        "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" | "usize" => "a whole number",
+        _ => return message.to_owned(),
+    };
+    format!("{head}expected {plain}")
 }
 
 /// The field name in serde's "unknown field `x`, expected …" message.

@@ -19,3 +19,30 @@ fn invalid_fixtures_report_located_errors() {
         });
     }
 }
+
+#[test]
+fn a_province_written_with_its_prefix_is_refused_with_the_bare_name() {
+    // The documents print "จังหวัด" before the name: "จังหวัดตาก" would become "จังหวัดจังหวัดตาก".
+    let text = r#"{
+  "agency": { "name": "เทศบาลตำบลตัวอย่าง", "province": "จังหวัดตาก" },
+  "fiscal_year": 2568,
+  "measures": { "layout": "by_indicator", "rows": [] }
+}"#;
+    let message = load::load_str(text, "p.json", crate::common::frameworks()).expect_err("refused").to_string();
+    assert!(message.contains("p.json:2:") && message.contains("`agency.province`"), "{message}");
+    assert!(message.contains("ใส่เพียง \"ตาก\""), "{message}");
+    let bare = text.replace("จังหวัดตาก", "ตาก");
+    if let Err(failure) = load::load_str(&bare, "p.json", crate::common::frameworks()) {
+        assert!(!failure.to_string().contains("agency.province"), "{failure}");
+    }
+}
+
+#[test]
+fn english_messages_name_types_as_a_user_would() {
+    let text = r#"{ "agency": { "name": "เทศบาลตำบลตัวอย่าง" }, "fiscal_year": "2568", "scores": { "total": "93.5", "target": 85, "indicators": [] } }"#;
+    let failure = load::load_str(text, "p.json", crate::common::frameworks()).expect_err("refused");
+    let english: Vec<String> = failure.0.iter().map(|d| d.message.english.clone()).collect();
+    assert!(english.iter().any(|m| m.ends_with("expected a whole number")), "{english:?}");
+    assert!(english.iter().any(|m| m.ends_with("expected a number")), "{english:?}");
+    assert!(english.iter().all(|m| !m.contains("f64") && !m.contains("u16") && !m.contains("i32")), "{english:?}");
+}

@@ -81,11 +81,33 @@ fn counts_against_the_items_listed() {
 fn a_whole_count_against_the_agencies_listed() {
     let province = |text: &str| {
         json!({"scores": {"summary": text}, "province": {"agencies": [
-            {"name": "เทศบาลตำบลหนึ่ง", "score": 90.0}, {"name": "เทศบาลตำบลสอง", "score": 91.0}, {"name": "เทศบาลตำบลสาม", "score": 92.0}
+            {"name": "เทศบาลตำบลหนึ่ง", "score": 80.0}, {"name": "เทศบาลตำบลสอง", "score": 81.0}, {"name": "เทศบาลตำบลสาม", "score": 82.0}
         ]}})
     };
     one(&findings(province("หน่วยงานในจังหวัดทั้ง ๔ แห่ง ได้รับการประเมิน")), "scores.summary", "\"ทั้ง 4 แห่ง\", but the package lists 3 agencies");
     none(&findings(province("หน่วยงานในจังหวัดทั้ง ๓ แห่ง ได้รับการประเมิน")));
+}
+
+#[test]
+fn passing_agencies_without_level_or_tools_are_flagged_and_listed_after_the_passing_levels() {
+    let agencies = json!({"province": {"agencies": [
+        {"name": "เทศบาลตำบลหนึ่ง", "score": 97.0}, {"name": "เทศบาลตำบลสอง", "score": 80.0}, {"name": "เทศบาลตำบลสาม", "score": 90.0}
+    ]}});
+    let found = findings(agencies.clone());
+    one(&found, "province.agencies[0].score", "2 agencies pass but give neither `level` nor `tools`");
+    // The level table: the passing levels only least counts, the two after them, before the
+    // level the failing agency is at.
+    let mut package: Value = serde_json::from_str(&std::fs::read_to_string(root().join("tests/fixtures/analysis/two-years-no-text.json")).unwrap()).unwrap();
+    merge(&mut package, agencies);
+    let loaded = load_str(&package.to_string(), "case.json", frameworks()).unwrap_or_else(|e| panic!("{e:?}"));
+    let facts = ita_report::narrative::derive(&loaded.package, &loaded.framework, &loaded.frameworks);
+    let levels = facts.province.expect("a province summary").levels;
+    let shown: Vec<(Option<String>, usize, bool)> = levels.iter().map(|g| (g.band.as_ref().map(|b| b.name.clone()), g.agencies.len(), g.open)).collect();
+    let undecided = shown.iter().position(|(band, _, _)| band.is_none()).expect("a group whose level cannot be told");
+    assert_eq!(shown[undecided].1, 2, "{shown:?}");
+    assert!(shown[..undecided].iter().all(|(_, count, open)| *open && *count == 0), "the passing levels come first, open: {shown:?}");
+    assert!(shown[undecided + 1..].iter().all(|(_, _, open)| !open), "{shown:?}");
+    assert_eq!(shown.iter().filter(|(_, count, _)| *count > 0).count(), 2, "{shown:?}");
 }
 
 #[test]
@@ -151,9 +173,9 @@ fn one_indicator_with_two_names() {
 #[test]
 fn agencies_that_differ_only_in_spaces_or_marks() {
     let found = findings(json!({"province": {"agencies": [
-        {"name": "เทศบาลตำบลหนองแวง", "district": "เมือง", "score": 90.0},
-        {"name": "เทศบาลตำบล หนองแว่ง", "district": "เมือง", "score": 91.0},
-        {"name": "เทศบาลตำบลหนองแวง", "district": "เสลภูมิ", "score": 92.0}
+        {"name": "เทศบาลตำบลหนองแวง", "district": "เมือง", "score": 80.0},
+        {"name": "เทศบาลตำบล หนองแว่ง", "district": "เมือง", "score": 81.0},
+        {"name": "เทศบาลตำบลหนองแวง", "district": "เสลภูมิ", "score": 82.0}
     ]}}));
     one(&found, "province.agencies[1].name", "only in spaces or marks");
     assert_eq!(found.len(), 1, "the same name in another district is another agency: {found:#?}");

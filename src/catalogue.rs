@@ -18,6 +18,8 @@ pub const EMBEDDED: &str = include_str!("../report-templates/catalogue.json");
 
 /// Stands where a plan named its own agency; replaced by the agency's name when drafting.
 pub const AGENCY: &str = "{หน่วยงาน}";
+/// Where a plan named a fiscal year: replaced by the year of the measures being drafted.
+pub const YEAR: &str = "{ปี}";
 
 /// The measures catalogue.
 #[derive(Debug, Clone, Deserialize)]
@@ -76,14 +78,20 @@ impl Catalogue {
         parse(&name, &text)
     }
 
-    /// A drafted row for `indicator` in `layout`, for the agency `agency`: the first entry
-    /// from a plan of the same layout, else the first entry with its columns mapped (a
-    /// by-tool plan's monitoring is a by-indicator plan's timeframe and the reverse). `None`
-    /// when the catalogue has nothing for the indicator.
-    pub fn draft(&self, indicator: u8, layout: MeasuresLayout, agency: &str) -> Option<MeasureRow> {
+    /// A drafted row for `indicator` in `layout`, for the agency `agency` and the measures of
+    /// fiscal year `year`: the first entry from a plan of the same layout, else the first
+    /// entry with its columns mapped (a by-tool plan's monitoring is a by-indicator plan's
+    /// timeframe and the reverse). `None` when the catalogue has nothing for the indicator.
+    pub fn draft(&self, indicator: u8, layout: MeasuresLayout, agency: &str, year: i32) -> Option<MeasureRow> {
         let entries = &self.indicators.iter().find(|i| i.number == indicator)?.measures;
         let entry = entries.iter().find(|e| e.layout == layout).or_else(|| entries.first())?;
-        let fill = |p: &Paragraphs| Paragraphs(p.0.iter().map(|t| t.replace(AGENCY, agency)).collect());
+        // The year in the digits the row writes its numbers in.
+        let thai = [&entry.measure, &entry.finding, &entry.steps, &entry.responsible, &entry.monitoring, &entry.timeframe]
+            .iter()
+            .flat_map(|p| &p.0)
+            .any(|t| t.chars().any(|c| ('๐'..='๙').contains(&c)));
+        let year = if thai { crate::thai::thai_digits(&year.to_string()) } else { year.to_string() };
+        let fill = |p: &Paragraphs| Paragraphs(p.0.iter().map(|t| t.replace(AGENCY, agency).replace(YEAR, &year)).collect());
         let (monitoring, timeframe) = match layout {
             MeasuresLayout::ByTool if entry.monitoring.is_empty() => (fill(&entry.timeframe), Paragraphs::default()),
             MeasuresLayout::ByTool => (fill(&entry.monitoring), Paragraphs::default()),

@@ -167,7 +167,7 @@ pub(super) fn agency(start: &Start, framework: &Framework, catalogue: &Catalogue
     let rows = weak_indicators(start.scores, framework)
         .into_iter()
         .filter_map(|(number, score)| {
-            let mut row = catalogue.draft(number, start.layout, start.name)?;
+            let mut row = catalogue.draft(number, start.layout, start.name, start.year + 1)?;
             if let (Some(score), MeasuresLayout::ByIndicator) = (score, start.layout) {
                 row.finding.0.insert(0, finding(framework, number, score));
                 row.draft = row.draft.take().map(|d| Draft { digest: row.content_digest(), ..d });

@@ -216,17 +216,27 @@ fn every_drafted_row_names_its_source_and_no_other_agency() {
     let catalogue = catalogue();
     for number in 1..=10 {
         for layout in [MeasuresLayout::ByIndicator, MeasuresLayout::ByTool] {
-            let row = catalogue.draft(number, layout, "องค์การบริหารส่วนตำบลตัวอย่าง").expect("every indicator has measures");
+            let row = catalogue.draft(number, layout, "องค์การบริหารส่วนตำบลตัวอย่าง", 2570).expect("every indicator has measures");
             let mut row = row;
             let draft = row.draft.take().unwrap();
             assert!(catalogue.sources.values().any(|s| *s == draft.from));
             let text = serde_json::to_string(&row).unwrap();
-            for other in ["สำนักงานศึกษาธิการจังหวัดร้อยเอ็ด", "เทศบาลเมืองร้อยเอ็ด", "{หน่วยงาน}", "roietpeo"] {
+            for other in ["สำนักงานศึกษาธิการจังหวัดร้อยเอ็ด", "เทศบาลเมืองร้อยเอ็ด", "{หน่วยงาน}", "roietpeo", "{ปี}"] {
                 assert!(!text.contains(other), "indicator {number}: drafted text names {other}");
             }
+            // The only year a drafted row names is the year of its measures.
+            let years: Vec<String> = ita_report::thai::arabic_digits(&text).match_indices("25").map(|(at, _)| text_year(&ita_report::thai::arabic_digits(&text), at)).filter(|y| !y.is_empty()).collect();
+            assert!(years.iter().all(|y| y == "2570"), "indicator {number}: drafted years {years:?}");
             assert_eq!(row.content_digest(), draft.digest);
         }
     }
+}
+
+/// The four-digit number starting at `at`, or nothing when `at` starts no such number.
+fn text_year(text: &str, at: usize) -> String {
+    let digits: String = text[at..].chars().take_while(char::is_ascii_digit).collect();
+    let before = text[..at].chars().last().is_some_and(|c| c.is_ascii_digit());
+    if digits.len() == 4 && !before { digits } else { String::new() }
 }
 
 mod schema {
@@ -398,10 +408,10 @@ fn a_catalogue_in_the_templates_folder_replaces_the_embedded_one() {
     let own = r#"{"sources": {"p": "แผนของจังหวัด"}, "indicators": [{"number": 9, "name": "การเปิดเผยข้อมูล", "measures": [{"source": "p", "layout": "by_tool", "measure": "มาตรการของ {หน่วยงาน}"}]}]}"#;
     std::fs::write(scratch.path().join("catalogue.json"), own).unwrap();
     let catalogue = Catalogue::load(Some(scratch.path())).unwrap();
-    let row = catalogue.draft(9, MeasuresLayout::ByIndicator, "เทศบาลตำบลก").unwrap();
+    let row = catalogue.draft(9, MeasuresLayout::ByIndicator, "เทศบาลตำบลก", 2569).unwrap();
     assert_eq!(row.measure.0, ["มาตรการของ เทศบาลตำบลก"]);
     assert_eq!(row.draft.unwrap().from, "แผนของจังหวัด");
-    assert!(catalogue.draft(1, MeasuresLayout::ByIndicator, "เทศบาลตำบลก").is_none(), "nothing for indicator 1 in this catalogue");
+    assert!(catalogue.draft(1, MeasuresLayout::ByIndicator, "เทศบาลตำบลก", 2569).is_none(), "nothing for indicator 1 in this catalogue");
     // A catalogue naming a source it does not list is refused.
     std::fs::write(scratch.path().join("catalogue.json"), own.replace(r#""source": "p""#, r#""source": "q""#)).unwrap();
     let refused = Catalogue::load(Some(scratch.path())).unwrap_err().to_string();

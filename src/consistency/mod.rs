@@ -201,7 +201,52 @@ pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> V
         }
     }
     drafts(&mut f, package, &root);
+    title_years(&mut f, package, &root);
     f.0
+}
+
+/// Titles that name a fiscal year other than the package's or its measures' (a title copied
+/// from last year's report): "ประจำปีงบประมาณ พ.ศ. ๒๕๖๖" in the report of 2567.
+fn title_years(f: &mut Findings, package: &Package, root: &JsonPath) {
+    let fiscal = package.fiscal_year;
+    let measures = package.measures.as_ref().and_then(|m| m.fiscal_year).unwrap_or(fiscal + 1);
+    let mut titles: Vec<(JsonPath, &str, Vec<i32>)> = Vec::new();
+    for (i, line) in package.report_title.iter().enumerate() {
+        titles.push((root.key("report_title").index(i), line, vec![fiscal, measures]));
+    }
+    for (i, line) in package.cover.iter().flat_map(|c| c.title.iter().enumerate()) {
+        titles.push((root.key("cover").key("title").index(i), line, vec![fiscal, measures]));
+    }
+    for (i, line) in package.progress.iter().flat_map(|p| p.title.iter().enumerate()) {
+        titles.push((root.key("progress").key("title").index(i), line, vec![fiscal, measures]));
+    }
+    if let Some(title) = package.measures.as_ref().and_then(|m| m.title.as_deref()) {
+        titles.push((root.key("measures").key("title"), title, vec![measures]));
+    }
+    for (path, text, allowed) in titles {
+        for year in fiscal_years_named(text).into_iter().filter(|y| !allowed.contains(y)) {
+            let expected = allowed.iter().map(i32::to_string).collect::<Vec<_>>().join(" หรือ ");
+            let expected_en = allowed.iter().map(i32::to_string).collect::<Vec<_>>().join(" or ");
+            f.contradiction(
+                path.clone(),
+                message!("ชื่อเรื่องระบุปีงบประมาณ พ.ศ. {year} แต่เอกสารนี้เป็นของปี {expected}", "the title names fiscal year {year}, but this document is for {expected_en}"),
+                Some(message!("ชื่อเรื่องที่คัดลอกจากปีก่อนต้องแก้ปีด้วย", "a title copied from an earlier year needs its year changed")),
+            );
+        }
+    }
+}
+
+/// The years a text names after ปีงบประมาณ ("ปีงบประมาณ พ.ศ. ๒๕๖๖", "ปีงบประมาณ 2567").
+fn fiscal_years_named(text: &str) -> Vec<i32> {
+    let text = crate::thai::arabic_digits(text);
+    text.match_indices("ปีงบประมาณ")
+        .filter_map(|(at, word)| {
+            let rest = text[at + word.len()..].trim_start();
+            let rest = rest.strip_prefix("พ.ศ.").unwrap_or(rest).trim_start();
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            (digits.len() == 4).then(|| digits.parse().ok()).flatten()
+        })
+        .collect()
 }
 
 /// Measures rows drafted from the catalogue and not edited since: they speak for another

@@ -111,6 +111,19 @@ fn passing_agencies_without_level_or_tools_are_flagged_and_listed_after_the_pass
 }
 
 #[test]
+fn a_title_copied_from_another_year() {
+    // The fixture's report is for 2567, its measures (none given) for 2568.
+    let found = findings(json!({"report_title": ["รายงานผลการประเมิน", "ประจำปีงบประมาณ พ.ศ. ๒๕๖๖"]}));
+    one(&found, "report_title[1]", "the title names fiscal year 2566, but this document is for 2567 or 2568");
+    let found = findings(json!({"measures": {"layout": "by_indicator", "title": "มาตรการ ประจำปีงบประมาณ พ.ศ. 2567", "rows": [{"indicator": 10, "measure": "จัดทำแผน"}]}}));
+    one(&found, "measures.title", "names fiscal year 2567, but this document is for 2568");
+    none(&findings(json!({
+        "report_title": ["รายงานผลการประเมิน ประจำปีงบประมาณ พ.ศ. ๒๕๖๗"],
+        "measures": {"layout": "by_indicator", "title": "มาตรการ ประจำปีงบประมาณ พ.ศ. ๒๕๖๘", "rows": [{"indicator": 10, "measure": "จัดทำแผน"}]}
+    })));
+}
+
+#[test]
 fn a_tool_named_in_the_paragraph_of_another() {
     let found = findings(json!({"scores": {"tool_analysis": {"EIT": "เมื่อพิจารณาแล้ว พบว่าคะแนนตัวชี้วัดในแบบ IIT ในปี ๒๕๖๗ สูงขึ้น"}}}));
     one(&found, "scores.tool_analysis.EIT", "the EIT text speaks of \"แบบ IIT\"");

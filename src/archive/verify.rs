@@ -24,14 +24,23 @@ pub struct Signature {
     pub intact: Result<(), String>,
     /// Where the bytes it covers end (the end of its revision).
     pub covers_to: usize,
-    /// What was added after it, one line each: later signatures, or other changes.
-    pub later: Vec<String>,
+    /// What was added after it, in file order: later signatures, or other changes.
+    pub later: Vec<Added>,
+}
+
+/// A revision appended after a signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Added {
+    /// Another signature, in the field named.
+    Signature(String),
+    /// Any other change, the file's bytes up to this offset.
+    Revision(usize),
 }
 
 impl Signature {
     /// Whether anything but another signature was added after this one.
     pub fn changed_after(&self) -> bool {
-        self.later.iter().any(|l| !l.starts_with("signed "))
+        self.later.iter().any(|added| matches!(added, Added::Revision(_)))
     }
 }
 
@@ -64,8 +73,8 @@ pub fn inspect(pdf: &[u8]) -> Result<Report, String> {
             .iter()
             .filter(|&&end| end > signature.covers_to)
             .map(|&end| match covered.iter().find(|(to, _)| *to == end) {
-                Some((_, field)) => format!("signed in `{field}`"),
-                None => format!("a revision that is not a signature (bytes up to {end})"),
+                Some((_, field)) => Added::Signature(field.clone()),
+                None => Added::Revision(end),
             })
             .collect();
     }

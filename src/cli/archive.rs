@@ -8,7 +8,8 @@ use codespan_reporting::term::termcolor::StandardStream;
 
 use super::{shown, summary, Verb};
 use crate::archive::{keystore, sign, verify};
-use crate::diagnostic::{Diagnostic, Failure};
+use crate::diagnostic::{Diagnostic, Failure, Message};
+use crate::message;
 use crate::framework::Frameworks;
 use crate::world::Compiler;
 use crate::{pdf, BuildOptions, Engine, Fonts};
@@ -25,11 +26,13 @@ pub fn verify(pdfs: &[PathBuf], templates: Option<&Path>, font_dirs: &[PathBuf],
     };
     let options = BuildOptions { font, ..BuildOptions::default() };
     let failed: Vec<String> = pdfs.iter().filter(|pdf| !verify_file(pdf, &engine, &frameworks, &options, err)).map(|p| shown(p)).collect();
+    let (count, bad) = (pdfs.len(), failed.len());
     if failed.is_empty() {
-        let _ = writeln!(err, "verified {} file(s): all ok", pdfs.len());
+        let _ = writeln!(err, "{}", message!("ตรวจ {count} แฟ้ม: ผ่านทั้งหมด", "verified {count} file(s): all ok"));
         ExitCode::SUCCESS
     } else {
-        let _ = writeln!(err, "verified {} file(s): {} failed: {}", pdfs.len(), failed.len(), failed.join(", "));
+        let list = failed.join(", ");
+        let _ = writeln!(err, "{}", message!("ตรวจ {count} แฟ้ม: ไม่ผ่าน {bad} แฟ้ม: {list}", "verified {count} file(s): {bad} failed: {list}"));
         ExitCode::from(1)
     }
 }
@@ -86,7 +89,8 @@ pub fn sign_file(pdf: &Path, cert: &Path, request: &sign::Request, output: &Path
         let compiler = Compiler::new(Fonts::load(font_dirs)?);
         let (signed, field) = sign::sign(&bytes, &identity, &compiler, request).map_err(|e| Diagnostic::error(format!("`{}`: {e}", shown(pdf))))?;
         pdf::write_atomic(output, &signed).map_err(|e| Diagnostic::error(format!("cannot write `{}`: {e}", shown(output))))?;
-        Ok(format!("signed {} in `{field}` as {}", shown(output), sign::common_name(&identity.certificate)))
+        let (output, signer) = (shown(output), sign::common_name(&identity.certificate));
+        Ok(message!("ลงนามแล้ว: {output} ในช่อง `{field}` ในนาม {signer}", "signed {output} in `{field}` as {signer}").to_string())
     };
     match run() {
         Ok(line) => {
@@ -116,41 +120,75 @@ fn verify_file(path: &Path, engine: &Engine, frameworks: &Frameworks, options: &
     let _ = writeln!(err, "{name}:");
     let lines = verify_lines(path, &bytes, &report, engine, frameworks, options);
     for (ok, text) in &lines {
-        let _ = writeln!(err, "  {} {}", if *ok { "ok  " } else { "FAIL" }, crate::diagnostic::terminal_safe(text));
+        let verdict = if *ok { message!("ผ่าน  ", "ok  ") } else { message!("ไม่ผ่าน", "FAIL") };
+        let _ = writeln!(err, "  {verdict} {}", crate::diagnostic::terminal_safe(text.shown()));
     }
     lines.iter().all(|(ok, _)| *ok)
 }
 
 /// What `verify` says of one file, a line per check: whether it holds, and the words.
-fn verify_lines(path: &Path, bytes: &[u8], report: &verify::Report, engine: &Engine, frameworks: &Frameworks, options: &BuildOptions) -> Vec<(bool, String)> {
+fn verify_lines(path: &Path, bytes: &[u8], report: &verify::Report, engine: &Engine, frameworks: &Frameworks, options: &BuildOptions) -> Vec<(bool, Message)> {
     let version = env!("CARGO_PKG_VERSION");
-    let mut lines = vec![(report.pdf_a3, if report.pdf_a3 { "claims PDF/A-3 (XMP pdfaid)" } else { "does not claim PDF/A-3" }.to_owned())];
+    let claim = if report.pdf_a3 { message!("ระบุว่าเป็น PDF/A-3 (XMP pdfaid)", "claims PDF/A-3 (XMP pdfaid)") } else { message!("ไม่ได้ระบุว่าเป็น PDF/A-3", "does not claim PDF/A-3") };
+    let mut lines = vec![(report.pdf_a3, claim)];
     match &report.package {
-        None => lines.push((false, "has no attached package".into())),
+        None => lines.push((false, message!("ไม่มีแฟ้มข้อมูลแนบ", "has no attached package"))),
         Some((package, data)) => {
-            lines.push((true, format!("carries the package `{package}`")));
+            lines.push((true, message!("มีแฟ้มข้อมูลแนบ `{package}`", "carries the package `{package}`")));
             // Emblems are not inside the PDF: they are read beside it, as a build there would.
             let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
             let original = &bytes[..report.unsigned_len];
             let size = original.len();
             lines.push(match engine.reproduces(original, data, package, dir, frameworks, options) {
-                Ok(Some(stem)) => (true, format!("unsigned revision ({size} bytes) is byte for byte what ita-report {version} builds from it (as {stem}.pdf)")),
-                Ok(None) => (false, format!("unsigned revision ({size} bytes) differs from what ita-report {version} builds from the attached package")),
-                Err(Failure(d)) => (false, format!("the attached package does not build: {}", d.first().map_or(String::new(), |d| d.message.english.clone()))),
+                Ok(Some(stem)) => (true, message!(
+                    "ฉบับก่อนลงนาม ({size} ไบต์) ตรงกับที่ ita-report {version} สร้างจากข้อมูลแนบทุกไบต์ (เป็น {stem}.pdf)",
+                    "unsigned revision ({size} bytes) is byte for byte what ita-report {version} builds from it (as {stem}.pdf)"
+                )),
+                Ok(None) => (false, message!(
+                    "ฉบับก่อนลงนาม ({size} ไบต์) ไม่ตรงกับที่ ita-report {version} สร้างจากข้อมูลแนบ",
+                    "unsigned revision ({size} bytes) differs from what ita-report {version} builds from the attached package"
+                )),
+                Err(Failure(d)) => {
+                    let why = d.first().map_or(String::new(), |d| d.message.shown().to_owned());
+                    (false, message!("ข้อมูลแนบสร้างเอกสารไม่ได้: {why}", "the attached package does not build: {why}"))
+                }
             });
         }
     }
     if report.signatures.is_empty() {
-        lines.push((true, "no signatures".into()));
+        lines.push((true, message!("ไม่มีลายมือชื่อ", "no signatures")));
     }
     for s in &report.signatures {
-        let who = format!("signer {}, at {}", s.subject.as_deref().unwrap_or("unknown"), s.time.as_deref().unwrap_or("no /M"));
-        lines.push(match &s.intact {
-            Ok(()) => (true, format!("signature in `{}` intact: {who}", s.field)),
-            Err(why) => (false, format!("signature in `{}` NOT intact: {why} ({who})", s.field)),
-        });
-        let after = if s.later.is_empty() { "nothing added after it".to_owned() } else { format!("added after it: {}", s.later.join("; ")) };
-        lines.push((!s.changed_after(), format!("  {after}")));
+        lines.extend(signature_lines(s));
     }
     lines
+}
+
+/// Whether a signature holds, and what was added after it.
+fn signature_lines(s: &verify::Signature) -> [(bool, Message); 2] {
+    let field = &s.field;
+    let signer = s.subject.as_deref().unwrap_or("?");
+    let time = s.time.as_deref().unwrap_or("–");
+    let holds = match &s.intact {
+        Ok(()) => (true, message!("ลายมือชื่อในช่อง `{field}` สมบูรณ์: ผู้ลงนาม {signer} เวลา {time}", "signature in `{field}` intact: signer {signer}, at {time}")),
+        Err(why) => (false, message!(
+            "ลายมือชื่อในช่อง `{field}` ไม่สมบูรณ์: {why} (ผู้ลงนาม {signer} เวลา {time})",
+            "signature in `{field}` NOT intact: {why} (signer {signer}, at {time})"
+        )),
+    };
+    let added: Vec<Message> = s
+        .later
+        .iter()
+        .map(|added| match added {
+            verify::Added::Signature(other) => message!("ลายมือชื่อในช่อง `{other}`", "signed in `{other}`"),
+            verify::Added::Revision(end) => message!("การแก้ไขที่ไม่ใช่ลายมือชื่อ (ถึงไบต์ที่ {end})", "a revision that is not a signature (bytes up to {end})"),
+        })
+        .collect();
+    let after = if added.is_empty() {
+        message!("  ไม่มีสิ่งใดเพิ่มหลังลงนาม", "  nothing added after it")
+    } else {
+        let list = added.iter().map(Message::shown).collect::<Vec<_>>().join("; ");
+        message!("  เพิ่มหลังลงนาม: {list}", "  added after it: {list}")
+    };
+    [holds, (!s.changed_after(), after)]
 }

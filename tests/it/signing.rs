@@ -301,8 +301,9 @@ fn pkcs12_file(key: &TestKey, certificate: &Certificate, password: &str) -> Vec<
 // ---- Signing and verifying with the binary ----
 
 fn ita_report(dir: &Path, args: &[&str], password: Option<&str>) -> Output {
+    // The checks below read the English words; one case reads the Thai (the default).
     let mut command = Command::new(env!("CARGO_BIN_EXE_ita-report"));
-    command.current_dir(dir).args(args).env_remove("ITA_REPORT_P12_PASSWORD");
+    command.current_dir(dir).args(args).env_remove("ITA_REPORT_P12_PASSWORD").env("ITA_REPORT_LANG", "en");
     if let Some(password) = password {
         command.env("ITA_REPORT_P12_PASSWORD", password);
     }
@@ -364,6 +365,9 @@ fn a_signed_archival_pdf_verifies_and_an_altered_one_does_not() {
     assert!(report.contains("is byte for byte what ita-report"), "{report}");
     assert!(report.contains("signature in `หัวหน้าสำนักงานจังหวัดร้อยเอ็ด` intact: signer") && report.contains("CN=นายชูศักดิ์ ราชบุรี"), "{report}");
     assert!(report.contains("nothing added after it"), "{report}");
+    let thai = Command::new(env!("CARGO_BIN_EXE_ita-report")).current_dir(dir.path()).args(["verify", "one.pdf"]).env_remove("ITA_REPORT_LANG").output().unwrap();
+    let thai = stderr(&thai);
+    assert!(thai.contains("ลายมือชื่อในช่อง `หัวหน้าสำนักงานจังหวัดร้อยเอ็ด` สมบูรณ์") && thai.contains("ตรวจ 1 แฟ้ม: ผ่านทั้งหมด"), "{thai}");
 
     // A second signature, by someone else with an RSA key, into a named field leaves the
     // first one valid.

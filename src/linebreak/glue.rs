@@ -96,17 +96,37 @@ pub fn boxed(pieces: Vec<Piece>) -> Vec<Piece> {
     out
 }
 
+/// Where a text is set, as wide as it is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Column {
+    /// Running text, a heading.
+    #[default]
+    Text,
+    /// A table cell.
+    Cell,
+    /// A cell of a column the templates mark narrow (`narrow[…]`): long words may break
+    /// between their parts there ([`LONG_IN_CELL`]).
+    Narrow,
+}
+
+impl Column {
+    /// In a table cell, narrow or not.
+    pub fn in_cell(self) -> bool {
+        self != Column::Text
+    }
+}
+
 /// The pieces of `text`: Thai runs cut into words with boundaries between them and joiners
 /// where Typst would otherwise break a word; spaces that must not end a line made
-/// non-breaking (see [`keep_together`]; `narrow` for table cells).
-pub fn pieces(text: &str, segmenter: &Segmenter, narrow: bool) -> Vec<Piece> {
-    let text = keep_together(text, narrow);
+/// non-breaking (see [`keep_together`]).
+pub fn pieces(text: &str, segmenter: &Segmenter, column: Column) -> Vec<Piece> {
+    let text = keep_together(text, column.in_cell());
     let mut out = Vec::new();
     let mut rest = text.as_str();
     while !rest.is_empty() {
         let thai = rest.find(|c| !words::is_thai_letter(c)).unwrap_or(rest.len());
         if thai > 0 {
-            thai_run(&rest[..thai], segmenter, narrow, &mut out);
+            thai_run(&rest[..thai], segmenter, column == Column::Narrow, &mut out);
             rest = &rest[thai..];
         }
         let other = rest.find(words::is_thai_letter).unwrap_or(rest.len());
@@ -118,25 +138,20 @@ pub fn pieces(text: &str, segmenter: &Segmenter, narrow: bool) -> Vec<Piece> {
     out
 }
 
-/// Known words longer than this, in characters, may break between the words they are made
-/// of in a table cell. Longer ones are a position and a body (ปลัด|องค์การบริหารส่วนตำบล, 25),
-/// a place name's words, and overran the narrow columns that hold them (ผู้รับผิดชอบ); up to
-/// it are single terms (องค์กรปกครองส่วนท้องถิ่น, 24; ผู้มีส่วนได้ส่วนเสีย, 20), kept whole: a cell
-/// breaks lines at the last place that fits, so a break inside them would be taken whenever
-/// one came to a line's end, not only when the term is wider than its column.
-pub const LONG_IN_CELL: usize = 24;
+/// Known words longer than this, in characters, may break between the shorter words they are
+/// made of in a cell of a narrow column (ปลัด|องค์การบริหารส่วนตำบล, ผู้มี|ส่วนได้ส่วนเสีย): such
+/// a column (about 3 cm at 14 pt) holds about this many, and a longer word kept whole ran over
+/// the next one. Only columns the templates mark narrow: a cell breaks lines at the last
+/// place that fits, so in a wide one such a word would break where it fitted whole.
+pub const LONG_IN_CELL: usize = 15;
 
 fn thai_run(run: &str, segmenter: &Segmenter, narrow: bool, out: &mut Vec<Piece>) {
     let mut tokens = Vec::new();
     for token in segmenter.segment(run) {
-        let word = &run[token.range.clone()];
-        let long = narrow && token.known && word.chars().count() > LONG_IN_CELL;
-        match long.then(|| segmenter.parts(word)).flatten() {
-            Some(parts) => {
-                let at = token.range.start;
-                tokens.extend(parts.into_iter().map(|part| Token { range: at + part.range.start..at + part.range.end, known: true }));
-            }
-            None => tokens.push(token),
+        if narrow {
+            split_long(run, token, segmenter, &mut tokens);
+        } else {
+            tokens.push(token);
         }
     }
     for (k, token) in tokens.into_iter().enumerate() {
@@ -155,6 +170,22 @@ fn thai_run(run: &str, segmenter: &Segmenter, narrow: bool, out: &mut Vec<Piece>
             last = at;
         }
         push_text(out, &word[last..]);
+    }
+}
+
+/// `token`, or the parts it is made of when it is a known word too long for a narrow column,
+/// each part split again while still too long.
+fn split_long(run: &str, token: Token, segmenter: &Segmenter, out: &mut Vec<Token>) {
+    let word = &run[token.range.clone()];
+    let long = token.known && word.chars().count() > LONG_IN_CELL;
+    match long.then(|| segmenter.parts(word)).flatten() {
+        Some(parts) => {
+            for part in parts {
+                let range = token.range.start + part.range.start..token.range.start + part.range.end;
+                split_long(run, Token { range, known: true }, segmenter, out);
+            }
+        }
+        None => out.push(token),
     }
 }
 

@@ -16,7 +16,7 @@ use typst::syntax::{SyntaxKind, SyntaxNode, ast};
 use crate::model::Package;
 use crate::templates::string_literal;
 use crate::thai::words::{Segmenter, WordList, is_thai_letter, starts_cluster};
-use glue::Piece;
+use glue::{Column, Piece};
 
 /// Kinds of administrative body and office that open an agency's name; what follows them is
 /// the proper name of a place ("เทศบาลตำบล|หนองพอก"). Both are kept whole (an abbreviation
@@ -81,14 +81,20 @@ struct Place {
     /// In a heading, whose plain text becomes the PDF's bookmark: no invisible character may
     /// be written, so words that need joining are boxed instead.
     heading: bool,
-    /// In a table cell, a narrow column.
-    narrow: bool,
+    /// In a table cell, and how wide its column is.
+    column: Column,
 }
 
 fn rewrite(node: &SyntaxNode, segmenter: &Segmenter, place: Place, out: &mut String) {
     let place = Place {
         heading: place.heading || called(node, &["heading"]),
-        narrow: place.narrow || called(node, &["table", "table.cell", "table.header"]),
+        column: if called(node, &["narrow"]) {
+            Column::Narrow
+        } else if place.column == Column::Text && called(node, &["table", "table.cell", "table.header"]) {
+            Column::Cell
+        } else {
+            place.column
+        },
     };
     if node.kind() == SyntaxKind::Markup {
         markup(node, segmenter, place, out);
@@ -151,7 +157,7 @@ fn markup(node: &SyntaxNode, segmenter: &Segmenter, place: Place, out: &mut Stri
         let Some(text) = shown(&children, k) else {
             let glued = child.kind() == SyntaxKind::Space
                 && !child.leaf_text().contains('\n')
-                && glue_between(shown_before(&children, k), shown_after(&children, k), place.narrow);
+                && glue_between(shown_before(&children, k), shown_after(&children, k), place.column.in_cell());
             if glued {
                 out.push('~');
             } else {
@@ -164,7 +170,7 @@ fn markup(node: &SyntaxNode, segmenter: &Segmenter, place: Place, out: &mut Stri
         let meets = text.starts_with(is_thai_letter)
             && !text.starts_with(|c| !starts_cluster(c))
             && shown_before(&children, k).is_some_and(|b| b.ends_with(is_thai_letter));
-        let mut pieces = glue::pieces(&text, segmenter, place.narrow);
+        let mut pieces = glue::pieces(&text, segmenter, place.column);
         if meets {
             pieces.insert(0, Piece::Boundary);
         }

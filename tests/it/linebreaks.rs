@@ -12,7 +12,7 @@ use std::fmt;
 
 use icu_segmenter::options::WordBreakInvariantOptions;
 use icu_segmenter::WordSegmenter;
-use ita_report::linebreak;
+use ita_report::linebreak::{self, glue};
 use ita_report::load::Loaded;
 use ita_report::thai::words::{self, is_thai_letter, Segmenter};
 use ita_report::BuildOptions;
@@ -50,14 +50,16 @@ struct Audit {
     inside: usize,
     inside_icu: usize,
     leading_mark: usize,
+    /// Breaks in a table column between the parts of a long word (allowed).
+    parts_in_cells: usize,
 }
 
 impl fmt::Display for Audit {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         write!(
             f,
-            "{} line breaks, {} between Thai letters, {} inside a word (dictionary and names), {} inside an ICU dictionary word, {} lines starting with ๆ/ฯ",
-            self.breaks, self.thai, self.inside, self.inside_icu, self.leading_mark
+            "{} line breaks, {} between Thai letters, {} inside a word (dictionary and names), {} between the parts of a long word in a table column, {} inside an ICU dictionary word, {} lines starting with ๆ/ฯ",
+            self.breaks, self.thai, self.inside, self.parts_in_cells, self.inside_icu, self.leading_mark
         )
     }
 }
@@ -96,7 +98,9 @@ fn audit(document: &PagedDocument, segmenter: &Segmenter, kept_whole: &[String],
         let joined = format!("{left}{right}");
         let ours = segmenter.segment(&joined).iter().any(|t| t.range.start == left.len());
         let whole = kept_whole.iter().find(|w| spans(&joined, w, left.len()));
-        if !ours || whole.is_some() {
+        if (!ours || whole.is_some()) && between_parts_in_a_cell(a, b, &joined, left.len(), segmenter) {
+            figures.parts_in_cells += 1;
+        } else if !ours || whole.is_some() {
             figures.inside += 1;
             faults.push(format!("p{}: {left}|{right} {}", b.page + 1, whole.map_or("", |w| w.as_str())));
         }
@@ -107,6 +111,22 @@ fn audit(document: &PagedDocument, segmenter: &Segmenter, kept_whole: &[String],
         }
     }
     figures
+}
+
+/// Whether a break at `at` in `joined` falls in a table column (both lines far narrower than
+/// the text width) between the parts of a word too long to be kept whole there
+/// ([`glue::LONG_IN_CELL`]): the program allows those breaks, so that the word wraps inside
+/// its column rather than run over the next one.
+fn between_parts_in_a_cell(a: &Line, b: &Line, joined: &str, at: usize, segmenter: &Segmenter) -> bool {
+    let narrow = |line: &Line| line.x1 - line.x0 < 8.0 * 28.3465;
+    if !narrow(a) || !narrow(b) {
+        return false;
+    }
+    segmenter.segment(joined).iter().filter(|t| t.known && t.range.start < at && at < t.range.end).any(|t| {
+        let word = &joined[t.range.clone()];
+        word.chars().count() > glue::LONG_IN_CELL
+            && segmenter.parts(word).is_some_and(|parts| parts.iter().any(|p| t.range.start + p.range.start == at))
+    })
 }
 
 /// The names of a package and the fixed expressions: what must never be cut.

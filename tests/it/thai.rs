@@ -135,6 +135,6 @@ fn an_unknown_word_breaks_where_the_model_would_and_a_known_one_never() {
     let marks = glue::marks(known, true);
     assert!(marks.breaks.is_empty(), "a known word is kept whole: {marks:?}");
     // The pieces written for an unknown run carry its boundaries.
-    let pieces = glue::pieces(unknown, &Segmenter::new(vec![words::standard()]), false);
+    let pieces = glue::pieces(unknown, &Segmenter::new(vec![words::standard()]), glue::Column::Text);
     assert!(pieces.iter().filter(|p| **p == glue::Piece::Boundary).count() >= 1, "{pieces:?}");
 }

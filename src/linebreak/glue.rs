@@ -189,23 +189,43 @@ fn split_long(run: &str, token: Token, segmenter: &Segmenter, out: &mut Vec<Toke
     }
 }
 
-/// Tokens without a space longer than this get places to break ([`CHUNK`] apart): an address
-/// or a run of letters must wrap in a narrow cell rather than run over the next column.
+/// Tokens without a space longer than this get places to break: an address or a run of
+/// letters must wrap in a narrow cell rather than run over the next column.
 pub const LONG: usize = 20;
 const CHUNK: usize = 8;
 
-/// Non-Thai text, with a boundary every [`CHUNK`] characters inside tokens over [`LONG`].
+/// Where an address or a file name may end a line: after these (`www.` `go.th/` `report-`).
+const SEPARATORS: [char; 9] = ['/', '.', '-', '_', '?', '&', '=', '#', ':'];
+
+/// Non-Thai text, with places to break inside tokens over [`LONG`]: after each separator, and
+/// every [`CHUNK`] characters inside a stretch between separators that is itself over
+/// [`LONG`]. An address breaks at its slashes and dots, not in the middle of a word, wherever
+/// a break at a separator fits.
 fn long_tokens(text: &str, out: &mut Vec<Piece>) {
     let mut last = 0;
-    for (start, token) in tokens(text) {
-        if token.chars().count() <= LONG {
-            continue;
-        }
-        for (k, (at, _)) in token.char_indices().enumerate() {
-            if k > 0 && k % CHUNK == 0 {
-                push_text(out, &text[last..start + at]);
-                out.push(Piece::Boundary);
-                last = start + at;
+    let mut cut = |at: usize, out: &mut Vec<Piece>| {
+        push_text(out, &text[last..at]);
+        out.push(Piece::Boundary);
+        last = at;
+    };
+    for (start, token) in tokens(text).filter(|(_, t)| t.chars().count() > LONG) {
+        let mut stretch = 0; // characters since the last separator
+        let chars: Vec<(usize, char)> = token.char_indices().collect();
+        let long_stretch = |from: usize| chars[from..].iter().take_while(|(_, c)| !SEPARATORS.contains(c)).count() > LONG;
+        let mut chunked = long_stretch(0);
+        for (k, &(at, c)) in chars.iter().enumerate() {
+            if k > 0 && chunked && stretch > 0 && stretch % CHUNK == 0 {
+                cut(start + at, out);
+            }
+            if SEPARATORS.contains(&c) {
+                stretch = 0;
+                // After the last of a group ("://" breaks once, after it).
+                if let Some(&(next, _)) = chars.get(k + 1).filter(|(_, after)| !SEPARATORS.contains(after)) {
+                    cut(start + next, out);
+                    chunked = long_stretch(k + 1);
+                }
+            } else {
+                stretch += 1;
             }
         }
     }

@@ -138,3 +138,26 @@ fn an_unknown_word_breaks_where_the_model_would_and_a_known_one_never() {
     let pieces = glue::pieces(unknown, &Segmenter::new(vec![words::standard()]), glue::Column::Text);
     assert!(pieces.iter().filter(|p| **p == glue::Piece::Boundary).count() >= 1, "{pieces:?}");
 }
+
+#[test]
+fn a_long_address_breaks_after_its_separators_and_a_long_run_every_few_letters() {
+    let segmenter = Segmenter::new(vec![words::standard()]);
+    let written = |text: &str| -> String {
+        glue::pieces(text, &segmenter, glue::Column::Cell)
+            .iter()
+            .map(|p| match p {
+                glue::Piece::Text(t) => t.clone(),
+                glue::Piece::Boundary => "|".into(),
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    };
+    assert_eq!(
+        written("https://www.example.go.th/ita/2569/o36-measures-report.pdf"),
+        "https://|www.|example.|go.|th/|ita/|2569/|o36-|measures-|report.|pdf"
+    );
+    // No separator to break at: every 8 letters.
+    assert_eq!(written("abcdefghijklmnopqrstuvwxyz"), "abcdefgh|ijklmnop|qrstuvwx|yz");
+    // Short tokens are left to Typst.
+    assert_eq!(written("www.a.go.th"), "www.a.go.th");
+}

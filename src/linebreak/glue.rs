@@ -126,7 +126,12 @@ pub fn pieces(text: &str, segmenter: &Segmenter, column: Column) -> Vec<Piece> {
     while !rest.is_empty() {
         let thai = rest.find(|c| !words::is_thai_letter(c)).unwrap_or(rest.len());
         if thai > 0 {
-            thai_run(&rest[..thai], segmenter, column == Column::Narrow, &mut out);
+            let (run, initial) = before_abbreviation(&rest[..thai], &rest[thai..]);
+            thai_run(run, segmenter, column == Column::Narrow, &mut out);
+            if !initial.is_empty() {
+                out.push(Piece::Boundary);
+                push_text(&mut out, initial);
+            }
             rest = &rest[thai..];
         }
         let other = rest.find(words::is_thai_letter).unwrap_or(rest.len());
@@ -144,6 +149,20 @@ pub fn pieces(text: &str, segmenter: &Segmenter, column: Column) -> Vec<Piece> {
 /// the next one. Only columns the templates mark narrow: a cell breaks lines at the last
 /// place that fits, so in a wide one such a word would break where it fitted whole.
 pub const LONG_IN_CELL: usize = 15;
+
+/// A run that ends in the first letter of a dotted abbreviation written against it
+/// ("ประจำปีงบประมาณพ" + ".ศ.๒๕๖๘", "วันที่ ๓๑ ม" + ".ค."): the run before that letter, and
+/// the letter. Read with the run, the letter could join a word ("งบ|ประ|มาณพ") and leave the
+/// real one broken.
+fn before_abbreviation<'a>(run: &'a str, after: &str) -> (&'a str, &'a str) {
+    let consonant = |c: char| ('\u{0E01}'..='\u{0E2E}').contains(&c);
+    let mut next = after.chars();
+    let dotted = next.next() == Some('.') && next.next().is_some_and(consonant) && next.next() == Some('.');
+    match run.char_indices().last() {
+        Some((at, last)) if dotted && at > 0 && consonant(last) => run.split_at(at),
+        _ => (run, ""),
+    }
+}
 
 fn thai_run(run: &str, segmenter: &Segmenter, narrow: bool, out: &mut Vec<Piece>) {
     let mut tokens = Vec::new();

@@ -161,3 +161,21 @@ fn a_long_address_breaks_after_its_separators_and_a_long_run_every_few_letters()
     // Short tokens are left to Typst.
     assert_eq!(written("www.a.go.th"), "www.a.go.th");
 }
+
+#[test]
+fn a_dotted_abbreviation_written_against_a_word_does_not_take_its_last_letter() {
+    // "มาณพ" is a word: read with the run, พ of พ.ศ. would cut งบประมาณ as งบ|ประ|มาณพ.
+    let segmenter = Segmenter::new(vec![words::standard()]);
+    let pieces = glue::pieces("ประจำปีงบประมาณพ.ศ.2568", &segmenter, glue::Column::Text);
+    let written: String = pieces
+        .iter()
+        .map(|p| match p {
+            glue::Piece::Text(t) => t.clone(),
+            glue::Piece::Boundary => "|".into(),
+            glue::Piece::Joiner => String::new(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert!(written.contains("งบประมาณ|พ.ศ.2568"), "{written}");
+    assert!(!written.contains("ประ|มาณ"), "{written}");
+}

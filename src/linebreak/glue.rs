@@ -222,33 +222,35 @@ const SEPARATORS: [char; 9] = ['/', '.', '-', '_', '?', '&', '=', '#', ':'];
 /// a break at a separator fits.
 fn long_tokens(text: &str, out: &mut Vec<Piece>) {
     let mut last = 0;
-    let mut cut = |at: usize, out: &mut Vec<Piece>| {
-        push_text(out, &text[last..at]);
-        out.push(Piece::Boundary);
-        last = at;
-    };
     for (start, token) in tokens(text).filter(|(_, t)| t.chars().count() > LONG) {
-        let mut stretch = 0; // characters since the last separator
-        let chars: Vec<(usize, char)> = token.char_indices().collect();
-        let long_stretch = |from: usize| chars[from..].iter().take_while(|(_, c)| !SEPARATORS.contains(c)).count() > LONG;
-        let mut chunked = long_stretch(0);
-        for (k, &(at, c)) in chars.iter().enumerate() {
-            if k > 0 && chunked && stretch > 0 && stretch % CHUNK == 0 {
-                cut(start + at, out);
-            }
-            if SEPARATORS.contains(&c) {
-                stretch = 0;
-                // After the last of a group ("://" breaks once, after it).
-                if let Some(&(next, _)) = chars.get(k + 1).filter(|(_, after)| !SEPARATORS.contains(after)) {
-                    cut(start + next, out);
-                    chunked = long_stretch(k + 1);
-                }
-            } else {
-                stretch += 1;
-            }
+        for at in token_breaks(token) {
+            push_text(out, &text[last..start + at]);
+            out.push(Piece::Boundary);
+            last = start + at;
         }
     }
     push_text(out, &text[last..]);
+}
+
+/// Byte offsets inside `token` where it may break (see [`long_tokens`]).
+fn token_breaks(token: &str) -> Vec<usize> {
+    let chars: Vec<(usize, char)> = token.char_indices().collect();
+    let separator = |k: &usize| SEPARATORS.contains(&chars[*k].1);
+    let mut breaks = Vec::new();
+    let mut k = 0;
+    while k < chars.len() {
+        // A stretch without separators, then its group of separators ("://" breaks once).
+        let end = (k..chars.len()).find(separator).unwrap_or(chars.len());
+        if end - k > LONG {
+            breaks.extend((k + CHUNK..end).step_by(CHUNK).map(|j| chars[j].0));
+        }
+        let next = (end..chars.len()).find(|j| !separator(j)).unwrap_or(chars.len());
+        if next > 0 && next < chars.len() {
+            breaks.push(chars[next].0);
+        }
+        k = next;
+    }
+    breaks
 }
 
 /// The tokens of `text` between white space, with their byte offsets.

@@ -151,7 +151,7 @@ pub fn pieces(text: &str, segmenter: &Segmenter, column: Column) -> Vec<Piece> {
 pub const LONG_IN_CELL: usize = 15;
 
 /// A run that ends in the first letter of a dotted abbreviation written against it
-/// ("ประจำปีงบประมาณพ" + ".ศ.๒๕๖๘", "วันที่ ๓๑ ม" + ".ค."): the run before that letter, and
+/// ("ประจำปีงบประมาณพ" + ".ศ.๒๕๖๘", "ภายในม" + ".ค."): the run before that letter, and
 /// the letter. Read with the run, the letter could join a word ("งบ|ประ|มาณพ") and leave the
 /// real one broken.
 fn before_abbreviation<'a>(run: &'a str, after: &str) -> (&'a str, &'a str) {

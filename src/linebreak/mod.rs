@@ -208,29 +208,32 @@ fn write_markup(pieces: &[Piece], out: &mut String) {
 /// Pieces replacing an embedded string (after its `#`): one string with the marks in it
 /// (`"ภาย\u{2060}นอก"`), boxes between strings (`"ภาย";#box("นอก")`).
 fn write_embedded(pieces: &[Piece], out: &mut String) {
+    let mut items: Vec<String> = Vec::new();
     let mut run = String::new();
-    let mut first = true;
-    let mut flush = |run: &mut String, item: Option<String>, out: &mut String| {
-        for written in [(!run.is_empty()).then(|| string_literal(run)), item].into_iter().flatten() {
-            if !first {
-                out.push_str(";#");
-            }
-            out.push_str(&written);
-            first = false;
+    let end_run = |run: &mut String, items: &mut Vec<String>| {
+        if !run.is_empty() {
+            items.push(string_literal(run));
+            run.clear();
         }
-        run.clear();
     };
     for piece in pieces {
         match piece {
             Piece::Text(text) => run.push_str(text),
             Piece::Boundary => run.push(glue::BOUNDARY),
             Piece::Joiner => run.push(glue::JOINER),
-            Piece::Whole(word) => flush(&mut run, Some(format!("box({})", string_literal(word))), out),
-            Piece::Opening => flush(&mut run, Some("box()".to_owned()), out),
+            Piece::Whole(word) => {
+                end_run(&mut run, &mut items);
+                items.push(format!("box({})", string_literal(word)));
+            }
+            Piece::Opening => {
+                end_run(&mut run, &mut items);
+                items.push("box()".to_owned());
+            }
         }
     }
-    flush(&mut run, None, out);
-    if first {
-        out.push_str("\"\"");
+    end_run(&mut run, &mut items);
+    if items.is_empty() {
+        items.push("\"\"".to_owned());
     }
+    out.push_str(&items.join(";#"));
 }

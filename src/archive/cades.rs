@@ -20,6 +20,9 @@ use spki::AlgorithmIdentifierOwned;
 use x509_cert::attr::Attribute;
 use x509_cert::Certificate;
 
+use crate::diagnostic::Message;
+use crate::message;
+
 use super::keystore::{Identity, Key};
 
 /// PKCS#1 v1.5 signing with SHA-256 (the DigestInfo prefix of SHA-256).
@@ -105,7 +108,7 @@ pub fn sign(identity: &Identity, digest: &[u8]) -> Result<Vec<u8>, der::Error> {
 pub struct Checked {
     pub certificate: Certificate,
     /// Whether the signature holds: `Err` says what does not.
-    pub intact: Result<(), String>,
+    pub intact: Result<(), Message>,
 }
 
 /// Checks a CMS signature (`contents`, the /Contents of a PDF signature, zero padding
@@ -113,15 +116,16 @@ pub struct Checked {
 /// message-digest attribute must equal it, the signing-certificate-v2 hash must match the
 /// certificate, and the signature must verify with the certificate's public key. `Err` when
 /// the CMS cannot even be read (no signer to name).
-pub fn check(contents: &[u8], digest: &[u8]) -> Result<Checked, String> {
-    let length = der_length(contents).ok_or("the signature's /Contents is not DER")?;
-    let info = ContentInfo::from_der(contents.get(..length).ok_or("the signature's /Contents is cut short")?)
-        .map_err(|e| format!("the signature's /Contents is not a CMS ContentInfo ({e})"))?;
+pub fn check(contents: &[u8], digest: &[u8]) -> Result<Checked, Message> {
+    let length = der_length(contents).ok_or_else(|| message!("/Contents ของลายมือชื่อไม่ใช่ข้อมูล DER", "the signature's /Contents is not DER"))?;
+    let der = contents.get(..length).ok_or_else(|| message!("/Contents ของลายมือชื่อขาดหาย สั้นกว่าที่ระบุ", "the signature's /Contents is cut short"))?;
+    let info = ContentInfo::from_der(der)
+        .map_err(|e| message!("/Contents ของลายมือชื่อไม่ใช่ CMS ContentInfo ({e})", "the signature's /Contents is not a CMS ContentInfo ({e})"))?;
     if info.content_type != rfc5911::ID_SIGNED_DATA {
-        return Err("the signature's /Contents is not CMS SignedData".into());
+        return Err(message!("/Contents ของลายมือชื่อไม่ใช่ CMS SignedData", "the signature's /Contents is not CMS SignedData"));
     }
-    let signed: SignedData = info.content.decode_as().map_err(|e| format!("damaged CMS SignedData ({e})"))?;
-    let signer = signed.signer_infos.0.iter().next().ok_or("the CMS signature has no signer")?;
+    let signed: SignedData = info.content.decode_as().map_err(|e| message!("CMS SignedData เสียหาย ({e})", "damaged CMS SignedData ({e})"))?;
+    let signer = signed.signer_infos.0.iter().next().ok_or_else(|| message!("ลายมือชื่อ CMS ไม่มีผู้ลงนาม", "the CMS signature has no signer"))?;
     let certificates: Vec<&Certificate> = signed
         .certificates
         .iter()
@@ -137,46 +141,63 @@ pub fn check(contents: &[u8], digest: &[u8]) -> Result<Checked, String> {
             .find(|c| c.tbs_certificate.issuer == id.issuer && c.tbs_certificate.serial_number == id.serial_number),
         SignerIdentifier::SubjectKeyIdentifier(_) => certificates.first(),
     }
-    .ok_or("the CMS signature does not carry its signer's certificate")?;
+    .ok_or_else(|| message!("ลายมือชื่อ CMS ไม่มีใบรับรองของผู้ลงนาม", "the CMS signature does not carry its signer's certificate"))?;
     Ok(Checked { certificate: (*certificate).clone(), intact: verify_signer(signer, certificate, digest) })
 }
 
-fn verify_signer(signer: &SignerInfo, certificate: &Certificate, digest: &[u8]) -> Result<(), String> {
+fn verify_signer(signer: &SignerInfo, certificate: &Certificate, digest: &[u8]) -> Result<(), Message> {
     if signer.digest_alg.oid != rfc5912::ID_SHA_256 {
-        return Err(format!("digest algorithm {} (PAdES here is SHA-256)", signer.digest_alg.oid));
+        let oid = signer.digest_alg.oid;
+        return Err(message!("ใช้อัลกอริทึมย่อยข้อมูล {oid} (PAdES ที่นี่ใช้ SHA-256)", "digest algorithm {oid} (PAdES here is SHA-256)"));
     }
-    let attributes = signer.signed_attrs.as_ref().ok_or("the CMS signature has no signed attributes")?;
+    let attributes = signer
+        .signed_attrs
+        .as_ref()
+        .ok_or_else(|| message!("ลายมือชื่อ CMS ไม่มี signed attributes", "the CMS signature has no signed attributes"))?;
     let find = |oid| attributes.iter().find(|a: &&Attribute| a.oid == oid).and_then(|a| a.values.iter().next());
     let claimed: OctetString = find(rfc5911::ID_MESSAGE_DIGEST)
-        .ok_or("the CMS signature has no message-digest")?
+        .ok_or_else(|| message!("ลายมือชื่อ CMS ไม่มี message-digest", "the CMS signature has no message-digest"))?
         .decode_as()
-        .map_err(|e| format!("damaged message-digest ({e})"))?;
+        .map_err(|e| message!("message-digest เสียหาย ({e})", "damaged message-digest ({e})"))?;
     if claimed.as_bytes() != digest {
-        return Err("the signed bytes were changed: their SHA-256 differs from the signed message digest".into());
+        return Err(message!(
+            "เนื้อหาที่ลงนามไว้ถูกแก้ไข: ค่า SHA-256 ไม่ตรงกับค่าที่ลงนาม",
+            "the signed bytes were changed: their SHA-256 differs from the signed message digest"
+        ));
     }
     let binding: SigningCertificateV2 = find(rfc5911::ID_AA_SIGNING_CERTIFICATE_V_2)
-        .ok_or("the CMS signature has no signing-certificate-v2 (PAdES requires it)")?
+        .ok_or_else(|| message!(
+            "ลายมือชื่อ CMS ไม่มี signing-certificate-v2 (PAdES กำหนดให้ต้องมี)",
+            "the CMS signature has no signing-certificate-v2 (PAdES requires it)"
+        ))?
         .decode_as()
-        .map_err(|e| format!("damaged signing-certificate-v2 ({e})"))?;
+        .map_err(|e| message!("signing-certificate-v2 เสียหาย ({e})", "damaged signing-certificate-v2 ({e})"))?;
     let cert_hash = Sha256::digest(certificate.to_der().map_err(|e| e.to_string())?);
     if binding.certs.first().is_none_or(|c| c.cert_hash.as_bytes() != cert_hash.as_slice()) {
-        return Err("signing-certificate-v2 names another certificate".into());
+        return Err(message!("signing-certificate-v2 ระบุใบรับรองอื่น", "signing-certificate-v2 names another certificate"));
     }
     let message = attributes.to_der().map_err(|e| e.to_string())?;
     let public = certificate.tbs_certificate.subject_public_key_info.subject_public_key.raw_bytes();
     let algorithm = signer.signature_algorithm.oid;
     let holds = if algorithm == rfc5912::SHA_256_WITH_RSA_ENCRYPTION || algorithm == rfc5912::RSA_ENCRYPTION {
         use rsa::pkcs1::DecodeRsaPublicKey;
-        let key = rsa::PublicKey::from_pkcs1_der(public).map_err(|_| "the signer's certificate holds no RSA public key".to_owned())?;
+        let key = rsa::PublicKey::from_pkcs1_der(public).map_err(|_| message!("ใบรับรองของผู้ลงนามไม่มีกุญแจสาธารณะ RSA", "the signer's certificate holds no RSA public key"))?;
         key.verify(pkcs1v15(), &Sha256::digest(&message), signer.signature.as_bytes()).is_ok()
     } else if algorithm == rfc5912::ECDSA_WITH_SHA_256 || algorithm == rfc5912::ID_EC_PUBLIC_KEY {
-        let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(public).map_err(|_| "the signer's certificate holds no P-256 public key".to_owned())?;
-        let signature = p256::ecdsa::Signature::from_der(signer.signature.as_bytes()).map_err(|_| "damaged ECDSA signature value".to_owned())?;
+        let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(public).map_err(|_| message!("ใบรับรองของผู้ลงนามไม่มีกุญแจสาธารณะ P-256", "the signer's certificate holds no P-256 public key"))?;
+        let signature = p256::ecdsa::Signature::from_der(signer.signature.as_bytes()).map_err(|_| message!("ค่าลายมือชื่อ ECDSA เสียหาย", "damaged ECDSA signature value"))?;
         key.verify(&message, &signature).is_ok()
     } else {
-        return Err(format!("signature algorithm {algorithm} (ita-report checks RSA and ECDSA P-256 with SHA-256)"));
+        return Err(message!(
+            "อัลกอริทึมลายมือชื่อ {algorithm} (ita-report ตรวจได้เฉพาะ RSA และ ECDSA P-256 กับ SHA-256)",
+            "signature algorithm {algorithm} (ita-report checks RSA and ECDSA P-256 with SHA-256)"
+        ));
     };
-    if holds { Ok(()) } else { Err("the signature does not verify with the signer's public key".to_owned()) }
+    if holds {
+        Ok(())
+    } else {
+        Err(message!("ลายมือชื่อไม่ผ่านการตรวจด้วยกุญแจสาธารณะของผู้ลงนาม", "the signature does not verify with the signer's public key"))
+    }
 }
 
 /// The length of the DER element at the start of `bytes` (header included): /Contents is

@@ -8,6 +8,9 @@
 
 use sha2::{Digest, Sha256};
 
+use crate::diagnostic::Message;
+use crate::message;
+
 use super::fields;
 use super::pdfobj::{self, Objects, Trailer};
 
@@ -21,7 +24,7 @@ pub struct Signature {
     /// The signing time (/M) as written.
     pub time: Option<String>,
     /// Whether the signature holds; `Err` says why not.
-    pub intact: Result<(), String>,
+    pub intact: Result<(), Message>,
     /// Where the bytes it covers end (the end of its revision).
     pub covers_to: usize,
     /// What was added after it, in file order: later signatures, or other changes.
@@ -97,16 +100,19 @@ fn check(pdf: &[u8], field: String, dict: &str) -> Signature {
     let range: Vec<usize> = pdfobj::numbers(pdfobj::value(dict, "/ByteRange").unwrap_or("[]")).iter().map(|&n| n as usize).collect();
     let mut signature = Signature { field, subject: None, time, intact: Ok(()), covers_to: 0, later: Vec::new() };
     let [0, a, b, c] = range[..] else {
-        signature.intact = Err("its /ByteRange is not [0 a b c]".into());
+        signature.intact = Err(message!("/ByteRange ของลายมือชื่อไม่อยู่ในรูป [0 a b c]", "its /ByteRange is not [0 a b c]"));
         return signature;
     };
     signature.covers_to = b + c;
     if a >= b || b + c > pdf.len() || pdf.get(a) != Some(&b'<') || pdf.get(b - 1) != Some(&b'>') {
-        signature.intact = Err("its /ByteRange does not match the file (the file was cut or moved)".into());
+        signature.intact = Err(message!(
+            "/ByteRange ของลายมือชื่อไม่ตรงกับแฟ้ม (แฟ้มถูกตัดหรือถูกย้ายส่วน)",
+            "its /ByteRange does not match the file (the file was cut or moved)"
+        ));
         return signature;
     }
     let Some(contents) = pdfobj::string_bytes(&String::from_utf8_lossy(&pdf[a..b])) else {
-        signature.intact = Err("its /Contents is not a hex string".into());
+        signature.intact = Err(message!("/Contents ของลายมือชื่อไม่ใช่สตริงเลขฐานสิบหก", "its /Contents is not a hex string"));
         return signature;
     };
     let digest = Sha256::new().chain_update(&pdf[..a]).chain_update(&pdf[b..b + c]).finalize();

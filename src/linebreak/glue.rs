@@ -362,13 +362,18 @@ pub fn keep_together(text: &str, narrow: bool) -> String {
 }
 
 /// Whether a space between `before` and `after` must not end a line. In a `narrow` column
-/// (a table cell) a whole date may not fit on a line: there the year may go to the next.
+/// (a table cell of about 3 cm) a whole date may not fit on a line: there the year may go to
+/// the next, and a day with its month may leave its label ("ภายในวันที่ | ๓๑ พฤษภาคม").
 pub fn space_glues(before: &str, after: &str, narrow: bool) -> bool {
     let (Some(last), Some(next)) = (before.chars().last(), after.chars().next()) else { return false };
     let word = before.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
     let month = |w: &str| thai::MONTHS_LONG.contains(&w) || thai::MONTHS_SHORT.contains(&w);
     let label = |w: &str| word.ends_with(w) && !(narrow && month(w));
-    (is_digit(next) && (word.ends_with("ที่") || with_months(LABELS).any(label)))
+    let day_and_month = || {
+        let rest = after.trim_start_matches(is_digit);
+        rest.strip_prefix([' ', '\u{00A0}']).is_some_and(|rest| thai::MONTHS_LONG.iter().chain(&thai::MONTHS_SHORT).any(|m| unit_starts(rest, m)))
+    };
+    (is_digit(next) && (word.ends_with("ที่") || with_months(LABELS).any(label)) && !(narrow && day_and_month()))
         || (is_digit(last) && with_months(UNITS).any(|u| unit_starts(after, u)))
         || matches!(next, 'ๆ' | 'ฯ')
 }

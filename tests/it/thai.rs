@@ -105,9 +105,13 @@ fn spaces_that_keep_a_number_with_its_word() {
     for (before, after) in [("เท่ากับ", "๙๕.๗๘"), ("คะแนน", "ตัวชี้วัด"), ("๒๕๖๖", "ซึ่ง")] {
         assert!(!glue::space_glues(before, after, false), "{before} ⍽ {after} may break");
     }
-    // In a table cell the year of a date may go to the next line; the day keeps its month.
+    // In a table cell the year of a date may go to the next line, and the day with its month
+    // may leave its label; the day keeps its month.
     assert!(!glue::space_glues("๓๐ มกราคม", "๒๕๖๖", true));
     assert!(glue::space_glues("๓๐", "มกราคม ๒๕๖๖", true));
+    assert!(!glue::space_glues("ภายในวันที่", "๓๑ พฤษภาคม ๒๕๖๘", true));
+    assert!(glue::space_glues("ภายในวันที่", "๓๑ พฤษภาคม ๒๕๖๘", false));
+    assert!(glue::space_glues("ตัวชี้วัดที่", "๑ และ", true));
 }
 
 #[test]

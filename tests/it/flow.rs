@@ -202,3 +202,32 @@ fn no_page_inside_a_document_is_nearly_empty() {
         }
     }
 }
+
+#[test]
+fn a_short_table_that_fits_stays_where_it_stands() {
+    // The summary table (header and four rows) is followed by a chart that never splits. As
+    // the text above pushes them down, the chart goes to the next page first; the table must
+    // stay while it fits.
+    let mut stayed_before_chart_moved = false;
+    for n in 1..30 {
+        let all = laid_out(&report(n, json!({})));
+        let head = all.iter().find(|l| l.text.starts_with("รายการ")).expect("summary table");
+        let last = all.iter().find(|l| l.text.starts_with("เทียบกับปี")).expect("its last row");
+        if last.page != head.page {
+            continue; // split: another test's business
+        }
+        // Four row pitches between the two baselines; one more for the header's top and the
+        // last row's foot, and the spacing above a block.
+        let height = (last.y - head.y) * 5.0 / 4.0 + 1.2 * 16.0;
+        let text = |l: &&Line| !l.text.starts_with("- ");
+        let first_on_page = all.iter().filter(|l| l.page == head.page).filter(text).map(|l| l.y).fold(f64::MAX, f64::min);
+        let lowest_before = all.iter().filter(|l| l.page + 1 == head.page).filter(text).map(|l| l.y).fold(f64::NAN, f64::max);
+        if head.y <= first_on_page && !lowest_before.is_nan() {
+            let free = 841.89 - 2.0 * 28.35 - lowest_before;
+            assert!(free < height, "n = {n}: the table moved to page {} though {free:.0} pt were free under the text ({height:.0} needed)", head.page + 1);
+        }
+        let chart = all.iter().find(|l| l.text.starts_with("ภาพที่")).expect("chart caption");
+        stayed_before_chart_moved |= chart.page > head.page;
+    }
+    assert!(stayed_before_chart_moved, "some length puts the table on one page and its chart on the next");
+}

@@ -127,7 +127,8 @@ pub fn pieces(text: &str, segmenter: &Segmenter, column: Column) -> Vec<Piece> {
         let thai = rest.find(|c| !words::is_thai_letter(c)).unwrap_or(rest.len());
         if thai > 0 {
             let (run, initial) = before_abbreviation(&rest[..thai], &rest[thai..]);
-            thai_run(run, segmenter, column == Column::Narrow, &mut out);
+            let dotted = initial.is_empty() && rest[thai..].starts_with('.');
+            thai_run(run, segmenter, column == Column::Narrow, dotted, &mut out);
             if !initial.is_empty() {
                 out.push(Piece::Boundary);
                 push_text(&mut out, initial);
@@ -164,7 +165,11 @@ fn before_abbreviation<'a>(run: &'a str, after: &str) -> (&'a str, &'a str) {
     }
 }
 
-fn thai_run(run: &str, segmenter: &Segmenter, narrow: bool, out: &mut Vec<Piece>) {
+/// The longest abbreviation kept whole before its dot, in letters ("สสจ.", "อบต.", "สพป.").
+const ABBREVIATION: usize = 5;
+
+/// Breaks `run` into words (`dotted`: a dot follows it) and writes them with their marks.
+fn thai_run(run: &str, segmenter: &Segmenter, narrow: bool, dotted: bool, out: &mut Vec<Piece>) {
     let mut tokens = Vec::new();
     for token in segmenter.segment(run) {
         if narrow {
@@ -172,6 +177,9 @@ fn thai_run(run: &str, segmenter: &Segmenter, narrow: bool, out: &mut Vec<Piece>
         } else {
             tokens.push(token);
         }
+    }
+    if dotted {
+        abbreviation_whole(run, &mut tokens);
     }
     for (k, token) in tokens.into_iter().enumerate() {
         if k > 0 {
@@ -189,6 +197,28 @@ fn thai_run(run: &str, segmenter: &Segmenter, narrow: bool, out: &mut Vec<Piece>
             last = at;
         }
         push_text(out, &word[last..]);
+    }
+}
+
+/// The end of a run followed by a dot, kept whole as one abbreviation ("สสจ.", "อบต."): the
+/// last words that no dictionary knows or that are written in consonants alone, up to
+/// [`ABBREVIATION`] letters. Read as words, "สสจ.ร้อยเอ็ด" would break as "สส | จ.".
+fn abbreviation_whole(run: &str, tokens: &mut Vec<Token>) {
+    let consonants = |w: &str| w.chars().all(|c| ('\u{0E01}'..='\u{0E2E}').contains(&c));
+    let mut first = tokens.len();
+    let mut letters = 0;
+    while let Some(token) = first.checked_sub(1).map(|k| &tokens[k]) {
+        let word = &run[token.range.clone()];
+        letters += word.chars().count();
+        if letters > ABBREVIATION || (token.known && !consonants(word)) {
+            break;
+        }
+        first -= 1;
+    }
+    if first < tokens.len() {
+        let range = tokens[first].range.start..run.len();
+        tokens.truncate(first);
+        tokens.push(Token { range, known: true });
     }
 }
 

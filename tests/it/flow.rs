@@ -117,6 +117,35 @@ fn a_signature_stays_with_the_last_lines_it_signs() {
 }
 
 #[test]
+fn an_announcement_signs_below_its_last_item() {
+    // The date, the name and the position lines never part, and at least the end of the
+    // last item stands above them on their page.
+    for n in (1..24).step_by(2) {
+        let package = json!({
+            "agency": { "name": "เทศบาลตำบลทดสอบ" },
+            "fiscal_year": 2567,
+            "announcement": {
+                "issuer": "เทศบาลตำบลทดสอบ",
+                "subject": "มาตรการส่งเสริมคุณธรรมและความโปร่งใส",
+                "preamble": SENTENCE.repeat(3),
+                "sections": [{ "title": "มาตรการเผยแพร่ข้อมูล", "items": [
+                    { "text": SENTENCE.repeat(n) },
+                    { "text": SENTENCE.repeat(2), "items": [SENTENCE.repeat(n / 2 + 1), "ผู้บริหารกำกับติดตามผลการดำเนินงานทุกไตรมาส"] }
+                ] }],
+                "date": "2566-10-02",
+                "signer": { "name": "นายทดสอบ ระบบดี", "positions": ["รองปลัดเทศบาล รักษาราชการแทนปลัดเทศบาลตำบลทดสอบ"] }
+            }
+        });
+        let all = laid_out(&package);
+        let date = all.iter().find(|l| l.text.starts_with("ประกาศ ณ วันที่")).expect("the date line");
+        let name = all.iter().find(|l| l.text.contains("นายทดสอบ")).expect("the signer");
+        let position = all.iter().find(|l| l.text.starts_with("รองปลัดเทศบาล")).expect("the position, on one line");
+        assert!(date.page == name.page && name.page == position.page, "n={n}: date, name and position on pages {}, {}, {}", date.page + 1, name.page + 1, position.page + 1);
+        assert!(all.iter().any(|l| l.page == date.page && l.y < date.y && l.text.contains("ไตรมาส")), "n={n}: the date on page {} has no item above it", date.page + 1);
+    }
+}
+
+#[test]
 fn memo_items_number_under_their_heading() {
     let loaded = load_sample(&root().join("inputs/2566-roiet-province.json"));
     let built = build(&loaded, &BuildOptions { split: true, ..Default::default() });

@@ -183,3 +183,24 @@ fn a_dotted_abbreviation_written_against_a_word_does_not_take_its_last_letter() 
     assert!(written.contains("งบประมาณ|พ.ศ.2568"), "{written}");
     assert!(!written.contains("ประ|มาณ"), "{written}");
 }
+
+#[test]
+fn an_abbreviation_before_its_dot_is_kept_whole() {
+    let segmenter = Segmenter::new(vec![words::standard()]);
+    let written = |text: &str| -> String {
+        glue::pieces(text, &segmenter, glue::Column::Narrow)
+            .iter()
+            .map(|p| match p {
+                glue::Piece::Text(t) => t.clone(),
+                glue::Piece::Boundary => "|".into(),
+                _ => String::new(),
+            })
+            .collect()
+    };
+    for (text, whole) in [("สสจ.ร้อยเอ็ด", "สสจ."), ("ประสานงานกับสพป.ร้อยเอ็ดเขต ๑", "สพป."), ("ผอ.รพ.สต.บ้านหนองแวง", "ผอ.")] {
+        let written = written(text);
+        assert!(written.contains(whole) && !written.contains(&format!("{}|", &whole[..whole.len() - 4])), "{text}: {written}");
+    }
+    // Words before the abbreviation still break as words.
+    assert!(written("ประสานงานกับสพป.").contains("กับ|สพป."), "{}", written("ประสานงานกับสพป."));
+}

@@ -183,6 +183,19 @@ impl Framework {
         }
     }
 
+    /// The total the tool scores give under the year's weights, in hundredths rounded half
+    /// away from zero; none when a weight or a tool's score is missing.
+    pub fn weighted_total(&self, tools: &BTreeMap<Tool, Score>) -> Option<i64> {
+        let parts: Option<Vec<(f64, Score)>> = self.tools.iter().map(|t| Some((t.weight?, *tools.get(&t.tool)?))).collect();
+        let sum = parts?.iter().map(|(w, s)| w * s.hundredths() as f64).sum::<f64>() / 100.0;
+        Some(sum.round() as i64)
+    }
+
+    /// The year's tools that `tools` has no score for, in the framework's order.
+    pub fn missing_tools(&self, tools: &BTreeMap<Tool, Score>) -> Vec<Tool> {
+        self.tools.iter().map(|t| t.tool).filter(|t| !tools.contains_key(t)).collect()
+    }
+
     /// The levels with their score bands, best first.
     pub fn bands(&self) -> Vec<Band> {
         let levels = &self.levels.levels;

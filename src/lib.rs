@@ -34,6 +34,7 @@ pub mod rules;
 pub mod schema;
 pub mod settable;
 pub mod spans;
+pub mod spelling;
 pub mod strict;
 pub mod templates;
 pub mod text_layer;

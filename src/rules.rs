@@ -114,6 +114,32 @@ impl Checker<'_> {
         );
     }
 
+    /// A history entry must be an earlier year: the documents take the package's own year
+    /// from `scores` and leave out any history entry that is not earlier, so such an entry
+    /// would be dropped without a word.
+    fn history_year(&mut self, path: JsonPath, year: i32, fiscal: i32) {
+        let note = message!(
+            "ผลย้อนหลังเก็บเฉพาะปีก่อน {fiscal} ถ้าปีงบประมาณของแฟ้มผิด ให้แก้ `fiscal_year`",
+            "history holds only years before {fiscal}; if the package's fiscal year is wrong, correct `fiscal_year`"
+        );
+        if year == fiscal {
+            self.report_with(
+                path,
+                message!(
+                    "ปี {year} ในผลย้อนหลังเป็นปีงบประมาณของแฟ้มเอง: คะแนนของปีนี้อยู่ใน `scores` และเอกสารจะไม่พิมพ์รายการนี้",
+                    "history year {year} is the package's own fiscal year: this year's scores belong in `scores`, and the documents leave this entry out"
+                ),
+                note,
+            );
+        } else if year > fiscal {
+            self.report_with(
+                path,
+                message!("ปี {year} ในผลย้อนหลังอยู่หลังปีงบประมาณ {fiscal} ของแฟ้ม", "history year {year} is after the package's fiscal year {fiscal}"),
+                note,
+            );
+        }
+    }
+
     fn signer(&mut self, path: JsonPath, signer: &Signer) {
         self.text(path.key("name"), &signer.name, message!("ไม่ได้ใส่ชื่อผู้ลงนาม", "the signer's name is empty"));
         self.date(path.key("date"), &signer.date);
@@ -162,9 +188,8 @@ pub fn check(package: &Package, framework: Option<&Framework>) -> Vec<Problem> {
     for (i, year) in package.history.iter().enumerate() {
         let p = root.key("history").index(i);
         c.year(p.key("year"), year.year);
-        if year.year > package.fiscal_year && (2550..=2700).contains(&package.fiscal_year) {
-            let (y, fiscal) = (year.year, package.fiscal_year);
-            c.report(p.key("year"), message!("ปี {y} ในผลย้อนหลังอยู่หลังปีงบประมาณ {fiscal} ของแฟ้ม", "history year {y} is after the package's fiscal year {fiscal}"));
+        if (2550..=2700).contains(&package.fiscal_year) {
+            c.history_year(p.key("year"), year.year, package.fiscal_year);
         }
         if let Some(first) = years.insert(year.year, i) {
             let y = year.year;

@@ -23,7 +23,7 @@ pub fn warnings(loaded: &Loaded, fonts: &Fonts) -> Vec<Diagnostic> {
     for (path, text) in texts {
         let mut missing: Vec<char> = text
             .chars()
-            .filter(|c| !c.is_whitespace() && !c.is_control())
+            .filter(|&c| !c.is_whitespace() && !c.is_control() && !is_default_ignorable(c))
             .filter(|&c| !*covered.entry(c).or_insert_with(|| fonts.covers(c)))
             .collect();
         missing.dedup();
@@ -53,6 +53,29 @@ pub fn warnings(loaded: &Loaded, fonts: &Fonts) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// Whether the shaper hides `c` when no font has it, rather than printing a box: the
+/// default-ignorable code points as HarfBuzz (and rustybuzz, which Typst shapes with) lists
+/// them: soft hyphen, zero-width space and joiners, word joiner, byte-order mark, variation
+/// selectors, bidirectional marks, tag characters.
+pub fn is_default_ignorable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFF0}'..='\u{FFF8}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
 }
 
 /// The length of the longest non-Thai run without white space, when over [`LINE`]. (Thai

@@ -72,7 +72,7 @@ pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> V
         let path = root.key("scores");
         if let Some(total) = scores.total {
             level(&mut f, fw, path.key("level"), scores.level.as_deref(), total, &scores.tools);
-            weighted_total(&mut f, fw, path.key("total"), total, &scores.tools);
+            weighted_total(&mut f, fw, path.key("total"), total, &scores.tools, None);
         }
         let indicators: BTreeMap<u8, Score> = scores.indicators.iter().map(|i| (i.number, i.score)).collect();
         for spec in fw.tools.iter().filter(|t| t.formed == Some(Formed::MeanOfIndicators)) {
@@ -102,7 +102,7 @@ pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> V
         match frameworks.get(year.year) {
             Some(fw) => {
                 level(&mut f, fw, path.key("level"), year.level.as_deref(), year.total, &year.tools);
-                weighted_total(&mut f, fw, path.key("total"), year.total, &year.tools);
+                weighted_total(&mut f, fw, path.key("total"), year.total, &year.tools, None);
             }
             None if year.level.is_some() => {
                 let (y, span) = (year.year, frameworks.span());
@@ -182,7 +182,7 @@ pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> V
             }
         }
     }
-    text::findings(&mut f, package, &facts);
+    text::findings(&mut f, package, &facts, frameworks);
     names::findings(&mut f, package, fw);
     if let Some(letter) = &package.letter {
         let mentions = letter.body.0.iter().any(|p| p.to_lowercase().contains("qr code") || p.contains("คิวอาร์โค้ด"));
@@ -293,6 +293,20 @@ fn mean(values: &[Score]) -> i64 {
 fn level(f: &mut Findings, fw: &Framework, path: JsonPath, stated: Option<&str>, total: Score, tools: &BTreeMap<Tool, Score>) {
     let Some(stated) = stated else { return };
     let year = fw.fiscal_year;
+    // The names hold even in years whose rule is not known for certain (2568: "the five
+    // level names are unchanged"), so a misspelt one is caught there too.
+    if !fw.has_level(stated) {
+        let (near_th, near_en) = did_you_mean(fw, stated);
+        let outcome = fw.level(total, tools);
+        let (names, score) = (level_names(fw), s(total));
+        let (rule_th, rule_en) = (rule_thai(&outcome, &score), rule_english(&outcome, &score));
+        f.contradiction(
+            path,
+            message!("\"{stated}\" ไม่ใช่ระดับของปี {year}{near_th}", "\"{stated}\" is not a level of {year}{near_en}"),
+            Some(message!("ระดับของปี {year} คือ {names}{rule_th}", "the {year} levels are {names}{rule_en}")),
+        );
+        return;
+    }
     if !fw.levels.certain {
         f.undecided(
             path,
@@ -301,17 +315,6 @@ fn level(f: &mut Findings, fw: &Framework, path: JsonPath, stated: Option<&str>,
                 "level \"{stated}\" is not checked: the {year} level rule is not known for certain"
             ),
             None,
-        );
-        return;
-    }
-    if !fw.has_level(stated) {
-        let names: Vec<&str> = fw.levels.levels.iter().map(|l| l.name.as_str()).collect();
-        let (names, outcome) = (names.join(", "), fw.level(total, tools));
-        let (th, en) = (outcome_thai(&outcome), outcome_english(&outcome));
-        f.contradiction(
-            path,
-            message!("\"{stated}\" ไม่ใช่ระดับของปี {year}", "\"{stated}\" is not a level of {year}"),
-            Some(message!("ระดับของปี {year} คือ {names} เกณฑ์ให้{th}", "the {year} levels are {names}; the rule gives {en}")),
         );
         return;
     }
@@ -360,27 +363,35 @@ fn outcome_thai(outcome: &LevelOutcome) -> String {
 }
 
 /// The total against the weighted tool scores, when the framework gives every weight.
-fn weighted_total(f: &mut Findings, fw: &Framework, path: JsonPath, total: Score, tools: &BTreeMap<Tool, Score>) {
-    let parts: Option<Vec<(f64, Score)>> =
-        fw.tools.iter().map(|t| Some((t.weight?, *tools.get(&t.tool)?))).collect();
-    let Some(parts) = parts else { return };
-    let weighted = parts.iter().map(|(w, s)| w * s.hundredths() as f64).sum::<f64>() / 100.0;
-    let weighted = weighted.round() as i64;
-    if (total.hundredths() - weighted).abs() > ROUNDING {
-        let weights: Vec<String> = fw.tools.iter().map(|t| format!("{} {}%", t.tool, t.weight.unwrap_or_default())).collect();
-        let (total, weighted, year, weights) = (s(total), h(weighted), fw.fiscal_year, weights.join(", "));
-        f.contradiction(
-            path,
-            message!(
-                "คะแนนรวม {total} ไม่เท่ากับผลรวมถ่วงน้ำหนักของคะแนนเครื่องมือ ซึ่งคือ {weighted}",
-                "the total {total} is not the weighted sum of the tool scores, {weighted}"
-            ),
-            Some(message!(
-                "น้ำหนักของปี {year}: {weights}; การปัดเศษอธิบายความต่างได้ไม่เกิน 0.01",
-                "weights of {year}: {weights}; rounding explains at most 0.01"
-            )),
-        );
+/// `agency` names the row of a province's list the figures belong to.
+fn weighted_total(f: &mut Findings, fw: &Framework, path: JsonPath, total: Score, tools: &BTreeMap<Tool, Score>, agency: Option<&str>) {
+    let Some(weighted) = fw.weighted_total(tools) else { return };
+    if (total.hundredths() - weighted).abs() <= ROUNDING {
+        return;
     }
+    let weights: Vec<String> = fw.tools.iter().map(|t| format!("{} {}%", t.tool, t.weight.unwrap_or_default())).collect();
+    let (total, weighted, year, weights) = (s(total), h(weighted), fw.fiscal_year, weights.join(", "));
+    let message = match agency {
+        None => message!(
+            "คะแนนรวม {total} ไม่เท่ากับผลรวมถ่วงน้ำหนักของคะแนนเครื่องมือ ซึ่งคือ {weighted}",
+            "the total {total} is not the weighted sum of the tool scores, {weighted}"
+        ),
+        Some(name) => message!(
+            "\"{name}\" ได้คะแนน {total} แต่ผลรวมถ่วงน้ำหนักของคะแนนเครื่องมือใน `tools` คือ {weighted}",
+            "\"{name}\" has the score {total}, but the weighted sum of its `tools` is {weighted}"
+        ),
+    };
+    let note = match agency {
+        None => message!(
+            "น้ำหนักของปี {year}: {weights}; การปัดเศษอธิบายความต่างได้ไม่เกิน 0.01",
+            "weights of {year}: {weights}; rounding explains at most 0.01"
+        ),
+        Some(_) => message!(
+            "น้ำหนักของปี {year}: {weights}; การปัดเศษอธิบายความต่างได้ไม่เกิน 0.01 แก้ `score` หรือ `tools` ให้ตรงกับผลที่ประกาศ",
+            "weights of {year}: {weights}; rounding explains at most 0.01; correct `score` or `tools` to the published result"
+        ),
+    };
+    f.contradiction(path, message, Some(note));
 }
 
 /// Whether a committee comment says the evidence was not found.
@@ -388,6 +399,114 @@ pub fn says_missing(comment: &str) -> bool {
     ["ไม่ได้แสดง", "ไม่ปรากฏ", "ไม่พบ", "ไม่ได้ลิงค์", "ไม่ได้ลิงก์", "ไม่มีข้อมูล", "ไม่ได้เผยแพร่"]
         .iter()
         .any(|m| comment.contains(m))
+}
+
+/// What a province's row leaves open about its level.
+enum Row {
+    Settled,
+    /// The stated level is possible, but the rule needs tool scores the row lacks.
+    Undecided,
+    /// Neither `level` nor `tools`, and the total allows several levels.
+    Unlabelled,
+}
+
+/// The findings of one agency of a province's list: its score against its tools, tools the
+/// year needs that it lacks, and its stated level against the year's names and rule.
+fn agency_row(f: &mut Findings, fw: &Framework, a: &crate::model::LocalAgency, path: JsonPath) -> Row {
+    weighted_total(f, fw, path.key("score"), a.score, &a.tools, Some(&a.name));
+    let outcome = fw.level(a.score, &a.tools);
+    let open = matches!(&outcome, LevelOutcome::OneOf(n) if n.len() > 1);
+    let missing = fw.missing_tools(&a.tools);
+    if !a.tools.is_empty() && !missing.is_empty() {
+        partial_tools(f, fw, a, &missing, open && a.level.is_none(), path.key("tools"));
+    }
+    let Some(stated) = &a.level else {
+        return if open && a.tools.is_empty() { Row::Unlabelled } else { Row::Settled };
+    };
+    let year = fw.fiscal_year;
+    let (name, score, th, en) = (&a.name, s(a.score), outcome_thai(&outcome), outcome_english(&outcome));
+    if !fw.has_level(stated) {
+        let (near_th, near_en) = did_you_mean(fw, stated);
+        let (names, rule_th, rule_en) = (level_names(fw), rule_thai(&outcome, &score), rule_english(&outcome, &score));
+        f.contradiction(
+            path.key("level"),
+            message!(
+                "\"{name}\" อยู่ในรายชื่อระดับ \"{stated}\" ซึ่งไม่ใช่ชื่อระดับของปี {year}{near_th}",
+                "\"{name}\" is listed as \"{stated}\", which is not a level of {year}{near_en}"
+            ),
+            Some(message!("ระดับของปี {year} คือ {names}{rule_th}", "the {year} levels are {names}{rule_en}")),
+        );
+        return Row::Settled;
+    }
+    if !fw.levels.certain {
+        return Row::Settled;
+    }
+    if !outcome.allows(stated) {
+        f.contradiction(
+            path.key("level"),
+            message!(
+                "\"{name}\" อยู่ในรายชื่อระดับ \"{stated}\" ด้วยคะแนน {score}: เกณฑ์ปี {year} ให้{th}",
+                "\"{name}\" is listed as \"{stated}\" with {score}: the {year} rule gives {en}"
+            ),
+            None,
+        );
+        return Row::Settled;
+    }
+    if open { Row::Undecided } else { Row::Settled }
+}
+
+/// An agency whose `tools` lacks a tool the year weighs: its level and weighted total
+/// cannot be worked out, and (when `undecided`) the report cannot place it.
+fn partial_tools(f: &mut Findings, fw: &Framework, a: &crate::model::LocalAgency, missing: &[Tool], undecided: bool, path: JsonPath) {
+    let join = |tools: &mut dyn Iterator<Item = Tool>| tools.map(|t| t.code()).collect::<Vec<_>>().join(", ");
+    let (name, year) = (&a.name, fw.fiscal_year);
+    let (given, missing) = (join(&mut a.tools.keys().copied()), join(&mut missing.iter().copied()));
+    let note = if undecided {
+        message!(
+            "รายงานจะรวมไว้ในกลุ่ม \"ยังระบุระดับไม่ได้\" ใส่คะแนน {missing} ใน `tools` หรือใส่ `level` ตามที่ประกาศ",
+            "the report lists it as ยังระบุระดับไม่ได้; add the {missing} score to `tools`, or give the published `level`"
+        )
+    } else {
+        message!("ใส่คะแนน {missing} ใน `tools` ตามที่ประกาศ", "add the published {missing} score to `tools`")
+    };
+    f.contradiction(
+        path,
+        message!(
+            "\"{name}\" มีคะแนนเครื่องมือ {given} แต่ไม่มี {missing} ซึ่งเกณฑ์ปี {year} ใช้คิดระดับ",
+            "\"{name}\" gives the tool scores {given} but not {missing}, which the {year} rule needs"
+        ),
+        Some(note),
+    );
+}
+
+/// The names of a year's levels, best first, for messages.
+fn level_names(fw: &Framework) -> String {
+    fw.levels.levels.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// " หมายถึง \"ผ่านดีเยี่ยม\" หรือไม่" (and its English) when a name that is not a level of
+/// the year is a near miss of one; empty otherwise.
+fn did_you_mean(fw: &Framework, stated: &str) -> (String, String) {
+    let names: Vec<&str> = fw.levels.levels.iter().map(|l| l.name.as_str()).collect();
+    match crate::spelling::closest(stated.trim(), &names) {
+        Some(near) => (format!(" หมายถึง \"{near}\" หรือไม่"), format!("; did you mean \"{near}\"?")),
+        None => (String::new(), String::new()),
+    }
+}
+
+/// "; เกณฑ์ให้ระดับ … สำหรับคะแนน 78.80", or nothing when the rule is not known for certain.
+fn rule_thai(outcome: &LevelOutcome, score: &str) -> String {
+    match outcome {
+        LevelOutcome::Unknown => String::new(),
+        _ => format!(" เกณฑ์ให้{} สำหรับคะแนน {score}", outcome_thai(outcome)),
+    }
+}
+
+fn rule_english(outcome: &LevelOutcome, score: &str) -> String {
+    match outcome {
+        LevelOutcome::Unknown => String::new(),
+        _ => format!("; the rule gives {} for {score}", outcome_english(outcome)),
+    }
 }
 
 fn province_findings(
@@ -416,26 +535,11 @@ fn province_findings(
 
     let mut undecided = Vec::new();
     let mut unlabelled = Vec::new();
-    for (i, a) in p.agencies.iter().enumerate().filter(|_| fw.levels.certain) {
-        let outcome = fw.level(a.score, &a.tools);
-        let Some(stated) = &a.level else {
-            if matches!(&outcome, LevelOutcome::OneOf(n) if n.len() > 1) {
-                unlabelled.push(i);
-            }
-            continue;
-        };
-        if !fw.has_level(stated) || !outcome.allows(stated) {
-            let (name, score, th, en) = (&a.name, s(a.score), outcome_thai(&outcome), outcome_english(&outcome));
-            f.contradiction(
-                agencies.index(i).key("level"),
-                message!(
-                    "\"{name}\" อยู่ในรายชื่อระดับ \"{stated}\" ด้วยคะแนน {score}: เกณฑ์ปี {year} ให้{th}",
-                    "\"{name}\" is listed as \"{stated}\" with {score}: the {year} rule gives {en}"
-                ),
-                None,
-            );
-        } else if matches!(&outcome, LevelOutcome::OneOf(n) if n.len() > 1) {
-            undecided.push(i);
+    for (i, a) in p.agencies.iter().enumerate() {
+        match agency_row(f, fw, a, agencies.index(i)) {
+            Row::Undecided => undecided.push(i),
+            Row::Unlabelled => unlabelled.push(i),
+            Row::Settled => {}
         }
     }
     if !fw.levels.certain {
@@ -513,8 +617,13 @@ fn province_findings(
     for (i, level) in stated.levels.iter().enumerate() {
         let lp = spath.key("levels").index(i);
         let Some(band) = bands.get(level.level.as_str()) else {
-            let name = &level.level;
-            f.contradiction(lp.key("level"), message!("\"{name}\" ไม่ใช่ระดับของปี {year}", "\"{name}\" is not a level of {year}"), None);
+            let (name, names) = (&level.level, level_names(fw));
+            let (near_th, near_en) = did_you_mean(fw, name);
+            f.contradiction(
+                lp.key("level"),
+                message!("\"{name}\" ไม่ใช่ระดับของปี {year}{near_th}", "\"{name}\" is not a level of {year}{near_en}"),
+                Some(message!("ระดับของปี {year} คือ {names}", "the {year} levels are {names}")),
+            );
             continue;
         };
         if let (Some(min), Some(max)) = (level.min, level.max) {

@@ -5,14 +5,17 @@
 //! score is about comes from the words since the number before it: an indicator named there
 //! ("ตัวชี้วัดที่ ๗", "ตัวชี้วัดประสิทธิภาพการสื่อสาร"), else a tool ("แบบ EIT"), else the overall
 //! score ("ภาพรวม"), else — only when the number is attached by "เท่ากับ", "ได้", "อยู่ที่" — the
-//! subject of the field it sits in. Thresholds ("ต่ำกว่า ๘๕"), extremes without a name
-//! ("คะแนนสูงสุด"), items and sub-indicators are not read; the target is ("ค่าเป้าหมาย ๘๕"), and
-//! so are changes ("เพิ่มขึ้น ๐.๗๗ คะแนน") where the data gives the change.
+//! subject of the field it sits in, or the total when the words name the agency itself
+//! ("ที่ว่าการอำเภอเสลภูมิได้คะแนน ๖๕.๔๘", as a memo writes it). Thresholds ("ต่ำกว่า ๘๕"),
+//! extremes without a name ("คะแนนสูงสุด"), items and sub-indicators are not read; the target
+//! is ("ค่าเป้าหมาย ๘๕"), and so are changes ("เพิ่มขึ้น ๐.๗๗ คะแนน") where the data gives the
+//! change, and a level named right after a total ("… คะแนน อยู่ในระดับผ่าน").
 
 use super::reading::Text;
 use super::Findings;
 use crate::analysis::Facts;
 use crate::diagnostic::JsonPath;
+use crate::framework::{Framework, Frameworks};
 use crate::message;
 use crate::model::{Package, Tool};
 
@@ -103,7 +106,16 @@ fn numbers(text: &Text) -> Vec<Number> {
 }
 
 /// Every quoted score of a paragraph that differs from the data.
-pub(super) fn scores(f: &mut Findings, path: &JsonPath, text: &Text, default: Option<Subject>, package: &Package, facts: &Facts) {
+#[allow(clippy::too_many_arguments)]
+pub(super) fn scores(
+    f: &mut Findings,
+    path: &JsonPath,
+    text: &Text,
+    default: Option<Subject>,
+    package: &Package,
+    facts: &Facts,
+    frameworks: &Frameworks,
+) {
     let numbers = numbers(text);
     let mut year = package.fiscal_year;
     for (i, n) in numbers.iter().enumerate() {
@@ -117,23 +129,82 @@ pub(super) fn scores(f: &mut Findings, path: &JsonPath, text: &Text, default: Op
         let previous = i.checked_sub(1).map(|p| &numbers[p]);
         let segment = text.slice(previous.map_or(0, |p| p.end)..n.start);
         let after_item = previous.is_some_and(|p| p.kind == Kind::Other);
-        read(f, path, n, &segment, year, after_item, default, package, facts);
+        if read(f, path, n, &segment, year, after_item, default, package, facts) == Some(Subject::Total) {
+            let until = numbers.get(i + 1).map_or(text.chars.len(), |next| next.start);
+            stated_level(f, path, &text.slice(n.end..until), year, package, facts, frameworks);
+        }
     }
 }
 
-/// Reads one score with the words before it.
+/// A level named right after a quoted total ("๖๕.๔๘ คะแนน อยู่ในระดับต้องปรับปรุงโดยด่วน")
+/// against the level the documents print for that year. Read only when "ระดับ" follows the
+/// score closely and nothing negates or compares it ("ไม่ถึงระดับผ่าน", "สูงกว่าระดับ").
+fn stated_level(f: &mut Findings, path: &JsonPath, after: &str, year: i32, package: &Package, facts: &Facts, frameworks: &Frameworks) {
+    let Some(at) = after.find("ระดับ") else { return };
+    let gap = &after[..at];
+    if gap.chars().count() > 20 || ["ไม่", "กว่า", "ถึง"].iter().any(|w| gap.contains(w)) {
+        return;
+    }
+    let Some(fw) = frameworks.get(year) else { return };
+    let Some(written) = level_named(after[at + "ระดับ".len()..].trim_start(), fw) else { return };
+    let level = if year == package.fiscal_year {
+        facts.level.as_ref()
+    } else {
+        facts.history.iter().find(|h| h.year == year).map(|h| &h.level)
+    };
+    let Some(level) = level else { return };
+    let (when, when_thai) = if year == package.fiscal_year { (String::new(), String::new()) } else { (format!(" in {year}"), format!(" ปี {year}")) };
+    let (data, data_thai) = match &level.shown {
+        Some(shown) if shown != written => (format!("the documents print \"{shown}\""), format!("เอกสารพิมพ์ระดับ \"{shown}\"")),
+        None if !level.possible.is_empty() && !level.possible.iter().any(|p| p == written) => {
+            let possible = level.possible.join(", ");
+            (format!("the score allows only {possible}"), format!("คะแนนเป็นได้เพียง {possible}"))
+        }
+        _ => return,
+    };
+    f.contradiction(
+        path.clone(),
+        message!(
+            "ข้อความระบุว่าคะแนนรวม{when_thai}อยู่ในระดับ \"{written}\" แต่{data_thai}",
+            "the text puts the total{when} at level \"{written}\", but {data}"
+        ),
+        Some(message!(
+            "เอกสารพิมพ์ระดับตามคะแนนและเกณฑ์ของปี ให้แก้ข้อความหรือข้อมูลให้ตรงกัน",
+            "the documents print the level the scores and the year's rule give; correct the text or the data"
+        )),
+    );
+}
+
+/// The level of `fw` that `text` starts with, the longest name first ("ผ่านดีเยี่ยม" before
+/// "ผ่าน"); a letter grade must end there ("A" is not read from "AB").
+fn level_named<'a>(text: &str, fw: &'a Framework) -> Option<&'a str> {
+    let mut names: Vec<&str> = fw.levels.levels.iter().map(|l| l.name.as_str()).collect();
+    names.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
+    names.into_iter().find(|name| {
+        text.starts_with(name) && !(name.is_ascii() && text[name.len()..].chars().next().is_some_and(|c| c.is_ascii_alphanumeric()))
+    })
+}
+
+/// Whether the words before a score name the package's agency.
+fn names_agency(segment: &str, package: &Package) -> bool {
+    let name = package.agency.name.trim();
+    !name.is_empty() && segment.contains(name)
+}
+
+/// Reads one score with the words before it; returns what it was read as a score of, when
+/// the data gives that score (not for targets and changes).
 #[allow(clippy::too_many_arguments)]
-fn read(f: &mut Findings, path: &JsonPath, n: &Number, segment: &str, year: i32, after_item: bool, default: Option<Subject>, package: &Package, facts: &Facts) {
+fn read(f: &mut Findings, path: &JsonPath, n: &Number, segment: &str, year: i32, after_item: bool, default: Option<Subject>, package: &Package, facts: &Facts) -> Option<Subject> {
     // "ปีที่แล้วได้ ๘๖.๓๗": the year before, named without its number.
     let last_year = ["ปีที่แล้ว", "ปีก่อน", "ปีที่ผ่านมา"].iter().any(|w| segment.contains(w));
     let year = match facts.history.last() {
         Some(h) if last_year => h.year,
-        None if last_year => return,
+        None if last_year => return None,
         _ => year,
     };
     let tail = segment.trim_end();
     if tail.ends_with("ร้อยละ") {
-        return;
+        return None;
     }
     let near: String = tail.chars().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect();
     if near.contains("เป้าหมาย") {
@@ -146,10 +217,10 @@ fn read(f: &mut Findings, path: &JsonPath, n: &Number, segment: &str, year: i32,
                 None,
             );
         }
-        return;
+        return None;
     }
     if ["ต่ำกว่า", "สูงกว่า", "ไม่ถึง", "ตั้งแต่", "เกิน", "ไม่น้อยกว่า", "มากกว่า", "น้อยกว่า"].iter().any(|w| tail.ends_with(w)) {
-        return;
+        return None;
     }
     let change = ["เพิ่มขึ้น", "สูงขึ้น", "ลดลง", "ต่ำลง"].into_iter().find(|w| tail.ends_with(w));
     let subject = match named(segment, package, facts) {
@@ -169,15 +240,17 @@ fn read(f: &mut Findings, path: &JsonPath, n: &Number, segment: &str, year: i32,
                     None,
                 );
             }
-            return;
+            return None;
         }
-        Named::Unclear => return,
+        Named::Unclear => return None,
         Named::Nothing => {
             let attached = ["เท่ากับ", "ได้", "ได้คะแนน", "อยู่ที่", "คือ", "(", "มีค่าคะแนน", "ค่าคะแนน"].iter().any(|w| tail.ends_with(w));
             let extreme = ["สูงสุด", "ต่ำสุด", "ที่สุด", "เฉลี่ย", "เต็ม"].iter().any(|w| segment.contains(w));
-            match default {
+            // The agency named ("เทศบาลเมืองร้อยเอ็ดได้คะแนน …") speaks of its total, in any field.
+            let agency = names_agency(segment, package).then_some(Subject::Total);
+            match default.or(agency) {
                 Some(s) if (attached || change.is_some()) && !extreme && !after_item => s,
-                _ => return,
+                _ => return None,
             }
         }
     };
@@ -185,7 +258,7 @@ fn read(f: &mut Findings, path: &JsonPath, n: &Number, segment: &str, year: i32,
         let sign = if matches!(word, "ลดลง" | "ต่ำลง") { -1 } else { 1 };
         let previous_year = facts.previous.as_ref().map(|p| p.year);
         if year != package.fiscal_year && Some(year) != previous_year {
-            return;
+            return None;
         }
         if let Some(given) = change_of(subject, facts).filter(|c| *c != sign * n.hundredths) {
             let (moved, moved_thai) = if sign > 0 { ("rose", "เพิ่มขึ้น") } else { ("fell", "ลดลง") };
@@ -199,9 +272,9 @@ fn read(f: &mut Findings, path: &JsonPath, n: &Number, segment: &str, year: i32,
                 Some(message!("เอกสารพิมพ์ผลต่างตามคะแนนในข้อมูล", "the documents print the change the scores give")),
             );
         }
-        return;
+        return None;
     }
-    let Some(data) = value(subject, year, package, facts) else { return };
+    let Some(data) = value(subject, year, package, facts) else { return None };
     if data != n.hundredths {
         let when = if year == package.fiscal_year { String::new() } else { format!(" in {year}") };
         let when_thai = if year == package.fiscal_year { String::new() } else { format!(" ปี {year}") };
@@ -218,6 +291,7 @@ fn read(f: &mut Findings, path: &JsonPath, n: &Number, segment: &str, year: i32,
             )),
         );
     }
+    Some(subject)
 }
 
 enum Named {

@@ -11,6 +11,7 @@ use super::reading::Text;
 use super::Findings;
 use crate::analysis::Facts;
 use crate::diagnostic::JsonPath;
+use crate::framework::Frameworks;
 use crate::message;
 use crate::model::{Package, Paragraphs, Tool};
 
@@ -120,7 +121,7 @@ fn fields<'a>(package: &'a Package, facts: &Facts) -> Vec<Field<'a>> {
 }
 
 /// Every finding about given text: references, counts, tools, dangling leads, quoted scores.
-pub(super) fn findings(f: &mut Findings, package: &Package, facts: &Facts) {
+pub(super) fn findings(f: &mut Findings, package: &Package, facts: &Facts, frameworks: &Frameworks) {
     for field in fields(package, facts) {
         for (i, paragraph) in field.paragraphs.iter().enumerate() {
             let text = Text::new(paragraph);
@@ -129,7 +130,7 @@ pub(super) fn findings(f: &mut Findings, package: &Package, facts: &Facts) {
             counts(f, &place, &text, package);
             tools(f, &place, &text);
             dangling(f, &place, &text);
-            super::quotes::scores(f, &place.path(), &text, field.scope_subject(), package, facts);
+            super::quotes::scores(f, &place.path(), &text, field.scope_subject(), package, facts, frameworks);
         }
     }
 }

@@ -160,7 +160,7 @@ pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Resu
                     }
                     break None;
                 };
-                let suggestion = closest(&field, &expected_fields(&message));
+                let suggestion = crate::spelling::closest(&field, &expected_fields(&message));
                 let Some(removed) = take(&mut value, &path) else {
                     problems.push((path, message, None));
                     break None;
@@ -451,31 +451,6 @@ fn insert(value: &mut Value, object_path: &JsonPath, field: &str, item: Value) {
 fn expected_fields(message: &str) -> Vec<String> {
     let Some((_, list)) = message.split_once("expected") else { return Vec::new() };
     list.split('`').skip(1).step_by(2).map(str::to_owned).collect()
-}
-
-/// The expected field closest to a misspelt one, if it is close enough to be a typo.
-fn closest(field: &str, expected: &[String]) -> Option<String> {
-    expected
-        .iter()
-        .map(|e| (edit_distance(field, e), e))
-        .filter(|(d, e)| *d <= 2 && *d * 3 <= e.chars().count())
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, e)| e.clone())
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diag = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let next = (diag + usize::from(ca != *cb)).min(row[j] + 1).min(row[j + 1] + 1);
-            diag = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()]
 }
 
 /// Finds the byte range of the value at `path` in JSON `text`, or of its key when `key` is

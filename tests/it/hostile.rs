@@ -141,6 +141,27 @@ fn unsettable_text_is_warned_about_and_not_clipped() {
     }
 }
 
+/// Characters the shaper hides (zero-width space and joiners, word joiner, byte-order mark,
+/// soft hyphen, variation selectors) print no box, so they are not warned about; a
+/// character no font has still is. (The list is rustybuzz's `is_default_ignorable`.)
+#[test]
+fn default_ignorable_characters_print_nothing_and_are_not_warned_about() {
+    let hidden = ['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{00AD}', '\u{FE0F}', '\u{E0101}'];
+    let missing = '\u{4E2D}';
+    assert!(hidden.iter().all(|&c| ita_report::settable::is_default_ignorable(c)) && !ita_report::settable::is_default_ignorable(missing));
+    let mut package: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("inputs/2568-roiet-municipality.json")).unwrap()).unwrap();
+    let text: String = hidden.iter().map(|c| format!("คำ{c}")).collect();
+    package["scores"]["summary"] = serde_json::json!([text, format!("ทดสอบ {missing}")]);
+    let loaded = load_text(&package.to_string(), "ignorable.json");
+    let warnings: Vec<String> = ita_report::settable::warnings(&loaded, crate::common::engine().fonts())
+        .iter()
+        .map(|d| format!("{} {}", d.json_path.clone().unwrap_or_default(), d.message.english))
+        .collect();
+    assert!(!warnings.iter().any(|w| w.starts_with("scores.summary[0]")), "{warnings:#?}");
+    assert!(warnings.iter().any(|w| w.starts_with("scores.summary[1]") && w.contains("U+4E2D")), "{warnings:#?}");
+}
+
 #[test]
 fn split_with_a_failing_document_writes_nothing() {
     let dir = scratch("split");

@@ -46,3 +46,24 @@ fn english_messages_name_types_as_a_user_would() {
     assert!(english.iter().any(|m| m.ends_with("expected a number")), "{english:?}");
     assert!(english.iter().all(|m| !m.contains("f64") && !m.contains("u16") && !m.contains("i32")), "{english:?}");
 }
+
+#[test]
+fn a_history_entry_of_the_packages_own_year_or_later_is_refused() {
+    // The schema cannot say "before fiscal_year", so this is not among the fixtures above.
+    let text = r#"{
+  "agency": { "name": "เทศบาลตำบลตัวอย่าง" },
+  "fiscal_year": 2567,
+  "scores": { "total": 89.17, "target": 85, "indicators": [] },
+  "history": [
+    { "year": 2567, "total": 91.25 },
+    { "year": 2570, "total": 90.0 },
+    { "year": 2566, "total": 86.37 }
+  ]
+}"#;
+    let failure = load::load_str(text, "h.json", crate::common::frameworks()).expect_err("refused");
+    let found: Vec<String> = failure.0.iter().map(|d| format!("{}: {}", d.json_path.clone().unwrap_or_default(), d.message.english)).collect();
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found[0].starts_with("history[0].year: history year 2567 is the package's own fiscal year"), "{found:#?}");
+    assert!(found[1].starts_with("history[1].year: history year 2570 is after the package's fiscal year 2567"), "{found:#?}");
+    assert!(failure.to_string().contains("h.json:6:15"), "{failure}");
+}

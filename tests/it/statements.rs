@@ -220,3 +220,75 @@ fn correct_text_finds_nothing() {
     );
     none(&findings(package));
 }
+
+#[test]
+fn an_agency_row_whose_tools_do_not_give_its_score() {
+    // 2567 weights: IIT 30 %, EIT 30 %, OIT 40 %.
+    let found = findings(json!({"province": {"agencies": [
+        {"name": "เทศบาลตำบลหนึ่ง", "score": 96.0, "tools": {"IIT": 80, "EIT": 80, "OIT": 80}},
+        {"name": "เทศบาลตำบลสอง", "score": 86.5, "tools": {"IIT": 90.0, "EIT": 85.0, "OIT": 85.0}}
+    ]}}));
+    one(&found, "province.agencies[0].score", "\"เทศบาลตำบลหนึ่ง\" has the score 96.00, but the weighted sum of its `tools` is 80.00");
+    assert_eq!(found.len(), 1, "86.50 is the weighted sum of 90, 85, 85: {found:#?}");
+    // Within rounding of two-decimal tool scores: 30·89.99 + 30·79.99 + 40·84.99 = 84.99.
+    none(&findings(json!({"province": {"agencies": [
+        {"name": "เทศบาลตำบลหนึ่ง", "score": 85.0, "tools": {"IIT": 89.99, "EIT": 79.99, "OIT": 84.99}}
+    ]}})));
+}
+
+#[test]
+fn an_agency_row_with_some_of_the_tools_names_the_missing_one() {
+    let found = findings(json!({"province": {"agencies": [
+        {"name": "เทศบาลตำบลหนึ่ง", "score": 96.0, "tools": {"IIT": 96, "EIT": 96}},
+        {"name": "เทศบาลตำบลสอง", "score": 80.0, "tools": {"EIT": 80}}
+    ]}}));
+    one(&found, "province.agencies[0].tools", "gives the tool scores IIT, EIT but not OIT, which the 2567 rule needs");
+    one(&found, "province.agencies[1].tools", "gives the tool scores EIT but not IIT, OIT");
+    assert!(!found.iter().any(|f| f.contains("neither `level` nor `tools`")), "it has tools: {found:#?}");
+    assert_eq!(found.len(), 2, "{found:#?}");
+}
+
+#[test]
+fn a_misspelt_level_is_named_with_the_closest_level() {
+    let found = findings(json!({
+        "scores": {"level": "ผ่านดีเยียม"},
+        "province": {"agencies": [
+            {"name": "เทศบาลตำบลหนึ่ง", "score": 96.0, "level": "ผ่านดีเยียม"},
+            {"name": "เทศบาลตำบลสอง", "score": 78.8, "level": "ผ่านดีเยียม"},
+            {"name": "เทศบาลตำบลสาม", "score": 90.0, "level": "ดีมาก"}
+        ]}
+    }));
+    one(&found, "scores.level", "\"ผ่านดีเยียม\" is not a level of 2567; did you mean \"ผ่านดีเยี่ยม\"?");
+    one(&found, "province.agencies[0].level", "is listed as \"ผ่านดีเยียม\", which is not a level of 2567; did you mean \"ผ่านดีเยี่ยม\"?");
+    one(&found, "province.agencies[1].level", "did you mean \"ผ่านดีเยี่ยม\"?");
+    // A word that is no near miss of any level gets no suggestion.
+    one(&found, "province.agencies[2].level", "is listed as \"ดีมาก\", which is not a level of 2567");
+    assert!(!found.iter().any(|f| f.contains("ดีมาก") && f.contains("did you mean")), "{found:#?}");
+    // The note says what the rule gives for the score: 78.80 is ต้องปรับปรุง.
+    let text = std::fs::read_to_string(root().join("tests/fixtures/analysis/two-years-no-text.json")).unwrap();
+    let mut package: Value = serde_json::from_str(&text).unwrap();
+    merge(&mut package, json!({"province": {"agencies": [{"name": "เทศบาลตำบลสอง", "score": 78.8, "level": "ผ่านดีเยียม"}]}}));
+    let loaded = load_str(&package.to_string(), "case.json", frameworks()).unwrap();
+    let note = loaded.warnings[0].notes.first().map(|n| n.english.clone()).unwrap_or_default();
+    assert!(note.contains("the rule gives \"ต้องปรับปรุง\" for 78.80"), "{note}");
+}
+
+#[test]
+fn a_memo_stating_the_agencys_total_and_level() {
+    // The fixture's agency is เทศบาลตำบลตัวอย่าง: 89.17, level ผ่าน (OIT 84.38 is below 85).
+    let memo = |text: &str| {
+        json!({"memo": {"reference": "ที่ ๑", "subject": "ทดสอบ", "to": "นายอำเภอ", "signers": [{"name": "นายทดสอบ ใจดี", "positions": ["ปลัด"]}],
+            "body": [{"paragraphs": [text]}]}})
+    };
+    let found = findings(memo("ประจำปีงบประมาณ พ.ศ. ๒๕๖๗ แล้ว เทศบาลตำบลตัวอย่างได้คะแนน ๘๙.๗๑ คะแนน อยู่ในระดับผ่านดี"));
+    one(&found, "memo.body[0].paragraphs", "quotes 89.71 for the total, but the data gives 89.17");
+    one(&found, "memo.body[0].paragraphs", "puts the total at level \"ผ่านดี\", but the documents print \"ผ่าน\"");
+    assert_eq!(found.len(), 2, "{found:#?}");
+    // An earlier year's level against that year's framework (2566: 86.37, ผ่าน).
+    one(&findings(memo("ในปี ๒๕๖๖ เทศบาลตำบลตัวอย่างได้ ๘๖.๓๗ คะแนน อยู่ในระดับผ่านดีเยี่ยม")), "memo.body[0].paragraphs", "the total in 2566 at level \"ผ่านดีเยี่ยม\"");
+    none(&findings(memo("ประจำปีงบประมาณ พ.ศ. ๒๕๖๗ แล้ว เทศบาลตำบลตัวอย่างได้คะแนน ๘๙.๑๗ คะแนน อยู่ในระดับผ่าน")));
+    // A level negated or compared is not a statement of the level; a number without the
+    // agency named is not its total.
+    none(&findings(memo("เทศบาลตำบลตัวอย่างได้ ๘๙.๑๗ คะแนน ยังไม่ถึงระดับผ่านดีเยี่ยม")));
+    none(&findings(memo("หน่วยงานในอำเภอได้คะแนน ๗๕.๐๐ คะแนน อยู่ในระดับต้องปรับปรุง")));
+}

@@ -172,7 +172,8 @@ pub fn overall(package: &Package, facts: &Facts) -> Option<String> {
     }
     let extremes = extremes_sentence(&facts.indicators, &facts.extremes, n);
     if !extremes.is_empty() {
-        s.push_str(" ในภาพรวม");
+        // "ในภาพรวมตัวชี้วัดที่ได้คะแนนสูงสุดคือ …", but "… โดยทุกตัวชี้วัดได้คะแนนเท่ากัน".
+        s.push_str(if extremes.starts_with("โดย") { " " } else { " ในภาพรวม" });
         s.push_str(&extremes);
     }
     let changes = changes_sentence(&facts.changes, n);

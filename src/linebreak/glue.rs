@@ -367,7 +367,8 @@ const UNITS: &[&str] = &[
 ];
 
 /// Labels a number belongs to ("พ.ศ. ๒๕๖๖", "ข้อ ๓", "มาตรา ๙", "ร้อยละ ๘๕"); so does any
-/// word ending in the ordinal ที่ ("วันที่ ๑๔", "ตัวชี้วัดที่ ๑") and a month ("กันยายน ๒๕๖๖").
+/// word ending in the ordinal ที่ ("วันที่ ๑๔", "ตัวชี้วัดที่ ๑") and an abbreviated month
+/// ("ก.ย. ๖๖"; see [`space_glues`] for one written in full).
 const LABELS: &[&str] = &[
     "พ.ศ.", "ค.ศ.", "ปี", "ข้อ", "มาตรา", "ร้อยละ", "หมู่", "เลข", "ฉบับ", "ชั้น", "ห้อง", "ครั้ง", "รอบ", "ระยะ",
     "ไตรมาส", "ภาพ", "ตาราง", "ส่วน",
@@ -391,14 +392,16 @@ pub fn keep_together(text: &str, narrow: bool) -> String {
     out
 }
 
-/// Whether a space between `before` and `after` must not end a line. In a `narrow` column
-/// (a table cell of about 3 cm) a whole date may not fit on a line: there the year may go to
-/// the next, and a day with its month may leave its label ("ภายในวันที่ | ๓๑ พฤษภาคม").
+/// Whether a space between `before` and `after` must not end a line. The year may go to the
+/// next line after a month written in full: "วันที่ ๑๕ ธันวาคม ๒๕๖๘" held whole is wider than
+/// the slack of a justified line, whose spaces then open wide. In a `narrow` column (a table
+/// cell of about 3 cm) it may also after an abbreviated month, and a day with its month may
+/// leave its label ("ภายในวันที่ | ๓๑ พฤษภาคม").
 pub fn space_glues(before: &str, after: &str, narrow: bool) -> bool {
     let (Some(last), Some(next)) = (before.chars().last(), after.chars().next()) else { return false };
     let word = before.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
     let month = |w: &str| thai::MONTHS_LONG.contains(&w) || thai::MONTHS_SHORT.contains(&w);
-    let label = |w: &str| word.ends_with(w) && !(narrow && month(w));
+    let label = |w: &str| word.ends_with(w) && !(thai::MONTHS_LONG.contains(&w) || (narrow && month(w)));
     let day_and_month = || {
         let rest = after.trim_start_matches(is_digit);
         rest.strip_prefix([' ', '\u{00A0}']).is_some_and(|rest| thai::MONTHS_LONG.iter().chain(&thai::MONTHS_SHORT).any(|m| unit_starts(rest, m)))

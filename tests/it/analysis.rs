@@ -288,3 +288,19 @@ fn two_years_of_scores_and_no_text_give_a_complete_report() {
         assert!(text.contains(e.as_str()), "missing: {e}");
     }
 }
+
+#[test]
+fn equal_indicators_read_as_one_clause_after_the_overall_result() {
+    // Ten indicators all at 90.00: "… โดยทุกตัวชี้วัดได้คะแนนเท่ากัน", never "ในภาพรวมโดย…".
+    let indicators: Vec<serde_json::Value> = (1..=10).map(|k| serde_json::json!({ "number": k, "score": 90.0 })).collect();
+    let package = serde_json::json!({
+        "agency": { "name": "เทศบาลตำบลทดสอบ" },
+        "fiscal_year": 2567,
+        "scores": { "total": 90.0, "indicators": indicators }
+    });
+    let loaded = crate::common::load_text(&package.to_string(), "equal.json");
+    let facts = ita_report::narrative::derive(&loaded.package, &loaded.framework, &loaded.frameworks);
+    let overall = &facts.overall.0[0];
+    assert!(overall.contains(" โดยทุกตัวชี้วัดได้คะแนนเท่ากัน"), "{overall}");
+    assert!(!overall.contains("ในภาพรวมโดย"), "{overall}");
+}

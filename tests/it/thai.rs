@@ -105,6 +105,10 @@ fn spaces_that_keep_a_number_with_its_word() {
     for (before, after) in [("เท่ากับ", "๙๕.๗๘"), ("คะแนน", "ตัวชี้วัด"), ("๒๕๖๖", "ซึ่ง")] {
         assert!(!glue::space_glues(before, after, false), "{before} ⍽ {after} may break");
     }
+    // After a month in full the year may go to the next line; after an abbreviated one only
+    // in a table cell.
+    assert!(!glue::space_glues("๑๕ ธันวาคม", "๒๕๖๘", false));
+    assert!(glue::space_glues("๑๕ ธ.ค.", "๖๘", false));
     // In a table cell the year of a date may go to the next line, and the day with its month
     // may leave its label; the day keeps its month.
     assert!(!glue::space_glues("๓๐ มกราคม", "๒๕๖๖", true));

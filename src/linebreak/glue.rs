@@ -380,9 +380,9 @@ fn with_months(list: &'static [&'static str]) -> impl Iterator<Item = &'static s
 }
 
 /// Makes non-breaking the spaces that Thai practice never ends a line at (`narrow`: see
-/// [`space_glues`]): between a label and
-/// its number ("วันที่ ๑๔", "พ.ศ. ๒๕๖๖", "ข้อ ๓"), between a number and its unit or month
-/// ("๘๕ คะแนน", "๑๔ กันยายน"), and before ๆ and ฯ.
+/// [`space_glues`]): between a label and its number ("วันที่ ๑๔", "พ.ศ. ๒๕๖๖", "ข้อ ๓"),
+/// between a number and its unit or month ("๘๕ คะแนน", "๑๔ กันยายน"), between the digit
+/// groups of one number ("๐ ๔๓๕๑ ๑๓๕๓"), and before ๆ and ฯ.
 pub fn keep_together(text: &str, narrow: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for (at, c) in text.char_indices() {
@@ -407,7 +407,7 @@ pub fn space_glues(before: &str, after: &str, narrow: bool) -> bool {
         rest.strip_prefix([' ', '\u{00A0}']).is_some_and(|rest| thai::MONTHS_LONG.iter().chain(&thai::MONTHS_SHORT).any(|m| unit_starts(rest, m)))
     };
     (is_digit(next) && (word.ends_with("ที่") || with_months(LABELS).any(label)) && !(narrow && day_and_month()))
-        || (is_digit(last) && with_months(UNITS).any(|u| unit_starts(after, u)))
+        || (is_digit(last) && (is_digit(next) || with_months(UNITS).any(|u| unit_starts(after, u))))
         || matches!(next, 'ๆ' | 'ฯ')
 }
 

@@ -260,3 +260,22 @@ fn a_short_table_that_fits_stays_where_it_stands() {
     }
     assert!(stayed_before_chart_moved, "some length puts the table on one page and its chart on the next");
 }
+
+#[test]
+fn a_memo_subject_of_several_lines_hangs_under_its_first_word() {
+    let package = json!({
+        "agency": { "name": "เทศบาลตำบลทดสอบ" },
+        "fiscal_year": 2567,
+        "memo": {
+            "subject": SENTENCE.repeat(3),
+            "to": "นายอำเภอ",
+            "body": [{ "heading": "เรื่องเดิม", "paragraphs": [SENTENCE] }],
+            "signers": [{ "name": "นายทดสอบ ระบบดี", "positions": ["ปลัดเทศบาล"] }]
+        }
+    });
+    let all = laid_out(&package);
+    let first = all.iter().position(|l| l.text.starts_with("เรื่อง")).expect("the subject line");
+    let (label, next) = (&all[first], &all[first + 1]);
+    assert!(next.text.starts_with("หน่วยงาน") || next.text.contains("ต่อเนื่อง"), "the subject continues: {:?}", next.text);
+    assert!(next.x0 > label.x0 + 20.0, "continuation at {:.1} pt, label at {:.1} pt", next.x0, label.x0);
+}

@@ -99,6 +99,8 @@ fn words_are_cut_where_a_thai_reader_cuts_them() {
 
 #[test]
 fn spaces_that_keep_a_number_with_its_word() {
+    // The groups of a telephone number ("โทร ๐ ๔๓๕๑ ๑๓๕๓") are one number.
+    assert!(glue::space_glues("โทร ๐", "๔๓๕๑ ๑๓๕๓", false) && glue::space_glues("02 123", "4567", true));
     for (before, after) in [("วันที่", "๑๔ กันยายน"), ("พ.ศ.", "๒๕๖๖"), ("๘๕", "คะแนน"), ("๑๔", "กันยายน"), ("ต่าง", "ๆ"), ("ตัวชี้วัดที่", "๑")] {
         assert!(glue::space_glues(before, after, false), "{before} ⍽ {after} must not break");
     }

@@ -126,8 +126,8 @@ impl Checker<'_> {
             self.report_with(
                 path,
                 message!(
-                    "ปี {year} ในผลย้อนหลังเป็นปีงบประมาณของแฟ้มเอง: คะแนนของปีนี้อยู่ใน `scores` และเอกสารจะไม่พิมพ์รายการนี้",
-                    "history year {year} is the package's own fiscal year: this year's scores belong in `scores`, and the documents leave this entry out"
+                    "ปี {year} ในผลย้อนหลังเป็นปีงบประมาณของแฟ้มเอง: คะแนนของปีนี้ต้องอยู่ใน `scores` ให้ลบรายการนี้ออกจาก `history`",
+                    "history year {year} is the package's own fiscal year: this year's scores belong in `scores`; remove this entry from `history`"
                 ),
                 note,
             );

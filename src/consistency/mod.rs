@@ -185,20 +185,7 @@ pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> V
     text::findings(&mut f, package, &facts, frameworks);
     names::findings(&mut f, package, fw);
     if let Some(letter) = &package.letter {
-        let mentions = letter.body.0.iter().any(|p| p.to_lowercase().contains("qr code") || p.contains("คิวอาร์โค้ด"));
-        if mentions && letter.qr.is_none() {
-            f.contradiction(
-                root.key("letter").key("body"),
-                message!(
-                    "หนังสือให้ผู้อ่านดูจาก QR code แต่ข้อมูลไม่มีที่อยู่สำหรับทำ QR code",
-                    "the letter sends its reader to a QR code, but the data gives no address for one"
-                ),
-                Some(message!(
-                    "ใส่ `letter.qr.url` เป็นที่อยู่ที่ QR code จะเปิด",
-                    "add `letter.qr.url` with the address the code should open"
-                )),
-            );
-        }
+        letter_refers(&mut f, letter, &root.key("letter"));
     }
     drafts(&mut f, package, &root);
     title_years(&mut f, package, &root);
@@ -705,5 +692,34 @@ fn province_findings(
                 );
             }
         }
+    }
+}
+
+/// A letter whose body sends its reader to a QR code or to its enclosures that the data does
+/// not give: the printed letter would point at nothing.
+fn letter_refers(f: &mut Findings, letter: &crate::model::Letter, path: &JsonPath) {
+    let says = |words: &[&str]| letter.body.0.iter().any(|p| words.iter().any(|w| p.to_lowercase().contains(w)));
+    if says(&["qr code", "คิวอาร์โค้ด"]) && letter.qr.is_none() {
+        f.contradiction(
+            path.key("body"),
+            message!(
+                "หนังสือให้ผู้อ่านดูจาก QR code แต่ข้อมูลไม่มีที่อยู่สำหรับทำ QR code",
+                "the letter sends its reader to a QR code, but the data gives no address for one"
+            ),
+            Some(message!("ใส่ `letter.qr.url` เป็นที่อยู่ที่ QR code จะเปิด", "add `letter.qr.url` with the address the code should open")),
+        );
+    }
+    if says(&["สิ่งที่ส่งมาด้วย"]) && letter.enclosures.is_empty() {
+        f.contradiction(
+            path.key("body"),
+            message!(
+                "หนังสือกล่าวถึงสิ่งที่ส่งมาด้วย แต่ข้อมูลไม่มีรายการสิ่งที่ส่งมาด้วย",
+                "the letter speaks of its enclosures (สิ่งที่ส่งมาด้วย), but the data lists none"
+            ),
+            Some(message!(
+                "ใส่รายการใน `letter.enclosures` เพื่อพิมพ์ในหัวหนังสือ หรือแก้ข้อความ",
+                "list them in `letter.enclosures`, printed in the letter's heading, or change the text"
+            )),
+        );
     }
 }

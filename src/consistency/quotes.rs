@@ -262,11 +262,11 @@ fn read(f: &mut Findings, path: &JsonPath, n: &Number, segment: &str, year: i32,
         }
         if let Some(given) = change_of(subject, facts).filter(|c| *c != sign * n.hundredths) {
             let (moved, moved_thai) = if sign > 0 { ("rose", "เพิ่มขึ้น") } else { ("fell", "ลดลง") };
-            let (written, given, subject_thai) = (&n.written, super::h(given), subject.thai());
+            let (written, given, subject_thai) = (&n.written, super::h(given), spaced_before(subject.thai()));
             f.contradiction(
                 path.clone(),
                 message!(
-                    "ข้อความระบุว่า {subject_thai} {moved_thai} {written} แต่ข้อมูลให้ผลต่าง {given}",
+                    "ข้อความระบุว่า{subject_thai}{moved_thai} {written} แต่ข้อมูลให้ผลต่าง {given}",
                     "the text says {subject} {moved} by {written}, but the data gives a change of {given}"
                 ),
                 Some(message!("เอกสารพิมพ์ผลต่างตามคะแนนในข้อมูล", "the documents print the change the scores give")),
@@ -278,11 +278,11 @@ fn read(f: &mut Findings, path: &JsonPath, n: &Number, segment: &str, year: i32,
     if data != n.hundredths {
         let when = if year == package.fiscal_year { String::new() } else { format!(" in {year}") };
         let when_thai = if year == package.fiscal_year { String::new() } else { format!(" ปี {year}") };
-        let (written, data, subject_thai) = (&n.written, super::h(data), subject.thai());
+        let (written, data, subject_thai) = (&n.written, super::h(data), spaced_before(format!("{}{when_thai}", subject.thai())));
         f.contradiction(
             path.clone(),
             message!(
-                "ข้อความระบุว่า {subject_thai}{when_thai} ได้ {written} แต่ข้อมูลให้ {data}",
+                "ข้อความระบุว่า{subject_thai}ได้ {written} แต่ข้อมูลให้ {data}",
                 "the text quotes {written} for {subject}{when}, but the data gives {data}"
             ),
             Some(message!(
@@ -379,4 +379,14 @@ fn change_of(subject: Subject, facts: &Facts) -> Option<i64> {
         Subject::Tool(t) => facts.tools.iter().find(|f| f.tool == t)?.change,
         Subject::Indicator(n) => facts.indicators.iter().find(|i| i.number == n)?.change,
     }
+}
+
+/// `subject` ready to stand before the next Thai word of a message: written against it
+/// ("คะแนนรวมได้"), with a space after a number or a Latin word ("ตัวชี้วัดที่ 1 ได้").
+fn spaced_before(subject: impl Into<String>) -> String {
+    let mut subject = subject.into();
+    if subject.ends_with(|c: char| c.is_ascii_alphanumeric() || ('๐'..='๙').contains(&c)) {
+        subject.push(' ');
+    }
+    subject
 }

@@ -77,7 +77,7 @@ fn an_unchanged_package_is_not_built_again() {
     let third = ita_report(dir.path(), &["build", "in", "-o", "out"]);
     let log = String::from_utf8_lossy(&third.stderr).into_owned();
     assert!(log.contains("4 แฟ้มไม่เปลี่ยน ใช้ PDF เดิม และสร้างใหม่ 0 แฟ้ม"), "{log}");
-    assert!(log.contains("ข้อความระบุว่า ตัวชี้วัดที่ 7 ได้ 99.74"), "{log}");
+    assert!(log.contains("ข้อความระบุว่าตัวชี้วัดที่ 7 ได้ 99.74"), "{log}");
 }
 
 #[test]

@@ -190,7 +190,7 @@ fn a_clerk_edits_a_measure_sees_it_downloads_it_and_a_second_browser_is_told_of_
     assert!(clerk.value(field).as_str().unwrap().starts_with("มาตรการปรับปรุงคู่มือ"));
     // check's contradictions beside their fields, in the command line's words.
     let beside = clerk.script("return document.querySelector(\"[data-path='scores.indicators[6].analysis'] > .diag\").textContent;", json!([]));
-    assert!(beside.as_str().unwrap().contains("ข้อความระบุว่า ตัวชี้วัดที่ 7 ได้ 99.74 แต่ข้อมูลให้ 99.64"), "{beside}");
+    assert!(beside.as_str().unwrap().contains("ข้อความระบุว่าตัวชี้วัดที่ 7 ได้ 99.74 แต่ข้อมูลให้ 99.64"), "{beside}");
     clerk.script("document.querySelector(\"[data-path='scores.indicators[6]']\").scrollIntoView({block: 'start'}); window.scrollBy(0, -90);", json!([]));
     std::thread::sleep(Duration::from_millis(300));
     save_screen("check.png", &clerk.screenshot(None));

@@ -136,7 +136,7 @@ fn deny_warnings_turns_contradictions_into_failures() {
     let check = ita_report(dir.path(), &["check", input]);
     let stderr = String::from_utf8_lossy(&check.stderr);
     assert_eq!(check.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("ข้อความระบุว่า ตัวชี้วัดที่ 7 ได้ 99.74 แต่ข้อมูลให้ 99.64"), "{stderr}");
+    assert!(stderr.contains("ข้อความระบุว่าตัวชี้วัดที่ 7 ได้ 99.74 แต่ข้อมูลให้ 99.64"), "{stderr}");
     assert!(stderr.contains("ตำแหน่งใน JSON `scores.indicators[6].analysis`"), "{stderr}");
     // The same in English with --lang en (or ITA_REPORT_LANG=en).
     let check = ita_report(dir.path(), &["check", "--lang", "en", input]);

@@ -292,3 +292,22 @@ fn a_memo_stating_the_agencys_total_and_level() {
     none(&findings(memo("เทศบาลตำบลตัวอย่างได้ ๘๙.๑๗ คะแนน ยังไม่ถึงระดับผ่านดีเยี่ยม")));
     none(&findings(memo("หน่วยงานในอำเภอได้คะแนน ๗๕.๐๐ คะแนน อยู่ในระดับต้องปรับปรุง")));
 }
+
+#[test]
+fn a_letter_pointing_at_enclosures_or_a_qr_code_it_does_not_have() {
+    let letter = |body: &str, extra: Value| {
+        let mut letter = json!({
+            "reference": "รอ ๐๐๑๗.๕/ว ๕๕๑๔", "address": ["ศาลากลางจังหวัดทดสอบ"], "date": "2567-09-29", "subject": "รายงานผลการประเมิน", "to": "นายอำเภอ ทุกอำเภอ",
+            "body": [body], "signer": { "name": "นายทดสอบ ระบบดี", "positions": ["ผู้ว่าราชการจังหวัดทดสอบ"] }
+        });
+        merge(&mut letter, extra);
+        findings(json!({ "letter": letter }))
+    };
+    let found = letter("จึงขอส่งรายงาน รายละเอียดตามสิ่งที่ส่งมาด้วย และดาวน์โหลดได้ที่ QR Code ท้ายหนังสือนี้", json!({}));
+    one(&found, "letter.body", "speaks of its enclosures");
+    one(&found, "letter.body", "QR code");
+    none(&letter(
+        "จึงขอส่งรายงาน รายละเอียดตามสิ่งที่ส่งมาด้วย และดาวน์โหลดได้ที่ QR Code ท้ายหนังสือนี้",
+        json!({ "enclosures": ["รายงาน จำนวน ๑ ชุด"], "qr": { "url": "https://example.go.th/ita" } }),
+    ));
+}

@@ -400,15 +400,18 @@ pub fn keep_together(text: &str, narrow: bool) -> String {
 pub fn space_glues(before: &str, after: &str, narrow: bool) -> bool {
     let (Some(last), Some(next)) = (before.chars().last(), after.chars().next()) else { return false };
     let word = before.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
-    let month = |w: &str| thai::MONTHS_LONG.contains(&w) || thai::MONTHS_SHORT.contains(&w);
-    let label = |w: &str| word.ends_with(w) && !(thai::MONTHS_LONG.contains(&w) || (narrow && month(w)));
-    let day_and_month = || {
-        let rest = after.trim_start_matches(is_digit);
-        rest.strip_prefix([' ', '\u{00A0}']).is_some_and(|rest| thai::MONTHS_LONG.iter().chain(&thai::MONTHS_SHORT).any(|m| unit_starts(rest, m)))
-    };
-    (is_digit(next) && (word.ends_with("ที่") || with_months(LABELS).any(label)) && !(narrow && day_and_month()))
+    let months: &[&str] = if narrow { &[] } else { &thai::MONTHS_SHORT };
+    let labelled = word.ends_with("ที่") || LABELS.iter().chain(months).any(|l| word.ends_with(l));
+    (is_digit(next) && labelled && !(narrow && starts_day_and_month(after)))
         || (is_digit(last) && (is_digit(next) || with_months(UNITS).any(|u| unit_starts(after, u))))
         || matches!(next, 'ๆ' | 'ฯ')
+}
+
+/// Whether `text` starts with a day and its month ("๓๑ พฤษภาคม", "๓๑ พ.ค.").
+fn starts_day_and_month(text: &str) -> bool {
+    let rest = text.trim_start_matches(is_digit);
+    rest.strip_prefix([' ', '\u{00A0}'])
+        .is_some_and(|rest| thai::MONTHS_LONG.iter().chain(&thai::MONTHS_SHORT).any(|m| unit_starts(rest, m)))
 }
 
 fn unit_starts(next: &str, unit: &str) -> bool {

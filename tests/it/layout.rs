@@ -245,3 +245,27 @@ fn font_scale_keeps_letters_at_th_sarabun_height() {
     assert!((fonts.scale("Laksaman") - LAKSAMAN).abs() < 0.001);
     assert!((fonts.scale("Sarabun") - 0.681).abs() < 0.01, "{}", fonts.scale("Sarabun"));
 }
+
+#[test]
+fn ranked_lists_keep_their_columns_from_level_to_level() {
+    // Each level's list of agencies is a table of its own; an official reads them as one, so
+    // the headers' columns stand at the same places on every page.
+    let path = root().join("inputs/2566-roiet-province.json");
+    let built = build(&load_sample(&path), &BuildOptions::default());
+    let document = &built.artifacts[0].document;
+    let mut places: Vec<Vec<i64>> = Vec::new();
+    for page in 0..document.pages().len() {
+        let all = items(document, page);
+        for head in all.iter().filter(|i| i.text.as_ref().is_some_and(|(t, _)| t == "อำเภอ")) {
+            let row: Vec<i64> = all
+                .iter()
+                .filter(|i| (i.y - head.y).abs() < 1.0)
+                .filter(|i| i.text.as_ref().is_some_and(|(t, _)| ["อำเภอ", "ITA", "ลำดับ"].iter().any(|w| t.contains(w))))
+                .map(|i| i.x.round() as i64)
+                .collect();
+            places.push(row);
+        }
+    }
+    assert!(places.len() >= 3, "the sample has lists for several levels: {places:?}");
+    assert!(places.windows(2).all(|w| w[0] == w[1]), "header columns move: {places:?}");
+}

@@ -358,24 +358,27 @@ fn weighted_total(f: &mut Findings, fw: &Framework, path: JsonPath, total: Score
     }
     let weights: Vec<String> = fw.tools.iter().map(|t| format!("{} {}%", t.tool, t.weight.unwrap_or_default())).collect();
     let (total, weighted, year, weights) = (s(total), h(weighted), fw.fiscal_year, weights.join(", "));
-    let message = match agency {
-        None => message!(
-            "คะแนนรวม {total} ไม่เท่ากับผลรวมถ่วงน้ำหนักของคะแนนเครื่องมือ ซึ่งคือ {weighted}",
-            "the total {total} is not the weighted sum of the tool scores, {weighted}"
+    let rounding = message!(
+        "น้ำหนักของปี {year}: {weights}; การปัดเศษอธิบายความต่างได้ไม่เกิน 0.01",
+        "weights of {year}: {weights}; rounding explains at most 0.01"
+    );
+    let (message, note) = match agency {
+        None => (
+            message!(
+                "คะแนนรวม {total} ไม่เท่ากับผลรวมถ่วงน้ำหนักของคะแนนเครื่องมือ ซึ่งคือ {weighted}",
+                "the total {total} is not the weighted sum of the tool scores, {weighted}"
+            ),
+            rounding,
         ),
-        Some(name) => message!(
-            "\"{name}\" ได้คะแนน {total} แต่ผลรวมถ่วงน้ำหนักของคะแนนเครื่องมือใน `tools` คือ {weighted}",
-            "\"{name}\" has the score {total}, but the weighted sum of its `tools` is {weighted}"
-        ),
-    };
-    let note = match agency {
-        None => message!(
-            "น้ำหนักของปี {year}: {weights}; การปัดเศษอธิบายความต่างได้ไม่เกิน 0.01",
-            "weights of {year}: {weights}; rounding explains at most 0.01"
-        ),
-        Some(_) => message!(
-            "น้ำหนักของปี {year}: {weights}; การปัดเศษอธิบายความต่างได้ไม่เกิน 0.01 แก้ `score` หรือ `tools` ให้ตรงกับผลที่ประกาศ",
-            "weights of {year}: {weights}; rounding explains at most 0.01; correct `score` or `tools` to the published result"
+        Some(name) => (
+            message!(
+                "\"{name}\" ได้คะแนน {total} แต่ผลรวมถ่วงน้ำหนักของคะแนนเครื่องมือใน `tools` คือ {weighted}",
+                "\"{name}\" has the score {total}, but the weighted sum of its `tools` is {weighted}"
+            ),
+            Message::new(
+                format!("{} แก้ `score` หรือ `tools` ให้ตรงกับผลที่ประกาศ", rounding.thai.as_deref().unwrap_or_default()),
+                format!("{}; correct `score` or `tools` to the published result", rounding.english),
+            ),
         ),
     };
     f.contradiction(path, message, Some(note));

@@ -118,46 +118,35 @@ fn shown(children: &[&SyntaxNode], k: usize) -> Option<String> {
     let node = children[k];
     match node.kind() {
         SyntaxKind::Text => Some(node.leaf_text().to_string()),
-        SyntaxKind::Str if k > 0 && children[k - 1].kind() == SyntaxKind::Hash => {
-            node.cast::<ast::Str>().map(|s| s.get().to_string())
-        }
+        SyntaxKind::Str if k > 0 && children[k - 1].kind() == SyntaxKind::Hash => node.cast::<ast::Str>().map(|s| s.get().to_string()),
         _ => None,
     }
 }
 
 /// The text shown by the nearest sibling before `k` (skipping the `#` and `;` around
 /// embedded expressions).
-fn shown_before(children: &[&SyntaxNode], k: usize) -> Option<String> {
-    let mut j = k;
-    while j > 0 {
-        j -= 1;
-        match children[j].kind() {
-            SyntaxKind::Hash | SyntaxKind::Semicolon => continue,
-            _ => return shown(children, j),
-        }
-    }
-    None
+fn shown_before<'a>(children: &[&SyntaxNode], texts: &'a [Option<String>], k: usize) -> Option<&'a str> {
+    (0..k).rev().find(|&j| !skipped(children[j])).and_then(|j| texts[j].as_deref())
 }
 
-fn shown_after(children: &[&SyntaxNode], k: usize) -> Option<String> {
-    let mut j = k + 1;
-    while j < children.len() {
-        match children[j].kind() {
-            SyntaxKind::Hash | SyntaxKind::Semicolon => j += 1,
-            _ => return shown(children, j),
-        }
-    }
-    None
+fn shown_after<'a>(children: &[&SyntaxNode], texts: &'a [Option<String>], k: usize) -> Option<&'a str> {
+    (k + 1..children.len()).find(|&j| !skipped(children[j])).and_then(|j| texts[j].as_deref())
+}
+
+/// The `#` and `;` around an embedded expression, which show nothing of their own.
+fn skipped(node: &SyntaxNode) -> bool {
+    matches!(node.kind(), SyntaxKind::Hash | SyntaxKind::Semicolon)
 }
 
 fn markup(node: &SyntaxNode, segmenter: &Segmenter, place: Place, out: &mut String) {
     let children: Vec<&SyntaxNode> = node.children().collect();
-    for k in 0..children.len() {
-        let child = children[k];
-        let Some(text) = shown(&children, k) else {
+    // What each child shows, found once: the spaces between them look at their neighbours.
+    let texts: Vec<Option<String>> = (0..children.len()).map(|k| shown(&children, k)).collect();
+    for (k, child) in children.iter().enumerate() {
+        let Some(text) = texts[k].as_deref() else {
             let glued = child.kind() == SyntaxKind::Space
                 && !child.leaf_text().contains('\n')
-                && glue_between(shown_before(&children, k), shown_after(&children, k), place.column.in_cell());
+                && glue_between(shown_before(&children, &texts, k), shown_after(&children, &texts, k), place.column.in_cell());
             if glued {
                 out.push('~');
             } else {
@@ -169,8 +158,8 @@ fn markup(node: &SyntaxNode, segmenter: &Segmenter, place: Place, out: &mut Stri
         // meets at a word boundary.
         let meets = text.starts_with(is_thai_letter)
             && !text.starts_with(|c| !starts_cluster(c))
-            && shown_before(&children, k).is_some_and(|b| b.ends_with(is_thai_letter));
-        let mut pieces = glue::pieces(&text, segmenter, place.column);
+            && shown_before(&children, &texts, k).is_some_and(|b| b.ends_with(is_thai_letter));
+        let mut pieces = glue::pieces(text, segmenter, place.column);
         if meets {
             pieces.insert(0, Piece::Boundary);
         }
@@ -186,9 +175,9 @@ fn markup(node: &SyntaxNode, segmenter: &Segmenter, place: Place, out: &mut Stri
 }
 
 /// Whether the space between two shown texts must not end a line.
-fn glue_between(before: Option<String>, after: Option<String>, narrow: bool) -> bool {
+fn glue_between(before: Option<&str>, after: Option<&str>, narrow: bool) -> bool {
     let (Some(before), Some(after)) = (before, after) else { return false };
-    glue::space_glues(&before, &after, narrow)
+    glue::space_glues(before, after, narrow)
 }
 
 /// Pieces as markup text: boundaries and joiners as their characters in the text, boxed

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::framework::{Band, Framework, Frameworks, LevelOutcome};
+use crate::framework::{Band, Formed, Framework, Frameworks, LevelOutcome};
 use crate::model::{HistoryYear, MeasureRow, MeasuresLayout, Oit, Package, Paragraphs, Score, Tool, WeakPoints};
 
 /// Everything templates need beyond the package itself.
@@ -203,8 +203,14 @@ pub struct RankedAgency {
 #[derive(Debug, Clone, Serialize)]
 pub struct OitFacts {
     pub indicators: Vec<OitIndicatorFact>,
-    /// Items scored 100 over all items, in hundredths of a percent point (3953 = 39.53).
-    pub score: Score,
+    /// The OIT score the detail prints: the share of items where the year forms OIT that way,
+    /// else the published one (`scores.tools.OIT`), if any.
+    pub score: Option<Score>,
+    /// Whether the year forms OIT scores as the share of items scored 100, so that the
+    /// detail can say the items "come to" its score ("คิดเป็น").
+    pub from_items: bool,
+    /// Items scored 100 over all items (17 of 30 → 56.67).
+    pub share: Score,
     pub passed: usize,
     pub items: usize,
     /// The weak-point tables: the package's text, or generated from the items scored 0.
@@ -217,7 +223,10 @@ pub struct OitFacts {
 pub struct OitIndicatorFact {
     pub number: u8,
     pub name: String,
-    pub score: Score,
+    /// The indicator's score the detail prints, as [`OitFacts::score`].
+    pub score: Option<Score>,
+    /// Its items scored 100 over all its items.
+    pub share: Score,
     pub passed: usize,
     pub items: usize,
     #[serde(flatten)]
@@ -514,16 +523,25 @@ pub fn share(passed: usize, items: usize) -> Score {
 }
 
 fn oit(package: &Package, fw: &Framework, o: &Oit) -> OitFacts {
+    // Where the year's OIT is not known to be the share of items (from 2568), the item share
+    // is no score: the detail prints the published ones, the figures the report prints.
+    // (Where it is, `check` flags a published score that differs from the share.)
+    let formed = fw.tool(Tool::Oit).and_then(|t| t.formed) == Some(Formed::ShareOfItems);
+    let published = |number: u8| {
+        package.scores.iter().flat_map(|s| &s.indicators).find(|i| i.number == number).map(|i| i.score)
+    };
     let indicators: Vec<OitIndicatorFact> = o
         .indicators
         .iter()
         .map(|ind| {
             let items: Vec<_> = ind.subindicators.iter().flat_map(|s| &s.groups).flat_map(|g| &g.items).collect();
             let passed = items.iter().filter(|i| i.score.hundredths() == 10_000).count();
+            let share = share(passed, items.len());
             OitIndicatorFact {
                 number: ind.number,
                 name: indicator_name(package, fw, ind.number),
-                score: share(passed, items.len()),
+                score: if formed { Some(share) } else { published(ind.number) },
+                share,
                 passed,
                 items: items.len(),
                 detail: ind.clone(),
@@ -572,8 +590,11 @@ fn oit(package: &Package, fw: &Framework, o: &Oit) -> OitFacts {
             })
             .collect(),
     };
+    let all = share(passed, items);
     OitFacts {
-        score: share(passed, items),
+        score: if formed { Some(all) } else { package.scores.as_ref().and_then(|s| s.tools.get(&Tool::Oit).copied()) },
+        from_items: formed,
+        share: all,
         passed,
         items,
         urgent: given(&o.urgent).unwrap_or_else(|| generated(true)),

@@ -131,8 +131,8 @@ pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> V
             .collect();
         for ind in facts.indicators.iter().filter(|_| formed) {
             if let Some(&(i, score)) = given.get(&ind.number) {
-                if score.hundredths() != ind.score.hundredths() {
-                    let (number, given, passed, items, derived) = (ind.number, s(score), ind.passed, ind.items, s(ind.score));
+                if score.hundredths() != ind.share.hundredths() {
+                    let (number, given, passed, items, derived) = (ind.number, s(score), ind.passed, ind.items, s(ind.share));
                     let year = fw.fiscal_year;
                     f.contradiction(
                         root.key("scores").key("indicators").index(i).key("score"),
@@ -149,8 +149,8 @@ pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> V
             }
         }
         if let Some(score) = package.scores.as_ref().and_then(|s| s.tools.get(&Tool::Oit)).filter(|_| formed) {
-            if score.hundredths() != facts.score.hundredths() {
-                let (given, passed, items, derived) = (s(*score), facts.passed, facts.items, s(facts.score));
+            if score.hundredths() != facts.share.hundredths() {
+                let (given, passed, items, derived) = (s(*score), facts.passed, facts.items, s(facts.share));
                 f.contradiction(
                     root.key("scores").key("tools").key("OIT"),
                     message!(

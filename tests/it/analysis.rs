@@ -160,9 +160,10 @@ fn seed_001_oit_scores_follow_from_its_items() {
     let (loaded, facts) = facts_of("inputs/2567-roiet-education-office.json");
     let oit = facts.oit.expect("OIT detail");
     let by_number: Vec<(u8, usize, usize, i64)> =
-        oit.indicators.iter().map(|i| (i.number, i.passed, i.items, i.score.hundredths())).collect();
+        oit.indicators.iter().map(|i| (i.number, i.passed, i.items, i.share.hundredths())).collect();
     assert_eq!(by_number, [(9, 17, 30, 5667), (10, 0, 13, 0)]);
-    assert_eq!((oit.passed, oit.items, oit.score.hundredths()), (17, 43, 3953));
+    assert_eq!((oit.passed, oit.items, oit.share.hundredths()), (17, 43, 3953));
+    assert!(oit.from_items && oit.score.is_some_and(|s| s.hundredths() == 3953), "2567 forms OIT from its items");
     // The scores the package states agree with the items.
     let scores = loaded.package.scores.as_ref().unwrap();
     assert_eq!(scores.tools[&ita_report::model::Tool::Oit].hundredths(), 3953);
@@ -303,4 +304,47 @@ fn equal_indicators_read_as_one_clause_after_the_overall_result() {
     let overall = &facts.overall.0[0];
     assert!(overall.contains(" โดยทุกตัวชี้วัดได้คะแนนเท่ากัน"), "{overall}");
     assert!(!overall.contains("ในภาพรวมโดย"), "{overall}");
+}
+
+/// The OIT detail of a package given as JSON, as one squeezed text.
+fn oit_text(value: &serde_json::Value) -> String {
+    let loaded = crate::common::load_text(&value.to_string(), "oit.json");
+    let built = build(&loaded, &BuildOptions { split: true, ..Default::default() });
+    let artifact = built.artifacts.iter().find(|a| a.kinds == [DocKind::Oit]).expect("the OIT detail is built");
+    squeeze(&page_texts(&artifact.document).concat())
+}
+
+#[test]
+fn empty_weak_point_tables_say_what_the_items_show() {
+    let mut value: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("inputs/2567-roiet-education-office.json")).unwrap(),
+    )
+    .unwrap();
+    let oit = value["oit"].as_object_mut().unwrap();
+    oit.remove("urgent");
+    oit.remove("improve");
+    let set_all = |value: &mut serde_json::Value, indicator: usize, score: u32| {
+        for sub in value["oit"]["indicators"][indicator]["subindicators"].as_array_mut().unwrap() {
+            for group in sub["groups"].as_array_mut().unwrap() {
+                for item in group["items"].as_array_mut().unwrap() {
+                    item["score"] = score.into();
+                }
+            }
+        }
+    };
+    // One item of indicator 10 passed: no indicator is without a passed item.
+    value["oit"]["indicators"][1]["subindicators"][0]["groups"][0]["items"][0]["score"] = 100.into();
+    let text = oit_text(&value);
+    assert!(text.contains("ทุกตัวชี้วัดมีข้อที่ผ่านอย่างน้อย๑ข้อ"), "{text}");
+    assert!(!text.contains("ไม่มีข้อที่ได้คะแนน"), "items scored 0 are listed to improve");
+    // Indicator 9 passed whole, 10 not at all: every zero is in the urgent table.
+    set_all(&mut value, 0, 100);
+    set_all(&mut value, 1, 0);
+    let text = oit_text(&value);
+    assert!(text.contains("ข้อที่ได้คะแนน๐ทั้งหมดอยู่ในตัวชี้วัดที่ไม่มีข้อใดผ่าน"), "{text}");
+    assert!(!text.contains("ไม่มีข้อที่ได้คะแนน"));
+    // Every item passed.
+    set_all(&mut value, 1, 100);
+    let text = oit_text(&value);
+    assert!(text.contains("ทุกตัวชี้วัดมีข้อที่ผ่านอย่างน้อย๑ข้อ") && text.contains("ไม่มีข้อที่ได้คะแนน๐"));
 }

@@ -555,7 +555,8 @@ pub struct Memo {
     /// Urgency (ด่วน, ด่วนมาก, ด่วนที่สุด), stamped in red.
     #[serde(default)]
     pub urgency: Option<String>,
-    /// Secrecy (ลับ, ลับมาก, ลับที่สุด), stamped in red.
+    /// Secrecy (ลับ, ลับมาก, ลับที่สุด), marked in red at the top and the bottom centre of
+    /// every page of the memo.
     #[serde(default)]
     pub secrecy: Option<String>,
 }
@@ -610,8 +611,11 @@ pub struct Letter {
     /// A QR code to the published report.
     #[serde(default)]
     pub qr: Option<QrLink>,
+    /// Urgency (ด่วน, ด่วนมาก, ด่วนที่สุด), stamped in red above the emblem.
     #[serde(default)]
     pub urgency: Option<String>,
+    /// Secrecy (ลับ, ลับมาก, ลับที่สุด), marked in red at the top and the bottom centre of
+    /// every page of the letter.
     #[serde(default)]
     pub secrecy: Option<String>,
 }

@@ -109,18 +109,11 @@ pub enum Column {
     Narrow,
 }
 
-impl Column {
-    /// In a table cell, narrow or not.
-    pub fn in_cell(self) -> bool {
-        self != Column::Text
-    }
-}
-
 /// The pieces of `text`: Thai runs cut into words with boundaries between them and joiners
 /// where Typst would otherwise break a word; spaces that must not end a line made
 /// non-breaking (see [`keep_together`]).
 pub fn pieces(text: &str, segmenter: &Segmenter, column: Column) -> Vec<Piece> {
-    let text = keep_together(text, column.in_cell());
+    let text = keep_together(text, column == Column::Narrow);
     let mut out = Vec::new();
     let mut rest = text.as_str();
     while !rest.is_empty() {
@@ -181,6 +174,7 @@ fn thai_run(run: &str, segmenter: &Segmenter, narrow: bool, dotted: bool, out: &
     if dotted {
         abbreviation_whole(run, &mut tokens);
     }
+    join_nominalizers(run, &mut tokens);
     for (k, token) in tokens.into_iter().enumerate() {
         if k > 0 {
             out.push(Piece::Boundary);
@@ -197,6 +191,22 @@ fn thai_run(run: &str, segmenter: &Segmenter, narrow: bool, dotted: bool, out: &
             last = at;
         }
         push_text(out, &word[last..]);
+    }
+}
+
+/// The words that make a noun of the word after them ("การ|ปฏิบัติ", "ความ|โปร่งใส"). A line
+/// that ends between them reads as a word cut in two, so they are kept with that word.
+const NOMINALIZERS: [&str; 2] = ["การ", "ความ"];
+
+/// Each nominalizer joined to the known word after it, as one token.
+fn join_nominalizers(run: &str, tokens: &mut Vec<Token>) {
+    let mut k = 0;
+    while k + 1 < tokens.len() {
+        if NOMINALIZERS.contains(&&run[tokens[k].range.clone()]) && tokens[k + 1].known {
+            let next = tokens.remove(k + 1);
+            tokens[k] = Token { range: tokens[k].range.start..next.range.end, known: true };
+        }
+        k += 1;
     }
 }
 
@@ -414,8 +424,16 @@ fn starts_day_and_month(text: &str) -> bool {
         .is_some_and(|rest| thai::MONTHS_LONG.iter().chain(&thai::MONTHS_SHORT).any(|m| unit_starts(rest, m)))
 }
 
+/// Whether `next` opens with `unit` as a word of its own: followed by no Thai letter, or
+/// ending the first word the dictionary reads there ("๖ เดือน|และ", not "๒ ปี|งบประมาณ").
 fn unit_starts(next: &str, unit: &str) -> bool {
-    next.strip_prefix(unit).is_some_and(|rest| !rest.starts_with(words::is_thai_letter))
+    let Some(rest) = next.strip_prefix(unit) else { return false };
+    if !rest.starts_with(words::is_thai_letter) {
+        return true;
+    }
+    static STANDARD: LazyLock<Segmenter<'static>> = LazyLock::new(|| Segmenter::new(vec![words::standard()]));
+    let run = &next[..next.find(|c| !words::is_thai_letter(c)).unwrap_or(next.len())];
+    STANDARD.segment(run).first().is_some_and(|word| word.known && word.range == (0..unit.len()))
 }
 
 fn is_digit(c: char) -> bool {

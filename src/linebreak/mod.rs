@@ -146,7 +146,7 @@ fn markup(node: &SyntaxNode, segmenter: &Segmenter, place: Place, out: &mut Stri
         let Some(text) = texts[k].as_deref() else {
             let glued = child.kind() == SyntaxKind::Space
                 && !child.leaf_text().contains('\n')
-                && glue_between(shown_before(&children, &texts, k), shown_after(&children, &texts, k), place.column.in_cell());
+                && glue_between(shown_before(&children, &texts, k), shown_after(&children, &texts, k), place.column == Column::Narrow);
             if glued {
                 out.push('~');
             } else {

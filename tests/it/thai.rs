@@ -107,8 +107,12 @@ fn spaces_that_keep_a_number_with_its_word() {
     for (before, after) in [("เท่ากับ", "๙๕.๗๘"), ("คะแนน", "ตัวชี้วัด"), ("๒๕๖๖", "ซึ่ง")] {
         assert!(!glue::space_glues(before, after, false), "{before} ⍽ {after} may break");
     }
+    // A unit is a word of its own when the dictionary ends a word with it, written against
+    // the next word or not ("๖ เดือน|และ"), and not when it only begins a longer word.
+    assert!(glue::space_glues("แผนรอบ ๖", "เดือนและ ๑๒ เดือน", false));
+    assert!(!glue::space_glues("๑๐", "คนงาน", false));
     // After a month in full the year may go to the next line; after an abbreviated one only
-    // in a table cell.
+    // in a narrow column.
     assert!(!glue::space_glues("๑๕ ธันวาคม", "๒๕๖๘", false));
     assert!(glue::space_glues("๑๕ ธ.ค.", "๖๘", false));
     // In a table cell the year of a date may go to the next line, and the day with its month
@@ -192,4 +196,16 @@ fn an_abbreviation_before_its_dot_is_kept_whole() {
     }
     // Words before the abbreviation still break as words.
     assert!(written("ประสานงานกับสพป.").contains("กับ|สพป."), "{}", written("ประสานงานกับสพป."));
+}
+
+#[test]
+fn a_nominalizer_stays_with_its_word() {
+    // "การ" and "ความ" make a noun of the word after them: no line ends between them.
+    let text = written("ตัวชี้วัดการปฏิบัติหน้าที่และความโปร่งใส", glue::Column::Text);
+    assert!(text.contains("การปฏิบัติ") && text.contains("ความโปร่งใส"), "{text}");
+    assert!(text.contains('|'), "the other words still have their boundaries: {text}");
+    // An abbreviated month keeps its year in an ordinary table cell; only a narrow column
+    // lets the year go.
+    assert!(written("ถึง ม.ค. ๒๕๖๘", glue::Column::Cell).contains("ม.ค.\u{a0}๒๕๖๘"));
+    assert!(written("ถึง ม.ค. ๒๕๖๘", glue::Column::Narrow).contains("ม.ค. ๒๕๖๘"));
 }

@@ -295,6 +295,9 @@ fn level(f: &mut Findings, fw: &Framework, path: JsonPath, stated: Option<&str>,
         return;
     }
     if !fw.levels.certain {
+        if outside_band(f, fw, path.clone(), stated, total, None) {
+            return;
+        }
         f.undecided(
             path,
             message!(
@@ -429,6 +432,7 @@ fn agency_row(f: &mut Findings, fw: &Framework, a: &crate::model::LocalAgency, p
         return Row::Settled;
     }
     if !fw.levels.certain {
+        outside_band(f, fw, path.key("level"), stated, a.score, Some(name));
         return Row::Settled;
     }
     if !outcome.allows(stated) {
@@ -443,6 +447,30 @@ fn agency_row(f: &mut Findings, fw: &Framework, a: &crate::model::LocalAgency, p
         return Row::Settled;
     }
     if open { Row::Undecided } else { Row::Settled }
+}
+
+/// A stated level whose band of totals, as the report's level table prints it, leaves out
+/// the total: a contradiction inside the document even in a year whose rule is not known for
+/// certain (`name`: the agency of a province row). Whether one was found.
+fn outside_band(f: &mut Findings, fw: &Framework, path: JsonPath, stated: &str, total: Score, name: Option<&str>) -> bool {
+    let Some(band) = fw.bands().into_iter().find(|b| b.name == stated) else { return false };
+    if (band.min.hundredths()..=band.max.hundredths()).contains(&total.hundredths()) {
+        return false;
+    }
+    let (score, min, max) = (s(total), s(band.min), s(band.max));
+    let (who_th, who_en) = match name {
+        Some(name) => (format!("\"{name}\" อยู่ในรายชื่อระดับ"), format!("\"{name}\" is listed as")),
+        None => ("ระดับ".to_owned(), "level".to_owned()),
+    };
+    f.contradiction(
+        path,
+        message!(
+            "{who_th} \"{stated}\" ด้วยคะแนน {score} แต่ตารางระดับในรายงานให้ \"{stated}\" ที่ {min}–{max}",
+            "{who_en} \"{stated}\" with {score}, but the report's level table gives \"{stated}\" as {min}–{max}"
+        ),
+        None,
+    );
+    true
 }
 
 /// An agency whose `tools` lacks a tool the year weighs: its level and weighted total
@@ -520,6 +548,25 @@ fn province_findings(
                 message!("\"{name}\" มีในรายชื่อสองครั้ง (อีกครั้งที่ {other})", "\"{name}\" is listed twice (also at {other})"),
                 None,
             );
+        }
+    }
+
+    // The agency itself among the province's rows (the province office, "จังหวัดร้อยเอ็ด"):
+    // its row and section 1 of the report print its one score.
+    let own = package.agency.name.trim();
+    if let Some(total) = package.scores.as_ref().and_then(|s| s.total) {
+        for (i, a) in p.agencies.iter().enumerate().filter(|(_, a)| a.name.trim() == own) {
+            if a.score.hundredths() != total.hundredths() {
+                let (row, total) = (s(a.score), s(total));
+                f.contradiction(
+                    agencies.index(i).key("score"),
+                    message!(
+                        "\"{own}\" ได้ {row} ในรายชื่อหน่วยงาน แต่ได้ {total} ใน `scores.total`",
+                        "\"{own}\" has {row} in the list of agencies but {total} in `scores.total`"
+                    ),
+                    None,
+                );
+            }
         }
     }
 

@@ -311,3 +311,35 @@ fn a_letter_pointing_at_enclosures_or_a_qr_code_it_does_not_have() {
         json!({ "enclosures": ["รายงาน จำนวน ๑ ชุด"], "qr": { "url": "https://example.go.th/ita" } }),
     ));
 }
+
+#[test]
+fn a_stated_level_outside_its_printed_band_in_a_year_of_uncertain_rule() {
+    // 2569's rule is not known for certain: the levels are not derived, yet the report's
+    // level table prints each level's band of totals, and a row must fall inside its own.
+    let found = findings(json!({
+        "fiscal_year": 2569,
+        "province": {"agencies": [
+            {"name": "เทศบาลตำบลหนึ่ง", "score": 72.35, "level": "ผ่านดีเยี่ยม"},
+            {"name": "เทศบาลตำบลสอง", "score": 84.99, "level": "ผ่าน"},
+            {"name": "เทศบาลตำบลสาม", "score": 96.0, "level": "ผ่านดีเยี่ยม"}
+        ]}
+    }));
+    one(&found, "province.agencies[0].level", "is listed as \"ผ่านดีเยี่ยม\" with 72.35, but the report's level table gives \"ผ่านดีเยี่ยม\" as 95.00–100.00");
+    one(&found, "province.agencies[1].level", "\"ผ่าน\" as 85.00–100.00");
+    assert!(!found.iter().any(|f| f.starts_with("province.agencies[2]")), "96.00 is in its band: {found:#?}");
+}
+
+#[test]
+fn the_agency_own_row_in_the_province_list_gives_its_total() {
+    let own = |score: f64| {
+        findings(json!({
+            "agency": {"name": "จังหวัดทดสอบ"},
+            "province": {"agencies": [{"name": "จังหวัดทดสอบ", "score": score}]}
+        }))
+    };
+    let text = std::fs::read_to_string(root().join("tests/fixtures/analysis/two-years-no-text.json")).unwrap();
+    let total = serde_json::from_str::<Value>(&text).unwrap()["scores"]["total"].as_f64().unwrap();
+    let found = own(total - 1.0);
+    one(&found, "province.agencies[0].score", "in the list of agencies but");
+    assert!(!own(total).iter().any(|f| f.contains("in the list of agencies")));
+}

@@ -482,7 +482,12 @@ fn province(package: &Package, fw: &Framework, p: &crate::model::Province, targe
             district: a.district.clone(),
             score: a.score,
             tools: a.tools.clone(),
-            level: level_fact(a.level.clone(), fw.level(a.score, &a.tools)),
+            // In a year whose rule is uncertain a stated level is shown where the level
+            // table's band holds the score (else the list would contradict the table).
+            level: level_fact(
+                a.level.clone(),
+                if fw.levels.certain { fw.level(a.score, &a.tools) } else { fw.band_outcome(a.score) },
+            ),
         })
         .collect();
     // Stable: agencies with equal scores keep the order of the data.

@@ -218,6 +218,13 @@ impl Framework {
             .collect()
     }
 
+    /// The levels whose band of totals, as the report's level table prints it, holds `total`:
+    /// all that can be said of a level in a year whose rule is not known for certain.
+    pub fn band_outcome(&self, total: Score) -> LevelOutcome {
+        let within = |b: &Band| (b.min.hundredths()..=b.max.hundredths()).contains(&total.hundredths());
+        LevelOutcome::OneOf(self.bands().into_iter().filter(within).map(|b| b.name).collect())
+    }
+
     /// Whether `name` is a level of this year's rule.
     pub fn has_level(&self, name: &str) -> bool {
         self.levels.levels.iter().any(|l| l.name == name)

@@ -348,3 +348,28 @@ fn empty_weak_point_tables_say_what_the_items_show() {
     let text = oit_text(&value);
     assert!(text.contains("ทุกตัวชี้วัดมีข้อที่ผ่านอย่างน้อย๑ข้อ") && text.contains("ไม่มีข้อที่ได้คะแนน๐"));
 }
+
+#[test]
+fn in_a_year_of_uncertain_rule_a_level_outside_its_band_is_not_listed_under_it() {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/analysis/two-years-no-text.json")).unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    value["fiscal_year"] = 2569.into();
+    value["province"] = serde_json::json!({"agencies": [
+        {"name": "เทศบาลตำบลหนึ่ง", "score": 96.0, "level": "ผ่านดีเยี่ยม"},
+        {"name": "เทศบาลตำบลสอง", "score": 72.35, "level": "ผ่านดีเยี่ยม"},
+        {"name": "เทศบาลตำบลสาม", "score": 75.0, "level": "ต้องปรับปรุง"}
+    ]});
+    let loaded = crate::common::load_text(&value.to_string(), "uncertain.json");
+    let facts = ita_report::narrative::derive(&loaded.package, &loaded.framework, &loaded.frameworks);
+    let levels = facts.province.expect("province facts").levels;
+    let names = |band: Option<&str>| -> Vec<String> {
+        let group = levels.iter().find(|g| g.band.as_ref().map(|b| b.name.as_str()) == band).expect("the group");
+        group.agencies.iter().map(|a| a.name.clone()).collect()
+    };
+    assert_eq!(names(Some("ผ่านดีเยี่ยม")), ["เทศบาลตำบลหนึ่ง"]);
+    assert_eq!(names(None), ["เทศบาลตำบลสอง"], "72.35 is outside the band of ผ่านดีเยี่ยม");
+    // It is placed after ต้องปรับปรุง, the band that holds its score, whose count is a least one.
+    let at = |band: Option<&str>| levels.iter().position(|g| g.band.as_ref().map(|b| b.name.as_str()) == band).unwrap();
+    assert_eq!(at(None), at(Some("ต้องปรับปรุง")) + 1);
+    assert!(levels[at(Some("ต้องปรับปรุง"))].open);
+}

@@ -80,6 +80,8 @@ pub struct HistoryFact {
     pub total: Score,
     pub note: Option<String>,
     pub level: LevelFact,
+    /// Whether the total reached that year's target; none without that year's framework.
+    pub meets_target: Option<bool>,
 }
 
 /// One indicator, resolved.
@@ -390,13 +392,15 @@ fn numbered(facts: &Facts, year: i32) -> (Vec<Figure>, Vec<Figure>) {
 
 /// An earlier year judged by its own year's framework.
 fn history_fact(h: &HistoryYear, frameworks: &Frameworks) -> HistoryFact {
-    let outcome = frameworks.get(h.year).map_or(LevelOutcome::Unknown, |fw| fw.level(h.total, &h.tools));
+    let fw = frameworks.get(h.year);
+    let outcome = fw.map_or(LevelOutcome::Unknown, |fw| fw.level(h.total, &h.tools));
     HistoryFact {
         year: h.year,
         tools: h.tools.clone(),
         total: h.total,
         note: h.note.clone(),
         level: level_fact(h.level.clone(), outcome),
+        meets_target: fw.map(|fw| h.total.hundredths() >= fw.target.hundredths()),
     }
 }
 

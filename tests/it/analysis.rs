@@ -373,3 +373,23 @@ fn in_a_year_of_uncertain_rule_a_level_outside_its_band_is_not_listed_under_it()
     assert_eq!(at(None), at(Some("ต้องปรับปรุง")) + 1);
     assert!(levels[at(Some("ต้องปรับปรุง"))].open);
 }
+
+#[test]
+fn a_history_year_without_a_note_says_whether_it_reached_its_target() {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/analysis/two-years-no-text.json")).unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut low = value["history"][0].clone();
+    low["year"] = 2565.into();
+    low["total"] = 80.12.into();
+    low.as_object_mut().unwrap().remove("tools");
+    low.as_object_mut().unwrap().remove("indicators");
+    value["history"].as_array_mut().unwrap().insert(0, low);
+    let loaded = crate::common::load_text(&value.to_string(), "history.json");
+    let facts = ita_report::narrative::derive(&loaded.package, &loaded.framework, &loaded.frameworks);
+    let met: Vec<(i32, Option<bool>)> = facts.history.iter().map(|h| (h.year, h.meets_target)).collect();
+    assert_eq!(met, [(2565, Some(false)), (2566, Some(true))]);
+    let built = build(&loaded, &BuildOptions::default());
+    let page = squeeze(&page_texts(&built.artifacts[0].document).concat());
+    // Each row's หมายเหตุ ends it, before the next row's year.
+    assert!(page.contains("ไม่ผ่าน๒๕๖๖") && page.contains("ผ่าน๒๕๖๗"), "{page}");
+}

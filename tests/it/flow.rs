@@ -338,3 +338,25 @@ fn a_cover_line_that_must_wrap_is_cut_into_even_parts() {
     let second = all.iter().find(|l| l.text.starts_with("จังหวัดทดสอบ")).unwrap();
     assert!((second.size - first[0].size).abs() < 0.01 && !second.text.is_empty());
 }
+
+#[test]
+fn a_letter_keeps_its_issuing_unit_with_the_signature() {
+    // Lengths that bring the signature ever closer to the foot of the first page.
+    for n in 8..22 {
+        let package = json!({
+            "agency": { "name": "เทศบาลตำบลทดสอบ" },
+            "fiscal_year": 2567,
+            "letter": {
+                "reference": "ทส ๐๐๐๑/๑๒๓", "address": ["เทศบาลตำบลทดสอบ"], "date": "2567-10-01",
+                "subject": "ส่งรายงานผลการประเมิน", "to": "นายอำเภอ",
+                "body": [SENTENCE.repeat(n), "จึงเรียนมาเพื่อโปรดทราบ"],
+                "signer": { "name": "นายทดสอบ ระบบดี", "positions": ["ปลัดเทศบาล"] },
+                "issuing_unit": ["สำนักปลัดเทศบาล"], "phone": "โทร. ๐ ๔๓๕๑ ๑๓๕๓"
+            }
+        });
+        let all = laid_out(&package);
+        let name = all.iter().find(|l| l.text.contains("นายทดสอบ")).expect("the signer is printed");
+        let unit = all.iter().find(|l| l.text.contains("สำนักปลัดเทศบาล")).expect("the issuing unit is printed");
+        assert_eq!(unit.page, name.page, "n={n}: the issuing unit on page {}, the signature on {}", unit.page + 1, name.page + 1);
+    }
+}

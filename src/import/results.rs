@@ -236,6 +236,9 @@ fn agency(sheet: &Sheet, r: usize, columns: &BTreeMap<Column, usize>, framework:
                 let (at, year) = (sheet.address(r, c), framework.fiscal_year);
                 errors.push(Diagnostic::error(message!("{at}: ปี {year} ไม่มีตัวชี้วัดที่ {n}", "{at}: indicator {n} does not exist in {year}")));
             }
+            // A tool or indicator left blank or dashed is one the results do not give (an
+            // agency assessed on fewer tools); the total is what a row is for.
+            Column::Tool(_) | Column::Indicator(_) if not_given(cell) => {}
             _ => match score(cell) {
                 Some(score) => match kind {
                     Column::Total => result.total = Some(score),
@@ -256,6 +259,11 @@ fn agency(sheet: &Sheet, r: usize, columns: &BTreeMap<Column, usize>, framework:
         }
     }
     if errors.is_empty() { Ok(result) } else { Err(errors) }
+}
+
+/// An empty cell, or one holding only a dash.
+fn not_given(cell: &Cell) -> bool {
+    cell.is_blank() || matches!(cell.text().trim(), "-" | "–" | "—")
 }
 
 fn bad(sheet: &Sheet, r: usize, c: usize, expected: Message, found: &Cell) -> Diagnostic {

@@ -142,6 +142,29 @@ fn a_csv_with_thai_headers_and_digits_gives_the_same_summary_in_utf8_and_windows
 
 /// An agency whose indicators 9 and 10 are below the target of 85, in a sheet with one
 /// column per indicator (headers by number and by name).
+#[test]
+fn blank_or_dashed_tool_cells_are_tools_not_given() {
+    let csv = "ผลการประเมิน ITA ปี 2566 จังหวัดร้อยเอ็ด,,,,,\n\
+               หน่วยงาน,อำเภอ,คะแนน ITA,IIT,EIT,OIT\n\
+               เทศบาลตำบลหนึ่ง,เมือง,90.00,91.00,,89.00\n\
+               เทศบาลตำบลสอง,เมือง,80.00,-,81.00,79.00\n\
+               เทศบาลตำบลสาม,เมือง,,85.00,85.00,85.00\n";
+    let scratch = Scratch::new("import-blank-tools");
+    let path = scratch.path().join("results.csv");
+    std::fs::write(&path, csv).unwrap();
+    // The total is what a row is for: only its blank is an error.
+    let failure = import::import(&path, "results.csv", &options(false), common::frameworks(), &catalogue()).err().expect("a row without a total");
+    let text = failure.to_string();
+    assert!(text.contains("C5"), "{text}");
+    assert!(!text.contains("D4") && !text.contains("E3"), "blank and dashed tools are not errors: {text}");
+    std::fs::write(&path, csv.lines().take(4).collect::<Vec<_>>().join("\n")).unwrap();
+    let imported = import::import(&path, "results.csv", &options(false), common::frameworks(), &catalogue()).unwrap_or_else(|f| panic!("{f}"));
+    let package: Value = serde_json::from_str(&imported.files[0].text).unwrap();
+    let agencies = &package["province"]["agencies"];
+    assert_eq!(agencies[0]["tools"], serde_json::json!({"IIT": 91.0, "OIT": 89.0}));
+    assert_eq!(agencies[1]["tools"], serde_json::json!({"EIT": 81.0, "OIT": 79.0}));
+}
+
 fn indicator_sheet(dir: &Path) -> std::path::PathBuf {
     let headers = "ชื่อหน่วยงาน,อำเภอ,คะแนนรวม,ตัวชี้วัดที่ 1,ตัวชี้วัดที่ 2,ตัวชี้วัดที่ 3,ตัวชี้วัดที่ 4,ตัวชี้วัดที่ 5,คุณภาพการดำเนินงาน,ประสิทธิภาพการสื่อสาร,การปรับปรุงระบบการทำงาน,ตัวชี้วัดที่ 9,ตัวชี้วัดที่ 10";
     let rows = [

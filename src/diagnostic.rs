@@ -215,9 +215,10 @@ impl Diagnostic {
                 // printing many warnings of a large file does not go over the whole file
                 // for each.
                 let (window, first_line, range) = lines_around(&file.text, range.clone());
-                let (text, range) = safe_source(window, range);
+                let (window, range, columns_cut) = excerpt(window, range);
+                let (text, range) = safe_source(&window, range);
                 let name = terminal_safe(&file.name);
-                let lines = Window { file: SimpleFile::new(name.as_str(), text.as_str()), first_line };
+                let lines = Window { file: SimpleFile::new(name.as_str(), text.as_str()), first_line, columns_cut };
                 let diag = diag.with_labels(vec![cs::Label::primary((), range)]);
                 term::emit(out, &config, &lines, &diag)
                     .map_err(std::io::Error::other)
@@ -242,10 +243,45 @@ fn lines_around(text: &str, range: Range<usize>) -> (&str, usize, Range<usize>) 
     (&text[first..last], line, start - first..end - first)
 }
 
-/// Some lines of a file, numbered as in the file.
+/// Characters of context kept on each side of a range in a long line.
+const CONTEXT: usize = 40;
+/// Characters of a range shown before the rest is elided.
+const SHOWN: usize = 80;
+
+/// A single line much longer than a terminal (a paragraph of Thai in one JSON string, a
+/// minified file) cut down to the range with a little context, "…" where text was left out;
+/// the range within it, and how many characters were cut before it. Other windows as given.
+fn excerpt(window: &str, range: Range<usize>) -> (String, Range<usize>, usize) {
+    let chars = window.chars().count();
+    if window.contains('\n') || chars <= 2 * CONTEXT + SHOWN {
+        return (window.to_owned(), range, 0);
+    }
+    let char_at = |byte: usize| window[..byte].chars().count();
+    let byte_at = |ch: usize| window.char_indices().nth(ch).map_or(window.len(), |(b, _)| b);
+    let (start, end) = (char_at(range.start), char_at(range.end));
+    let from = start.saturating_sub(CONTEXT);
+    let shown_end = end.min(start + SHOWN);
+    let to = (shown_end + CONTEXT).min(chars);
+    let mut out = String::new();
+    if from > 0 {
+        out.push('…');
+    }
+    let offset = out.len();
+    out.push_str(&window[byte_at(from)..byte_at(to)]);
+    let range = offset + byte_at(start) - byte_at(from)..offset + byte_at(shown_end) - byte_at(from);
+    if to < chars {
+        out.push('…');
+    }
+    // The "…" stands for the characters before it: columns count from the line's start.
+    (out, range, from.saturating_sub(usize::from(from > 0)))
+}
+
+/// Some lines of a file, numbered as in the file; `columns_cut` characters left out at the
+/// start of the first (see [`excerpt`]).
 struct Window<'a> {
     file: SimpleFile<&'a str, &'a str>,
     first_line: usize,
+    columns_cut: usize,
 }
 
 impl<'a> Files<'a> for Window<'a> {
@@ -271,6 +307,11 @@ impl<'a> Files<'a> for Window<'a> {
 
     fn line_range(&'a self, id: (), line_index: usize) -> Result<Range<usize>, codespan_reporting::files::Error> {
         Files::line_range(&self.file, id, line_index)
+    }
+
+    fn column_number(&'a self, id: (), line_index: usize, byte_index: usize) -> Result<usize, codespan_reporting::files::Error> {
+        let column = Files::column_number(&self.file, id, line_index, byte_index)?;
+        Ok(if line_index == 0 { column + self.columns_cut } else { column })
     }
 }
 

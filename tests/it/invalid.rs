@@ -67,3 +67,19 @@ fn a_history_entry_of_the_packages_own_year_or_later_is_refused() {
     assert!(found[1].starts_with("history[1].year: history year 2570 is after the package's fiscal year 2567"), "{found:#?}");
     assert!(failure.to_string().contains("h.json:6:15"), "{failure}");
 }
+
+#[test]
+fn a_long_line_is_shown_cut_to_the_place_with_its_true_column() {
+    // A package written on one line (minified), with a long paragraph before the bad field.
+    let path = crate::common::root().join("tests/fixtures/invalid/one-line-long-text.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let failure = load::load_str(&text, "one-line.json", crate::common::frameworks()).expect_err("invalid");
+    let mut out = codespan_reporting::term::termcolor::Buffer::no_color();
+    failure.0[0].emit(&mut out).unwrap();
+    let shown = String::from_utf8(out.into_inner()).unwrap();
+    let column = text[..text.find("\"levle\"").unwrap()].chars().count() + 1;
+    assert!(shown.contains(&format!("one-line.json:1:{column}")), "{shown}");
+    assert!(shown.contains('…'), "what is left out is marked: {shown}");
+    assert!(shown.contains("\"levle\": \"ผ่าน\"") && !shown.contains("\"agency\""), "the line is cut to the field: {shown}");
+    assert!(shown.lines().all(|l| l.chars().count() < 200), "{shown}");
+}

@@ -182,15 +182,23 @@ fn seed_001_oit_scores_follow_from_its_items() {
     }
 }
 
-#[test]
-fn weak_points_are_generated_from_items_scored_zero() {
-    let mut value: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("inputs/2567-roiet-education-office.json")).unwrap(),
-    )
-    .unwrap();
+/// A package of the repository as JSON, to edit before loading.
+fn json_of(path: &str) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(root().join(path)).unwrap()).unwrap()
+}
+
+/// Seed 001's package with its weak-point tables left to be generated from the items.
+fn without_weak_points() -> serde_json::Value {
+    let mut value = json_of("inputs/2567-roiet-education-office.json");
     let oit = value["oit"].as_object_mut().unwrap();
     oit.remove("urgent");
     oit.remove("improve");
+    value
+}
+
+#[test]
+fn weak_points_are_generated_from_items_scored_zero() {
+    let value = without_weak_points();
     let loaded = crate::common::load_text(&value.to_string(), "generated.json");
     let facts = ita_report::narrative::derive(&loaded.package, &loaded.framework, &loaded.frameworks).oit.unwrap();
     // Indicator 10 passed no item: urgent as a whole. Indicator 9's zeros are to improve.
@@ -316,13 +324,7 @@ fn oit_text(value: &serde_json::Value) -> String {
 
 #[test]
 fn empty_weak_point_tables_say_what_the_items_show() {
-    let mut value: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("inputs/2567-roiet-education-office.json")).unwrap(),
-    )
-    .unwrap();
-    let oit = value["oit"].as_object_mut().unwrap();
-    oit.remove("urgent");
-    oit.remove("improve");
+    let mut value = without_weak_points();
     let set_all = |value: &mut serde_json::Value, indicator: usize, score: u32| {
         for sub in value["oit"]["indicators"][indicator]["subindicators"].as_array_mut().unwrap() {
             for group in sub["groups"].as_array_mut().unwrap() {
@@ -351,8 +353,7 @@ fn empty_weak_point_tables_say_what_the_items_show() {
 
 #[test]
 fn in_a_year_of_uncertain_rule_a_level_outside_its_band_is_not_listed_under_it() {
-    let text = std::fs::read_to_string(root().join("tests/fixtures/analysis/two-years-no-text.json")).unwrap();
-    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut value = json_of("tests/fixtures/analysis/two-years-no-text.json");
     value["fiscal_year"] = 2569.into();
     value["province"] = serde_json::json!({"agencies": [
         {"name": "เทศบาลตำบลหนึ่ง", "score": 96.0, "level": "ผ่านดีเยี่ยม"},
@@ -376,8 +377,7 @@ fn in_a_year_of_uncertain_rule_a_level_outside_its_band_is_not_listed_under_it()
 
 #[test]
 fn a_history_year_without_a_note_says_whether_it_reached_its_target() {
-    let text = std::fs::read_to_string(root().join("tests/fixtures/analysis/two-years-no-text.json")).unwrap();
-    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut value = json_of("tests/fixtures/analysis/two-years-no-text.json");
     let mut low = value["history"][0].clone();
     low["year"] = 2565.into();
     low["total"] = 80.12.into();

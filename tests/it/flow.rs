@@ -35,6 +35,20 @@ fn report(n: usize, extra: Value) -> Value {
     package
 }
 
+/// A memo package: a subject, one section and one signer, with `fields` in place of them.
+fn memo(fields: Value) -> Value {
+    let mut memo = json!({
+        "subject": "รายงานผลการประเมิน",
+        "to": "นายอำเภอ",
+        "body": [{ "heading": "เรื่องเดิม", "paragraphs": [SENTENCE] }],
+        "signers": [{ "name": "นายทดสอบ ระบบดี", "positions": ["ปลัดเทศบาล"] }]
+    });
+    if let (Value::Object(m), Value::Object(f)) = (&mut memo, fields) {
+        m.extend(f);
+    }
+    json!({ "agency": { "name": "เทศบาลตำบลทดสอบ" }, "fiscal_year": 2567, "memo": memo })
+}
+
 fn laid_out(package: &Value) -> Vec<Line> {
     let loaded = load_text(&package.to_string(), "flow.json");
     let built = build(&loaded, &BuildOptions::default());
@@ -98,18 +112,10 @@ fn short_tables_never_split_and_long_ones_start_with_two_rows() {
 #[test]
 fn a_signature_stays_with_the_last_lines_it_signs() {
     for n in (2..40).step_by(2) {
-        let package = json!({
-            "agency": { "name": "เทศบาลตำบลทดสอบ" },
-            "fiscal_year": 2567,
-            "memo": {
-                "subject": "รายงานผลการประเมิน",
-                "to": "นายอำเภอ",
-                "body": [{ "heading": "เรื่องเดิม", "paragraphs": [SENTENCE.repeat(n)] },
-                         { "heading": "ข้อเสนอ", "paragraphs": [SENTENCE.repeat(n / 2 + 1)] }],
-                "signers": [{ "name": "นายทดสอบ ระบบดี", "positions": ["ปลัดเทศบาล"] }]
-            }
-        });
-        let all = laid_out(&package);
+        let all = laid_out(&memo(json!({
+            "body": [{ "heading": "เรื่องเดิม", "paragraphs": [SENTENCE.repeat(n)] },
+                     { "heading": "ข้อเสนอ", "paragraphs": [SENTENCE.repeat(n / 2 + 1)] }]
+        })));
         let name = all.iter().find(|l| l.text.contains("นายทดสอบ")).expect("the signer is printed");
         let above = all.iter().filter(|l| l.page == name.page && l.y < name.y - 0.5 && l.text.contains("หน่วยงาน")).count();
         assert!(above >= 2, "n={n}: the signature on page {} has {above} line(s) of text above it", name.page + 1);
@@ -267,17 +273,7 @@ fn a_short_table_that_fits_stays_where_it_stands() {
 
 #[test]
 fn a_memo_subject_of_several_lines_hangs_under_its_first_word() {
-    let package = json!({
-        "agency": { "name": "เทศบาลตำบลทดสอบ" },
-        "fiscal_year": 2567,
-        "memo": {
-            "subject": SENTENCE.repeat(3),
-            "to": "นายอำเภอ",
-            "body": [{ "heading": "เรื่องเดิม", "paragraphs": [SENTENCE] }],
-            "signers": [{ "name": "นายทดสอบ ระบบดี", "positions": ["ปลัดเทศบาล"] }]
-        }
-    });
-    let all = laid_out(&package);
+    let all = laid_out(&memo(json!({ "subject": SENTENCE.repeat(3) })));
     let first = all.iter().position(|l| l.text.starts_with("เรื่อง")).expect("the subject line");
     let (label, next) = (&all[first], &all[first + 1]);
     assert!(next.text.starts_with("หน่วยงาน") || next.text.contains("ต่อเนื่อง"), "the subject continues: {:?}", next.text);
@@ -286,19 +282,12 @@ fn a_memo_subject_of_several_lines_hangs_under_its_first_word() {
 
 #[test]
 fn secrecy_is_marked_at_the_top_and_foot_of_every_page_and_urgency_once() {
-    let package = json!({
-        "agency": { "name": "เทศบาลตำบลทดสอบ" },
-        "fiscal_year": 2567,
-        "memo": {
-            "subject": "รายงานผลการประเมิน",
-            "to": "นายอำเภอ",
-            "secrecy": "ลับมาก",
-            "urgency": "ด่วนที่สุด",
-            "body": [{ "heading": "เรื่องเดิม", "paragraphs": [SENTENCE.repeat(12), SENTENCE.repeat(12), SENTENCE.repeat(12)] }],
-            "signers": [{ "name": "นายทดสอบ ระบบดี", "positions": ["ปลัดเทศบาล"] }]
-        }
-    });
-    let all = laid_out(&package);
+    let long = SENTENCE.repeat(12);
+    let all = laid_out(&memo(json!({
+        "secrecy": "ลับมาก",
+        "urgency": "ด่วนที่สุด",
+        "body": [{ "heading": "เรื่องเดิม", "paragraphs": [long, long, long] }]
+    })));
     let pages = all.iter().map(|l| l.page).max().unwrap() + 1;
     assert!(pages >= 2, "the memo runs over a page");
     let (a4_height, margin_top) = (841.89, 1.5 / 2.54 * 72.0);

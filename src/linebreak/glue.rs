@@ -99,11 +99,9 @@ pub fn boxed(pieces: Vec<Piece>) -> Vec<Piece> {
 /// Where a text is set, as wide as it is.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Column {
-    /// Running text, a heading.
+    /// Running text, a heading, a table cell of an ordinary column.
     #[default]
     Text,
-    /// A table cell.
-    Cell,
     /// A cell of a column the templates mark narrow (`narrow[…]`): long words may break
     /// between their parts there ([`LONG_IN_CELL`]).
     Narrow,

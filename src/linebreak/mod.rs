@@ -81,20 +81,14 @@ struct Place {
     /// In a heading, whose plain text becomes the PDF's bookmark: no invisible character may
     /// be written, so words that need joining are boxed instead.
     heading: bool,
-    /// In a table cell, and how wide its column is.
+    /// In a cell of a narrow column, or not.
     column: Column,
 }
 
 fn rewrite(node: &SyntaxNode, segmenter: &Segmenter, place: Place, out: &mut String) {
     let place = Place {
         heading: place.heading || called(node, &["heading"]),
-        column: if called(node, &["narrow"]) {
-            Column::Narrow
-        } else if place.column == Column::Text && called(node, &["table", "table.cell", "table.header"]) {
-            Column::Cell
-        } else {
-            place.column
-        },
+        column: if called(node, &["narrow"]) { Column::Narrow } else { place.column },
     };
     if node.kind() == SyntaxKind::Markup {
         markup(node, segmenter, place, out);

@@ -168,7 +168,7 @@ fn written(text: &str, column: glue::Column) -> String {
 
 #[test]
 fn a_long_address_breaks_after_its_separators_and_a_long_run_every_few_letters() {
-    let written = |text: &str| written(text, glue::Column::Cell);
+    let written = |text: &str| written(text, glue::Column::Text);
     assert_eq!(
         written("https://www.example.go.th/ita/2569/o36-measures-report.pdf"),
         "https://|www.|example.|go.|th/|ita/|2569/|o36-|measures-|report.|pdf"
@@ -206,6 +206,6 @@ fn a_nominalizer_stays_with_its_word() {
     assert!(text.contains('|'), "the other words still have their boundaries: {text}");
     // An abbreviated month keeps its year in an ordinary table cell; only a narrow column
     // lets the year go.
-    assert!(written("ถึง ม.ค. ๒๕๖๘", glue::Column::Cell).contains("ม.ค.\u{a0}๒๕๖๘"));
+    assert!(written("ถึง ม.ค. ๒๕๖๘", glue::Column::Text).contains("ม.ค.\u{a0}๒๕๖๘"));
     assert!(written("ถึง ม.ค. ๒๕๖๘", glue::Column::Narrow).contains("ม.ค. ๒๕๖๘"));
 }

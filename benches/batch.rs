@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use ita_report::batch::{self, Batch, Job};
-use ita_report::{framework::Frameworks, BuildOptions, Engine};
+use ita_report::{BuildOptions, Engine, framework::Frameworks};
 
 /// The program's allocator (see `src/main.rs`), so the figures are the program's.
 #[global_allocator]
@@ -27,8 +27,11 @@ fn peak_memory_mib() -> Option<f64> {
 /// Writes `count` packages into `dir`: seed 002's package with the agency's name and every
 /// score moved by a fixed pseudo-random amount, so no two are alike.
 fn generate(dir: &Path, count: usize) -> Vec<PathBuf> {
-    let base: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string("inputs/2568-roiet-municipality.json").expect("run from the repository root")).unwrap();
+    let base: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("inputs/2568-roiet-municipality.json")
+            .expect("run from the repository root"),
+    )
+    .unwrap();
     let mut seed: u64 = 0x51_7CC1_B727_220A;
     let mut next = move || {
         seed ^= seed << 13;
@@ -56,10 +59,20 @@ fn generate(dir: &Path, count: usize) -> Vec<PathBuf> {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let count: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(204);
-    let flag = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
-    let threads: usize = flag("--jobs").and_then(|j| j.parse().ok()).unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let flag = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let threads: usize = flag("--jobs")
+        .and_then(|j| j.parse().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let typst = flag("--typst");
 
     let root = std::env::temp_dir().join(format!("ita-report-bench-{count}"));
@@ -72,10 +85,23 @@ fn main() {
     let frameworks = Frameworks::load(None).expect("frameworks load");
     let options = BuildOptions::default();
     let setup = batch::setup(None, &[], &options, typst.is_some());
-    let run = Batch { engine: &engine, frameworks: &frameworks, options: &options, emit_typst: typst.is_some(), deny_warnings: false, out_dir: &out, setup, shard: None };
+    let run = Batch {
+        engine: &engine,
+        frameworks: &frameworks,
+        options: &options,
+        emit_typst: typst.is_some(),
+        deny_warnings: false,
+        out_dir: &out,
+        setup,
+        shard: None,
+    };
     let jobs: Vec<Job> = files
         .iter()
-        .map(|f| Job { file: f.clone(), name: f.display().to_string(), stem: f.file_stem().unwrap().to_string_lossy().into_owned() })
+        .map(|f| Job {
+            file: f.clone(),
+            name: f.display().to_string(),
+            stem: f.file_stem().unwrap().to_string_lossy().into_owned(),
+        })
         .collect();
     let (tally, _) = batch::run(&run, &jobs, threads, |_, _| {});
     let wall = started.elapsed().as_secs_f64();
@@ -83,7 +109,11 @@ fn main() {
     assert_eq!(failed, 0, "every generated package builds");
     let documents = count * 2;
     println!("{count} packages ({documents} documents: report and measures), {threads} jobs");
-    println!("  wall {wall:.1} s, {:.1} ms per document, {:.1} packages/s", wall * 1e3 / documents as f64, count as f64 / wall);
+    println!(
+        "  wall {wall:.1} s, {:.1} ms per document, {:.1} packages/s",
+        wall * 1e3 / documents as f64,
+        count as f64 / wall
+    );
     match peak_memory_mib() {
         Some(mib) => println!("  peak memory (VmHWM) {mib:.0} MiB"),
         None => println!("  peak memory: not available on this platform"),
@@ -92,39 +122,73 @@ fn main() {
     let again = Instant::now();
     let (tally, _) = batch::run(&run, &jobs, threads, |_, _| {});
     let skipped = tally.skipped;
-    println!("  unchanged rebuild: {:.2} s ({skipped} of {count} up to date)", again.elapsed().as_secs_f64());
+    println!(
+        "  unchanged rebuild: {:.2} s ({skipped} of {count} up to date)",
+        again.elapsed().as_secs_f64()
+    );
 
     // One package changed: one compiled.
-    let changed = std::fs::read_to_string(&files[0]).unwrap().replacen("\"fiscal_year\": 2568", "\"fiscal_year\": 2568 ", 1);
-    std::fs::write(&files[0], changed.replacen("องค์การบริหารส่วนตำบลทดสอบ 1\"", "องค์การบริหารส่วนตำบลทดสอบ 1 แก้ไข\"", 1)).unwrap();
+    let changed = std::fs::read_to_string(&files[0]).unwrap().replacen(
+        "\"fiscal_year\": 2568",
+        "\"fiscal_year\": 2568 ",
+        1,
+    );
+    std::fs::write(
+        &files[0],
+        changed.replacen(
+            "องค์การบริหารส่วนตำบลทดสอบ 1\"",
+            "องค์การบริหารส่วนตำบลทดสอบ 1 แก้ไข\"",
+            1,
+        ),
+    )
+    .unwrap();
     let one = Instant::now();
     let (tally, _) = batch::run(&run, &jobs, threads, |_, _| {});
     let rebuilt = tally.built;
-    println!("  one package changed: {:.2} s ({rebuilt} built)", one.elapsed().as_secs_f64());
+    println!(
+        "  one package changed: {:.2} s ({rebuilt} built)",
+        one.elapsed().as_secs_f64()
+    );
 
     let Some(typst) = typst else {
         println!("  reference: skipped (give --typst PATH to the typst command-line tool)");
         return;
     };
-    let sources: Vec<PathBuf> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "typ")).collect();
+    let sources: Vec<PathBuf> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "typ"))
+        .collect();
     let reference = Instant::now();
     let next = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|s| {
         for _ in 0..threads {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(source) = sources.get(i) else { break };
-                let status = std::process::Command::new(&typst)
-                    .args(["compile", "--font-path", "fonts", "--ignore-system-fonts", "--root"])
-                    .arg(source.parent().unwrap())
-                    .arg(source)
-                    .arg(source.with_extension("ref.pdf"))
-                    .status()
-                    .expect("typst runs");
-                assert!(status.success());
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(source) = sources.get(i) else { break };
+                    let status = std::process::Command::new(&typst)
+                        .args([
+                            "compile",
+                            "--font-path",
+                            "fonts",
+                            "--ignore-system-fonts",
+                            "--root",
+                        ])
+                        .arg(source.parent().unwrap())
+                        .arg(source)
+                        .arg(source.with_extension("ref.pdf"))
+                        .status()
+                        .expect("typst runs");
+                    assert!(status.success());
+                }
             });
         }
     });
     let theirs = reference.elapsed().as_secs_f64();
-    println!("  typst CLI on the same {} sources: wall {theirs:.1} s; throughput ours/theirs {:.2}", sources.len(), theirs / wall);
+    println!(
+        "  typst CLI on the same {} sources: wall {theirs:.1} s; throughput ours/theirs {:.2}",
+        sources.len(),
+        theirs / wall
+    );
 }

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use ita_report::{load, BuildOptions, DocKind, Engine};
+use ita_report::{BuildOptions, DocKind, Engine, load};
 
 const ROUNDS: usize = 20;
 
@@ -19,7 +19,10 @@ fn main() {
     let started = Instant::now();
     let engine = Engine::new(None, &[]).expect("fonts and templates load");
     let frameworks = ita_report::framework::Frameworks::load(None).expect("frameworks load");
-    println!("engine setup (fonts, templates): {:.1} ms", started.elapsed().as_secs_f64() * 1e3);
+    println!(
+        "engine setup (fonts, templates): {:.1} ms",
+        started.elapsed().as_secs_f64() * 1e3
+    );
 
     let mut inputs: Vec<PathBuf> = std::fs::read_dir("inputs")
         .expect("run from the repository root")
@@ -37,11 +40,16 @@ fn main() {
         let mut pages = 0;
         for round in 0..ROUNDS {
             let t = Instant::now();
-            let built = engine.build(&loaded, "bench", &out, &BuildOptions::default()).unwrap_or_else(|f| panic!("{f}"));
+            let built = engine
+                .build(&loaded, "bench", &out, &BuildOptions::default())
+                .unwrap_or_else(|f| panic!("{f}"));
             times.push(t.elapsed());
             pages = built.artifacts[0].document.pages().len();
             if round == 0 {
-                println!("{name}: first build (cold caches) {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+                println!(
+                    "{name}: first build (cold caches) {:.1} ms",
+                    t.elapsed().as_secs_f64() * 1e3
+                );
             }
         }
         // Long batches evict memoized results between packages, as the CLI does.
@@ -51,7 +59,10 @@ fn main() {
         let per_doc = median / docs as u32;
         println!(
             "{name}: {docs} documents, {pages} pages; median of {ROUNDS} builds {:.1} ms (min {:.1}, max {:.1}); {:.1} ms per document",
-            ms(median), ms(times[0]), ms(times[ROUNDS - 1]), ms(per_doc)
+            ms(median),
+            ms(times[0]),
+            ms(times[ROUNDS - 1]),
+            ms(per_doc)
         );
     }
     match peak_memory_mib() {

@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::framework::{Band, Formed, Framework, Frameworks, LevelOutcome};
-use crate::model::{HistoryYear, MeasureRow, MeasuresLayout, Oit, Package, Paragraphs, Score, Tool, WeakPoints};
+use crate::model::{
+    HistoryYear, MeasureRow, MeasuresLayout, Oit, Package, Paragraphs, Score, Tool, WeakPoints,
+};
 
 /// Everything templates need beyond the package itself.
 #[derive(Debug, Clone, Serialize)]
@@ -282,7 +284,10 @@ pub struct MeasureRowFact {
 pub fn derive(package: &Package, fw: &Framework, frameworks: &Frameworks) -> Facts {
     let mut history = package.history.clone();
     history.sort_by_key(|h| h.year);
-    let earlier: Vec<&HistoryYear> = history.iter().filter(|h| h.year < package.fiscal_year).collect();
+    let earlier: Vec<&HistoryYear> = history
+        .iter()
+        .filter(|h| h.year < package.fiscal_year)
+        .collect();
     let last = earlier.last().copied();
 
     let mut indicators: Vec<IndicatorFact> = package
@@ -291,11 +296,16 @@ pub fn derive(package: &Package, fw: &Framework, frameworks: &Frameworks) -> Fac
         .flat_map(|s| &s.indicators)
         .map(|i| {
             // The latest earlier year that gives this indicator.
-            let previous = earlier
-                .iter()
-                .rev()
-                .find_map(|h| h.indicators.iter().find(|p| p.number == i.number).map(|p| p.score));
-            IndicatorFact { analysis: i.analysis.clone(), ..indicator_fact(package, fw, i.number, i.score, previous) }
+            let previous = earlier.iter().rev().find_map(|h| {
+                h.indicators
+                    .iter()
+                    .find(|p| p.number == i.number)
+                    .map(|p| p.score)
+            });
+            IndicatorFact {
+                analysis: i.analysis.clone(),
+                ..indicator_fact(package, fw, i.number, i.score, previous)
+            }
         })
         .collect();
     indicators.sort_by_key(|i| i.number);
@@ -306,20 +316,33 @@ pub fn derive(package: &Package, fw: &Framework, frameworks: &Frameworks) -> Fac
         .iter()
         .filter_map(|spec| {
             let tool = spec.tool;
-            let of_tool: Vec<IndicatorFact> = indicators.iter().filter(|i| i.tool == tool).cloned().collect();
-            let score = package.scores.as_ref().and_then(|s| s.tools.get(&tool).copied());
+            let of_tool: Vec<IndicatorFact> = indicators
+                .iter()
+                .filter(|i| i.tool == tool)
+                .cloned()
+                .collect();
+            let score = package
+                .scores
+                .as_ref()
+                .and_then(|s| s.tools.get(&tool).copied());
             if of_tool.is_empty() && score.is_none() {
                 return None;
             }
             let previous = last.and_then(|h| h.tools.get(&tool).copied());
-            let below_target = of_tool.iter().filter(|i| i.score.hundredths() < target.hundredths()).cloned().collect();
+            let below_target = of_tool
+                .iter()
+                .filter(|i| i.score.hundredths() < target.hundredths())
+                .cloned()
+                .collect();
             let mut fact = ToolFact {
                 tool,
                 title: spec.title.clone(),
                 phrase: spec.phrase.clone(),
                 score,
                 previous,
-                change: score.zip(previous).map(|(s, p)| s.hundredths() - p.hundredths()),
+                change: score
+                    .zip(previous)
+                    .map(|(s, p)| s.hundredths() - p.hundredths()),
                 extremes: extremes(&of_tool),
                 changes: changes(&of_tool),
                 indicators: of_tool,
@@ -327,7 +350,10 @@ pub fn derive(package: &Package, fw: &Framework, frameworks: &Frameworks) -> Fac
                 narrative: Paragraphs::default(),
             };
             // The package's own paragraph; [`crate::narrative`] writes one where it gives none.
-            let given = package.scores.as_ref().and_then(|s| s.tool_analysis.get(&tool));
+            let given = package
+                .scores
+                .as_ref()
+                .and_then(|s| s.tool_analysis.get(&tool));
             fact.narrative = given.filter(|t| !t.is_empty()).cloned().unwrap_or_default();
             Some(fact)
         })
@@ -335,16 +361,29 @@ pub fn derive(package: &Package, fw: &Framework, frameworks: &Frameworks) -> Fac
 
     let total = package.scores.as_ref().and_then(|s| s.total);
     let previous = last.and_then(|h| {
-        total.map(|t| Previous { year: h.year, total: h.total, change: t.hundredths() - h.total.hundredths() })
+        total.map(|t| Previous {
+            year: h.year,
+            total: h.total,
+            change: t.hundredths() - h.total.hundredths(),
+        })
     });
     let level = package.scores.as_ref().and_then(|s| {
         let outcome = s.total.map(|t| fw.level(t, &s.tools));
         (s.level.is_some() || outcome.is_some())
             .then(|| level_fact(s.level.clone(), outcome.unwrap_or(LevelOutcome::Unknown)))
     });
-    let mut totals: Vec<YearTotal> = earlier.iter().map(|h| YearTotal { year: h.year, total: h.total }).collect();
+    let mut totals: Vec<YearTotal> = earlier
+        .iter()
+        .map(|h| YearTotal {
+            year: h.year,
+            total: h.total,
+        })
+        .collect();
     if let Some(total) = total {
-        totals.push(YearTotal { year: package.fiscal_year, total });
+        totals.push(YearTotal {
+            year: package.fiscal_year,
+            total,
+        });
     }
 
     let mut facts = Facts {
@@ -356,17 +395,28 @@ pub fn derive(package: &Package, fw: &Framework, frameworks: &Frameworks) -> Fac
         target,
         level,
         overall: Paragraphs::default(),
-        history: earlier.iter().map(|h| history_fact(h, frameworks)).collect(),
+        history: earlier
+            .iter()
+            .map(|h| history_fact(h, frameworks))
+            .collect(),
         previous,
         totals,
-        province: package.province.as_ref().map(|p| province(package, fw, p, target)),
+        province: package
+            .province
+            .as_ref()
+            .map(|p| province(package, fw, p, target)),
         oit: package.oit.as_ref().map(|o| oit(package, fw, o)),
         measures: package.measures.as_ref().map(|m| measures(package, fw, m)),
         figures: Vec::new(),
         tables: Vec::new(),
     };
     (facts.figures, facts.tables) = numbered(&facts, package.fiscal_year);
-    facts.overall = package.scores.as_ref().map(|s| s.summary.clone()).filter(|t| !t.is_empty()).unwrap_or_default();
+    facts.overall = package
+        .scores
+        .as_ref()
+        .map(|s| s.summary.clone())
+        .filter(|t| !t.is_empty())
+        .unwrap_or_default();
     facts
 }
 
@@ -384,7 +434,11 @@ fn numbered(facts: &Facts, year: i32) -> (Vec<Figure>, Vec<Figure>) {
     if !facts.history.is_empty() {
         tables.push(Figure::History);
     }
-    if facts.province.as_ref().is_some_and(|p| !p.indicators.is_empty()) {
+    if facts
+        .province
+        .as_ref()
+        .is_some_and(|p| !p.indicators.is_empty())
+    {
         figures.push(Figure::ProvinceIndicators);
     }
     (figures, tables)
@@ -406,14 +460,32 @@ fn history_fact(h: &HistoryYear, frameworks: &Frameworks) -> HistoryFact {
 
 /// The largest rise with the next largest, and the largest fall, over indicators with a change.
 pub fn changes(indicators: &[IndicatorFact]) -> Changes {
-    let mut rises: Vec<i64> = indicators.iter().filter_map(|i| i.change).filter(|&c| c > 0).collect();
+    let mut rises: Vec<i64> = indicators
+        .iter()
+        .filter_map(|i| i.change)
+        .filter(|&c| c > 0)
+        .collect();
     rises.sort_unstable_by(|a, b| b.cmp(a));
     rises.dedup();
     let with = |change: Option<&i64>| -> Vec<IndicatorFact> {
-        change.map_or_else(Vec::new, |c| indicators.iter().filter(|i| i.change == Some(*c)).cloned().collect())
+        change.map_or_else(Vec::new, |c| {
+            indicators
+                .iter()
+                .filter(|i| i.change == Some(*c))
+                .cloned()
+                .collect()
+        })
     };
-    let loss = indicators.iter().filter_map(|i| i.change).filter(|&c| c < 0).min();
-    Changes { gain: with(rises.first()), gain_second: with(rises.get(1)), loss: with(loss.as_ref()) }
+    let loss = indicators
+        .iter()
+        .filter_map(|i| i.change)
+        .filter(|&c| c < 0)
+        .min();
+    Changes {
+        gain: with(rises.first()),
+        gain_second: with(rises.get(1)),
+        loss: with(loss.as_ref()),
+    }
 }
 
 /// Resolves a level against what the rule says.
@@ -423,8 +495,15 @@ pub fn level_fact(stated: Option<String>, outcome: LevelOutcome) -> LevelFact {
         LevelOutcome::OneOf(names) => (None, names.clone()),
         LevelOutcome::Unknown => (None, Vec::new()),
     };
-    let shown = derived.clone().or_else(|| stated.clone().filter(|s| outcome.allows(s)));
-    LevelFact { stated, derived, possible, shown }
+    let shown = derived
+        .clone()
+        .or_else(|| stated.clone().filter(|s| outcome.allows(s)));
+    LevelFact {
+        stated,
+        derived,
+        possible,
+        shown,
+    }
 }
 
 /// The highest, second and lowest indicators (all of them when tied).
@@ -432,17 +511,41 @@ pub fn extremes(indicators: &[IndicatorFact]) -> Extremes {
     let mut values: Vec<i64> = indicators.iter().map(|i| i.score.hundredths()).collect();
     values.sort_unstable_by(|a, b| b.cmp(a));
     values.dedup();
-    let pick = |v: i64| indicators.iter().filter(|i| i.score.hundredths() == v).cloned().collect();
+    let pick = |v: i64| {
+        indicators
+            .iter()
+            .filter(|i| i.score.hundredths() == v)
+            .cloned()
+            .collect()
+    };
     match values.as_slice() {
         [] => Extremes::default(),
-        [only] => Extremes { highest: pick(*only), second: Vec::new(), lowest: pick(*only) },
-        [high, low] => Extremes { highest: pick(*high), second: Vec::new(), lowest: pick(*low) },
-        [high, second, .., low] => Extremes { highest: pick(*high), second: pick(*second), lowest: pick(*low) },
+        [only] => Extremes {
+            highest: pick(*only),
+            second: Vec::new(),
+            lowest: pick(*only),
+        },
+        [high, low] => Extremes {
+            highest: pick(*high),
+            second: Vec::new(),
+            lowest: pick(*low),
+        },
+        [high, second, .., low] => Extremes {
+            highest: pick(*high),
+            second: pick(*second),
+            lowest: pick(*low),
+        },
     }
 }
 
 /// An indicator with its name and tool resolved, and its change from `previous`.
-fn indicator_fact(package: &Package, fw: &Framework, number: u8, score: Score, previous: Option<Score>) -> IndicatorFact {
+fn indicator_fact(
+    package: &Package,
+    fw: &Framework,
+    number: u8,
+    score: Score,
+    previous: Option<Score>,
+) -> IndicatorFact {
     IndicatorFact {
         number,
         name: indicator_name(package, fw, number),
@@ -462,18 +565,32 @@ pub fn indicator_name(package: &Package, fw: &Framework, number: u8) -> String {
         .flat_map(|s| &s.indicators)
         .find(|i| i.number == number)
         .and_then(|i| i.name.clone())
-        .unwrap_or_else(|| fw.indicator(number).map(|i| i.name.clone()).unwrap_or_default())
+        .unwrap_or_else(|| {
+            fw.indicator(number)
+                .map(|i| i.name.clone())
+                .unwrap_or_default()
+        })
 }
 
 /// Ranks scores, highest first; equal scores share a rank and the next rank skips (1, 2, 2, 4).
 pub fn ranks(scores: &[Score]) -> Vec<usize> {
     scores
         .iter()
-        .map(|s| 1 + scores.iter().filter(|o| o.hundredths() > s.hundredths()).count())
+        .map(|s| {
+            1 + scores
+                .iter()
+                .filter(|o| o.hundredths() > s.hundredths())
+                .count()
+        })
         .collect()
 }
 
-fn province(package: &Package, fw: &Framework, p: &crate::model::Province, target: Score) -> ProvinceFacts {
+fn province(
+    package: &Package,
+    fw: &Framework,
+    p: &crate::model::Province,
+    target: Score,
+) -> ProvinceFacts {
     let scores: Vec<Score> = p.agencies.iter().map(|a| a.score).collect();
     let rank = ranks(&scores);
     let mut ranked: Vec<RankedAgency> = p
@@ -490,36 +607,77 @@ fn province(package: &Package, fw: &Framework, p: &crate::model::Province, targe
             // table's band holds the score (else the list would contradict the table).
             level: level_fact(
                 a.level.clone(),
-                if fw.levels.certain { fw.level(a.score, &a.tools) } else { fw.band_outcome(a.score) },
+                if fw.levels.certain {
+                    fw.level(a.score, &a.tools)
+                } else {
+                    fw.band_outcome(a.score)
+                },
             ),
         })
         .collect();
     // Stable: agencies with equal scores keep the order of the data.
     ranked.sort_by_key(|a| a.rank);
 
-    let without: Vec<RankedAgency> =
-        ranked.iter().filter(|a| a.level.shown.as_deref().is_none_or(|l| !fw.has_level(l))).cloned().collect();
+    let without: Vec<RankedAgency> = ranked
+        .iter()
+        .filter(|a| a.level.shown.as_deref().is_none_or(|l| !fw.has_level(l)))
+        .cloned()
+        .collect();
     let mut levels: Vec<LevelGroup> = fw
         .bands()
         .into_iter()
         .map(|band| LevelGroup {
-            agencies: ranked.iter().filter(|a| a.level.shown.as_deref() == Some(band.name.as_str())).cloned().collect(),
-            open: without.iter().any(|a| a.level.possible.contains(&band.name)),
+            agencies: ranked
+                .iter()
+                .filter(|a| a.level.shown.as_deref() == Some(band.name.as_str()))
+                .cloned()
+                .collect(),
+            open: without
+                .iter()
+                .any(|a| a.level.possible.contains(&band.name)),
             band: Some(band),
         })
         .collect();
     if !without.is_empty() {
-        let after = levels.iter().rposition(|g| g.open).map_or(levels.len(), |last| last + 1);
-        levels.insert(after, LevelGroup { band: None, agencies: without, open: false });
+        let after = levels
+            .iter()
+            .rposition(|g| g.open)
+            .map_or(levels.len(), |last| last + 1);
+        levels.insert(
+            after,
+            LevelGroup {
+                band: None,
+                agencies: without,
+                open: false,
+            },
+        );
     }
-    let pass = scores.iter().filter(|s| s.hundredths() >= target.hundredths()).count();
+    let pass = scores
+        .iter()
+        .filter(|s| s.hundredths() >= target.hundredths())
+        .count();
     let sum: i64 = scores.iter().map(|s| s.hundredths()).sum();
     let count = scores.len();
-    let mean = if count == 0 { 0 } else { (2 * sum + count as i64) / (2 * count as i64) };
-    let mut indicators: Vec<IndicatorFact> =
-        p.indicators.iter().map(|i| indicator_fact(package, fw, i.number, i.score, None)).collect();
+    let mean = if count == 0 {
+        0
+    } else {
+        (2 * sum + count as i64) / (2 * count as i64)
+    };
+    let mut indicators: Vec<IndicatorFact> = p
+        .indicators
+        .iter()
+        .map(|i| indicator_fact(package, fw, i.number, i.score, None))
+        .collect();
     indicators.sort_by_key(|i| i.number);
-    ProvinceFacts { count, indicators, levels, pass, fail: count - pass, mean, ranked }
+    ProvinceFacts {
+        count,
+        indicators,
+        levels,
+        pass,
+        fail: count - pass,
+        mean,
+        ranked,
+    }
 }
 
 /// Share of items scored 100, as a score with two decimals (17 of 30 → 56.67).
@@ -537,19 +695,36 @@ fn oit(package: &Package, fw: &Framework, o: &Oit) -> OitFacts {
     // (Where it is, `check` flags a published score that differs from the share.)
     let formed = fw.tool(Tool::Oit).and_then(|t| t.formed) == Some(Formed::ShareOfItems);
     let published = |number: u8| {
-        package.scores.iter().flat_map(|s| &s.indicators).find(|i| i.number == number).map(|i| i.score)
+        package
+            .scores
+            .iter()
+            .flat_map(|s| &s.indicators)
+            .find(|i| i.number == number)
+            .map(|i| i.score)
     };
     let indicators: Vec<OitIndicatorFact> = o
         .indicators
         .iter()
         .map(|ind| {
-            let items: Vec<_> = ind.subindicators.iter().flat_map(|s| &s.groups).flat_map(|g| &g.items).collect();
-            let passed = items.iter().filter(|i| i.score.hundredths() == 10_000).count();
+            let items: Vec<_> = ind
+                .subindicators
+                .iter()
+                .flat_map(|s| &s.groups)
+                .flat_map(|g| &g.items)
+                .collect();
+            let passed = items
+                .iter()
+                .filter(|i| i.score.hundredths() == 10_000)
+                .count();
             let share = share(passed, items.len());
             OitIndicatorFact {
                 number: ind.number,
                 name: indicator_name(package, fw, ind.number),
-                score: if formed { Some(share) } else { published(ind.number) },
+                score: if formed {
+                    Some(share)
+                } else {
+                    published(ind.number)
+                },
                 share,
                 passed,
                 items: items.len(),
@@ -601,7 +776,14 @@ fn oit(package: &Package, fw: &Framework, o: &Oit) -> OitFacts {
     };
     let all = share(passed, items);
     OitFacts {
-        score: if formed { Some(all) } else { package.scores.as_ref().and_then(|s| s.tools.get(&Tool::Oit).copied()) },
+        score: if formed {
+            Some(all)
+        } else {
+            package
+                .scores
+                .as_ref()
+                .and_then(|s| s.tools.get(&Tool::Oit).copied())
+        },
         from_items: formed,
         share: all,
         passed,
@@ -636,11 +818,19 @@ fn measures(package: &Package, fw: &Framework, m: &crate::model::Measures) -> Me
                     .collect();
                 (!rows.is_empty()).then(|| MeasureGroup {
                     tool: Some(spec.tool),
-                    title: Some(m.group_titles.get(&spec.tool).cloned().unwrap_or_else(|| spec.title.clone())),
+                    title: Some(
+                        m.group_titles
+                            .get(&spec.tool)
+                            .cloned()
+                            .unwrap_or_else(|| spec.title.clone()),
+                    ),
                     rows,
                 })
             })
             .collect(),
     };
-    MeasuresFacts { fiscal_year: m.fiscal_year.unwrap_or(package.fiscal_year + 1), groups }
+    MeasuresFacts {
+        fiscal_year: m.fiscal_year.unwrap_or(package.fiscal_year + 1),
+        groups,
+    }
 }

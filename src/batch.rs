@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Failure, Message, Severity, SourceFile};
 use crate::framework::Frameworks;
-use crate::{archive, emblem, load, pdf, BuildOptions, Engine};
+use crate::{BuildOptions, Engine, archive, emblem, load, pdf};
 
 /// What a batch shares between its packages.
 pub struct Batch<'a> {
@@ -80,7 +80,12 @@ pub struct Tally {
 /// it is ready (on the calling thread). Returns the counts, and what went wrong for the run
 /// as a whole (the manifest could not be written). Only each package's state and manifest
 /// lines are kept after `each` has seen it: a national run holds no messages in memory.
-pub fn run(batch: &Batch, jobs: &[Job], threads: usize, mut each: impl FnMut(usize, &Outcome)) -> (Tally, Vec<Diagnostic>) {
+pub fn run(
+    batch: &Batch,
+    jobs: &[Job],
+    threads: usize,
+    mut each: impl FnMut(usize, &Outcome),
+) -> (Tally, Vec<Diagnostic>) {
     let state_file = state_file(batch.shard);
     let state = State::read(&batch.out_dir.join(&state_file));
     let next = AtomicUsize::new(0);
@@ -96,7 +101,10 @@ pub fn run(batch: &Batch, jobs: &[Job], threads: usize, mut each: impl FnMut(usi
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(i) else { break };
-                    let outcome = Outcome { name: job.name.clone(), result: one(batch, job, state) };
+                    let outcome = Outcome {
+                        name: job.name.clone(),
+                        result: one(batch, job, state),
+                    };
                     // Only a compile fills Typst's caches. Evicting after a skipped package
                     // too would age out what a compile on another thread is still using.
                     if !matches!(&outcome.result, Ok(done) if done.skipped) {
@@ -113,7 +121,11 @@ pub fn run(batch: &Batch, jobs: &[Job], threads: usize, mut each: impl FnMut(usi
             each(i, &outcome);
             match outcome.result {
                 Ok(done) => {
-                    if done.skipped { tally.skipped += 1 } else { tally.built += 1 }
+                    if done.skipped {
+                        tally.skipped += 1
+                    } else {
+                        tally.built += 1
+                    }
                     if let Some((stem, entry)) = done.state {
                         kept.packages.insert(stem, entry);
                     }
@@ -129,7 +141,10 @@ pub fn run(batch: &Batch, jobs: &[Job], threads: usize, mut each: impl FnMut(usi
     let listed: Vec<archive::ManifestEntry> = listed.into_iter().map(|(_, m)| m).collect();
     let problems = match archive::Manifest::update(batch.out_dir, listed) {
         Ok(()) => Vec::new(),
-        Err(e) => vec![Diagnostic::error(format!("cannot update `{}`: {e}", batch.out_dir.join(archive::MANIFEST).display()))],
+        Err(e) => vec![Diagnostic::error(format!(
+            "cannot update `{}`: {e}",
+            batch.out_dir.join(archive::MANIFEST).display()
+        ))],
     };
     (tally, problems)
 }
@@ -139,15 +154,27 @@ fn one(batch: &Batch, job: &Job, state: &State) -> Result<Done, Failure> {
     let bytes = load::read_package(&job.file, &job.name)?;
     let key = fingerprint(&[batch.setup.as_bytes(), &bytes]);
     let dir = job.file.parent().unwrap_or(Path::new("."));
-    let current = state.packages.get(&job.stem).filter(|e| e.key == key && e.current(dir, batch.out_dir));
+    let current = state
+        .packages
+        .get(&job.stem)
+        .filter(|e| e.key == key && e.current(dir, batch.out_dir));
     // Up to date: its warnings are shown again without loading it.
     let again = |e: &Entry| e.warnings_again(job, &bytes, batch.out_dir);
     if let Some((entry, warnings)) = current.and_then(|e| Some((e, again(e)?))) {
-        return if batch.deny_warnings && !warnings.is_empty() { Err(denied(job, warnings)) } else { Ok(skipped(batch, job, entry, warnings)) };
+        return if batch.deny_warnings && !warnings.is_empty() {
+            Err(denied(job, warnings))
+        } else {
+            Ok(skipped(batch, job, entry, warnings))
+        };
     }
     let package_sha256 = archive::sha256(&bytes);
     let loaded = load::load_bytes(bytes, &job.file, &job.name, batch.frameworks)?;
-    let warnings: Vec<Diagnostic> = loaded.warnings.iter().filter(|d| d.severity == Severity::Warning).cloned().collect();
+    let warnings: Vec<Diagnostic> = loaded
+        .warnings
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .cloned()
+        .collect();
     if batch.deny_warnings && !warnings.is_empty() {
         return Err(denied(job, loaded.warnings.clone()));
     }
@@ -155,25 +182,50 @@ fn one(batch: &Batch, job: &Job, state: &State) -> Result<Done, Failure> {
     if let Some(entry) = current {
         return Ok(skipped(batch, job, entry, warnings));
     }
-    let built = batch.engine.build(&loaded, &job.stem, batch.out_dir, batch.options)?;
+    let built = batch
+        .engine
+        .build(&loaded, &job.stem, batch.out_dir, batch.options)?;
     let mut files: Vec<(PathBuf, &[u8])> = Vec::new();
     for artifact in &built.artifacts {
-        files.push((batch.out_dir.join(format!("{}.pdf", artifact.stem)), &artifact.pdf));
+        files.push((
+            batch.out_dir.join(format!("{}.pdf", artifact.stem)),
+            &artifact.pdf,
+        ));
         if batch.emit_typst {
-            files.push((batch.out_dir.join(format!("{}.typ", artifact.stem)), artifact.typst.as_bytes()));
+            files.push((
+                batch.out_dir.join(format!("{}.typ", artifact.stem)),
+                artifact.typst.as_bytes(),
+            ));
         }
     }
     // Everything compiled: only now touch the output folder, all files or none.
-    pdf::write_all(&files).map_err(|e| Diagnostic::error(format!("cannot write into `{}`: {e}", batch.out_dir.display())))?;
-    let mut beside: Vec<String> = emblem::DEFAULT_NAMES.iter().map(|n| (*n).to_owned()).collect();
+    pdf::write_all(&files).map_err(|e| {
+        Diagnostic::error(format!(
+            "cannot write into `{}`: {e}",
+            batch.out_dir.display()
+        ))
+    })?;
+    let mut beside: Vec<String> = emblem::DEFAULT_NAMES
+        .iter()
+        .map(|n| (*n).to_owned())
+        .collect();
     beside.extend(loaded.package.emblem.clone());
     let data_warnings = KeptWarnings::write(batch.out_dir, job, &key, &warnings);
     let entry = Entry {
         key,
         warnings: built.warnings.len(),
         data_warnings,
-        beside: beside.into_iter().map(|name| { let h = file_hash(&dir.join(&name)); (name, h) }).collect(),
-        files: files.iter().map(|(p, bytes)| (file_name(p), fingerprint(&[bytes]))).collect(),
+        beside: beside
+            .into_iter()
+            .map(|name| {
+                let h = file_hash(&dir.join(&name));
+                (name, h)
+            })
+            .collect(),
+        files: files
+            .iter()
+            .map(|(p, bytes)| (file_name(p), fingerprint(&[bytes])))
+            .collect(),
     };
     let manifest = if batch.options.archival(&loaded.package) {
         built
@@ -193,19 +245,43 @@ fn one(batch: &Batch, job: &Job, state: &State) -> Result<Done, Failure> {
     } else {
         Vec::new()
     };
-    let written = files.into_iter().map(|(p, _)| p).filter(|p| p.extension().is_some_and(|e| e == "pdf")).collect();
-    Ok(Done { warnings: built.warnings, written, skipped: false, state: Some((job.stem.clone(), entry)), manifest })
+    let written = files
+        .into_iter()
+        .map(|(p, _)| p)
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    Ok(Done {
+        warnings: built.warnings,
+        written,
+        skipped: false,
+        state: Some((job.stem.clone(), entry)),
+        manifest,
+    })
 }
 
 /// The refusal of `--deny-warnings`, after the warnings that caused it.
 fn denied(job: &Job, mut diagnostics: Vec<Diagnostic>) -> Failure {
-    diagnostics.push(Diagnostic::error(format!("`{}` not built: its data contradicts itself (--deny-warnings)", job.name)));
+    diagnostics.push(Diagnostic::error(format!(
+        "`{}` not built: its data contradicts itself (--deny-warnings)",
+        job.name
+    )));
     Failure(diagnostics)
 }
 
 fn skipped(batch: &Batch, job: &Job, entry: &Entry, warnings: Vec<Diagnostic>) -> Done {
-    let written = entry.files.keys().map(|f| batch.out_dir.join(f)).filter(|p| p.extension().is_some_and(|e| e == "pdf")).collect();
-    Done { warnings, written, skipped: true, state: Some((job.stem.clone(), entry.clone())), manifest: Vec::new() }
+    let written = entry
+        .files
+        .keys()
+        .map(|f| batch.out_dir.join(f))
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    Done {
+        warnings,
+        written,
+        skipped: true,
+        state: Some((job.stem.clone(), entry.clone())),
+        manifest: Vec::new(),
+    }
 }
 
 /// The hash of a file's bytes, or "absent".
@@ -214,7 +290,9 @@ fn file_hash(path: &Path) -> String {
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// What the output folder remembers of earlier runs.
@@ -255,9 +333,16 @@ impl KeptWarnings {
     /// Keeps `warnings` of the package `job` (none: nothing to write); returns how many, or
     /// `None` when they cannot be kept.
     fn write(out: &Path, job: &Job, key: &str, warnings: &[Diagnostic]) -> Option<usize> {
-        let kept: Vec<KeptWarning> = warnings.iter().map(|d| KeptWarning::keep(d, &job.name)).collect::<Option<_>>()?;
+        let kept: Vec<KeptWarning> = warnings
+            .iter()
+            .map(|d| KeptWarning::keep(d, &job.name))
+            .collect::<Option<_>>()?;
         if !kept.is_empty() {
-            let text = serde_json::to_vec(&KeptWarnings { key: key.to_owned(), warnings: kept }).ok()?;
+            let text = serde_json::to_vec(&KeptWarnings {
+                key: key.to_owned(),
+                warnings: kept,
+            })
+            .ok()?;
             // Not synced: a file lost or torn is read as absent, and the package loaded.
             let path = Self::path(out, job);
             std::fs::create_dir_all(path.parent()?).ok()?;
@@ -267,7 +352,8 @@ impl KeptWarnings {
     }
 
     fn read(out: &Path, job: &Job, key: &str, count: usize) -> Option<Vec<KeptWarning>> {
-        let kept: KeptWarnings = serde_json::from_slice(&std::fs::read(Self::path(out, job)).ok()?).ok()?;
+        let kept: KeptWarnings =
+            serde_json::from_slice(&std::fs::read(Self::path(out, job)).ok()?).ok()?;
         (kept.key == key && kept.warnings.len() == count).then_some(kept.warnings)
     }
 }
@@ -292,7 +378,12 @@ impl KeptWarning {
             Some((file, _)) if file.name != name => return None,
             location => location.as_ref().map(|(_, r)| (r.start, r.end)),
         };
-        Some(KeptWarning { message: warning.message.clone(), range, json_path: warning.json_path.clone(), notes: warning.notes.clone() })
+        Some(KeptWarning {
+            message: warning.message.clone(),
+            range,
+            json_path: warning.json_path.clone(),
+            notes: warning.notes.clone(),
+        })
     }
 
     fn restore(&self, source: &SourceFile) -> Diagnostic {
@@ -314,7 +405,10 @@ fn state_file(shard: Option<(usize, usize)>) -> String {
 
 impl State {
     fn read(path: &Path) -> State {
-        std::fs::read(path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
+        std::fs::read(path)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
     }
 
     /// Written through a temporary file and a rename, so a crash leaves the old state or the
@@ -341,7 +435,8 @@ impl Entry {
                 let kept = KeptWarnings::read(out, job, &self.key, count)?;
                 // As `load` reads it: UTF-8 (it was, or it would not have been built), no BOM.
                 let text = std::str::from_utf8(bytes).ok()?;
-                let source = SourceFile::new(&job.name, text.strip_prefix('\u{feff}').unwrap_or(text));
+                let source =
+                    SourceFile::new(&job.name, text.strip_prefix('\u{feff}').unwrap_or(text));
                 Some(kept.iter().map(|k| k.restore(&source)).collect())
             }
         }
@@ -350,8 +445,13 @@ impl Entry {
     /// Whether the emblems beside the package in `dir` and every file written into `out`
     /// are as they were.
     fn current(&self, dir: &Path, out: &Path) -> bool {
-        self.beside.iter().all(|(name, hash)| file_hash(&dir.join(name)) == *hash)
-            && self.files.iter().all(|(name, hash)| file_hash(&out.join(name)) == *hash)
+        self.beside
+            .iter()
+            .all(|(name, hash)| file_hash(&dir.join(name)) == *hash)
+            && self
+                .files
+                .iter()
+                .all(|(name, hash)| file_hash(&out.join(name)) == *hash)
     }
 }
 
@@ -362,7 +462,9 @@ pub fn fingerprint(parts: &[&[u8]]) -> String {
     let mut lanes: [u64; 2] = [0xcbf2_9ce4_8422_2325, 0x84222325_cbf29ce4];
     let mut mix = |word: u64| {
         lanes[0] = (lanes[0] ^ word).wrapping_mul(PRIME);
-        lanes[1] = (lanes[1] ^ word.rotate_left(29)).wrapping_mul(PRIME).rotate_left(17);
+        lanes[1] = (lanes[1] ^ word.rotate_left(29))
+            .wrapping_mul(PRIME)
+            .rotate_left(17);
     };
     for part in parts {
         mix(part.len() as u64);
@@ -379,11 +481,26 @@ pub fn fingerprint(parts: &[&[u8]]) -> String {
 
 /// The fingerprint of what every package of a run shares: this program, the templates and
 /// frameworks folder, the font folders (names, sizes and times) and the options.
-pub fn setup(templates: Option<&Path>, font_dirs: &[PathBuf], options: &BuildOptions, emit_typst: bool) -> String {
+pub fn setup(
+    templates: Option<&Path>,
+    font_dirs: &[PathBuf],
+    options: &BuildOptions,
+    emit_typst: bool,
+) -> String {
     // The program by version, size and time (hashing 50 MB each run would cost more than it saves).
-    let exe = std::env::current_exe().ok().and_then(|p| std::fs::metadata(p).ok());
-    let program = format!("{} {:?} {:?}", env!("CARGO_PKG_VERSION"), exe.as_ref().map(|m| m.len()), exe.and_then(|m| m.modified().ok()));
-    let mut parts: Vec<Vec<u8>> = vec![program.into_bytes(), format!("{options:?} {emit_typst}").into_bytes()];
+    let exe = std::env::current_exe()
+        .ok()
+        .and_then(|p| std::fs::metadata(p).ok());
+    let program = format!(
+        "{} {:?} {:?}",
+        env!("CARGO_PKG_VERSION"),
+        exe.as_ref().map(|m| m.len()),
+        exe.and_then(|m| m.modified().ok())
+    );
+    let mut parts: Vec<Vec<u8>> = vec![
+        program.into_bytes(),
+        format!("{options:?} {emit_typst}").into_bytes(),
+    ];
     if let Some(dir) = templates {
         for path in files_under(dir) {
             parts.push(path.to_string_lossy().into_owned().into_bytes());
@@ -393,7 +510,9 @@ pub fn setup(templates: Option<&Path>, font_dirs: &[PathBuf], options: &BuildOpt
     for dir in font_dirs {
         for path in files_under(dir) {
             let meta = std::fs::metadata(&path).ok();
-            let stamp = meta.map(|m| format!("{} {:?}", m.len(), m.modified().ok())).unwrap_or_default();
+            let stamp = meta
+                .map(|m| format!("{} {:?}", m.len(), m.modified().ok()))
+                .unwrap_or_default();
             parts.push(format!("{} {stamp}", path.display()).into_bytes());
         }
     }
@@ -402,8 +521,12 @@ pub fn setup(templates: Option<&Path>, font_dirs: &[PathBuf], options: &BuildOpt
 }
 
 fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> =
-        walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()).map(|e| e.into_path()).collect();
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
     files.sort();
     files
 }

@@ -70,10 +70,17 @@ impl Catalogue {
             return parse("report-templates/catalogue.json", EMBEDDED);
         };
         let name = folder.join("catalogue.json").display().to_string();
-        let bytes = crate::confine::read(folder, Path::new("catalogue.json"), crate::limits::TEMPLATE_BYTES)
-            .map_err(|refusal| Diagnostic::error(format!("catalogue `{name}` {refusal}")))?;
+        let bytes = crate::confine::read(
+            folder,
+            Path::new("catalogue.json"),
+            crate::limits::TEMPLATE_BYTES,
+        )
+        .map_err(|refusal| Diagnostic::error(format!("catalogue `{name}` {refusal}")))?;
         let text = String::from_utf8(bytes).map_err(|e| {
-            Diagnostic::error(format!("catalogue `{name}` is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
+            Diagnostic::error(format!(
+                "catalogue `{name}` is not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ))
         })?;
         parse(&name, &text)
     }
@@ -82,23 +89,59 @@ impl Catalogue {
     /// fiscal year `year`: the first entry from a plan of the same layout, else the first
     /// entry with its columns mapped (a by-tool plan's monitoring is a by-indicator plan's
     /// timeframe and the reverse). `None` when the catalogue has nothing for the indicator.
-    pub fn draft(&self, indicator: u8, layout: MeasuresLayout, agency: &str, year: i32) -> Option<MeasureRow> {
-        let entries = &self.indicators.iter().find(|i| i.number == indicator)?.measures;
-        let entry = entries.iter().find(|e| e.layout == layout).or_else(|| entries.first())?;
-        // The year in the digits the row writes its numbers in.
-        let thai = [&entry.measure, &entry.finding, &entry.steps, &entry.responsible, &entry.monitoring, &entry.timeframe]
+    pub fn draft(
+        &self,
+        indicator: u8,
+        layout: MeasuresLayout,
+        agency: &str,
+        year: i32,
+    ) -> Option<MeasureRow> {
+        let entries = &self
+            .indicators
             .iter()
-            .flat_map(|p| &p.0)
-            .any(|t| t.chars().any(|c| ('๐'..='๙').contains(&c)));
-        let year = if thai { crate::thai::thai_digits(&year.to_string()) } else { year.to_string() };
-        let fill = |p: &Paragraphs| Paragraphs(p.0.iter().map(|t| t.replace(AGENCY, agency).replace(YEAR, &year)).collect());
+            .find(|i| i.number == indicator)?
+            .measures;
+        let entry = entries
+            .iter()
+            .find(|e| e.layout == layout)
+            .or_else(|| entries.first())?;
+        // The year in the digits the row writes its numbers in.
+        let thai = [
+            &entry.measure,
+            &entry.finding,
+            &entry.steps,
+            &entry.responsible,
+            &entry.monitoring,
+            &entry.timeframe,
+        ]
+        .iter()
+        .flat_map(|p| &p.0)
+        .any(|t| t.chars().any(|c| ('๐'..='๙').contains(&c)));
+        let year = if thai {
+            crate::thai::thai_digits(&year.to_string())
+        } else {
+            year.to_string()
+        };
+        let fill = |p: &Paragraphs| {
+            Paragraphs(
+                p.0.iter()
+                    .map(|t| t.replace(AGENCY, agency).replace(YEAR, &year))
+                    .collect(),
+            )
+        };
         let (monitoring, timeframe) = match layout {
-            MeasuresLayout::ByTool if entry.monitoring.is_empty() => (fill(&entry.timeframe), Paragraphs::default()),
+            MeasuresLayout::ByTool if entry.monitoring.is_empty() => {
+                (fill(&entry.timeframe), Paragraphs::default())
+            }
             MeasuresLayout::ByTool => (fill(&entry.monitoring), Paragraphs::default()),
             _ if entry.timeframe.is_empty() => (Paragraphs::default(), fill(&entry.monitoring)),
             _ => (Paragraphs::default(), fill(&entry.timeframe)),
         };
-        let finding = if layout == MeasuresLayout::ByIndicator { fill(&entry.finding) } else { Paragraphs::default() };
+        let finding = if layout == MeasuresLayout::ByIndicator {
+            fill(&entry.finding)
+        } else {
+            Paragraphs::default()
+        };
         let mut row = MeasureRow {
             indicator,
             measure: fill(&entry.measure),
@@ -109,8 +152,15 @@ impl Catalogue {
             timeframe,
             draft: None,
         };
-        let from = self.sources.get(&entry.source).cloned().unwrap_or_else(|| entry.source.clone());
-        row.draft = Some(Draft { from, digest: row.content_digest() });
+        let from = self
+            .sources
+            .get(&entry.source)
+            .cloned()
+            .unwrap_or_else(|| entry.source.clone());
+        row.draft = Some(Draft {
+            from,
+            digest: row.content_digest(),
+        });
         Some(row)
     }
 }
@@ -124,10 +174,17 @@ fn parse(name: &str, text: &str) -> Result<Catalogue, Diagnostic> {
     })?;
     for indicator in &catalogue.indicators {
         if !(1..=10).contains(&indicator.number) {
-            return Err(Diagnostic::error(format!("catalogue `{name}`: indicator {} does not exist", indicator.number))
-                .with_note("indicators are numbered 1–10"));
+            return Err(Diagnostic::error(format!(
+                "catalogue `{name}`: indicator {} does not exist",
+                indicator.number
+            ))
+            .with_note("indicators are numbered 1–10"));
         }
-        if let Some(entry) = indicator.measures.iter().find(|e| !catalogue.sources.contains_key(&e.source)) {
+        if let Some(entry) = indicator
+            .measures
+            .iter()
+            .find(|e| !catalogue.sources.contains_key(&e.source))
+        {
             return Err(Diagnostic::error(format!(
                 "catalogue `{name}`: a measure of indicator {} names source `{}`, which `sources` does not list",
                 indicator.number, entry.source

@@ -11,12 +11,12 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use codespan_reporting::term::termcolor::{Buffer, ColorChoice, StandardStream, WriteColor};
 
-use crate::diagnostic::{Diagnostic, Failure, Severity};
-use crate::message;
-use crate::framework::Frameworks;
-use crate::batch::{self, Batch, Job};
 use crate::archive::sign;
-use crate::{load, pdf, BuildOptions, Engine, Fonts};
+use crate::batch::{self, Batch, Job};
+use crate::diagnostic::{Diagnostic, Failure, Severity};
+use crate::framework::Frameworks;
+use crate::message;
+use crate::{BuildOptions, Engine, Fonts, load, pdf};
 
 mod archive;
 mod data;
@@ -246,16 +246,30 @@ pub enum Layout {
 pub fn run(cli: Cli) -> ExitCode {
     // Colours only on a terminal (termcolor's `Auto` looks at TERM and NO_COLOR, not at
     // whether stderr is redirected to a log file).
-    let colour = if std::io::IsTerminal::is_terminal(&std::io::stderr()) { ColorChoice::Auto } else { ColorChoice::Never };
+    let colour = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        ColorChoice::Auto
+    } else {
+        ColorChoice::Never
+    };
     let mut err = StandardStream::stderr(colour);
     let english = match cli.lang {
         Some(lang) => matches!(lang, LangArg::En),
         None => std::env::var("ITA_REPORT_LANG").is_ok_and(|l| l.trim().eq_ignore_ascii_case("en")),
     };
-    crate::diagnostic::set_language(if english { crate::diagnostic::Lang::English } else { crate::diagnostic::Lang::Thai });
+    crate::diagnostic::set_language(if english {
+        crate::diagnostic::Lang::English
+    } else {
+        crate::diagnostic::Lang::Thai
+    });
     match cli.command {
-        Command::Check { paths, templates, font_dirs, deny_warnings } => {
-            let started = Frameworks::load(templates.as_deref()).and_then(|f| Ok((f, Fonts::load(&font_dirs)?)));
+        Command::Check {
+            paths,
+            templates,
+            font_dirs,
+            deny_warnings,
+        } => {
+            let started = Frameworks::load(templates.as_deref())
+                .and_then(|f| Ok((f, Fonts::load(&font_dirs)?)));
             let (frameworks, fonts) = match started {
                 Ok(started) => started,
                 Err(d) => {
@@ -266,24 +280,113 @@ pub fn run(cli: Cli) -> ExitCode {
             check(&paths, &frameworks, &fonts, deny_warnings, &mut err)
         }
         Command::Extract { pdfs, output } => archive::extract(&pdfs, &output, &mut err),
-        Command::Import { file, year, output, per_agency, layout, agency, force, templates } => {
-            let options = crate::import::ImportOptions { year, per_agency, layout: layout.into(), name: agency };
-            data::import(&file, &options, &output, force, templates.as_deref(), &mut err)
+        Command::Import {
+            file,
+            year,
+            output,
+            per_agency,
+            layout,
+            agency,
+            force,
+            templates,
+        } => {
+            let options = crate::import::ImportOptions {
+                year,
+                per_agency,
+                layout: layout.into(),
+                name: agency,
+            };
+            data::import(
+                &file,
+                &options,
+                &output,
+                force,
+                templates.as_deref(),
+                &mut err,
+            )
         }
-        Command::Init { agency, year, scores, district, province, layout, output, force, templates } => {
-            let asked = data::InitArgs { agency, year, scores, district, province, layout: layout.into() };
+        Command::Init {
+            agency,
+            year,
+            scores,
+            district,
+            province,
+            layout,
+            output,
+            force,
+            templates,
+        } => {
+            let asked = data::InitArgs {
+                agency,
+                year,
+                scores,
+                district,
+                province,
+                layout: layout.into(),
+            };
             data::init(&asked, &output, force, templates.as_deref(), &mut err)
         }
         Command::Schema => data::schema(),
-        Command::Sign { pdf, cert, field, reason, location, output, font_dirs } => {
-            let request = sign::Request { field, reason, location, ..sign::Request::now() };
-            archive::sign_file(&pdf, &cert, &request, output.as_deref().unwrap_or(&pdf), &font_dirs, &mut err)
+        Command::Sign {
+            pdf,
+            cert,
+            field,
+            reason,
+            location,
+            output,
+            font_dirs,
+        } => {
+            let request = sign::Request {
+                field,
+                reason,
+                location,
+                ..sign::Request::now()
+            };
+            archive::sign_file(
+                &pdf,
+                &cert,
+                &request,
+                output.as_deref().unwrap_or(&pdf),
+                &font_dirs,
+                &mut err,
+            )
         }
-        Command::Verify { pdfs, templates, font_dirs, font } => archive::verify(&pdfs, templates.as_deref(), &font_dirs, font, &mut err),
-        Command::Serve { workspace, addr, token, templates, font_dirs } => {
-            serve(crate::web::Config { workspace, addr, token, templates, font_dirs }, &mut err)
-        }
-        Command::Build { paths, output, split, emit_typst, templates, font_dirs, font, deny_warnings, jobs, shard, quiet, archive } => {
+        Command::Verify {
+            pdfs,
+            templates,
+            font_dirs,
+            font,
+        } => archive::verify(&pdfs, templates.as_deref(), &font_dirs, font, &mut err),
+        Command::Serve {
+            workspace,
+            addr,
+            token,
+            templates,
+            font_dirs,
+        } => serve(
+            crate::web::Config {
+                workspace,
+                addr,
+                token,
+                templates,
+                font_dirs,
+            },
+            &mut err,
+        ),
+        Command::Build {
+            paths,
+            output,
+            split,
+            emit_typst,
+            templates,
+            font_dirs,
+            font,
+            deny_warnings,
+            jobs,
+            shard,
+            quiet,
+            archive,
+        } => {
             let started = Frameworks::load(templates.as_deref())
                 .and_then(|f| Ok((f, Engine::new(templates.as_deref(), &font_dirs)?)));
             let (frameworks, engine) = match started {
@@ -293,11 +396,27 @@ pub fn run(cli: Cli) -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            let options = BuildOptions { split, font, archive };
+            let options = BuildOptions {
+                split,
+                font,
+                archive,
+            };
             let setup = batch::setup(templates.as_deref(), &font_dirs, &options, emit_typst);
-            let run = Batch { engine: &engine, frameworks: &frameworks, options: &options, emit_typst, deny_warnings, out_dir: &output, setup, shard };
-            let threads = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-            let progress = !quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("NO_COLOR").is_none();
+            let run = Batch {
+                engine: &engine,
+                frameworks: &frameworks,
+                options: &options,
+                emit_typst,
+                deny_warnings,
+                out_dir: &output,
+                setup,
+                shard,
+            };
+            let threads =
+                jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            let progress = !quiet
+                && std::io::IsTerminal::is_terminal(&std::io::stderr())
+                && std::env::var_os("NO_COLOR").is_none();
             build(&run, &paths, threads, progress, &mut err)
         }
     }
@@ -306,7 +425,11 @@ pub fn run(cli: Cli) -> ExitCode {
 /// Package files named by `paths` (files as given, folders searched for `*.json`), sorted.
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
     let default = [PathBuf::from("inputs")];
-    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
@@ -321,7 +444,10 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
         } else if path.is_file() {
             files.push(path.clone());
         } else {
-            return Err(Diagnostic::error(format!("`{}` is neither a file nor a folder", path.display())));
+            return Err(Diagnostic::error(format!(
+                "`{}` is neither a file nor a folder",
+                path.display()
+            )));
         }
     }
     Ok(files)
@@ -347,7 +473,13 @@ fn denied(warnings: &[Diagnostic], deny_warnings: bool) -> bool {
     deny_warnings && warnings.iter().any(|d| d.severity == Severity::Warning)
 }
 
-fn check(paths: &[PathBuf], frameworks: &Frameworks, fonts: &Fonts, deny_warnings: bool, err: &mut StandardStream) -> ExitCode {
+fn check(
+    paths: &[PathBuf],
+    frameworks: &Frameworks,
+    fonts: &Fonts,
+    deny_warnings: bool,
+    err: &mut StandardStream,
+) -> ExitCode {
     let files = match discover(paths) {
         Ok(files) => files,
         Err(d) => {
@@ -363,12 +495,30 @@ fn check(paths: &[PathBuf], frameworks: &Frameworks, fonts: &Fonts, deny_warning
                 let unsettable = crate::settable::warnings(&loaded, fonts);
                 loaded.warnings.extend(unsettable);
                 emit_all(&loaded.warnings, err);
-                let count = loaded.warnings.iter().filter(|d| d.severity == Severity::Warning).count();
+                let count = loaded
+                    .warnings
+                    .iter()
+                    .filter(|d| d.severity == Severity::Warning)
+                    .count();
                 if denied(&loaded.warnings, deny_warnings) {
-                    let _ = writeln!(err, "{}", message!("ไม่ผ่าน: {name}: คำเตือน {count} รายการ ซึ่ง --deny-warnings ไม่ยอมให้ผ่าน", "failed: {name}: {count} warning(s), denied by --deny-warnings"));
+                    let _ = writeln!(
+                        err,
+                        "{}",
+                        message!(
+                            "ไม่ผ่าน: {name}: คำเตือน {count} รายการ ซึ่ง --deny-warnings ไม่ยอมให้ผ่าน",
+                            "failed: {name}: {count} warning(s), denied by --deny-warnings"
+                        )
+                    );
                     failed.push(name);
                 } else if count > 0 {
-                    let _ = writeln!(err, "{}", message!("ผ่าน: {name} (คำเตือน {count} รายการ)", "ok: {name} ({count} warning(s))"));
+                    let _ = writeln!(
+                        err,
+                        "{}",
+                        message!(
+                            "ผ่าน: {name} (คำเตือน {count} รายการ)",
+                            "ok: {name} ({count} warning(s))"
+                        )
+                    );
                 } else {
                     let _ = writeln!(err, "{}", message!("ผ่าน: {name}", "ok: {name}"));
                 }
@@ -393,18 +543,46 @@ enum Verb {
 fn summary(verb: Verb, total: usize, failed: &[String], err: &mut StandardStream) -> ExitCode {
     let (n, names) = (failed.len(), failed.join(", "));
     let line = match (verb, failed.is_empty()) {
-        (Verb::Checked, true) => message!("ตรวจ {total} แฟ้ม: ผ่านทั้งหมด", "checked {total} package(s): all ok"),
-        (Verb::Checked, false) => message!("ตรวจ {total} แฟ้ม: ไม่ผ่าน {n} แฟ้ม: {names}", "checked {total} package(s): {n} failed: {names}"),
-        (Verb::Built, true) => message!("สร้างเอกสารจาก {total} แฟ้ม: สำเร็จทั้งหมด", "built {total} package(s): all ok"),
-        (Verb::Built, false) => message!("สร้างเอกสารจาก {total} แฟ้ม: ไม่สำเร็จ {n} แฟ้ม: {names}", "built {total} package(s): {n} failed: {names}"),
-        (Verb::Extracted, true) => message!("ถอดข้อมูลจาก PDF {total} แฟ้ม: สำเร็จทั้งหมด", "extracted {total} package(s): all ok"),
-        (Verb::Extracted, false) => message!("ถอดข้อมูลจาก PDF {total} แฟ้ม: ไม่สำเร็จ {n} แฟ้ม: {names}", "extracted {total} package(s): {n} failed: {names}"),
+        (Verb::Checked, true) => message!(
+            "ตรวจ {total} แฟ้ม: ผ่านทั้งหมด",
+            "checked {total} package(s): all ok"
+        ),
+        (Verb::Checked, false) => message!(
+            "ตรวจ {total} แฟ้ม: ไม่ผ่าน {n} แฟ้ม: {names}",
+            "checked {total} package(s): {n} failed: {names}"
+        ),
+        (Verb::Built, true) => message!(
+            "สร้างเอกสารจาก {total} แฟ้ม: สำเร็จทั้งหมด",
+            "built {total} package(s): all ok"
+        ),
+        (Verb::Built, false) => message!(
+            "สร้างเอกสารจาก {total} แฟ้ม: ไม่สำเร็จ {n} แฟ้ม: {names}",
+            "built {total} package(s): {n} failed: {names}"
+        ),
+        (Verb::Extracted, true) => message!(
+            "ถอดข้อมูลจาก PDF {total} แฟ้ม: สำเร็จทั้งหมด",
+            "extracted {total} package(s): all ok"
+        ),
+        (Verb::Extracted, false) => message!(
+            "ถอดข้อมูลจาก PDF {total} แฟ้ม: ไม่สำเร็จ {n} แฟ้ม: {names}",
+            "extracted {total} package(s): {n} failed: {names}"
+        ),
     };
     let _ = writeln!(err, "{line}");
-    if failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    if failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
-fn build(run: &Batch, paths: &[PathBuf], threads: usize, progress: bool, err: &mut StandardStream) -> ExitCode {
+fn build(
+    run: &Batch,
+    paths: &[PathBuf],
+    threads: usize,
+    progress: bool,
+    err: &mut StandardStream,
+) -> ExitCode {
     let mut files = match discover(paths) {
         Ok(files) => files,
         Err(d) => {
@@ -417,19 +595,35 @@ fn build(run: &Batch, paths: &[PathBuf], threads: usize, progress: bool, err: &m
     }
     for stale in pdf::remove_stale(run.out_dir) {
         let stale = shown(&stale);
-        let _ = writeln!(err, "{}", message!("ลบ {stale} (ค้างจากการทำงานครั้งก่อนที่ถูกขัดจังหวะ)", "removed {stale} (left by an interrupted run)"));
+        let _ = writeln!(
+            err,
+            "{}",
+            message!(
+                "ลบ {stale} (ค้างจากการทำงานครั้งก่อนที่ถูกขัดจังหวะ)",
+                "removed {stale} (left by an interrupted run)"
+            )
+        );
     }
     let mut failed = Vec::new();
     let jobs = jobs(&files, &mut failed, err);
     // Messages in input order: an outcome is printed once every earlier one has been.
     let started = std::time::Instant::now();
-    let mut meter = Progress { shown: progress, total: jobs.len(), done: 0, started };
+    let mut meter = Progress {
+        shown: progress,
+        total: jobs.len(),
+        done: 0,
+        started,
+    };
     let mut ready: std::collections::BTreeMap<usize, Vec<u8>> = Default::default();
     let mut printed = 0;
     let (mut skipped, mut built) = (0, 0);
     let mut broken = Vec::new();
     let (_, problems) = batch::run(run, &jobs, threads, |i, outcome| {
-        let mut buffer = if err.supports_color() { Buffer::ansi() } else { Buffer::no_color() };
+        let mut buffer = if err.supports_color() {
+            Buffer::ansi()
+        } else {
+            Buffer::no_color()
+        };
         report(outcome, &mut buffer);
         match &outcome.result {
             Ok(done) if done.skipped => skipped += 1,
@@ -451,7 +645,14 @@ fn build(run: &Batch, paths: &[PathBuf], threads: usize, progress: bool, err: &m
         failed.push(shown(&run.out_dir.join(crate::archive::MANIFEST)));
     }
     if skipped > 0 {
-        let _ = writeln!(err, "{}", message!("{skipped} แฟ้มไม่เปลี่ยน ใช้ PDF เดิม และสร้างใหม่ {built} แฟ้ม", "{skipped} package(s) up to date, {built} built"));
+        let _ = writeln!(
+            err,
+            "{}",
+            message!(
+                "{skipped} แฟ้มไม่เปลี่ยน ใช้ PDF เดิม และสร้างใหม่ {built} แฟ้ม",
+                "{skipped} package(s) up to date, {built} built"
+            )
+        );
     }
     // Failures named in input order, whatever finished first.
     broken.sort();
@@ -465,15 +666,29 @@ fn jobs(files: &[PathBuf], failed: &mut Vec<String>, err: &mut StandardStream) -
     let mut jobs = Vec::new();
     for file in files {
         let name = shown(file);
-        let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("package").to_owned();
+        let stem = file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("package")
+            .to_owned();
         if let Some(other) = stems.insert(stem.clone(), name.clone()) {
-            let _ = Diagnostic::error(message!("`{name}` จะเขียนทับแฟ้มผลลัพธ์ของ `{other}`", "`{name}` would write the same output files as `{other}`"))
-                .with_note(message!("ตั้งชื่อแฟ้มทั้งสองให้ต่างกัน", "give the packages different file names"))
-                .emit(err);
+            let _ = Diagnostic::error(message!(
+                "`{name}` จะเขียนทับแฟ้มผลลัพธ์ของ `{other}`",
+                "`{name}` would write the same output files as `{other}`"
+            ))
+            .with_note(message!(
+                "ตั้งชื่อแฟ้มทั้งสองให้ต่างกัน",
+                "give the packages different file names"
+            ))
+            .emit(err);
             failed.push(name);
             continue;
         }
-        jobs.push(Job { file: file.clone(), name, stem });
+        jobs.push(Job {
+            file: file.clone(),
+            name,
+            stem,
+        });
     }
     jobs
 }
@@ -518,7 +733,10 @@ impl Progress {
         let filled = width * self.done / self.total.max(1);
         let bar = format!("{}{}", "=".repeat(filled), " ".repeat(width - filled));
         let (done, total) = (self.done, self.total);
-        let pace = message!("{rate:.1} แฟ้ม/วินาที เหลืออีก {left:.0} วินาที", "{rate:.1}/s, {left:.0} s left");
+        let pace = message!(
+            "{rate:.1} แฟ้ม/วินาที เหลืออีก {left:.0} วินาที",
+            "{rate:.1}/s, {left:.0} s left"
+        );
         let _ = write!(err, "\r[{bar}] {done}/{total} {pace} ");
         let _ = err.flush();
     }
@@ -536,9 +754,17 @@ fn serve(config: crate::web::Config, err: &mut StandardStream) -> ExitCode {
     let workspace = shown(&config.workspace);
     match crate::web::start(config) {
         Ok(running) => {
-            let _ = writeln!(err, "serving {workspace} at http://{}/ (stop with Ctrl+C)", running.addr);
+            let _ = writeln!(
+                err,
+                "serving {workspace} at http://{}/ (stop with Ctrl+C)",
+                running.addr
+            );
             if let Some(token) = &running.token {
-                let made = if given_token { "" } else { " (made up for this run, shown once)" };
+                let made = if given_token {
+                    ""
+                } else {
+                    " (made up for this run, shown once)"
+                };
                 let _ = writeln!(err, "token{made}: {token}");
                 let _ = writeln!(err, "open http://{}/?token={token}", running.addr);
             }
@@ -553,8 +779,17 @@ fn serve(config: crate::web::Config, err: &mut StandardStream) -> ExitCode {
 }
 
 fn parse_shard(text: &str) -> Result<(usize, usize), String> {
-    let (i, n) = text.split_once('/').ok_or_else(|| format!("`{text}` is not I/N, e.g. 2/8"))?;
-    let (i, n): (usize, usize) = (i.trim().parse().map_err(|_| format!("`{i}` is not a number"))?, n.trim().parse().map_err(|_| format!("`{n}` is not a number"))?);
+    let (i, n) = text
+        .split_once('/')
+        .ok_or_else(|| format!("`{text}` is not I/N, e.g. 2/8"))?;
+    let (i, n): (usize, usize) = (
+        i.trim()
+            .parse()
+            .map_err(|_| format!("`{i}` is not a number"))?,
+        n.trim()
+            .parse()
+            .map_err(|_| format!("`{n}` is not a number"))?,
+    );
     if n == 0 || i == 0 || i > n {
         return Err(format!("shard {i}/{n}: I must be from 1 to N"));
     }

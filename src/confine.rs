@@ -28,9 +28,18 @@ impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Refusal::Missing => f.write_str("does not exist"),
-            Refusal::Outside { real } => write!(f, "lies outside its folder (it resolves to `{}`)", real.display()),
+            Refusal::Outside { real } => write!(
+                f,
+                "lies outside its folder (it resolves to `{}`)",
+                real.display()
+            ),
             Refusal::NotAFile => f.write_str("is not a file"),
-            Refusal::TooLarge { size, limit } => write!(f, "is {} MB, more than the limit of {} MB", mb(*size), mb(*limit)),
+            Refusal::TooLarge { size, limit } => write!(
+                f,
+                "is {} MB, more than the limit of {} MB",
+                mb(*size),
+                mb(*limit)
+            ),
             Refusal::Io(e) => write!(f, "cannot be read: {e}"),
         }
     }
@@ -43,7 +52,9 @@ impl Refusal {
             Refusal::Missing => "ไม่มีอยู่".to_owned(),
             Refusal::Outside { real } => format!("อยู่นอกโฟลเดอร์ของตน (ชี้ไปที่ `{}`)", real.display()),
             Refusal::NotAFile => "ไม่ใช่แฟ้ม".to_owned(),
-            Refusal::TooLarge { size, limit } => format!("มีขนาด {} MB เกินขีดจำกัด {} MB", mb(*size), mb(*limit)),
+            Refusal::TooLarge { size, limit } => {
+                format!("มีขนาด {} MB เกินขีดจำกัด {} MB", mb(*size), mb(*limit))
+            }
             Refusal::Io(e) => format!("อ่านไม่ได้: {e}"),
         }
     }
@@ -56,7 +67,11 @@ fn mb(bytes: u64) -> String {
 /// The real path of `path` (relative to `folder` when relative), if it lies inside `folder`.
 pub fn resolve(folder: &Path, path: &Path) -> Result<PathBuf, Refusal> {
     let root = folder.canonicalize().map_err(|_| Refusal::Missing)?;
-    let joined = if path.is_absolute() { path.to_path_buf() } else { folder.join(path) };
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        folder.join(path)
+    };
     let real = joined.canonicalize().map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Refusal::Missing,
         _ => Refusal::Io(e.to_string()),
@@ -83,15 +98,23 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, Refusal> {
         std::io::ErrorKind::NotFound => Refusal::Missing,
         _ => Refusal::Io(e.to_string()),
     })?;
-    let size = file.metadata().map_err(|e| Refusal::Io(e.to_string()))?.len();
+    let size = file
+        .metadata()
+        .map_err(|e| Refusal::Io(e.to_string()))?
+        .len();
     if size > limit {
         return Err(Refusal::TooLarge { size, limit });
     }
     // The size may change while reading: read one byte past the limit to notice.
     let mut bytes = Vec::with_capacity(size as usize);
-    file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| Refusal::Io(e.to_string()))?;
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Refusal::Io(e.to_string()))?;
     if bytes.len() as u64 > limit {
-        return Err(Refusal::TooLarge { size: bytes.len() as u64, limit });
+        return Err(Refusal::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
     }
     Ok(bytes)
 }

@@ -6,8 +6,8 @@
 
 use std::fmt;
 use std::ops::Range;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::{Files, SimpleFile};
@@ -31,7 +31,11 @@ pub fn set_language(lang: Lang) {
 
 /// The language diagnostics are shown in.
 pub fn language() -> Lang {
-    if ENGLISH.load(Ordering::Relaxed) { Lang::English } else { Lang::Thai }
+    if ENGLISH.load(Ordering::Relaxed) {
+        Lang::English
+    } else {
+        Lang::Thai
+    }
 }
 
 /// A message in English and, where it speaks of the user's data, in Thai as well.
@@ -48,7 +52,10 @@ pub struct Message {
 impl Message {
     /// A message in both languages.
     pub fn new(thai: impl Into<String>, english: impl Into<String>) -> Self {
-        Self { thai: Some(thai.into()), english: english.into() }
+        Self {
+            thai: Some(thai.into()),
+            english: english.into(),
+        }
     }
 
     /// The message in a language, or in English when it has no Thai.
@@ -67,7 +74,10 @@ impl Message {
 
 impl From<String> for Message {
     fn from(english: String) -> Self {
-        Self { thai: None, english }
+        Self {
+            thai: None,
+            english,
+        }
     }
 }
 
@@ -113,7 +123,10 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
-        Self { name: name.into(), text: text.into() }
+        Self {
+            name: name.into(),
+            text: text.into(),
+        }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -128,8 +141,15 @@ impl SourceFile {
 
 /// Byte offset of a 1-based line and byte column, as serde_json reports them.
 pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let line_start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
-    floor_char_boundary(text, (line_start + column.saturating_sub(1)).min(text.len()))
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    floor_char_boundary(
+        text,
+        (line_start + column.saturating_sub(1)).min(text.len()),
+    )
 }
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
@@ -164,11 +184,17 @@ impl Diagnostic {
     }
 
     pub fn warning(message: impl Into<Message>) -> Self {
-        Self { severity: Severity::Warning, ..Self::error(message) }
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(message)
+        }
     }
 
     pub fn note(message: impl Into<Message>) -> Self {
-        Self { severity: Severity::Note, ..Self::error(message) }
+        Self {
+            severity: Severity::Note,
+            ..Self::error(message)
+        }
     }
 
     pub fn at(mut self, file: SourceFile, range: Range<usize>) -> Self {
@@ -218,15 +244,17 @@ impl Diagnostic {
                 let (window, range, columns_cut) = excerpt(window, range);
                 let (text, range) = safe_source(&window, range);
                 let name = terminal_safe(&file.name);
-                let lines = Window { file: SimpleFile::new(name.as_str(), text.as_str()), first_line, columns_cut };
+                let lines = Window {
+                    file: SimpleFile::new(name.as_str(), text.as_str()),
+                    first_line,
+                    columns_cut,
+                };
                 let diag = diag.with_labels(vec![cs::Label::primary((), range)]);
-                term::emit(out, &config, &lines, &diag)
-                    .map_err(std::io::Error::other)
+                term::emit(out, &config, &lines, &diag).map_err(std::io::Error::other)
             }
             None => {
                 let empty = SimpleFile::new("", "");
-                term::emit(out, &config, &empty, &diag)
-                    .map_err(std::io::Error::other)
+                term::emit(out, &config, &empty, &diag).map_err(std::io::Error::other)
             }
         }
     }
@@ -239,7 +267,10 @@ fn lines_around(text: &str, range: Range<usize>) -> (&str, usize, Range<usize>) 
     let end = floor_char_boundary(text, range.end.min(text.len())).max(start);
     let first = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let last = text[end..].find('\n').map_or(text.len(), |i| end + i);
-    let line = text.as_bytes()[..first].iter().filter(|&&b| b == b'\n').count();
+    let line = text.as_bytes()[..first]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count();
     (&text[first..last], line, start - first..end - first)
 }
 
@@ -257,7 +288,12 @@ fn excerpt(window: &str, range: Range<usize>) -> (String, Range<usize>, usize) {
         return (window.to_owned(), range, 0);
     }
     let char_at = |byte: usize| window[..byte].chars().count();
-    let byte_at = |ch: usize| window.char_indices().nth(ch).map_or(window.len(), |(b, _)| b);
+    let byte_at = |ch: usize| {
+        window
+            .char_indices()
+            .nth(ch)
+            .map_or(window.len(), |(b, _)| b)
+    };
     let (start, end) = (char_at(range.start), char_at(range.end));
     let from = start.saturating_sub(CONTEXT);
     let shown_end = end.min(start + SHOWN);
@@ -268,7 +304,8 @@ fn excerpt(window: &str, range: Range<usize>) -> (String, Range<usize>, usize) {
     }
     let offset = out.len();
     out.push_str(&window[byte_at(from)..byte_at(to)]);
-    let range = offset + byte_at(start) - byte_at(from)..offset + byte_at(shown_end) - byte_at(from);
+    let range =
+        offset + byte_at(start) - byte_at(from)..offset + byte_at(shown_end) - byte_at(from);
     if to < chars {
         out.push('…');
     }
@@ -297,21 +334,42 @@ impl<'a> Files<'a> for Window<'a> {
         Files::source(&self.file, id)
     }
 
-    fn line_index(&'a self, id: (), byte_index: usize) -> Result<usize, codespan_reporting::files::Error> {
+    fn line_index(
+        &'a self,
+        id: (),
+        byte_index: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
         Files::line_index(&self.file, id, byte_index)
     }
 
-    fn line_number(&'a self, _: (), line_index: usize) -> Result<usize, codespan_reporting::files::Error> {
+    fn line_number(
+        &'a self,
+        _: (),
+        line_index: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
         Ok(self.first_line + line_index + 1)
     }
 
-    fn line_range(&'a self, id: (), line_index: usize) -> Result<Range<usize>, codespan_reporting::files::Error> {
+    fn line_range(
+        &'a self,
+        id: (),
+        line_index: usize,
+    ) -> Result<Range<usize>, codespan_reporting::files::Error> {
         Files::line_range(&self.file, id, line_index)
     }
 
-    fn column_number(&'a self, id: (), line_index: usize, byte_index: usize) -> Result<usize, codespan_reporting::files::Error> {
+    fn column_number(
+        &'a self,
+        id: (),
+        line_index: usize,
+        byte_index: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
         let column = Files::column_number(&self.file, id, line_index, byte_index)?;
-        Ok(if line_index == 0 { column + self.columns_cut } else { column })
+        Ok(if line_index == 0 {
+            column + self.columns_cut
+        } else {
+            column
+        })
     }
 }
 
@@ -330,7 +388,8 @@ pub fn terminal_safe(text: &str) -> String {
 }
 
 fn unsafe_char(c: char) -> bool {
-    (c.is_control() && !matches!(c, '\n' | '\t')) || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    (c.is_control() && !matches!(c, '\n' | '\t'))
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// A source made terminal-safe, with the range moved to the same text in it.
@@ -347,7 +406,11 @@ fn safe_source(text: &str, range: std::ops::Range<usize>) -> (String, std::ops::
         if at == range.end {
             end = out.len();
         }
-        if unsafe_char(c) { out.push_str(&terminal_safe(&c.to_string())) } else { out.push(c) }
+        if unsafe_char(c) {
+            out.push_str(&terminal_safe(&c.to_string()))
+        } else {
+            out.push(c)
+        }
     }
     if range.end >= text.len() {
         end = out.len();

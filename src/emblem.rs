@@ -8,9 +8,9 @@ use std::path::Path;
 
 use crate::confine::{self, Refusal};
 use crate::diagnostic::{Diagnostic, Lang, Message};
-use crate::message;
 use crate::limits;
 use crate::load::{self, Loaded, Segment};
+use crate::message;
 
 /// File names looked for beside the package when it names no emblem.
 pub const DEFAULT_NAMES: [&str; 2] = ["garuda.svg", "garuda.png"];
@@ -21,23 +21,38 @@ pub const DEFAULT_NAMES: [&str; 2] = ["garuda.svg", "garuda.png"];
 pub fn find(loaded: &Loaded) -> Result<Option<String>, Diagnostic> {
     let (name, named) = match &loaded.package.emblem {
         Some(name) => (name.clone(), true),
-        None => match DEFAULT_NAMES.iter().find(|n| loaded.dir.join(n).symlink_metadata().is_ok()) {
+        None => match DEFAULT_NAMES
+            .iter()
+            .find(|n| loaded.dir.join(n).symlink_metadata().is_ok())
+        {
             Some(n) => ((*n).to_owned(), false),
             None => return Ok(None),
         },
     };
     let path = Path::new(&name);
-    let plain = path.is_relative() && path.components().all(|c| matches!(c, std::path::Component::Normal(_)));
+    let plain = path.is_relative()
+        && path
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
     let problem = if !plain {
         Some(message!(
             "ต้องเป็นที่อยู่ภายในโฟลเดอร์ของแฟ้มข้อมูล (ไม่มี `..` และไม่ขึ้นต้นจากราก)",
             "must be a path inside the package's folder (no `..`, not absolute)"
         ))
-    } else if !matches!(path.extension().and_then(|e| e.to_str()), Some("svg" | "png" | "jpg" | "jpeg")) {
-        Some(message!("ต้องเป็นภาพ SVG, PNG หรือ JPEG", "must be an SVG, PNG or JPEG image"))
+    } else if !matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("svg" | "png" | "jpg" | "jpeg")
+    ) {
+        Some(message!(
+            "ต้องเป็นภาพ SVG, PNG หรือ JPEG",
+            "must be an SVG, PNG or JPEG image"
+        ))
     } else {
         match confine::read(&loaded.dir, path, limits::IMAGE_BYTES) {
-            Err(Refusal::Missing) => Some(message!("ไม่มีอยู่ข้างแฟ้มข้อมูล", "does not exist beside the package")),
+            Err(Refusal::Missing) => Some(message!(
+                "ไม่มีอยู่ข้างแฟ้มข้อมูล",
+                "does not exist beside the package"
+            )),
             Err(refusal) => Some(Message::new(refusal.thai(), refusal.to_string())),
             Ok(bytes) => readable(path, &bytes)
                 .err()
@@ -49,7 +64,10 @@ pub fn find(loaded: &Loaded) -> Result<Option<String>, Diagnostic> {
         return Ok(Some(format!("/{}", name.replace('\\', "/"))));
     };
     let (thai, english) = (problem.get(Lang::Thai), &problem.english);
-    let mut d = Diagnostic::error(message!("ตรา `{name}` {thai}", "the emblem `{name}` {english}"));
+    let mut d = Diagnostic::error(message!(
+        "ตรา `{name}` {thai}",
+        "the emblem `{name}` {english}"
+    ));
     if named {
         let segment = [Segment::Key("emblem".into())];
         let range = load::locate(&loaded.source.text, &segment, false).unwrap_or(0..0);
@@ -66,13 +84,26 @@ pub fn find(loaded: &Loaded) -> Result<Option<String>, Diagnostic> {
 /// Whether the file is the image its extension says, as far as its header tells: a message
 /// naming the field beats Typst's decoding error at a line of generated source.
 fn readable(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let svg = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+    let svg = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
     let ok = if svg {
         std::str::from_utf8(bytes).is_ok_and(|t| t.contains("<svg"))
     } else {
         limits::image_size(bytes).is_some_and(|(w, h)| w > 0 && h > 0)
     };
-    if ok { Ok(()) } else { Err(format!("is not {} image", if svg { "an SVG" } else { "a readable PNG or JPEG" })) }
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "is not {} image",
+            if svg {
+                "an SVG"
+            } else {
+                "a readable PNG or JPEG"
+            }
+        ))
+    }
 }
 
 /// The warning for a form printed without an emblem.

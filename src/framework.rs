@@ -14,19 +14,43 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{offset_of, Diagnostic, SourceFile};
+use crate::diagnostic::{Diagnostic, SourceFile, offset_of};
 use crate::model::{Score, Tool};
 
 /// The frameworks shipped inside the binary: (fiscal year, text).
 pub const EMBEDDED: &[(i32, &str)] = &[
-    (2562, include_str!("../report-templates/frameworks/2562.json")),
-    (2563, include_str!("../report-templates/frameworks/2563.json")),
-    (2564, include_str!("../report-templates/frameworks/2564.json")),
-    (2565, include_str!("../report-templates/frameworks/2565.json")),
-    (2566, include_str!("../report-templates/frameworks/2566.json")),
-    (2567, include_str!("../report-templates/frameworks/2567.json")),
-    (2568, include_str!("../report-templates/frameworks/2568.json")),
-    (2569, include_str!("../report-templates/frameworks/2569.json")),
+    (
+        2562,
+        include_str!("../report-templates/frameworks/2562.json"),
+    ),
+    (
+        2563,
+        include_str!("../report-templates/frameworks/2563.json"),
+    ),
+    (
+        2564,
+        include_str!("../report-templates/frameworks/2564.json"),
+    ),
+    (
+        2565,
+        include_str!("../report-templates/frameworks/2565.json"),
+    ),
+    (
+        2566,
+        include_str!("../report-templates/frameworks/2566.json"),
+    ),
+    (
+        2567,
+        include_str!("../report-templates/frameworks/2567.json"),
+    ),
+    (
+        2568,
+        include_str!("../report-templates/frameworks/2568.json"),
+    ),
+    (
+        2569,
+        include_str!("../report-templates/frameworks/2569.json"),
+    ),
 ];
 
 /// One fiscal year's framework.
@@ -156,7 +180,11 @@ impl Framework {
         if !self.levels.certain {
             return LevelOutcome::Unknown;
         }
-        let all_tools: Option<Vec<Score>> = self.tools.iter().map(|t| tools.get(&t.tool).copied()).collect();
+        let all_tools: Option<Vec<Score>> = self
+            .tools
+            .iter()
+            .map(|t| tools.get(&t.tool).copied())
+            .collect();
         let mut possible = Vec::new();
         for level in &self.levels.levels {
             if total.hundredths() < level.min.hundredths() {
@@ -186,14 +214,26 @@ impl Framework {
     /// The total the tool scores give under the year's weights, in hundredths rounded half
     /// away from zero; none when a weight or a tool's score is missing.
     pub fn weighted_total(&self, tools: &BTreeMap<Tool, Score>) -> Option<i64> {
-        let parts: Option<Vec<(f64, Score)>> = self.tools.iter().map(|t| Some((t.weight?, *tools.get(&t.tool)?))).collect();
-        let sum = parts?.iter().map(|(w, s)| w * s.hundredths() as f64).sum::<f64>() / 100.0;
+        let parts: Option<Vec<(f64, Score)>> = self
+            .tools
+            .iter()
+            .map(|t| Some((t.weight?, *tools.get(&t.tool)?)))
+            .collect();
+        let sum = parts?
+            .iter()
+            .map(|(w, s)| w * s.hundredths() as f64)
+            .sum::<f64>()
+            / 100.0;
         Some(sum.round() as i64)
     }
 
     /// The year's tools that `tools` has no score for, in the framework's order.
     pub fn missing_tools(&self, tools: &BTreeMap<Tool, Score>) -> Vec<Tool> {
-        self.tools.iter().map(|t| t.tool).filter(|t| !tools.contains_key(t)).collect()
+        self.tools
+            .iter()
+            .map(|t| t.tool)
+            .filter(|t| !tools.contains_key(t))
+            .collect()
     }
 
     /// The levels with their score bands, best first.
@@ -221,8 +261,15 @@ impl Framework {
     /// The levels whose band of totals, as the report's level table prints it, holds `total`:
     /// all that can be said of a level in a year whose rule is not known for certain.
     pub fn band_outcome(&self, total: Score) -> LevelOutcome {
-        let within = |b: &Band| (b.min.hundredths()..=b.max.hundredths()).contains(&total.hundredths());
-        LevelOutcome::OneOf(self.bands().into_iter().filter(within).map(|b| b.name).collect())
+        let within =
+            |b: &Band| (b.min.hundredths()..=b.max.hundredths()).contains(&total.hundredths());
+        LevelOutcome::OneOf(
+            self.bands()
+                .into_iter()
+                .filter(within)
+                .map(|b| b.name)
+                .collect(),
+        )
     }
 
     /// Whether `name` is a level of this year's rule.
@@ -253,17 +300,30 @@ impl Frameworks {
             .map_err(|e| Diagnostic::error(format!("cannot read `{}`: {e}", folder.display())))?;
         let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
         paths.sort();
-        for path in paths.iter().filter(|p| p.extension().is_some_and(|e| e == "json")) {
+        for path in paths
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        {
             let name = path.display().to_string();
-            let year: i32 = path.file_stem().and_then(|s| s.to_str()).and_then(|s| s.parse().ok()).ok_or_else(|| {
-                Diagnostic::error(format!("framework file `{name}` is not named after a fiscal year"))
+            let year: i32 = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .and_then(|s| s.parse().ok())
+                .ok_or_else(|| {
+                    Diagnostic::error(format!(
+                        "framework file `{name}` is not named after a fiscal year"
+                    ))
                     .with_note("name it like `2569.json`")
-            })?;
+                })?;
             let relative = path.strip_prefix(&folder).unwrap_or(path);
             let bytes = crate::confine::read(&folder, relative, crate::limits::TEMPLATE_BYTES)
                 .map_err(|refusal| Diagnostic::error(format!("framework `{name}` {refusal}")))?;
-            let text = String::from_utf8(bytes)
-                .map_err(|e| Diagnostic::error(format!("framework `{name}` is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to())))?;
+            let text = String::from_utf8(bytes).map_err(|e| {
+                Diagnostic::error(format!(
+                    "framework `{name}` is not UTF-8 text (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ))
+            })?;
             years.insert(year, Arc::new(parse(&name, &text, year)?));
         }
         Ok(Self { years })
@@ -277,7 +337,10 @@ impl Frameworks {
     /// The framework of the covered year closest to `year` (the later one on a tie), for
     /// checks that hold in every year, such as which tool an indicator belongs to.
     pub fn nearest(&self, year: i32) -> Option<&Arc<Framework>> {
-        self.years.iter().min_by_key(|(y, _)| ((**y - year).abs(), -**y)).map(|(_, fw)| fw)
+        self.years
+            .iter()
+            .min_by_key(|(y, _)| ((**y - year).abs(), -**y))
+            .map(|(_, fw)| fw)
     }
 
     /// The years covered, for messages: "2562–2569".
@@ -298,41 +361,75 @@ fn parse(name: &str, text: &str, year: i32) -> Result<Framework, Diagnostic> {
         let inner = e.inner();
         let offset = offset_of(text, inner.line(), inner.column());
         let message = inner.to_string();
-        let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(m, _)| m);
+        let message = message
+            .rsplit_once(" at line ")
+            .map_or(message.as_str(), |(m, _)| m);
         Diagnostic::error(format!("invalid framework: {message}"))
             .at(source.clone(), offset..offset)
             .with_json_path(e.path().to_string())
     })?;
-    let invalid = |message: String| Diagnostic::error(format!("invalid framework `{name}`: {message}"));
+    let invalid =
+        |message: String| Diagnostic::error(format!("invalid framework `{name}`: {message}"));
     if framework.fiscal_year != year {
-        return Err(invalid(format!("it says fiscal_year {}, but the file name says {year}", framework.fiscal_year)));
+        return Err(invalid(format!(
+            "it says fiscal_year {}, but the file name says {year}",
+            framework.fiscal_year
+        )));
     }
     // Values that reach arithmetic and templates: scores 0–100, weights 0–100 summing to 100.
     let score_ok = |s: Score| s.0.is_finite() && (0.0..=100.0).contains(&s.0);
     if !score_ok(framework.target) {
-        return Err(invalid(format!("the target {} is not a score from 0 to 100", framework.target.0)));
+        return Err(invalid(format!(
+            "the target {} is not a score from 0 to 100",
+            framework.target.0
+        )));
     }
     for level in &framework.levels.levels {
         if !score_ok(level.min) || level.tools_min.is_some_and(|m| !score_ok(m)) {
-            return Err(invalid(format!("level \"{}\" has a bound outside 0–100", level.name)));
+            return Err(invalid(format!(
+                "level \"{}\" has a bound outside 0–100",
+                level.name
+            )));
         }
     }
     let weights: Vec<f64> = framework.tools.iter().filter_map(|t| t.weight).collect();
-    if weights.iter().any(|w| !w.is_finite() || !(0.0..=100.0).contains(w)) {
-        return Err(invalid("tool weights must be percentages from 0 to 100".to_owned()));
+    if weights
+        .iter()
+        .any(|w| !w.is_finite() || !(0.0..=100.0).contains(w))
+    {
+        return Err(invalid(
+            "tool weights must be percentages from 0 to 100".to_owned(),
+        ));
     }
-    if weights.len() == framework.tools.len() && !weights.is_empty() && (weights.iter().sum::<f64>() - 100.0).abs() > 0.001 {
-        return Err(invalid(format!("tool weights add up to {}, not 100", weights.iter().sum::<f64>())));
+    if weights.len() == framework.tools.len()
+        && !weights.is_empty()
+        && (weights.iter().sum::<f64>() - 100.0).abs() > 0.001
+    {
+        return Err(invalid(format!(
+            "tool weights add up to {}, not 100",
+            weights.iter().sum::<f64>()
+        )));
     }
     if framework.levels.levels.is_empty() {
         return Err(invalid("it has no levels".to_owned()));
     }
-    if framework.levels.levels.windows(2).any(|w| w[0].min.hundredths() < w[1].min.hundredths()) {
-        return Err(invalid("levels must run from best to worst (each `min` no higher than the one before)".to_owned()));
+    if framework
+        .levels
+        .levels
+        .windows(2)
+        .any(|w| w[0].min.hundredths() < w[1].min.hundredths())
+    {
+        return Err(invalid(
+            "levels must run from best to worst (each `min` no higher than the one before)"
+                .to_owned(),
+        ));
     }
     for ind in &framework.indicators {
         if framework.tool(ind.tool).is_none() {
-            return Err(invalid(format!("indicator {} is under {}, which the file does not list", ind.number, ind.tool)));
+            return Err(invalid(format!(
+                "indicator {} is under {}, which the file does not list",
+                ind.number, ind.tool
+            )));
         }
     }
     Ok(framework)

@@ -84,7 +84,9 @@ fn locale_of(content: &Content) -> Option<Locale> {
     if let Some(figure) = content.to_packed::<FigureElem>() {
         figure.locale
     } else {
-        content.to_packed::<ImageElem>().and_then(|image| image.locale)
+        content
+            .to_packed::<ImageElem>()
+            .and_then(|image| image.locale)
     }
 }
 

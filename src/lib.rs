@@ -94,12 +94,18 @@ impl DocKind {
 
     /// Whether the form carries the Garuda emblem.
     pub fn has_emblem(self) -> bool {
-        matches!(self, DocKind::Memo | DocKind::Letter | DocKind::Announcement)
+        matches!(
+            self,
+            DocKind::Memo | DocKind::Letter | DocKind::Announcement
+        )
     }
 
     /// The documents whose data the package holds, in combined order.
     pub fn available(package: &Package) -> Vec<DocKind> {
-        let has_scores = package.scores.as_ref().is_some_and(|s| s.total.is_some() || !s.indicators.is_empty());
+        let has_scores = package
+            .scores
+            .as_ref()
+            .is_some_and(|s| s.total.is_some() || !s.indicators.is_empty());
         [
             (DocKind::Memo, package.memo.is_some()),
             (DocKind::Letter, package.letter.is_some()),
@@ -176,7 +182,12 @@ impl Engine {
 
     /// The Typst source the templates write for `kinds` of a package, before Thai line
     /// breaking is written into it ([`linebreak::apply`]).
-    pub fn typst_source(&self, loaded: &Loaded, kinds: &[DocKind], options: &BuildOptions) -> Result<String, Failure> {
+    pub fn typst_source(
+        &self,
+        loaded: &Loaded,
+        kinds: &[DocKind],
+        options: &BuildOptions,
+    ) -> Result<String, Failure> {
         let emblem = emblem::find(loaded)?;
         let facts = narrative::derive(&loaded.package, &loaded.framework, &loaded.frameworks);
         self.render_source(loaded, &facts, kinds, options, emblem.as_deref())
@@ -198,7 +209,10 @@ impl Engine {
         let scale = fonts.scale(&family);
         let (ascent, descent) = fonts.line_metrics(&family);
         let title = match kinds {
-            [DocKind::Memo] => package.memo.as_ref().map_or(String::new(), |m| m.subject.clone()),
+            [DocKind::Memo] => package
+                .memo
+                .as_ref()
+                .map_or(String::new(), |m| m.subject.clone()),
             _ => format!(
                 "{} ประจำปีงบประมาณ พ.ศ. {}",
                 package.agency.name,
@@ -229,24 +243,39 @@ impl Engine {
 
     /// Builds the PDFs of one loaded package. On a Typst error the generated source is
     /// written to `out_dir` so the line in the message can be opened.
-    pub fn build(&self, loaded: &Loaded, stem: &str, out_dir: &Path, options: &BuildOptions) -> Result<Built, Failure> {
+    pub fn build(
+        &self,
+        loaded: &Loaded,
+        stem: &str,
+        out_dir: &Path,
+        options: &BuildOptions,
+    ) -> Result<Built, Failure> {
         let package = &loaded.package;
         let kinds = DocKind::available(package);
         if kinds.is_empty() {
-            return Err(Diagnostic::error(message!("แฟ้มนี้ไม่มีข้อมูลสำหรับเอกสารใดเลย", "the package holds no data for any document"))
-                .with_note(message!(
-                    "เพิ่ม `scores`, `measures` หรือ `memo` ดูรูปแบบข้อมูลใน README.md",
-                    "add `scores`, `measures` or `memo`; see the input format in README.md"
-                ))
-                .into());
+            return Err(Diagnostic::error(message!(
+                "แฟ้มนี้ไม่มีข้อมูลสำหรับเอกสารใดเลย",
+                "the package holds no data for any document"
+            ))
+            .with_note(message!(
+                "เพิ่ม `scores`, `measures` หรือ `memo` ดูรูปแบบข้อมูลใน README.md",
+                "add `scores`, `measures` or `memo`; see the input format in README.md"
+            ))
+            .into());
         }
         let sets: Vec<(String, Vec<DocKind>)> = if options.split {
-            kinds.iter().map(|k| (format!("{stem}-{}", k.name()), vec![*k])).collect()
+            kinds
+                .iter()
+                .map(|k| (format!("{stem}-{}", k.name()), vec![*k]))
+                .collect()
         } else {
             vec![(stem.to_owned(), kinds.clone())]
         };
         let archive = options.archival(package);
-        let mut date = package.date.as_deref().and_then(|d| thai::Date::parse(d).ok());
+        let mut date = package
+            .date
+            .as_deref()
+            .and_then(|d| thai::Date::parse(d).ok());
         let mut dated = Vec::new();
         if archive && date.is_none() {
             // PDF/A needs a date: the documents' own, else the end of the fiscal year assessed.
@@ -257,8 +286,12 @@ impl Engine {
 
         let mut artifacts = Vec::new();
         // Notes (what `check` could not decide) are for `check`; contradictions are shown here too.
-        let mut warnings: Vec<Diagnostic> =
-            loaded.warnings.iter().filter(|d| d.severity == diagnostic::Severity::Warning).cloned().collect();
+        let mut warnings: Vec<Diagnostic> = loaded
+            .warnings
+            .iter()
+            .filter(|d| d.severity == diagnostic::Severity::Warning)
+            .cloned()
+            .collect();
         let emblem = emblem::find(loaded)?;
         let facts = narrative::derive(package, &loaded.framework, &loaded.frameworks);
         let names = linebreak::package_names(package);
@@ -270,8 +303,15 @@ impl Engine {
         warnings.extend(dated);
         // An archival PDF carries the package exactly as read and the facts derived from it.
         let attached: Vec<(String, Vec<u8>)> = if archive {
-            let facts_json = serde_json::to_vec_pretty(&facts).map_err(|e| Diagnostic::error(format!("cannot write the facts: {e}")))?;
-            vec![(archive::PACKAGE.to_owned(), loaded.source.text.as_bytes().to_vec()), (archive::FACTS.to_owned(), facts_json)]
+            let facts_json = serde_json::to_vec_pretty(&facts)
+                .map_err(|e| Diagnostic::error(format!("cannot write the facts: {e}")))?;
+            vec![
+                (
+                    archive::PACKAGE.to_owned(),
+                    loaded.source.text.as_bytes().to_vec(),
+                ),
+                (archive::FACTS.to_owned(), facts_json),
+            ]
         } else {
             Vec::new()
         };
@@ -280,7 +320,13 @@ impl Engine {
             let typ_name = typ_path.display().to_string();
             let typst = self.render_source(loaded, &facts, &kinds, options, emblem.as_deref())?;
             let typst = linebreak::apply(&typst, &segmenter);
-            let job = Job { source: &typst, source_name: &typ_name, root: &loaded.dir, today: date, virtual_files: &attached };
+            let job = Job {
+                source: &typst,
+                source_name: &typ_name,
+                root: &loaded.dir,
+                today: date,
+                virtual_files: &attached,
+            };
             let compiled = match self.compiler.compile(&job) {
                 Ok(compiled) => compiled,
                 Err(failure) => {
@@ -294,11 +340,22 @@ impl Engine {
             let pdf = pdf::export(&document, &ident, date, archive)?;
             // Every build, archival or not, gets its signature fields: a plain memo is signed
             // in Acrobat as often as an archived one.
-            let pdf = archive::fields::add(&pdf, &archive::fields::spots(&document))
-                .map_err(|e| Diagnostic::error(format!("{stem}: cannot add the signature fields: {e}")))?;
-            artifacts.push(Artifact { stem, kinds, typst, document, pdf });
+            let pdf =
+                archive::fields::add(&pdf, &archive::fields::spots(&document)).map_err(|e| {
+                    Diagnostic::error(format!("{stem}: cannot add the signature fields: {e}"))
+                })?;
+            artifacts.push(Artifact {
+                stem,
+                kinds,
+                typst,
+                document,
+                pdf,
+            });
         }
-        Ok(Built { artifacts, warnings })
+        Ok(Built {
+            artifacts,
+            warnings,
+        })
     }
 }
 
@@ -316,13 +373,19 @@ impl Engine {
         frameworks: &framework::Frameworks,
         options: &BuildOptions,
     ) -> Result<Option<String>, Failure> {
-        let text = std::str::from_utf8(package).map_err(|_| Diagnostic::error(format!("the attached package `{name}` is not UTF-8")))?;
+        let text = std::str::from_utf8(package).map_err(|_| {
+            Diagnostic::error(format!("the attached package `{name}` is not UTF-8"))
+        })?;
         let mut loaded = load::load_str(text, name, frameworks)?;
         loaded.dir = dir.to_path_buf();
         let stem = archive_name(name);
         let scratch = std::env::temp_dir();
         for split in [false, true] {
-            let options = BuildOptions { split, archive: true, ..options.clone() };
+            let options = BuildOptions {
+                split,
+                archive: true,
+                ..options.clone()
+            };
             let built = self.build(&loaded, &stem, &scratch, &options)?;
             if let Some(found) = built.artifacts.into_iter().find(|a| a.pdf == original) {
                 return Ok(Some(found.stem));
@@ -341,10 +404,18 @@ fn archive_date(loaded: &Loaded) -> (thai::Date, Option<Diagnostic>) {
         p.letter.as_ref().map(|l| l.date.clone()),
         p.announcement.as_ref().map(|a| a.date.clone()),
     ];
-    if let Some(date) = given.into_iter().flatten().find_map(|d| thai::Date::parse(&d).ok()) {
+    if let Some(date) = given
+        .into_iter()
+        .flatten()
+        .find_map(|d| thai::Date::parse(&d).ok())
+    {
         return (date, None);
     }
-    let end = thai::Date { year: p.fiscal_year - 543, month: 9, day: 30 };
+    let end = thai::Date {
+        year: p.fiscal_year - 543,
+        month: 9,
+        day: 30,
+    };
     let (name, year) = (&loaded.source.name, p.fiscal_year);
     let warning = Diagnostic::warning(message!(
         "{name}: แฟ้มไม่มีวันที่ PDF สำหรับเก็บถาวรจึงลงวันที่วันสุดท้ายของปีงบประมาณ {year} (30 กันยายน)",

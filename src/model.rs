@@ -8,8 +8,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use schemars::JsonSchema;
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 /// One report package: one agency, one fiscal year, and whatever documents its data supports.
@@ -106,7 +106,9 @@ pub enum Numerals {
 }
 
 /// The three assessment tools.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
+)]
 pub enum Tool {
     /// Internal stakeholders (indicators 1–5).
     #[serde(rename = "IIT")]
@@ -501,7 +503,14 @@ impl MeasureRow {
     /// from an edited one without keeping the drafted text twice.
     pub fn content_digest(&self) -> String {
         use sha2::{Digest, Sha256};
-        let columns = [&self.measure, &self.finding, &self.steps, &self.responsible, &self.monitoring, &self.timeframe];
+        let columns = [
+            &self.measure,
+            &self.finding,
+            &self.steps,
+            &self.responsible,
+            &self.monitoring,
+            &self.timeframe,
+        ];
         let mut hasher = Sha256::new();
         hasher.update([self.indicator]);
         for column in columns {
@@ -511,7 +520,10 @@ impl MeasureRow {
             }
             hasher.update([1]);
         }
-        hasher.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect()
+        hasher.finalize()[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 }
 
@@ -771,10 +783,15 @@ impl JsonSchema for Paragraphs {
         let many = generator.subschema_for::<Vec<String>>();
         Schema::Object(SchemaObject {
             metadata: Some(Box::new(Metadata {
-                description: Some("One paragraph, or a list of paragraphs. / ย่อหน้าเดียว หรือรายการย่อหน้า".to_owned()),
+                description: Some(
+                    "One paragraph, or a list of paragraphs. / ย่อหน้าเดียว หรือรายการย่อหน้า".to_owned(),
+                ),
                 ..Default::default()
             })),
-            subschemas: Some(Box::new(SubschemaValidation { any_of: Some(vec![one, many]), ..Default::default() })),
+            subschemas: Some(Box::new(SubschemaValidation {
+                any_of: Some(vec![one, many]),
+                ..Default::default()
+            })),
             instance_type: None::<schemars::schema::SingleOrVec<InstanceType>>,
             ..Default::default()
         })

@@ -20,10 +20,15 @@ pub fn derive(package: &Package, fw: &Framework, frameworks: &Frameworks) -> Fac
         fact.narrative = Paragraphs(vec![tool(fact, target, previous_year, n)]);
     }
     if facts.overall.is_empty() {
-        facts.overall = overall(package, &facts).map(|p| Paragraphs(vec![p])).unwrap_or_default();
+        facts.overall = overall(package, &facts)
+            .map(|p| Paragraphs(vec![p]))
+            .unwrap_or_default();
     }
     if let Some(oit) = facts.oit.as_mut() {
-        for table in [&mut oit.urgent, &mut oit.improve].into_iter().filter(|t| !t.given) {
+        for table in [&mut oit.urgent, &mut oit.improve]
+            .into_iter()
+            .filter(|t| !t.given)
+        {
             for row in &mut table.rows {
                 row.text = Paragraphs(row.failed.iter().map(|item| failed_item(item, n)).collect());
             }
@@ -33,7 +38,11 @@ pub fn derive(package: &Package, fw: &Framework, frameworks: &Frameworks) -> Fac
 }
 
 fn indicator_phrase(i: &IndicatorFact, n: Numerals) -> String {
-    format!("ตัวชี้วัดที่ {} {}", thai::digits(&i.number.to_string(), n), i.name)
+    format!(
+        "ตัวชี้วัดที่ {} {}",
+        thai::digits(&i.number.to_string(), n),
+        i.name
+    )
 }
 
 /// "A", "A และB", "A B และC".
@@ -70,16 +79,26 @@ pub fn change_phrase(change: i64, n: Numerals) -> String {
 fn extremes_sentence(indicators: &[IndicatorFact], e: &Extremes, n: Numerals) -> String {
     match indicators {
         [] => String::new(),
-        [only] => format!("โดย{} ได้คะแนน {} คะแนน", indicator_phrase(only, n), thai::score(only.score, n)),
+        [only] => format!(
+            "โดย{} ได้คะแนน {} คะแนน",
+            indicator_phrase(only, n),
+            thai::score(only.score, n)
+        ),
         _ if e.highest.len() == indicators.len() => {
-            format!("โดยทุกตัวชี้วัดได้คะแนนเท่ากัน คือ {} คะแนน", thai::score(indicators[0].score, n))
+            format!(
+                "โดยทุกตัวชี้วัดได้คะแนนเท่ากัน คือ {} คะแนน",
+                thai::score(indicators[0].score, n)
+            )
         }
         _ => {
             let mut s = format!("ตัวชี้วัดที่ได้คะแนนสูงสุดคือ {}", group_phrase(&e.highest, n));
             if !e.second.is_empty() {
                 s.push_str(&format!(" รองลงมาคือ {}", group_phrase(&e.second, n)));
             }
-            s.push_str(&format!(" และตัวชี้วัดที่ได้คะแนนน้อยที่สุดคือ {}", group_phrase(&e.lowest, n)));
+            s.push_str(&format!(
+                " และตัวชี้วัดที่ได้คะแนนน้อยที่สุดคือ {}",
+                group_phrase(&e.lowest, n)
+            ));
             s
         }
     }
@@ -91,7 +110,11 @@ pub fn tool(fact: &ToolFact, target: Score, previous_year: Option<i32>, n: Numer
     if let Some(score) = fact.score {
         s.push_str(&format!(" มีค่าคะแนนเท่ากับ {} คะแนน", thai::score(score, n)));
         if let (Some(change), Some(year)) = (fact.change, previous_year) {
-            s.push_str(&format!(" เมื่อเทียบกับปี พ.ศ. {} {}", thai::digits(&year.to_string(), n), change_phrase(change, n)));
+            s.push_str(&format!(
+                " เมื่อเทียบกับปี พ.ศ. {} {}",
+                thai::digits(&year.to_string(), n),
+                change_phrase(change, n)
+            ));
         }
     }
     let extremes = extremes_sentence(&fact.indicators, &fact.extremes, n);
@@ -107,10 +130,19 @@ pub fn tool(fact: &ToolFact, target: Score, previous_year: Option<i32>, n: Numer
     let target_text = thai::target(target, n);
     if !fact.indicators.is_empty() {
         if fact.below_target.is_empty() {
-            s.push_str(&format!(" ทุกตัวชี้วัดได้คะแนนตั้งแต่ค่าเป้าหมาย {target_text} คะแนนขึ้นไป"));
+            s.push_str(&format!(
+                " ทุกตัวชี้วัดได้คะแนนตั้งแต่ค่าเป้าหมาย {target_text} คะแนนขึ้นไป"
+            ));
         } else {
-            let names: Vec<String> = fact.below_target.iter().map(|i| indicator_phrase(i, n)).collect();
-            s.push_str(&format!(" ตัวชี้วัดที่ได้คะแนนต่ำกว่าค่าเป้าหมาย {target_text} คะแนน ได้แก่ {}", join(&names)));
+            let names: Vec<String> = fact
+                .below_target
+                .iter()
+                .map(|i| indicator_phrase(i, n))
+                .collect();
+            s.push_str(&format!(
+                " ตัวชี้วัดที่ได้คะแนนต่ำกว่าค่าเป้าหมาย {target_text} คะแนน ได้แก่ {}",
+                join(&names)
+            ));
         }
     }
     s
@@ -135,7 +167,10 @@ fn changes_sentence(c: &Changes, n: Numerals) -> String {
         parts.push(gain);
     }
     if !c.loss.is_empty() {
-        parts.push(format!("ตัวชี้วัดที่คะแนนลดลงมากที่สุดคือ {}", changed_group(&c.loss, n)));
+        parts.push(format!(
+            "ตัวชี้วัดที่คะแนนลดลงมากที่สุดคือ {}",
+            changed_group(&c.loss, n)
+        ));
     }
     join(&parts)
 }
@@ -173,7 +208,11 @@ pub fn overall(package: &Package, facts: &Facts) -> Option<String> {
     let extremes = extremes_sentence(&facts.indicators, &facts.extremes, n);
     if !extremes.is_empty() {
         // "ในภาพรวมตัวชี้วัดที่ได้คะแนนสูงสุดคือ …", but "… โดยทุกตัวชี้วัดได้คะแนนเท่ากัน".
-        s.push_str(if extremes.starts_with("โดย") { " " } else { " ในภาพรวม" });
+        s.push_str(if extremes.starts_with("โดย") {
+            " "
+        } else {
+            " ในภาพรวม"
+        });
         s.push_str(&extremes);
     }
     let changes = changes_sentence(&facts.changes, n);
@@ -186,7 +225,11 @@ pub fn overall(package: &Package, facts: &Facts) -> Option<String> {
 
 /// One OIT item scored 0, as a line of a weak-point table: "ข้อ ๑๕ คู่มือ… (ข้อมูลไม่ปรากฏ…)".
 pub fn failed_item(item: &OitItem, n: Numerals) -> String {
-    let mut s = format!("ข้อ {} {}", thai::digits(&item.number.to_string(), n), item.name);
+    let mut s = format!(
+        "ข้อ {} {}",
+        thai::digits(&item.number.to_string(), n),
+        item.name
+    );
     if let Some(comment) = item.comment.as_deref().filter(|c| !c.trim().is_empty()) {
         s.push_str(&format!(" ({comment})"));
     }

@@ -15,9 +15,15 @@ use crate::thai::Date;
 
 /// Exports a laid-out document. `ident` distinguishes documents (it becomes the PDF's id);
 /// `date` is the only timestamp written, so the same input gives the same bytes.
-pub fn export(document: &PagedDocument, ident: &str, date: Option<Date>, archival: bool) -> Result<Vec<u8>, Diagnostic> {
+pub fn export(
+    document: &PagedDocument,
+    ident: &str,
+    date: Option<Date>,
+    archival: bool,
+) -> Result<Vec<u8>, Diagnostic> {
     let standards = if archival {
-        PdfStandards::new(&[PdfStandard::A_3b]).map_err(|e| Diagnostic::error(format!("PDF/A-3b: {e:?}")))?
+        PdfStandards::new(&[PdfStandard::A_3b])
+            .map_err(|e| Diagnostic::error(format!("PDF/A-3b: {e:?}")))?
     } else {
         PdfStandards::default()
     };
@@ -49,9 +55,15 @@ pub fn write_all(files: &[(PathBuf, &[u8])]) -> std::io::Result<()> {
     let mut staged: Vec<(PathBuf, &Path)> = Vec::new();
     let result = (|| {
         for (path, bytes) in files {
-            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
             std::fs::create_dir_all(dir)?;
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("output");
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("output");
             let tmp = dir.join(format!("{TEMP_PREFIX}{name}.{}.tmp", std::process::id()));
             staged.push((tmp.clone(), path));
             let mut file = std::fs::File::create(&tmp)?;
@@ -74,13 +86,21 @@ pub fn write_all(files: &[(PathBuf, &[u8])]) -> std::io::Result<()> {
 /// Removes temporary files an interrupted run left in `dir` (a run killed before its
 /// rename). Files of a run still going (its process alive, where that can be told) stay.
 pub fn remove_stale(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
     let mut removed = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(rest) = name.strip_prefix(TEMP_PREFIX).and_then(|r| r.strip_suffix(".tmp")) else { continue };
+        let Some(rest) = name
+            .strip_prefix(TEMP_PREFIX)
+            .and_then(|r| r.strip_suffix(".tmp"))
+        else {
+            continue;
+        };
         let pid: Option<u32> = rest.rsplit('.').next().and_then(|p| p.parse().ok());
-        let alive = pid.is_some_and(|p| p == std::process::id() || Path::new(&format!("/proc/{p}")).exists());
+        let alive = pid
+            .is_some_and(|p| p == std::process::id() || Path::new(&format!("/proc/{p}")).exists());
         if !alive && std::fs::remove_file(entry.path()).is_ok() {
             removed.push(entry.path());
         }

@@ -21,7 +21,8 @@ pub fn matrix(text: &str) -> Result<Vec<String>, String> {
             .map(|x| {
                 let inside = (QUIET_ZONE..QUIET_ZONE + width).contains(&x)
                     && (QUIET_ZONE..QUIET_ZONE + width).contains(&y);
-                let dark = inside && colors[(y - QUIET_ZONE) * width + (x - QUIET_ZONE)] == Color::Dark;
+                let dark =
+                    inside && colors[(y - QUIET_ZONE) * width + (x - QUIET_ZONE)] == Color::Dark;
                 if dark { '1' } else { '0' }
             })
             .collect();

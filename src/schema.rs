@@ -40,7 +40,10 @@ pub const THAI: &[(&str, &str)] = &[
     ("score", "คะแนน"),
     ("analysis", "บทวิเคราะห์"),
     ("summary", "สรุปภาพรวม (แทนย่อหน้าที่โปรแกรมเขียน)"),
-    ("tool_analysis", "บทวิเคราะห์รายเครื่องมือ (แทนย่อหน้าที่โปรแกรมเขียน)"),
+    (
+        "tool_analysis",
+        "บทวิเคราะห์รายเครื่องมือ (แทนย่อหน้าที่โปรแกรมเขียน)",
+    ),
     ("analysis_intro", "ย่อหน้านำการวิเคราะห์"),
     ("history", "ผลการประเมินปีก่อน ๆ"),
     ("year", "ปี"),
@@ -137,10 +140,16 @@ pub fn package() -> Value {
 /// Gives each property that [`THAI`] names its Thai name: as its `title`, and before the
 /// English description.
 fn add_thai(object: &mut SchemaObject) {
-    let Some(validation) = object.object.as_mut() else { return };
+    let Some(validation) = object.object.as_mut() else {
+        return;
+    };
     for (name, schema) in validation.properties.iter_mut() {
-        let Some((_, thai)) = THAI.iter().find(|(field, _)| field == name) else { continue };
-        let Schema::Object(property) = schema else { continue };
+        let Some((_, thai)) = THAI.iter().find(|(field, _)| field == name) else {
+            continue;
+        };
+        let Schema::Object(property) = schema else {
+            continue;
+        };
         let metadata = property.metadata();
         metadata.title = Some((*thai).to_owned());
         metadata.description = Some(match metadata.description.take() {

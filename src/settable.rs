@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostic::{Diagnostic, Message};
-use crate::message;
 use crate::load::{self, JsonPath, Loaded};
+use crate::message;
 use crate::thai::words::is_thai_letter;
 use crate::world::Fonts;
 
@@ -16,7 +16,9 @@ pub const LINE: usize = 60;
 
 /// The warnings for every text of a package.
 pub fn warnings(loaded: &Loaded, fonts: &Fonts) -> Vec<Diagnostic> {
-    let Ok(value) = serde_json::to_value(&loaded.package) else { return Vec::new() };
+    let Ok(value) = serde_json::to_value(&loaded.package) else {
+        return Vec::new();
+    };
     let texts = crate::strict::strings(&value);
     let mut covered: BTreeMap<char, bool> = BTreeMap::new();
     let mut out = Vec::new();
@@ -28,12 +30,19 @@ pub fn warnings(loaded: &Loaded, fonts: &Fonts) -> Vec<Diagnostic> {
             .collect();
         missing.dedup();
         if !missing.is_empty() {
-            let shown: Vec<String> = missing.iter().take(5).map(|&c| format!("{c} (U+{:04X})", c as u32)).collect();
+            let shown: Vec<String> = missing
+                .iter()
+                .take(5)
+                .map(|&c| format!("{c} (U+{:04X})", c as u32))
+                .collect();
             let shown = shown.join(", ");
             out.push(located(
                 loaded,
                 &path,
-                message!("ไม่มีฟอนต์ใดมีอักขระ {shown}: จะพิมพ์ออกมาเป็นกล่องว่าง", "no font has {shown}: it prints as an empty box"),
+                message!(
+                    "ไม่มีฟอนต์ใดมีอักขระ {shown}: จะพิมพ์ออกมาเป็นกล่องว่าง",
+                    "no font has {shown}: it prints as an empty box"
+                ),
                 message!(
                     "เพิ่มฟอนต์ที่มีอักขระนี้ด้วย --font-dir หรือเขียนข้อความโดยไม่ใช้อักขระนี้",
                     "add a font that has it with --font-dir, or write the text without it"
@@ -89,5 +98,8 @@ fn longest_run(text: &str) -> Option<usize> {
 
 fn located(loaded: &Loaded, path: &JsonPath, message: Message, note: Message) -> Diagnostic {
     let range = load::locate(&loaded.source.text, &path.0, false).unwrap_or(0..0);
-    Diagnostic::warning(message).at(loaded.source.clone(), range).with_json_path(path.to_string()).with_note(note)
+    Diagnostic::warning(message)
+        .at(loaded.source.clone(), range)
+        .with_json_path(path.to_string())
+        .with_note(note)
 }

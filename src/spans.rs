@@ -32,12 +32,19 @@ impl Spans {
     /// a fresh parse, which then becomes the base (packages come in runs of one shape: a
     /// province's agencies, or one package rebuilt).
     pub fn source(&self, id: FileId, text: &str) -> Source {
-        let base = self.base.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+        let base = self
+            .base
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
         if let Some(edited) = base.filter(|b| b.id() == id).and_then(|b| edited(b, text)) {
             return edited;
         }
         let fresh = Source::new(id, text.to_owned());
-        *self.base.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(fresh.clone());
+        *self
+            .base
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(fresh.clone());
         fresh
     }
 }
@@ -46,20 +53,40 @@ impl Spans {
 fn edited(mut source: Source, text: &str) -> Option<Source> {
     let old = source.text().to_owned();
     // The deadline only bounds the time on texts far apart (a coarser diff, still correct).
-    let diff = TextDiff::configure().deadline(Instant::now() + Duration::from_millis(200)).diff_lines(old.as_str(), text);
+    let diff = TextDiff::configure()
+        .deadline(Instant::now() + Duration::from_millis(200))
+        .diff_lines(old.as_str(), text);
     let offsets = |slices: &[&str]| -> Vec<usize> {
-        std::iter::once(0).chain(slices.iter().scan(0, |at, s| { *at += s.len(); Some(*at) })).collect()
+        std::iter::once(0)
+            .chain(slices.iter().scan(0, |at, s| {
+                *at += s.len();
+                Some(*at)
+            }))
+            .collect()
     };
     let (old_at, new_at) = (offsets(diff.old_slices()), offsets(diff.new_slices()));
-    let changed: usize = diff.ops().iter().filter(|op| op.tag() != DiffTag::Equal).map(|op| op.new_range().len()).sum();
+    let changed: usize = diff
+        .ops()
+        .iter()
+        .filter(|op| op.tag() != DiffTag::Equal)
+        .map(|op| op.new_range().len())
+        .sum();
     if changed as f64 > MOST * diff.new_slices().len().max(1) as f64 {
         return None;
     }
     // From the end, so that the byte offsets of the edits still to come stay valid.
-    for op in diff.ops().iter().rev().filter(|op| op.tag() != DiffTag::Equal) {
+    for op in diff
+        .ops()
+        .iter()
+        .rev()
+        .filter(|op| op.tag() != DiffTag::Equal)
+    {
         let (old_lines, new_lines) = (op.old_range(), op.new_range());
         let replace = old_at[old_lines.start]..old_at[old_lines.end];
-        source.edit(replace, &text[new_at[new_lines.start]..new_at[new_lines.end]]);
+        source.edit(
+            replace,
+            &text[new_at[new_lines.start]..new_at[new_lines.end]],
+        );
     }
     (source.text() == text).then_some(source)
 }

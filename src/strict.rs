@@ -20,8 +20,13 @@ pub struct Duplicate {
 }
 
 enum Frame {
-    Object { keys: HashMap<String, usize>, key: Option<String> },
-    Array { index: usize },
+    Object {
+        keys: HashMap<String, usize>,
+        key: Option<String>,
+    },
+    Array {
+        index: usize,
+    },
 }
 
 /// Every duplicate key of a syntactically valid JSON text, in order.
@@ -35,7 +40,10 @@ pub fn duplicates(text: &str) -> Vec<Duplicate> {
     while at < bytes.len() {
         match bytes[at] {
             b'{' => {
-                stack.push(Frame::Object { keys: HashMap::new(), key: None });
+                stack.push(Frame::Object {
+                    keys: HashMap::new(),
+                    key: None,
+                });
                 expect_key = true;
             }
             b'[' => stack.push(Frame::Array { index: 0 }),
@@ -55,7 +63,11 @@ pub fn duplicates(text: &str) -> Vec<Duplicate> {
                     let path = path_of(&stack);
                     if let Some(Frame::Object { keys, key: current }) = stack.last_mut() {
                         if let Some(&first) = keys.get(&key) {
-                            out.push(Duplicate { path: path.key(&key), first, second: at });
+                            out.push(Duplicate {
+                                path: path.key(&key),
+                                first,
+                                second: at,
+                            });
                         } else {
                             keys.insert(key.clone(), at);
                         }
@@ -104,7 +116,8 @@ fn path_of(stack: &[Frame]) -> JsonPath {
 /// Characters taken out of text: C0 and C1 controls other than line feed, carriage return and
 /// tab, and the bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069).
 pub fn is_unprintable(c: char) -> bool {
-    (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// One text that had characters taken out, or is too long.
@@ -119,7 +132,10 @@ pub fn clean(value: &mut Value) -> Vec<Cleaned> {
     let found: Vec<Cleaned> = strings(value)
         .into_iter()
         .filter(|(_, s)| s.chars().any(is_unprintable))
-        .map(|(path, s)| Cleaned { path, removed: s.chars().filter(|&c| is_unprintable(c)).collect() })
+        .map(|(path, s)| Cleaned {
+            path,
+            removed: s.chars().filter(|&c| is_unprintable(c)).collect(),
+        })
         .collect();
     for c in &found {
         if let Some(Value::String(s)) = value.pointer_mut(&pointer(&c.path)) {
@@ -142,7 +158,11 @@ fn pointer(path: &JsonPath) -> String {
 
 /// The texts longer than `limit` characters.
 pub fn too_long(value: &Value, limit: usize) -> Vec<(JsonPath, usize)> {
-    strings(value).into_iter().map(|(path, s)| (path, s.chars().count())).filter(|&(_, n)| n > limit).collect()
+    strings(value)
+        .into_iter()
+        .map(|(path, s)| (path, s.chars().count()))
+        .filter(|&(_, n)| n > limit)
+        .collect()
 }
 
 /// Every string of `value` with its path, in document order.

@@ -52,7 +52,8 @@ fn repair_frame(frame: &mut Frame) -> bool {
             }
             other => other,
         };
-        if let (FrameItem::Text(next), Some((at, FrameItem::Text(text)))) = (&item, out.last_mut()) {
+        if let (FrameItem::Text(next), Some((at, FrameItem::Text(text)))) = (&item, out.last_mut())
+        {
             if continues(*at, text, pos, next) {
                 append(*at, text, pos, next);
                 changed = true;
@@ -71,7 +72,9 @@ fn repair_frame(frame: &mut Frame) -> bool {
 /// Whether `next` (at `pos`) is the rest of the last cluster of `text` (at `at`): same font
 /// and paint, starting where `text` ends, for the same characters of the same source.
 fn continues(at: Point, text: &TextItem, pos: Point, next: &TextItem) -> bool {
-    let (Some(last), Some(first)) = (text.glyphs.last(), next.glyphs.first()) else { return false };
+    let (Some(last), Some(first)) = (text.glyphs.last(), next.glyphs.first()) else {
+        return false;
+    };
     let same_style = text.font == next.font
         && text.size == next.size
         && text.fill == next.fill

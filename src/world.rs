@@ -21,14 +21,38 @@ use crate::spans::Spans;
 
 /// Fonts shipped inside the binary: (file name, bytes).
 const BUNDLED: &[(&str, &[u8])] = &[
-    ("Laksaman.ttf", include_bytes!("../fonts/laksaman/Laksaman.ttf")),
-    ("Laksaman-Bold.ttf", include_bytes!("../fonts/laksaman/Laksaman-Bold.ttf")),
-    ("Laksaman-Italic.ttf", include_bytes!("../fonts/laksaman/Laksaman-Italic.ttf")),
-    ("Laksaman-BoldItalic.ttf", include_bytes!("../fonts/laksaman/Laksaman-BoldItalic.ttf")),
-    ("Sarabun_400Regular.ttf", include_bytes!("../fonts/sarabun/Sarabun_400Regular.ttf")),
-    ("Sarabun_700Bold.ttf", include_bytes!("../fonts/sarabun/Sarabun_700Bold.ttf")),
-    ("Sarabun_400Regular_Italic.ttf", include_bytes!("../fonts/sarabun/Sarabun_400Regular_Italic.ttf")),
-    ("Sarabun_700Bold_Italic.ttf", include_bytes!("../fonts/sarabun/Sarabun_700Bold_Italic.ttf")),
+    (
+        "Laksaman.ttf",
+        include_bytes!("../fonts/laksaman/Laksaman.ttf"),
+    ),
+    (
+        "Laksaman-Bold.ttf",
+        include_bytes!("../fonts/laksaman/Laksaman-Bold.ttf"),
+    ),
+    (
+        "Laksaman-Italic.ttf",
+        include_bytes!("../fonts/laksaman/Laksaman-Italic.ttf"),
+    ),
+    (
+        "Laksaman-BoldItalic.ttf",
+        include_bytes!("../fonts/laksaman/Laksaman-BoldItalic.ttf"),
+    ),
+    (
+        "Sarabun_400Regular.ttf",
+        include_bytes!("../fonts/sarabun/Sarabun_400Regular.ttf"),
+    ),
+    (
+        "Sarabun_700Bold.ttf",
+        include_bytes!("../fonts/sarabun/Sarabun_700Bold.ttf"),
+    ),
+    (
+        "Sarabun_400Regular_Italic.ttf",
+        include_bytes!("../fonts/sarabun/Sarabun_400Regular_Italic.ttf"),
+    ),
+    (
+        "Sarabun_700Bold_Italic.ttf",
+        include_bytes!("../fonts/sarabun/Sarabun_700Bold_Italic.ttf"),
+    ),
 ];
 
 /// The families tried, in order, when a package names none.
@@ -64,16 +88,19 @@ impl Fonts {
                 .map(|e| e.into_path())
                 .filter(|p| {
                     p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                        matches!(e.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc" | "otc")
+                        matches!(
+                            e.to_ascii_lowercase().as_str(),
+                            "ttf" | "otf" | "ttc" | "otc"
+                        )
                     })
                 })
                 .collect();
             files.sort(); // the same fonts in the same order on every machine
             for path in files {
                 let relative = path.strip_prefix(dir).unwrap_or(&path);
-                let data = crate::confine::read(dir, relative, crate::limits::FONT_BYTES).map_err(|refusal| {
-                    Diagnostic::error(format!("font `{}` {refusal}", path.display()))
-                })?;
+                let data = crate::confine::read(dir, relative, crate::limits::FONT_BYTES).map_err(
+                    |refusal| Diagnostic::error(format!("font `{}` {refusal}", path.display())),
+                )?;
                 fonts.extend(Font::iter(Bytes::new(data)));
             }
         }
@@ -83,7 +110,9 @@ impl Fonts {
 
     /// Whether some font of the set has a glyph for `c` (Typst falls back to any of them).
     pub fn covers(&self, c: char) -> bool {
-        self.fonts.iter().any(|f| f.info().coverage.contains(c as u32))
+        self.fonts
+            .iter()
+            .any(|f| f.info().coverage.contains(c as u32))
     }
 
     /// Whether a family (case-insensitive) is in the set.
@@ -93,7 +122,11 @@ impl Fonts {
 
     /// All family names, sorted, for messages.
     pub fn families(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.book.families().map(|(name, _)| name.to_owned()).collect();
+        let mut names: Vec<String> = self
+            .book
+            .families()
+            .map(|(name, _)| name.to_owned())
+            .collect();
         names.dedup();
         names
     }
@@ -123,7 +156,9 @@ impl Fonts {
     /// of "TH Sarabun New" in circulation (web-font conversions) are drawn 1.5 times larger.
     /// A font within 3 % of TH Sarabun's height is used at its nominal size (1.0).
     pub fn scale(&self, family: &str) -> f64 {
-        let reference = self.ko_height("laksaman").map(|h| h / LAKSAMAN_OVER_TH_SARABUN);
+        let reference = self
+            .ko_height("laksaman")
+            .map(|h| h / LAKSAMAN_OVER_TH_SARABUN);
         match (reference, self.ko_height(&family.to_lowercase())) {
             (Some(reference), Some(height)) if height > 0.0 => {
                 let factor = reference / height;
@@ -143,20 +178,30 @@ impl Fonts {
     /// metrics, which crowd stacked Thai marks.
     pub fn line_metrics(&self, family: &str) -> (f64, f64) {
         let metrics = || {
-            let index = self.book.select(&family.to_lowercase(), typst::text::FontVariant::default())?;
+            let index = self
+                .book
+                .select(&family.to_lowercase(), typst::text::FontVariant::default())?;
             let font = self.fonts.get(index)?;
             let face = ttf_parser::Face::parse(font.data(), font.index()).ok()?;
             let os2 = face.tables().os2?;
             let upem = f64::from(face.units_per_em());
-            Some((f64::from(os2.windows_ascender()) / upem, -f64::from(os2.windows_descender()) / upem))
+            Some((
+                f64::from(os2.windows_ascender()) / upem,
+                -f64::from(os2.windows_descender()) / upem,
+            ))
         };
         let (ascent, descent) = metrics().unwrap_or((0.8, 0.2));
-        ((ascent * 1000.0).round() / 1000.0, (descent * 1000.0).round() / 1000.0)
+        (
+            (ascent * 1000.0).round() / 1000.0,
+            (descent * 1000.0).round() / 1000.0,
+        )
     }
 
     /// Height of ก (em units) in the regular face of a family.
     fn ko_height(&self, family_lower: &str) -> Option<f64> {
-        let index = self.book.select(family_lower, typst::text::FontVariant::default())?;
+        let index = self
+            .book
+            .select(family_lower, typst::text::FontVariant::default())?;
         let font = self.fonts.get(index)?;
         let face = ttf_parser::Face::parse(font.data(), font.index()).ok()?;
         let glyph = face.glyph_index('ก')?;
@@ -197,7 +242,11 @@ pub struct Compiled {
 
 impl Compiler {
     pub fn new(fonts: Fonts) -> Self {
-        Self { library: LazyHash::new(Library::default()), fonts, spans: Spans::default() }
+        Self {
+            library: LazyHash::new(Library::default()),
+            fonts,
+            spans: Spans::default(),
+        }
     }
 
     pub fn fonts(&self) -> &Fonts {
@@ -215,7 +264,9 @@ impl Compiler {
             compiler: self,
             main: self.spans.source(main_id, job.source),
             root: job.root,
-            today: job.today.and_then(|d| Datetime::from_ymd(d.year, d.month, d.day)),
+            today: job
+                .today
+                .and_then(|d| Datetime::from_ymd(d.year, d.month, d.day)),
             virtual_files: job.virtual_files,
         };
         let result = typst::compile::<PagedDocument>(&world);
@@ -223,15 +274,24 @@ impl Compiler {
         let convert = |d: &SourceDiagnostic| world.diagnostic(d, &generated);
         let mut warnings: Vec<Diagnostic> = result.warnings.iter().map(convert).collect();
         // A missing font would silently fall back to another one: refuse it.
-        let (font_errors, rest): (Vec<_>, Vec<_>) =
-            warnings.drain(..).partition(|d| d.message.english.contains("unknown font family"));
+        let (font_errors, rest): (Vec<_>, Vec<_>) = warnings
+            .drain(..)
+            .partition(|d| d.message.english.contains("unknown font family"));
         warnings = rest;
         match result.output {
             Ok(document) if font_errors.is_empty() => Ok(Compiled { document, warnings }),
             Ok(_) => Err(Failure(
-                font_errors.into_iter().map(|d| Diagnostic { severity: crate::diagnostic::Severity::Error, ..d }).collect(),
+                font_errors
+                    .into_iter()
+                    .map(|d| Diagnostic {
+                        severity: crate::diagnostic::Severity::Error,
+                        ..d
+                    })
+                    .collect(),
             )),
-            Err(errors) => Err(Failure(errors.iter().map(convert).chain(font_errors).collect())),
+            Err(errors) => Err(Failure(
+                errors.iter().map(convert).chain(font_errors).collect(),
+            )),
         }
     }
 }
@@ -247,18 +307,26 @@ struct ReportWorld<'a> {
 impl ReportWorld<'_> {
     fn read(&self, id: FileId) -> FileResult<Vec<u8>> {
         if *id.get().root() != VirtualRoot::Project {
-            return Err(FileError::Other(Some("packages are not available to reports".into())));
+            return Err(FileError::Other(Some(
+                "packages are not available to reports".into(),
+            )));
         }
         let path = id.get().vpath().get_without_slash();
-        if let Some((_, bytes)) = self.virtual_files.iter().find(|(name, _)| name.trim_start_matches('/') == path) {
+        if let Some((_, bytes)) = self
+            .virtual_files
+            .iter()
+            .find(|(name, _)| name.trim_start_matches('/') == path)
+        {
             return Ok(bytes.clone());
         }
         // Only files inside the input's folder, symlinks resolved (an SVG's images included).
-        let bytes = crate::confine::read(self.root, Path::new(path), crate::limits::IMAGE_BYTES).map_err(|refusal| match refusal {
-            crate::confine::Refusal::Missing => FileError::NotFound(self.root.join(path)),
-            other => FileError::Other(Some(format!("`{path}` {other}").into())),
-        })?;
-        crate::limits::check_image(&bytes).map_err(|e| FileError::Other(Some(format!("`{path}` {e}").into())))?;
+        let bytes = crate::confine::read(self.root, Path::new(path), crate::limits::IMAGE_BYTES)
+            .map_err(|refusal| match refusal {
+                crate::confine::Refusal::Missing => FileError::NotFound(self.root.join(path)),
+                other => FileError::Other(Some(format!("`{path}` {other}").into())),
+            })?;
+        crate::limits::check_image(&bytes)
+            .map_err(|e| FileError::Other(Some(format!("`{path}` {e}").into())))?;
         Ok(bytes)
     }
 
@@ -272,7 +340,10 @@ impl ReportWorld<'_> {
                 out = out.at(generated.clone(), range);
             } else if let Ok(source) = self.source(id) {
                 let name = self.root.join(id.get().vpath().get_without_slash());
-                out = out.at(SourceFile::new(name.display().to_string(), source.text()), range);
+                out = out.at(
+                    SourceFile::new(name.display().to_string(), source.text()),
+                    range,
+                );
             }
         }
         // Hints about the typst command line's options do not apply here.

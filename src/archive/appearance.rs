@@ -31,14 +31,26 @@ pub struct Appearance {
 /// Sets `lines` centred in a box of `width` × `height` points and returns it as a form
 /// XObject whose objects are numbered from `first`.
 /// `date` is the appearance PDF's document date, which PDF/A requires (it is not kept).
-pub fn render(compiler: &Compiler, width: f64, height: f64, lines: &[String], date: Date, first: u32) -> Result<Appearance, String> {
+pub fn render(
+    compiler: &Compiler,
+    width: f64,
+    height: f64,
+    lines: &[String],
+    date: Date,
+    first: u32,
+) -> Result<Appearance, String> {
     let pdf = typeset(compiler, width, height, lines, date)?;
     let objects = Objects::read(&pdf)?;
     let trailer = Trailer::read(&pdf)?;
-    let page = *fields::pages(&objects, &trailer).first().ok_or("the appearance has no page")?;
+    let page = *fields::pages(&objects, &trailer)
+        .first()
+        .ok_or("the appearance has no page")?;
     let page_dict = objects.get(page).ok_or("the appearance page is missing")?;
-    let contents = pdfobj::value(page_dict, "/Contents").and_then(pdfobj::reference).ok_or("the appearance has no single content stream")?;
-    let resources = pdfobj::value(page_dict, "/Resources").ok_or("the appearance has no resources")?;
+    let contents = pdfobj::value(page_dict, "/Contents")
+        .and_then(pdfobj::reference)
+        .ok_or("the appearance has no single content stream")?;
+    let resources =
+        pdfobj::value(page_dict, "/Resources").ok_or("the appearance has no resources")?;
 
     // Every object the resources reach, renumbered from `first + 1` (`first` is the form).
     let mut numbers: BTreeMap<u32, u32> = BTreeMap::new();
@@ -48,7 +60,11 @@ pub fn render(compiler: &Compiler, width: f64, height: f64, lines: &[String], da
             continue;
         }
         numbers.insert(old, first + 1 + numbers.len() as u32);
-        queue.extend(references(objects.get(old).ok_or("the appearance refers to a missing object")?));
+        queue.extend(references(
+            objects
+                .get(old)
+                .ok_or("the appearance refers to a missing object")?,
+        ));
     }
     let mut out = Vec::new();
     for (&old, &new) in &numbers {
@@ -58,21 +74,40 @@ pub fn render(compiler: &Compiler, width: f64, height: f64, lines: &[String], da
             None => Object::text(new, text),
         });
     }
-    let content_dict = objects.get(contents).ok_or("the appearance content is missing")?;
-    let filter = pdfobj::value(content_dict, "/Filter").map(|f| format!("/Filter {f}")).unwrap_or_default();
-    let data = objects.raw_stream(contents).ok_or("the appearance content has no data")?;
+    let content_dict = objects
+        .get(contents)
+        .ok_or("the appearance content is missing")?;
+    let filter = pdfobj::value(content_dict, "/Filter")
+        .map(|f| format!("/Filter {f}"))
+        .unwrap_or_default();
+    let data = objects
+        .raw_stream(contents)
+        .ok_or("the appearance content has no data")?;
     let form = format!(
         "<</Type/XObject/Subtype/Form/BBox[0 0 {width} {height}]/Resources {}{filter}>>",
         renumber(resources, &numbers)
     );
     out.push(Object::raw_stream(first, &form, data));
-    Ok(Appearance { form: first, objects: out, next: first + 1 + numbers.len() as u32 })
+    Ok(Appearance {
+        form: first,
+        objects: out,
+        next: first + 1 + numbers.len() as u32,
+    })
 }
 
 /// The appearance as a one-page PDF of its own (PDF/A-3b, untagged: a form XObject belongs
 /// to no structure tree).
-fn typeset(compiler: &Compiler, width: f64, height: f64, lines: &[String], date: Date) -> Result<Vec<u8>, String> {
-    let family = compiler.fonts().choose(None).map_err(|d| d.message.english)?;
+fn typeset(
+    compiler: &Compiler,
+    width: f64,
+    height: f64,
+    lines: &[String],
+    date: Date,
+) -> Result<Vec<u8>, String> {
+    let family = compiler
+        .fonts()
+        .choose(None)
+        .map_err(|d| d.message.english)?;
     let size = (height / 4.2).max(4.0);
     let body: Vec<String> = lines.iter().map(|l| string_literal(l)).collect();
     let source = format!(
@@ -81,26 +116,47 @@ fn typeset(compiler: &Compiler, width: f64, height: f64, lines: &[String], date:
          #set par(leading: 0.3em)\n\
          #align(center + horizon, text(fill: rgb(\"#1a237e\"), [{}]))\n",
         string_literal(&family),
-        body.iter().map(|l| format!("#{l}")).collect::<Vec<_>>().join(" \\ ")
+        body.iter()
+            .map(|l| format!("#{l}"))
+            .collect::<Vec<_>>()
+            .join(" \\ ")
     );
     // A root that does not exist: the appearance reads no file.
-    let job = Job { source: &source, source_name: "signature-appearance.typ", root: std::path::Path::new("/nonexistent"), today: None, virtual_files: &[] };
+    let job = Job {
+        source: &source,
+        source_name: "signature-appearance.typ",
+        root: std::path::Path::new("/nonexistent"),
+        today: None,
+        virtual_files: &[],
+    };
     let compiled = compiler.compile(&job).map_err(|f| f.to_string())?;
     let options = PdfOptions {
         standards: PdfStandards::new(&[PdfStandard::A_3b]).map_err(|e| format!("{e:?}"))?,
         tagged: false,
-        timestamp: Datetime::from_ymd_hms(date.year, date.month, date.day, 0, 0, 0).map(Timestamp::new_utc),
+        timestamp: Datetime::from_ymd_hms(date.year, date.month, date.day, 0, 0, 0)
+            .map(Timestamp::new_utc),
         ..PdfOptions::default()
     };
     typst_pdf::pdf(&compiled.document, &options).map_err(|errors| {
-        errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; ")
+        errors
+            .iter()
+            .map(|e| e.message.to_string())
+            .collect::<Vec<_>>()
+            .join("; ")
     })
 }
 
 /// The object numbers `text` refers to (`12 0 R`).
 fn references(text: &str) -> Vec<u32> {
-    let tokens: Vec<&str> = text.split(|c: char| c.is_whitespace() || "[]<>/()".contains(c)).filter(|t| !t.is_empty()).collect();
-    tokens.windows(3).filter(|w| w[2] == "R" && w[1] == "0").filter_map(|w| w[0].parse().ok()).collect()
+    let tokens: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || "[]<>/()".contains(c))
+        .filter(|t| !t.is_empty())
+        .collect();
+    tokens
+        .windows(3)
+        .filter(|w| w[2] == "R" && w[1] == "0")
+        .filter_map(|w| w[0].parse().ok())
+        .collect()
 }
 
 /// `text` with every reference `old 0 R` replaced by `new 0 R`.
@@ -109,11 +165,18 @@ fn renumber(text: &str, numbers: &BTreeMap<u32, u32>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < bytes.len() {
-        let starts_number = bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric() && bytes[i - 1] != b'.');
+        let starts_number = bytes[i].is_ascii_digit()
+            && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric() && bytes[i - 1] != b'.');
         if starts_number {
             let end = i + bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
-            if text[end..].starts_with(" 0 R") && !text[end + 4..].starts_with(|c: char| c.is_ascii_alphanumeric()) {
-                if let Some(new) = text[i..end].parse().ok().and_then(|old: u32| numbers.get(&old)) {
+            if text[end..].starts_with(" 0 R")
+                && !text[end + 4..].starts_with(|c: char| c.is_ascii_alphanumeric())
+            {
+                if let Some(new) = text[i..end]
+                    .parse()
+                    .ok()
+                    .and_then(|old: u32| numbers.get(&old))
+                {
                     out.push_str(&format!("{new} 0 R"));
                     i = end + 4;
                     continue;

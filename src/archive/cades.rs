@@ -10,15 +10,17 @@
 
 use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
 use cms::content_info::{CmsVersion, ContentInfo};
-use cms::signed_data::{CertificateSet, EncapsulatedContentInfo, SignedData, SignerIdentifier, SignerInfo, SignerInfos};
+use cms::signed_data::{
+    CertificateSet, EncapsulatedContentInfo, SignedData, SignerIdentifier, SignerInfo, SignerInfos,
+};
 use const_oid::db::{rfc5911, rfc5912};
 use der::asn1::{OctetString, SetOfVec};
 use der::{Any, Decode, Encode};
 use p256::ecdsa::signature::{Signer, Verifier};
 use sha2::{Digest, Sha256};
 use spki::AlgorithmIdentifierOwned;
-use x509_cert::attr::Attribute;
 use x509_cert::Certificate;
+use x509_cert::attr::Attribute;
 
 use crate::diagnostic::Message;
 use crate::message;
@@ -31,15 +33,23 @@ fn pkcs1v15() -> rsa::Pkcs1v15Sign {
 }
 
 /// The signature of `message` (the signed attributes' DER) and its algorithm.
-fn signature(key: &Key, message: &[u8]) -> Result<(Vec<u8>, const_oid::ObjectIdentifier), der::Error> {
+fn signature(
+    key: &Key,
+    message: &[u8],
+) -> Result<(Vec<u8>, const_oid::ObjectIdentifier), der::Error> {
     match key {
         Key::Rsa(key) => {
-            let signature = key.sign(pkcs1v15(), &Sha256::digest(message)).map_err(|_| der::Error::from(der::ErrorKind::Failed))?;
+            let signature = key
+                .sign(pkcs1v15(), &Sha256::digest(message))
+                .map_err(|_| der::Error::from(der::ErrorKind::Failed))?;
             Ok((signature, rfc5912::SHA_256_WITH_RSA_ENCRYPTION))
         }
         Key::P256(key) => {
             let signature: p256::ecdsa::Signature = key.sign(message);
-            Ok((signature.to_der().as_bytes().to_vec(), rfc5912::ECDSA_WITH_SHA_256))
+            Ok((
+                signature.to_der().as_bytes().to_vec(),
+                rfc5912::ECDSA_WITH_SHA_256,
+            ))
         }
     }
 }
@@ -57,12 +67,21 @@ struct SigningCertificateV2 {
 }
 
 fn algorithm(oid: const_oid::ObjectIdentifier) -> AlgorithmIdentifierOwned {
-    AlgorithmIdentifierOwned { oid, parameters: None }
+    AlgorithmIdentifierOwned {
+        oid,
+        parameters: None,
+    }
 }
 
-fn attribute(oid: const_oid::ObjectIdentifier, value: impl Encode) -> Result<Attribute, der::Error> {
+fn attribute(
+    oid: const_oid::ObjectIdentifier,
+    value: impl Encode,
+) -> Result<Attribute, der::Error> {
     let value = Any::from_der(&value.to_der()?)?;
-    Ok(Attribute { oid, values: SetOfVec::try_from(vec![value])? })
+    Ok(Attribute {
+        oid,
+        values: SetOfVec::try_from(vec![value])?,
+    })
 }
 
 /// A DER CMS ContentInfo signing `digest` (the SHA-256 of the signed byte ranges).
@@ -74,7 +93,11 @@ pub fn sign(identity: &Identity, digest: &[u8]) -> Result<Vec<u8>, der::Error> {
         attribute(rfc5911::ID_MESSAGE_DIGEST, OctetString::new(digest)?)?,
         attribute(
             rfc5911::ID_AA_SIGNING_CERTIFICATE_V_2,
-            SigningCertificateV2 { certs: vec![EssCertIdV2 { cert_hash: OctetString::new(cert_hash.as_slice())? }] },
+            SigningCertificateV2 {
+                certs: vec![EssCertIdV2 {
+                    cert_hash: OctetString::new(cert_hash.as_slice())?,
+                }],
+            },
         )?,
     ])?;
     // The signature covers the attributes' DER as a SET (RFC 5652 §5.4).
@@ -91,17 +114,26 @@ pub fn sign(identity: &Identity, digest: &[u8]) -> Result<Vec<u8>, der::Error> {
         signature: OctetString::new(signature)?,
         unsigned_attrs: None,
     };
-    let certificates: Vec<CertificateChoices> =
-        std::iter::once(certificate).chain(&identity.chain).map(|c| CertificateChoices::Certificate(c.clone())).collect();
+    let certificates: Vec<CertificateChoices> = std::iter::once(certificate)
+        .chain(&identity.chain)
+        .map(|c| CertificateChoices::Certificate(c.clone()))
+        .collect();
     let signed = SignedData {
         version: CmsVersion::V1,
         digest_algorithms: SetOfVec::try_from(vec![algorithm(rfc5912::ID_SHA_256)])?,
-        encap_content_info: EncapsulatedContentInfo { econtent_type: rfc5911::ID_DATA, econtent: None },
+        encap_content_info: EncapsulatedContentInfo {
+            econtent_type: rfc5911::ID_DATA,
+            econtent: None,
+        },
         certificates: Some(CertificateSet(SetOfVec::try_from(certificates)?)),
         crls: None,
         signer_infos: SignerInfos(SetOfVec::try_from(vec![signer])?),
     };
-    ContentInfo { content_type: rfc5911::ID_SIGNED_DATA, content: Any::encode_from(&signed)? }.to_der()
+    ContentInfo {
+        content_type: rfc5911::ID_SIGNED_DATA,
+        content: Any::encode_from(&signed)?,
+    }
+    .to_der()
 }
 
 /// The signer of a CMS signature that was checked.
@@ -117,15 +149,42 @@ pub struct Checked {
 /// certificate, and the signature must verify with the certificate's public key. `Err` when
 /// the CMS cannot even be read (no signer to name).
 pub fn check(contents: &[u8], digest: &[u8]) -> Result<Checked, Message> {
-    let length = der_length(contents).ok_or_else(|| message!("/Contents ของลายมือชื่อไม่ใช่ข้อมูล DER", "the signature's /Contents is not DER"))?;
-    let der = contents.get(..length).ok_or_else(|| message!("/Contents ของลายมือชื่อขาดหาย สั้นกว่าที่ระบุ", "the signature's /Contents is cut short"))?;
-    let info = ContentInfo::from_der(der)
-        .map_err(|e| message!("/Contents ของลายมือชื่อไม่ใช่ CMS ContentInfo ({e})", "the signature's /Contents is not a CMS ContentInfo ({e})"))?;
+    let length = der_length(contents).ok_or_else(|| {
+        message!(
+            "/Contents ของลายมือชื่อไม่ใช่ข้อมูล DER",
+            "the signature's /Contents is not DER"
+        )
+    })?;
+    let der = contents.get(..length).ok_or_else(|| {
+        message!(
+            "/Contents ของลายมือชื่อขาดหาย สั้นกว่าที่ระบุ",
+            "the signature's /Contents is cut short"
+        )
+    })?;
+    let info = ContentInfo::from_der(der).map_err(|e| {
+        message!(
+            "/Contents ของลายมือชื่อไม่ใช่ CMS ContentInfo ({e})",
+            "the signature's /Contents is not a CMS ContentInfo ({e})"
+        )
+    })?;
     if info.content_type != rfc5911::ID_SIGNED_DATA {
-        return Err(message!("/Contents ของลายมือชื่อไม่ใช่ CMS SignedData", "the signature's /Contents is not CMS SignedData"));
+        return Err(message!(
+            "/Contents ของลายมือชื่อไม่ใช่ CMS SignedData",
+            "the signature's /Contents is not CMS SignedData"
+        ));
     }
-    let signed: SignedData = info.content.decode_as().map_err(|e| message!("CMS SignedData เสียหาย ({e})", "damaged CMS SignedData ({e})"))?;
-    let signer = signed.signer_infos.0.iter().next().ok_or_else(|| message!("ลายมือชื่อ CMS ไม่มีผู้ลงนาม", "the CMS signature has no signer"))?;
+    let signed: SignedData = info.content.decode_as().map_err(|e| {
+        message!(
+            "CMS SignedData เสียหาย ({e})",
+            "damaged CMS SignedData ({e})"
+        )
+    })?;
+    let signer = signed
+        .signer_infos
+        .0
+        .iter()
+        .next()
+        .ok_or_else(|| message!("ลายมือชื่อ CMS ไม่มีผู้ลงนาม", "the CMS signature has no signer"))?;
     let certificates: Vec<&Certificate> = signed
         .certificates
         .iter()
@@ -136,29 +195,62 @@ pub fn check(contents: &[u8], digest: &[u8]) -> Result<Checked, Message> {
         })
         .collect();
     let certificate = match &signer.sid {
-        SignerIdentifier::IssuerAndSerialNumber(id) => certificates
-            .iter()
-            .find(|c| c.tbs_certificate.issuer == id.issuer && c.tbs_certificate.serial_number == id.serial_number),
+        SignerIdentifier::IssuerAndSerialNumber(id) => certificates.iter().find(|c| {
+            c.tbs_certificate.issuer == id.issuer
+                && c.tbs_certificate.serial_number == id.serial_number
+        }),
         SignerIdentifier::SubjectKeyIdentifier(_) => certificates.first(),
     }
-    .ok_or_else(|| message!("ลายมือชื่อ CMS ไม่มีใบรับรองของผู้ลงนาม", "the CMS signature does not carry its signer's certificate"))?;
-    Ok(Checked { certificate: (*certificate).clone(), intact: verify_signer(signer, certificate, digest) })
+    .ok_or_else(|| {
+        message!(
+            "ลายมือชื่อ CMS ไม่มีใบรับรองของผู้ลงนาม",
+            "the CMS signature does not carry its signer's certificate"
+        )
+    })?;
+    Ok(Checked {
+        certificate: (*certificate).clone(),
+        intact: verify_signer(signer, certificate, digest),
+    })
 }
 
-fn verify_signer(signer: &SignerInfo, certificate: &Certificate, digest: &[u8]) -> Result<(), Message> {
+fn verify_signer(
+    signer: &SignerInfo,
+    certificate: &Certificate,
+    digest: &[u8],
+) -> Result<(), Message> {
     if signer.digest_alg.oid != rfc5912::ID_SHA_256 {
         let oid = signer.digest_alg.oid;
-        return Err(message!("ใช้อัลกอริทึมย่อยข้อมูล {oid} (PAdES ที่นี่ใช้ SHA-256)", "digest algorithm {oid} (PAdES here is SHA-256)"));
+        return Err(message!(
+            "ใช้อัลกอริทึมย่อยข้อมูล {oid} (PAdES ที่นี่ใช้ SHA-256)",
+            "digest algorithm {oid} (PAdES here is SHA-256)"
+        ));
     }
-    let attributes = signer
-        .signed_attrs
-        .as_ref()
-        .ok_or_else(|| message!("ลายมือชื่อ CMS ไม่มี signed attributes", "the CMS signature has no signed attributes"))?;
-    let find = |oid| attributes.iter().find(|a: &&Attribute| a.oid == oid).and_then(|a| a.values.iter().next());
+    let attributes = signer.signed_attrs.as_ref().ok_or_else(|| {
+        message!(
+            "ลายมือชื่อ CMS ไม่มี signed attributes",
+            "the CMS signature has no signed attributes"
+        )
+    })?;
+    let find = |oid| {
+        attributes
+            .iter()
+            .find(|a: &&Attribute| a.oid == oid)
+            .and_then(|a| a.values.iter().next())
+    };
     let claimed: OctetString = find(rfc5911::ID_MESSAGE_DIGEST)
-        .ok_or_else(|| message!("ลายมือชื่อ CMS ไม่มี message-digest", "the CMS signature has no message-digest"))?
+        .ok_or_else(|| {
+            message!(
+                "ลายมือชื่อ CMS ไม่มี message-digest",
+                "the CMS signature has no message-digest"
+            )
+        })?
         .decode_as()
-        .map_err(|e| message!("message-digest เสียหาย ({e})", "damaged message-digest ({e})"))?;
+        .map_err(|e| {
+            message!(
+                "message-digest เสียหาย ({e})",
+                "damaged message-digest ({e})"
+            )
+        })?;
     if claimed.as_bytes() != digest {
         return Err(message!(
             "เนื้อหาที่ลงนามไว้ถูกแก้ไข: ค่า SHA-256 ไม่ตรงกับค่าที่ลงนาม",
@@ -166,26 +258,62 @@ fn verify_signer(signer: &SignerInfo, certificate: &Certificate, digest: &[u8]) 
         ));
     }
     let binding: SigningCertificateV2 = find(rfc5911::ID_AA_SIGNING_CERTIFICATE_V_2)
-        .ok_or_else(|| message!(
-            "ลายมือชื่อ CMS ไม่มี signing-certificate-v2 (PAdES กำหนดให้ต้องมี)",
-            "the CMS signature has no signing-certificate-v2 (PAdES requires it)"
-        ))?
+        .ok_or_else(|| {
+            message!(
+                "ลายมือชื่อ CMS ไม่มี signing-certificate-v2 (PAdES กำหนดให้ต้องมี)",
+                "the CMS signature has no signing-certificate-v2 (PAdES requires it)"
+            )
+        })?
         .decode_as()
-        .map_err(|e| message!("signing-certificate-v2 เสียหาย ({e})", "damaged signing-certificate-v2 ({e})"))?;
+        .map_err(|e| {
+            message!(
+                "signing-certificate-v2 เสียหาย ({e})",
+                "damaged signing-certificate-v2 ({e})"
+            )
+        })?;
     let cert_hash = Sha256::digest(certificate.to_der().map_err(|e| e.to_string())?);
-    if binding.certs.first().is_none_or(|c| c.cert_hash.as_bytes() != cert_hash.as_slice()) {
-        return Err(message!("signing-certificate-v2 ระบุใบรับรองอื่น", "signing-certificate-v2 names another certificate"));
+    if binding
+        .certs
+        .first()
+        .is_none_or(|c| c.cert_hash.as_bytes() != cert_hash.as_slice())
+    {
+        return Err(message!(
+            "signing-certificate-v2 ระบุใบรับรองอื่น",
+            "signing-certificate-v2 names another certificate"
+        ));
     }
     let message = attributes.to_der().map_err(|e| e.to_string())?;
-    let public = certificate.tbs_certificate.subject_public_key_info.subject_public_key.raw_bytes();
+    let public = certificate
+        .tbs_certificate
+        .subject_public_key_info
+        .subject_public_key
+        .raw_bytes();
     let algorithm = signer.signature_algorithm.oid;
-    let holds = if algorithm == rfc5912::SHA_256_WITH_RSA_ENCRYPTION || algorithm == rfc5912::RSA_ENCRYPTION {
+    let holds = if algorithm == rfc5912::SHA_256_WITH_RSA_ENCRYPTION
+        || algorithm == rfc5912::RSA_ENCRYPTION
+    {
         use rsa::pkcs1::DecodeRsaPublicKey;
-        let key = rsa::PublicKey::from_pkcs1_der(public).map_err(|_| message!("ใบรับรองของผู้ลงนามไม่มีกุญแจสาธารณะ RSA", "the signer's certificate holds no RSA public key"))?;
-        key.verify(pkcs1v15(), &Sha256::digest(&message), signer.signature.as_bytes()).is_ok()
+        let key = rsa::PublicKey::from_pkcs1_der(public).map_err(|_| {
+            message!(
+                "ใบรับรองของผู้ลงนามไม่มีกุญแจสาธารณะ RSA",
+                "the signer's certificate holds no RSA public key"
+            )
+        })?;
+        key.verify(
+            pkcs1v15(),
+            &Sha256::digest(&message),
+            signer.signature.as_bytes(),
+        )
+        .is_ok()
     } else if algorithm == rfc5912::ECDSA_WITH_SHA_256 || algorithm == rfc5912::ID_EC_PUBLIC_KEY {
-        let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(public).map_err(|_| message!("ใบรับรองของผู้ลงนามไม่มีกุญแจสาธารณะ P-256", "the signer's certificate holds no P-256 public key"))?;
-        let signature = p256::ecdsa::Signature::from_der(signer.signature.as_bytes()).map_err(|_| message!("ค่าลายมือชื่อ ECDSA เสียหาย", "damaged ECDSA signature value"))?;
+        let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(public).map_err(|_| {
+            message!(
+                "ใบรับรองของผู้ลงนามไม่มีกุญแจสาธารณะ P-256",
+                "the signer's certificate holds no P-256 public key"
+            )
+        })?;
+        let signature = p256::ecdsa::Signature::from_der(signer.signature.as_bytes())
+            .map_err(|_| message!("ค่าลายมือชื่อ ECDSA เสียหาย", "damaged ECDSA signature value"))?;
         key.verify(&message, &signature).is_ok()
     } else {
         return Err(message!(
@@ -196,7 +324,10 @@ fn verify_signer(signer: &SignerInfo, certificate: &Certificate, digest: &[u8]) 
     if holds {
         Ok(())
     } else {
-        Err(message!("ลายมือชื่อไม่ผ่านการตรวจด้วยกุญแจสาธารณะของผู้ลงนาม", "the signature does not verify with the signer's public key"))
+        Err(message!(
+            "ลายมือชื่อไม่ผ่านการตรวจด้วยกุญแจสาธารณะของผู้ลงนาม",
+            "the signature does not verify with the signer's public key"
+        ))
     }
 }
 
@@ -211,6 +342,9 @@ fn der_length(bytes: &[u8]) -> Option<usize> {
     if count == 0 || count > 4 {
         return None;
     }
-    let length = bytes.get(2..2 + count)?.iter().fold(0usize, |n, &b| n << 8 | usize::from(b));
+    let length = bytes
+        .get(2..2 + count)?
+        .iter()
+        .fold(0usize, |n, &b| n << 8 | usize::from(b));
     Some(2 + count + length)
 }

@@ -31,22 +31,44 @@ pub struct Spot {
 
 /// The signature spots of a laid-out document, in document order.
 pub fn spots(document: &PagedDocument) -> Vec<Spot> {
-    let Some(label) = Label::new(PicoStr::intern(LABEL)) else { return Vec::new() };
+    let Some(label) = Label::new(PicoStr::intern(LABEL)) else {
+        return Vec::new();
+    };
     let introspector = document.introspector();
     let mut out: Vec<Spot> = Vec::new();
-    for element in introspector.elements().query(&typst::foundations::Selector::Label(label)) {
-        let Some(meta) = element.to_packed::<MetadataElem>() else { continue };
-        let Value::Dict(dict) = &meta.value else { continue };
-        let (Some(location), Ok(Value::Str(name))) = (element.location(), dict.get("field")) else { continue };
-        let Some(position) = introspector.position(location) else { continue };
+    for element in introspector
+        .elements()
+        .query(&typst::foundations::Selector::Label(label))
+    {
+        let Some(meta) = element.to_packed::<MetadataElem>() else {
+            continue;
+        };
+        let Value::Dict(dict) = &meta.value else {
+            continue;
+        };
+        let (Some(location), Ok(Value::Str(name))) = (element.location(), dict.get("field")) else {
+            continue;
+        };
+        let Some(position) = introspector.position(location) else {
+            continue;
+        };
         let length = |key: &str| match dict.get(key) {
             Ok(Value::Length(l)) => l.abs.to_pt(),
             _ => 0.0,
         };
         let page = position.page.get() - 1;
-        let height = document.pages().get(page).map_or(0.0, |p| p.frame.size().y.to_pt());
+        let height = document
+            .pages()
+            .get(page)
+            .map_or(0.0, |p| p.frame.size().y.to_pt());
         let (x, y) = (position.point.x.to_pt(), position.point.y.to_pt());
-        let rect = [x, height - y - length("height"), x + length("width"), height - y].map(round);
+        let rect = [
+            x,
+            height - y - length("height"),
+            x + length("width"),
+            height - y,
+        ]
+        .map(round);
         let name = unique(&out, &field_name(name.as_str()));
         out.push(Spot { name, page, rect });
     }
@@ -60,8 +82,16 @@ fn round(value: f64) -> f64 {
 /// A partial field name may not hold a period (it separates the parts of a full name), so
 /// "ผอ.สพป." is written with a fullwidth full stop, which looks the same.
 fn field_name(position: &str) -> String {
-    let name: String = position.split_whitespace().collect::<Vec<_>>().join(" ").replace('.', "\u{ff0e}");
-    if name.is_empty() { "ลงนาม".to_owned() } else { name }
+    let name: String = position
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('.', "\u{ff0e}");
+    if name.is_empty() {
+        "ลงนาม".to_owned()
+    } else {
+        name
+    }
 }
 
 /// `name`, or `name (2)`, `name (3)` … when an earlier spot has it.
@@ -70,7 +100,10 @@ fn unique(earlier: &[Spot], name: &str) -> String {
     if !taken(name) {
         return name.to_owned();
     }
-    (2..).map(|k| format!("{name} ({k})")).find(|n| !taken(n)).expect("some number is free")
+    (2..)
+        .map(|k| format!("{name} ({k})"))
+        .find(|n| !taken(n))
+        .expect("some number is free")
 }
 
 /// A signature field of a PDF.
@@ -88,22 +121,36 @@ pub struct Field {
 
 /// The signature fields of a PDF, in the order of the AcroForm's /Fields.
 pub fn read(objects: &Objects, trailer: &Trailer) -> Vec<Field> {
-    let Some(catalog) = objects.get(trailer.root) else { return Vec::new() };
-    let Some(form) = pdfobj::value(catalog, "/AcroForm") else { return Vec::new() };
+    let Some(catalog) = objects.get(trailer.root) else {
+        return Vec::new();
+    };
+    let Some(form) = pdfobj::value(catalog, "/AcroForm") else {
+        return Vec::new();
+    };
     let form = resolve(objects, form);
-    let Some(list) = pdfobj::value(form, "/Fields") else { return Vec::new() };
+    let Some(list) = pdfobj::value(form, "/Fields") else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for element in pdfobj::elements(resolve(objects, list)) {
-        let Some(number) = pdfobj::reference(element) else { continue };
-        let Some(dict) = objects.get(number) else { continue };
+        let Some(number) = pdfobj::reference(element) else {
+            continue;
+        };
+        let Some(dict) = objects.get(number) else {
+            continue;
+        };
         if pdfobj::value(dict, "/FT") != Some("/Sig") {
             continue;
         }
         let rect = pdfobj::numbers(pdfobj::value(dict, "/Rect").unwrap_or("[]"));
         out.push(Field {
-            name: pdfobj::value(dict, "/T").and_then(pdfobj::text).unwrap_or_default(),
+            name: pdfobj::value(dict, "/T")
+                .and_then(pdfobj::text)
+                .unwrap_or_default(),
             object: number,
-            page: pdfobj::value(dict, "/P").and_then(pdfobj::reference).unwrap_or(0),
+            page: pdfobj::value(dict, "/P")
+                .and_then(pdfobj::reference)
+                .unwrap_or(0),
             rect: [0, 1, 2, 3].map(|i| rect.get(i).copied().unwrap_or(0.0)),
             signature: pdfobj::value(dict, "/V").and_then(pdfobj::reference),
         });
@@ -113,16 +160,23 @@ pub fn read(objects: &Objects, trailer: &Trailer) -> Vec<Field> {
 
 /// The object a value refers to, or the value itself when direct.
 pub fn resolve<'o>(objects: &'o Objects, value: &'o str) -> &'o str {
-    pdfobj::reference(value).and_then(|n| objects.get(n)).unwrap_or(value)
+    pdfobj::reference(value)
+        .and_then(|n| objects.get(n))
+        .unwrap_or(value)
 }
 
 /// The page objects in page order.
 pub fn pages(objects: &Objects, trailer: &Trailer) -> Vec<u32> {
     fn walk(objects: &Objects, node: u32, depth: usize, out: &mut Vec<u32>) {
-        let Some(dict) = objects.get(node) else { return };
+        let Some(dict) = objects.get(node) else {
+            return;
+        };
         match pdfobj::value(dict, "/Kids") {
             Some(kids) if depth < 32 => {
-                for kid in pdfobj::elements(resolve(objects, kids)).iter().filter_map(|k| pdfobj::reference(k)) {
+                for kid in pdfobj::elements(resolve(objects, kids))
+                    .iter()
+                    .filter_map(|k| pdfobj::reference(k))
+                {
                     walk(objects, kid, depth + 1, out);
                 }
             }
@@ -130,7 +184,11 @@ pub fn pages(objects: &Objects, trailer: &Trailer) -> Vec<u32> {
         }
     }
     let mut out = Vec::new();
-    if let Some(root) = objects.get(trailer.root).and_then(|c| pdfobj::value(c, "/Pages")).and_then(pdfobj::reference) {
+    if let Some(root) = objects
+        .get(trailer.root)
+        .and_then(|c| pdfobj::value(c, "/Pages"))
+        .and_then(pdfobj::reference)
+    {
         walk(objects, root, 0, &mut out);
     }
     out
@@ -159,7 +217,9 @@ pub fn add(pdf: &[u8], spots: &[Spot]) -> Result<Vec<u8>, String> {
     // Widgets by page, so that a page with two signatures is rewritten once.
     let mut annots: std::collections::BTreeMap<u32, Vec<u32>> = Default::default();
     for spot in spots {
-        let page = *pages.get(spot.page).ok_or_else(|| format!("the PDF has no page {}", spot.page + 1))?;
+        let page = *pages
+            .get(spot.page)
+            .ok_or_else(|| format!("the PDF has no page {}", spot.page + 1))?;
         let (field, appearance) = (take(), take());
         let [x0, y0, x1, y1] = spot.rect;
         added.push(Object::text(
@@ -170,20 +230,48 @@ pub fn add(pdf: &[u8], spots: &[Spot]) -> Result<Vec<u8>, String> {
             ),
         ));
         // An empty appearance: the page looks as printed until someone signs.
-        added.push(Object::stream(appearance, &format!("<</Type/XObject/Subtype/Form/BBox[0 0 {} {}]/Resources<<>>>>", round(x1 - x0), round(y1 - y0)), b""));
+        added.push(Object::stream(
+            appearance,
+            &format!(
+                "<</Type/XObject/Subtype/Form/BBox[0 0 {} {}]/Resources<<>>>>",
+                round(x1 - x0),
+                round(y1 - y0)
+            ),
+            b"",
+        ));
         fields.push(field);
         annots.entry(page).or_default().push(field);
     }
     for (page, widgets) in annots {
         let dict = objects.get(page).ok_or("a page object is missing")?;
         let refs: Vec<String> = widgets.iter().map(|w| format!("{w} 0 R")).collect();
-        let existing: Vec<&str> = pdfobj::value(dict, "/Annots").map(|a| pdfobj::elements(resolve(&objects, a))).unwrap_or_default();
-        let list = format!("[{}]", existing.iter().copied().map(str::to_owned).chain(refs).collect::<Vec<_>>().join(" "));
-        added.push(Object::text(page, pdfobj::with_entry(dict, "/Annots", &list)));
+        let existing: Vec<&str> = pdfobj::value(dict, "/Annots")
+            .map(|a| pdfobj::elements(resolve(&objects, a)))
+            .unwrap_or_default();
+        let list = format!(
+            "[{}]",
+            existing
+                .iter()
+                .copied()
+                .map(str::to_owned)
+                .chain(refs)
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        added.push(Object::text(
+            page,
+            pdfobj::with_entry(dict, "/Annots", &list),
+        ));
     }
     let form = take();
     let list: Vec<String> = fields.iter().map(|f| format!("{f} 0 R")).collect();
-    added.push(Object::text(form, format!("<</Fields[{}]>>", list.join(" "))));
-    added.push(Object::text(trailer.root, pdfobj::with_entry(catalog, "/AcroForm", &format!("{form} 0 R"))));
+    added.push(Object::text(
+        form,
+        format!("<</Fields[{}]>>", list.join(" ")),
+    ));
+    added.push(Object::text(
+        trailer.root,
+        pdfobj::with_entry(catalog, "/AcroForm", &format!("{form} 0 R")),
+    ));
     Ok(update::append(pdf, &trailer, &added))
 }

@@ -41,9 +41,14 @@ impl Key {
         }
         use rsa::pkcs1::EncodeRsaPublicKey;
         use rsa::pkcs8::DecodePrivateKey as _;
-        let key = rsa::PrivateKey::from_pkcs8_der(der)
-            .map_err(|_| "the private key is neither RSA nor ECDSA P-256, the kinds ita-report signs with".to_owned())?;
-        let public = key.to_public_key().to_pkcs1_der().map_err(|e| format!("the RSA key cannot be encoded ({e})"))?;
+        let key = rsa::PrivateKey::from_pkcs8_der(der).map_err(|_| {
+            "the private key is neither RSA nor ECDSA P-256, the kinds ita-report signs with"
+                .to_owned()
+        })?;
+        let public = key
+            .to_public_key()
+            .to_pkcs1_der()
+            .map_err(|e| format!("the RSA key cannot be encoded ({e})"))?;
         Ok((Key::Rsa(Box::new(key)), public.as_bytes().to_vec()))
     }
 }
@@ -58,7 +63,8 @@ pub fn read(bytes: &[u8], password: &str) -> Result<Identity, String> {
     if let Some(mac) = &pfx.mac_data {
         check_mac(mac, &content, password)?;
     }
-    let safes: Vec<cms::content_info::ContentInfo> = Vec::from_der(&content).map_err(|e| format!("damaged PKCS#12 contents ({e})"))?;
+    let safes: Vec<cms::content_info::ContentInfo> =
+        Vec::from_der(&content).map_err(|e| format!("damaged PKCS#12 contents ({e})"))?;
     let (mut certificates, mut keys) = (Vec::new(), Vec::new());
     for safe in safes {
         let bags = if safe.content_type == const_oid::db::rfc5911::ID_DATA {
@@ -68,52 +74,95 @@ pub fn read(bytes: &[u8], password: &str) -> Result<Identity, String> {
         } else {
             continue;
         };
-        let bags: pkcs12::safe_bag::SafeContents = Vec::from_der(&bags).map_err(|e| format!("damaged PKCS#12 bags ({e})"))?;
+        let bags: pkcs12::safe_bag::SafeContents =
+            Vec::from_der(&bags).map_err(|e| format!("damaged PKCS#12 bags ({e})"))?;
         for bag in bags {
             let value = explicit(&bag.bag_value)?;
             if bag.bag_id == pkcs12::PKCS_12_CERT_BAG_OID {
-                let cert = pkcs12::cert_type::CertBag::from_der(&value).map_err(|e| format!("damaged certificate bag ({e})"))?;
-                certificates.push(Certificate::from_der(cert.cert_value.as_bytes()).map_err(|e| format!("damaged certificate ({e})"))?);
+                let cert = pkcs12::cert_type::CertBag::from_der(&value)
+                    .map_err(|e| format!("damaged certificate bag ({e})"))?;
+                certificates.push(
+                    Certificate::from_der(cert.cert_value.as_bytes())
+                        .map_err(|e| format!("damaged certificate ({e})"))?,
+                );
             } else if bag.bag_id == pkcs12::PKCS_12_PKCS8_KEY_BAG_OID {
-                let info = pkcs12::pbe_params::EncryptedPrivateKeyInfo::from_der(&value).map_err(|e| format!("damaged key bag ({e})"))?;
-                keys.push(decrypt(&info.encryption_algorithm.to_der().map_err(|e| e.to_string())?, info.encrypted_data.as_bytes(), password)?);
+                let info = pkcs12::pbe_params::EncryptedPrivateKeyInfo::from_der(&value)
+                    .map_err(|e| format!("damaged key bag ({e})"))?;
+                keys.push(decrypt(
+                    &info
+                        .encryption_algorithm
+                        .to_der()
+                        .map_err(|e| e.to_string())?,
+                    info.encrypted_data.as_bytes(),
+                    password,
+                )?);
             } else if bag.bag_id == pkcs12::PKCS_12_KEY_BAG_OID {
                 keys.push(value);
             }
         }
     }
-    let key = keys.first().ok_or("the PKCS#12 file holds no private key")?;
+    let key = keys
+        .first()
+        .ok_or("the PKCS#12 file holds no private key")?;
     let (key, public) = Key::from_pkcs8(key)?;
     let position = certificates
         .iter()
-        .position(|c| c.tbs_certificate.subject_public_key_info.subject_public_key.raw_bytes() == public.as_slice())
+        .position(|c| {
+            c.tbs_certificate
+                .subject_public_key_info
+                .subject_public_key
+                .raw_bytes()
+                == public.as_slice()
+        })
         .ok_or("no certificate in the PKCS#12 file belongs to its private key")?;
     let certificate = certificates.remove(position);
-    Ok(Identity { certificate, key, chain: certificates })
+    Ok(Identity {
+        certificate,
+        key,
+        chain: certificates,
+    })
 }
 
 /// The integrity MAC: HMAC-SHA-256 with a key from the PKCS#12 key derivation.
-fn check_mac(mac: &pkcs12::mac_data::MacData, content: &[u8], password: &str) -> Result<(), String> {
+fn check_mac(
+    mac: &pkcs12::mac_data::MacData,
+    content: &[u8],
+    password: &str,
+) -> Result<(), String> {
     if mac.mac.algorithm.oid != const_oid::db::rfc5912::ID_SHA_256 {
         return Err(format!(
             "the PKCS#12 file uses the integrity algorithm {} (an old format); export it again with OpenSSL 3 defaults (AES-256, SHA-256)",
             mac.mac.algorithm.oid
         ));
     }
-    let key = pkcs12::kdf::derive_key_utf8::<Sha256>(password, mac.mac_salt.as_bytes(), pkcs12::kdf::Pkcs12KeyType::Mac, mac.iterations, 32)
-        .map_err(|e| format!("the password cannot be used ({e})"))?;
+    let key = pkcs12::kdf::derive_key_utf8::<Sha256>(
+        password,
+        mac.mac_salt.as_bytes(),
+        pkcs12::kdf::Pkcs12KeyType::Mac,
+        mac.iterations,
+        32,
+    )
+    .map_err(|e| format!("the password cannot be used ({e})"))?;
     let mut hmac = Hmac::<Sha256>::new_from_slice(&key).map_err(|e| e.to_string())?;
     hmac.update(content);
-    hmac.verify_slice(mac.mac.digest.as_bytes()).map_err(|_| "wrong password for the PKCS#12 file (its integrity check fails)".to_owned())
+    hmac.verify_slice(mac.mac.digest.as_bytes())
+        .map_err(|_| "wrong password for the PKCS#12 file (its integrity check fails)".to_owned())
 }
 
 /// The plain SafeContents of an EncryptedData content.
 fn decrypt_safe(content: &Any, password: &str) -> Result<Vec<u8>, String> {
-    let data = cms::encrypted_data::EncryptedData::from_der(&content.to_der().map_err(|e| e.to_string())?)
-        .map_err(|e| format!("damaged encrypted PKCS#12 contents ({e})"))?;
+    let data =
+        cms::encrypted_data::EncryptedData::from_der(&content.to_der().map_err(|e| e.to_string())?)
+            .map_err(|e| format!("damaged encrypted PKCS#12 contents ({e})"))?;
     let info = data.enc_content_info;
-    let cipher = info.encrypted_content.ok_or("encrypted PKCS#12 contents without data")?;
-    decrypt(&info.content_enc_alg.to_der().map_err(|e| e.to_string())?, cipher.as_bytes(), password)
+    let cipher = info
+        .encrypted_content
+        .ok_or("encrypted PKCS#12 contents without data")?;
+    decrypt(
+        &info.content_enc_alg.to_der().map_err(|e| e.to_string())?,
+        cipher.as_bytes(),
+        password,
+    )
 }
 
 fn decrypt(algorithm: &[u8], cipher: &[u8], password: &str) -> Result<Vec<u8>, String> {
@@ -121,14 +170,22 @@ fn decrypt(algorithm: &[u8], cipher: &[u8], password: &str) -> Result<Vec<u8>, S
         "the PKCS#12 file is encrypted with an old algorithm (RC2 or triple DES); convert it with `openssl pkcs12 -legacy -in OLD.p12 -nodes | openssl pkcs12 -export -out NEW.p12`".to_owned()
     })?;
     if scheme.pbes2().is_none() {
-        return Err("the PKCS#12 file uses PBES1 encryption; ita-report reads PBES2 (OpenSSL 3's default)".into());
+        return Err(
+            "the PKCS#12 file uses PBES1 encryption; ita-report reads PBES2 (OpenSSL 3's default)"
+                .into(),
+        );
     }
-    scheme.decrypt(password, cipher).map_err(|_| "wrong password for the PKCS#12 file (its key cannot be decrypted)".to_owned())
+    scheme
+        .decrypt(password, cipher)
+        .map_err(|_| "wrong password for the PKCS#12 file (its key cannot be decrypted)".to_owned())
 }
 
 /// The contents of an OCTET STRING held in an `Any`.
 fn octets(any: &Any) -> Result<Vec<u8>, String> {
-    Ok(any.decode_as::<OctetString>().map_err(|e| format!("damaged PKCS#12 data ({e})"))?.into_bytes())
+    Ok(any
+        .decode_as::<OctetString>()
+        .map_err(|e| format!("damaged PKCS#12 data ({e})"))?
+        .into_bytes())
 }
 
 /// The inner element of a `[0] EXPLICIT` element, as DER.

@@ -37,7 +37,10 @@ pub const FACTS: &str = "/.ita-report/facts.json";
 
 /// The SHA-256 of `bytes`, as lowercase hex.
 pub fn sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// One archival PDF in the manifest.
@@ -63,7 +66,10 @@ pub const MANIFEST: &str = "manifest.json";
 
 impl Manifest {
     pub fn read(dir: &Path) -> Manifest {
-        std::fs::read(dir.join(MANIFEST)).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
+        std::fs::read(dir.join(MANIFEST))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
     }
 
     /// Adds or replaces entries (by file name) and writes the manifest atomically, sorted.
@@ -71,11 +77,17 @@ impl Manifest {
         if entries.is_empty() {
             return Ok(());
         }
-        let mut by_file: BTreeMap<String, ManifestEntry> = Manifest::read(dir).files.into_iter().map(|e| (e.file.clone(), e)).collect();
+        let mut by_file: BTreeMap<String, ManifestEntry> = Manifest::read(dir)
+            .files
+            .into_iter()
+            .map(|e| (e.file.clone(), e))
+            .collect();
         for e in entries {
             by_file.insert(e.file.clone(), e);
         }
-        let manifest = Manifest { files: by_file.into_values().collect() };
+        let manifest = Manifest {
+            files: by_file.into_values().collect(),
+        };
         let text = serde_json::to_vec_pretty(&manifest).map_err(std::io::Error::other)?;
         crate::pdf::write_atomic(&dir.join(MANIFEST), &text)
     }
@@ -89,9 +101,21 @@ pub fn attachments(pdf: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
         if pdfobj::value(dict, "/Type") != Some("/Filespec") {
             continue;
         }
-        let Some(name) = pdfobj::value(dict, "/UF").or_else(|| pdfobj::value(dict, "/F")).and_then(pdfobj::text) else { continue };
-        let Some(number) = pdfobj::value(dict, "/EF").and_then(|ef| pdfobj::value(ef, "/F")).and_then(pdfobj::reference) else { continue };
-        let stream = objects.stream(number).ok_or_else(|| format!("the file `{name}` has no data"))?;
+        let Some(name) = pdfobj::value(dict, "/UF")
+            .or_else(|| pdfobj::value(dict, "/F"))
+            .and_then(pdfobj::text)
+        else {
+            continue;
+        };
+        let Some(number) = pdfobj::value(dict, "/EF")
+            .and_then(|ef| pdfobj::value(ef, "/F"))
+            .and_then(pdfobj::reference)
+        else {
+            continue;
+        };
+        let stream = objects
+            .stream(number)
+            .ok_or_else(|| format!("the file `{name}` has no data"))?;
         out.push((name, stream));
     }
     if out.is_empty() {
@@ -102,14 +126,27 @@ pub fn attachments(pdf: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
 
 /// Writes the attachments of `pdf` into `dir`; returns the paths written.
 pub fn extract(pdf: &Path, dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
-    let bytes = std::fs::read(pdf).map_err(|e| Diagnostic::error(format!("cannot read `{}`: {e}", pdf.display())))?;
-    let files = attachments(&bytes).map_err(|e| Diagnostic::error(format!("`{}`: {e}", pdf.display())))?;
+    let bytes = std::fs::read(pdf)
+        .map_err(|e| Diagnostic::error(format!("cannot read `{}`: {e}", pdf.display())))?;
+    let files =
+        attachments(&bytes).map_err(|e| Diagnostic::error(format!("`{}`: {e}", pdf.display())))?;
     let mut written = Vec::new();
     for (name, data) in files {
         // A name from the file is only a name: no folders.
-        let safe: String = name.rsplit(['/', '\\']).next().unwrap_or("attachment").chars().filter(|c| !c.is_control()).collect();
-        let path = dir.join(if safe.is_empty() || safe.starts_with('.') { "attachment".to_owned() } else { safe });
-        crate::pdf::write_atomic(&path, &data).map_err(|e| Diagnostic::error(format!("cannot write `{}`: {e}", path.display())))?;
+        let safe: String = name
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or("attachment")
+            .chars()
+            .filter(|c| !c.is_control())
+            .collect();
+        let path = dir.join(if safe.is_empty() || safe.starts_with('.') {
+            "attachment".to_owned()
+        } else {
+            safe
+        });
+        crate::pdf::write_atomic(&path, &data)
+            .map_err(|e| Diagnostic::error(format!("cannot write `{}`: {e}", path.display())))?;
         written.push(path);
     }
     Ok(written)

@@ -30,8 +30,12 @@ impl<'a> Objects<'a> {
         let mut at = 0;
         while let Some(found) = find(pdf, b" obj", at) {
             at = found + 4;
-            let Some(number) = object_number(pdf, found) else { continue };
-            let Some(end) = find(pdf, b"endobj", at) else { break };
+            let Some(number) = object_number(pdf, found) else {
+                continue;
+            };
+            let Some(end) = find(pdf, b"endobj", at) else {
+                break;
+            };
             let body = &pdf[at..end];
             let (dict, stream) = match find(body, b"stream", 0) {
                 Some(s) if !body[..s].ends_with(b"end") => {
@@ -52,27 +56,43 @@ impl<'a> Objects<'a> {
             top.insert(number, (dict.trim().to_owned(), stream));
             at = end;
         }
-        let mut objects = Objects { pdf, top, packed: BTreeMap::new() };
+        let mut objects = Objects {
+            pdf,
+            top,
+            packed: BTreeMap::new(),
+        };
         objects.unpack_object_streams();
         Ok(objects)
     }
 
     fn unpack_object_streams(&mut self) {
-        let streams: Vec<u32> =
-            self.top.iter().filter(|(_, (d, s))| s.is_some() && d.contains("/ObjStm")).map(|(n, _)| *n).collect();
+        let streams: Vec<u32> = self
+            .top
+            .iter()
+            .filter(|(_, (d, s))| s.is_some() && d.contains("/ObjStm"))
+            .map(|(n, _)| *n)
+            .collect();
         for n in streams {
             let dict = self.top[&n].0.clone();
             let Some(data) = self.stream(n) else { continue };
             let first = integer(&dict, "/First").unwrap_or(0) as usize;
             let count = integer(&dict, "/N").unwrap_or(0) as usize;
             let header = String::from_utf8_lossy(&data[..first.min(data.len())]).into_owned();
-            let numbers: Vec<usize> = header.split_whitespace().filter_map(|t| t.parse().ok()).collect();
+            let numbers: Vec<usize> = header
+                .split_whitespace()
+                .filter_map(|t| t.parse().ok())
+                .collect();
             for k in 0..count.min(numbers.len() / 2) {
                 let (number, offset) = (numbers[2 * k], numbers[2 * k + 1]);
                 let start = first + offset;
                 let stop = numbers.get(2 * k + 3).map_or(data.len(), |o| first + o);
                 if start <= stop && stop <= data.len() {
-                    self.packed.insert(number as u32, String::from_utf8_lossy(&data[start..stop]).trim().to_owned());
+                    self.packed.insert(
+                        number as u32,
+                        String::from_utf8_lossy(&data[start..stop])
+                            .trim()
+                            .to_owned(),
+                    );
                 }
             }
         }
@@ -80,17 +100,28 @@ impl<'a> Objects<'a> {
 
     /// Every object with its number, top-level ones first.
     pub fn all(&self) -> impl Iterator<Item = (u32, &str)> + '_ {
-        self.top.iter().map(|(n, (d, _))| (*n, d.as_str())).chain(self.packed.iter().map(|(n, d)| (*n, d.as_str())))
+        self.top
+            .iter()
+            .map(|(n, (d, _))| (*n, d.as_str()))
+            .chain(self.packed.iter().map(|(n, d)| (*n, d.as_str())))
     }
 
     /// The text of object `number` (a stream's dictionary without its data).
     pub fn get(&self, number: u32) -> Option<&str> {
-        self.top.get(&number).map(|(d, _)| d.as_str()).or_else(|| self.packed.get(&number).map(String::as_str))
+        self.top
+            .get(&number)
+            .map(|(d, _)| d.as_str())
+            .or_else(|| self.packed.get(&number).map(String::as_str))
     }
 
     /// The highest object number in use.
     pub fn max_number(&self) -> u32 {
-        self.top.keys().chain(self.packed.keys()).copied().max().unwrap_or(0)
+        self.top
+            .keys()
+            .chain(self.packed.keys())
+            .copied()
+            .max()
+            .unwrap_or(0)
     }
 
     /// The data of stream object `number`, decoded when FlateDecode.
@@ -99,7 +130,9 @@ impl<'a> Objects<'a> {
         if self.top.get(&number)?.0.contains("/FlateDecode") {
             use std::io::Read;
             let mut out = Vec::new();
-            flate2::read::ZlibDecoder::new(raw).read_to_end(&mut out).ok()?;
+            flate2::read::ZlibDecoder::new(raw)
+                .read_to_end(&mut out)
+                .ok()?;
             Some(out)
         } else {
             Some(raw.to_vec())
@@ -132,17 +165,23 @@ impl Trailer {
     /// Reads the trailer dictionary and `startxref` at the end of `pdf` (classic
     /// cross-reference tables, as typst-pdf and ita-report's own updates write).
     pub fn read(pdf: &[u8]) -> Result<Trailer, String> {
-        let at = rfind(pdf, b"trailer").ok_or("the PDF has no trailer (cross-reference streams are not supported)")?;
+        let at = rfind(pdf, b"trailer")
+            .ok_or("the PDF has no trailer (cross-reference streams are not supported)")?;
         let text = String::from_utf8_lossy(&pdf[at + 7..]).into_owned();
-        let dict_end = object_end(text.as_bytes(), skip_space(text.as_bytes(), 0)).ok_or("the trailer is not a dictionary")?;
+        let dict_end = object_end(text.as_bytes(), skip_space(text.as_bytes(), 0))
+            .ok_or("the trailer is not a dictionary")?;
         let dict = &text[..dict_end];
         let startxref = text[dict_end..]
             .split_once("startxref")
             .and_then(|(_, rest)| rest.split_whitespace().next()?.parse().ok())
             .ok_or("the PDF has no startxref")?;
         Ok(Trailer {
-            size: value(dict, "/Size").and_then(|v| v.trim().parse().ok()).ok_or("the trailer has no /Size")?,
-            root: value(dict, "/Root").and_then(reference).ok_or("the trailer has no /Root")?,
+            size: value(dict, "/Size")
+                .and_then(|v| v.trim().parse().ok())
+                .ok_or("the trailer has no /Size")?,
+            root: value(dict, "/Root")
+                .and_then(reference)
+                .ok_or("the trailer has no /Root")?,
             info: value(dict, "/Info").map(str::to_owned),
             id: value(dict, "/ID").map(str::to_owned),
             startxref,
@@ -170,7 +209,10 @@ pub fn revision_ends(pdf: &[u8]) -> Vec<usize> {
 
 /// The first occurrence of `needle` in `hay` from `from`.
 pub fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    hay.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| p + from)
+    hay.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
 }
 
 fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -180,17 +222,27 @@ fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
 /// "12 0 obj": the number before the generation before ` obj`.
 fn object_number(pdf: &[u8], at: usize) -> Option<u32> {
     let head = String::from_utf8_lossy(&pdf[at.saturating_sub(24)..at]).into_owned();
-    let mut parts = head.split(|c: char| c.is_whitespace()).filter(|t| !t.is_empty()).rev();
+    let mut parts = head
+        .split(|c: char| c.is_whitespace())
+        .filter(|t| !t.is_empty())
+        .rev();
     let generation = parts.next()?;
     let number = parts.next()?;
     generation.parse::<u32>().ok()?;
-    number.trim_start_matches(|c: char| !c.is_ascii_digit()).parse().ok()
+    number
+        .trim_start_matches(|c: char| !c.is_ascii_digit())
+        .parse()
+        .ok()
 }
 
 fn direct_length(dict: &str) -> Option<usize> {
     // "/Length 12 0 R" is a reference, not the length.
     let v = value(dict, "/Length")?;
-    if reference(v).is_some() { None } else { v.trim().parse().ok() }
+    if reference(v).is_some() {
+        None
+    } else {
+        v.trim().parse().ok()
+    }
 }
 
 /// An integer entry of a dictionary.
@@ -201,7 +253,10 @@ pub fn integer(dict: &str, key: &str) -> Option<i64> {
 // ---- The lexer: objects as byte ranges of their text ----
 
 fn is_delimiter(b: u8) -> bool {
-    matches!(b, b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%')
+    matches!(
+        b,
+        b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
+    )
 }
 
 fn skip_space(b: &[u8], mut i: usize) -> usize {
@@ -222,7 +277,13 @@ fn skip_space(b: &[u8], mut i: usize) -> usize {
 /// Where the object starting at `i` ends (one token, string, array or dictionary).
 fn object_end(b: &[u8], i: usize) -> Option<usize> {
     match *b.get(i)? {
-        b'/' => Some(i + 1 + b[i + 1..].iter().position(|&c| c.is_ascii_whitespace() || is_delimiter(c)).unwrap_or(b.len() - i - 1)),
+        b'/' => Some(
+            i + 1
+                + b[i + 1..]
+                    .iter()
+                    .position(|&c| c.is_ascii_whitespace() || is_delimiter(c))
+                    .unwrap_or(b.len() - i - 1),
+        ),
         b'(' => {
             let (mut depth, mut j) = (0usize, i + 1);
             while j < b.len() {
@@ -241,7 +302,10 @@ fn object_end(b: &[u8], i: usize) -> Option<usize> {
         b'<' => Some(i + 1 + b[i..].iter().position(|&c| c == b'>')?),
         b'[' => container(b, i + 1, b"]"),
         _ => {
-            let len = b[i..].iter().position(|&c| c.is_ascii_whitespace() || is_delimiter(c)).unwrap_or(b.len() - i);
+            let len = b[i..]
+                .iter()
+                .position(|&c| c.is_ascii_whitespace() || is_delimiter(c))
+                .unwrap_or(b.len() - i);
             (len > 0).then_some(i + len)
         }
     }
@@ -262,9 +326,14 @@ fn value_end(b: &[u8], i: usize) -> Option<usize> {
     let end = object_end(b, i)?;
     if b[i..end].iter().all(u8::is_ascii_digit) {
         let g = skip_space(b, end);
-        if let Some(g_end) = object_end(b, g).filter(|&e| e > g && b[g..e].iter().all(u8::is_ascii_digit)) {
+        if let Some(g_end) =
+            object_end(b, g).filter(|&e| e > g && b[g..e].iter().all(u8::is_ascii_digit))
+        {
             let r = skip_space(b, g_end);
-            if b.get(r) == Some(&b'R') && b.get(r + 1).is_none_or(|&c| c.is_ascii_whitespace() || is_delimiter(c)) {
+            if b.get(r) == Some(&b'R')
+                && b.get(r + 1)
+                    .is_none_or(|&c| c.is_ascii_whitespace() || is_delimiter(c))
+            {
                 return Some(r + 1);
             }
         }
@@ -286,9 +355,13 @@ pub fn entries(dict: &str) -> Vec<(String, Range<usize>)> {
         if i >= b.len() || b[i..].starts_with(b">>") || b[i] != b'/' {
             return out;
         }
-        let Some(key_end) = object_end(b, i) else { return out };
+        let Some(key_end) = object_end(b, i) else {
+            return out;
+        };
         let start = skip_space(b, key_end);
-        let Some(end) = value_end(b, start) else { return out };
+        let Some(end) = value_end(b, start) else {
+            return out;
+        };
         out.push((dict[i..key_end].to_owned(), start..end));
         i = end;
     }
@@ -296,7 +369,10 @@ pub fn entries(dict: &str) -> Vec<(String, Range<usize>)> {
 
 /// The value of `key` (e.g. `/Rect`) in the dictionary `dict`, as written.
 pub fn value<'d>(dict: &'d str, key: &str) -> Option<&'d str> {
-    entries(dict).into_iter().find(|(k, _)| k == key).map(|(_, r)| &dict[r])
+    entries(dict)
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, r)| &dict[r])
 }
 
 /// `dict` with `key` set to `new` (replaced where present, added at the end otherwise).
@@ -332,7 +408,9 @@ pub fn elements(array: &str) -> Vec<&str> {
         if i >= b.len() || b[i] == b']' {
             return out;
         }
-        let Some(end) = value_end(b, i) else { return out };
+        let Some(end) = value_end(b, i) else {
+            return out;
+        };
         out.push(&array[i..end]);
         i = end;
     }
@@ -340,16 +418,29 @@ pub fn elements(array: &str) -> Vec<&str> {
 
 /// The numbers of an array such as `/Rect [x0 y0 x1 y1]`.
 pub fn numbers(array: &str) -> Vec<f64> {
-    elements(array).iter().filter_map(|e| e.parse().ok()).collect()
+    elements(array)
+        .iter()
+        .filter_map(|e| e.parse().ok())
+        .collect()
 }
 
 /// The bytes of a PDF string: literal `(…)` with its escapes, or hex `<…>`.
 pub fn string_bytes(value: &str) -> Option<Vec<u8>> {
     let value = value.trim();
     if let Some(hex) = value.strip_prefix('<') {
-        let hex: String = hex.chars().take_while(|&c| c != '>').filter(|c| !c.is_whitespace()).collect();
-        let hex = if hex.len() % 2 == 1 { format!("{hex}0") } else { hex };
-        return (0..hex.len() / 2).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()).collect();
+        let hex: String = hex
+            .chars()
+            .take_while(|&c| c != '>')
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let hex = if hex.len() % 2 == 1 {
+            format!("{hex}0")
+        } else {
+            hex
+        };
+        return (0..hex.len() / 2)
+            .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok())
+            .collect();
     }
     value.strip_prefix('(').map(|lit| literal(lit.as_bytes()))
 }
@@ -358,7 +449,10 @@ pub fn string_bytes(value: &str) -> Option<Vec<u8>> {
 pub fn text(value: &str) -> Option<String> {
     let bytes = string_bytes(value)?;
     Some(if bytes.starts_with(&[0xfe, 0xff]) {
-        let units: Vec<u16> = bytes[2..].chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+        let units: Vec<u16> = bytes[2..]
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
         String::from_utf16_lossy(&units)
     } else {
         bytes.iter().map(|&b| b as char).collect()

@@ -34,7 +34,12 @@ pub struct Request {
 impl Request {
     /// A request signed now.
     pub fn now() -> Request {
-        Request { time: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()), ..Request::default() }
+        Request {
+            time: SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs()),
+            ..Request::default()
+        }
     }
 }
 
@@ -42,7 +47,12 @@ impl Request {
 const BYTE_RANGE_PLACEHOLDER: &str = "[0 0000000000 0000000000 0000000000]";
 
 /// Signs `pdf` and returns the signed file and the name of the field signed.
-pub fn sign(pdf: &[u8], identity: &Identity, compiler: &Compiler, request: &Request) -> Result<(Vec<u8>, String), String> {
+pub fn sign(
+    pdf: &[u8],
+    identity: &Identity,
+    compiler: &Compiler,
+    request: &Request,
+) -> Result<(Vec<u8>, String), String> {
     let objects = Objects::read(pdf)?;
     let trailer = Trailer::read(pdf)?;
     let all = fields::read(&objects, &trailer);
@@ -53,17 +63,33 @@ pub fn sign(pdf: &[u8], identity: &Identity, compiler: &Compiler, request: &Requ
     let lines = [format!("ลงนามโดย {signer}"), field.name.clone(), date];
     let first = objects.max_number().max(trailer.size.saturating_sub(1)) + 1;
     let (year, month, day) = civil((request.time / 86_400) as i64);
-    let look = appearance::render(compiler, width, height, &lines, Date { year, month, day }, first)?;
+    let look = appearance::render(
+        compiler,
+        width,
+        height,
+        &lines,
+        Date { year, month, day },
+        first,
+    )?;
 
     let signature = look.next;
-    let reserve = 4096 + identity.chain.iter().chain([&identity.certificate]).map(|c| c.to_der().map_or(0, |d| d.len())).sum::<usize>();
+    let reserve = 4096
+        + identity
+            .chain
+            .iter()
+            .chain([&identity.certificate])
+            .map(|c| c.to_der().map_or(0, |d| d.len()))
+            .sum::<usize>();
     let mut dict = format!(
         "<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/ETSI.CAdES.detached/ByteRange{BYTE_RANGE_PLACEHOLDER}/Contents<{}>/M({})/Name{}",
         "0".repeat(2 * reserve),
         pdf_date(request.time),
         pdfobj::text_string(&signer)
     );
-    for (key, value) in [("/Reason", &request.reason), ("/Location", &request.location)] {
+    for (key, value) in [
+        ("/Reason", &request.reason),
+        ("/Location", &request.location),
+    ] {
         if let Some(value) = value {
             dict.push_str(&format!("{key}{}", pdfobj::text_string(value)));
         }
@@ -72,9 +98,14 @@ pub fn sign(pdf: &[u8], identity: &Identity, compiler: &Compiler, request: &Requ
 
     let mut added = look.objects;
     added.push(Object::text(signature, dict));
-    let field_dict = objects.get(field.object).ok_or("the field object is missing")?;
+    let field_dict = objects
+        .get(field.object)
+        .ok_or("the field object is missing")?;
     let field_dict = pdfobj::with_entry(field_dict, "/V", &format!("{signature} 0 R"));
-    added.push(Object::text(field.object, pdfobj::with_entry(&field_dict, "/AP", &format!("<</N {} 0 R>>", look.form))));
+    added.push(Object::text(
+        field.object,
+        pdfobj::with_entry(&field_dict, "/AP", &format!("<</N {} 0 R>>", look.form)),
+    ));
     added.push(signed_form(&objects, &trailer)?);
     let mut out = update::append(pdf, &trailer, &added);
     fill(&mut out, pdf.len(), identity)?;
@@ -83,13 +114,27 @@ pub fn sign(pdf: &[u8], identity: &Identity, compiler: &Compiler, request: &Requ
 
 /// The field asked for, or the first empty one.
 fn choose<'f>(fields: &'f [Field], name: Option<&str>) -> Result<&'f Field, String> {
-    let names = || fields.iter().map(|f| format!("`{}`", f.name)).collect::<Vec<_>>().join(", ");
+    let names = || {
+        fields
+            .iter()
+            .map(|f| format!("`{}`", f.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     if fields.is_empty() {
         return Err("the PDF has no signature field".into());
     }
     let field = match name {
-        Some(name) => fields.iter().find(|f| f.name == name).ok_or_else(|| format!("no signature field is named `{name}`; the fields are {}", names()))?,
-        None => fields.iter().find(|f| f.signature.is_none()).ok_or_else(|| format!("every signature field is signed already ({})", names()))?,
+        Some(name) => fields.iter().find(|f| f.name == name).ok_or_else(|| {
+            format!(
+                "no signature field is named `{name}`; the fields are {}",
+                names()
+            )
+        })?,
+        None => fields
+            .iter()
+            .find(|f| f.signature.is_none())
+            .ok_or_else(|| format!("every signature field is signed already ({})", names()))?,
     };
     if field.signature.is_some() {
         return Err(format!("the field `{}` is signed already", field.name));
@@ -102,24 +147,58 @@ fn signed_form(objects: &Objects, trailer: &Trailer) -> Result<Object, String> {
     let catalog = objects.get(trailer.root).ok_or("the PDF has no catalog")?;
     let form = pdfobj::value(catalog, "/AcroForm").ok_or("the PDF has no form")?;
     Ok(match pdfobj::reference(form) {
-        Some(number) => Object::text(number, pdfobj::with_entry(objects.get(number).ok_or("the form object is missing")?, "/SigFlags", "3")),
-        None => Object::text(trailer.root, pdfobj::with_entry(catalog, "/AcroForm", &pdfobj::with_entry(form, "/SigFlags", "3"))),
+        Some(number) => Object::text(
+            number,
+            pdfobj::with_entry(
+                objects.get(number).ok_or("the form object is missing")?,
+                "/SigFlags",
+                "3",
+            ),
+        ),
+        None => Object::text(
+            trailer.root,
+            pdfobj::with_entry(
+                catalog,
+                "/AcroForm",
+                &pdfobj::with_entry(form, "/SigFlags", "3"),
+            ),
+        ),
     })
 }
 
 /// Patches the ByteRange of the signature appended after `start`, then signs the covered
 /// bytes and writes the CMS into /Contents.
 fn fill(out: &mut [u8], start: usize, identity: &Identity) -> Result<(), String> {
-    let range_at = pdfobj::find(out, format!("/ByteRange{BYTE_RANGE_PLACEHOLDER}").as_bytes(), start).ok_or("the signature placeholder is missing")? + 10;
-    let hole = pdfobj::find(out, b"/Contents<", range_at).ok_or("the signature placeholder is missing")? + 9;
-    let hole_end = hole + out[hole..].iter().position(|&b| b == b'>').ok_or("the signature placeholder is open")? + 1;
+    let range_at = pdfobj::find(
+        out,
+        format!("/ByteRange{BYTE_RANGE_PLACEHOLDER}").as_bytes(),
+        start,
+    )
+    .ok_or("the signature placeholder is missing")?
+        + 10;
+    let hole = pdfobj::find(out, b"/Contents<", range_at)
+        .ok_or("the signature placeholder is missing")?
+        + 9;
+    let hole_end = hole
+        + out[hole..]
+            .iter()
+            .position(|&b| b == b'>')
+            .ok_or("the signature placeholder is open")?
+        + 1;
     let ranges = format!("[0 {hole} {hole_end} {}", out.len() - hole_end);
-    let padded = format!("{ranges:<width$}]", width = BYTE_RANGE_PLACEHOLDER.len() - 1);
+    let padded = format!(
+        "{ranges:<width$}]",
+        width = BYTE_RANGE_PLACEHOLDER.len() - 1
+    );
     out[range_at..range_at + padded.len()].copy_from_slice(padded.as_bytes());
 
     use sha2::{Digest, Sha256};
-    let digest = Sha256::new().chain_update(&out[..hole]).chain_update(&out[hole_end..]).finalize();
-    let cms = cades::sign(identity, &digest).map_err(|e| format!("cannot encode the CMS signature: {e}"))?;
+    let digest = Sha256::new()
+        .chain_update(&out[..hole])
+        .chain_update(&out[hole_end..])
+        .finalize();
+    let cms = cades::sign(identity, &digest)
+        .map_err(|e| format!("cannot encode the CMS signature: {e}"))?;
     let hex: String = cms.iter().map(|b| format!("{b:02X}")).collect();
     if hex.len() > hole_end - hole - 2 {
         return Err("the signature is larger than the space reserved for it".into());
@@ -148,8 +227,18 @@ fn der_text(value: &der::Any) -> Option<String> {
     value
         .decode_as::<String>()
         .ok()
-        .or_else(|| value.decode_as::<der::asn1::PrintableStringRef>().ok().map(|s| s.as_str().to_owned()))
-        .or_else(|| value.decode_as::<der::asn1::Ia5StringRef>().ok().map(|s| s.as_str().to_owned()))
+        .or_else(|| {
+            value
+                .decode_as::<der::asn1::PrintableStringRef>()
+                .ok()
+                .map(|s| s.as_str().to_owned())
+        })
+        .or_else(|| {
+            value
+                .decode_as::<der::asn1::Ia5StringRef>()
+                .ok()
+                .map(|s| s.as_str().to_owned())
+        })
 }
 
 /// Days since 1970-01-01 as a civil (proleptic Gregorian) date.
@@ -170,7 +259,12 @@ fn civil(days: i64) -> (i32, u8, u8) {
 pub fn pdf_date(time: u64) -> String {
     let (year, month, day) = civil((time / 86_400) as i64);
     let seconds = time % 86_400;
-    format!("D:{year:04}{month:02}{day:02}{:02}{:02}{:02}+00'00'", seconds / 3600, seconds / 60 % 60, seconds % 60)
+    format!(
+        "D:{year:04}{month:02}{day:02}{:02}{:02}{:02}+00'00'",
+        seconds / 3600,
+        seconds / 60 % 60,
+        seconds % 60
+    )
 }
 
 /// The signing date as a Thai reads it: Thailand's time (UTC+7), Buddhist era, Thai digits.

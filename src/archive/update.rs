@@ -17,13 +17,22 @@ pub struct Object {
 impl Object {
     /// An object that is a dictionary, array or other direct text.
     pub fn text(number: u32, text: impl Into<String>) -> Object {
-        Object { number, body: text.into().into_bytes() }
+        Object {
+            number,
+            body: text.into().into_bytes(),
+        }
     }
 
     /// A stream object: `dict` must not hold `/Length`, which is written here.
     pub fn stream(number: u32, dict: &str, data: &[u8]) -> Object {
         let close = dict.rfind(">>").unwrap_or(dict.len());
-        let mut body = format!("{}/Length {}{}\nstream\n", &dict[..close], data.len(), &dict[close..]).into_bytes();
+        let mut body = format!(
+            "{}/Length {}{}\nstream\n",
+            &dict[..close],
+            data.len(),
+            &dict[close..]
+        )
+        .into_bytes();
         body.extend_from_slice(data);
         body.extend_from_slice(b"\nendstream");
         Object { number, body }
@@ -72,7 +81,12 @@ pub fn append(pdf: &[u8], trailer: &Trailer, objects: &[Object]) -> Vec<u8> {
         }
         i = j;
     }
-    let size = offsets.iter().map(|(n, _)| n + 1).max().unwrap_or(0).max(trailer.size);
+    let size = offsets
+        .iter()
+        .map(|(n, _)| n + 1)
+        .max()
+        .unwrap_or(0)
+        .max(trailer.size);
     let mut dict = format!("<</Size {size}/Root {} 0 R", trailer.root);
     if let Some(info) = &trailer.info {
         dict.push_str(&format!("/Info {info}"));

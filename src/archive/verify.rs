@@ -43,7 +43,9 @@ pub enum Added {
 impl Signature {
     /// Whether anything but another signature was added after this one.
     pub fn changed_after(&self) -> bool {
-        self.later.iter().any(|added| matches!(added, Added::Revision(_)))
+        self.later
+            .iter()
+            .any(|added| matches!(added, Added::Revision(_)))
     }
 }
 
@@ -70,7 +72,10 @@ pub fn inspect(pdf: &[u8]) -> Result<Report, String> {
         .map(|(field, dict)| check(pdf, field, dict))
         .collect();
     signatures.sort_by_key(|s| s.covers_to);
-    let covered: Vec<(usize, String)> = signatures.iter().map(|s| (s.covers_to, s.field.clone())).collect();
+    let covered: Vec<(usize, String)> = signatures
+        .iter()
+        .map(|s| (s.covers_to, s.field.clone()))
+        .collect();
     for signature in &mut signatures {
         signature.later = ends
             .iter()
@@ -83,24 +88,51 @@ pub fn inspect(pdf: &[u8]) -> Result<Report, String> {
     }
     // The unsigned revision ends where the revision before the first signature's ends.
     let unsigned_len = match signatures.first() {
-        Some(first) => ends.iter().copied().filter(|&e| e < first.covers_to).max().unwrap_or(0),
+        Some(first) => ends
+            .iter()
+            .copied()
+            .filter(|&e| e < first.covers_to)
+            .max()
+            .unwrap_or(0),
         None => pdf.len(),
     };
     let original = &pdf[..unsigned_len];
-    let pdf_a3 = [&b"<pdfaid:part>3</pdfaid:part>"[..], b"pdfaid:part=\"3\""].iter().any(|claim| pdfobj::find(original, claim, 0).is_some());
-    let package = super::attachments(original)
-        .ok()
-        .and_then(|files| files.into_iter().find(|(name, _)| name.ends_with(".json") && !name.ends_with(".facts.json")));
-    Ok(Report { pdf_a3, package, unsigned_len, signatures })
+    let pdf_a3 = [&b"<pdfaid:part>3</pdfaid:part>"[..], b"pdfaid:part=\"3\""]
+        .iter()
+        .any(|claim| pdfobj::find(original, claim, 0).is_some());
+    let package = super::attachments(original).ok().and_then(|files| {
+        files
+            .into_iter()
+            .find(|(name, _)| name.ends_with(".json") && !name.ends_with(".facts.json"))
+    });
+    Ok(Report {
+        pdf_a3,
+        package,
+        unsigned_len,
+        signatures,
+    })
 }
 
 /// Checks one signature dictionary against the bytes it covers.
 fn check(pdf: &[u8], field: String, dict: &str) -> Signature {
     let time = pdfobj::value(dict, "/M").and_then(pdfobj::text);
-    let range: Vec<usize> = pdfobj::numbers(pdfobj::value(dict, "/ByteRange").unwrap_or("[]")).iter().map(|&n| n as usize).collect();
-    let mut signature = Signature { field, subject: None, time, intact: Ok(()), covers_to: 0, later: Vec::new() };
+    let range: Vec<usize> = pdfobj::numbers(pdfobj::value(dict, "/ByteRange").unwrap_or("[]"))
+        .iter()
+        .map(|&n| n as usize)
+        .collect();
+    let mut signature = Signature {
+        field,
+        subject: None,
+        time,
+        intact: Ok(()),
+        covers_to: 0,
+        later: Vec::new(),
+    };
     let [0, a, b, c] = range[..] else {
-        signature.intact = Err(message!("/ByteRange ของลายมือชื่อไม่อยู่ในรูป [0 a b c]", "its /ByteRange is not [0 a b c]"));
+        signature.intact = Err(message!(
+            "/ByteRange ของลายมือชื่อไม่อยู่ในรูป [0 a b c]",
+            "its /ByteRange is not [0 a b c]"
+        ));
         return signature;
     };
     signature.covers_to = b + c;
@@ -112,10 +144,16 @@ fn check(pdf: &[u8], field: String, dict: &str) -> Signature {
         return signature;
     }
     let Some(contents) = pdfobj::string_bytes(&String::from_utf8_lossy(&pdf[a..b])) else {
-        signature.intact = Err(message!("/Contents ของลายมือชื่อไม่ใช่สตริงเลขฐานสิบหก", "its /Contents is not a hex string"));
+        signature.intact = Err(message!(
+            "/Contents ของลายมือชื่อไม่ใช่สตริงเลขฐานสิบหก",
+            "its /Contents is not a hex string"
+        ));
         return signature;
     };
-    let digest = Sha256::new().chain_update(&pdf[..a]).chain_update(&pdf[b..b + c]).finalize();
+    let digest = Sha256::new()
+        .chain_update(&pdf[..a])
+        .chain_update(&pdf[b..b + c])
+        .finalize();
     match super::cades::check(&contents, &digest) {
         Ok(checked) => {
             signature.subject = Some(checked.certificate.tbs_certificate.subject.to_string());

@@ -6,17 +6,24 @@ use std::process::ExitCode;
 
 use codespan_reporting::term::termcolor::StandardStream;
 
-use super::{shown, summary, Verb};
+use super::{Verb, shown, summary};
 use crate::archive::{keystore, sign, verify};
 use crate::diagnostic::{Diagnostic, Failure, Message};
-use crate::message;
 use crate::framework::Frameworks;
+use crate::message;
 use crate::world::Compiler;
-use crate::{pdf, BuildOptions, Engine, Fonts};
+use crate::{BuildOptions, Engine, Fonts, pdf};
 
 /// `ita-report verify`: every file checked, a line per check, exit 1 when anything fails.
-pub fn verify(pdfs: &[PathBuf], templates: Option<&Path>, font_dirs: &[PathBuf], font: Option<String>, err: &mut StandardStream) -> ExitCode {
-    let started = Frameworks::load(templates).and_then(|f| Ok((f, Engine::new(templates, font_dirs)?)));
+pub fn verify(
+    pdfs: &[PathBuf],
+    templates: Option<&Path>,
+    font_dirs: &[PathBuf],
+    font: Option<String>,
+    err: &mut StandardStream,
+) -> ExitCode {
+    let started =
+        Frameworks::load(templates).and_then(|f| Ok((f, Engine::new(templates, font_dirs)?)));
     let (frameworks, engine) = match started {
         Ok(started) => started,
         Err(d) => {
@@ -24,15 +31,36 @@ pub fn verify(pdfs: &[PathBuf], templates: Option<&Path>, font_dirs: &[PathBuf],
             return ExitCode::from(2);
         }
     };
-    let options = BuildOptions { font, ..BuildOptions::default() };
-    let failed: Vec<String> = pdfs.iter().filter(|pdf| !verify_file(pdf, &engine, &frameworks, &options, err)).map(|p| shown(p)).collect();
+    let options = BuildOptions {
+        font,
+        ..BuildOptions::default()
+    };
+    let failed: Vec<String> = pdfs
+        .iter()
+        .filter(|pdf| !verify_file(pdf, &engine, &frameworks, &options, err))
+        .map(|p| shown(p))
+        .collect();
     let (count, bad) = (pdfs.len(), failed.len());
     if failed.is_empty() {
-        let _ = writeln!(err, "{}", message!("ตรวจ {count} แฟ้ม: ผ่านทั้งหมด", "verified {count} file(s): all ok"));
+        let _ = writeln!(
+            err,
+            "{}",
+            message!(
+                "ตรวจ {count} แฟ้ม: ผ่านทั้งหมด",
+                "verified {count} file(s): all ok"
+            )
+        );
         ExitCode::SUCCESS
     } else {
         let list = failed.join(", ");
-        let _ = writeln!(err, "{}", message!("ตรวจ {count} แฟ้ม: ไม่ผ่าน {bad} แฟ้ม: {list}", "verified {count} file(s): {bad} failed: {list}"));
+        let _ = writeln!(
+            err,
+            "{}",
+            message!(
+                "ตรวจ {count} แฟ้ม: ไม่ผ่าน {bad} แฟ้ม: {list}",
+                "verified {count} file(s): {bad} failed: {list}"
+            )
+        );
         ExitCode::from(1)
     }
 }
@@ -64,13 +92,20 @@ fn password(cert: &Path) -> Result<String, Diagnostic> {
         return Ok(password);
     }
     if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-        return Err(Diagnostic::error(format!("no password for `{}`", shown(cert)))
-            .with_note("set ITA_REPORT_P12_PASSWORD, or run on a terminal to be asked"));
+        return Err(
+            Diagnostic::error(format!("no password for `{}`", shown(cert)))
+                .with_note("set ITA_REPORT_P12_PASSWORD, or run on a terminal to be asked"),
+        );
     }
     eprint!("password for {}: ", shown(cert));
     let _ = std::io::stderr().flush();
     // The standard library cannot turn echo off; `stty` is there wherever there is a terminal.
-    let echo = |on: bool| std::process::Command::new("stty").arg(if on { "echo" } else { "-echo" }).stdin(std::process::Stdio::inherit()).status();
+    let echo = |on: bool| {
+        std::process::Command::new("stty")
+            .arg(if on { "echo" } else { "-echo" })
+            .stdin(std::process::Stdio::inherit())
+            .status()
+    };
     let _ = echo(false);
     let mut line = String::new();
     let read = std::io::stdin().read_line(&mut line);
@@ -81,16 +116,32 @@ fn password(cert: &Path) -> Result<String, Diagnostic> {
 }
 
 /// `ita-report sign`.
-pub fn sign_file(pdf: &Path, cert: &Path, request: &sign::Request, output: &Path, font_dirs: &[PathBuf], err: &mut StandardStream) -> ExitCode {
+pub fn sign_file(
+    pdf: &Path,
+    cert: &Path,
+    request: &sign::Request,
+    output: &Path,
+    font_dirs: &[PathBuf],
+    err: &mut StandardStream,
+) -> ExitCode {
     let run = || -> Result<String, Diagnostic> {
-        let bytes = std::fs::read(pdf).map_err(|e| Diagnostic::error(format!("cannot read `{}`: {e}", shown(pdf))))?;
-        let p12 = std::fs::read(cert).map_err(|e| Diagnostic::error(format!("cannot read `{}`: {e}", shown(cert))))?;
-        let identity = keystore::read(&p12, &password(cert)?).map_err(|e| Diagnostic::error(format!("`{}`: {e}", shown(cert))))?;
+        let bytes = std::fs::read(pdf)
+            .map_err(|e| Diagnostic::error(format!("cannot read `{}`: {e}", shown(pdf))))?;
+        let p12 = std::fs::read(cert)
+            .map_err(|e| Diagnostic::error(format!("cannot read `{}`: {e}", shown(cert))))?;
+        let identity = keystore::read(&p12, &password(cert)?)
+            .map_err(|e| Diagnostic::error(format!("`{}`: {e}", shown(cert))))?;
         let compiler = Compiler::new(Fonts::load(font_dirs)?);
-        let (signed, field) = sign::sign(&bytes, &identity, &compiler, request).map_err(|e| Diagnostic::error(format!("`{}`: {e}", shown(pdf))))?;
-        pdf::write_atomic(output, &signed).map_err(|e| Diagnostic::error(format!("cannot write `{}`: {e}", shown(output))))?;
+        let (signed, field) = sign::sign(&bytes, &identity, &compiler, request)
+            .map_err(|e| Diagnostic::error(format!("`{}`: {e}", shown(pdf))))?;
+        pdf::write_atomic(output, &signed)
+            .map_err(|e| Diagnostic::error(format!("cannot write `{}`: {e}", shown(output))))?;
         let (output, signer) = (shown(output), sign::common_name(&identity.certificate));
-        Ok(message!("ลงนามแล้ว: {output} ในช่อง `{field}` ในนาม {signer}", "signed {output} in `{field}` as {signer}").to_string())
+        Ok(message!(
+            "ลงนามแล้ว: {output} ในช่อง `{field}` ในนาม {signer}",
+            "signed {output} in `{field}` as {signer}"
+        )
+        .to_string())
     };
     match run() {
         Ok(line) => {
@@ -105,11 +156,22 @@ pub fn sign_file(pdf: &Path, cert: &Path, request: &sign::Request, output: &Path
 }
 
 /// Checks one PDF and prints what holds and what fails; true when nothing fails.
-fn verify_file(path: &Path, engine: &Engine, frameworks: &Frameworks, options: &BuildOptions, err: &mut StandardStream) -> bool {
+fn verify_file(
+    path: &Path,
+    engine: &Engine,
+    frameworks: &Frameworks,
+    options: &BuildOptions,
+    err: &mut StandardStream,
+) -> bool {
     let name = shown(path);
     let checks = std::fs::read(path)
         .map_err(|e| format!("cannot read `{name}`: {e}"))
-        .and_then(|bytes| Ok((verify::inspect(&bytes).map_err(|e| format!("`{name}`: {e}"))?, bytes)));
+        .and_then(|bytes| {
+            Ok((
+                verify::inspect(&bytes).map_err(|e| format!("`{name}`: {e}"))?,
+                bytes,
+            ))
+        });
     let (report, bytes) = match checks {
         Ok(read) => read,
         Err(message) => {
@@ -120,23 +182,51 @@ fn verify_file(path: &Path, engine: &Engine, frameworks: &Frameworks, options: &
     let _ = writeln!(err, "{name}:");
     let lines = verify_lines(path, &bytes, &report, engine, frameworks, options);
     for (ok, text) in &lines {
-        let verdict = if *ok { message!("ผ่าน  ", "ok  ") } else { message!("ไม่ผ่าน", "FAIL") };
-        let _ = writeln!(err, "  {verdict} {}", crate::diagnostic::terminal_safe(text.shown()));
+        let verdict = if *ok {
+            message!("ผ่าน  ", "ok  ")
+        } else {
+            message!("ไม่ผ่าน", "FAIL")
+        };
+        let _ = writeln!(
+            err,
+            "  {verdict} {}",
+            crate::diagnostic::terminal_safe(text.shown())
+        );
     }
     lines.iter().all(|(ok, _)| *ok)
 }
 
 /// What `verify` says of one file, a line per check: whether it holds, and the words.
-fn verify_lines(path: &Path, bytes: &[u8], report: &verify::Report, engine: &Engine, frameworks: &Frameworks, options: &BuildOptions) -> Vec<(bool, Message)> {
+fn verify_lines(
+    path: &Path,
+    bytes: &[u8],
+    report: &verify::Report,
+    engine: &Engine,
+    frameworks: &Frameworks,
+    options: &BuildOptions,
+) -> Vec<(bool, Message)> {
     let version = env!("CARGO_PKG_VERSION");
-    let claim = if report.pdf_a3 { message!("ระบุว่าเป็น PDF/A-3 (XMP pdfaid)", "claims PDF/A-3 (XMP pdfaid)") } else { message!("ไม่ได้ระบุว่าเป็น PDF/A-3", "does not claim PDF/A-3") };
+    let claim = if report.pdf_a3 {
+        message!(
+            "ระบุว่าเป็น PDF/A-3 (XMP pdfaid)",
+            "claims PDF/A-3 (XMP pdfaid)"
+        )
+    } else {
+        message!("ไม่ได้ระบุว่าเป็น PDF/A-3", "does not claim PDF/A-3")
+    };
     let mut lines = vec![(report.pdf_a3, claim)];
     match &report.package {
         None => lines.push((false, message!("ไม่มีแฟ้มข้อมูลแนบ", "has no attached package"))),
         Some((package, data)) => {
-            lines.push((true, message!("มีแฟ้มข้อมูลแนบ `{package}`", "carries the package `{package}`")));
+            lines.push((
+                true,
+                message!("มีแฟ้มข้อมูลแนบ `{package}`", "carries the package `{package}`"),
+            ));
             // Emblems are not inside the PDF: they are read beside it, as a build there would.
-            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
             let original = &bytes[..report.unsigned_len];
             let size = original.len();
             lines.push(match engine.reproduces(original, data, package, dir, frameworks, options) {
@@ -170,24 +260,42 @@ fn signature_lines(s: &verify::Signature) -> [(bool, Message); 2] {
     let signer = s.subject.as_deref().unwrap_or("?");
     let time = s.time.as_deref().unwrap_or("–");
     let holds = match &s.intact {
-        Ok(()) => (true, message!("ลายมือชื่อในช่อง `{field}` สมบูรณ์: ผู้ลงนาม {signer} เวลา {time}", "signature in `{field}` intact: signer {signer}, at {time}")),
-        Err(why) => (false, message!(
-            "ลายมือชื่อในช่อง `{field}` ไม่สมบูรณ์: {why} (ผู้ลงนาม {signer} เวลา {time})",
-            "signature in `{field}` NOT intact: {why} (signer {signer}, at {time})"
-        )),
+        Ok(()) => (
+            true,
+            message!(
+                "ลายมือชื่อในช่อง `{field}` สมบูรณ์: ผู้ลงนาม {signer} เวลา {time}",
+                "signature in `{field}` intact: signer {signer}, at {time}"
+            ),
+        ),
+        Err(why) => (
+            false,
+            message!(
+                "ลายมือชื่อในช่อง `{field}` ไม่สมบูรณ์: {why} (ผู้ลงนาม {signer} เวลา {time})",
+                "signature in `{field}` NOT intact: {why} (signer {signer}, at {time})"
+            ),
+        ),
     };
     let added: Vec<Message> = s
         .later
         .iter()
         .map(|added| match added {
-            verify::Added::Signature(other) => message!("ลายมือชื่อในช่อง `{other}`", "signed in `{other}`"),
-            verify::Added::Revision(end) => message!("การแก้ไขที่ไม่ใช่ลายมือชื่อ (ถึงไบต์ที่ {end})", "a revision that is not a signature (bytes up to {end})"),
+            verify::Added::Signature(other) => {
+                message!("ลายมือชื่อในช่อง `{other}`", "signed in `{other}`")
+            }
+            verify::Added::Revision(end) => message!(
+                "การแก้ไขที่ไม่ใช่ลายมือชื่อ (ถึงไบต์ที่ {end})",
+                "a revision that is not a signature (bytes up to {end})"
+            ),
         })
         .collect();
     let after = if added.is_empty() {
         message!("  ไม่มีสิ่งใดเพิ่มหลังลงนาม", "  nothing added after it")
     } else {
-        let list = added.iter().map(Message::shown).collect::<Vec<_>>().join("; ");
+        let list = added
+            .iter()
+            .map(Message::shown)
+            .collect::<Vec<_>>()
+            .join("; ");
         message!("  เพิ่มหลังลงนาม: {list}", "  added after it: {list}")
     };
     [holds, (!s.changed_after(), after)]

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use codespan_reporting::term::termcolor::StandardStream;
 
-use super::{emit_all, shown, Layout};
+use super::{Layout, emit_all, shown};
 use crate::catalogue::Catalogue;
 use crate::diagnostic::{Diagnostic, Failure};
 use crate::framework::Frameworks;
@@ -41,7 +41,14 @@ fn setup(templates: Option<&Path>) -> Result<(Frameworks, Catalogue), Diagnostic
 }
 
 /// `ita-report import`.
-pub fn import(file: &Path, options: &ImportOptions, output: &Path, force: bool, templates: Option<&Path>, err: &mut StandardStream) -> ExitCode {
+pub fn import(
+    file: &Path,
+    options: &ImportOptions,
+    output: &Path,
+    force: bool,
+    templates: Option<&Path>,
+    err: &mut StandardStream,
+) -> ExitCode {
     let (frameworks, catalogue) = match setup(templates) {
         Ok(loaded) => loaded,
         Err(d) => return stop(&[d], 2, err),
@@ -59,7 +66,13 @@ pub fn import(file: &Path, options: &ImportOptions, output: &Path, force: bool, 
 }
 
 /// `ita-report init`.
-pub fn init(asked: &InitArgs, output: &Path, force: bool, templates: Option<&Path>, err: &mut StandardStream) -> ExitCode {
+pub fn init(
+    asked: &InitArgs,
+    output: &Path,
+    force: bool,
+    templates: Option<&Path>,
+    err: &mut StandardStream,
+) -> ExitCode {
     let (frameworks, catalogue) = match setup(templates) {
         Ok(loaded) => loaded,
         Err(d) => return stop(&[d], 2, err),
@@ -67,7 +80,10 @@ pub fn init(asked: &InitArgs, output: &Path, force: bool, templates: Option<&Pat
     let made = scores(asked, &frameworks).and_then(|row| {
         let start = Start {
             name: &asked.agency,
-            district: asked.district.clone().or_else(|| row.as_ref().and_then(|r| r.district.clone())),
+            district: asked
+                .district
+                .clone()
+                .or_else(|| row.as_ref().and_then(|r| r.district.clone())),
             province: asked.province.clone(),
             year: asked.year,
             layout: asked.layout,
@@ -82,12 +98,19 @@ pub fn init(asked: &InitArgs, output: &Path, force: bool, templates: Option<&Pat
 }
 
 /// The agency's row of the results sheet, when one is given.
-fn scores(asked: &InitArgs, frameworks: &Frameworks) -> Result<Option<import::AgencyResult>, Failure> {
-    let Some(path) = &asked.scores else { return Ok(None) };
+fn scores(
+    asked: &InitArgs,
+    frameworks: &Frameworks,
+) -> Result<Option<import::AgencyResult>, Failure> {
+    let Some(path) = &asked.scores else {
+        return Ok(None);
+    };
     let framework = import::framework(frameworks, asked.year)?;
     let name = shown(path);
     let results = import::read_results(path, &name, framework)?;
-    Ok(Some(import::find_agency(&results, &name, &asked.agency, asked.district.as_deref())?.clone()))
+    Ok(Some(
+        import::find_agency(&results, &name, &asked.agency, asked.district.as_deref())?.clone(),
+    ))
 }
 
 /// `ita-report schema`.
@@ -103,15 +126,34 @@ pub fn schema() -> ExitCode {
 /// Writes every file, or none when any exists already (without `--force`) or cannot be written.
 fn write(files: &[NewFile], output: &Path, force: bool, err: &mut StandardStream) -> ExitCode {
     let paths: Vec<PathBuf> = files.iter().map(|f| output.join(&f.name)).collect();
-    let existing: Vec<String> = paths.iter().filter(|p| p.exists()).map(|p| shown(p)).collect();
+    let existing: Vec<String> = paths
+        .iter()
+        .filter(|p| p.exists())
+        .map(|p| shown(p))
+        .collect();
     if !existing.is_empty() && !force {
-        let d = Diagnostic::error(format!("{} file(s) exist already: {}", existing.len(), existing.join(", ")))
-            .with_note("nothing written; give --force to replace them (edits in them are lost)");
+        let d = Diagnostic::error(format!(
+            "{} file(s) exist already: {}",
+            existing.len(),
+            existing.join(", ")
+        ))
+        .with_note("nothing written; give --force to replace them (edits in them are lost)");
         return stop(&[d], 1, err);
     }
-    let staged: Vec<(PathBuf, &[u8])> = paths.iter().cloned().zip(files.iter().map(|f| f.text.as_bytes())).collect();
+    let staged: Vec<(PathBuf, &[u8])> = paths
+        .iter()
+        .cloned()
+        .zip(files.iter().map(|f| f.text.as_bytes()))
+        .collect();
     if let Err(e) = std::fs::create_dir_all(output).and_then(|()| crate::pdf::write_all(&staged)) {
-        return stop(&[Diagnostic::error(format!("cannot write into `{}`: {e}", shown(output))).with_note("nothing written")], 1, err);
+        return stop(
+            &[
+                Diagnostic::error(format!("cannot write into `{}`: {e}", shown(output)))
+                    .with_note("nothing written"),
+            ],
+            1,
+            err,
+        );
     }
     for path in &paths {
         let path = shown(path);

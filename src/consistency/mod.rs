@@ -15,8 +15,8 @@ mod reading;
 mod text;
 
 use crate::analysis;
-use crate::framework::{Formed, Framework, Frameworks, LevelOutcome};
 use crate::diagnostic::{JsonPath, Message};
+use crate::framework::{Formed, Framework, Frameworks, LevelOutcome};
 use crate::message;
 use crate::model::{Package, Score, Tool};
 use crate::rules::Problem;
@@ -46,11 +46,25 @@ struct Findings(Vec<Finding>);
 
 impl Findings {
     fn contradiction(&mut self, path: JsonPath, message: Message, note: Option<Message>) {
-        self.0.push(Finding { kind: Kind::Contradiction, problem: Problem { path, message, note } });
+        self.0.push(Finding {
+            kind: Kind::Contradiction,
+            problem: Problem {
+                path,
+                message,
+                note,
+            },
+        });
     }
 
     fn undecided(&mut self, path: JsonPath, message: Message, note: Option<Message>) {
-        self.0.push(Finding { kind: Kind::Undecided, problem: Problem { path, message, note } });
+        self.0.push(Finding {
+            kind: Kind::Undecided,
+            problem: Problem {
+                path,
+                message,
+                note,
+            },
+        });
     }
 }
 
@@ -71,23 +85,56 @@ pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> V
     if let Some(scores) = &package.scores {
         let path = root.key("scores");
         if let Some(total) = scores.total {
-            level(&mut f, fw, path.key("level"), scores.level.as_deref(), total, &scores.tools);
+            level(
+                &mut f,
+                fw,
+                path.key("level"),
+                scores.level.as_deref(),
+                total,
+                &scores.tools,
+            );
             weighted_total(&mut f, fw, path.key("total"), total, &scores.tools, None);
         }
-        let indicators: BTreeMap<u8, Score> = scores.indicators.iter().map(|i| (i.number, i.score)).collect();
-        for spec in fw.tools.iter().filter(|t| t.formed == Some(Formed::MeanOfIndicators)) {
-            let Some(&score) = scores.tools.get(&spec.tool) else { continue };
-            let numbers: Vec<u8> = fw.indicators.iter().filter(|i| i.tool == spec.tool).map(|i| i.number).collect();
-            let Some(values) = numbers.iter().map(|n| indicators.get(n).copied()).collect::<Option<Vec<Score>>>() else {
+        let indicators: BTreeMap<u8, Score> = scores
+            .indicators
+            .iter()
+            .map(|i| (i.number, i.score))
+            .collect();
+        for spec in fw
+            .tools
+            .iter()
+            .filter(|t| t.formed == Some(Formed::MeanOfIndicators))
+        {
+            let Some(&score) = scores.tools.get(&spec.tool) else {
+                continue;
+            };
+            let numbers: Vec<u8> = fw
+                .indicators
+                .iter()
+                .filter(|i| i.tool == spec.tool)
+                .map(|i| i.number)
+                .collect();
+            let Some(values) = numbers
+                .iter()
+                .map(|n| indicators.get(n).copied())
+                .collect::<Option<Vec<Score>>>()
+            else {
                 continue;
             };
             let mean = mean(&values);
             if (score.hundredths() - mean).abs() > 0 {
                 let (tool, score, mean, year) = (spec.tool, s(score), h(mean), fw.fiscal_year);
-                let numbers = numbers.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ");
+                let numbers = numbers
+                    .iter()
+                    .map(|n| n.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 f.contradiction(
                     path.key("tools").key(spec.tool.code()),
-                    message!("{tool} ได้ {score} แต่ค่าเฉลี่ยของตัวชี้วัดคือ {mean}", "{tool} is {score}, but the mean of its indicators is {mean}"),
+                    message!(
+                        "{tool} ได้ {score} แต่ค่าเฉลี่ยของตัวชี้วัดคือ {mean}",
+                        "{tool} is {score}, but the mean of its indicators is {mean}"
+                    ),
                     Some(message!(
                         "ปี {year} คะแนนของเครื่องมือคือค่าเฉลี่ยของตัวชี้วัด ({numbers})",
                         "in {year} a tool's score is the mean of its indicators ({numbers})"
@@ -101,14 +148,24 @@ pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> V
         let path = root.key("history").index(i);
         match frameworks.get(year.year) {
             Some(fw) => {
-                level(&mut f, fw, path.key("level"), year.level.as_deref(), year.total, &year.tools);
+                level(
+                    &mut f,
+                    fw,
+                    path.key("level"),
+                    year.level.as_deref(),
+                    year.total,
+                    &year.tools,
+                );
                 weighted_total(&mut f, fw, path.key("total"), year.total, &year.tools, None);
             }
             None if year.level.is_some() => {
                 let (y, span) = (year.year, frameworks.span());
                 f.undecided(
                     path.key("level"),
-                    message!("ไม่ได้ตรวจระดับของปี {y}: ไม่มีเกณฑ์ของปีนั้น", "the level of {y} is not checked: there is no framework for that year"),
+                    message!(
+                        "ไม่ได้ตรวจระดับของปี {y}: ไม่มีเกณฑ์ของปีนั้น",
+                        "the level of {y} is not checked: there is no framework for that year"
+                    ),
                     Some(message!("มีเกณฑ์ของปี {span}", "frameworks cover {span}")),
                 )
             }
@@ -117,7 +174,14 @@ pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> V
     }
 
     if let (Some(province), Some(derived)) = (&package.province, &facts.province) {
-        province_findings(&mut f, package, fw, province, derived, &root.key("province"));
+        province_findings(
+            &mut f,
+            package,
+            fw,
+            province,
+            derived,
+            &root.key("province"),
+        );
     }
 
     if let (Some(oit), Some(facts)) = (&package.oit, &facts.oit) {
@@ -132,7 +196,8 @@ pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> V
         for ind in facts.indicators.iter().filter(|_| formed) {
             if let Some(&(i, score)) = given.get(&ind.number) {
                 if score.hundredths() != ind.share.hundredths() {
-                    let (number, given, passed, items, derived) = (ind.number, s(score), ind.passed, ind.items, s(ind.share));
+                    let (number, given, passed, items, derived) =
+                        (ind.number, s(score), ind.passed, ind.items, s(ind.share));
                     let year = fw.fiscal_year;
                     f.contradiction(
                         root.key("scores").key("indicators").index(i).key("score"),
@@ -148,9 +213,15 @@ pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> V
                 }
             }
         }
-        if let Some(score) = package.scores.as_ref().and_then(|s| s.tools.get(&Tool::Oit)).filter(|_| formed) {
+        if let Some(score) = package
+            .scores
+            .as_ref()
+            .and_then(|s| s.tools.get(&Tool::Oit))
+            .filter(|_| formed)
+        {
             if score.hundredths() != facts.share.hundredths() {
-                let (given, passed, items, derived) = (s(*score), facts.passed, facts.items, s(facts.share));
+                let (given, passed, items, derived) =
+                    (s(*score), facts.passed, facts.items, s(facts.share));
                 f.contradiction(
                     root.key("scores").key("tools").key("OIT"),
                     message!(
@@ -165,7 +236,9 @@ pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> V
             for (j, sub) in ind.subindicators.iter().enumerate() {
                 for (k, group) in sub.groups.iter().enumerate() {
                     for (l, item) in group.items.iter().enumerate() {
-                        let Some(comment) = &item.comment else { continue };
+                        let Some(comment) = &item.comment else {
+                            continue;
+                        };
                         if item.score.hundredths() > 0 && says_missing(comment) {
                             let (number, score) = (item.number, s(item.score));
                             f.contradiction(
@@ -196,28 +269,69 @@ pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> V
 /// from last year's report): "ประจำปีงบประมาณ พ.ศ. ๒๕๖๖" in the report of 2567.
 fn title_years(f: &mut Findings, package: &Package, root: &JsonPath) {
     let fiscal = package.fiscal_year;
-    let measures = package.measures.as_ref().and_then(|m| m.fiscal_year).unwrap_or(fiscal + 1);
+    let measures = package
+        .measures
+        .as_ref()
+        .and_then(|m| m.fiscal_year)
+        .unwrap_or(fiscal + 1);
     let mut titles: Vec<(JsonPath, &str, Vec<i32>)> = Vec::new();
     for (i, line) in package.report_title.iter().enumerate() {
-        titles.push((root.key("report_title").index(i), line, vec![fiscal, measures]));
+        titles.push((
+            root.key("report_title").index(i),
+            line,
+            vec![fiscal, measures],
+        ));
     }
-    for (i, line) in package.cover.iter().flat_map(|c| c.title.iter().enumerate()) {
-        titles.push((root.key("cover").key("title").index(i), line, vec![fiscal, measures]));
+    for (i, line) in package
+        .cover
+        .iter()
+        .flat_map(|c| c.title.iter().enumerate())
+    {
+        titles.push((
+            root.key("cover").key("title").index(i),
+            line,
+            vec![fiscal, measures],
+        ));
     }
-    for (i, line) in package.progress.iter().flat_map(|p| p.title.iter().enumerate()) {
-        titles.push((root.key("progress").key("title").index(i), line, vec![fiscal, measures]));
+    for (i, line) in package
+        .progress
+        .iter()
+        .flat_map(|p| p.title.iter().enumerate())
+    {
+        titles.push((
+            root.key("progress").key("title").index(i),
+            line,
+            vec![fiscal, measures],
+        ));
     }
     if let Some(title) = package.measures.as_ref().and_then(|m| m.title.as_deref()) {
         titles.push((root.key("measures").key("title"), title, vec![measures]));
     }
     for (path, text, allowed) in titles {
-        for year in fiscal_years_named(text).into_iter().filter(|y| !allowed.contains(y)) {
-            let expected = allowed.iter().map(i32::to_string).collect::<Vec<_>>().join(" หรือ ");
-            let expected_en = allowed.iter().map(i32::to_string).collect::<Vec<_>>().join(" or ");
+        for year in fiscal_years_named(text)
+            .into_iter()
+            .filter(|y| !allowed.contains(y))
+        {
+            let expected = allowed
+                .iter()
+                .map(i32::to_string)
+                .collect::<Vec<_>>()
+                .join(" หรือ ");
+            let expected_en = allowed
+                .iter()
+                .map(i32::to_string)
+                .collect::<Vec<_>>()
+                .join(" or ");
             f.contradiction(
                 path.clone(),
-                message!("ชื่อเรื่องระบุปีงบประมาณ พ.ศ. {year} แต่เอกสารนี้เป็นของปี {expected}", "the title names fiscal year {year}, but this document is for {expected_en}"),
-                Some(message!("ชื่อเรื่องที่คัดลอกจากปีก่อนต้องแก้ปีด้วย", "a title copied from an earlier year needs its year changed")),
+                message!(
+                    "ชื่อเรื่องระบุปีงบประมาณ พ.ศ. {year} แต่เอกสารนี้เป็นของปี {expected}",
+                    "the title names fiscal year {year}, but this document is for {expected_en}"
+                ),
+                Some(message!(
+                    "ชื่อเรื่องที่คัดลอกจากปีก่อนต้องแก้ปีด้วย",
+                    "a title copied from an earlier year needs its year changed"
+                )),
             );
         }
     }
@@ -239,7 +353,9 @@ fn fiscal_years_named(text: &str) -> Vec<i32> {
 /// Measures rows drafted from the catalogue and not edited since: they speak for another
 /// agency's plan until someone makes them this agency's.
 fn drafts(f: &mut Findings, package: &Package, root: &JsonPath) {
-    let Some(measures) = &package.measures else { return };
+    let Some(measures) = &package.measures else {
+        return;
+    };
     for (i, row) in measures.rows.iter().enumerate() {
         let Some(draft) = &row.draft else { continue };
         let path = root.key("measures").key("rows").index(i);
@@ -277,7 +393,14 @@ fn mean(values: &[Score]) -> i64 {
 }
 
 /// A stated level against the year's rule.
-fn level(f: &mut Findings, fw: &Framework, path: JsonPath, stated: Option<&str>, total: Score, tools: &BTreeMap<Tool, Score>) {
+fn level(
+    f: &mut Findings,
+    fw: &Framework,
+    path: JsonPath,
+    stated: Option<&str>,
+    total: Score,
+    tools: &BTreeMap<Tool, Score>,
+) {
     let Some(stated) = stated else { return };
     let year = fw.fiscal_year;
     // The names hold even in years whose rule is not known for certain (2568: "the five
@@ -289,8 +412,14 @@ fn level(f: &mut Findings, fw: &Framework, path: JsonPath, stated: Option<&str>,
         let (rule_th, rule_en) = (rule_thai(&outcome, &score), rule_english(&outcome, &score));
         f.contradiction(
             path,
-            message!("\"{stated}\" ไม่ใช่ระดับของปี {year}{near_th}", "\"{stated}\" is not a level of {year}{near_en}"),
-            Some(message!("ระดับของปี {year} คือ {names}{rule_th}", "the {year} levels are {names}{rule_en}")),
+            message!(
+                "\"{stated}\" ไม่ใช่ระดับของปี {year}{near_th}",
+                "\"{stated}\" is not a level of {year}{near_en}"
+            ),
+            Some(message!(
+                "ระดับของปี {year} คือ {names}{rule_th}",
+                "the {year} levels are {names}{rule_en}"
+            )),
         );
         return;
     }
@@ -354,13 +483,27 @@ fn outcome_thai(outcome: &LevelOutcome) -> String {
 
 /// The total against the weighted tool scores, when the framework gives every weight.
 /// `agency` names the row of a province's list the figures belong to.
-fn weighted_total(f: &mut Findings, fw: &Framework, path: JsonPath, total: Score, tools: &BTreeMap<Tool, Score>, agency: Option<&str>) {
-    let Some(weighted) = fw.weighted_total(tools) else { return };
+fn weighted_total(
+    f: &mut Findings,
+    fw: &Framework,
+    path: JsonPath,
+    total: Score,
+    tools: &BTreeMap<Tool, Score>,
+    agency: Option<&str>,
+) {
+    let Some(weighted) = fw.weighted_total(tools) else {
+        return;
+    };
     if (total.hundredths() - weighted).abs() <= ROUNDING {
         return;
     }
-    let weights: Vec<String> = fw.tools.iter().map(|t| format!("{} {}%", t.tool, t.weight.unwrap_or_default())).collect();
-    let (total, weighted, year, weights) = (s(total), h(weighted), fw.fiscal_year, weights.join(", "));
+    let weights: Vec<String> = fw
+        .tools
+        .iter()
+        .map(|t| format!("{} {}%", t.tool, t.weight.unwrap_or_default()))
+        .collect();
+    let (total, weighted, year, weights) =
+        (s(total), h(weighted), fw.fiscal_year, weights.join(", "));
     let rounding = message!(
         "น้ำหนักของปี {year}: {weights}; การปัดเศษอธิบายความต่างได้ไม่เกิน 0.01",
         "weights of {year}: {weights}; rounding explains at most 0.01"
@@ -379,8 +522,14 @@ fn weighted_total(f: &mut Findings, fw: &Framework, path: JsonPath, total: Score
                 "\"{name}\" has the score {total}, but the weighted sum of its `tools` is {weighted}"
             ),
             Message::new(
-                format!("{} แก้ `score` หรือ `tools` ให้ตรงกับผลที่ประกาศ", rounding.thai.as_deref().unwrap_or_default()),
-                format!("{}; correct `score` or `tools` to the published result", rounding.english),
+                format!(
+                    "{} แก้ `score` หรือ `tools` ให้ตรงกับผลที่ประกาศ",
+                    rounding.thai.as_deref().unwrap_or_default()
+                ),
+                format!(
+                    "{}; correct `score` or `tools` to the published result",
+                    rounding.english
+                ),
             ),
         ),
     };
@@ -389,9 +538,17 @@ fn weighted_total(f: &mut Findings, fw: &Framework, path: JsonPath, total: Score
 
 /// Whether a committee comment says the evidence was not found.
 pub fn says_missing(comment: &str) -> bool {
-    ["ไม่ได้แสดง", "ไม่ปรากฏ", "ไม่พบ", "ไม่ได้ลิงค์", "ไม่ได้ลิงก์", "ไม่มีข้อมูล", "ไม่ได้เผยแพร่"]
-        .iter()
-        .any(|m| comment.contains(m))
+    [
+        "ไม่ได้แสดง",
+        "ไม่ปรากฏ",
+        "ไม่พบ",
+        "ไม่ได้ลิงค์",
+        "ไม่ได้ลิงก์",
+        "ไม่มีข้อมูล",
+        "ไม่ได้เผยแพร่",
+    ]
+    .iter()
+    .any(|m| comment.contains(m))
 }
 
 /// What a province's row leaves open about its level.
@@ -405,29 +562,57 @@ enum Row {
 
 /// The findings of one agency of a province's list: its score against its tools, tools the
 /// year needs that it lacks, and its stated level against the year's names and rule.
-fn agency_row(f: &mut Findings, fw: &Framework, a: &crate::model::LocalAgency, path: JsonPath) -> Row {
+fn agency_row(
+    f: &mut Findings,
+    fw: &Framework,
+    a: &crate::model::LocalAgency,
+    path: JsonPath,
+) -> Row {
     weighted_total(f, fw, path.key("score"), a.score, &a.tools, Some(&a.name));
     let outcome = fw.level(a.score, &a.tools);
     let open = matches!(&outcome, LevelOutcome::OneOf(n) if n.len() > 1);
     let missing = fw.missing_tools(&a.tools);
     if !a.tools.is_empty() && !missing.is_empty() {
-        partial_tools(f, fw, a, &missing, open && a.level.is_none(), path.key("tools"));
+        partial_tools(
+            f,
+            fw,
+            a,
+            &missing,
+            open && a.level.is_none(),
+            path.key("tools"),
+        );
     }
     let Some(stated) = &a.level else {
-        return if open && a.tools.is_empty() { Row::Unlabelled } else { Row::Settled };
+        return if open && a.tools.is_empty() {
+            Row::Unlabelled
+        } else {
+            Row::Settled
+        };
     };
     let year = fw.fiscal_year;
-    let (name, score, th, en) = (&a.name, s(a.score), outcome_thai(&outcome), outcome_english(&outcome));
+    let (name, score, th, en) = (
+        &a.name,
+        s(a.score),
+        outcome_thai(&outcome),
+        outcome_english(&outcome),
+    );
     if !fw.has_level(stated) {
         let (near_th, near_en) = did_you_mean(fw, stated);
-        let (names, rule_th, rule_en) = (level_names(fw), rule_thai(&outcome, &score), rule_english(&outcome, &score));
+        let (names, rule_th, rule_en) = (
+            level_names(fw),
+            rule_thai(&outcome, &score),
+            rule_english(&outcome, &score),
+        );
         f.contradiction(
             path.key("level"),
             message!(
                 "\"{name}\" อยู่ในรายชื่อระดับ \"{stated}\" ซึ่งไม่ใช่ชื่อระดับของปี {year}{near_th}",
                 "\"{name}\" is listed as \"{stated}\", which is not a level of {year}{near_en}"
             ),
-            Some(message!("ระดับของปี {year} คือ {names}{rule_th}", "the {year} levels are {names}{rule_en}")),
+            Some(message!(
+                "ระดับของปี {year} คือ {names}{rule_th}",
+                "the {year} levels are {names}{rule_en}"
+            )),
         );
         return Row::Settled;
     }
@@ -452,14 +637,26 @@ fn agency_row(f: &mut Findings, fw: &Framework, a: &crate::model::LocalAgency, p
 /// A stated level whose band of totals, as the report's level table prints it, leaves out
 /// the total: a contradiction inside the document even in a year whose rule is not known for
 /// certain (`name`: the agency of a province row). Whether one was found.
-fn outside_band(f: &mut Findings, fw: &Framework, path: JsonPath, stated: &str, total: Score, name: Option<&str>) -> bool {
-    let Some(band) = fw.bands().into_iter().find(|b| b.name == stated) else { return false };
+fn outside_band(
+    f: &mut Findings,
+    fw: &Framework,
+    path: JsonPath,
+    stated: &str,
+    total: Score,
+    name: Option<&str>,
+) -> bool {
+    let Some(band) = fw.bands().into_iter().find(|b| b.name == stated) else {
+        return false;
+    };
     if (band.min.hundredths()..=band.max.hundredths()).contains(&total.hundredths()) {
         return false;
     }
     let (score, min, max) = (s(total), s(band.min), s(band.max));
     let (who_th, who_en) = match name {
-        Some(name) => (format!("\"{name}\" อยู่ในรายชื่อระดับ"), format!("\"{name}\" is listed as")),
+        Some(name) => (
+            format!("\"{name}\" อยู่ในรายชื่อระดับ"),
+            format!("\"{name}\" is listed as"),
+        ),
         None => ("ระดับ".to_owned(), "level".to_owned()),
     };
     f.contradiction(
@@ -475,17 +672,32 @@ fn outside_band(f: &mut Findings, fw: &Framework, path: JsonPath, stated: &str, 
 
 /// An agency whose `tools` lacks a tool the year weighs: its level and weighted total
 /// cannot be worked out, and (when `undecided`) the report cannot place it.
-fn partial_tools(f: &mut Findings, fw: &Framework, a: &crate::model::LocalAgency, missing: &[Tool], undecided: bool, path: JsonPath) {
-    let join = |tools: &mut dyn Iterator<Item = Tool>| tools.map(|t| t.code()).collect::<Vec<_>>().join(", ");
+fn partial_tools(
+    f: &mut Findings,
+    fw: &Framework,
+    a: &crate::model::LocalAgency,
+    missing: &[Tool],
+    undecided: bool,
+    path: JsonPath,
+) {
+    let join = |tools: &mut dyn Iterator<Item = Tool>| {
+        tools.map(|t| t.code()).collect::<Vec<_>>().join(", ")
+    };
     let (name, year) = (&a.name, fw.fiscal_year);
-    let (given, missing) = (join(&mut a.tools.keys().copied()), join(&mut missing.iter().copied()));
+    let (given, missing) = (
+        join(&mut a.tools.keys().copied()),
+        join(&mut missing.iter().copied()),
+    );
     let note = if undecided {
         message!(
             "รายงานจะรวมไว้ในกลุ่ม \"ยังระบุระดับไม่ได้\" ใส่คะแนน {missing} ใน `tools` หรือใส่ `level` ตามที่ประกาศ",
             "the report lists it as ยังระบุระดับไม่ได้; add the {missing} score to `tools`, or give the published `level`"
         )
     } else {
-        message!("ใส่คะแนน {missing} ใน `tools` ตามที่ประกาศ", "add the published {missing} score to `tools`")
+        message!(
+            "ใส่คะแนน {missing} ใน `tools` ตามที่ประกาศ",
+            "add the published {missing} score to `tools`"
+        )
     };
     f.contradiction(
         path,
@@ -499,7 +711,12 @@ fn partial_tools(f: &mut Findings, fw: &Framework, a: &crate::model::LocalAgency
 
 /// The names of a year's levels, best first, for messages.
 fn level_names(fw: &Framework) -> String {
-    fw.levels.levels.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(", ")
+    fw.levels
+        .levels
+        .iter()
+        .map(|l| l.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// " หมายถึง \"ผ่านดีเยี่ยม\" หรือไม่" (and its English) when a name that is not a level of
@@ -507,7 +724,10 @@ fn level_names(fw: &Framework) -> String {
 fn did_you_mean(fw: &Framework, stated: &str) -> (String, String) {
     let names: Vec<&str> = fw.levels.levels.iter().map(|l| l.name.as_str()).collect();
     match crate::spelling::closest(stated.trim(), &names) {
-        Some(near) => (format!(" หมายถึง \"{near}\" หรือไม่"), format!("; did you mean \"{near}\"?")),
+        Some(near) => (
+            format!(" หมายถึง \"{near}\" หรือไม่"),
+            format!("; did you mean \"{near}\"?"),
+        ),
         None => (String::new(), String::new()),
     }
 }
@@ -540,12 +760,18 @@ fn province_findings(
 
     let mut seen: BTreeMap<(String, Option<String>), usize> = BTreeMap::new();
     for (i, a) in p.agencies.iter().enumerate() {
-        let key = (a.name.trim().to_owned(), a.district.as_ref().map(|d| d.trim().to_owned()));
+        let key = (
+            a.name.trim().to_owned(),
+            a.district.as_ref().map(|d| d.trim().to_owned()),
+        );
         if let Some(first) = seen.insert(key, i) {
             let (name, other) = (&a.name, agencies.index(first));
             f.contradiction(
                 agencies.index(i).key("name"),
-                message!("\"{name}\" มีในรายชื่อสองครั้ง (อีกครั้งที่ {other})", "\"{name}\" is listed twice (also at {other})"),
+                message!(
+                    "\"{name}\" มีในรายชื่อสองครั้ง (อีกครั้งที่ {other})",
+                    "\"{name}\" is listed twice (also at {other})"
+                ),
                 None,
             );
         }
@@ -555,7 +781,12 @@ fn province_findings(
     // its row and section 1 of the report print its one score.
     let own = package.agency.name.trim();
     if let Some(total) = package.scores.as_ref().and_then(|s| s.total) {
-        for (i, a) in p.agencies.iter().enumerate().filter(|(_, a)| a.name.trim() == own) {
+        for (i, a) in p
+            .agencies
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.name.trim() == own)
+        {
             if a.score.hundredths() != total.hundredths() {
                 let (row, total) = (s(a.score), s(total));
                 f.contradiction(
@@ -641,15 +872,24 @@ fn province_findings(
             let listed = facts.count;
             f.contradiction(
                 spath.key("count"),
-                message!("ข้อมูลระบุว่ามีหน่วยงาน {count} แห่ง แต่มีในรายชื่อ {listed} แห่ง", "the data states {count} agencies, but lists {listed}"),
+                message!(
+                    "ข้อมูลระบุว่ามีหน่วยงาน {count} แห่ง แต่มีในรายชื่อ {listed} แห่ง",
+                    "the data states {count} agencies, but lists {listed}"
+                ),
                 None,
             );
         }
     }
-    let derived: BTreeMap<&str, usize> =
-        facts.levels.iter().filter_map(|g| Some((g.band.as_ref()?.name.as_str(), g.agencies.len()))).collect();
-    let bands: BTreeMap<&str, &crate::framework::Band> =
-        facts.levels.iter().filter_map(|g| Some((g.band.as_ref()?.name.as_str(), g.band.as_ref()?))).collect();
+    let derived: BTreeMap<&str, usize> = facts
+        .levels
+        .iter()
+        .filter_map(|g| Some((g.band.as_ref()?.name.as_str(), g.agencies.len())))
+        .collect();
+    let bands: BTreeMap<&str, &crate::framework::Band> = facts
+        .levels
+        .iter()
+        .filter_map(|g| Some((g.band.as_ref()?.name.as_str(), g.band.as_ref()?)))
+        .collect();
     let unresolved = facts.levels.iter().any(|g| g.band.is_none());
     for (i, level) in stated.levels.iter().enumerate() {
         let lp = spath.key("levels").index(i);
@@ -658,16 +898,31 @@ fn province_findings(
             let (near_th, near_en) = did_you_mean(fw, name);
             f.contradiction(
                 lp.key("level"),
-                message!("\"{name}\" ไม่ใช่ระดับของปี {year}{near_th}", "\"{name}\" is not a level of {year}{near_en}"),
-                Some(message!("ระดับของปี {year} คือ {names}", "the {year} levels are {names}")),
+                message!(
+                    "\"{name}\" ไม่ใช่ระดับของปี {year}{near_th}",
+                    "\"{name}\" is not a level of {year}{near_en}"
+                ),
+                Some(message!(
+                    "ระดับของปี {year} คือ {names}",
+                    "the {year} levels are {names}"
+                )),
             );
             continue;
         };
         if let (Some(min), Some(max)) = (level.min, level.max) {
-            if min.hundredths() != band.min.hundredths() || max.hundredths() != band.max.hundredths() {
-                let condition = band.tools_min.map(|m| format!(" and every tool at least {}", s(m))).unwrap_or_default();
-                let condition_thai = band.tools_min.map(|m| format!(" และทุกเครื่องมือได้อย่างน้อย {}", s(m))).unwrap_or_default();
-                let (name, min, max, rule_min, rule_max) = (&level.level, s(min), s(max), s(band.min), s(band.max));
+            if min.hundredths() != band.min.hundredths()
+                || max.hundredths() != band.max.hundredths()
+            {
+                let condition = band
+                    .tools_min
+                    .map(|m| format!(" and every tool at least {}", s(m)))
+                    .unwrap_or_default();
+                let condition_thai = band
+                    .tools_min
+                    .map(|m| format!(" และทุกเครื่องมือได้อย่างน้อย {}", s(m)))
+                    .unwrap_or_default();
+                let (name, min, max, rule_min, rule_max) =
+                    (&level.level, s(min), s(max), s(band.min), s(band.max));
                 f.contradiction(
                     lp.key("min"),
                     message!(
@@ -712,7 +967,11 @@ fn province_findings(
         entry.0 += list.count.unwrap_or(0);
     }
     for (name, (count, i)) in by_heading {
-        let rows = p.agencies.iter().filter(|a| a.level.as_deref() == Some(name)).count();
+        let rows = p
+            .agencies
+            .iter()
+            .filter(|a| a.level.as_deref() == Some(name))
+            .count();
         if count as usize != rows {
             f.contradiction(
                 spath.key("lists").index(i).key("count"),
@@ -748,7 +1007,13 @@ fn province_findings(
 /// A letter whose body sends its reader to a QR code or to its enclosures that the data does
 /// not give: the printed letter would point at nothing.
 fn letter_refers(f: &mut Findings, letter: &crate::model::Letter, path: &JsonPath) {
-    let says = |words: &[&str]| letter.body.0.iter().any(|p| words.iter().any(|w| p.to_lowercase().contains(w)));
+    let says = |words: &[&str]| {
+        letter
+            .body
+            .0
+            .iter()
+            .any(|p| words.iter().any(|w| p.to_lowercase().contains(w)))
+    };
     if says(&["qr code", "คิวอาร์โค้ด"]) && letter.qr.is_none() {
         f.contradiction(
             path.key("body"),
@@ -756,7 +1021,10 @@ fn letter_refers(f: &mut Findings, letter: &crate::model::Letter, path: &JsonPat
                 "หนังสือให้ผู้อ่านดูจาก QR code แต่ข้อมูลไม่มีที่อยู่สำหรับทำ QR code",
                 "the letter sends its reader to a QR code, but the data gives no address for one"
             ),
-            Some(message!("ใส่ `letter.qr.url` เป็นที่อยู่ที่ QR code จะเปิด", "add `letter.qr.url` with the address the code should open")),
+            Some(message!(
+                "ใส่ `letter.qr.url` เป็นที่อยู่ที่ QR code จะเปิด",
+                "add `letter.qr.url` with the address the code should open"
+            )),
         );
     }
     if says(&["สิ่งที่ส่งมาด้วย"]) && letter.enclosures.is_empty() {

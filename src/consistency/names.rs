@@ -8,8 +8,8 @@
 
 use std::collections::BTreeMap;
 
-use super::reading::Text;
 use super::Findings;
+use super::reading::Text;
 use crate::diagnostic::{JsonPath, Message};
 use crate::framework::Framework;
 use crate::message;
@@ -39,28 +39,50 @@ pub(super) fn findings(f: &mut Findings, package: &Package, fw: &Framework) {
     let known = |number: u8| -> Vec<(String, Message)> {
         let mut names = Vec::new();
         if let Some((path, name)) = table.get(&number) {
-            names.push((name.clone(), Message::new(format!("ช่อง {path}"), path.to_string())));
+            names.push((
+                name.clone(),
+                Message::new(format!("ช่อง {path}"), path.to_string()),
+            ));
         }
         if let Some(i) = fw.indicator(number) {
             let year = fw.fiscal_year;
-            names.push((i.name.clone(), message!("เกณฑ์ปี {year}", "the {year} framework")));
+            names.push((
+                i.name.clone(),
+                message!("เกณฑ์ปี {year}", "the {year} framework"),
+            ));
         }
         names
     };
     let numbers: Vec<u8> = fw.indicators.iter().map(|i| i.number).collect();
     for (i, r) in package.recommendations.iter().enumerate() {
         for (j, topic) in r.topics.iter().enumerate() {
-            let path = JsonPath::default().key("recommendations").index(i).key("topics").index(j);
+            let path = JsonPath::default()
+                .key("recommendations")
+                .index(i)
+                .key("topics")
+                .index(j);
             misspelt(f, &path, topic.trim(), &numbers, &known);
         }
     }
     if let Some(scores) = &package.scores {
         let path = JsonPath::default().key("scores");
         for (i, ind) in scores.indicators.iter().enumerate() {
-            mentions(f, &path.key("indicators").index(i).key("analysis"), &ind.analysis.0, &numbers, &known);
+            mentions(
+                f,
+                &path.key("indicators").index(i).key("analysis"),
+                &ind.analysis.0,
+                &numbers,
+                &known,
+            );
         }
         for (tool, text) in &scores.tool_analysis {
-            mentions(f, &path.key("tool_analysis").key(tool.code()), &text.0, &numbers, &known);
+            mentions(
+                f,
+                &path.key("tool_analysis").key(tool.code()),
+                &text.0,
+                &numbers,
+                &known,
+            );
         }
         mentions(f, &path.key("summary"), &scores.summary.0, &numbers, &known);
     }
@@ -79,7 +101,13 @@ fn table_names(package: &Package) -> BTreeMap<u8, (JsonPath, String)> {
 }
 
 /// "ตัวชี้วัดที่ ๔ การใช้…" and "ตัวชี้วัดการใช้…" in given text, against the names known.
-fn mentions(f: &mut Findings, path: &JsonPath, paragraphs: &[String], numbers: &[u8], known: &dyn Fn(u8) -> Vec<(String, Message)>) {
+fn mentions(
+    f: &mut Findings,
+    path: &JsonPath,
+    paragraphs: &[String],
+    numbers: &[u8],
+    known: &dyn Fn(u8) -> Vec<(String, Message)>,
+) {
     for p in paragraphs {
         let text = Text::new(p);
         for at in text.find_all("ตัวชี้วัด") {
@@ -95,7 +123,11 @@ fn mentions(f: &mut Findings, path: &JsonPath, paragraphs: &[String], numbers: &
                 }
             }
             let rest = text.slice(after..text.chars.len());
-            let word: String = rest.trim_start().chars().take_while(|c| !c.is_whitespace() && !"(),".contains(*c)).collect();
+            let word: String = rest
+                .trim_start()
+                .chars()
+                .take_while(|c| !c.is_whitespace() && !"(),".contains(*c))
+                .collect();
             if word.is_empty() {
                 continue;
             }
@@ -107,10 +139,25 @@ fn mentions(f: &mut Findings, path: &JsonPath, paragraphs: &[String], numbers: &
 
 /// A spelling that is close to, but not, a name an indicator has elsewhere. `written` may run
 /// on into the sentence ("การใช้งบประมาณได้คะแนน…"): a known name it starts with is fine.
-fn misspelt(f: &mut Findings, path: &JsonPath, written: &str, numbers: &[u8], known: &dyn Fn(u8) -> Vec<(String, Message)>) {
-    let all: Vec<(u8, String, Message)> =
-        numbers.iter().flat_map(|&n| known(n).into_iter().map(move |(name, place)| (n, name, place))).collect();
-    if all.iter().any(|(_, name, _)| squash(written).starts_with(&squash(name))) {
+fn misspelt(
+    f: &mut Findings,
+    path: &JsonPath,
+    written: &str,
+    numbers: &[u8],
+    known: &dyn Fn(u8) -> Vec<(String, Message)>,
+) {
+    let all: Vec<(u8, String, Message)> = numbers
+        .iter()
+        .flat_map(|&n| {
+            known(n)
+                .into_iter()
+                .map(move |(name, place)| (n, name, place))
+        })
+        .collect();
+    if all
+        .iter()
+        .any(|(_, name, _)| squash(written).starts_with(&squash(name)))
+    {
         return;
     }
     let best = all
@@ -123,8 +170,15 @@ fn misspelt(f: &mut Findings, path: &JsonPath, written: &str, numbers: &[u8], kn
     if let Some((ratio, n, name, place)) = best {
         if ratio >= SAME {
             let head: String = written.chars().take(name.chars().count() + 4).collect();
-            let shown = if squash(&head).len() < squash(written).len() { format!("{head}…") } else { head };
-            let (place_thai, place) = (place.thai.as_deref().unwrap_or(&place.english), &place.english);
+            let shown = if squash(&head).len() < squash(written).len() {
+                format!("{head}…")
+            } else {
+                head
+            };
+            let (place_thai, place) = (
+                place.thai.as_deref().unwrap_or(&place.english),
+                &place.english,
+            );
             f.contradiction(
                 path.clone(),
                 message!(
@@ -140,14 +194,20 @@ fn misspelt(f: &mut Findings, path: &JsonPath, written: &str, numbers: &[u8], kn
 /// Agencies of one list whose names differ only in spaces or marks (tone marks, ็ ์ ั and the
 /// vowels above and below), in the same district.
 fn agencies(f: &mut Findings, package: &Package) {
-    let Some(province) = &package.province else { return };
+    let Some(province) = &package.province else {
+        return;
+    };
     let path = JsonPath::default().key("province").key("agencies");
     let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
     for (i, a) in province.agencies.iter().enumerate() {
-        let key = (bare(&a.name), a.district.as_deref().map(bare).unwrap_or_default());
+        let key = (
+            bare(&a.name),
+            a.district.as_deref().map(bare).unwrap_or_default(),
+        );
         match seen.get(&key) {
             Some(&first) if province.agencies[first].name.trim() != a.name.trim() => {
-                let (name, other, at) = (&a.name, &province.agencies[first].name, path.index(first));
+                let (name, other, at) =
+                    (&a.name, &province.agencies[first].name, path.index(first));
                 f.contradiction(
                     path.index(i).key("name"),
                     message!(
@@ -169,17 +229,25 @@ fn agencies(f: &mut Findings, package: &Package) {
 }
 
 fn one_name() -> Message {
-    message!("ตัวชี้วัดหนึ่งควรใช้ชื่อเดียวกันตลอดทั้งเอกสาร", "one indicator should have one name throughout the documents")
+    message!(
+        "ตัวชี้วัดหนึ่งควรใช้ชื่อเดียวกันตลอดทั้งเอกสาร",
+        "one indicator should have one name throughout the documents"
+    )
 }
 
 /// Text without white space or zero-width characters.
 fn squash(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace() && !matches!(c, '\u{200b}' | '\u{2060}' | '\u{feff}')).collect()
+    text.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '\u{200b}' | '\u{2060}' | '\u{feff}'))
+        .collect()
 }
 
 /// Text without spaces and without the Thai marks a slip of the keys changes.
 fn bare(text: &str) -> String {
-    squash(text).chars().filter(|&c| !matches!(c, '\u{0e31}' | '\u{0e34}'..='\u{0e3a}' | '\u{0e47}'..='\u{0e4e}')).collect()
+    squash(text)
+        .chars()
+        .filter(|&c| !matches!(c, '\u{0e31}' | '\u{0e34}'..='\u{0e3a}' | '\u{0e47}'..='\u{0e4e}'))
+        .collect()
 }
 
 /// How alike two spellings are: twice their longest common subsequence over their lengths.
@@ -193,7 +261,11 @@ fn alike(a: &str, b: &str) -> f64 {
         let mut diagonal = 0;
         for (j, y) in b.iter().enumerate() {
             let above = row[j + 1];
-            row[j + 1] = if x == y { diagonal + 1 } else { above.max(row[j]) };
+            row[j + 1] = if x == y {
+                diagonal + 1
+            } else {
+                above.max(row[j])
+            };
             diagonal = above;
         }
     }

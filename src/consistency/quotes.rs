@@ -11,8 +11,8 @@
 //! is ("ค่าเป้าหมาย ๘๕"), and so are changes ("เพิ่มขึ้น ๐.๗๗ คะแนน") where the data gives the
 //! change, and a level named right after a total ("… คะแนน อยู่ในระดับผ่าน").
 
-use super::reading::Text;
 use super::Findings;
+use super::reading::Text;
 use crate::analysis::Facts;
 use crate::diagnostic::JsonPath;
 use crate::framework::{Framework, Frameworks};
@@ -71,19 +71,26 @@ fn numbers(text: &Text) -> Vec<Number> {
     let mut out = Vec::new();
     let mut at = 0;
     while at < c.len() {
-        if !c[at].is_ascii_digit() || (at > 0 && (c[at - 1].is_ascii_alphabetic() || c[at - 1] == '/')) {
+        if !c[at].is_ascii_digit()
+            || (at > 0 && (c[at - 1].is_ascii_alphabetic() || c[at - 1] == '/'))
+        {
             at += 1;
             continue;
         }
         let start = at;
-        while at < c.len() && (c[at].is_ascii_digit() || (c[at] == '.' && c.get(at + 1).is_some_and(char::is_ascii_digit))) {
+        while at < c.len()
+            && (c[at].is_ascii_digit()
+                || (c[at] == '.' && c.get(at + 1).is_some_and(char::is_ascii_digit)))
+        {
             at += 1;
         }
         let written: String = c[start..at].iter().collect();
         let decimals = written.split_once('.').map_or(0, |(_, d)| d.len());
         let value: f64 = written.parse().unwrap_or(f64::NAN);
         let points = written.matches('.').count();
-        let followed_by_points = text.word_at(at, "คะแนน").is_some_and(|end| text.word_at(end, "เต็ม").is_none());
+        let followed_by_points = text
+            .word_at(at, "คะแนน")
+            .is_some_and(|end| text.word_at(end, "เต็ม").is_none());
         let closes_item = decimals == 0 && c.get(at).is_some_and(|&ch| ch == ')' || ch == '/');
         let kind = if points > 1 || !value.is_finite() || closes_item {
             Kind::Other
@@ -100,7 +107,13 @@ fn numbers(text: &Text) -> Vec<Number> {
         if before.trim_end().ends_with("ที่") && decimals == 0 {
             continue;
         }
-        out.push(Number { start, end: at, hundredths: (value * 100.0).round() as i64, written, kind });
+        out.push(Number {
+            start,
+            end: at,
+            hundredths: (value * 100.0).round() as i64,
+            written,
+            kind,
+        });
     }
     out
 }
@@ -129,9 +142,22 @@ pub(super) fn scores(
         let previous = i.checked_sub(1).map(|p| &numbers[p]);
         let segment = text.slice(previous.map_or(0, |p| p.end)..n.start);
         let after_item = previous.is_some_and(|p| p.kind == Kind::Other);
-        if read(f, path, n, &segment, year, after_item, default, package, facts) == Some(Subject::Total) {
-            let until = numbers.get(i + 1).map_or(text.chars.len(), |next| next.start);
-            stated_level(f, path, &text.slice(n.end..until), year, package, facts, frameworks);
+        if read(
+            f, path, n, &segment, year, after_item, default, package, facts,
+        ) == Some(Subject::Total)
+        {
+            let until = numbers
+                .get(i + 1)
+                .map_or(text.chars.len(), |next| next.start);
+            stated_level(
+                f,
+                path,
+                &text.slice(n.end..until),
+                year,
+                package,
+                facts,
+                frameworks,
+            );
         }
     }
 }
@@ -139,26 +165,55 @@ pub(super) fn scores(
 /// A level named right after a quoted total ("๖๕.๔๘ คะแนน อยู่ในระดับต้องปรับปรุงโดยด่วน")
 /// against the level the documents print for that year. Read only when "ระดับ" follows the
 /// score closely and nothing negates or compares it ("ไม่ถึงระดับผ่าน", "สูงกว่าระดับ").
-fn stated_level(f: &mut Findings, path: &JsonPath, after: &str, year: i32, package: &Package, facts: &Facts, frameworks: &Frameworks) {
-    let Some(at) = after.find("ระดับ") else { return };
+fn stated_level(
+    f: &mut Findings,
+    path: &JsonPath,
+    after: &str,
+    year: i32,
+    package: &Package,
+    facts: &Facts,
+    frameworks: &Frameworks,
+) {
+    let Some(at) = after.find("ระดับ") else {
+        return;
+    };
     let gap = &after[..at];
-    if gap.chars().count() > 20 || ["ไม่", "กว่า", "ถึง"].iter().any(|w| gap.contains(w)) {
+    if gap.chars().count() > 20 || ["ไม่", "กว่า", "ถึง"].iter().any(|w| gap.contains(w))
+    {
         return;
     }
-    let Some(fw) = frameworks.get(year) else { return };
-    let Some(written) = level_named(after[at + "ระดับ".len()..].trim_start(), fw) else { return };
+    let Some(fw) = frameworks.get(year) else {
+        return;
+    };
+    let Some(written) = level_named(after[at + "ระดับ".len()..].trim_start(), fw) else {
+        return;
+    };
     let level = if year == package.fiscal_year {
         facts.level.as_ref()
     } else {
-        facts.history.iter().find(|h| h.year == year).map(|h| &h.level)
+        facts
+            .history
+            .iter()
+            .find(|h| h.year == year)
+            .map(|h| &h.level)
     };
     let Some(level) = level else { return };
-    let (when, when_thai) = if year == package.fiscal_year { (String::new(), String::new()) } else { (format!(" in {year}"), format!(" ปี {year}")) };
+    let (when, when_thai) = if year == package.fiscal_year {
+        (String::new(), String::new())
+    } else {
+        (format!(" in {year}"), format!(" ปี {year}"))
+    };
     let (data, data_thai) = match &level.shown {
-        Some(shown) if shown != written => (format!("the documents print \"{shown}\""), format!("เอกสารพิมพ์ระดับ \"{shown}\"")),
+        Some(shown) if shown != written => (
+            format!("the documents print \"{shown}\""),
+            format!("เอกสารพิมพ์ระดับ \"{shown}\""),
+        ),
         None if !level.possible.is_empty() && !level.possible.iter().any(|p| p == written) => {
             let possible = level.possible.join(", ");
-            (format!("the score allows only {possible}"), format!("คะแนนเป็นได้เพียง {possible}"))
+            (
+                format!("the score allows only {possible}"),
+                format!("คะแนนเป็นได้เพียง {possible}"),
+            )
         }
         _ => return,
     };
@@ -181,7 +236,12 @@ fn level_named<'a>(text: &str, fw: &'a Framework) -> Option<&'a str> {
     let mut names: Vec<&str> = fw.levels.levels.iter().map(|l| l.name.as_str()).collect();
     names.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
     names.into_iter().find(|name| {
-        text.starts_with(name) && !(name.is_ascii() && text[name.len()..].chars().next().is_some_and(|c| c.is_ascii_alphanumeric()))
+        text.starts_with(name)
+            && !(name.is_ascii()
+                && text[name.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphanumeric()))
     })
 }
 
@@ -194,9 +254,21 @@ fn names_agency(segment: &str, package: &Package) -> bool {
 /// Reads one score with the words before it; returns what it was read as a score of, when
 /// the data gives that score (not for targets and changes).
 #[allow(clippy::too_many_arguments)]
-fn read(f: &mut Findings, path: &JsonPath, n: &Number, segment: &str, year: i32, after_item: bool, default: Option<Subject>, package: &Package, facts: &Facts) -> Option<Subject> {
+fn read(
+    f: &mut Findings,
+    path: &JsonPath,
+    n: &Number,
+    segment: &str,
+    year: i32,
+    after_item: bool,
+    default: Option<Subject>,
+    package: &Package,
+    facts: &Facts,
+) -> Option<Subject> {
     // "ปีที่แล้วได้ ๘๖.๓๗": the year before, named without its number.
-    let last_year = ["ปีที่แล้ว", "ปีก่อน", "ปีที่ผ่านมา"].iter().any(|w| segment.contains(w));
+    let last_year = ["ปีที่แล้ว", "ปีก่อน", "ปีที่ผ่านมา"]
+        .iter()
+        .any(|w| segment.contains(w));
     let year = match facts.history.last() {
         Some(h) if last_year => h.year,
         None if last_year => return None,
@@ -206,30 +278,68 @@ fn read(f: &mut Findings, path: &JsonPath, n: &Number, segment: &str, year: i32,
     if tail.ends_with("ร้อยละ") {
         return None;
     }
-    let near: String = tail.chars().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect();
+    let near: String = tail
+        .chars()
+        .rev()
+        .take(30)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     if near.contains("เป้าหมาย") {
         let target = facts.target.hundredths();
         if n.hundredths != target && year == package.fiscal_year {
             let (written, target) = (&n.written, super::h(target));
             f.contradiction(
                 path.clone(),
-                message!("ข้อความระบุค่าเป้าหมาย {written} แต่ข้อมูลให้ {target}", "the text gives the target as {written}, but the data gives {target}"),
+                message!(
+                    "ข้อความระบุค่าเป้าหมาย {written} แต่ข้อมูลให้ {target}",
+                    "the text gives the target as {written}, but the data gives {target}"
+                ),
                 None,
             );
         }
         return None;
     }
-    if ["ต่ำกว่า", "สูงกว่า", "ไม่ถึง", "ตั้งแต่", "เกิน", "ไม่น้อยกว่า", "มากกว่า", "น้อยกว่า"].iter().any(|w| tail.ends_with(w)) {
+    if [
+        "ต่ำกว่า",
+        "สูงกว่า",
+        "ไม่ถึง",
+        "ตั้งแต่",
+        "เกิน",
+        "ไม่น้อยกว่า",
+        "มากกว่า",
+        "น้อยกว่า",
+    ]
+    .iter()
+    .any(|w| tail.ends_with(w))
+    {
         return None;
     }
-    let change = ["เพิ่มขึ้น", "สูงขึ้น", "ลดลง", "ต่ำลง"].into_iter().find(|w| tail.ends_with(w));
+    let change = ["เพิ่มขึ้น", "สูงขึ้น", "ลดลง", "ต่ำลง"]
+        .into_iter()
+        .find(|w| tail.ends_with(w));
     let subject = match named(segment, package, facts) {
         Named::One(s) => s,
         Named::Several(list) => {
-            let values: Vec<Option<i64>> = list.iter().map(|s| value(*s, year, package, facts)).collect();
-            if change.is_none() && values.iter().all(Option::is_some) && !values.contains(&Some(n.hundredths)) {
-                let names = list.iter().map(ToString::to_string).collect::<Vec<_>>().join(" and ");
-                let names_thai = list.iter().map(|s| s.thai()).collect::<Vec<_>>().join(" และ ");
+            let values: Vec<Option<i64>> = list
+                .iter()
+                .map(|s| value(*s, year, package, facts))
+                .collect();
+            if change.is_none()
+                && values.iter().all(Option::is_some)
+                && !values.contains(&Some(n.hundredths))
+            {
+                let names = list
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" and ");
+                let names_thai = list
+                    .iter()
+                    .map(|s| s.thai())
+                    .collect::<Vec<_>>()
+                    .join(" และ ");
                 let written = &n.written;
                 f.undecided(
                     path.clone(),
@@ -244,8 +354,21 @@ fn read(f: &mut Findings, path: &JsonPath, n: &Number, segment: &str, year: i32,
         }
         Named::Unclear => return None,
         Named::Nothing => {
-            let attached = ["เท่ากับ", "ได้", "ได้คะแนน", "อยู่ที่", "คือ", "(", "มีค่าคะแนน", "ค่าคะแนน"].iter().any(|w| tail.ends_with(w));
-            let extreme = ["สูงสุด", "ต่ำสุด", "ที่สุด", "เฉลี่ย", "เต็ม"].iter().any(|w| segment.contains(w));
+            let attached = [
+                "เท่ากับ",
+                "ได้",
+                "ได้คะแนน",
+                "อยู่ที่",
+                "คือ",
+                "(",
+                "มีค่าคะแนน",
+                "ค่าคะแนน",
+            ]
+            .iter()
+            .any(|w| tail.ends_with(w));
+            let extreme = ["สูงสุด", "ต่ำสุด", "ที่สุด", "เฉลี่ย", "เต็ม"]
+                .iter()
+                .any(|w| segment.contains(w));
             // The agency named ("เทศบาลเมืองร้อยเอ็ดได้คะแนน …") speaks of its total, in any field.
             let agency = names_agency(segment, package).then_some(Subject::Total);
             match default.or(agency) {
@@ -255,14 +378,23 @@ fn read(f: &mut Findings, path: &JsonPath, n: &Number, segment: &str, year: i32,
         }
     };
     if let Some(word) = change {
-        let sign = if matches!(word, "ลดลง" | "ต่ำลง") { -1 } else { 1 };
+        let sign = if matches!(word, "ลดลง" | "ต่ำลง") {
+            -1
+        } else {
+            1
+        };
         let previous_year = facts.previous.as_ref().map(|p| p.year);
         if year != package.fiscal_year && Some(year) != previous_year {
             return None;
         }
         if let Some(given) = change_of(subject, facts).filter(|c| *c != sign * n.hundredths) {
-            let (moved, moved_thai) = if sign > 0 { ("rose", "เพิ่มขึ้น") } else { ("fell", "ลดลง") };
-            let (written, given, subject_thai) = (&n.written, super::h(given), spaced_before(subject.thai()));
+            let (moved, moved_thai) = if sign > 0 {
+                ("rose", "เพิ่มขึ้น")
+            } else {
+                ("fell", "ลดลง")
+            };
+            let (written, given, subject_thai) =
+                (&n.written, super::h(given), spaced_before(subject.thai()));
             f.contradiction(
                 path.clone(),
                 message!(
@@ -274,11 +406,25 @@ fn read(f: &mut Findings, path: &JsonPath, n: &Number, segment: &str, year: i32,
         }
         return None;
     }
-    let Some(data) = value(subject, year, package, facts) else { return None };
+    let Some(data) = value(subject, year, package, facts) else {
+        return None;
+    };
     if data != n.hundredths {
-        let when = if year == package.fiscal_year { String::new() } else { format!(" in {year}") };
-        let when_thai = if year == package.fiscal_year { String::new() } else { format!(" ปี {year}") };
-        let (written, data, subject_thai) = (&n.written, super::h(data), spaced_before(format!("{}{when_thai}", subject.thai())));
+        let when = if year == package.fiscal_year {
+            String::new()
+        } else {
+            format!(" in {year}")
+        };
+        let when_thai = if year == package.fiscal_year {
+            String::new()
+        } else {
+            format!(" ปี {year}")
+        };
+        let (written, data, subject_thai) = (
+            &n.written,
+            super::h(data),
+            spaced_before(format!("{}{when_thai}", subject.thai())),
+        );
         f.contradiction(
             path.clone(),
             message!(
@@ -319,9 +465,24 @@ fn named(segment: &str, package: &Package, facts: &Facts) -> Named {
         let rest = rest.trim_start();
         if let Some(n) = indicator_named(rest, package, facts) {
             indicators.push(n);
-        } else if !["ที่", "ใน", "นี้", "ดังกล่าว", "ต่าง", "ทั้ง", "ทุก", "ซึ่ง", "และ", "ได้", "มี", "เป็น", "ของ", "ละ"]
-            .iter()
-            .any(|w| rest.starts_with(w))
+        } else if ![
+            "ที่",
+            "ใน",
+            "นี้",
+            "ดังกล่าว",
+            "ต่าง",
+            "ทั้ง",
+            "ทุก",
+            "ซึ่ง",
+            "และ",
+            "ได้",
+            "มี",
+            "เป็น",
+            "ของ",
+            "ละ",
+        ]
+        .iter()
+        .any(|w| rest.starts_with(w))
             && !rest.is_empty()
         {
             unclear = true;
@@ -331,27 +492,44 @@ fn named(segment: &str, package: &Package, facts: &Facts) -> Named {
     match indicators.len() {
         1 => return Named::One(Subject::Indicator(indicators[0])),
         2.. => return Named::Several(indicators.into_iter().map(Subject::Indicator).collect()),
-        _ if unclear || segment.contains("ย่อย") || segment.contains("ข้อ") => return Named::Unclear,
+        _ if unclear || segment.contains("ย่อย") || segment.contains("ข้อ") => {
+            return Named::Unclear;
+        }
         _ => {}
     }
-    let mut tools: Vec<Tool> = [Tool::Iit, Tool::Eit, Tool::Oit].into_iter().filter(|t| segment.contains(t.code())).collect();
+    let mut tools: Vec<Tool> = [Tool::Iit, Tool::Eit, Tool::Oit]
+        .into_iter()
+        .filter(|t| segment.contains(t.code()))
+        .collect();
     tools.dedup();
     match tools.len() {
         1 => Named::One(Subject::Tool(tools[0])),
         2.. => Named::Unclear,
-        _ if segment.contains("ภาพรวม") || segment.contains("คะแนนรวม") => Named::One(Subject::Total),
+        _ if segment.contains("ภาพรวม") || segment.contains("คะแนนรวม") => {
+            Named::One(Subject::Total)
+        }
         _ => Named::Nothing,
     }
 }
 
 /// The indicator whose name (as the package prints it, or the framework's) starts `text`.
 fn indicator_named(text: &str, package: &Package, facts: &Facts) -> Option<u8> {
-    let given = package.scores.iter().flat_map(|s| &s.indicators).filter_map(|i| Some((i.number, i.name.as_deref()?)));
+    let given = package
+        .scores
+        .iter()
+        .flat_map(|s| &s.indicators)
+        .filter_map(|i| Some((i.number, i.name.as_deref()?)));
     let resolved = facts.indicators.iter().map(|i| (i.number, i.name.as_str()));
-    let mut names: Vec<(u8, &str)> = given.chain(resolved).filter(|(_, n)| !n.is_empty()).collect();
+    let mut names: Vec<(u8, &str)> = given
+        .chain(resolved)
+        .filter(|(_, n)| !n.is_empty())
+        .collect();
     // The longest name first, so that "การแก้ไขปัญหาการทุจริต" is not read as a shorter one.
     names.sort_by_key(|(_, n)| std::cmp::Reverse(n.chars().count()));
-    names.into_iter().find(|(_, name)| text.starts_with(name)).map(|(n, _)| n)
+    names
+        .into_iter()
+        .find(|(_, name)| text.starts_with(name))
+        .map(|(n, _)| n)
 }
 
 /// The score of a subject in a year, from the data.
@@ -361,14 +539,22 @@ fn value(subject: Subject, year: i32, package: &Package, facts: &Facts) -> Optio
         return match subject {
             Subject::Total => scores.total.map(|s| s.hundredths()),
             Subject::Tool(t) => scores.tools.get(&t).map(|s| s.hundredths()),
-            Subject::Indicator(n) => facts.indicators.iter().find(|i| i.number == n).map(|i| i.score.hundredths()),
+            Subject::Indicator(n) => facts
+                .indicators
+                .iter()
+                .find(|i| i.number == n)
+                .map(|i| i.score.hundredths()),
         };
     }
     let h = package.history.iter().find(|h| h.year == year)?;
     match subject {
         Subject::Total => Some(h.total.hundredths()),
         Subject::Tool(t) => h.tools.get(&t).map(|s| s.hundredths()),
-        Subject::Indicator(n) => h.indicators.iter().find(|i| i.number == n).map(|i| i.score.hundredths()),
+        Subject::Indicator(n) => h
+            .indicators
+            .iter()
+            .find(|i| i.number == n)
+            .map(|i| i.score.hundredths()),
     }
 }
 

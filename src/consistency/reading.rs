@@ -24,7 +24,9 @@ impl Text {
         if w.is_empty() || w.len() > self.chars.len() {
             return Vec::new();
         }
-        (0..=self.chars.len() - w.len()).filter(|&i| self.chars[i..i + w.len()] == w[..]).collect()
+        (0..=self.chars.len() - w.len())
+            .filter(|&i| self.chars[i..i + w.len()] == w[..])
+            .collect()
     }
 
     /// The whole number at `at` after optional spaces, with the position after it.
@@ -50,7 +52,8 @@ impl Text {
     }
 
     pub fn slice(&self, range: std::ops::Range<usize>) -> String {
-        self.chars[range.start.min(self.chars.len())..range.end.min(self.chars.len())].iter().collect()
+        self.chars[range.start.min(self.chars.len())..range.end.min(self.chars.len())]
+            .iter()
+            .collect()
     }
 }
-

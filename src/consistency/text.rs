@@ -7,8 +7,8 @@
 //! is judged only when what it is about is named in it or follows from where it sits; when
 //! two readings are possible it is a note, and otherwise it is left alone.
 
-use super::reading::Text;
 use super::Findings;
+use super::reading::Text;
 use crate::analysis::Facts;
 use crate::diagnostic::JsonPath;
 use crate::framework::Frameworks;
@@ -37,12 +37,30 @@ struct Field<'a> {
 }
 
 impl<'a> Field<'a> {
-    fn new(path: JsonPath, text: &'a Paragraphs, scope: Scope, in_report: bool, follows: usize) -> Self {
-        Field { path, paragraphs: text.0.iter().map(String::as_str).collect(), scope, in_report, follows }
+    fn new(
+        path: JsonPath,
+        text: &'a Paragraphs,
+        scope: Scope,
+        in_report: bool,
+        follows: usize,
+    ) -> Self {
+        Field {
+            path,
+            paragraphs: text.0.iter().map(String::as_str).collect(),
+            scope,
+            in_report,
+            follows,
+        }
     }
 
     fn one(path: JsonPath, text: &'a str, follows: usize) -> Self {
-        Field { path, paragraphs: vec![text], scope: Scope::Other, in_report: false, follows }
+        Field {
+            path,
+            paragraphs: vec![text],
+            scope: Scope::Other,
+            in_report: false,
+            follows,
+        }
     }
 }
 
@@ -52,68 +70,180 @@ fn fields<'a>(package: &'a Package, facts: &Facts) -> Vec<Field<'a>> {
     let mut out = Vec::new();
     if let Some(scores) = &package.scores {
         let path = root.key("scores");
-        out.push(Field::new(path.key("summary"), &scores.summary, Scope::Total, true, 0));
-        out.push(Field::new(path.key("analysis_intro"), &scores.analysis_intro, Scope::Other, true, facts.tools.len()));
+        out.push(Field::new(
+            path.key("summary"),
+            &scores.summary,
+            Scope::Total,
+            true,
+            0,
+        ));
+        out.push(Field::new(
+            path.key("analysis_intro"),
+            &scores.analysis_intro,
+            Scope::Other,
+            true,
+            facts.tools.len(),
+        ));
         for (tool, text) in &scores.tool_analysis {
-            out.push(Field::new(path.key("tool_analysis").key(tool.code()), text, Scope::Tool(*tool), true, 0));
+            out.push(Field::new(
+                path.key("tool_analysis").key(tool.code()),
+                text,
+                Scope::Tool(*tool),
+                true,
+                0,
+            ));
         }
         for (i, ind) in scores.indicators.iter().enumerate() {
             // An OIT indicator's analysis may lead into its items, which the OIT detail prints.
-            let items = facts.oit.iter().flat_map(|o| &o.indicators).find(|o| o.number == ind.number).map_or(0, |o| o.items);
-            out.push(Field::new(path.key("indicators").index(i).key("analysis"), &ind.analysis, Scope::Indicator(ind.number), true, items));
+            let items = facts
+                .oit
+                .iter()
+                .flat_map(|o| &o.indicators)
+                .find(|o| o.number == ind.number)
+                .map_or(0, |o| o.items);
+            out.push(Field::new(
+                path.key("indicators").index(i).key("analysis"),
+                &ind.analysis,
+                Scope::Indicator(ind.number),
+                true,
+                items,
+            ));
         }
     }
     for (i, r) in package.recommendations.iter().enumerate() {
-        out.push(Field::new(root.key("recommendations").index(i).key("text"), &r.text, Scope::Tool(r.tool), true, 0));
+        out.push(Field::new(
+            root.key("recommendations").index(i).key("text"),
+            &r.text,
+            Scope::Tool(r.tool),
+            true,
+            0,
+        ));
     }
     if let Some(oit) = &package.oit {
         for (key, table) in [("urgent", &oit.urgent), ("improve", &oit.improve)] {
             if let Some(t) = table {
-                out.push(Field::new(root.key("oit").key(key).key("intro"), &t.intro, Scope::Other, true, t.rows.len()));
+                out.push(Field::new(
+                    root.key("oit").key(key).key("intro"),
+                    &t.intro,
+                    Scope::Other,
+                    true,
+                    t.rows.len(),
+                ));
             }
         }
     }
     if let Some(m) = &package.measures {
         let path = root.key("measures");
-        out.push(Field::new(path.key("intro"), &m.intro, Scope::Other, true, m.rows.len() + m.sections.len()));
+        out.push(Field::new(
+            path.key("intro"),
+            &m.intro,
+            Scope::Other,
+            true,
+            m.rows.len() + m.sections.len(),
+        ));
         for (i, s) in m.sections.iter().enumerate() {
             let sp = path.key("sections").index(i);
-            out.push(Field { in_report: true, ..Field::one(sp.key("title"), &s.title, s.paragraphs.0.len() + s.items.len()) });
-            out.push(Field::new(sp.key("paragraphs"), &s.paragraphs, Scope::Other, true, s.items.len()));
+            out.push(Field {
+                in_report: true,
+                ..Field::one(
+                    sp.key("title"),
+                    &s.title,
+                    s.paragraphs.0.len() + s.items.len(),
+                )
+            });
+            out.push(Field::new(
+                sp.key("paragraphs"),
+                &s.paragraphs,
+                Scope::Other,
+                true,
+                s.items.len(),
+            ));
             for (j, item) in s.items.iter().enumerate() {
-                out.push(Field { in_report: true, ..Field::one(sp.key("items").index(j).key("text"), &item.text, item.list.len()) });
+                out.push(Field {
+                    in_report: true,
+                    ..Field::one(
+                        sp.key("items").index(j).key("text"),
+                        &item.text,
+                        item.list.len(),
+                    )
+                });
             }
         }
     }
     if let Some(memo) = &package.memo {
         for (i, s) in memo.body.iter().enumerate() {
             let sp = root.key("memo").key("body").index(i);
-            out.push(Field::new(sp.key("paragraphs"), &s.paragraphs, Scope::Other, false, s.items.len()));
+            out.push(Field::new(
+                sp.key("paragraphs"),
+                &s.paragraphs,
+                Scope::Other,
+                false,
+                s.items.len(),
+            ));
             for (j, item) in s.items.iter().enumerate() {
-                out.push(Field::new(sp.key("items").index(j), item, Scope::Other, false, 0));
+                out.push(Field::new(
+                    sp.key("items").index(j),
+                    item,
+                    Scope::Other,
+                    false,
+                    0,
+                ));
             }
         }
     }
     if let Some(letter) = &package.letter {
-        out.push(Field::new(root.key("letter").key("body"), &letter.body, Scope::Other, false, 0));
+        out.push(Field::new(
+            root.key("letter").key("body"),
+            &letter.body,
+            Scope::Other,
+            false,
+            0,
+        ));
     }
     if let Some(a) = &package.announcement {
         let path = root.key("announcement");
-        out.push(Field::new(path.key("preamble"), &a.preamble, Scope::Other, false, a.sections.len()));
+        out.push(Field::new(
+            path.key("preamble"),
+            &a.preamble,
+            Scope::Other,
+            false,
+            a.sections.len(),
+        ));
         for (i, s) in a.sections.iter().enumerate() {
             let sp = path.key("sections").index(i);
             out.push(Field::one(sp.key("title"), &s.title, s.items.len()));
             for (j, item) in s.items.iter().enumerate() {
-                out.push(Field::one(sp.key("items").index(j).key("text"), &item.text, item.items.len()));
+                out.push(Field::one(
+                    sp.key("items").index(j).key("text"),
+                    &item.text,
+                    item.items.len(),
+                ));
             }
         }
     }
     if let Some(p) = &package.progress {
         for (i, row) in p.rows.iter().enumerate() {
             for (j, step) in row.steps.iter().enumerate() {
-                let sp = root.key("progress").key("rows").index(i).key("steps").index(j);
-                out.push(Field::new(sp.key("step"), &step.step, Scope::Other, false, 0));
-                out.push(Field::new(sp.key("result"), &step.result, Scope::Other, false, 0));
+                let sp = root
+                    .key("progress")
+                    .key("rows")
+                    .index(i)
+                    .key("steps")
+                    .index(j);
+                out.push(Field::new(
+                    sp.key("step"),
+                    &step.step,
+                    Scope::Other,
+                    false,
+                    0,
+                ));
+                out.push(Field::new(
+                    sp.key("result"),
+                    &step.result,
+                    Scope::Other,
+                    false,
+                    0,
+                ));
             }
         }
     }
@@ -121,16 +251,32 @@ fn fields<'a>(package: &'a Package, facts: &Facts) -> Vec<Field<'a>> {
 }
 
 /// Every finding about given text: references, counts, tools, dangling leads, quoted scores.
-pub(super) fn findings(f: &mut Findings, package: &Package, facts: &Facts, frameworks: &Frameworks) {
+pub(super) fn findings(
+    f: &mut Findings,
+    package: &Package,
+    facts: &Facts,
+    frameworks: &Frameworks,
+) {
     for field in fields(package, facts) {
         for (i, paragraph) in field.paragraphs.iter().enumerate() {
             let text = Text::new(paragraph);
-            let place = Place { field: &field, index: i };
+            let place = Place {
+                field: &field,
+                index: i,
+            };
             references(f, &place, &text, facts);
             counts(f, &place, &text, package);
             tools(f, &place, &text);
             dangling(f, &place, &text);
-            super::quotes::scores(f, &place.path(), &text, field.scope_subject(), package, facts, frameworks);
+            super::quotes::scores(
+                f,
+                &place.path(),
+                &text,
+                field.scope_subject(),
+                package,
+                facts,
+                frameworks,
+            );
         }
     }
 }
@@ -148,12 +294,20 @@ impl Place<'_, '_> {
 
     /// " (paragraph 2)" for fields of more than one paragraph.
     fn which(&self) -> String {
-        if self.field.paragraphs.len() > 1 { format!(" (paragraph {})", self.index + 1) } else { String::new() }
+        if self.field.paragraphs.len() > 1 {
+            format!(" (paragraph {})", self.index + 1)
+        } else {
+            String::new()
+        }
     }
 
     /// " (ย่อหน้าที่ 2)" for fields of more than one paragraph.
     fn which_thai(&self) -> String {
-        if self.field.paragraphs.len() > 1 { format!(" (ย่อหน้าที่ {})", self.index + 1) } else { String::new() }
+        if self.field.paragraphs.len() > 1 {
+            format!(" (ย่อหน้าที่ {})", self.index + 1)
+        } else {
+            String::new()
+        }
     }
 
     fn is_last(&self) -> bool {
@@ -162,7 +316,10 @@ impl Place<'_, '_> {
 
     /// The paragraphs after this one that start with an item marker ("๑.", "(๒)", "-").
     fn marked_after(&self) -> usize {
-        self.field.paragraphs[self.index + 1..].iter().take_while(|p| starts_with_marker(p)).count()
+        self.field.paragraphs[self.index + 1..]
+            .iter()
+            .take_while(|p| starts_with_marker(p))
+            .count()
     }
 }
 
@@ -183,8 +340,12 @@ fn starts_with_marker(paragraph: &str) -> bool {
     let t = Text::new(paragraph.trim_start());
     match t.chars.first() {
         Some('-' | '–' | '•' | '*') => true,
-        Some('(') => t.integer_at(1).is_some_and(|(_, end)| t.chars.get(end) == Some(&')')),
-        Some(c) if c.is_ascii_digit() => t.integer_at(0).is_some_and(|(_, end)| matches!(t.chars.get(end), Some('.' | ')'))),
+        Some('(') => t
+            .integer_at(1)
+            .is_some_and(|(_, end)| t.chars.get(end) == Some(&')')),
+        Some(c) if c.is_ascii_digit() => t
+            .integer_at(0)
+            .is_some_and(|(_, end)| matches!(t.chars.get(end), Some('.' | ')'))),
         _ => false,
     }
 }
@@ -200,7 +361,9 @@ fn references(f: &mut Findings, place: &Place, text: &Text, facts: &Facts) {
         ("ตารางที่", "table", "ตาราง", facts.tables.len()),
     ] {
         for at in text.find_all(word) {
-            let Some((n, _)) = text.integer_at(at + word.chars().count()) else { continue };
+            let Some((n, _)) = text.integer_at(at + word.chars().count()) else {
+                continue;
+            };
             if n == 0 || n as usize > count {
                 let has = match count {
                     0 => format!("numbers no {what}s"),
@@ -230,8 +393,21 @@ fn references(f: &mut Findings, place: &Place, text: &Text, facts: &Facts) {
 
 /// Words that count the items of a list ("๕ ประเด็น", "๓ คณะ").
 const CLASSIFIERS: &[&str] = &[
-    "ข้อ", "ประการ", "ประเด็น", "ด้าน", "คณะ", "ช่องทาง", "มาตรการ", "แนวทาง", "ขั้นตอน", "กิจกรรม", "เรื่อง",
-    "หัวข้อ", "รายการ", "กลุ่ม", "ส่วน",
+    "ข้อ",
+    "ประการ",
+    "ประเด็น",
+    "ด้าน",
+    "คณะ",
+    "ช่องทาง",
+    "มาตรการ",
+    "แนวทาง",
+    "ขั้นตอน",
+    "กิจกรรม",
+    "เรื่อง",
+    "หัวข้อ",
+    "รายการ",
+    "กลุ่ม",
+    "ส่วน",
 ];
 /// Words that open a list after its count.
 const OPENERS: &[&str] = &["ดังต่อไปนี้", "ดังนี้", "ได้แก่", "ประกอบด้วย", "คือ"];
@@ -242,13 +418,18 @@ fn counts(f: &mut Findings, place: &Place, text: &Text, package: &Package) {
     let len = text.chars.len();
     let mut at = 0;
     while at < len {
-        let Some((n, end)) = text.chars[at].is_ascii_digit().then(|| text.integer_at(at)).flatten() else {
+        let Some((n, end)) = text.chars[at]
+            .is_ascii_digit()
+            .then(|| text.integer_at(at))
+            .flatten()
+        else {
             at += 1;
             continue;
         };
         // Part of a decimal or a longer token ("9.1", "ข้อ 15") is not a count.
         let glued = at > 0 && (text.chars[at - 1] == '.' || text.chars[at - 1].is_ascii_digit());
-        let decimal = text.chars.get(end) == Some(&'.') && text.chars.get(end + 1).is_some_and(char::is_ascii_digit);
+        let decimal = text.chars.get(end) == Some(&'.')
+            && text.chars.get(end + 1).is_some_and(char::is_ascii_digit);
         if !glued && !decimal {
             if let Some(after) = CLASSIFIERS.iter().find_map(|c| text.word_at(end, c)) {
                 listed(f, place, text, n, at, after);
@@ -262,12 +443,18 @@ fn counts(f: &mut Findings, place: &Place, text: &Text, package: &Package) {
 /// A count followed by an opener: compare with the inline enumeration or the list after.
 fn listed(f: &mut Findings, place: &Place, text: &Text, n: u64, at: usize, after: usize) {
     // The opener must come right after the count ("๕ ประเด็น คือ", "๓ คณะ ประกอบด้วย").
-    let Some(open_end) = OPENERS.iter().find_map(|o| text.word_at(after, o)) else { return };
+    let Some(open_end) = OPENERS.iter().find_map(|o| text.word_at(after, o)) else {
+        return;
+    };
     let rest = text.slice(open_end..text.chars.len());
     let counted = text.slice(at..after);
     let inline = enumerators(&Text::new(&rest));
     let (items, where_, where_thai) = if inline > 0 {
-        (inline, "numbered in the same paragraph", "มีหมายเลขในย่อหน้าเดียวกัน")
+        (
+            inline,
+            "numbered in the same paragraph",
+            "มีหมายเลขในย่อหน้าเดียวกัน",
+        )
     } else if rest.trim().is_empty() && !place.is_last() && place.marked_after() > 0 {
         (place.marked_after(), "listed after it", "เรียงต่อจากนั้น")
     } else if rest.trim().is_empty() && place.is_last() && place.field.follows > 0 {
@@ -302,16 +489,32 @@ fn enumerators(text: &Text) -> usize {
 }
 
 /// "ทั้ง N แห่ง", "ทั้งสิ้น N หน่วยงาน" against the agencies listed.
-fn whole(f: &mut Findings, place: &Place, text: &Text, n: u64, at: usize, end: usize, package: &Package) {
-    let Some(province) = package.province.as_ref().filter(|p| !p.agencies.is_empty()) else { return };
+fn whole(
+    f: &mut Findings,
+    place: &Place,
+    text: &Text,
+    n: u64,
+    at: usize,
+    end: usize,
+    package: &Package,
+) {
+    let Some(province) = package.province.as_ref().filter(|p| !p.agencies.is_empty()) else {
+        return;
+    };
     let before = text.slice(at.saturating_sub(8)..at);
     let before = before.trim_end();
     if !(before.ends_with("ทั้ง") || before.ends_with("ทั้งสิ้น")) {
         return;
     }
-    let Some(unit) = ["แห่ง", "หน่วยงาน"].into_iter().find(|u| text.word_at(end, u).is_some()) else { return };
+    let Some(unit) = ["แห่ง", "หน่วยงาน"]
+        .into_iter()
+        .find(|u| text.word_at(end, u).is_some())
+    else {
+        return;
+    };
     if n as usize != province.agencies.len() {
-        let (which, which_thai, listed) = (place.which(), place.which_thai(), province.agencies.len());
+        let (which, which_thai, listed) =
+            (place.which(), place.which_thai(), province.agencies.len());
         f.contradiction(
             place.path(),
             message!(
@@ -331,19 +534,35 @@ fn tools(f: &mut Findings, place: &Place, text: &Text) {
         _ => return,
     };
     for at in text.find_all("แบบ") {
-        let Some(other) = [Tool::Iit, Tool::Eit, Tool::Oit].into_iter().find(|t| text.word_at(at + 3, t.code()).is_some()) else {
+        let Some(other) = [Tool::Iit, Tool::Eit, Tool::Oit]
+            .into_iter()
+            .find(|t| text.word_at(at + 3, t.code()).is_some())
+        else {
             continue;
         };
         let before = text.slice(at.saturating_sub(12)..at);
         // "เทียบกับแบบ IIT", "สูงกว่าแบบ EIT", "ขณะที่แบบ OIT": another tool named beside this one.
-        let compares = ["เทียบ", "กับ", "และ", "หรือ", "จาก", "กว่า", "ขณะที่", "ส่วน", "ทั้ง"]
-            .iter()
-            .any(|w| before.trim_end().ends_with(w) || before.contains("เทียบ"));
+        let compares = [
+            "เทียบ",
+            "กับ",
+            "และ",
+            "หรือ",
+            "จาก",
+            "กว่า",
+            "ขณะที่",
+            "ส่วน",
+            "ทั้ง",
+        ]
+        .iter()
+        .any(|w| before.trim_end().ends_with(w) || before.contains("เทียบ"));
         if other != own && !compares {
             let (which, which_thai) = (place.which(), place.which_thai());
             f.contradiction(
                 place.path(),
-                message!("ข้อความของ {own}{which_thai} กล่าวถึง \"แบบ {other}\"", "the {own} text{which} speaks of \"แบบ {other}\""),
+                message!(
+                    "ข้อความของ {own}{which_thai} กล่าวถึง \"แบบ {other}\"",
+                    "the {own} text{which} speaks of \"แบบ {other}\""
+                ),
                 Some(message!(
                     "ย่อหน้านี้พิมพ์ไว้ใต้หัวข้อ {own} ให้ระบุเครื่องมือที่ย่อหน้านี้กล่าวถึง",
                     "this paragraph is printed under {own}; name the tool it is about"
@@ -360,8 +579,14 @@ fn dangling(f: &mut Findings, place: &Place, text: &Text) {
         return;
     }
     let whole: String = text.chars.iter().collect();
-    let end = whole.trim_end().trim_end_matches([':', '-', '–']).trim_end();
-    if let Some(opener) = ["ดังต่อไปนี้", "ดังนี้", "ได้แก่", "ประกอบด้วย"].into_iter().find(|o| end.ends_with(o)) {
+    let end = whole
+        .trim_end()
+        .trim_end_matches([':', '-', '–'])
+        .trim_end();
+    if let Some(opener) = ["ดังต่อไปนี้", "ดังนี้", "ได้แก่", "ประกอบด้วย"]
+        .into_iter()
+        .find(|o| end.ends_with(o))
+    {
         let (which, which_thai) = (place.which(), place.which_thai());
         f.contradiction(
             place.path(),
@@ -369,7 +594,10 @@ fn dangling(f: &mut Findings, place: &Place, text: &Text) {
                 "ข้อความ{which_thai}จบด้วย \"{opener}\" แต่ในเอกสารไม่มีอะไรต่อจากนั้น",
                 "the text{which} ends with \"{opener}\", but nothing follows it in the document"
             ),
-            Some(message!("เพิ่มรายการที่ข้อความนี้นำไว้ หรือจบประโยคโดยไม่ใช้คำนำรายการ", "add what it introduces, or end the sentence")),
+            Some(message!(
+                "เพิ่มรายการที่ข้อความนี้นำไว้ หรือจบประโยคโดยไม่ใช้คำนำรายการ",
+                "add what it introduces, or end the sentence"
+            )),
         );
     }
 }

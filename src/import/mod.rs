@@ -13,8 +13,8 @@ use std::path::Path;
 
 use crate::catalogue::Catalogue;
 use crate::diagnostic::{Diagnostic, Failure};
-use crate::message;
 use crate::framework::{Framework, Frameworks};
+use crate::message;
 use crate::model::MeasuresLayout;
 pub use results::AgencyResult;
 pub use scaffold::Start;
@@ -48,35 +48,60 @@ pub struct ImportOptions {
 }
 
 /// Reads the agencies of a results sheet: `shown` is the file as messages name it.
-pub fn read_results(path: &Path, shown: &str, framework: &Framework) -> Result<results::Results, Failure> {
+pub fn read_results(
+    path: &Path,
+    shown: &str,
+    framework: &Framework,
+) -> Result<results::Results, Failure> {
     let sheets = sheet::read(path, shown)?;
     results::read(&sheets, framework)
 }
 
 /// The year's framework, or a message naming the years there are.
 pub fn framework(frameworks: &Frameworks, year: i32) -> Result<&Framework, Diagnostic> {
-    frameworks
-        .get(year)
-        .map(|f| &**f)
-        .ok_or_else(|| {
-            let span = frameworks.span();
-            Diagnostic::error(message!("ไม่มีเกณฑ์ของปีงบประมาณ {year}", "there is no framework for fiscal year {year}"))
-                .with_note(message!("มีเกณฑ์ของปี {span}", "frameworks cover {span}"))
-        })
+    frameworks.get(year).map(|f| &**f).ok_or_else(|| {
+        let span = frameworks.span();
+        Diagnostic::error(message!(
+            "ไม่มีเกณฑ์ของปีงบประมาณ {year}",
+            "there is no framework for fiscal year {year}"
+        ))
+        .with_note(message!("มีเกณฑ์ของปี {span}", "frameworks cover {span}"))
+    })
 }
 
 /// A results sheet as the province package, and with `per_agency` one package per agency.
-pub fn import(path: &Path, shown: &str, options: &ImportOptions, frameworks: &Frameworks, catalogue: &Catalogue) -> Result<Imported, Failure> {
-    import_sheets(&sheet::read(path, shown)?, shown, options, frameworks, catalogue)
+pub fn import(
+    path: &Path,
+    shown: &str,
+    options: &ImportOptions,
+    frameworks: &Frameworks,
+    catalogue: &Catalogue,
+) -> Result<Imported, Failure> {
+    import_sheets(
+        &sheet::read(path, shown)?,
+        shown,
+        options,
+        frameworks,
+        catalogue,
+    )
 }
 
 /// [`import`] of sheets already read (an upload, say).
-pub fn import_sheets(sheets: &[sheet::Sheet], shown: &str, options: &ImportOptions, frameworks: &Frameworks, catalogue: &Catalogue) -> Result<Imported, Failure> {
+pub fn import_sheets(
+    sheets: &[sheet::Sheet],
+    shown: &str,
+    options: &ImportOptions,
+    frameworks: &Frameworks,
+    catalogue: &Catalogue,
+) -> Result<Imported, Failure> {
     let framework = framework(frameworks, options.year)?;
     let results = results::read(sheets, framework)?;
     let mut notes = Vec::new();
     if !results.ignored.is_empty() {
-        notes.push(Diagnostic::note(format!("{shown}: columns not read: {}", results.ignored.join(", "))));
+        notes.push(Diagnostic::note(format!(
+            "{shown}: columns not read: {}",
+            results.ignored.join(", ")
+        )));
     }
     let province = province_of(&results.title);
     let name = match (&options.name, &province) {
@@ -94,9 +119,13 @@ pub fn import_sheets(sheets: &[sheet::Sheet], shown: &str, options: &ImportOptio
             .into());
         }
     };
-    let package = scaffold::province(&name, province.clone(), options.year, &results.agencies).map_err(Diagnostic::error)?;
+    let package = scaffold::province(&name, province.clone(), options.year, &results.agencies)
+        .map_err(Diagnostic::error)?;
     // `-province`: the province's own administration is usually one of the agencies listed.
-    let mut files = vec![NewFile { name: file_name(options.year, &format!("{name}-province"), None), text: package.to_json() }];
+    let mut files = vec![NewFile {
+        name: file_name(options.year, &format!("{name}-province"), None),
+        text: package.to_json(),
+    }];
     if options.per_agency {
         for agency in &results.agencies {
             let start = Start {
@@ -108,9 +137,17 @@ pub fn import_sheets(sheets: &[sheet::Sheet], shown: &str, options: &ImportOptio
                 scores: Some(agency),
             };
             let text = scaffold::agency(&start, framework, catalogue).to_json();
-            let shared = results.agencies.iter().filter(|a| results::normalize(&a.name) == results::normalize(&agency.name)).count() > 1;
+            let shared = results
+                .agencies
+                .iter()
+                .filter(|a| results::normalize(&a.name) == results::normalize(&agency.name))
+                .count()
+                > 1;
             let district = agency.district.as_deref().filter(|_| shared);
-            files.push(NewFile { name: file_name(options.year, &agency.name, district), text });
+            files.push(NewFile {
+                name: file_name(options.year, &agency.name, district),
+                text,
+            });
         }
     }
     distinct_names(&files, &results.agencies)?;
@@ -122,32 +159,58 @@ pub fn import_sheets(sheets: &[sheet::Sheet], shown: &str, options: &ImportOptio
 
 /// A new agency package: the year's indicators, scores from a results sheet when given, and
 /// a drafted measures row for each indicator below the target.
-pub fn init(start: &Start, frameworks: &Frameworks, catalogue: &Catalogue) -> Result<NewFile, Failure> {
+pub fn init(
+    start: &Start,
+    frameworks: &Frameworks,
+    catalogue: &Catalogue,
+) -> Result<NewFile, Failure> {
     let framework = framework(frameworks, start.year)?;
     let text = scaffold::agency(start, framework, catalogue).to_json();
-    let file = NewFile { name: file_name(start.year, start.name, None), text };
+    let file = NewFile {
+        name: file_name(start.year, start.name, None),
+        text,
+    };
     verify(&file, frameworks)?;
     Ok(file)
 }
 
 /// The row of `name` (and `district`, when several agencies share the name) in a sheet's
 /// results; names are compared without spaces.
-pub fn find_agency<'a>(results: &'a results::Results, shown: &str, name: &str, district: Option<&str>) -> Result<&'a AgencyResult, Diagnostic> {
+pub fn find_agency<'a>(
+    results: &'a results::Results,
+    shown: &str,
+    name: &str,
+    district: Option<&str>,
+) -> Result<&'a AgencyResult, Diagnostic> {
     let key = results::normalize(name);
     let matches: Vec<&AgencyResult> = results
         .agencies
         .iter()
         .filter(|a| results::normalize(&a.name) == key)
-        .filter(|a| district.is_none_or(|d| a.district.as_deref().map(results::normalize) == Some(results::normalize(d))))
+        .filter(|a| {
+            district.is_none_or(|d| {
+                a.district.as_deref().map(results::normalize) == Some(results::normalize(d))
+            })
+        })
         .collect();
     match matches.as_slice() {
         [one] => Ok(one),
-        [] => Err(Diagnostic::error(format!("{shown} has no agency named \"{name}\"{}", district.map_or(String::new(), |d| format!(" in อำเภอ{d}"))))
-            .with_note(format!("the sheet lists {} agencies; names are compared without spaces", results.agencies.len()))),
+        [] => Err(Diagnostic::error(format!(
+            "{shown} has no agency named \"{name}\"{}",
+            district.map_or(String::new(), |d| format!(" in อำเภอ{d}"))
+        ))
+        .with_note(format!(
+            "the sheet lists {} agencies; names are compared without spaces",
+            results.agencies.len()
+        ))),
         several => Err(Diagnostic::error(format!(
             "{shown} has {} agencies named \"{name}\": {}",
             several.len(),
-            several.iter().map(|a| format!("{} (อำเภอ{})", a.at, a.district.as_deref().unwrap_or("?"))).collect::<Vec<_>>().join(", ")
+            several
+                .iter()
+                .map(|a| format!("{} (อำเภอ{})", a.at, a.district.as_deref().unwrap_or("?")))
+                .collect::<Vec<_>>()
+                .join(", ")
         ))
         .with_note("say which with --district")),
     }
@@ -157,7 +220,13 @@ pub fn find_agency<'a>(results: &'a results::Results, shown: &str, name: &str, d
 fn province_of(title: &[String]) -> Option<String> {
     title.iter().find_map(|line| {
         let (_, after) = line.split_once("จังหวัด")?;
-        let word: String = after.trim_start().chars().take_while(|c| crate::thai::words::is_thai_letter(*c) || ('\u{0E31}'..='\u{0E4E}').contains(c)).collect();
+        let word: String = after
+            .trim_start()
+            .chars()
+            .take_while(|c| {
+                crate::thai::words::is_thai_letter(*c) || ('\u{0E31}'..='\u{0E4E}').contains(c)
+            })
+            .collect();
         (!word.is_empty()).then_some(word)
     })
 }
@@ -166,7 +235,18 @@ fn province_of(title: &[String]) -> Option<String> {
 /// replaced; the district is added when asked (for names several agencies share).
 pub fn file_name(year: i32, name: &str, district: Option<&str>) -> String {
     let clean = |s: &str| -> String {
-        s.split_whitespace().collect::<Vec<_>>().join("-").chars().map(|c| if "/\\:*?\"<>|".contains(c) || c.is_control() { '-' } else { c }).collect()
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join("-")
+            .chars()
+            .map(|c| {
+                if "/\\:*?\"<>|".contains(c) || c.is_control() {
+                    '-'
+                } else {
+                    c
+                }
+            })
+            .collect()
     };
     match district {
         Some(d) => format!("{year}-{}-{}.json", clean(name), clean(d)),
@@ -180,9 +260,18 @@ fn distinct_names(files: &[NewFile], agencies: &[AgencyResult]) -> Result<(), Di
     let mut seen = std::collections::BTreeMap::new();
     for (i, file) in files.iter().enumerate() {
         if let Some(first) = seen.insert(file.name.clone(), i) {
-            let at = |k: usize| agencies.get(k.wrapping_sub(1)).map_or("the province package".to_owned(), |a| a.at.clone());
-            return Err(Diagnostic::error(format!("{} and {} would both be written to `{}`", at(first), at(i), file.name))
-                .with_note("two rows name the same agency in the same district"));
+            let at = |k: usize| {
+                agencies
+                    .get(k.wrapping_sub(1))
+                    .map_or("the province package".to_owned(), |a| a.at.clone())
+            };
+            return Err(Diagnostic::error(format!(
+                "{} and {} would both be written to `{}`",
+                at(first),
+                at(i),
+                file.name
+            ))
+            .with_note("two rows name the same agency in the same district"));
         }
     }
     Ok(())
@@ -191,9 +280,14 @@ fn distinct_names(files: &[NewFile], agencies: &[AgencyResult]) -> Result<(), Di
 /// Loads a file about to be written as the build would: what `import` and `init` write
 /// must build.
 fn verify(file: &NewFile, frameworks: &Frameworks) -> Result<(), Failure> {
-    crate::load::load_str(&file.text, &file.name, frameworks).map(|_| ()).map_err(|failure| {
-        let mut diagnostics = vec![Diagnostic::error(format!("internal error: the package written as `{}` does not load", file.name))];
-        diagnostics.extend(failure.0);
-        Failure(diagnostics)
-    })
+    crate::load::load_str(&file.text, &file.name, frameworks)
+        .map(|_| ())
+        .map_err(|failure| {
+            let mut diagnostics = vec![Diagnostic::error(format!(
+                "internal error: the package written as `{}` does not load",
+                file.name
+            ))];
+            diagnostics.extend(failure.0);
+            Failure(diagnostics)
+        })
 }

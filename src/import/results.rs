@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 
 use super::sheet::{Cell, Sheet};
 use crate::diagnostic::{Diagnostic, Failure, Lang, Message};
-use crate::message;
 use crate::framework::Framework;
+use crate::message;
 use crate::model::{Score, Tool};
 use crate::thai;
 
@@ -94,21 +94,28 @@ pub fn classify(header: &str, framework: &Framework) -> Option<Column> {
             return Some(Column::Tool(tool));
         }
     }
-    if let Some(rest) = h.strip_prefix("ตัวชี้วัดที่").or_else(|| h.strip_prefix("ตัวชี้วัด")) {
+    if let Some(rest) = h.strip_prefix("ตัวชี้วัดที่").or_else(|| h.strip_prefix("ตัวชี้วัด"))
+    {
         let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
         if let Ok(n) = digits.parse::<u8>() {
             return Some(Column::Indicator(n));
         }
     }
-    if let Some(ind) = framework.indicators.iter().find(|i| normalize(&i.name) == h || h.ends_with(&normalize(&i.name))) {
+    if let Some(ind) = framework
+        .indicators
+        .iter()
+        .find(|i| normalize(&i.name) == h || h.ends_with(&normalize(&i.name)))
+    {
         return Some(Column::Indicator(ind.number));
     }
     let starts = |words: &[&str]| words.iter().any(|w| h.starts_with(w));
-    if starts(&["ชื่อ", "หน่วยงาน", "องค์กรปกครองส่วนท้องถิ่น", "อปท"]) {
+    if starts(&["ชื่อ", "หน่วยงาน", "องค์กรปกครองส่วนท้องถิ่น", "อปท"])
+    {
         Some(Column::Name)
     } else if starts(&["อำเภอ"]) {
         Some(Column::District)
-    } else if starts(&["คะแนน", "ผลคะแนน"]) || h == "ita" || h == "รวม" {
+    } else if starts(&["คะแนน", "ผลคะแนน"]) || h == "ita" || h == "รวม"
+    {
         Some(Column::Total)
     } else if starts(&["ระดับ", "ผลการประเมิน"]) {
         Some(Column::Level)
@@ -119,20 +126,33 @@ pub fn classify(header: &str, framework: &Framework) -> Option<Column> {
 
 /// The columns a row names, if it is a header row: one holding the agency's name and at
 /// least one holding scores. Two columns of one kind are an error.
-fn header(sheet: &Sheet, row: usize, framework: &Framework) -> Option<Result<BTreeMap<Column, usize>, Diagnostic>> {
+fn header(
+    sheet: &Sheet,
+    row: usize,
+    framework: &Framework,
+) -> Option<Result<BTreeMap<Column, usize>, Diagnostic>> {
     let mut columns: BTreeMap<Column, usize> = BTreeMap::new();
     for (c, cell) in sheet.rows[row].iter().enumerate() {
-        let Some(kind) = classify(&cell.text(), framework) else { continue };
+        let Some(kind) = classify(&cell.text(), framework) else {
+            continue;
+        };
         if let Some(&first) = columns.get(&kind) {
             // Only an error once this is known to be the header row.
-            let (a, b, what) = (sheet.address(row, first), sheet.address(row, c), kind.what());
+            let (a, b, what) = (
+                sheet.address(row, first),
+                sheet.address(row, c),
+                kind.what(),
+            );
             let (what, what_thai) = (&what.english, what.get(Lang::Thai));
             let (first_text, text) = (sheet.cell(row, first).text(), cell.text());
             let message = message!(
                 "{a} และ {b} เป็น{what_thai}ทั้งคู่: \"{first_text}\" และ \"{text}\"",
                 "{a} and {b} both hold {what}: \"{first_text}\" and \"{text}\""
             );
-            let note = message!("เก็บไว้คอลัมน์เดียว หรือเปลี่ยนหัวคอลัมน์ของอีกคอลัมน์", "keep one of the columns, or rename the other");
+            let note = message!(
+                "เก็บไว้คอลัมน์เดียว หรือเปลี่ยนหัวคอลัมน์ของอีกคอลัมน์",
+                "keep one of the columns, or rename the other"
+            );
             let is_header = columns.contains_key(&Column::Name) || kind == Column::Name;
             return is_header.then(|| Err(Diagnostic::error(message).with_note(note)));
         }
@@ -153,7 +173,9 @@ pub fn read(sheets: &[Sheet], framework: &Framework) -> Result<Results, Failure>
             }
         }
     }
-    let file = sheets.first().map_or("the spreadsheet", |s| s.file.as_str());
+    let file = sheets
+        .first()
+        .map_or("the spreadsheet", |s| s.file.as_str());
     let rows = HEADER_SEARCH_ROWS;
     Err(Diagnostic::error(message!(
         "{file}: ไม่พบแถวหัวตารางใน {rows} แถวแรกของแผ่นงานใดเลย",
@@ -166,7 +188,12 @@ pub fn read(sheets: &[Sheet], framework: &Framework) -> Result<Results, Failure>
     .into())
 }
 
-fn rows(sheet: &Sheet, header: usize, columns: &BTreeMap<Column, usize>, framework: &Framework) -> Result<Results, Failure> {
+fn rows(
+    sheet: &Sheet,
+    header: usize,
+    columns: &BTreeMap<Column, usize>,
+    framework: &Framework,
+) -> Result<Results, Failure> {
     let mut agencies = Vec::new();
     let mut errors = Vec::new();
     for (r, row) in sheet.rows.iter().enumerate().skip(header + 1) {
@@ -180,7 +207,10 @@ fn rows(sheet: &Sheet, header: usize, columns: &BTreeMap<Column, usize>, framewo
     }
     if agencies.is_empty() && errors.is_empty() {
         let at = sheet.address(header, 0);
-        errors.push(Diagnostic::error(message!("{at}: ใต้แถวหัวตารางไม่มีหน่วยงานใด", "{at}: the header row has no agencies under it")));
+        errors.push(Diagnostic::error(message!(
+            "{at}: ใต้แถวหัวตารางไม่มีหน่วยงานใด",
+            "{at}: the header row has no agencies under it"
+        )));
     }
     if !errors.is_empty() {
         return Err(Failure(cap(errors)));
@@ -192,8 +222,17 @@ fn rows(sheet: &Sheet, header: usize, columns: &BTreeMap<Column, usize>, framewo
         .filter(|(c, cell)| !read.contains(c) && !cell.is_blank())
         .map(|(_, cell)| cell.text())
         .collect();
-    let title = sheet.rows[..header].iter().flatten().filter(|c| !c.is_blank()).map(Cell::text).collect();
-    Ok(Results { agencies, title, ignored })
+    let title = sheet.rows[..header]
+        .iter()
+        .flatten()
+        .filter(|c| !c.is_blank())
+        .map(Cell::text)
+        .collect();
+    Ok(Results {
+        agencies,
+        title,
+        ignored,
+    })
 }
 
 /// Errors beyond the limit are counted, not listed.
@@ -202,12 +241,20 @@ fn cap(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
     if errors.len() > limit {
         let more = errors.len() - limit;
         errors.truncate(limit);
-        errors.push(Diagnostic::error(message!("… และยังมีช่องที่ผิดอีก {more} ช่อง", "… and {more} more bad cells")));
+        errors.push(Diagnostic::error(message!(
+            "… และยังมีช่องที่ผิดอีก {more} ช่อง",
+            "… and {more} more bad cells"
+        )));
     }
     errors
 }
 
-fn agency(sheet: &Sheet, r: usize, columns: &BTreeMap<Column, usize>, framework: &Framework) -> Result<AgencyResult, Vec<Diagnostic>> {
+fn agency(
+    sheet: &Sheet,
+    r: usize,
+    columns: &BTreeMap<Column, usize>,
+    framework: &Framework,
+) -> Result<AgencyResult, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let name_column = columns[&Column::Name];
     let name = match sheet.cell(r, name_column) {
@@ -234,7 +281,10 @@ fn agency(sheet: &Sheet, r: usize, columns: &BTreeMap<Column, usize>, framework:
             Column::Level => result.level = (!cell.is_blank()).then(|| cell.text()),
             Column::Indicator(n) if framework.indicator(n).is_none() => {
                 let (at, year) = (sheet.address(r, c), framework.fiscal_year);
-                errors.push(Diagnostic::error(message!("{at}: ปี {year} ไม่มีตัวชี้วัดที่ {n}", "{at}: indicator {n} does not exist in {year}")));
+                errors.push(Diagnostic::error(message!(
+                    "{at}: ปี {year} ไม่มีตัวชี้วัดที่ {n}",
+                    "{at}: indicator {n} does not exist in {year}"
+                )));
             }
             // A tool or indicator left blank or dashed is one the results do not give (an
             // agency assessed on fewer tools); the total is what a row is for.
@@ -258,7 +308,11 @@ fn agency(sheet: &Sheet, r: usize, columns: &BTreeMap<Column, usize>, framework:
             },
         }
     }
-    if errors.is_empty() { Ok(result) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(result)
+    } else {
+        Err(errors)
+    }
 }
 
 /// An empty cell, or one holding only a dash.
@@ -275,8 +329,15 @@ fn bad(sheet: &Sheet, r: usize, c: usize, expected: Message, found: &Cell) -> Di
             (shown.clone(), shown)
         }
     };
-    let (at, expected_thai, expected) = (sheet.address(r, c), expected.thai.unwrap_or_default(), expected.english);
-    Diagnostic::error(message!("{at}: ต้องเป็น{expected_thai} แต่พบ {found_thai}", "{at}: expected {expected}, found {found}"))
+    let (at, expected_thai, expected) = (
+        sheet.address(r, c),
+        expected.thai.unwrap_or_default(),
+        expected.english,
+    );
+    Diagnostic::error(message!(
+        "{at}: ต้องเป็น{expected_thai} แต่พบ {found_thai}",
+        "{at}: expected {expected}, found {found}"
+    ))
 }
 
 /// A score from a cell: a number from 0 to 100 with at most two decimals, typed with Thai
@@ -291,6 +352,8 @@ fn score(cell: &Cell) -> Option<Score> {
         Cell::Empty => return None,
     };
     let hundredths = value * 100.0;
-    let ok = value.is_finite() && (0.0..=100.0).contains(&value) && (hundredths - hundredths.round()).abs() < 1e-6;
+    let ok = value.is_finite()
+        && (0.0..=100.0).contains(&value)
+        && (hundredths - hundredths.round()).abs() < 1e-6;
     ok.then(|| Score(hundredths.round() / 100.0))
 }

@@ -117,11 +117,18 @@ fn paragraphs(p: &Paragraphs) -> Value {
 }
 
 /// The province package of an imported sheet: the agency list the province report ranks.
-pub(super) fn province(name: &str, province: Option<String>, year: i32, agencies: &[AgencyResult]) -> Result<PackageOut, String> {
+pub(super) fn province(
+    name: &str,
+    province: Option<String>,
+    year: i32,
+    agencies: &[AgencyResult],
+) -> Result<PackageOut, String> {
     let rows = agencies
         .iter()
         .map(|a| {
-            let score = a.total.ok_or_else(|| format!("{}: the sheet gives no total score for {}", a.at, a.name))?;
+            let score = a.total.ok_or_else(|| {
+                format!("{}: the sheet gives no total score for {}", a.at, a.name)
+            })?;
             Ok(LocalAgencyOut {
                 name: a.name.clone(),
                 district: a.district.clone(),
@@ -132,7 +139,11 @@ pub(super) fn province(name: &str, province: Option<String>, year: i32, agencies
         })
         .collect::<Result<Vec<_>, String>>()?;
     Ok(PackageOut {
-        agency: AgencyOut { name: name.to_owned(), district: None, province },
+        agency: AgencyOut {
+            name: name.to_owned(),
+            district: None,
+            province,
+        },
         fiscal_year: year,
         scores: None,
         province: Some(ProvinceOut { agencies: rows }),
@@ -161,7 +172,14 @@ pub(super) fn agency(start: &Start, framework: &Framework, catalogue: &Catalogue
         indicators: framework
             .indicators
             .iter()
-            .filter_map(|i| r.indicators.get(&i.number).map(|s| IndicatorOut { number: i.number, name: i.name.clone(), tool: i.tool, score: s.0 }))
+            .filter_map(|i| {
+                r.indicators.get(&i.number).map(|s| IndicatorOut {
+                    number: i.number,
+                    name: i.name.clone(),
+                    tool: i.tool,
+                    score: s.0,
+                })
+            })
             .collect(),
     });
     let rows = weak_indicators(start.scores, framework)
@@ -170,17 +188,27 @@ pub(super) fn agency(start: &Start, framework: &Framework, catalogue: &Catalogue
             let mut row = catalogue.draft(number, start.layout, start.name, start.year + 1)?;
             if let (Some(score), MeasuresLayout::ByIndicator) = (score, start.layout) {
                 row.finding.0.insert(0, finding(framework, number, score));
-                row.draft = row.draft.take().map(|d| Draft { digest: row.content_digest(), ..d });
+                row.draft = row.draft.take().map(|d| Draft {
+                    digest: row.content_digest(),
+                    ..d
+                });
             }
             Some(row_out(row))
         })
         .collect();
     PackageOut {
-        agency: AgencyOut { name: start.name.to_owned(), district: start.district.clone(), province: start.province.clone() },
+        agency: AgencyOut {
+            name: start.name.to_owned(),
+            district: start.district.clone(),
+            province: start.province.clone(),
+        },
         fiscal_year: start.year,
         scores,
         province: None,
-        measures: Some(MeasuresOut { layout: start.layout, rows }),
+        measures: Some(MeasuresOut {
+            layout: start.layout,
+            rows,
+        }),
     }
 }
 
@@ -188,15 +216,44 @@ pub(super) fn agency(start: &Start, framework: &Framework, catalogue: &Catalogue
 /// indicator scores are known; else every indicator of a tool below the target when tool
 /// scores are; else every indicator. When nothing is below the target every indicator is
 /// drafted too: a plan still covers them all.
-fn weak_indicators(scores: Option<&AgencyResult>, framework: &Framework) -> Vec<(u8, Option<Score>)> {
+fn weak_indicators(
+    scores: Option<&AgencyResult>,
+    framework: &Framework,
+) -> Vec<(u8, Option<Score>)> {
     let target = framework.target.hundredths();
-    let all = || framework.indicators.iter().map(|i| (i.number, scores.and_then(|s| s.indicators.get(&i.number).copied()))).collect();
+    let all = || {
+        framework
+            .indicators
+            .iter()
+            .map(|i| {
+                (
+                    i.number,
+                    scores.and_then(|s| s.indicators.get(&i.number).copied()),
+                )
+            })
+            .collect()
+    };
     let Some(scores) = scores else { return all() };
     let below: Vec<(u8, Option<Score>)> = if !scores.indicators.is_empty() {
-        scores.indicators.iter().filter(|(_, s)| s.hundredths() < target).map(|(n, s)| (*n, Some(*s))).collect()
+        scores
+            .indicators
+            .iter()
+            .filter(|(_, s)| s.hundredths() < target)
+            .map(|(n, s)| (*n, Some(*s)))
+            .collect()
     } else {
-        let weak: Vec<Tool> = scores.tools.iter().filter(|(_, s)| s.hundredths() < target).map(|(t, _)| *t).collect();
-        framework.indicators.iter().filter(|i| weak.contains(&i.tool)).map(|i| (i.number, None)).collect()
+        let weak: Vec<Tool> = scores
+            .tools
+            .iter()
+            .filter(|(_, s)| s.hundredths() < target)
+            .map(|(t, _)| *t)
+            .collect();
+        framework
+            .indicators
+            .iter()
+            .filter(|i| weak.contains(&i.tool))
+            .map(|i| (i.number, None))
+            .collect()
     };
     if below.is_empty() { all() } else { below }
 }
@@ -204,9 +261,15 @@ fn weak_indicators(scores: Option<&AgencyResult>, framework: &Framework) -> Vec<
 /// The finding of a drafted by-indicator row, from the score: "ตัวชี้วัดที่ ๙ การเปิดเผยข้อมูล
 /// ได้คะแนน ๗๐.๐๐ ต่ำกว่าค่าเป้าหมาย ๘๕ คะแนน".
 fn finding(framework: &Framework, number: u8, score: Score) -> String {
-    let name = framework.indicator(number).map_or(String::new(), |i| format!(" {}", i.name));
+    let name = framework
+        .indicator(number)
+        .map_or(String::new(), |i| format!(" {}", i.name));
     let n = Numerals::Thai;
-    let comparison = if score.hundredths() < framework.target.hundredths() { "ต่ำกว่า" } else { "ไม่ต่ำกว่า" };
+    let comparison = if score.hundredths() < framework.target.hundredths() {
+        "ต่ำกว่า"
+    } else {
+        "ไม่ต่ำกว่า"
+    };
     format!(
         "ตัวชี้วัดที่ {}{name} ได้คะแนน {} {comparison}ค่าเป้าหมาย {} คะแนน",
         thai::digits(&number.to_string(), n),

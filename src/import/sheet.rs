@@ -60,7 +60,11 @@ pub struct Sheet {
 impl Sheet {
     /// The address of `rows[row][column]`: `FILE!Sheet!C12`.
     pub fn address(&self, row: usize, column: usize) -> String {
-        let cell = format!("{}{}", column_letters(self.origin.1 + column), self.origin.0 + row + 1);
+        let cell = format!(
+            "{}{}",
+            column_letters(self.origin.1 + column),
+            self.origin.0 + row + 1
+        );
         match &self.name {
             Some(name) => format!("{}!{name}!{cell}", self.file),
             None => format!("{}!{cell}", self.file),
@@ -69,7 +73,10 @@ impl Sheet {
 
     /// The cell at `row`, `column`; empty beyond the row's end.
     pub fn cell(&self, row: usize, column: usize) -> &Cell {
-        self.rows.get(row).and_then(|r| r.get(column)).unwrap_or(&Cell::Empty)
+        self.rows
+            .get(row)
+            .and_then(|r| r.get(column))
+            .unwrap_or(&Cell::Empty)
     }
 }
 
@@ -89,35 +96,62 @@ pub fn column_letters(mut index: usize) -> String {
 
 /// Reads every sheet of an `.xlsx`, `.xlsm`, `.xls`, `.ods` or `.csv` file.
 pub fn read(path: &Path, shown: &str) -> Result<Vec<Sheet>, Diagnostic> {
-    let bytes = crate::confine::read_limited(path, SHEET_BYTES)
-        .map_err(|refusal| {
-            let thai = refusal.thai();
-            Diagnostic::error(message!("แฟ้มตาราง `{shown}` {thai}", "spreadsheet `{shown}` {refusal}"))
-        })?;
+    let bytes = crate::confine::read_limited(path, SHEET_BYTES).map_err(|refusal| {
+        let thai = refusal.thai();
+        Diagnostic::error(message!(
+            "แฟ้มตาราง `{shown}` {thai}",
+            "spreadsheet `{shown}` {refusal}"
+        ))
+    })?;
     parse(bytes, shown)
 }
 
 /// Every sheet of a spreadsheet's bytes; `shown` is its file name, whose extension says the
 /// format (as uploaded to the web workspace).
 pub fn parse(bytes: Vec<u8>, shown: &str) -> Result<Vec<Sheet>, Diagnostic> {
-    let extension = Path::new(shown).extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let extension = Path::new(shown)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     match extension.as_str() {
         "csv" => Ok(vec![csv(&bytes, shown)?]),
         "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => workbook(bytes, shown),
-        _ => Err(Diagnostic::error(message!("`{shown}` ไม่ใช่แฟ้มตารางที่โปรแกรมอ่านได้", "`{shown}` is not a spreadsheet this program reads"))
-            .with_note(message!("ต้องเป็นแฟ้มที่ลงท้ายด้วย .xlsx, .xls, .ods หรือ .csv", "expected a file ending in .xlsx, .xls, .ods or .csv"))),
+        _ => Err(Diagnostic::error(message!(
+            "`{shown}` ไม่ใช่แฟ้มตารางที่โปรแกรมอ่านได้",
+            "`{shown}` is not a spreadsheet this program reads"
+        ))
+        .with_note(message!(
+            "ต้องเป็นแฟ้มที่ลงท้ายด้วย .xlsx, .xls, .ods หรือ .csv",
+            "expected a file ending in .xlsx, .xls, .ods or .csv"
+        ))),
     }
 }
 
 fn workbook(bytes: Vec<u8>, shown: &str) -> Result<Vec<Sheet>, Diagnostic> {
-    let cannot = |e: calamine::Error| Diagnostic::error(message!("อ่านแฟ้มตาราง `{shown}` ไม่ได้: {e}", "cannot read the spreadsheet `{shown}`: {e}"));
+    let cannot = |e: calamine::Error| {
+        Diagnostic::error(message!(
+            "อ่านแฟ้มตาราง `{shown}` ไม่ได้: {e}",
+            "cannot read the spreadsheet `{shown}`: {e}"
+        ))
+    };
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(cannot)?;
     let mut sheets = Vec::new();
     for name in book.sheet_names() {
         let range = book.worksheet_range(&name).map_err(cannot)?;
-        let origin = range.start().map_or((0, 0), |(r, c)| (r as usize, c as usize));
-        let rows = range.rows().map(|row| row.iter().map(cell).collect()).collect();
-        sheets.push(Sheet { file: shown.to_owned(), name: Some(name), rows, origin });
+        let origin = range
+            .start()
+            .map_or((0, 0), |(r, c)| (r as usize, c as usize));
+        let rows = range
+            .rows()
+            .map(|row| row.iter().map(cell).collect())
+            .collect();
+        sheets.push(Sheet {
+            file: shown.to_owned(),
+            name: Some(name),
+            rows,
+            origin,
+        });
     }
     Ok(sheets)
 }
@@ -141,14 +175,41 @@ fn csv(bytes: &[u8], shown: &str) -> Result<Sheet, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text.to_owned(),
-        Err(_) => encoding_rs::WINDOWS_874.decode_without_bom_handling(bytes).0.into_owned(),
+        Err(_) => encoding_rs::WINDOWS_874
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned(),
     };
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let line = i + 1;
-        let record = record.map_err(|e| Diagnostic::error(message!("`{shown}` บรรทัด {line}: ไม่ใช่ CSV: {e}", "`{shown}` line {line}: not CSV: {e}")))?;
-        rows.push(record.iter().map(|f| if f.trim().is_empty() { Cell::Empty } else { Cell::Text(f.to_owned()) }).collect());
+        let record = record.map_err(|e| {
+            Diagnostic::error(message!(
+                "`{shown}` บรรทัด {line}: ไม่ใช่ CSV: {e}",
+                "`{shown}` line {line}: not CSV: {e}"
+            ))
+        })?;
+        rows.push(
+            record
+                .iter()
+                .map(|f| {
+                    if f.trim().is_empty() {
+                        Cell::Empty
+                    } else {
+                        Cell::Text(f.to_owned())
+                    }
+                })
+                .collect(),
+        );
     }
-    Ok(Sheet { file: shown.to_owned(), name: None, rows, origin: (0, 0) })
+    Ok(Sheet {
+        file: shown.to_owned(),
+        name: None,
+        rows,
+        origin: (0, 0),
+    })
 }

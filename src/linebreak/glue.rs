@@ -27,7 +27,10 @@ use std::sync::{LazyLock, Mutex};
 use icu_segmenter::options::LineBreakOptions;
 use icu_segmenter::{LineSegmenter, LineSegmenterBorrowed};
 
-use crate::thai::{self, words::{self, Segmenter, Token}};
+use crate::thai::{
+    self,
+    words::{self, Segmenter, Token},
+};
 
 /// A break opportunity between two words: U+200B ZERO WIDTH SPACE.
 pub const BOUNDARY: char = '\u{200B}';
@@ -62,7 +65,10 @@ pub enum Piece {
 /// running text boxes would keep justification from spreading the words.
 pub fn boxed(pieces: Vec<Piece>) -> Vec<Piece> {
     let thai_len = |chars: &mut dyn Iterator<Item = char>| -> usize {
-        chars.take_while(|&c| words::is_thai_letter(c)).map(char::len_utf8).sum()
+        chars
+            .take_while(|&c| words::is_thai_letter(c))
+            .map(char::len_utf8)
+            .sum()
     };
     let mut out: Vec<Piece> = Vec::new();
     let mut joining = false;
@@ -115,7 +121,9 @@ pub fn pieces(text: &str, segmenter: &Segmenter, column: Column) -> Vec<Piece> {
     let mut out = Vec::new();
     let mut rest = text.as_str();
     while !rest.is_empty() {
-        let thai = rest.find(|c| !words::is_thai_letter(c)).unwrap_or(rest.len());
+        let thai = rest
+            .find(|c| !words::is_thai_letter(c))
+            .unwrap_or(rest.len());
         if thai > 0 {
             let (run, initial) = before_abbreviation(&rest[..thai], &rest[thai..]);
             let dotted = initial.is_empty() && rest[thai..].starts_with('.');
@@ -149,7 +157,8 @@ pub const LONG_IN_CELL: usize = 15;
 fn before_abbreviation<'a>(run: &'a str, after: &str) -> (&'a str, &'a str) {
     let consonant = |c: char| ('\u{0E01}'..='\u{0E2E}').contains(&c);
     let mut next = after.chars();
-    let dotted = next.next() == Some('.') && next.next().is_some_and(consonant) && next.next() == Some('.');
+    let dotted =
+        next.next() == Some('.') && next.next().is_some_and(consonant) && next.next() == Some('.');
     match run.char_indices().last() {
         Some((at, last)) if dotted && at > 0 && consonant(last) => run.split_at(at),
         _ => (run, ""),
@@ -179,7 +188,8 @@ fn thai_run(run: &str, segmenter: &Segmenter, narrow: bool, dotted: bool, out: &
         }
         let word = &run[token.range];
         let marks = marks(word, token.known);
-        let mut inside: Vec<(usize, Piece)> = marks.joins.iter().map(|&at| (at, Piece::Joiner)).collect();
+        let mut inside: Vec<(usize, Piece)> =
+            marks.joins.iter().map(|&at| (at, Piece::Joiner)).collect();
         inside.extend(marks.breaks.iter().map(|&at| (at, Piece::Boundary)));
         inside.sort_by_key(|(at, _)| *at);
         let mut last = 0;
@@ -202,7 +212,10 @@ fn join_nominalizers(run: &str, tokens: &mut Vec<Token>) {
     while k + 1 < tokens.len() {
         if NOMINALIZERS.contains(&&run[tokens[k].range.clone()]) && tokens[k + 1].known {
             let next = tokens.remove(k + 1);
-            tokens[k] = Token { range: tokens[k].range.start..next.range.end, known: true };
+            tokens[k] = Token {
+                range: tokens[k].range.start..next.range.end,
+                known: true,
+            };
         }
         k += 1;
     }
@@ -238,7 +251,8 @@ fn split_long(run: &str, token: Token, segmenter: &Segmenter, out: &mut Vec<Toke
     match long.then(|| segmenter.parts(word)).flatten() {
         Some(parts) => {
             for part in parts {
-                let range = token.range.start + part.range.start..token.range.start + part.range.end;
+                let range =
+                    token.range.start + part.range.start..token.range.start + part.range.end;
                 split_long(run, Token { range, known: true }, segmenter, out);
             }
         }
@@ -282,7 +296,9 @@ fn token_breaks(token: &str) -> Vec<usize> {
         if end - k > LONG {
             breaks.extend((k + CHUNK..end).step_by(CHUNK).map(|j| chars[j].0));
         }
-        let next = (end..chars.len()).find(|j| !separator(j)).unwrap_or(chars.len());
+        let next = (end..chars.len())
+            .find(|j| !separator(j))
+            .unwrap_or(chars.len());
         if next > 0 && next < chars.len() {
             breaks.push(chars[next].0);
         }
@@ -341,7 +357,11 @@ pub fn marks(word: &str, known: bool) -> Marks {
         joins.extend(new);
         joins.sort_unstable();
     }
-    let breaks = if known { Vec::new() } else { model_breaks(word, &joins) };
+    let breaks = if known {
+        Vec::new()
+    } else {
+        model_breaks(word, &joins)
+    };
     let marks = Marks { joins, breaks };
     if let Ok(mut cache) = CACHE.lock() {
         cache.insert(key, marks.clone());
@@ -370,21 +390,61 @@ fn model_breaks(word: &str, joins: &[usize]) -> Vec<usize> {
 /// Words after a number that belong with it ("๘๕ คะแนน", "๑๔ กันยายน"): units, classifiers
 /// and month names.
 const UNITS: &[&str] = &[
-    "คะแนน", "ข้อ", "แห่ง", "คน", "ราย", "ครั้ง", "วัน", "เดือน", "ปี", "บาท", "ล้าน", "หน่วยงาน", "เรื่อง",
-    "ฉบับ", "หน้า", "ชั่วโมง", "นาที", "น.", "โครงการ", "กิจกรรม", "ตัวชี้วัด", "ระดับ", "รายการ",
+    "คะแนน",
+    "ข้อ",
+    "แห่ง",
+    "คน",
+    "ราย",
+    "ครั้ง",
+    "วัน",
+    "เดือน",
+    "ปี",
+    "บาท",
+    "ล้าน",
+    "หน่วยงาน",
+    "เรื่อง",
+    "ฉบับ",
+    "หน้า",
+    "ชั่วโมง",
+    "นาที",
+    "น.",
+    "โครงการ",
+    "กิจกรรม",
+    "ตัวชี้วัด",
+    "ระดับ",
+    "รายการ",
 ];
 
 /// Labels a number belongs to ("พ.ศ. ๒๕๖๖", "ข้อ ๓", "มาตรา ๙", "ร้อยละ ๘๕"); so does any
 /// word ending in the ordinal ที่ ("วันที่ ๑๔", "ตัวชี้วัดที่ ๑") and an abbreviated month
 /// ("ก.ย. ๖๖"; see [`space_glues`] for one written in full).
 const LABELS: &[&str] = &[
-    "พ.ศ.", "ค.ศ.", "ปี", "ข้อ", "มาตรา", "ร้อยละ", "หมู่", "เลข", "ฉบับ", "ชั้น", "ห้อง", "ครั้ง", "รอบ", "ระยะ",
-    "ไตรมาส", "ภาพ", "ตาราง", "ส่วน",
+    "พ.ศ.",
+    "ค.ศ.",
+    "ปี",
+    "ข้อ",
+    "มาตรา",
+    "ร้อยละ",
+    "หมู่",
+    "เลข",
+    "ฉบับ",
+    "ชั้น",
+    "ห้อง",
+    "ครั้ง",
+    "รอบ",
+    "ระยะ",
+    "ไตรมาส",
+    "ภาพ",
+    "ตาราง",
+    "ส่วน",
 ];
 
 /// The words of a list and the month names, long and abbreviated.
 fn with_months(list: &'static [&'static str]) -> impl Iterator<Item = &'static str> {
-    list.iter().chain(thai::MONTHS_LONG.iter()).chain(thai::MONTHS_SHORT.iter()).copied()
+    list.iter()
+        .chain(thai::MONTHS_LONG.iter())
+        .chain(thai::MONTHS_SHORT.iter())
+        .copied()
 }
 
 /// Makes non-breaking the spaces that Thai practice never ends a line at (`narrow`: see
@@ -406,8 +466,13 @@ pub fn keep_together(text: &str, narrow: bool) -> String {
 /// cell of about 3 cm) it may also after an abbreviated month, and a day with its month may
 /// leave its label ("ภายในวันที่ | ๓๑ พฤษภาคม").
 pub fn space_glues(before: &str, after: &str, narrow: bool) -> bool {
-    let (Some(last), Some(next)) = (before.chars().last(), after.chars().next()) else { return false };
-    let word = before.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
+    let (Some(last), Some(next)) = (before.chars().last(), after.chars().next()) else {
+        return false;
+    };
+    let word = before
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("");
     let months: &[&str] = if narrow { &[] } else { &thai::MONTHS_SHORT };
     let labelled = word.ends_with("ที่") || LABELS.iter().chain(months).any(|l| word.ends_with(l));
     (is_digit(next) && labelled && !(narrow && starts_day_and_month(after)))
@@ -418,20 +483,32 @@ pub fn space_glues(before: &str, after: &str, narrow: bool) -> bool {
 /// Whether `text` starts with a day and its month ("๓๑ พฤษภาคม", "๓๑ พ.ค.").
 fn starts_day_and_month(text: &str) -> bool {
     let rest = text.trim_start_matches(is_digit);
-    rest.strip_prefix([' ', '\u{00A0}'])
-        .is_some_and(|rest| thai::MONTHS_LONG.iter().chain(&thai::MONTHS_SHORT).any(|m| unit_starts(rest, m)))
+    rest.strip_prefix([' ', '\u{00A0}']).is_some_and(|rest| {
+        thai::MONTHS_LONG
+            .iter()
+            .chain(&thai::MONTHS_SHORT)
+            .any(|m| unit_starts(rest, m))
+    })
 }
 
 /// Whether `next` opens with `unit` as a word of its own: followed by no Thai letter, or
 /// ending the first word the dictionary reads there ("๖ เดือน|และ", not "๒ ปี|งบประมาณ").
 fn unit_starts(next: &str, unit: &str) -> bool {
-    let Some(rest) = next.strip_prefix(unit) else { return false };
+    let Some(rest) = next.strip_prefix(unit) else {
+        return false;
+    };
     if !rest.starts_with(words::is_thai_letter) {
         return true;
     }
-    static STANDARD: LazyLock<Segmenter<'static>> = LazyLock::new(|| Segmenter::new(vec![words::standard()]));
-    let run = &next[..next.find(|c| !words::is_thai_letter(c)).unwrap_or(next.len())];
-    STANDARD.segment(run).first().is_some_and(|word| word.known && word.range == (0..unit.len()))
+    static STANDARD: LazyLock<Segmenter<'static>> =
+        LazyLock::new(|| Segmenter::new(vec![words::standard()]));
+    let run = &next[..next
+        .find(|c| !words::is_thai_letter(c))
+        .unwrap_or(next.len())];
+    STANDARD
+        .segment(run)
+        .first()
+        .is_some_and(|word| word.known && word.range == (0..unit.len()))
 }
 
 fn is_digit(c: char) -> bool {

@@ -22,10 +22,30 @@ use glue::{Column, Piece};
 /// the proper name of a place ("เทศบาลตำบล|หนองพอก"). Both are kept whole (an abbreviation
 /// with dots, "อบต.", is no Thai run of its own: it only marks where the place begins).
 const NAME_PREFIXES: &[&str] = &[
-    "องค์การบริหารส่วนตำบล", "องค์การบริหารส่วนจังหวัด", "เทศบาลตำบล", "เทศบาลเมือง", "เทศบาลนคร",
-    "โรงพยาบาลส่งเสริมสุขภาพตำบล", "โรงพยาบาล", "โรงเรียน", "สำนักงานจังหวัด", "สำนักงานอำเภอ",
-    "สำนักงานเขตพื้นที่การศึกษาประถมศึกษา", "สำนักงานเขตพื้นที่การศึกษามัธยมศึกษา", "ที่ว่าการอำเภอ",
-    "ศาลากลางจังหวัด", "จังหวัด", "อำเภอ", "ตำบล", "หมู่บ้าน", "บ้าน", "อบต.", "อบจ.", "ทต.", "ทม.", "ทน.",
+    "องค์การบริหารส่วนตำบล",
+    "องค์การบริหารส่วนจังหวัด",
+    "เทศบาลตำบล",
+    "เทศบาลเมือง",
+    "เทศบาลนคร",
+    "โรงพยาบาลส่งเสริมสุขภาพตำบล",
+    "โรงพยาบาล",
+    "โรงเรียน",
+    "สำนักงานจังหวัด",
+    "สำนักงานอำเภอ",
+    "สำนักงานเขตพื้นที่การศึกษาประถมศึกษา",
+    "สำนักงานเขตพื้นที่การศึกษามัธยมศึกษา",
+    "ที่ว่าการอำเภอ",
+    "ศาลากลางจังหวัด",
+    "จังหวัด",
+    "อำเภอ",
+    "ตำบล",
+    "หมู่บ้าน",
+    "บ้าน",
+    "อบต.",
+    "อบจ.",
+    "ทต.",
+    "ทม.",
+    "ทน.",
 ];
 
 /// The longest name, in characters, kept whole at line ends. Longer ones are compounds
@@ -49,8 +69,16 @@ pub fn package_names(package: &Package) -> WordList {
             names.extend(a.district.as_deref());
         }
     }
-    let memo = package.memo.iter().flat_map(|m| m.signers.iter().chain(m.endorsements.iter().map(|e| &e.signer)));
-    let others = package.letter.iter().map(|l| &l.signer).chain(package.announcement.iter().map(|a| &a.signer));
+    let memo = package.memo.iter().flat_map(|m| {
+        m.signers
+            .iter()
+            .chain(m.endorsements.iter().map(|e| &e.signer))
+    });
+    let others = package
+        .letter
+        .iter()
+        .map(|l| &l.signer)
+        .chain(package.announcement.iter().map(|a| &a.signer));
     names.extend(memo.chain(others).map(|signer| signer.name.as_str()));
     let words = names.into_iter().flat_map(str::split_whitespace);
     WordList::from_words(words.filter(|name| name.chars().count() <= LONGEST_WHOLE_NAME))
@@ -60,11 +88,19 @@ pub fn package_names(package: &Package) -> WordList {
 /// place ("เทศบาลเมือง", "ร้อยเอ็ด"), both read whole.
 fn place_in(name: &str) -> Vec<&str> {
     let name = name.trim();
-    let Some(prefix) = NAME_PREFIXES.iter().filter(|p| name.starts_with(*p)).max_by_key(|p| p.len()) else {
+    let Some(prefix) = NAME_PREFIXES
+        .iter()
+        .filter(|p| name.starts_with(*p))
+        .max_by_key(|p| p.len())
+    else {
         return Vec::new();
     };
     let place = name[prefix.len()..].trim_start();
-    if place.is_empty() { vec![*prefix] } else { vec![*prefix, place] }
+    if place.is_empty() {
+        vec![*prefix]
+    } else {
+        vec![*prefix, place]
+    }
 }
 
 /// The source with Thai word boundaries made the only places a line can end inside Thai text.
@@ -88,7 +124,11 @@ struct Place {
 fn rewrite(node: &SyntaxNode, segmenter: &Segmenter, place: Place, out: &mut String) {
     let place = Place {
         heading: place.heading || called(node, &["heading"]),
-        column: if called(node, &["narrow"]) { Column::Narrow } else { place.column },
+        column: if called(node, &["narrow"]) {
+            Column::Narrow
+        } else {
+            place.column
+        },
     };
     if node.kind() == SyntaxKind::Markup {
         markup(node, segmenter, place, out);
@@ -104,7 +144,10 @@ fn rewrite(node: &SyntaxNode, segmenter: &Segmenter, place: Place, out: &mut Str
 /// Whether `node` calls one of the functions named (`table.cell` as written).
 fn called(node: &SyntaxNode, names: &[&str]) -> bool {
     node.kind() == SyntaxKind::FuncCall
-        && node.children().next().is_some_and(|callee| names.contains(&callee.full_text().as_str()))
+        && node
+            .children()
+            .next()
+            .is_some_and(|callee| names.contains(&callee.full_text().as_str()))
 }
 
 /// What a markup child shows, for the text it sets: markup text and embedded strings.
@@ -112,19 +155,34 @@ fn shown(children: &[&SyntaxNode], k: usize) -> Option<String> {
     let node = children[k];
     match node.kind() {
         SyntaxKind::Text => Some(node.leaf_text().to_string()),
-        SyntaxKind::Str if k > 0 && children[k - 1].kind() == SyntaxKind::Hash => node.cast::<ast::Str>().map(|s| s.get().to_string()),
+        SyntaxKind::Str if k > 0 && children[k - 1].kind() == SyntaxKind::Hash => {
+            node.cast::<ast::Str>().map(|s| s.get().to_string())
+        }
         _ => None,
     }
 }
 
 /// The text shown by the nearest sibling before `k` (skipping the `#` and `;` around
 /// embedded expressions).
-fn shown_before<'a>(children: &[&SyntaxNode], texts: &'a [Option<String>], k: usize) -> Option<&'a str> {
-    (0..k).rev().find(|&j| !skipped(children[j])).and_then(|j| texts[j].as_deref())
+fn shown_before<'a>(
+    children: &[&SyntaxNode],
+    texts: &'a [Option<String>],
+    k: usize,
+) -> Option<&'a str> {
+    (0..k)
+        .rev()
+        .find(|&j| !skipped(children[j]))
+        .and_then(|j| texts[j].as_deref())
 }
 
-fn shown_after<'a>(children: &[&SyntaxNode], texts: &'a [Option<String>], k: usize) -> Option<&'a str> {
-    (k + 1..children.len()).find(|&j| !skipped(children[j])).and_then(|j| texts[j].as_deref())
+fn shown_after<'a>(
+    children: &[&SyntaxNode],
+    texts: &'a [Option<String>],
+    k: usize,
+) -> Option<&'a str> {
+    (k + 1..children.len())
+        .find(|&j| !skipped(children[j]))
+        .and_then(|j| texts[j].as_deref())
 }
 
 /// The `#` and `;` around an embedded expression, which show nothing of their own.
@@ -140,7 +198,11 @@ fn markup(node: &SyntaxNode, segmenter: &Segmenter, place: Place, out: &mut Stri
         let Some(text) = texts[k].as_deref() else {
             let glued = child.kind() == SyntaxKind::Space
                 && !child.leaf_text().contains('\n')
-                && glue_between(shown_before(&children, &texts, k), shown_after(&children, &texts, k), place.column == Column::Narrow);
+                && glue_between(
+                    shown_before(&children, &texts, k),
+                    shown_after(&children, &texts, k),
+                    place.column == Column::Narrow,
+                );
             if glued {
                 out.push('~');
             } else {
@@ -170,7 +232,9 @@ fn markup(node: &SyntaxNode, segmenter: &Segmenter, place: Place, out: &mut Stri
 
 /// Whether the space between two shown texts must not end a line.
 fn glue_between(before: Option<&str>, after: Option<&str>, narrow: bool) -> bool {
-    let (Some(before), Some(after)) = (before, after) else { return false };
+    let (Some(before), Some(after)) = (before, after) else {
+        return false;
+    };
     glue::space_glues(before, after, narrow)
 }
 

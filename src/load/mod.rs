@@ -14,16 +14,15 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::consistency;
-use crate::diagnostic::{offset_of, Diagnostic, Failure, Message, SourceFile};
-use crate::message;
+use crate::diagnostic::{Diagnostic, Failure, Message, SourceFile, offset_of};
 use crate::framework::{Framework, Frameworks};
+use crate::message;
 use crate::model::Package;
 use crate::rules::{self, Problem};
 
 mod thai;
 
 pub use crate::diagnostic::{JsonPath, Segment};
-
 
 /// A package read from a file, with the text kept for later diagnostics.
 #[derive(Debug, Clone)]
@@ -41,22 +40,38 @@ pub struct Loaded {
 }
 
 /// Reads and checks one package file. `display_name` is the path as the user should see it.
-pub fn load_file(path: &Path, display_name: &str, frameworks: &Frameworks) -> Result<Loaded, Failure> {
-    load_bytes(read_package(path, display_name)?, path, display_name, frameworks)
+pub fn load_file(
+    path: &Path,
+    display_name: &str,
+    frameworks: &Frameworks,
+) -> Result<Loaded, Failure> {
+    load_bytes(
+        read_package(path, display_name)?,
+        path,
+        display_name,
+        frameworks,
+    )
 }
 
 /// The bytes of a package file, within the size bound.
 pub fn read_package(path: &Path, display_name: &str) -> Result<Vec<u8>, Diagnostic> {
-    crate::confine::read_limited(path, crate::limits::PACKAGE_BYTES)
-        .map_err(|refusal| {
-            let thai = refusal.thai();
-            Diagnostic::error(message!("แฟ้ม `{display_name}` {thai}", "the package `{display_name}` {refusal}"))
-        })
+    crate::confine::read_limited(path, crate::limits::PACKAGE_BYTES).map_err(|refusal| {
+        let thai = refusal.thai();
+        Diagnostic::error(message!(
+            "แฟ้ม `{display_name}` {thai}",
+            "the package `{display_name}` {refusal}"
+        ))
+    })
 }
 
 /// Checks the bytes read from the package file at `path` (its folder is where the documents
 /// may read files from).
-pub fn load_bytes(bytes: Vec<u8>, path: &Path, display_name: &str, frameworks: &Frameworks) -> Result<Loaded, Failure> {
+pub fn load_bytes(
+    bytes: Vec<u8>,
+    path: &Path,
+    display_name: &str,
+    frameworks: &Frameworks,
+) -> Result<Loaded, Failure> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
@@ -80,7 +95,11 @@ pub fn load_bytes(bytes: Vec<u8>, path: &Path, display_name: &str, frameworks: &
 }
 
 /// Checks package text: syntax, shape (types, missing and unknown fields) and rules.
-pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Result<Loaded, Failure> {
+pub fn load_str(
+    text: &str,
+    display_name: &str,
+    frameworks: &Frameworks,
+) -> Result<Loaded, Failure> {
     // A byte-order mark (some Windows editors write one) is not part of the JSON.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let source = SourceFile::new(display_name, text);
@@ -88,13 +107,18 @@ pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Resu
         let offset = offset_of(text, e.line(), e.column());
         // The location is shown by the diagnostic itself (in characters, not bytes).
         let message = e.to_string();
-        let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(m, _)| m);
-        Diagnostic::error(Message::new(thai::syntax(message), format!("invalid JSON: {message}")))
-            .at(source.clone(), offset..offset)
-            .with_note(message!(
-                "แฟ้มต้องเป็นออบเจกต์ JSON หนึ่งก้อน ดูรูปแบบข้อมูลใน README.md",
-                "the file must hold one JSON object, see the input format in README.md"
-            ))
+        let message = message
+            .rsplit_once(" at line ")
+            .map_or(message.as_str(), |(m, _)| m);
+        Diagnostic::error(Message::new(
+            thai::syntax(message),
+            format!("invalid JSON: {message}"),
+        ))
+        .at(source.clone(), offset..offset)
+        .with_note(message!(
+            "แฟ้มต้องเป็นออบเจกต์ JSON หนึ่งก้อน ดูรูปแบบข้อมูลใน README.md",
+            "the file must hold one JSON object, see the input format in README.md"
+        ))
     })?;
 
     if !value.is_object() {
@@ -110,7 +134,10 @@ pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Resu
             "the file holds {kind}, but a package is one JSON object `{{ … }}`"
         ))
         .at(source.clone(), 0..text.len().min(1))
-        .with_note(message!("ดูรูปแบบข้อมูลใน README.md", "see the input format in README.md"))
+        .with_note(message!(
+            "ดูรูปแบบข้อมูลใน README.md",
+            "see the input format in README.md"
+        ))
         .into());
     }
     let strict = strict_problems(text, &source, &mut value);
@@ -154,7 +181,9 @@ pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Resu
                     problems.push((path.clone(), message, None));
                     // A value of an object's field is set aside and the rest read on; an
                     // array item cannot be (the items after it would move).
-                    if matches!(path.0.last(), Some(Segment::Key(_))) && take(&mut value, &path).is_some() {
+                    if matches!(path.0.last(), Some(Segment::Key(_)))
+                        && take(&mut value, &path).is_some()
+                    {
                         set_aside.push(path);
                         continue;
                     }
@@ -165,14 +194,21 @@ pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Resu
                     problems.push((path, message, None));
                     break None;
                 };
-                let note = retired(&path.to_string())
-                    .or_else(|| suggestion.as_ref().map(|s| message!("หมายถึง `{s}` หรือไม่", "did you mean `{s}`?")));
+                let note = retired(&path.to_string()).or_else(|| {
+                    suggestion
+                        .as_ref()
+                        .map(|s| message!("หมายถึง `{s}` หรือไม่", "did you mean `{s}`?"))
+                });
                 if let Some(s) = &suggestion {
                     let mut renamed = path.clone();
                     renamed.0.pop();
                     insert(&mut value, &renamed, s, removed);
                 }
-                let message = message.split(", expected").next().unwrap_or(&message).to_owned();
+                let message = message
+                    .split(", expected")
+                    .next()
+                    .unwrap_or(&message)
+                    .to_owned();
                 problems.push((path, message, Some(note)));
             }
         }
@@ -183,7 +219,9 @@ pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Resu
         .map(|(path, message, unknown)| {
             let range = locate(text, &path.0, unknown.is_some()).unwrap_or(0..0);
             let message = Message::new(thai::shape(&message), plain_types(&message));
-            let mut d = Diagnostic::error(message).at(source.clone(), range).with_json_path(path.to_string());
+            let mut d = Diagnostic::error(message)
+                .at(source.clone(), range)
+                .with_json_path(path.to_string());
             if let Some(note) = unknown.flatten() {
                 d = d.with_note(note);
             }
@@ -194,7 +232,9 @@ pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Resu
     diagnostics.sort_by_key(|d| d.location.as_ref().map_or(0, |(_, range)| range.start));
     let located = |problem: Problem, severity: fn(Message) -> Diagnostic| {
         let range = locate(text, &problem.path.0, false).unwrap_or(0..0);
-        let mut d = severity(problem.message).at(source.clone(), range).with_json_path(problem.path.to_string());
+        let mut d = severity(problem.message)
+            .at(source.clone(), range)
+            .with_json_path(problem.path.to_string());
         if let Some(note) = problem.note {
             d = d.with_note(note);
         }
@@ -222,7 +262,9 @@ pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Resu
     }
     // Indicator numbers and tools are the same in every year: check them against the nearest
     // year's framework even when the package's own year has none.
-    let nearest = framework.as_ref().or_else(|| frameworks.nearest(package.fiscal_year));
+    let nearest = framework
+        .as_ref()
+        .or_else(|| frameworks.nearest(package.fiscal_year));
     // Locating a problem reads the text: only as many as are shown (linear in the errors).
     let problems = rules::check(&package, nearest.map(|f| &**f));
     let hidden = problems.len().saturating_sub(crate::limits::ERRORS);
@@ -247,17 +289,31 @@ pub fn load_str(text: &str, display_name: &str, frameworks: &Frameworks) -> Resu
             let findings = consistency::findings(&package, &framework, frameworks);
             let hidden = findings.len().saturating_sub(crate::limits::ERRORS);
             let mut warnings = strict.warnings;
-            warnings.extend(findings.into_iter().take(crate::limits::ERRORS).map(|finding| match finding.kind {
-                consistency::Kind::Contradiction => located(finding.problem, Diagnostic::warning),
-                consistency::Kind::Undecided => located(finding.problem, Diagnostic::note),
-            }));
+            warnings.extend(
+                findings
+                    .into_iter()
+                    .take(crate::limits::ERRORS)
+                    .map(|finding| match finding.kind {
+                        consistency::Kind::Contradiction => {
+                            located(finding.problem, Diagnostic::warning)
+                        }
+                        consistency::Kind::Undecided => located(finding.problem, Diagnostic::note),
+                    }),
+            );
             if hidden > 0 {
                 warnings.push(Diagnostic::warning(message!(
                     "{display_name}: ยังมีข้อสังเกตอีก {hidden} รายการที่ไม่ได้แสดง",
                     "{display_name}: {hidden} more findings not shown"
                 )));
             }
-            Ok(Loaded { package, framework, frameworks: frameworks.clone(), warnings, source, dir: PathBuf::from(".") })
+            Ok(Loaded {
+                package,
+                framework,
+                frameworks: frameworks.clone(),
+                warnings,
+                source,
+                dir: PathBuf::from("."),
+            })
         }
         _ => Err(Failure(diagnostics)),
     }
@@ -273,7 +329,11 @@ struct Strict {
 fn strict_problems(text: &str, source: &SourceFile, value: &mut Value) -> Strict {
     let at = |offset: usize| {
         let line = text[..offset].matches('\n').count() + 1;
-        let column = text[..offset].rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let column = text[..offset]
+            .rsplit('\n')
+            .next()
+            .map_or(0, |l| l.chars().count())
+            + 1;
         format!("{line}:{column}")
     };
     let mut errors: Vec<Diagnostic> = crate::strict::duplicates(text)
@@ -314,7 +374,11 @@ fn strict_problems(text: &str, source: &SourceFile, value: &mut Value) -> Strict
         .into_iter()
         .map(|c| {
             let range = locate(text, &c.path.0, false).unwrap_or(0..0);
-            let mut names: Vec<String> = c.removed.iter().map(|&ch| crate::strict::code_point(ch)).collect();
+            let mut names: Vec<String> = c
+                .removed
+                .iter()
+                .map(|&ch| crate::strict::code_point(ch))
+                .collect();
             names.dedup();
             let (count, names) = (c.removed.len(), names.join(", "));
             Diagnostic::warning(message!(
@@ -356,13 +420,25 @@ fn cap(diagnostics: &mut Vec<Diagnostic>, name: &str) {
 /// Puts into the object at `path` a value for `field` that deserializes (so that reading
 /// can go on past a required field whose value was set aside).
 fn stand_in(value: &mut Value, path: &JsonPath, field: &str) -> bool {
-    let candidates = [Value::from(""), Value::from(0), Value::Array(Vec::new()), Value::Object(Default::default()), Value::from(false)];
+    let candidates = [
+        Value::from(""),
+        Value::from(0),
+        Value::Array(Vec::new()),
+        Value::Object(Default::default()),
+        Value::from(false),
+    ];
     let target = path.key(field);
     for candidate in candidates {
         insert(value, path, field, candidate);
         match serde_path_to_error::deserialize::<_, Package>(&*value) {
             Ok(_) => return true,
-            Err(e) if convert_path(e.path()) != target && !missing_field(&e.inner().to_string()).is_some_and(|m| path.key(&m) == target) => return true,
+            Err(e)
+                if convert_path(e.path()) != target
+                    && !missing_field(&e.inner().to_string())
+                        .is_some_and(|m| path.key(&m) == target) =>
+            {
+                return true;
+            }
             Err(_) => {
                 take(value, &target);
             }
@@ -405,7 +481,9 @@ fn retired(path: &str) -> Option<Message> {
 /// Serde's message with Rust's type names said as a user would: "expected f64" → "expected a
 /// number", "expected u16" → "expected a whole number".
 fn plain_types(message: &str) -> String {
-    let Some((head, expected)) = message.rsplit_once("expected ") else { return message.to_owned() };
+    let Some((head, expected)) = message.rsplit_once("expected ") else {
+        return message.to_owned();
+    };
     let plain = match expected.trim() {
         "f64" | "f32" => "a number",
         "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" | "usize" => "a whole number",
@@ -421,7 +499,10 @@ fn unknown_field(message: &str) -> Option<String> {
 }
 
 /// The object holding the last segment of `path`, if the path leads to one.
-fn parent_object<'v>(value: &'v mut Value, path: &JsonPath) -> Option<&'v mut serde_json::Map<String, Value>> {
+fn parent_object<'v>(
+    value: &'v mut Value,
+    path: &JsonPath,
+) -> Option<&'v mut serde_json::Map<String, Value>> {
     let (_, parents) = path.0.split_last()?;
     let mut node = value;
     for seg in parents {
@@ -436,7 +517,9 @@ fn parent_object<'v>(value: &'v mut Value, path: &JsonPath) -> Option<&'v mut se
 
 /// Removes and returns the field at `path`.
 fn take(value: &mut Value, path: &JsonPath) -> Option<Value> {
-    let Some(Segment::Key(key)) = path.0.last() else { return None };
+    let Some(Segment::Key(key)) = path.0.last() else {
+        return None;
+    };
     parent_object(value, path)?.remove(key)
 }
 
@@ -449,15 +532,24 @@ fn insert(value: &mut Value, object_path: &JsonPath, field: &str, item: Value) {
 
 /// The field names serde lists after "expected" in an unknown-field message.
 fn expected_fields(message: &str) -> Vec<String> {
-    let Some((_, list)) = message.split_once("expected") else { return Vec::new() };
-    list.split('`').skip(1).step_by(2).map(str::to_owned).collect()
+    let Some((_, list)) = message.split_once("expected") else {
+        return Vec::new();
+    };
+    list.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Finds the byte range of the value at `path` in JSON `text`, or of its key when `key` is
 /// set. Returns the deepest range found when the path runs out (e.g. a missing field points
 /// at the object that lacks it).
 pub fn locate(text: &str, path: &[Segment], key: bool) -> Option<Range<usize>> {
-    let mut scanner = Scanner { bytes: text.as_bytes(), pos: 0 };
+    let mut scanner = Scanner {
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
     scanner.skip_ws();
     scanner.find(path, key)
 }

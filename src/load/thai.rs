@@ -20,7 +20,11 @@ pub(super) fn shape(message: &str) -> String {
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
         if let Some((found, expected)) = rest.split_once(", expected ") {
-            return format!("ชนิดข้อมูลไม่ถูกต้อง: พบ{} แต่ต้องเป็น{}", kind(found), kind(expected));
+            return format!(
+                "ชนิดข้อมูลไม่ถูกต้อง: พบ{} แต่ต้องเป็น{}",
+                kind(found),
+                kind(expected)
+            );
         }
     }
     if let Some(rest) = message.strip_prefix("invalid value: ") {
@@ -42,15 +46,24 @@ pub(super) fn shape(message: &str) -> String {
 /// A Thai message for a serde_json syntax error (without its " at line …" tail).
 pub(super) fn syntax(message: &str) -> String {
     let known = [
-        ("EOF while parsing", "แฟ้มจบก่อนที่ JSON จะครบ (วงเล็บหรือเครื่องหมายคำพูดยังไม่ปิด)"),
+        (
+            "EOF while parsing",
+            "แฟ้มจบก่อนที่ JSON จะครบ (วงเล็บหรือเครื่องหมายคำพูดยังไม่ปิด)",
+        ),
         ("trailing comma", "มีจุลภาค (,) เกินหลังรายการสุดท้าย"),
         ("expected `,` or `}`", "ขาดจุลภาค (,) หรือวงเล็บปิด }"),
         ("expected `,` or `]`", "ขาดจุลภาค (,) หรือวงเล็บปิด ]"),
         ("expected `:`", "ขาดทวิภาค (:) หลังชื่อช่อง"),
         ("key must be a string", "ชื่อช่องต้องอยู่ในเครื่องหมายคำพูด \"…\""),
         ("expected value", "ไม่พบค่าที่ควรอยู่ตรงนี้"),
-        ("expected ident", "ค่าไม่ถูกต้อง (ใช้ได้แต่ true, false, null ตัวเลข ข้อความ รายการ หรือออบเจกต์)"),
-        ("control character", "มีอักขระควบคุม (เช่น ขึ้นบรรทัดใหม่) อยู่ในข้อความ ให้เขียนเป็น \\n"),
+        (
+            "expected ident",
+            "ค่าไม่ถูกต้อง (ใช้ได้แต่ true, false, null ตัวเลข ข้อความ รายการ หรือออบเจกต์)",
+        ),
+        (
+            "control character",
+            "มีอักขระควบคุม (เช่น ขึ้นบรรทัดใหม่) อยู่ในข้อความ ให้เขียนเป็น \\n",
+        ),
         ("invalid escape", "ลำดับหลีก (\\) ไม่ถูกต้อง"),
         ("invalid unicode code point", "รหัสยูนิโคดไม่ถูกต้อง"),
         ("invalid number", "ตัวเลขเขียนไม่ถูกต้อง"),
@@ -58,7 +71,10 @@ pub(super) fn syntax(message: &str) -> String {
         ("trailing characters", "มีข้อความเกินหลัง JSON ที่จบแล้ว"),
         ("recursion limit exceeded", "ซ้อนกันลึกเกินไป"),
     ];
-    match known.iter().find(|(english, _)| message.starts_with(english)) {
+    match known
+        .iter()
+        .find(|(english, _)| message.starts_with(english))
+    {
         Some((_, thai)) => format!("JSON ไม่ถูกรูปแบบ: {thai}"),
         None => format!("JSON ไม่ถูกรูปแบบ: {message}"),
     }
@@ -94,7 +110,10 @@ fn kind(english: &str) -> String {
         if english == prefix.trim_end() && !prefix.ends_with(' ') {
             return thai.to_owned();
         }
-        if let Some(rest) = english.strip_prefix(prefix).filter(|_| prefix.ends_with(' ')) {
+        if let Some(rest) = english
+            .strip_prefix(prefix)
+            .filter(|_| prefix.ends_with(' '))
+        {
             return format!("{thai}{rest}");
         }
     }
@@ -103,7 +122,9 @@ fn kind(english: &str) -> String {
 
 /// "`thai` or `arabic`", "one of `a`, `b`, `c`" in Thai.
 fn choices(expected: &str) -> String {
-    let list = expected.strip_prefix("one of ").map_or(format!(" {expected}"), |l| format!("หนึ่งใน {l}"));
+    let list = expected
+        .strip_prefix("one of ")
+        .map_or(format!(" {expected}"), |l| format!("หนึ่งใน {l}"));
     list.replace(" or ", " หรือ ")
 }
 

@@ -22,15 +22,36 @@ mod numbers;
 /// The templates shipped inside the binary: (name, text).
 pub const EMBEDDED: &[(&str, &str)] = &[
     ("main.typ", include_str!("../../report-templates/main.typ")),
-    ("layout.typ", include_str!("../../report-templates/layout.typ")),
+    (
+        "layout.typ",
+        include_str!("../../report-templates/layout.typ"),
+    ),
     ("memo.typ", include_str!("../../report-templates/memo.typ")),
-    ("letter.typ", include_str!("../../report-templates/letter.typ")),
-    ("cover.typ", include_str!("../../report-templates/cover.typ")),
-    ("report.typ", include_str!("../../report-templates/report.typ")),
+    (
+        "letter.typ",
+        include_str!("../../report-templates/letter.typ"),
+    ),
+    (
+        "cover.typ",
+        include_str!("../../report-templates/cover.typ"),
+    ),
+    (
+        "report.typ",
+        include_str!("../../report-templates/report.typ"),
+    ),
     ("oit.typ", include_str!("../../report-templates/oit.typ")),
-    ("measures.typ", include_str!("../../report-templates/measures.typ")),
-    ("announcement.typ", include_str!("../../report-templates/announcement.typ")),
-    ("progress.typ", include_str!("../../report-templates/progress.typ")),
+    (
+        "measures.typ",
+        include_str!("../../report-templates/measures.typ"),
+    ),
+    (
+        "announcement.typ",
+        include_str!("../../report-templates/announcement.typ"),
+    ),
+    (
+        "progress.typ",
+        include_str!("../../report-templates/progress.typ"),
+    ),
 ];
 
 /// The template set: embedded defaults, each replaceable by a same-named file in a folder.
@@ -59,36 +80,58 @@ impl Templates {
         env.set_lstrip_blocks(true);
         env.set_keep_trailing_newline(true);
         env.set_auto_escape_callback(|name| {
-            if name.ends_with(".typ") { AutoEscape::Custom("typst") } else { AutoEscape::None }
+            if name.ends_with(".typ") {
+                AutoEscape::Custom("typst")
+            } else {
+                AutoEscape::None
+            }
         });
         env.set_formatter(format_value);
         let loader_dir = dir.clone();
         env.set_loader(move |name| {
-            Ok(template_text(loader_dir.as_deref().map(PathBuf::as_path), name)
-                .map_err(|e| Error::new(ErrorKind::InvalidOperation, e))?)
+            Ok(
+                template_text(loader_dir.as_deref().map(PathBuf::as_path), name)
+                    .map_err(|e| Error::new(ErrorKind::InvalidOperation, e))?,
+            )
         });
         env.add_filter("score", filter_score);
         env.add_filter("num", filter_num);
-        env.add_filter("date_long", |state: &State, v: String| filter_date(state, &v, false));
-        env.add_filter("date_short", |state: &State, v: String| filter_date(state, &v, true));
-        env.add_filter("str", |v: String| Value::from_safe_string(string_literal(&v)));
+        env.add_filter("date_long", |state: &State, v: String| {
+            filter_date(state, &v, false)
+        });
+        env.add_filter("date_short", |state: &State, v: String| {
+            filter_date(state, &v, true)
+        });
+        env.add_filter("str", |v: String| {
+            Value::from_safe_string(string_literal(&v))
+        });
         env.add_filter("lit", filter_lit);
         env.add_filter("change", filter_change);
-        env.add_filter("target", |state: &State, v: f64| thai::target(Score(v), numerals(state)));
-        env.add_filter("after", |v: String, before: String| thai::spaced(&before, &v));
+        env.add_filter("target", |state: &State, v: f64| {
+            thai::target(Score(v), numerals(state))
+        });
+        env.add_filter("after", |v: String, before: String| {
+            thai::spaced(&before, &v)
+        });
         numbers::register(&mut env);
         let templates = Self { env, dir };
         // Every template is parsed now, so that a mistake in one stops the run once, before
         // any package, instead of failing every package alike.
         for (name, _) in EMBEDDED {
-            templates.env.get_template(name).map_err(|e| templates.diagnostic(&e))?;
+            templates
+                .env
+                .get_template(name)
+                .map_err(|e| templates.diagnostic(&e))?;
         }
         Ok(templates)
     }
 
     /// Renders `main.typ` with a context; errors point at the template line.
     pub fn render(&self, context: &Value) -> Result<String, Diagnostic> {
-        let result = self.env.get_template("main.typ").and_then(|t| t.render(context));
+        let result = self
+            .env
+            .get_template("main.typ")
+            .and_then(|t| t.render(context));
         result.map_err(|e| self.diagnostic(&e))
     }
 
@@ -96,7 +139,8 @@ impl Templates {
         // An error inside an included template arrives wrapped ("error in measures.typ"):
         // point at the innermost template line, where the mistake is.
         let mut e = outer;
-        while let Some(inner) = std::error::Error::source(e).and_then(|s| s.downcast_ref::<Error>()) {
+        while let Some(inner) = std::error::Error::source(e).and_then(|s| s.downcast_ref::<Error>())
+        {
             e = inner;
         }
         let mut message = match e.detail() {
@@ -141,16 +185,30 @@ fn template_text(dir: Option<&Path>, name: &str) -> Result<Option<String>, Strin
             let bytes = crate::confine::read(dir, Path::new(name), crate::limits::TEMPLATE_BYTES)
                 .map_err(|refusal| format!("template `{}` {refusal}", path.display()))?;
             return String::from_utf8(bytes).map(Some).map_err(|e| {
-                format!("template `{}` is not UTF-8 text (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to())
+                format!(
+                    "template `{}` is not UTF-8 text (invalid byte at offset {})",
+                    path.display(),
+                    e.utf8_error().valid_up_to()
+                )
             });
         }
     }
-    Ok(EMBEDDED.iter().find(|(n, _)| *n == name).map(|(_, text)| (*text).to_owned()))
+    Ok(EMBEDDED
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| (*text).to_owned()))
 }
 
 fn line_range(text: &str, line: usize) -> std::ops::Range<usize> {
-    let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
-    let len = text[start.min(text.len())..].split('\n').next().map_or(0, str::len);
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let len = text[start.min(text.len())..]
+        .split('\n')
+        .next()
+        .map_or(0, str::len);
     start..start + len
 }
 
@@ -211,8 +269,15 @@ fn format_value(out: &mut Output, state: &State, value: &Value) -> Result<(), Er
 }
 
 fn filter_score(state: &State, value: Value) -> Result<String, Error> {
-    let Some(number) = value.as_i64().map(|v| v as f64).or_else(|| f64::try_from(value.clone()).ok()) else {
-        return Err(Error::new(ErrorKind::InvalidOperation, format!("`score` needs a number, got {value}")));
+    let Some(number) = value
+        .as_i64()
+        .map(|v| v as f64)
+        .or_else(|| f64::try_from(value.clone()).ok())
+    else {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("`score` needs a number, got {value}"),
+        ));
     };
     Ok(thai::score(Score(number), numerals(state)))
 }
@@ -228,7 +293,8 @@ fn filter_num(state: &State, value: Value) -> String {
 }
 
 fn filter_date(state: &State, value: &str, short: bool) -> Result<String, Error> {
-    let date = thai::Date::parse(value).map_err(|e| Error::new(ErrorKind::InvalidOperation, e.to_string()))?;
+    let date = thai::Date::parse(value)
+        .map_err(|e| Error::new(ErrorKind::InvalidOperation, e.to_string()))?;
     let n = numerals(state);
     Ok(if short { date.short(n) } else { date.long(n) })
 }
@@ -237,6 +303,9 @@ fn filter_date(state: &State, value: &str, short: bool) -> Result<String, Error>
 fn filter_lit(value: Value) -> Result<Value, Error> {
     match value.kind() {
         ValueKind::Number => Ok(Value::from_safe_string(value.to_string())),
-        _ => Err(Error::new(ErrorKind::InvalidOperation, format!("`lit` needs a number, got {value}"))),
+        _ => Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("`lit` needs a number, got {value}"),
+        )),
     }
 }

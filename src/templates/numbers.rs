@@ -37,20 +37,34 @@ impl Object for Numbers {}
 
 fn with_counts<T>(state: &State, f: impl FnOnce(&mut Counts) -> T) -> T {
     let numbers = state.get_or_set_temp_object("ita_numbers", Numbers::default);
-    let mut counts = numbers.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut counts = numbers
+        .0
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     f(&mut counts)
 }
 
 /// "๓.๑" for `[3, 1]`; a top-level number ends in a full stop ("๓.").
 fn dotted(numbers: &[u64], n: Numerals) -> String {
-    let joined = numbers.iter().map(|k| thai::digits(&k.to_string(), n)).collect::<Vec<_>>().join(".");
-    if numbers.len() == 1 { joined + "." } else { joined }
+    let joined = numbers
+        .iter()
+        .map(|k| thai::digits(&k.to_string(), n))
+        .collect::<Vec<_>>()
+        .join(".");
+    if numbers.len() == 1 {
+        joined + "."
+    } else {
+        joined
+    }
 }
 
 fn level_of(level: i64) -> Result<usize, Error> {
     match usize::try_from(level) {
         Ok(l @ 1..=6) => Ok(l),
-        _ => Err(Error::new(ErrorKind::InvalidOperation, format!("a heading level is 1 to 6, got {level}"))),
+        _ => Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("a heading level is 1 to 6, got {level}"),
+        )),
     }
 }
 
@@ -69,11 +83,19 @@ fn heading_number(state: &State, level: i64) -> Result<String, Error> {
 
 /// The number of the `k`-th item under the current heading ("๓.๑.๒").
 fn item_number(state: &State, k: i64) -> Result<String, Error> {
-    let k = u64::try_from(k)
-        .ok()
-        .filter(|&k| k > 0)
-        .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("an item number counts from 1, got {k}")))?;
-    let mut numbers = with_counts(state, |c| if c.headings.is_empty() { vec![0] } else { c.headings.clone() });
+    let k = u64::try_from(k).ok().filter(|&k| k > 0).ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            format!("an item number counts from 1, got {k}"),
+        )
+    })?;
+    let mut numbers = with_counts(state, |c| {
+        if c.headings.is_empty() {
+            vec![0]
+        } else {
+            c.headings.clone()
+        }
+    });
     numbers.push(k);
     Ok(dotted(&numbers, numerals(state)))
 }
@@ -90,7 +112,12 @@ fn next_number(state: &State, kind: &str) -> Result<String, Error> {
         *count += 1;
         Some(*count)
     });
-    let n = n.ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("`next_number` counts \"table\" or \"figure\", got {kind:?}")))?;
+    let n = n.ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            format!("`next_number` counts \"table\" or \"figure\", got {kind:?}"),
+        )
+    })?;
     Ok(thai::digits(&n.to_string(), numerals(state)))
 }
 

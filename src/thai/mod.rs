@@ -29,7 +29,17 @@ pub const MONTHS_LONG: [&str; 12] = [
 
 /// Abbreviated month names ("ก.ย."), January first.
 pub const MONTHS_SHORT: [&str; 12] = [
-    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.",
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
     "ธ.ค.",
 ];
 
@@ -70,7 +80,11 @@ pub fn score(value: Score, numerals: Numerals) -> String {
 /// others with two ("85.50").
 pub fn target(value: Score, numerals: Numerals) -> String {
     let h = value.hundredths();
-    if h % 100 == 0 { digits(&(h / 100).to_string(), numerals) } else { hundredths(h, numerals) }
+    if h % 100 == 0 {
+        digits(&(h / 100).to_string(), numerals)
+    } else {
+        hundredths(h, numerals)
+    }
 }
 
 /// A value in hundredths written with two decimals and a sign only when negative.
@@ -85,7 +99,9 @@ pub fn hundredths(value: i64, numerals: Numerals) -> String {
 pub fn spaced(before: &str, after: &str) -> String {
     let is_thai = words::is_thai_letter;
     match (before.chars().last(), after.chars().next()) {
-        (Some(a), Some(b)) if is_thai(a) != is_thai(b) && !a.is_whitespace() && !b.is_whitespace() => {
+        (Some(a), Some(b))
+            if is_thai(a) != is_thai(b) && !a.is_whitespace() && !b.is_whitespace() =>
+        {
             format!("{before} {after}")
         }
         _ => format!("{before}{after}"),
@@ -109,7 +125,10 @@ enum DateErrorKind {
 impl DateError {
     /// The message in Thai.
     pub fn thai(&self) -> String {
-        let (text, expected) = (&self.text, "ต้องเขียนวันที่เป็น ปปปป-ดด-วว เช่น 2566-09-27 (พ.ศ.) หรือ 2023-09-27 (ค.ศ.)");
+        let (text, expected) = (
+            &self.text,
+            "ต้องเขียนวันที่เป็น ปปปป-ดด-วว เช่น 2566-09-27 (พ.ศ.) หรือ 2023-09-27 (ค.ศ.)",
+        );
         match self.kind {
             DateErrorKind::NotADate => format!("`{text}` ไม่ใช่วันที่: {expected}"),
             DateErrorKind::NoMonth(m) => format!("`{text}` ไม่มีเดือน {m}: {expected}"),
@@ -122,12 +141,18 @@ impl DateError {
 
 impl std::fmt::Display for DateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (text, expected) = (&self.text, "expected a date as YYYY-MM-DD, e.g. 2566-09-27 (BE) or 2023-09-27 (CE)");
+        let (text, expected) = (
+            &self.text,
+            "expected a date as YYYY-MM-DD, e.g. 2566-09-27 (BE) or 2023-09-27 (CE)",
+        );
         match self.kind {
             DateErrorKind::NotADate => write!(f, "`{text}` is not a date: {expected}"),
             DateErrorKind::NoMonth(m) => write!(f, "`{text}` has no month {m}: {expected}"),
             DateErrorKind::NoDay { month, days } => {
-                write!(f, "`{text}` is not a day of the calendar: month {month} has {days} days that year")
+                write!(
+                    f,
+                    "`{text}` is not a day of the calendar: month {month} has {days} days that year"
+                )
             }
         }
     }
@@ -146,7 +171,10 @@ impl Date {
     /// Parses `YYYY-MM-DD`. A year of 2400 or more is read as Buddhist era (2567-06-26),
     /// a smaller one as Common era (2024-06-26). Rejects impossible dates (2566-02-30).
     pub fn parse(text: &str) -> Result<Date, DateError> {
-        let error = |kind| DateError { text: text.to_owned(), kind };
+        let error = |kind| DateError {
+            text: text.to_owned(),
+            kind,
+        };
         let parts: Vec<&str> = text.split('-').collect();
         let [y, m, d] = parts.as_slice() else {
             return Err(error(DateErrorKind::NotADate));
@@ -154,7 +182,9 @@ impl Date {
         let well_formed = y.len() == 4
             && m.len() == 2
             && d.len() == 2
-            && [y, m, d].iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()));
+            && [y, m, d]
+                .iter()
+                .all(|p| p.bytes().all(|b| b.is_ascii_digit()));
         if !well_formed {
             return Err(error(DateErrorKind::NotADate));
         }
@@ -164,9 +194,16 @@ impl Date {
             return Err(error(DateErrorKind::NoMonth(m)));
         }
         if d == 0 || d > days_in_month(year, m) {
-            return Err(error(DateErrorKind::NoDay { month: m, days: days_in_month(year, m) }));
+            return Err(error(DateErrorKind::NoDay {
+                month: m,
+                days: days_in_month(year, m),
+            }));
         }
-        Ok(Date { year, month: m, day: d })
+        Ok(Date {
+            year,
+            month: m,
+            day: d,
+        })
     }
 
     /// Buddhist-era year.
@@ -177,13 +214,19 @@ impl Date {
     /// Long form: "๒๗ กันยายน ๒๕๖๖".
     pub fn long(self, numerals: Numerals) -> String {
         let month = MONTHS_LONG[usize::from(self.month - 1)];
-        digits(&format!("{} {month} {}", self.day, self.year_be()), numerals)
+        digits(
+            &format!("{} {month} {}", self.day, self.year_be()),
+            numerals,
+        )
     }
 
     /// Short form: "๒๘ ก.ย. ๒๕๖๖".
     pub fn short(self, numerals: Numerals) -> String {
         let month = MONTHS_SHORT[usize::from(self.month - 1)];
-        digits(&format!("{} {month} {}", self.day, self.year_be()), numerals)
+        digits(
+            &format!("{} {month} {}", self.day, self.year_be()),
+            numerals,
+        )
     }
 }
 

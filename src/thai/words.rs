@@ -41,12 +41,14 @@ impl WordList {
     /// Words from text, one a line, each optionally followed by a tab and its weight (default
     /// `default`); blank lines and lines starting with `#` are skipped.
     pub fn parse(text: &str, default: u16) -> WordList {
-        let entries = text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(|l| {
-            match l.split_once('\t') {
+        let entries = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(|l| match l.split_once('\t') {
                 Some((word, weight)) => (word, weight.trim().parse().unwrap_or(default)),
                 None => (l, default),
-            }
-        });
+            });
         WordList::weighted(entries)
     }
 
@@ -57,8 +59,10 @@ impl WordList {
     }
 
     fn weighted<'a>(entries: impl IntoIterator<Item = (&'a str, u16)>) -> WordList {
-        let mut entries: Vec<(&str, u16)> =
-            entries.into_iter().filter(|(w, _)| !w.is_empty() && w.chars().all(is_thai_letter)).collect();
+        let mut entries: Vec<(&str, u16)> = entries
+            .into_iter()
+            .filter(|(w, _)| !w.is_empty() && w.chars().all(is_thai_letter))
+            .collect();
         entries.sort_unstable_by(|a, b| a.0.cmp(b.0).then(b.1.cmp(&a.1)));
         entries.dedup_by(|b, a| a.0 == b.0); // the heaviest of duplicates is kept
         WordList {
@@ -70,8 +74,16 @@ impl WordList {
     /// Adds the words of `other`; a word in both keeps the heavier weight.
     fn merge(&mut self, other: WordList) {
         let mine = std::mem::take(self);
-        let entries = mine.words.iter().map(String::as_str).zip(mine.weights.iter().copied());
-        let theirs = other.words.iter().map(String::as_str).zip(other.weights.iter().copied());
+        let entries = mine
+            .words
+            .iter()
+            .map(String::as_str)
+            .zip(mine.weights.iter().copied());
+        let theirs = other
+            .words
+            .iter()
+            .map(String::as_str)
+            .zip(other.weights.iter().copied());
         *self = WordList::weighted(entries.chain(theirs).collect::<Vec<_>>());
     }
 
@@ -89,7 +101,9 @@ impl WordList {
             // Words sharing `prefix` form a contiguous range of the sorted list.
             let slice = &self.words[lo..hi];
             let start = slice.partition_point(|w| w.as_str() < prefix);
-            let stop = slice.partition_point(|w| w.as_bytes().starts_with(prefix.as_bytes()) || w.as_str() < prefix);
+            let stop = slice.partition_point(|w| {
+                w.as_bytes().starts_with(prefix.as_bytes()) || w.as_str() < prefix
+            });
             if start == stop {
                 return;
             }
@@ -136,7 +150,9 @@ impl<'a> Segmenter<'a> {
     /// catalogue rows): with the standard list, a run's words are kept for the next package
     /// that has the same names in it.
     pub fn segment(&self, run: &str) -> Vec<Token> {
-        let Some(key) = self.cache_key(run) else { return self.segment_afresh(run, true) };
+        let Some(key) = self.cache_key(run) else {
+            return self.segment_afresh(run, true);
+        };
         if let Some(tokens) = SEGMENTS.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
             return tokens.clone();
         }
@@ -195,7 +211,13 @@ impl<'a> Segmenter<'a> {
             for list in &self.lists {
                 list.prefixes_of(&run[i..], |len, weight| {
                     // A repetition or abbreviation sign belongs to the word before it.
-                    let end = i + len + run[i + len..].chars().next().filter(|c| matches!(c, 'ๆ' | 'ฯ')).map_or(0, char::len_utf8);
+                    let end = i
+                        + len
+                        + run[i + len..]
+                            .chars()
+                            .next()
+                            .filter(|c| matches!(c, 'ๆ' | 'ฯ'))
+                            .map_or(0, char::len_utf8);
                     if cuts.binary_search(&end).is_ok() && (whole || i > 0 || end < run.len()) {
                         consider(end, Some(weight));
                     }
@@ -211,7 +233,10 @@ impl<'a> Segmenter<'a> {
             let (_, next, known) = best[i].expect("every cut reaches the end");
             match tokens.last_mut() {
                 Some(last) if !known && !last.known => last.range.end = next,
-                _ => tokens.push(Token { range: i..next, known }),
+                _ => tokens.push(Token {
+                    range: i..next,
+                    known,
+                }),
             }
             i = next;
         }
@@ -236,7 +261,11 @@ pub fn is_thai_letter(c: char) -> bool {
 /// Whether a Thai character may begin a cluster (a run may be cut before it): not a mark,
 /// a following vowel, ๆ or ฯ.
 pub fn starts_cluster(c: char) -> bool {
-    !is_mark(c) && !matches!(c, '\u{0E30}' | '\u{0E32}' | '\u{0E33}' | '\u{0E45}' | 'ๆ' | 'ฯ')
+    !is_mark(c)
+        && !matches!(
+            c,
+            '\u{0E30}' | '\u{0E32}' | '\u{0E33}' | '\u{0E45}' | 'ๆ' | 'ฯ'
+        )
 }
 
 /// Marks written above or below a consonant: never the first letter of a cluster.
@@ -255,10 +284,9 @@ pub fn cut_points(run: &str) -> Vec<usize> {
         let prev = chars[k - 1].1;
         let next = chars.get(k + 1).map(|&(_, c)| c);
         let after_next = chars.get(k + 2).map(|&(_, c)| c);
-        let silenced = next == Some('\u{0E4C}') || (next.is_some_and(is_mark) && after_next == Some('\u{0E4C}'));
-        let joined = !starts_cluster(c)
-            || matches!(prev, '\u{0E40}'..='\u{0E44}')
-            || silenced;
+        let silenced = next == Some('\u{0E4C}')
+            || (next.is_some_and(is_mark) && after_next == Some('\u{0E4C}'));
+        let joined = !starts_cluster(c) || matches!(prev, '\u{0E40}'..='\u{0E44}') || silenced;
         if !joined {
             cuts.push(at);
         }

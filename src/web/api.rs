@@ -11,15 +11,15 @@ use std::sync::Arc;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use super::workspace::Refused;
 use super::App;
+use super::workspace::Refused;
+use crate::DocKind;
 use crate::diagnostic::{Diagnostic, Failure, Severity};
 use crate::load::{self, Loaded};
-use crate::DocKind;
 
 /// An answer with a status and a Thai message, as JSON `{"error": …}`.
 pub struct ApiError {
@@ -30,7 +30,10 @@ pub struct ApiError {
 impl ApiError {
     /// An error answer with its status and the Thai message the page shows.
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        Self { status, message: message.into() }
+        Self {
+            status,
+            message: message.into(),
+        }
     }
 }
 
@@ -59,7 +62,10 @@ impl From<BytesRejection> for ApiError {
     fn from(rejection: BytesRejection) -> Self {
         let status = rejection.status();
         let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
-            format!("ข้อมูลที่ส่งมาใหญ่เกิน {} MB จึงไม่ได้รับไว้ และไม่มีสิ่งใดเปลี่ยน", crate::limits::PACKAGE_BYTES / 1024 / 1024)
+            format!(
+                "ข้อมูลที่ส่งมาใหญ่เกิน {} MB จึงไม่ได้รับไว้ และไม่มีสิ่งใดเปลี่ยน",
+                crate::limits::PACKAGE_BYTES / 1024 / 1024
+            )
         } else {
             format!("อ่านข้อมูลที่ส่งมาไม่ได้ ({})", rejection.body_text())
         };
@@ -72,20 +78,31 @@ type Answer = Result<Response, ApiError>;
 /// A JSON body with its status.
 pub fn json_response(status: StatusCode, value: &Value) -> Response {
     let mut response = (status, value.to_string()).into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
     response
 }
 
 /// Runs blocking work (loading, compiling, rendering) off the async threads.
-async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("งานภายในล้มเหลว ({e})")))
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("งานภายในล้มเหลว ({e})"),
+        )
+    })
 }
 
 /// A diagnostic as the page shows it: the command line's one-line text, and its parts.
 fn diagnostic_json(d: &Diagnostic) -> Value {
-    let (line, column) = d.location.as_ref().map_or((0, 0), |(file, range)| file.line_column(range.start));
+    let (line, column) = d
+        .location
+        .as_ref()
+        .map_or((0, 0), |(file, range)| file.line_column(range.start));
     json!({
         "severity": match d.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Note => "note" },
         "message": crate::diagnostic::terminal_safe(d.message.shown()),
@@ -109,11 +126,19 @@ pub struct Checked {
 impl Checked {
     /// Errors and contradictions: the count `check` would report.
     pub fn problems(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity != Severity::Note).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity != Severity::Note)
+            .count()
     }
 
     fn json(&self) -> Value {
-        let documents: Vec<&str> = self.loaded.as_ref().map_or(Vec::new(), |l| DocKind::available(&l.package).iter().map(|k| k.name()).collect());
+        let documents: Vec<&str> = self.loaded.as_ref().map_or(Vec::new(), |l| {
+            DocKind::available(&l.package)
+                .iter()
+                .map(|k| k.name())
+                .collect()
+        });
         json!({
             "ok": self.loaded.is_some(),
             "problems": self.problems(),
@@ -128,15 +153,23 @@ impl Checked {
 /// characters no font has).
 pub fn check(app: &App, name: &str, bytes: Vec<u8>) -> Result<Checked, Refused> {
     let real = app.workspace.resolve(name)?;
-    Ok(match load::load_bytes(bytes, &real, name, &app.frameworks) {
-        Ok(mut loaded) => {
-            let unsettable = crate::settable::warnings(&loaded, app.engine.fonts());
-            loaded.warnings.extend(unsettable);
-            let diagnostics = loaded.warnings.clone();
-            Checked { loaded: Some(loaded), diagnostics }
-        }
-        Err(Failure(diagnostics)) => Checked { loaded: None, diagnostics },
-    })
+    Ok(
+        match load::load_bytes(bytes, &real, name, &app.frameworks) {
+            Ok(mut loaded) => {
+                let unsettable = crate::settable::warnings(&loaded, app.engine.fonts());
+                loaded.warnings.extend(unsettable);
+                let diagnostics = loaded.warnings.clone();
+                Checked {
+                    loaded: Some(loaded),
+                    diagnostics,
+                }
+            }
+            Err(Failure(diagnostics)) => Checked {
+                loaded: None,
+                diagnostics,
+            },
+        },
+    )
 }
 
 /// The analysis paragraphs as they will print: the overall paragraph and each tool's, given
@@ -172,15 +205,26 @@ pub struct NewPackage {
 /// `POST /api/new`: a new package in the workspace, as `ita-report init` writes it (the
 /// year's indicators, a measures row drafted from the catalogue for every indicator);
 /// `409` when its file exists.
-pub async fn new_package(State(app): State<Arc<App>>, body: Result<Bytes, BytesRejection>) -> Answer {
+pub async fn new_package(
+    State(app): State<Arc<App>>,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
     let body = body?;
-    let asked: NewPackage = serde_json::from_slice(&body).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("ข้อมูลที่ส่งมาใช้ไม่ได้ ({e})")))?;
-    let agency = asked.agency.split_whitespace().collect::<Vec<_>>().join(" ");
+    let asked: NewPackage = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("ข้อมูลที่ส่งมาใช้ไม่ได้ ({e})")))?;
+    let agency = asked
+        .agency
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     if agency.is_empty() {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "โปรดระบุชื่อหน่วยงาน"));
     }
     if asked.layout == Some(crate::model::MeasuresLayout::Outline) {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "แฟ้มใหม่เริ่มได้ในรูปแบบตาราง (by_indicator หรือ by_tool) เท่านั้น"));
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "แฟ้มใหม่เริ่มได้ในรูปแบบตาราง (by_indicator หรือ by_tool) เท่านั้น",
+        ));
     }
     let created = blocking(move || {
         let clean = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
@@ -189,16 +233,30 @@ pub async fn new_package(State(app): State<Arc<App>>, body: Result<Bytes, BytesR
             district: clean(asked.district),
             province: clean(asked.province),
             year: asked.year,
-            layout: asked.layout.unwrap_or(crate::model::MeasuresLayout::ByIndicator),
+            layout: asked
+                .layout
+                .unwrap_or(crate::model::MeasuresLayout::ByIndicator),
             scores: None,
         };
-        let file = crate::import::init(&start, &app.frameworks, &app.catalogue)
-            .map_err(|Failure(d)| ApiError::new(StatusCode::BAD_REQUEST, d.first().map_or(String::new(), |d| d.message.shown().to_owned())))?;
-        app.workspace.create(&file.name, &file.text).map_err(ApiError::from)?;
+        let file = crate::import::init(&start, &app.frameworks, &app.catalogue).map_err(
+            |Failure(d)| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    d.first()
+                        .map_or(String::new(), |d| d.message.shown().to_owned()),
+                )
+            },
+        )?;
+        app.workspace
+            .create(&file.name, &file.text)
+            .map_err(ApiError::from)?;
         Ok::<_, ApiError>(file.name)
     })
     .await??;
-    Ok(json_response(StatusCode::CREATED, &json!({ "name": created })))
+    Ok(json_response(
+        StatusCode::CREATED,
+        &json!({ "name": created }),
+    ))
 }
 
 /// `POST /api/import/{file name}?year=…&per_agency=…`: a results spreadsheet (the body) read
@@ -212,27 +270,47 @@ pub async fn import(
 ) -> Answer {
     let body = body?;
     let query = query_params(raw.as_deref().unwrap_or(""));
-    let year: i32 = query.get("year").and_then(|y| y.trim().parse().ok())
+    let year: i32 = query
+        .get("year")
+        .and_then(|y| y.trim().parse().ok())
         .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "โปรดระบุปีงบประมาณที่ประเมิน (พ.ศ.)"))?;
     let options = crate::import::ImportOptions {
         year,
-        per_agency: query.get("per_agency").is_some_and(|v| v == "1" || v == "true"),
+        per_agency: query
+            .get("per_agency")
+            .is_some_and(|v| v == "1" || v == "true"),
         layout: crate::model::MeasuresLayout::ByIndicator,
-        name: query.get("agency").map(|a| a.trim().to_owned()).filter(|a| !a.is_empty()),
+        name: query
+            .get("agency")
+            .map(|a| a.trim().to_owned())
+            .filter(|a| !a.is_empty()),
     };
     let created = blocking(move || {
         let failed = |Failure(d): Failure| {
             let lines: Vec<String> = d.iter().map(|d| d.message.shown().to_owned()).collect();
-            ApiError::new(StatusCode::BAD_REQUEST, format!("นำเข้าไม่ได้ จึงไม่ได้สร้างแฟ้มใด: {}", lines.join("; ")))
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("นำเข้าไม่ได้ จึงไม่ได้สร้างแฟ้มใด: {}", lines.join("; ")),
+            )
         };
-        let sheets = crate::import::sheet::parse(body.to_vec(), &file).map_err(|d| failed(d.into()))?;
-        let imported = crate::import::import_sheets(&sheets, &file, &options, &app.frameworks, &app.catalogue).map_err(failed)?;
-        let files: Vec<(String, String)> = imported.files.into_iter().map(|f| (f.name, f.text)).collect();
+        let sheets =
+            crate::import::sheet::parse(body.to_vec(), &file).map_err(|d| failed(d.into()))?;
+        let imported =
+            crate::import::import_sheets(&sheets, &file, &options, &app.frameworks, &app.catalogue)
+                .map_err(failed)?;
+        let files: Vec<(String, String)> = imported
+            .files
+            .into_iter()
+            .map(|f| (f.name, f.text))
+            .collect();
         app.workspace.create_all(&files).map_err(ApiError::from)?;
         Ok::<_, ApiError>(files.into_iter().map(|(name, _)| name).collect::<Vec<_>>())
     })
     .await??;
-    Ok(json_response(StatusCode::CREATED, &json!({ "created": created })))
+    Ok(json_response(
+        StatusCode::CREATED,
+        &json!({ "created": created }),
+    ))
 }
 
 /// The parameters of a query string, percent-decoded (`+` as a space); a parameter that is
@@ -246,7 +324,10 @@ fn query_params(raw: &str) -> std::collections::HashMap<String, String> {
             match bytes[i] {
                 b'+' => out.push(b' '),
                 b'%' if i + 2 < bytes.len() => {
-                    out.push(u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).ok()?, 16).ok()?);
+                    out.push(
+                        u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).ok()?, 16)
+                            .ok()?,
+                    );
                     i += 2;
                 }
                 b => out.push(b),
@@ -278,7 +359,10 @@ pub async fn list(State(app): State<Arc<App>>) -> Answer {
 }
 
 fn list_row(app: &App, name: &str) -> Value {
-    let checked = app.workspace.read(name).and_then(|(bytes, _)| check(app, name, bytes));
+    let checked = app
+        .workspace
+        .read(name)
+        .and_then(|(bytes, _)| check(app, name, bytes));
     match checked {
         Ok(checked) => {
             let package = checked.loaded.as_ref().map(|l| &l.package);
@@ -291,7 +375,9 @@ fn list_row(app: &App, name: &str) -> Value {
                 "errors": checked.diagnostics.iter().filter(|d| d.is_error()).count(),
             })
         }
-        Err(refused) => json!({ "name": name, "problems": 1, "errors": 1, "refused": refused.message(), "documents": [] }),
+        Err(refused) => {
+            json!({ "name": name, "problems": 1, "errors": 1, "refused": refused.message(), "documents": [] })
+        }
     }
 }
 
@@ -300,7 +386,10 @@ pub async fn read(State(app): State<Arc<App>>, Path(name): Path<String>) -> Answ
     let (bytes, tag) = blocking(move || app.workspace.read(&name)).await??;
     let mut response = (StatusCode::OK, bytes).into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
     headers.insert(header::ETAG, header_value(&tag));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
@@ -308,9 +397,18 @@ pub async fn read(State(app): State<Arc<App>>, Path(name): Path<String>) -> Answ
 
 /// `PUT /api/packages/{name}` with `If-Match`: saves the body if the file is still the
 /// version the editor started from; `412` (and nothing written) when it is not.
-pub async fn save(State(app): State<Arc<App>>, Path(name): Path<String>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Answer {
+pub async fn save(
+    State(app): State<Arc<App>>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
     let body = body?;
-    let Some(expected) = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned) else {
+    let Some(expected) = headers
+        .get(header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+    else {
         return Err(ApiError::new(
             StatusCode::PRECONDITION_REQUIRED,
             "การบันทึกต้องระบุฉบับของแฟ้มที่แก้ไข (If-Match) เพื่อไม่ให้บันทึกทับงานของผู้อื่น",
@@ -328,19 +426,33 @@ pub async fn save(State(app): State<Arc<App>>, Path(name): Path<String>, headers
     let (tag, checked) = match saved {
         Ok(saved) => saved,
         Err(Refused::Conflict { current }) => {
-            let mut response = ApiError::from(Refused::Conflict { current: current.clone() }).into_response();
-            response.headers_mut().insert(header::ETAG, header_value(&current));
+            let mut response = ApiError::from(Refused::Conflict {
+                current: current.clone(),
+            })
+            .into_response();
+            response
+                .headers_mut()
+                .insert(header::ETAG, header_value(&current));
             return Ok(response);
         }
         Err(refused) => return Err(refused.into()),
     };
-    let mut response = json_response(StatusCode::OK, &json!({ "saved": true, "etag": tag, "check": checked }));
-    response.headers_mut().insert(header::ETAG, header_value(&tag));
+    let mut response = json_response(
+        StatusCode::OK,
+        &json!({ "saved": true, "etag": tag, "check": checked }),
+    );
+    response
+        .headers_mut()
+        .insert(header::ETAG, header_value(&tag));
     Ok(response)
 }
 
 /// `POST /api/check/{name}`: `check` on the text being edited (not saved).
-pub async fn check_text(State(app): State<Arc<App>>, Path(name): Path<String>, body: Result<Bytes, BytesRejection>) -> Answer {
+pub async fn check_text(
+    State(app): State<Arc<App>>,
+    Path(name): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
     let body = body?;
     let checked = blocking(move || check(&app, &name, body.to_vec()).map(|c| c.json())).await??;
     Ok(json_response(StatusCode::OK, &checked))
@@ -348,7 +460,11 @@ pub async fn check_text(State(app): State<Arc<App>>, Path(name): Path<String>, b
 
 /// `POST /api/preview/{name}`: builds the text being edited and answers the preview's id and
 /// page count, or the diagnostics that stop the build (`422`).
-pub async fn preview(State(app): State<Arc<App>>, Path(name): Path<String>, body: Result<Bytes, BytesRejection>) -> Answer {
+pub async fn preview(
+    State(app): State<Arc<App>>,
+    Path(name): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
     let body = body?;
     let answer = blocking(move || {
         let id = super::preview::id(&name, &body);
@@ -359,7 +475,12 @@ pub async fn preview(State(app): State<Arc<App>>, Path(name): Path<String>, body
         let Some(loaded) = checked.loaded else {
             return Ok(Err(checked.diagnostics));
         };
-        let stem = name.rsplit('/').next().unwrap_or(&name).trim_end_matches(".json").to_owned();
+        let stem = name
+            .rsplit('/')
+            .next()
+            .unwrap_or(&name)
+            .trim_end_matches(".json")
+            .to_owned();
         Ok::<_, Refused>(match app.previews.build(&app.engine, &id, &stem, loaded) {
             Ok(preview) => Ok((id, preview.page_count())),
             Err(Failure(diagnostics)) => Err(diagnostics),
@@ -379,11 +500,17 @@ pub async fn preview(State(app): State<Arc<App>>, Path(name): Path<String>, body
 }
 
 fn gone() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "ภาพตัวอย่างนี้หมดอายุแล้ว โปรดแก้ไขหรือโหลดหน้าใหม่เพื่อสร้างใหม่")
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "ภาพตัวอย่างนี้หมดอายุแล้ว โปรดแก้ไขหรือโหลดหน้าใหม่เพื่อสร้างใหม่",
+    )
 }
 
 /// `GET /api/preview/{id}/page/{n}`: page `n` (from 1) of a preview as PNG.
-pub async fn page(State(app): State<Arc<App>>, Path((id, number)): Path<(String, usize)>) -> Answer {
+pub async fn page(
+    State(app): State<Arc<App>>,
+    Path((id, number)): Path<(String, usize)>,
+) -> Answer {
     let preview = app.previews.get(&id).ok_or_else(gone)?;
     let png = blocking(move || number.checked_sub(1).and_then(|i| preview.page_png(i)))
         .await?
@@ -391,14 +518,20 @@ pub async fn page(State(app): State<Arc<App>>, Path((id, number)): Path<(String,
     let mut response = Response::new(Body::from(png.as_ref().clone()));
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=3600, immutable"));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=3600, immutable"),
+    );
     Ok(response)
 }
 
 /// `GET /api/preview/{id}/pdf`: the PDF of a preview, as a download.
 pub async fn pdf(State(app): State<Arc<App>>, Path(id): Path<String>) -> Answer {
     let preview = app.previews.get(&id).ok_or_else(gone)?;
-    Ok(download(preview.pdf.clone(), &format!("{}.pdf", preview.stem)))
+    Ok(download(
+        preview.pdf.clone(),
+        &format!("{}.pdf", preview.stem),
+    ))
 }
 
 /// `GET /api/preview/{id}/archive`: the archival PDF (PDF/A-3b) of a preview, as a download.
@@ -406,17 +539,40 @@ pub async fn archive(State(app): State<Arc<App>>, Path(id): Path<String>) -> Ans
     let preview = app.previews.get(&id).ok_or_else(gone)?;
     let stem = preview.stem.clone();
     let built = blocking(move || preview.archival_pdf(&app.engine)).await?;
-    let pdf = built.map_err(|f| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("สร้าง PDF สำหรับจัดเก็บไม่สำเร็จ:\n{f}")))?;
-    Ok(download(pdf.as_ref().clone(), &format!("{stem}-archive.pdf")))
+    let pdf = built.map_err(|f| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("สร้าง PDF สำหรับจัดเก็บไม่สำเร็จ:\n{f}"),
+        )
+    })?;
+    Ok(download(
+        pdf.as_ref().clone(),
+        &format!("{stem}-archive.pdf"),
+    ))
 }
 
 fn download(bytes: Vec<u8>, file_name: &str) -> Response {
     let mut response = Response::new(Body::from(bytes));
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
     // File stems are package file names, which the workspace limits to plain names.
-    let ascii: String = file_name.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect();
-    headers.insert(header::CONTENT_DISPOSITION, header_value(&format!("attachment; filename=\"{ascii}\"")));
+    let ascii: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        header_value(&format!("attachment; filename=\"{ascii}\"")),
+    );
     response
 }
 

@@ -5,7 +5,7 @@
 //! needs nothing installed on the clerk's machine.
 
 use axum::extract::Path;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::api::ApiError;
@@ -14,18 +14,43 @@ const INDEX: &str = include_str!("assets/index.html");
 
 /// The files under `/assets/`: name, content type, bytes.
 const FILES: &[(&str, &str, &[u8])] = &[
-    ("app.js", "text/javascript; charset=utf-8", include_bytes!("assets/app.js")),
-    ("labels.js", "text/javascript; charset=utf-8", include_bytes!("assets/labels.js")),
-    ("style.css", "text/css; charset=utf-8", include_bytes!("assets/style.css")),
-    ("Sarabun-Regular.ttf", "font/ttf", include_bytes!("../../fonts/sarabun/Sarabun_400Regular.ttf")),
-    ("Sarabun-Bold.ttf", "font/ttf", include_bytes!("../../fonts/sarabun/Sarabun_700Bold.ttf")),
+    (
+        "app.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("assets/app.js"),
+    ),
+    (
+        "labels.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("assets/labels.js"),
+    ),
+    (
+        "style.css",
+        "text/css; charset=utf-8",
+        include_bytes!("assets/style.css"),
+    ),
+    (
+        "Sarabun-Regular.ttf",
+        "font/ttf",
+        include_bytes!("../../fonts/sarabun/Sarabun_400Regular.ttf"),
+    ),
+    (
+        "Sarabun-Bold.ttf",
+        "font/ttf",
+        include_bytes!("../../fonts/sarabun/Sarabun_700Bold.ttf"),
+    ),
 ];
 
 /// `GET /`: the one page.
 pub async fn index() -> Response {
     let mut response = INDEX.into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 
@@ -36,7 +61,11 @@ pub async fn file(Path(name): Path<String>) -> Result<Response, ApiError> {
         .find(|(file, _, _)| *file == name)
         .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("ไม่มีแฟ้ม {name}")))?;
     let mut response = bytes.into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     Ok(response)
 }

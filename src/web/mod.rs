@@ -20,16 +20,16 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
 
+use crate::Engine;
 use crate::diagnostic::Diagnostic;
 use crate::framework::Frameworks;
-use crate::Engine;
 use api::ApiError;
 use preview::Previews;
 use workspace::Workspace;
@@ -105,16 +105,30 @@ pub fn start(config: Config) -> Result<Running, Diagnostic> {
     let catalogue = crate::catalogue::Catalogue::load(config.templates.as_deref())?;
     let loopback = config.addr.ip().is_loopback();
     let token = match config.token {
-        Some(token) if token.trim().is_empty() => return Err(Diagnostic::error("--token is empty")),
+        Some(token) if token.trim().is_empty() => {
+            return Err(Diagnostic::error("--token is empty"));
+        }
         Some(token) => Some(token),
         None if loopback => None,
         None => Some(new_token()),
     };
     let listener = std::net::TcpListener::bind(config.addr)
         .map_err(|e| Diagnostic::error(format!("cannot listen on {}: {e}", config.addr)))?;
-    let addr = listener.local_addr().map_err(|e| Diagnostic::error(e.to_string()))?;
-    listener.set_nonblocking(true).map_err(|e| Diagnostic::error(e.to_string()))?;
-    let app = Arc::new(App { workspace, engine, frameworks, catalogue, previews: Previews::default(), token: token.clone(), loopback });
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Diagnostic::error(e.to_string()))?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| Diagnostic::error(e.to_string()))?;
+    let app = Arc::new(App {
+        workspace,
+        engine,
+        frameworks,
+        catalogue,
+        previews: Previews::default(),
+        token: token.clone(),
+        loopback,
+    });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_io()
@@ -124,7 +138,9 @@ pub fn start(config: Config) -> Result<Running, Diagnostic> {
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let thread = std::thread::spawn(move || {
         runtime.block_on(async move {
-            let Ok(listener) = tokio::net::TcpListener::from_std(listener) else { return };
+            let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+                return;
+            };
             let server = axum::serve(listener, router(app)).with_graceful_shutdown(async {
                 let _ = stopped.await;
             });
@@ -133,7 +149,12 @@ pub fn start(config: Config) -> Result<Running, Diagnostic> {
             }
         });
     });
-    Ok(Running { addr, token, stop: Some(stop), thread: Some(thread) })
+    Ok(Running {
+        addr,
+        token,
+        stop: Some(stop),
+        thread: Some(thread),
+    })
 }
 
 /// The routes: the page and its files, and the API under `/api`.
@@ -151,7 +172,9 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/render/{id}/page/{number}", get(api::page))
         .route("/api/render/{id}/pdf", get(api::pdf))
         .route("/api/render/{id}/archive", get(api::archive))
-        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "ไม่มีหน้านี้") })
+        .fallback(|| async {
+            ApiError::new(StatusCode::NOT_FOUND, "ไม่มีหน้านี้")
+        })
         .layer(DefaultBodyLimit::max(crate::limits::PACKAGE_BYTES as usize))
         .layer(middleware::from_fn_with_state(app.clone(), guard))
         .with_state(app)
@@ -161,31 +184,47 @@ pub fn router(app: Arc<App>) -> Router {
 /// host name that is not a loopback one; adds headers that keep the page to its own files.
 async fn guard(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     if app.loopback && !loopback_host(request.headers().get(header::HOST)) {
-        return ApiError::new(StatusCode::MISDIRECTED_REQUEST, "เปิดได้เฉพาะที่ http://127.0.0.1 หรือ http://localhost").into_response();
+        return ApiError::new(
+            StatusCode::MISDIRECTED_REQUEST,
+            "เปิดได้เฉพาะที่ http://127.0.0.1 หรือ http://localhost",
+        )
+        .into_response();
     }
     if let Some(token) = &app.token {
         match presented(&request, token) {
             Presented::Valid => {}
             Presented::InQuery => return token_cookie(token),
             Presented::Missing => {
-                return ApiError::new(StatusCode::UNAUTHORIZED, "ต้องมีรหัสเข้าใช้ (token) ที่แสดงตอนเริ่มโปรแกรม: เปิด http://…/?token=รหัส").into_response();
+                return ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "ต้องมีรหัสเข้าใช้ (token) ที่แสดงตอนเริ่มโปรแกรม: เปิด http://…/?token=รหัส",
+                )
+                .into_response();
             }
         }
     }
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("default-src 'self'; img-src 'self' data: blob:; frame-ancestors 'none'; form-action 'self'"),
     );
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     response
 }
 
 /// Whether the Host header names the loopback interface.
 fn loopback_host(host: Option<&HeaderValue>) -> bool {
-    let Some(host) = host.and_then(|h| h.to_str().ok()) else { return false };
+    let Some(host) = host.and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
     let name = match host.strip_prefix('[') {
         Some(rest) => rest.split(']').next().unwrap_or(""),
         None => host.rsplit_once(':').map_or(host, |(name, _)| name),
@@ -204,18 +243,29 @@ enum Presented {
 /// of the first visit.
 fn presented(request: &Request, token: &str) -> Presented {
     let headers = request.headers();
-    let bearer = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
     let cookie = headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().strip_prefix("ita_token="));
-    if bearer.into_iter().chain(cookie).any(|given| same(given, token)) {
+    if bearer
+        .into_iter()
+        .chain(cookie)
+        .any(|given| same(given, token))
+    {
         return Presented::Valid;
     }
     let query = request.uri().query().unwrap_or("");
-    if query.split('&').filter_map(|pair| pair.strip_prefix("token=")).any(|given| same(given, token)) {
+    if query
+        .split('&')
+        .filter_map(|pair| pair.strip_prefix("token="))
+        .any(|given| same(given, token))
+    {
         return Presented::InQuery;
     }
     Presented::Missing
@@ -223,14 +273,21 @@ fn presented(request: &Request, token: &str) -> Presented {
 
 /// Compares in time that does not depend on where the texts differ.
 fn same(given: &str, token: &str) -> bool {
-    given.len() == token.len() && given.bytes().zip(token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    given.len() == token.len()
+        && given
+            .bytes()
+            .zip(token.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
 }
 
 fn token_cookie(token: &str) -> Response {
     let mut response = StatusCode::SEE_OTHER.into_response();
     let headers = response.headers_mut();
     headers.insert(header::LOCATION, HeaderValue::from_static("/"));
-    if let Ok(cookie) = HeaderValue::from_str(&format!("ita_token={token}; HttpOnly; SameSite=Strict; Path=/")) {
+    if let Ok(cookie) = HeaderValue::from_str(&format!(
+        "ita_token={token}; HttpOnly; SameSite=Strict; Path=/"
+    )) {
         headers.insert(header::SET_COOKIE, cookie);
     }
     response
@@ -239,11 +296,17 @@ fn token_cookie(token: &str) -> Response {
 /// A token of 128 random bits from the operating system, as hex.
 fn new_token() -> String {
     let mut bytes = [0u8; 16];
-    let read = std::fs::File::open("/dev/urandom").and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes));
+    let read = std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes));
     if read.is_err() {
         // No /dev/urandom: hash what differs between runs (time, process, stack address).
         use sha2::Digest;
-        let seed = format!("{:?}{}{:p}", std::time::SystemTime::now(), std::process::id(), &bytes);
+        let seed = format!(
+            "{:?}{}{:p}",
+            std::time::SystemTime::now(),
+            std::process::id(),
+            &bytes
+        );
         bytes.copy_from_slice(&sha2::Sha256::digest(seed.as_bytes())[..16]);
     }
     bytes.iter().map(|b| format!("{b:02x}")).collect()

@@ -49,7 +49,11 @@ pub fn id(name: &str, text: &[u8]) -> String {
     hash.update(name.as_bytes());
     hash.update([0]);
     hash.update(text);
-    hash.finalize().iter().take(12).map(|b| format!("{b:02x}")).collect()
+    hash.finalize()
+        .iter()
+        .take(12)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 impl Previews {
@@ -60,7 +64,13 @@ impl Previews {
     }
 
     /// Builds (or finds) the preview of a loaded package.
-    pub fn build(&self, engine: &Engine, id: &str, stem: &str, loaded: Loaded) -> Result<Arc<Preview>, Failure> {
+    pub fn build(
+        &self,
+        engine: &Engine,
+        id: &str,
+        stem: &str,
+        loaded: Loaded,
+    ) -> Result<Arc<Preview>, Failure> {
         if let Some(found) = self.get(id) {
             return Ok(found);
         }
@@ -68,7 +78,9 @@ impl Previews {
         let built = engine.build(&loaded, stem, &scratch, &BuildOptions::default());
         crate::evict_caches();
         let artifact = built?.artifacts.into_iter().next().ok_or_else(|| {
-            Failure::from(crate::diagnostic::Diagnostic::error("the package holds no data for any document"))
+            Failure::from(crate::diagnostic::Diagnostic::error(
+                "the package holds no data for any document",
+            ))
         })?;
         let preview = Arc::new(Preview {
             stem: stem.to_owned(),
@@ -96,12 +108,23 @@ impl Preview {
     /// Page `index` (from 0) as PNG, rendered the first time it is asked for.
     pub fn page_png(&self, index: usize) -> Option<Arc<Vec<u8>>> {
         let page = self.document.pages().get(index)?;
-        if let Some(done) = self.pages.lock().unwrap_or_else(|p| p.into_inner()).get(&index) {
+        if let Some(done) = self
+            .pages
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&index)
+        {
             return Some(done.clone());
         }
-        let options = typst_render::RenderOptions { pixel_per_pt: typst::utils::Scalar::new(PIXELS_PER_PT), render_bleed: false };
+        let options = typst_render::RenderOptions {
+            pixel_per_pt: typst::utils::Scalar::new(PIXELS_PER_PT),
+            render_bleed: false,
+        };
         let png = Arc::new(typst_render::render(page, &options).encode_png().ok()?);
-        self.pages.lock().unwrap_or_else(|p| p.into_inner()).insert(index, png.clone());
+        self.pages
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(index, png.clone());
         Some(png)
     }
 
@@ -113,10 +136,18 @@ impl Preview {
             return Ok(done.clone());
         }
         let scratch = std::env::temp_dir().join("ita-report-serve");
-        let options = BuildOptions { archive: true, ..BuildOptions::default() };
+        let options = BuildOptions {
+            archive: true,
+            ..BuildOptions::default()
+        };
         let built = engine.build(&self.loaded, &self.stem, &scratch, &options)?;
         crate::evict_caches();
-        let pdf = built.artifacts.into_iter().next().map(|a| Arc::new(a.pdf)).unwrap_or_default();
+        let pdf = built
+            .artifacts
+            .into_iter()
+            .next()
+            .map(|a| Arc::new(a.pdf))
+            .unwrap_or_default();
         *slot = Some(pdf.clone());
         Ok(pdf)
     }

@@ -52,7 +52,9 @@ impl Refused {
     /// The message shown in the page, in Thai, with the technical detail after it.
     pub fn message(&self) -> String {
         match self {
-            Refused::BadName(name) => format!("ชื่อแฟ้ม `{name}` ใช้ไม่ได้: ต้องเป็นแฟ้ม .json ภายในโฟลเดอร์งานเท่านั้น"),
+            Refused::BadName(name) => {
+                format!("ชื่อแฟ้ม `{name}` ใช้ไม่ได้: ต้องเป็นแฟ้ม .json ภายในโฟลเดอร์งานเท่านั้น")
+            }
             Refused::Missing(name) => format!("ไม่พบแฟ้ม `{name}` ในโฟลเดอร์งาน"),
             Refused::Outside(name) => format!("แฟ้ม `{name}` ชี้ออกไปนอกโฟลเดอร์งาน จึงไม่เปิดให้"),
             Refused::TooLarge(name) => format!(
@@ -62,9 +64,13 @@ impl Refused {
             Refused::Conflict { .. } => "มีผู้อื่นบันทึกแฟ้มนี้หลังจากที่ท่านเปิดมาแก้ไข จึงยังไม่ได้บันทึกทับ: \
                  ข้อความที่ท่านแก้ไขยังอยู่ในหน้านี้ โปรดเปิดแฟ้มฉบับล่าสุดในหน้าต่างใหม่ นำการแก้ไขไปรวม แล้วบันทึกอีกครั้ง"
                 .to_owned(),
-            Refused::NotJson(detail) => format!("ข้อมูลที่ส่งมาไม่ใช่ JSON หนึ่งออบเจกต์ จึงไม่ได้บันทึก ({detail})"),
+            Refused::NotJson(detail) => {
+                format!("ข้อมูลที่ส่งมาไม่ใช่ JSON หนึ่งออบเจกต์ จึงไม่ได้บันทึก ({detail})")
+            }
             Refused::Io(detail) => format!("อ่านหรือเขียนแฟ้มไม่สำเร็จ ({detail})"),
-            Refused::Exists(name) => format!("มีแฟ้ม `{name}` อยู่แล้วในโฟลเดอร์งาน จึงไม่ได้สร้างทับ: เปิดแฟ้มนั้นจากรายการเพื่อแก้ไข"),
+            Refused::Exists(name) => {
+                format!("มีแฟ้ม `{name}` อยู่แล้วในโฟลเดอร์งาน จึงไม่ได้สร้างทับ: เปิดแฟ้มนั้นจากรายการเพื่อแก้ไข")
+            }
         }
     }
 }
@@ -72,13 +78,19 @@ impl Refused {
 impl Workspace {
     /// Opens the workspace folder; it must exist.
     pub fn open(folder: &Path) -> Result<Workspace, String> {
-        let root = folder
-            .canonicalize()
-            .map_err(|e| format!("workspace folder `{}` cannot be opened: {e}", folder.display()))?;
+        let root = folder.canonicalize().map_err(|e| {
+            format!(
+                "workspace folder `{}` cannot be opened: {e}",
+                folder.display()
+            )
+        })?;
         if !root.is_dir() {
             return Err(format!("workspace `{}` is not a folder", folder.display()));
         }
-        Ok(Workspace { root, saving: Mutex::new(()) })
+        Ok(Workspace {
+            root,
+            saving: Mutex::new(()),
+        })
     }
 
     /// The folder's real path.
@@ -93,10 +105,15 @@ impl Workspace {
             .follow_links(false)
             .into_iter()
             .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "json"))
+            .filter(|e| {
+                e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "json")
+            })
             .filter_map(|e| {
                 let relative = e.path().strip_prefix(&self.root).ok()?;
-                let parts: Option<Vec<&str>> = relative.components().map(|c| c.as_os_str().to_str()).collect();
+                let parts: Option<Vec<&str>> = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_str())
+                    .collect();
                 Some(parts?.join("/"))
             })
             .filter(|name| checked_name(name).is_ok())
@@ -119,12 +136,13 @@ impl Workspace {
     /// The bytes of a package file and their version.
     pub fn read(&self, name: &str) -> Result<(Vec<u8>, String), Refused> {
         let real = self.resolve(name)?;
-        let bytes = confine::read(&self.root, &real, PACKAGE_BYTES).map_err(|refusal| match refusal {
-            Refusal::TooLarge { .. } => Refused::TooLarge(name.to_owned()),
-            Refusal::Outside { .. } => Refused::Outside(name.to_owned()),
-            Refusal::Missing | Refusal::NotAFile => Refused::Missing(name.to_owned()),
-            Refusal::Io(e) => Refused::Io(e),
-        })?;
+        let bytes =
+            confine::read(&self.root, &real, PACKAGE_BYTES).map_err(|refusal| match refusal {
+                Refusal::TooLarge { .. } => Refused::TooLarge(name.to_owned()),
+                Refusal::Outside { .. } => Refused::Outside(name.to_owned()),
+                Refusal::Missing | Refusal::NotAFile => Refused::Missing(name.to_owned()),
+                Refusal::Io(e) => Refused::Io(e),
+            })?;
         let tag = etag(&bytes);
         Ok((bytes, tag))
     }
@@ -133,21 +151,28 @@ impl Workspace {
     /// new version. The text must be one JSON object; it is written in the stable form of
     /// [`pretty`], keeping every field and the order of the fields as sent.
     pub fn save(&self, name: &str, text: &str, expected: &str) -> Result<String, Refused> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| Refused::NotJson(e.to_string()))?;
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| Refused::NotJson(e.to_string()))?;
         if !value.is_object() {
-            return Err(Refused::NotJson("the top level is not an object".to_owned()));
+            return Err(Refused::NotJson(
+                "the top level is not an object".to_owned(),
+            ));
         }
         let formatted = pretty(text);
         if formatted.len() as u64 > PACKAGE_BYTES {
             return Err(Refused::TooLarge(name.to_owned()));
         }
-        let _held = self.saving.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let _held = self
+            .saving
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let (_, current) = self.read(name)?;
         if current != expected {
             return Err(Refused::Conflict { current });
         }
         let real = self.resolve(name)?;
-        crate::pdf::write_atomic(&real, formatted.as_bytes()).map_err(|e| Refused::Io(e.to_string()))?;
+        crate::pdf::write_atomic(&real, formatted.as_bytes())
+            .map_err(|e| Refused::Io(e.to_string()))?;
         Ok(etag(formatted.as_bytes()))
     }
 }
@@ -171,8 +196,16 @@ impl Workspace {
             }
             staged.push((self.root.join(&relative), text.as_bytes()));
         }
-        let _held = self.saving.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some((name, _)) = files.iter().zip(&staged).find(|(_, (path, _))| std::fs::symlink_metadata(path).is_ok()).map(|(f, _)| f) {
+        let _held = self
+            .saving
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((name, _)) = files
+            .iter()
+            .zip(&staged)
+            .find(|(_, (path, _))| std::fs::symlink_metadata(path).is_ok())
+            .map(|(f, _)| f)
+        {
             return Err(Refused::Exists(name.clone()));
         }
         crate::pdf::write_all(&staged).map_err(|e| Refused::Io(e.to_string()))
@@ -193,7 +226,10 @@ fn checked_name(name: &str) -> Result<PathBuf, Refused> {
     if name.is_empty() || !name.ends_with(".json") || name.contains('\\') || name.contains('\0') {
         return Err(bad());
     }
-    if name.split('/').any(|part| part.is_empty() || part == "." || part == "..") {
+    if name
+        .split('/')
+        .any(|part| part.is_empty() || part == "." || part == "..")
+    {
         return Err(bad());
     }
     let path = PathBuf::from(name);
@@ -250,7 +286,10 @@ pub fn pretty(text: &str) -> String {
             b if b.is_ascii_whitespace() => {}
             _ => {
                 let start = i;
-                while i < bytes.len() && !matches!(bytes[i], b',' | b'}' | b']' | b':') && !bytes[i].is_ascii_whitespace() {
+                while i < bytes.len()
+                    && !matches!(bytes[i], b',' | b'}' | b']' | b':')
+                    && !bytes[i].is_ascii_whitespace()
+                {
                     i += 1;
                 }
                 out.push_str(&text[start..i]);

@@ -4,10 +4,14 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::common::{root, samples, Scratch};
+use crate::common::{Scratch, root, samples};
 
 fn ita_report(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ita-report")).current_dir(dir).args(args).output().expect("the binary runs")
+    Command::new(env!("CARGO_BIN_EXE_ita-report"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the binary runs")
 }
 
 fn contains(hay: &[u8], needle: &str) -> bool {
@@ -19,32 +23,82 @@ fn every_sample_builds_as_pdf_a_3b_with_its_package_inside() {
     let dir = Scratch::new("archive");
     let inputs = root().join("inputs");
     for out in ["a", "b"] {
-        let run = ita_report(dir.path(), &["build", inputs.to_str().unwrap(), "-o", out, "--archive", "--quiet"]);
-        assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+        let run = ita_report(
+            dir.path(),
+            &[
+                "build",
+                inputs.to_str().unwrap(),
+                "-o",
+                out,
+                "--archive",
+                "--quiet",
+            ],
+        );
+        assert_eq!(
+            run.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
     }
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("a/manifest.json")).expect("a manifest")).unwrap();
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("a/manifest.json")).expect("a manifest"),
+    )
+    .unwrap();
     let listed = manifest["files"].as_array().unwrap();
     assert_eq!(listed.len(), samples().len());
     for sample in samples() {
         let stem = sample.file_stem().unwrap().to_str().unwrap();
         let pdf = std::fs::read(dir.path().join(format!("a/{stem}.pdf"))).unwrap();
-        assert!(contains(&pdf, "<pdfaid:part>3</pdfaid:part>") && contains(&pdf, "<pdfaid:conformance>B</pdfaid:conformance>"), "{stem}: PDF/A-3b in the XMP");
+        assert!(
+            contains(&pdf, "<pdfaid:part>3</pdfaid:part>")
+                && contains(&pdf, "<pdfaid:conformance>B</pdfaid:conformance>"),
+            "{stem}: PDF/A-3b in the XMP"
+        );
         assert!(contains(&pdf, "<rdf:li>th</rdf:li>"), "{stem}: language th");
-        assert_eq!(pdf, std::fs::read(dir.path().join(format!("b/{stem}.pdf"))).unwrap(), "{stem}: two builds, the same bytes");
+        assert_eq!(
+            pdf,
+            std::fs::read(dir.path().join(format!("b/{stem}.pdf"))).unwrap(),
+            "{stem}: two builds, the same bytes"
+        );
 
         let out = dir.path().join(format!("x-{stem}"));
-        let run = ita_report(dir.path(), &["extract", &format!("a/{stem}.pdf"), "-o", out.to_str().unwrap()]);
-        assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+        let run = ita_report(
+            dir.path(),
+            &[
+                "extract",
+                &format!("a/{stem}.pdf"),
+                "-o",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(
+            run.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
         let input = std::fs::read(&sample).unwrap();
-        assert_eq!(std::fs::read(out.join(format!("{stem}.json"))).unwrap(), input, "{stem}: the package, byte for byte");
-        let facts: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join(format!("{stem}.facts.json"))).unwrap()).unwrap();
+        assert_eq!(
+            std::fs::read(out.join(format!("{stem}.json"))).unwrap(),
+            input,
+            "{stem}: the package, byte for byte"
+        );
+        let facts: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join(format!("{stem}.facts.json"))).unwrap())
+                .unwrap();
         assert!(facts.get("indicators").is_some(), "{stem}: the facts");
 
-        let entry = listed.iter().find(|e| e["file"] == format!("{stem}.pdf")).expect("listed in the manifest");
+        let entry = listed
+            .iter()
+            .find(|e| e["file"] == format!("{stem}.pdf"))
+            .expect("listed in the manifest");
         assert_eq!(entry["sha256"], ita_report::archive::sha256(&pdf));
         assert_eq!(entry["package_sha256"], ita_report::archive::sha256(&input));
-        assert!(entry["fiscal_year"].as_i64().is_some() && entry["agency"].as_str().is_some_and(|a| !a.is_empty()));
+        assert!(
+            entry["fiscal_year"].as_i64().is_some()
+                && entry["agency"].as_str().is_some_and(|a| !a.is_empty())
+        );
     }
 }
 
@@ -53,12 +107,26 @@ fn a_package_may_ask_for_archival_output_and_a_plain_pdf_has_no_attachment() {
     let dir = Scratch::new("archive-field");
     let text = std::fs::read_to_string(root().join("inputs/2566-roiet-announcement.json")).unwrap();
     std::fs::write(dir.path().join("plain.json"), &text).unwrap();
-    std::fs::write(dir.path().join("kept.json"), text.replacen("{", "{\n  \"archive\": true,", 1)).unwrap();
+    std::fs::write(
+        dir.path().join("kept.json"),
+        text.replacen("{", "{\n  \"archive\": true,", 1),
+    )
+    .unwrap();
     let run = ita_report(dir.path(), &["build", "plain.json", "kept.json", "-o", "o"]);
-    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let kept = std::fs::read(dir.path().join("o/kept.pdf")).unwrap();
     assert!(contains(&kept, "<pdfaid:part>3</pdfaid:part>"));
-    assert!(ita_report::archive::attachments(&kept).unwrap().iter().any(|(name, _)| name == "kept.json"));
+    assert!(
+        ita_report::archive::attachments(&kept)
+            .unwrap()
+            .iter()
+            .any(|(name, _)| name == "kept.json")
+    );
     let plain = std::fs::read(dir.path().join("o/plain.pdf")).unwrap();
     assert!(!contains(&plain, "pdfaid:part"));
     let run = ita_report(dir.path(), &["extract", "o/plain.pdf"]);

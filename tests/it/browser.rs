@@ -11,11 +11,11 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::common;
 use crate::http::{base64, get, request};
-use crate::web::{screens, site_and_server, MUNICIPALITY};
+use crate::web::{MUNICIPALITY, screens, site_and_server};
 
 /// The W3C key of an element reference.
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
@@ -23,7 +23,11 @@ const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 /// The first of `names` found on the PATH.
 fn which(names: &[&str]) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    names.iter().find_map(|name| std::env::split_paths(&path).map(|dir| dir.join(name)).find(|p| p.is_file()))
+    names.iter().find_map(|name| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(name))
+            .find(|p| p.is_file())
+    })
 }
 
 /// chromedriver on a free port, stopped when dropped.
@@ -34,23 +38,37 @@ struct Driver {
 
 impl Driver {
     fn start(chromedriver: &PathBuf) -> Driver {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let child = Command::new(chromedriver)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("chromedriver starts");
-        let driver = Driver { child, addr: SocketAddr::from(([127, 0, 0, 1], port)) };
+        let driver = Driver {
+            child,
+            addr: SocketAddr::from(([127, 0, 0, 1], port)),
+        };
         wait_for("chromedriver to listen", Duration::from_secs(30), || {
-            std::net::TcpStream::connect(driver.addr).is_ok() && get(driver.addr, "/status").json()["value"]["ready"] == true
+            std::net::TcpStream::connect(driver.addr).is_ok()
+                && get(driver.addr, "/status").json()["value"]["ready"] == true
         });
         driver
     }
 
     fn call(&self, method: &str, target: &str, body: Option<Value>) -> Value {
         let body = body.map(|b| b.to_string()).unwrap_or_default();
-        let reply = request(self.addr, method, target, &[("Content-Type", "application/json")], body.as_bytes());
+        let reply = request(
+            self.addr,
+            method,
+            target,
+            &[("Content-Type", "application/json")],
+            body.as_bytes(),
+        );
         let value = reply.json();
         assert_eq!(reply.status, 200, "WebDriver {method} {target}: {value}");
         value["value"].clone()
@@ -86,7 +104,8 @@ impl<'d> Browser<'d> {
     }
 
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        self.driver.call(method, &format!("/session/{}{path}", self.session), body)
+        self.driver
+            .call(method, &format!("/session/{}{path}", self.session), body)
     }
 
     fn go(&self, url: &str) {
@@ -95,30 +114,62 @@ impl<'d> Browser<'d> {
 
     /// Runs script in the page and answers its value.
     fn script(&self, script: &str, args: Value) -> Value {
-        self.call("POST", "/execute/sync", Some(json!({ "script": script, "args": args })))
+        self.call(
+            "POST",
+            "/execute/sync",
+            Some(json!({ "script": script, "args": args })),
+        )
     }
 
     fn find(&self, css: &str) -> String {
-        let found = self.call("POST", "/element", Some(json!({ "using": "css selector", "value": css })));
-        found[ELEMENT].as_str().unwrap_or_else(|| panic!("no element {css}")).to_owned()
+        let found = self.call(
+            "POST",
+            "/element",
+            Some(json!({ "using": "css selector", "value": css })),
+        );
+        found[ELEMENT]
+            .as_str()
+            .unwrap_or_else(|| panic!("no element {css}"))
+            .to_owned()
     }
 
     fn click(&self, css: &str) {
         let element = self.find(css);
-        self.script("arguments[0].scrollIntoView({block: 'center'});", json!([{ ELEMENT: element }]));
-        self.call("POST", &format!("/element/{element}/click"), Some(json!({})));
+        self.script(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            json!([{ ELEMENT: element }]),
+        );
+        self.call(
+            "POST",
+            &format!("/element/{element}/click"),
+            Some(json!({})),
+        );
     }
 
     /// Replaces a field's text by typing, as a person would.
     fn type_into(&self, css: &str, text: &str) {
         let element = self.find(css);
-        self.script("arguments[0].scrollIntoView({block: 'center'});", json!([{ ELEMENT: element }]));
-        self.call("POST", &format!("/element/{element}/clear"), Some(json!({})));
-        self.call("POST", &format!("/element/{element}/value"), Some(json!({ "text": text })));
+        self.script(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            json!([{ ELEMENT: element }]),
+        );
+        self.call(
+            "POST",
+            &format!("/element/{element}/clear"),
+            Some(json!({})),
+        );
+        self.call(
+            "POST",
+            &format!("/element/{element}/value"),
+            Some(json!({ "text": text })),
+        );
     }
 
     fn value(&self, css: &str) -> Value {
-        self.script("const e = document.querySelector(arguments[0]); return e ? e.value : null;", json!([css]))
+        self.script(
+            "const e = document.querySelector(arguments[0]); return e ? e.value : null;",
+            json!([css]),
+        )
     }
 
     fn attribute(&self, css: &str, name: &str) -> Option<String> {
@@ -127,13 +178,19 @@ impl<'d> Browser<'d> {
     }
 
     fn wait(&self, what: &str, condition: &str) {
-        wait_for(what, Duration::from_secs(60), || self.script(condition, json!([])) == Value::Bool(true));
+        wait_for(what, Duration::from_secs(60), || {
+            self.script(condition, json!([])) == Value::Bool(true)
+        });
     }
 
     /// A screenshot of the window, or of one element.
     fn screenshot(&self, css: Option<&str>) -> Vec<u8> {
         let value = match css {
-            Some(css) => self.call("GET", &format!("/element/{}/screenshot", self.find(css)), None),
+            Some(css) => self.call(
+                "GET",
+                &format!("/element/{}/screenshot", self.find(css)),
+                None,
+            ),
             None => self.call("GET", "/screenshot", None),
         };
         base64(value.as_str().expect("base64 PNG"))
@@ -142,7 +199,13 @@ impl<'d> Browser<'d> {
 
 impl Drop for Browser<'_> {
     fn drop(&mut self) {
-        let _ = request(self.driver.addr, "DELETE", &format!("/session/{}", self.session), &[], b"");
+        let _ = request(
+            self.driver.addr,
+            "DELETE",
+            &format!("/session/{}", self.session),
+            &[],
+            b"",
+        );
     }
 }
 
@@ -166,8 +229,14 @@ const PREVIEW_READY: &str = "const p = document.querySelector('#preview'); retur
 #[test]
 fn a_clerk_edits_a_measure_sees_it_downloads_it_and_a_second_browser_is_told_of_the_conflict() {
     let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-    let (Some(chromium), Some(chromedriver)) = (which(&["chromium", "chromium-browser", "google-chrome"]), which(&["chromedriver"])) else {
-        assert!(!ci, "CI=true but chromium/chromedriver not found: .ci/run installs them (apt-get install chromium chromium-driver)");
+    let (Some(chromium), Some(chromedriver)) = (
+        which(&["chromium", "chromium-browser", "google-chrome"]),
+        which(&["chromedriver"]),
+    ) else {
+        assert!(
+            !ci,
+            "CI=true but chromium/chromedriver not found: .ci/run installs them (apt-get install chromium chromium-driver)"
+        );
         println!("skipped: chromium/chromedriver not found");
         return;
     };
@@ -178,8 +247,14 @@ fn a_clerk_edits_a_measure_sees_it_downloads_it_and_a_second_browser_is_told_of_
 
     // The list: every package, with agency, year, documents and problems.
     clerk.go(&format!("{base}/"));
-    clerk.wait("the list", "return document.querySelectorAll('#packages tbody tr').length === 5;");
-    clerk.wait("the Thai font", "return document.fonts.check('16px Sarabun', 'ก') && document.fonts.status === 'loaded';");
+    clerk.wait(
+        "the list",
+        "return document.querySelectorAll('#packages tbody tr').length === 5;",
+    );
+    clerk.wait(
+        "the Thai font",
+        "return document.fonts.check('16px Sarabun', 'ก') && document.fonts.status === 'loaded';",
+    );
     save_screen("list.png", &clerk.screenshot(None));
 
     // Seed 002: its form and preview.
@@ -187,10 +262,22 @@ fn a_clerk_edits_a_measure_sees_it_downloads_it_and_a_second_browser_is_told_of_
     clerk.wait("the form and preview", PREVIEW_READY);
     let first_preview = clerk.attribute("#preview", "data-id").unwrap();
     let field = "[data-path='measures.rows[0].measure'] textarea";
-    assert!(clerk.value(field).as_str().unwrap().starts_with("มาตรการปรับปรุงคู่มือ"));
+    assert!(
+        clerk
+            .value(field)
+            .as_str()
+            .unwrap()
+            .starts_with("มาตรการปรับปรุงคู่มือ")
+    );
     // check's contradictions beside their fields, in the command line's words.
     let beside = clerk.script("return document.querySelector(\"[data-path='scores.indicators[6].analysis'] > .diag\").textContent;", json!([]));
-    assert!(beside.as_str().unwrap().contains("ข้อความระบุว่าตัวชี้วัดที่ 7 ได้ 99.74 แต่ข้อมูลให้ 99.64"), "{beside}");
+    assert!(
+        beside
+            .as_str()
+            .unwrap()
+            .contains("ข้อความระบุว่าตัวชี้วัดที่ 7 ได้ 99.74 แต่ข้อมูลให้ 99.64"),
+        "{beside}"
+    );
     clerk.script("document.querySelector(\"[data-path='scores.indicators[6]']\").scrollIntoView({block: 'start'}); window.scrollBy(0, -90);", json!([]));
     std::thread::sleep(Duration::from_millis(300));
     save_screen("check.png", &clerk.screenshot(None));
@@ -211,22 +298,55 @@ fn a_clerk_edits_a_measure_sees_it_downloads_it_and_a_second_browser_is_told_of_
     let followed = typed.elapsed();
     let preview_id = clerk.attribute("#preview", "data-id").unwrap();
     // The page that prints the edit, as the engine builds the same text.
-    let mut edited: Value = serde_json::from_slice(&std::fs::read(site.workspace().join(MUNICIPALITY)).unwrap()).unwrap();
+    let mut edited: Value =
+        serde_json::from_slice(&std::fs::read(site.workspace().join(MUNICIPALITY)).unwrap())
+            .unwrap();
     edited["measures"]["rows"][0]["measure"] = json!(edit);
-    let loaded = ita_report::load::load_bytes(edited.to_string().into_bytes(), &site.workspace().join(MUNICIPALITY), MUNICIPALITY, common::frameworks()).unwrap();
-    let built = common::engine().build(&loaded, "2568-roiet-municipality", &std::env::temp_dir(), &Default::default()).unwrap();
+    let loaded = ita_report::load::load_bytes(
+        edited.to_string().into_bytes(),
+        &site.workspace().join(MUNICIPALITY),
+        MUNICIPALITY,
+        common::frameworks(),
+    )
+    .unwrap();
+    let built = common::engine()
+        .build(
+            &loaded,
+            "2568-roiet-municipality",
+            &std::env::temp_dir(),
+            &Default::default(),
+        )
+        .unwrap();
     let texts = common::page_texts(&built.artifacts[0].document);
-    let page = texts.iter().position(|t| common::squeeze(t).contains(edit)).expect("the edit is printed") + 1;
+    let page = texts
+        .iter()
+        .position(|t| common::squeeze(t).contains(edit))
+        .expect("the edit is printed")
+        + 1;
     let image = format!("#preview img[data-page='{page}']");
-    clerk.script("document.querySelector(arguments[0]).scrollIntoView({block: 'start'});", json!([image]));
+    clerk.script(
+        "document.querySelector(arguments[0]).scrollIntoView({block: 'start'});",
+        json!([image]),
+    );
     clerk.wait(
         "the edited page's image",
         &format!("const i = document.querySelector(\"{image}\"); return i.complete && i.naturalWidth > 0 && i.getAttribute('src').includes('{preview_id}');"),
     );
-    let before = get(server.addr, &format!("/api/render/{first_preview}/page/{page}")).body;
-    let after = get(server.addr, &format!("/api/render/{preview_id}/page/{page}")).body;
+    let before = get(
+        server.addr,
+        &format!("/api/render/{first_preview}/page/{page}"),
+    )
+    .body;
+    let after = get(
+        server.addr,
+        &format!("/api/render/{preview_id}/page/{page}"),
+    )
+    .body;
     assert_ne!(before, after, "the page's image changed with the edit");
-    println!("preview followed the edit in {} ms (typing included)", followed.as_millis());
+    println!(
+        "preview followed the edit in {} ms (typing included)",
+        followed.as_millis()
+    );
 
     // Screenshots: the form at the measures, and the preview at the edited page.
     clerk.script("document.activeElement.blur(); document.querySelector(\"[data-path='measures.rows[0]']\").scrollIntoView({block: 'start'}); window.scrollBy(0, -90);", json!([]));
@@ -240,9 +360,19 @@ fn a_clerk_edits_a_measure_sees_it_downloads_it_and_a_second_browser_is_told_of_
         "return [...document.querySelectorAll(\"[data-path='agency'] > select.add-field option\")].map(o => o.value + '=' + o.textContent);",
         json!([]),
     );
-    let offered: Vec<&str> = offered.as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    let offered: Vec<&str> = offered
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
     for field in ["unit=", "phone=", "email="] {
-        assert!(offered.iter().any(|o| o.starts_with(field) && !o.ends_with(&field[..field.len() - 1])), "{field} not offered in Thai: {offered:?}");
+        assert!(
+            offered
+                .iter()
+                .any(|o| o.starts_with(field) && !o.ends_with(&field[..field.len() - 1])),
+            "{field} not offered in Thai: {offered:?}"
+        );
     }
 
     // The download is the PDF of the edited text, the one the engine builds; the archival
@@ -251,18 +381,38 @@ fn a_clerk_edits_a_measure_sees_it_downloads_it_and_a_second_browser_is_told_of_
     assert_eq!(pdf_link, format!("/api/render/{preview_id}/pdf"));
     let pdf = get(server.addr, &pdf_link);
     assert_eq!(pdf.status, 200);
-    assert_eq!(pdf.body, built.artifacts[0].pdf, "the downloaded PDF is the build of the edited package");
-    let archive = get(server.addr, &clerk.attribute("#download-archive", "href").unwrap());
+    assert_eq!(
+        pdf.body, built.artifacts[0].pdf,
+        "the downloaded PDF is the build of the edited package"
+    );
+    let archive = get(
+        server.addr,
+        &clerk.attribute("#download-archive", "href").unwrap(),
+    );
     let attached = ita_report::archive::attachments(&archive.body).unwrap();
-    assert!(attached.iter().any(|(name, data)| name.ends_with("roiet-municipality.json") && String::from_utf8_lossy(data).contains(edit)));
+    assert!(
+        attached
+            .iter()
+            .any(|(name, data)| name.ends_with("roiet-municipality.json")
+                && String::from_utf8_lossy(data).contains(edit))
+    );
 
     // Saving: the file holds the edit, and everything else as it was.
     let original = std::fs::read_to_string(site.workspace().join(MUNICIPALITY)).unwrap();
     clerk.click("#save");
-    clerk.wait("the save", "return document.querySelector('#status').classList.contains('saved');");
+    clerk.wait(
+        "the save",
+        "return document.querySelector('#status').classList.contains('saved');",
+    );
     let saved = std::fs::read_to_string(site.workspace().join(MUNICIPALITY)).unwrap();
-    let old_measure = serde_json::to_string(&serde_json::from_str::<Value>(&original).unwrap()["measures"]["rows"][0]["measure"]).unwrap();
-    assert_eq!(saved, original.replacen(&old_measure, &serde_json::to_string(edit).unwrap(), 1));
+    let old_measure = serde_json::to_string(
+        &serde_json::from_str::<Value>(&original).unwrap()["measures"]["rows"][0]["measure"],
+    )
+    .unwrap();
+    assert_eq!(
+        saved,
+        original.replacen(&old_measure, &serde_json::to_string(edit).unwrap(), 1)
+    );
 
     // The colleague edits another field and saves: told of the conflict, nothing written,
     // their edit still on their page.
@@ -270,26 +420,65 @@ fn a_clerk_edits_a_measure_sees_it_downloads_it_and_a_second_browser_is_told_of_
     let theirs = "กองยุทธศาสตร์และงบประมาณ (ฉบับของเพื่อนร่วมงาน)";
     colleague.type_into(other, theirs);
     colleague.click("#save");
-    colleague.wait("the conflict message", "return !!document.querySelector('#conflict-message');");
-    let message = colleague.script("return document.querySelector('#conflict-message').textContent;", json!([]));
-    assert!(message.as_str().unwrap().contains("มีผู้อื่นบันทึกแฟ้มนี้"), "{message}");
-    assert_eq!(std::fs::read_to_string(site.workspace().join(MUNICIPALITY)).unwrap(), saved, "nothing was overwritten");
-    assert_eq!(colleague.value(other), json!(theirs), "the colleague's edit is still on their page");
-    assert_eq!(colleague.value(field).as_str().map(|v| v != edit), Some(true));
-    assert!(colleague.attribute("#conflict-message a[download]", "href").unwrap().starts_with("blob:"));
+    colleague.wait(
+        "the conflict message",
+        "return !!document.querySelector('#conflict-message');",
+    );
+    let message = colleague.script(
+        "return document.querySelector('#conflict-message').textContent;",
+        json!([]),
+    );
+    assert!(
+        message.as_str().unwrap().contains("มีผู้อื่นบันทึกแฟ้มนี้"),
+        "{message}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.workspace().join(MUNICIPALITY)).unwrap(),
+        saved,
+        "nothing was overwritten"
+    );
+    assert_eq!(
+        colleague.value(other),
+        json!(theirs),
+        "the colleague's edit is still on their page"
+    );
+    assert_eq!(
+        colleague.value(field).as_str().map(|v| v != edit),
+        Some(true)
+    );
+    assert!(
+        colleague
+            .attribute("#conflict-message a[download]", "href")
+            .unwrap()
+            .starts_with("blob:")
+    );
 
     // A results sheet chosen on the list page becomes the province package and one package
     // per agency.
     let sheet = site.scratch.path().join("ผลคะแนน.csv");
     std::fs::write(&sheet, "ผลการประเมิน ITA ปี ๒๕๖๖ จังหวัดทดสอบ,,\nชื่อหน่วยงาน,อำเภอ,คะแนนรวม\nเทศบาลตำบลหนึ่ง,เมือง,๙๖.๕๐\nเทศบาลตำบลสอง,เมือง,84.99\n").unwrap();
     clerk.go(&format!("{base}/"));
-    clerk.wait("the list", "return document.querySelectorAll('#packages tbody tr').length === 5;");
+    clerk.wait(
+        "the list",
+        "return document.querySelectorAll('#packages tbody tr').length === 5;",
+    );
     let input = clerk.find("#import-sheet input[name='sheet']");
-    clerk.call("POST", &format!("/element/{input}/value"), Some(json!({ "text": sheet.to_str().unwrap() })));
+    clerk.call(
+        "POST",
+        &format!("/element/{input}/value"),
+        Some(json!({ "text": sheet.to_str().unwrap() })),
+    );
     clerk.type_into("#import-sheet input[name='year']", "2566");
     clerk.click("#import-sheet input[name='per_agency']");
     clerk.click("#import-sheet button[type='submit']");
-    clerk.wait("the imported packages in the list", "return document.querySelectorAll('#packages tbody tr').length === 8;");
-    assert!(site.workspace().join("2566-จังหวัดทดสอบ-province.json").is_file());
+    clerk.wait(
+        "the imported packages in the list",
+        "return document.querySelectorAll('#packages tbody tr').length === 8;",
+    );
+    assert!(
+        site.workspace()
+            .join("2566-จังหวัดทดสอบ-province.json")
+            .is_file()
+    );
     assert!(site.workspace().join("2566-เทศบาลตำบลสอง.json").is_file());
 }

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::{root, Scratch};
+use crate::common::{Scratch, root};
 
 fn ita_report(dir: &Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_ita-report"))
@@ -22,7 +22,11 @@ fn batch_with_one_bad_file_builds_the_others_and_fails() {
     let dir = scratch("batch");
     let inputs = dir.path().join("in");
     std::fs::create_dir(&inputs).unwrap();
-    std::fs::copy(root().join("inputs/2568-roiet-municipality.json"), inputs.join("good.json")).unwrap();
+    std::fs::copy(
+        root().join("inputs/2568-roiet-municipality.json"),
+        inputs.join("good.json"),
+    )
+    .unwrap();
     let bad = std::fs::read_to_string(root().join("inputs/2568-roiet-municipality.json"))
         .unwrap()
         .replacen("\"score\": 95.55", "\"score\": 105", 1)
@@ -39,7 +43,10 @@ fn batch_with_one_bad_file_builds_the_others_and_fails() {
         .output()
         .expect("the binary runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stderr.contains('\u{1b}'), "escape codes in redirected output: {stderr}");
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "escape codes in redirected output: {stderr}"
+    );
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(dir.path().join("pdf/good.pdf").is_file(), "{stderr}");
     assert!(!dir.path().join("pdf/bad.pdf").exists());
@@ -68,12 +75,35 @@ fn batch_with_one_bad_file_builds_the_others_and_fails() {
 fn good_inputs_exit_zero_and_write_pdfs_and_typst() {
     let dir = scratch("good");
     let input = root().join("inputs/2567-roiet-education-office.json");
-    let out = ita_report(dir.path(), &["build", input.to_str().unwrap(), "-o", "o", "--split", "--emit-typst"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = ita_report(
+        dir.path(),
+        &[
+            "build",
+            input.to_str().unwrap(),
+            "-o",
+            "o",
+            "--split",
+            "--emit-typst",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     for doc in ["memo", "report", "measures"] {
-        let pdf = std::fs::read(dir.path().join(format!("o/2567-roiet-education-office-{doc}.pdf"))).unwrap();
+        let pdf = std::fs::read(
+            dir.path()
+                .join(format!("o/2567-roiet-education-office-{doc}.pdf")),
+        )
+        .unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
-        assert!(dir.path().join(format!("o/2567-roiet-education-office-{doc}.typ")).is_file());
+        assert!(
+            dir.path()
+                .join(format!("o/2567-roiet-education-office-{doc}.typ"))
+                .is_file()
+        );
     }
     let check = ita_report(dir.path(), &["check", input.to_str().unwrap()]);
     assert_eq!(check.status.code(), Some(0));
@@ -106,10 +136,16 @@ fn setup_errors_exit_two() {
 fn unknown_font_is_an_error() {
     let dir = scratch("font");
     let input = root().join("inputs/2568-roiet-municipality.json");
-    let out = ita_report(dir.path(), &["build", input.to_str().unwrap(), "--font", "Comic Sans"]);
+    let out = ita_report(
+        dir.path(),
+        &["build", input.to_str().unwrap(), "--font", "Comic Sans"],
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr.contains("unknown font family `Comic Sans`"), "{stderr}");
+    assert!(
+        stderr.contains("unknown font family `Comic Sans`"),
+        "{stderr}"
+    );
     assert!(!dir.path().join("out").exists());
 }
 
@@ -118,9 +154,16 @@ fn template_override_is_used_and_template_errors_name_the_line() {
     let dir = scratch("tpl");
     let templates = dir.path().join("tpl");
     std::fs::create_dir(&templates).unwrap();
-    std::fs::write(templates.join("measures.typ"), "= Override\n{{ package.agency.nmae }}\n").unwrap();
+    std::fs::write(
+        templates.join("measures.typ"),
+        "= Override\n{{ package.agency.nmae }}\n",
+    )
+    .unwrap();
     let input = root().join("inputs/2568-roiet-municipality.json");
-    let out = ita_report(dir.path(), &["build", input.to_str().unwrap(), "--templates", "tpl"]);
+    let out = ita_report(
+        dir.path(),
+        &["build", input.to_str().unwrap(), "--templates", "tpl"],
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("tpl/measures.typ:2:"), "{stderr}");
@@ -136,26 +179,49 @@ fn deny_warnings_turns_contradictions_into_failures() {
     let check = ita_report(dir.path(), &["check", input]);
     let stderr = String::from_utf8_lossy(&check.stderr);
     assert_eq!(check.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("ข้อความระบุว่าตัวชี้วัดที่ 7 ได้ 99.74 แต่ข้อมูลให้ 99.64"), "{stderr}");
-    assert!(stderr.contains("ตำแหน่งใน JSON `scores.indicators[6].analysis`"), "{stderr}");
+    assert!(
+        stderr.contains("ข้อความระบุว่าตัวชี้วัดที่ 7 ได้ 99.74 แต่ข้อมูลให้ 99.64"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("ตำแหน่งใน JSON `scores.indicators[6].analysis`"),
+        "{stderr}"
+    );
     // The same in English with --lang en (or ITA_REPORT_LANG=en).
     let check = ita_report(dir.path(), &["check", "--lang", "en", input]);
     let stderr = String::from_utf8_lossy(&check.stderr);
-    assert!(stderr.contains("the text quotes 99.74 for indicator 7, but the data gives 99.64"), "{stderr}");
+    assert!(
+        stderr.contains("the text quotes 99.74 for indicator 7, but the data gives 99.64"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("ข้อความระบุว่า"), "{stderr}");
     assert!(stderr.contains("scores.indicators[6].analysis"), "{stderr}");
-    assert!(stderr.contains("not known for certain"), "the undecided level is said, not guessed: {stderr}");
+    assert!(
+        stderr.contains("not known for certain"),
+        "the undecided level is said, not guessed: {stderr}"
+    );
 
     let denied = ita_report(dir.path(), &["check", "--deny-warnings", input]);
     assert_eq!(denied.status.code(), Some(1));
     let build = ita_report(dir.path(), &["build", "--deny-warnings", input, "-o", "o"]);
     assert_eq!(build.status.code(), Some(1));
-    assert!(!dir.path().join("o/2568-roiet-municipality.pdf").exists(), "nothing is built from denied data");
+    assert!(
+        !dir.path().join("o/2568-roiet-municipality.pdf").exists(),
+        "nothing is built from denied data"
+    );
 
     // A package without contradictions passes either way.
     let clean = root().join("tests/fixtures/analysis/two-years-no-text.json");
-    let ok = ita_report(dir.path(), &["check", "--deny-warnings", clean.to_str().unwrap()]);
-    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
+    let ok = ita_report(
+        dir.path(),
+        &["check", "--deny-warnings", clean.to_str().unwrap()],
+    );
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
 }
 
 #[test]
@@ -169,12 +235,18 @@ fn a_framework_file_on_disk_replaces_the_embedded_year() {
         .replace("\"certain\": false", "\"certain\": true");
     std::fs::write(frameworks.join("2568.json"), text).unwrap();
     let input = root().join("inputs/2568-roiet-municipality.json");
-    let check = ita_report(dir.path(), &["check", "--templates", "tpl", input.to_str().unwrap()]);
+    let check = ita_report(
+        dir.path(),
+        &["check", "--templates", "tpl", input.to_str().unwrap()],
+    );
     let stderr = String::from_utf8_lossy(&check.stderr);
     assert!(stderr.contains("ไม่ได้ถ้าไม่มีคะแนนทุกเครื่องมือ"), "{stderr}");
 
     std::fs::write(frameworks.join("2570.json"), "{ \"fiscal_year\": 2570, }").unwrap();
-    let bad = ita_report(dir.path(), &["check", "--templates", "tpl", input.to_str().unwrap()]);
+    let bad = ita_report(
+        dir.path(),
+        &["check", "--templates", "tpl", input.to_str().unwrap()],
+    );
     let stderr = String::from_utf8_lossy(&bad.stderr);
     assert_eq!(bad.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("tpl/frameworks/2570.json:1:"), "{stderr}");

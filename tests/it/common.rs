@@ -29,8 +29,13 @@ pub fn frameworks() -> &'static Frameworks {
 
 /// Loads a package file, panicking with the diagnostics when it is invalid.
 pub fn load_sample(path: &Path) -> Loaded {
-    let name = path.strip_prefix(root()).unwrap_or(path).display().to_string();
-    let mut loaded = load::load_file(path, &name, frameworks()).unwrap_or_else(|f| panic!("{name} is invalid:\n{f}"));
+    let name = path
+        .strip_prefix(root())
+        .unwrap_or(path)
+        .display()
+        .to_string();
+    let mut loaded = load::load_file(path, &name, frameworks())
+        .unwrap_or_else(|f| panic!("{name} is invalid:\n{f}"));
     // Read beside no files: what a user puts in inputs/ (the README suggests garuda.svg)
     // must not change what the tests see. tests/fixtures holds folders only.
     loaded.dir = root().join("tests/fixtures");
@@ -53,11 +58,15 @@ pub fn build(loaded: &Loaded, options: &BuildOptions) -> Built {
 /// The text of every page, one string per page, read from the laid-out frames (not from
 /// the PDF: poppler's extraction duplicates some Thai clusters).
 pub fn page_texts(document: &PagedDocument) -> Vec<String> {
-    document.pages().iter().map(|page| {
-        let mut out = String::new();
-        frame_text(&page.frame, &mut out);
-        out
-    }).collect()
+    document
+        .pages()
+        .iter()
+        .map(|page| {
+            let mut out = String::new();
+            frame_text(&page.frame, &mut out);
+            out
+        })
+        .collect()
 }
 
 fn frame_text(frame: &Frame, out: &mut String) {
@@ -73,9 +82,19 @@ fn frame_text(frame: &Frame, out: &mut String) {
 /// Compiles Typst source as the engine would for `loaded`, without the engine's own passes.
 pub fn compile_source(source: &str, loaded: &Loaded) -> PagedDocument {
     static COMPILER: OnceLock<Compiler> = OnceLock::new();
-    let compiler = COMPILER.get_or_init(|| Compiler::new(Fonts::load(&[]).expect("bundled fonts load")));
-    let job = Job { source, source_name: "test.typ", root: &loaded.dir, today: None, virtual_files: &[] };
-    compiler.compile(&job).unwrap_or_else(|f| panic!("{f}")).document
+    let compiler =
+        COMPILER.get_or_init(|| Compiler::new(Fonts::load(&[]).expect("bundled fonts load")));
+    let job = Job {
+        source,
+        source_name: "test.typ",
+        root: &loaded.dir,
+        today: None,
+        virtual_files: &[],
+    };
+    compiler
+        .compile(&job)
+        .unwrap_or_else(|f| panic!("{f}"))
+        .document
 }
 
 /// Text with all whitespace removed, so line breaks do not matter when searching.
@@ -147,10 +166,17 @@ pub fn vertical_rules(document: &PagedDocument, page: usize) -> Vec<(f64, f64, f
         for (pos, item) in frame.items() {
             let at = origin + *pos;
             match item {
-                FrameItem::Group(group) => walk_rules(&group.frame, at + Point::new(group.transform.tx, group.transform.ty), out),
+                FrameItem::Group(group) => walk_rules(
+                    &group.frame,
+                    at + Point::new(group.transform.tx, group.transform.ty),
+                    out,
+                ),
                 FrameItem::Shape(shape, _) => {
                     if let typst::visualize::Geometry::Line(delta) = shape.geometry {
-                        if delta.x.to_pt().abs() < 0.01 && delta.y.to_pt().abs() > 1.0 && shape.stroke.is_some() {
+                        if delta.x.to_pt().abs() < 0.01
+                            && delta.y.to_pt().abs() > 1.0
+                            && shape.stroke.is_some()
+                        {
                             let (a, b) = (at.y.to_pt(), (at.y + delta.y).to_pt());
                             out.push((at.x.to_pt(), a.min(b), a.max(b)));
                         }
@@ -172,7 +198,8 @@ pub fn runs(document: &PagedDocument, page: usize) -> Vec<Item> {
     for item in items(document, page) {
         if let (Some(last), Some((text, size))) = (out.last_mut(), item.text.as_ref()) {
             if let Some((last_text, last_size)) = last.text.as_mut() {
-                let touching = (last.y - item.y).abs() < 0.1 && (item.x - (last.x + last.width)).abs() < 0.5;
+                let touching =
+                    (last.y - item.y).abs() < 0.1 && (item.x - (last.x + last.width)).abs() < 0.5;
                 if touching && (*last_size - size).abs() < 0.01 {
                     last_text.push_str(text);
                     last.width = item.x + item.width - last.x;
@@ -202,7 +229,10 @@ pub fn lines(document: &PagedDocument) -> Vec<Line> {
     for page in 0..document.pages().len() {
         let mut runs: Vec<_> = items(document, page)
             .into_iter()
-            .filter_map(|i| i.text.map(|(text, size)| (i.x, i.y, i.x + i.width, size, text)))
+            .filter_map(|i| {
+                i.text
+                    .map(|(text, size)| (i.x, i.y, i.x + i.width, size, text))
+            })
             .collect();
         runs.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.total_cmp(&b.0)));
         let mut current: Option<Line> = None;
@@ -215,13 +245,19 @@ pub fn lines(document: &PagedDocument) -> Vec<Line> {
                 }
             }
             out.extend(current.take());
-            current = Some(Line { page, y, x0, x1, size, text });
+            current = Some(Line {
+                page,
+                y,
+                x0,
+                x1,
+                size,
+                text,
+            });
         }
         out.extend(current);
     }
     out
 }
-
 
 /// A folder for one test, removed when dropped. (Not the `tempfile` crate: its dependencies
 /// would switch on features of crates the program shares, and rebuild Typst for the tests.)
@@ -231,7 +267,10 @@ impl Scratch {
     pub fn new(prefix: &str) -> Scratch {
         static COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("ita-report-test-{prefix}-{}-{n}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!(
+            "ita-report-test-{prefix}-{}-{n}",
+            std::process::id()
+        ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("a scratch folder");
         Scratch(dir)

@@ -4,18 +4,22 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use ita_report::analysis::{extremes, level_fact, ranks, share, IndicatorFact};
+use ita_report::analysis::{IndicatorFact, extremes, level_fact, ranks, share};
 use ita_report::consistency::says_missing;
 use ita_report::framework::{Framework, Frameworks, LevelOutcome};
 use ita_report::model::{Paragraphs, Score, Tool};
-
 
 fn year(y: i32) -> Arc<Framework> {
     Frameworks::load(None).unwrap().get(y).unwrap().clone()
 }
 
 fn tools(iit: f64, eit: f64, oit: f64) -> BTreeMap<Tool, Score> {
-    [(Tool::Iit, Score(iit)), (Tool::Eit, Score(eit)), (Tool::Oit, Score(oit))].into()
+    [
+        (Tool::Iit, Score(iit)),
+        (Tool::Eit, Score(eit)),
+        (Tool::Oit, Score(oit)),
+    ]
+    .into()
 }
 
 #[test]
@@ -32,11 +36,26 @@ fn letter_grade_band_boundaries() {
     let fw = year(2565);
     let none = BTreeMap::new();
     for (score, grade) in [
-        (100.0, "AA"), (95.0, "AA"), (94.99, "A"), (85.0, "A"), (84.99, "B"), (75.0, "B"),
-        (74.99, "C"), (65.0, "C"), (64.99, "D"), (55.0, "D"), (54.99, "E"), (50.0, "E"),
-        (49.99, "F"), (0.0, "F"),
+        (100.0, "AA"),
+        (95.0, "AA"),
+        (94.99, "A"),
+        (85.0, "A"),
+        (84.99, "B"),
+        (75.0, "B"),
+        (74.99, "C"),
+        (65.0, "C"),
+        (64.99, "D"),
+        (55.0, "D"),
+        (54.99, "E"),
+        (50.0, "E"),
+        (49.99, "F"),
+        (0.0, "F"),
     ] {
-        assert_eq!(fw.level(Score(score), &none), LevelOutcome::Decided(grade.into()), "{score}");
+        assert_eq!(
+            fw.level(Score(score), &none),
+            LevelOutcome::Decided(grade.into()),
+            "{score}"
+        );
     }
 }
 
@@ -44,34 +63,58 @@ fn letter_grade_band_boundaries() {
 fn five_levels_with_tool_conditions() {
     let fw = year(2566);
     let d = |s: &str| LevelOutcome::Decided(s.into());
-    assert_eq!(fw.level(Score(95.0), &tools(95.0, 95.0, 95.0)), d("ผ่านดีเยี่ยม"));
+    assert_eq!(
+        fw.level(Score(95.0), &tools(95.0, 95.0, 95.0)),
+        d("ผ่านดีเยี่ยม")
+    );
     assert_eq!(fw.level(Score(98.0), &tools(99.0, 94.99, 100.0)), d("ผ่านดี"));
     assert_eq!(fw.level(Score(90.0), &tools(99.0, 90.0, 84.99)), d("ผ่าน"));
     assert_eq!(fw.level(Score(85.0), &tools(85.0, 85.0, 85.0)), d("ผ่านดี"));
-    assert_eq!(fw.level(Score(84.99), &tools(99.0, 99.0, 99.0)), d("ต้องปรับปรุง"));
+    assert_eq!(
+        fw.level(Score(84.99), &tools(99.0, 99.0, 99.0)),
+        d("ต้องปรับปรุง")
+    );
     assert_eq!(fw.level(Score(70.0), &BTreeMap::new()), d("ต้องปรับปรุง"));
-    assert_eq!(fw.level(Score(69.99), &BTreeMap::new()), d("ต้องปรับปรุงโดยด่วน"));
+    assert_eq!(
+        fw.level(Score(69.99), &BTreeMap::new()),
+        d("ต้องปรับปรุงโดยด่วน")
+    );
 }
 
 #[test]
 fn without_tool_scores_the_rule_narrows_but_does_not_guess() {
     let fw = year(2566);
     let some = |v: &[&str]| LevelOutcome::OneOf(v.iter().map(|s| s.to_string()).collect());
-    assert_eq!(fw.level(Score(95.0), &BTreeMap::new()), some(&["ผ่านดีเยี่ยม", "ผ่านดี", "ผ่าน"]));
-    assert_eq!(fw.level(Score(94.99), &BTreeMap::new()), some(&["ผ่านดี", "ผ่าน"]));
+    assert_eq!(
+        fw.level(Score(95.0), &BTreeMap::new()),
+        some(&["ผ่านดีเยี่ยม", "ผ่านดี", "ผ่าน"])
+    );
+    assert_eq!(
+        fw.level(Score(94.99), &BTreeMap::new()),
+        some(&["ผ่านดี", "ผ่าน"])
+    );
     // One tool missing is as good as none.
-    assert_eq!(fw.level(Score(96.0), &[(Tool::Iit, Score(99.0))].into()), some(&["ผ่านดีเยี่ยม", "ผ่านดี", "ผ่าน"]));
+    assert_eq!(
+        fw.level(Score(96.0), &[(Tool::Iit, Score(99.0))].into()),
+        some(&["ผ่านดีเยี่ยม", "ผ่านดี", "ผ่าน"])
+    );
 }
 
 #[test]
 fn uncertain_years_leave_the_level_to_the_package() {
-    assert_eq!(year(2568).level(Score(93.14), &tools(99.0, 99.0, 83.0)), LevelOutcome::Unknown);
+    assert_eq!(
+        year(2568).level(Score(93.14), &tools(99.0, 99.0, 83.0)),
+        LevelOutcome::Unknown
+    );
 }
 
 #[test]
 fn bands_follow_the_levels() {
     let bands = year(2566).bands();
-    let shown: Vec<(String, i64, i64)> = bands.iter().map(|b| (b.name.clone(), b.min.hundredths(), b.max.hundredths())).collect();
+    let shown: Vec<(String, i64, i64)> = bands
+        .iter()
+        .map(|b| (b.name.clone(), b.min.hundredths(), b.max.hundredths()))
+        .collect();
     assert_eq!(
         shown,
         [
@@ -83,9 +126,11 @@ fn bands_follow_the_levels() {
         ]
     );
     let grades = year(2563).bands();
-    assert_eq!((grades[1].min.hundredths(), grades[1].max.hundredths()), (8500, 9499));
+    assert_eq!(
+        (grades[1].min.hundredths(), grades[1].max.hundredths()),
+        (8500, 9499)
+    );
 }
-
 
 fn fact(number: u8, score: f64) -> IndicatorFact {
     IndicatorFact {
@@ -105,14 +150,23 @@ fn numbers(v: &[IndicatorFact]) -> Vec<u8> {
 
 #[test]
 fn extremes_keep_ties_and_the_runner_up() {
-    let e = extremes(&[fact(1, 99.96), fact(2, 100.0), fact(3, 99.96), fact(4, 95.55), fact(5, 95.55)]);
+    let e = extremes(&[
+        fact(1, 99.96),
+        fact(2, 100.0),
+        fact(3, 99.96),
+        fact(4, 95.55),
+        fact(5, 95.55),
+    ]);
     assert_eq!(numbers(&e.highest), [2]);
     assert_eq!(numbers(&e.second), [1, 3]);
     assert_eq!(numbers(&e.lowest), [4, 5]);
     let two = extremes(&[fact(1, 90.0), fact(2, 80.0)]);
     assert!(two.second.is_empty());
     let same = extremes(&[fact(1, 90.0), fact(2, 90.0)]);
-    assert_eq!((numbers(&same.highest), numbers(&same.lowest)), (vec![1, 2], vec![1, 2]));
+    assert_eq!(
+        (numbers(&same.highest), numbers(&same.lowest)),
+        (vec![1, 2], vec![1, 2])
+    );
     assert!(extremes(&[]).highest.is_empty());
 }
 
@@ -134,14 +188,29 @@ fn share_of_items_rounds_half_up() {
 #[test]
 fn a_stated_level_the_rule_excludes_is_not_shown() {
     let one_of = LevelOutcome::OneOf(vec!["ผ่านดี".into(), "ผ่าน".into()]);
-    assert_eq!(level_fact(Some("ผ่าน".into()), one_of.clone()).shown.as_deref(), Some("ผ่าน"));
-    assert_eq!(level_fact(Some("ผ่านดีเยี่ยม".into()), one_of.clone()).shown, None);
+    assert_eq!(
+        level_fact(Some("ผ่าน".into()), one_of.clone())
+            .shown
+            .as_deref(),
+        Some("ผ่าน")
+    );
+    assert_eq!(
+        level_fact(Some("ผ่านดีเยี่ยม".into()), one_of.clone()).shown,
+        None
+    );
     assert_eq!(level_fact(None, one_of).shown, None);
     let decided = LevelOutcome::Decided("ต้องปรับปรุง".into());
-    assert_eq!(level_fact(Some("ผ่าน".into()), decided).shown.as_deref(), Some("ต้องปรับปรุง"));
-    assert_eq!(level_fact(Some("ผ่าน".into()), LevelOutcome::Unknown).shown.as_deref(), Some("ผ่าน"));
+    assert_eq!(
+        level_fact(Some("ผ่าน".into()), decided).shown.as_deref(),
+        Some("ต้องปรับปรุง")
+    );
+    assert_eq!(
+        level_fact(Some("ผ่าน".into()), LevelOutcome::Unknown)
+            .shown
+            .as_deref(),
+        Some("ผ่าน")
+    );
 }
-
 
 #[test]
 fn missing_evidence_is_recognised() {

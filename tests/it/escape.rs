@@ -1,8 +1,8 @@
 //! User text can never become Typst markup or code: it comes out literally.
 
+use ita_report::BuildOptions;
 use ita_report::load;
 use ita_report::templates::{escape_markup, string_literal};
-use ita_report::BuildOptions;
 
 use crate::common::{build, page_texts, root, squeeze};
 
@@ -45,12 +45,20 @@ fn hostile_text_prints_literally_everywhere() {
     value["measures"]["rows"][0]["steps"] = serde_json::json!([HOSTILE[7], HOSTILE[8]]);
     value["scores"]["indicators"][2]["analysis"] = serde_json::json!([HOSTILE_THAI[1]]);
     value["measures"]["rows"][1]["steps"] = serde_json::json!([HOSTILE_THAI[2]]);
-    let loaded = load::load_str(&value.to_string(), "hostile.json", crate::common::frameworks()).expect("valid package");
+    let loaded = load::load_str(
+        &value.to_string(),
+        "hostile.json",
+        crate::common::frameworks(),
+    )
+    .expect("valid package");
 
     let built = build(&loaded, &BuildOptions::default());
     let text = squeeze(&page_texts(&built.artifacts[0].document).concat());
     for hostile in HOSTILE.iter().chain(HOSTILE_THAI) {
-        assert!(text.contains(&squeeze(hostile)), "{hostile:?} does not appear literally");
+        assert!(
+            text.contains(&squeeze(hostile)),
+            "{hostile:?} does not appear literally"
+        );
     }
     // The page setting in user text did not apply: pages are still A4.
     let page = &built.artifacts[0].document.pages()[0];

@@ -6,14 +6,20 @@
 use ita_report::{BuildOptions, DocKind};
 use serde_json::{Value, json};
 
-use crate::common::{Line, build, engine, lines, load_sample, load_text, page_texts, root, squeeze};
+use crate::common::{
+    Line, build, engine, lines, load_sample, load_text, page_texts, root, squeeze,
+};
 
 const SENTENCE: &str = "หน่วยงานได้นำผลการประเมินไปปรับปรุงการปฏิบัติงานและการให้บริการอย่างต่อเนื่อง ";
 
 fn indicators() -> Value {
     let scores = [91.2, 88.4, 93.0, 86.7, 84.1, 89.9, 87.4, 86.0, 72.5, 80.0];
     Value::Array(
-        scores.iter().enumerate().map(|(k, s)| json!({ "number": k + 1, "score": s })).collect(),
+        scores
+            .iter()
+            .enumerate()
+            .map(|(k, s)| json!({ "number": k + 1, "score": s }))
+            .collect(),
     )
 }
 
@@ -54,25 +60,46 @@ fn laid_out(package: &Value) -> Vec<Line> {
     let built = build(&loaded, &BuildOptions::default());
     // Page flow decides on positions of the pass before; the passes must settle.
     for warning in &built.warnings {
-        assert!(!warning.message.english.contains("converge"), "{}", warning.message.english);
+        assert!(
+            !warning.message.english.contains("converge"),
+            "{}",
+            warning.message.english
+        );
     }
     lines(&built.artifacts[0].document)
 }
 
 /// Lines below `line` on its page.
 fn below<'a>(all: &'a [Line], line: &Line) -> Vec<&'a Line> {
-    all.iter().filter(|l| l.page == line.page && l.y > line.y + 0.5).collect()
+    all.iter()
+        .filter(|l| l.page == line.page && l.y > line.y + 0.5)
+        .collect()
 }
 
 #[test]
 fn headings_keep_two_lines_of_what_follows() {
-    let headings = ["ผลการประเมินรายตัวชี้วัด", "ผลการประเมินเปรียบเทียบกับปีที่ผ่านมา", "การวิเคราะห์ผลการประเมิน", "แบบวัดการรับรู้ของผู้มีส่วนได้ส่วนเสียภายใน"];
+    let headings = [
+        "ผลการประเมินรายตัวชี้วัด",
+        "ผลการประเมินเปรียบเทียบกับปีที่ผ่านมา",
+        "การวิเคราะห์ผลการประเมิน",
+        "แบบวัดการรับรู้ของผู้มีส่วนได้ส่วนเสียภายใน",
+    ];
     let mut seen_low = false;
     for n in (4..60).step_by(3) {
         let all = laid_out(&report(n, json!({})));
-        for line in all.iter().filter(|l| headings.iter().any(|h| squeeze(&l.text).contains(&squeeze(h)))) {
+        for line in all.iter().filter(|l| {
+            headings
+                .iter()
+                .any(|h| squeeze(&l.text).contains(&squeeze(h)))
+        }) {
             let after = below(&all, line);
-            assert!(after.len() >= 2, "n={n}: heading `{}` on page {} has {} line(s) below it", line.text, line.page + 1, after.len());
+            assert!(
+                after.len() >= 2,
+                "n={n}: heading `{}` on page {} has {} line(s) below it",
+                line.text,
+                line.page + 1,
+                after.len()
+            );
             seen_low |= line.y > 600.0;
         }
     }
@@ -91,20 +118,37 @@ fn short_tables_never_split_and_long_ones_start_with_two_rows() {
         let years: Vec<&Line> = all
             .iter()
             // Table cells are 14 pt; the chart's year labels under the bars are smaller.
-            .filter(|l| ["๒๕๖๓", "๒๕๖๔", "๒๕๖๕", "๒๕๖๖"].contains(&l.text.trim()) && l.size > 14.0 * 0.66)
+            .filter(|l| {
+                ["๒๕๖๓", "๒๕๖๔", "๒๕๖๕", "๒๕๖๖"].contains(&l.text.trim()) && l.size > 14.0 * 0.66
+            })
             .collect();
         assert_eq!(years.len(), 4, "n={n}: the history rows are found");
-        assert!(years.windows(2).all(|w| w[0].page == w[1].page), "n={n}: the history table split");
+        assert!(
+            years.windows(2).all(|w| w[0].page == w[1].page),
+            "n={n}: the history table split"
+        );
         // Wherever the ranked list's header stands, two of its rows stand under it.
         // (A header repeated at the top of a continued page is not a table's start.)
-        let starts = all.iter().filter(|l| l.text.contains("ลำดับในจังหวัด")).filter(|h| {
-            all.iter().any(|l| l.page == h.page && l.y < h.y - 12.0 && !l.text.starts_with("- "))
-        });
+        let starts = all
+            .iter()
+            .filter(|l| l.text.contains("ลำดับในจังหวัด"))
+            .filter(|h| {
+                all.iter()
+                    .any(|l| l.page == h.page && l.y < h.y - 12.0 && !l.text.starts_with("- "))
+            });
         for header in starts {
-            let mut rows: Vec<i64> = below(&all, header).into_iter().filter(|l| l.text.contains("ทดสอบที่")).map(|l| l.y.round() as i64).collect();
+            let mut rows: Vec<i64> = below(&all, header)
+                .into_iter()
+                .filter(|l| l.text.contains("ทดสอบที่"))
+                .map(|l| l.y.round() as i64)
+                .collect();
             rows.dedup();
             let rows = rows.len();
-            assert!(rows >= 2, "n={n}: header on page {} with {rows} row(s)", header.page + 1);
+            assert!(
+                rows >= 2,
+                "n={n}: header on page {} with {rows} row(s)",
+                header.page + 1
+            );
         }
     }
 }
@@ -116,9 +160,19 @@ fn a_signature_stays_with_the_last_lines_it_signs() {
             "body": [{ "heading": "เรื่องเดิม", "paragraphs": [SENTENCE.repeat(n)] },
                      { "heading": "ข้อเสนอ", "paragraphs": [SENTENCE.repeat(n / 2 + 1)] }]
         })));
-        let name = all.iter().find(|l| l.text.contains("นายทดสอบ")).expect("the signer is printed");
-        let above = all.iter().filter(|l| l.page == name.page && l.y < name.y - 0.5 && l.text.contains("หน่วยงาน")).count();
-        assert!(above >= 2, "n={n}: the signature on page {} has {above} line(s) of text above it", name.page + 1);
+        let name = all
+            .iter()
+            .find(|l| l.text.contains("นายทดสอบ"))
+            .expect("the signer is printed");
+        let above = all
+            .iter()
+            .filter(|l| l.page == name.page && l.y < name.y - 0.5 && l.text.contains("หน่วยงาน"))
+            .count();
+        assert!(
+            above >= 2,
+            "n={n}: the signature on page {} has {above} line(s) of text above it",
+            name.page + 1
+        );
     }
 }
 
@@ -143,21 +197,58 @@ fn an_announcement_signs_below_its_last_item() {
             }
         });
         let all = laid_out(&package);
-        let date = all.iter().find(|l| l.text.starts_with("ประกาศ ณ วันที่")).expect("the date line");
-        let name = all.iter().find(|l| l.text.contains("นายทดสอบ")).expect("the signer");
-        let position = all.iter().find(|l| l.text.starts_with("รองปลัดเทศบาล")).expect("the position, on one line");
-        assert!(date.page == name.page && name.page == position.page, "n={n}: date, name and position on pages {}, {}, {}", date.page + 1, name.page + 1, position.page + 1);
-        assert!(all.iter().any(|l| l.page == date.page && l.y < date.y && l.text.contains("ไตรมาส")), "n={n}: the date on page {} has no item above it", date.page + 1);
+        let date = all
+            .iter()
+            .find(|l| l.text.starts_with("ประกาศ ณ วันที่"))
+            .expect("the date line");
+        let name = all
+            .iter()
+            .find(|l| l.text.contains("นายทดสอบ"))
+            .expect("the signer");
+        let position = all
+            .iter()
+            .find(|l| l.text.starts_with("รองปลัดเทศบาล"))
+            .expect("the position, on one line");
+        assert!(
+            date.page == name.page && name.page == position.page,
+            "n={n}: date, name and position on pages {}, {}, {}",
+            date.page + 1,
+            name.page + 1,
+            position.page + 1
+        );
+        assert!(
+            all.iter()
+                .any(|l| l.page == date.page && l.y < date.y && l.text.contains("ไตรมาส")),
+            "n={n}: the date on page {} has no item above it",
+            date.page + 1
+        );
     }
 }
 
 #[test]
 fn memo_items_number_under_their_heading() {
     let loaded = load_sample(&root().join("inputs/2566-roiet-province.json"));
-    let built = build(&loaded, &BuildOptions { split: true, ..Default::default() });
-    let memo = built.artifacts.iter().find(|a| a.kinds == [DocKind::Memo]).unwrap();
+    let built = build(
+        &loaded,
+        &BuildOptions {
+            split: true,
+            ..Default::default()
+        },
+    );
+    let memo = built
+        .artifacts
+        .iter()
+        .find(|a| a.kinds == [DocKind::Memo])
+        .unwrap();
     let text = squeeze(&page_texts(&memo.document).concat());
-    for label in ["๑.เรื่องเดิม", "๒.ข้อเท็จจริง", "๒.๑การประชุม", "๒.๒ที่ประชุม", "๓.ข้อพิจารณา", "๔.ข้อเสนอ"] {
+    for label in [
+        "๑.เรื่องเดิม",
+        "๒.ข้อเท็จจริง",
+        "๒.๑การประชุม",
+        "๒.๒ที่ประชุม",
+        "๓.ข้อพิจารณา",
+        "๔.ข้อเสนอ",
+    ] {
         assert!(text.contains(label), "memo: {label} missing");
     }
     assert_eq!(text.matches("๒.๑").count(), 1, "๒.๑ once");
@@ -171,13 +262,27 @@ fn one_document_numbers_its_parts_in_one_sequence() {
     let built = build(&loaded, &BuildOptions::default());
     let pages = page_texts(&built.artifacts[0].document);
     let cover = pages.iter().position(|p| p.contains("จัดทำโดย")).unwrap();
-    let numbers: Vec<String> = pages[cover + 1..].iter().map(|p| squeeze(p).chars().take(8).collect()).collect();
+    let numbers: Vec<String> = pages[cover + 1..]
+        .iter()
+        .map(|p| squeeze(p).chars().take(8).collect())
+        .collect();
     for (k, head) in numbers.iter().enumerate() {
         let expected = format!("-{}-", ita_report::thai::thai_digits(&(k + 2).to_string()));
-        assert!(head.starts_with(&expected), "page {} after the cover starts {head}, expected {expected}", k + 1);
+        assert!(
+            head.starts_with(&expected),
+            "page {} after the cover starts {head}, expected {expected}",
+            k + 1
+        );
     }
     let text = squeeze(&pages.concat());
-    for label in ["๑.ผลการประเมินคุณธรรม", "๑.๑ผลการประเมินของหน่วยงาน", "๒.ผลการประเมินภาพรวมจังหวัดร้อยเอ็ด", "๓.มาตรการ/แนวทาง", "๓.๑การสร้างการรับรู้", "๓.๑.๑จัดทำประกาศ"] {
+    for label in [
+        "๑.ผลการประเมินคุณธรรม",
+        "๑.๑ผลการประเมินของหน่วยงาน",
+        "๒.ผลการประเมินภาพรวมจังหวัดร้อยเอ็ด",
+        "๓.มาตรการ/แนวทาง",
+        "๓.๑การสร้างการรับรู้",
+        "๓.๑.๑จัดทำประกาศ",
+    ] {
         assert!(text.contains(label), "{label} missing");
     }
 }
@@ -187,12 +292,26 @@ fn a_document_that_does_not_continue_the_one_before_numbers_from_one() {
     // Seed 002's measures open with a numbered heading and go on from the report (๔.); put
     // first, they are ๑., and the report after them, a document of its own, starts at ๑. too.
     let loaded = load_sample(&root().join("inputs/2568-roiet-municipality.json"));
-    let source = |kinds: &[DocKind]| engine().typst_source(&loaded, kinds, &BuildOptions::default()).unwrap_or_else(|f| panic!("{f}"));
-    let numbers = |source: &str| -> Vec<String> {
-        source.split("heading(level: 1)[#\"").skip(1).map(|rest| rest.split('"').next().unwrap().to_owned()).collect()
+    let source = |kinds: &[DocKind]| {
+        engine()
+            .typst_source(&loaded, kinds, &BuildOptions::default())
+            .unwrap_or_else(|f| panic!("{f}"))
     };
-    assert_eq!(numbers(&source(&[DocKind::Report, DocKind::Measures])), ["1.", "2.", "3.", "4."]);
-    assert_eq!(numbers(&source(&[DocKind::Measures, DocKind::Report])), ["1.", "1.", "2.", "3."]);
+    let numbers = |source: &str| -> Vec<String> {
+        source
+            .split("heading(level: 1)[#\"")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        numbers(&source(&[DocKind::Report, DocKind::Measures])),
+        ["1.", "2.", "3.", "4."]
+    );
+    assert_eq!(
+        numbers(&source(&[DocKind::Measures, DocKind::Report])),
+        ["1.", "1.", "2.", "3."]
+    );
 }
 
 #[test]
@@ -203,11 +322,27 @@ fn report_and_measures_keep_their_own_paragraph_style() {
     let built = build(&loaded, &BuildOptions::default());
     let all = lines(&built.artifacts[0].document);
     // The IIT paragraph, given text of many lines.
-    let first = all.iter().find(|l| l.text.starts_with("- แบบวัดการรับรู้ของผู้มีส่วนได้ส่วนเสียภายใน")).expect("IIT paragraph");
-    let next = all.iter().find(|l| l.page == first.page && l.y > first.y + 1.0).unwrap();
+    let first = all
+        .iter()
+        .find(|l| l.text.starts_with("- แบบวัดการรับรู้ของผู้มีส่วนได้ส่วนเสียภายใน"))
+        .expect("IIT paragraph");
+    let next = all
+        .iter()
+        .find(|l| l.page == first.page && l.y > first.y + 1.0)
+        .unwrap();
     let cm = 28.3465;
-    assert!((first.x0 - next.x0 - 2.5 * cm).abs() < 1.0, "first-line indent: {} vs {}", first.x0, next.x0);
-    assert!((first.x1 - next.x1).abs() < 1.5, "justified: lines end together ({} vs {})", first.x1, next.x1);
+    assert!(
+        (first.x0 - next.x0 - 2.5 * cm).abs() < 1.0,
+        "first-line indent: {} vs {}",
+        first.x0,
+        next.x0
+    );
+    assert!(
+        (first.x1 - next.x1).abs() < 1.5,
+        "justified: lines end together ({} vs {})",
+        first.x1,
+        next.x1
+    );
 }
 
 #[test]
@@ -225,12 +360,18 @@ fn no_page_inside_a_document_is_nearly_empty() {
         let pages = document.pages();
         for k in 0..pages.len().saturating_sub(1) {
             let (size, next) = (pages[k].frame.size(), pages[k + 1].frame.size());
-            let numbered = all.iter().any(|l| l.page == k + 1 && l.y < 2.0 * 28.35 && l.text.starts_with("- "));
+            let numbered = all
+                .iter()
+                .any(|l| l.page == k + 1 && l.y < 2.0 * 28.35 && l.text.starts_with("- "));
             if !numbered || (size.x > size.y) != (next.x > next.y) {
                 continue; // the next page starts a document, or turns the paper: a forced break
             }
             let height = size.y.to_pt();
-            let lowest = all.iter().filter(|l| l.page == k).map(|l| l.y).fold(0.0, f64::max);
+            let lowest = all
+                .iter()
+                .filter(|l| l.page == k)
+                .map(|l| l.y)
+                .fold(0.0, f64::max);
             let (top, bottom) = (2.0 * 28.35, height - 2.0 * 28.35);
             assert!(
                 lowest >= top + (bottom - top) / 3.0,
@@ -250,8 +391,14 @@ fn a_short_table_that_fits_stays_where_it_stands() {
     let mut stayed_before_chart_moved = false;
     for n in 1..30 {
         let all = laid_out(&report(n, json!({})));
-        let head = all.iter().find(|l| l.text.starts_with("รายการ")).expect("summary table");
-        let last = all.iter().find(|l| l.text.starts_with("เทียบกับปี")).expect("its last row");
+        let head = all
+            .iter()
+            .find(|l| l.text.starts_with("รายการ"))
+            .expect("summary table");
+        let last = all
+            .iter()
+            .find(|l| l.text.starts_with("เทียบกับปี"))
+            .expect("its last row");
         if last.page != head.page {
             continue; // split: another test's business
         }
@@ -259,25 +406,57 @@ fn a_short_table_that_fits_stays_where_it_stands() {
         // last row's foot, and the spacing above a block.
         let height = (last.y - head.y) * 5.0 / 4.0 + 1.2 * 16.0;
         let text = |l: &&Line| !l.text.starts_with("- ");
-        let first_on_page = all.iter().filter(|l| l.page == head.page).filter(text).map(|l| l.y).fold(f64::MAX, f64::min);
-        let lowest_before = all.iter().filter(|l| l.page + 1 == head.page).filter(text).map(|l| l.y).fold(f64::NAN, f64::max);
+        let first_on_page = all
+            .iter()
+            .filter(|l| l.page == head.page)
+            .filter(text)
+            .map(|l| l.y)
+            .fold(f64::MAX, f64::min);
+        let lowest_before = all
+            .iter()
+            .filter(|l| l.page + 1 == head.page)
+            .filter(text)
+            .map(|l| l.y)
+            .fold(f64::NAN, f64::max);
         if head.y <= first_on_page && !lowest_before.is_nan() {
             let free = 841.89 - 2.0 * 28.35 - lowest_before;
-            assert!(free < height, "n = {n}: the table moved to page {} though {free:.0} pt were free under the text ({height:.0} needed)", head.page + 1);
+            assert!(
+                free < height,
+                "n = {n}: the table moved to page {} though {free:.0} pt were free under the text ({height:.0} needed)",
+                head.page + 1
+            );
         }
-        let chart = all.iter().find(|l| l.text.starts_with("ภาพที่")).expect("chart caption");
+        let chart = all
+            .iter()
+            .find(|l| l.text.starts_with("ภาพที่"))
+            .expect("chart caption");
         stayed_before_chart_moved |= chart.page > head.page;
     }
-    assert!(stayed_before_chart_moved, "some length puts the table on one page and its chart on the next");
+    assert!(
+        stayed_before_chart_moved,
+        "some length puts the table on one page and its chart on the next"
+    );
 }
 
 #[test]
 fn a_memo_subject_of_several_lines_hangs_under_its_first_word() {
     let all = laid_out(&memo(json!({ "subject": SENTENCE.repeat(3) })));
-    let first = all.iter().position(|l| l.text.starts_with("เรื่อง")).expect("the subject line");
+    let first = all
+        .iter()
+        .position(|l| l.text.starts_with("เรื่อง"))
+        .expect("the subject line");
     let (label, next) = (&all[first], &all[first + 1]);
-    assert!(next.text.starts_with("หน่วยงาน") || next.text.contains("ต่อเนื่อง"), "the subject continues: {:?}", next.text);
-    assert!(next.x0 > label.x0 + 20.0, "continuation at {:.1} pt, label at {:.1} pt", next.x0, label.x0);
+    assert!(
+        next.text.starts_with("หน่วยงาน") || next.text.contains("ต่อเนื่อง"),
+        "the subject continues: {:?}",
+        next.text
+    );
+    assert!(
+        next.x0 > label.x0 + 20.0,
+        "continuation at {:.1} pt, label at {:.1} pt",
+        next.x0,
+        label.x0
+    );
 }
 
 #[test]
@@ -292,16 +471,40 @@ fn secrecy_is_marked_at_the_top_and_foot_of_every_page_and_urgency_once() {
     assert!(pages >= 2, "the memo runs over a page");
     let (a4_height, margin_top) = (841.89, 1.5 / 2.54 * 72.0);
     for page in 0..pages {
-        let marks: Vec<f64> = all.iter().filter(|l| l.page == page && l.text == "ลับมาก").map(|l| l.y).collect();
-        assert!(marks.iter().any(|&y| y < margin_top), "page {}: no mark above the text: {marks:?}", page + 1);
-        assert!(marks.iter().any(|&y| y > a4_height - 2.0 / 2.54 * 72.0), "page {}: no mark at the foot: {marks:?}", page + 1);
+        let marks: Vec<f64> = all
+            .iter()
+            .filter(|l| l.page == page && l.text == "ลับมาก")
+            .map(|l| l.y)
+            .collect();
+        assert!(
+            marks.iter().any(|&y| y < margin_top),
+            "page {}: no mark above the text: {marks:?}",
+            page + 1
+        );
+        assert!(
+            marks.iter().any(|&y| y > a4_height - 2.0 / 2.54 * 72.0),
+            "page {}: no mark at the foot: {marks:?}",
+            page + 1
+        );
         if page > 0 {
-            let number = all.iter().find(|l| l.page == page && l.text.starts_with("- ")).expect("a page number");
+            let number = all
+                .iter()
+                .find(|l| l.page == page && l.text.starts_with("- "))
+                .expect("a page number");
             let top_mark = marks.iter().copied().fold(f64::MAX, f64::min);
-            assert!(number.y > top_mark + 10.0 && number.y < margin_top, "page {}: number at {:.1}, mark at {top_mark:.1}", page + 1, number.y);
+            assert!(
+                number.y > top_mark + 10.0 && number.y < margin_top,
+                "page {}: number at {:.1}, mark at {top_mark:.1}",
+                page + 1,
+                number.y
+            );
         }
     }
-    assert_eq!(all.iter().filter(|l| l.text.contains("ด่วนที่สุด")).count(), 1, "urgency is stamped once, on the first page");
+    assert_eq!(
+        all.iter().filter(|l| l.text.contains("ด่วนที่สุด")).count(),
+        1,
+        "urgency is stamped once, on the first page"
+    );
 }
 
 #[test]
@@ -318,13 +521,21 @@ fn a_cover_line_that_must_wrap_is_cut_into_even_parts() {
         })
     };
     // A little wider than the text at 26 pt: once wrapped, its parts are about even.
-    let all = laid_out(&title("รายงานผลการวิเคราะห์ผลการประเมินคุณธรรมและความโปร่งใสของหน่วยงาน"));
-    let first: Vec<&Line> = all.iter().take_while(|l| !l.text.starts_with("จังหวัดทดสอบ")).collect();
+    let all = laid_out(&title(
+        "รายงานผลการวิเคราะห์ผลการประเมินคุณธรรมและความโปร่งใสของหน่วยงาน",
+    ));
+    let first: Vec<&Line> = all
+        .iter()
+        .take_while(|l| !l.text.starts_with("จังหวัดทดสอบ"))
+        .collect();
     assert_eq!(first.len(), 2, "the first title line in two: {first:?}");
     let (a, b) = (first[0].x1 - first[0].x0, first[1].x1 - first[1].x0);
     assert!(a.min(b) > 0.6 * a.max(b), "parts of {a:.0} and {b:.0} pt");
     // The lines that fit stay whole, in one size.
-    let second = all.iter().find(|l| l.text.starts_with("จังหวัดทดสอบ")).unwrap();
+    let second = all
+        .iter()
+        .find(|l| l.text.starts_with("จังหวัดทดสอบ"))
+        .unwrap();
     assert!((second.size - first[0].size).abs() < 0.01 && !second.text.is_empty());
 }
 
@@ -344,8 +555,20 @@ fn a_letter_keeps_its_issuing_unit_with_the_signature() {
             }
         });
         let all = laid_out(&package);
-        let name = all.iter().find(|l| l.text.contains("นายทดสอบ")).expect("the signer is printed");
-        let unit = all.iter().find(|l| l.text.contains("สำนักปลัดเทศบาล")).expect("the issuing unit is printed");
-        assert_eq!(unit.page, name.page, "n={n}: the issuing unit on page {}, the signature on {}", unit.page + 1, name.page + 1);
+        let name = all
+            .iter()
+            .find(|l| l.text.contains("นายทดสอบ"))
+            .expect("the signer is printed");
+        let unit = all
+            .iter()
+            .find(|l| l.text.contains("สำนักปลัดเทศบาล"))
+            .expect("the issuing unit is printed");
+        assert_eq!(
+            unit.page,
+            name.page,
+            "n={n}: the issuing unit on page {}, the signature on {}",
+            unit.page + 1,
+            name.page + 1
+        );
     }
 }

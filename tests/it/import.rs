@@ -15,7 +15,8 @@ use crate::common::{self, Scratch};
 
 /// The 204 agencies of seed 000, as (name, district, score, level) from the sample.
 fn seed_000_agencies() -> Vec<(String, String, f64, String)> {
-    let text = std::fs::read_to_string(common::root().join("inputs/2566-roiet-province.json")).unwrap();
+    let text =
+        std::fs::read_to_string(common::root().join("inputs/2566-roiet-province.json")).unwrap();
     let package: Value = serde_json::from_str(&text).unwrap();
     package["province"]["agencies"]
         .as_array()
@@ -23,7 +24,12 @@ fn seed_000_agencies() -> Vec<(String, String, f64, String)> {
         .iter()
         .map(|a| {
             let s = |k: &str| a[k].as_str().unwrap_or("").to_owned();
-            (s("name"), s("district"), a["score"].as_f64().unwrap(), s("level"))
+            (
+                s("name"),
+                s("district"),
+                a["score"].as_f64().unwrap(),
+                s("level"),
+            )
         })
         .collect()
 }
@@ -37,17 +43,32 @@ fn write_xlsx(path: &Path, edit: impl Fn(usize, &mut Vec<Value>)) {
     sheet
         .merge_range(0, 0, 0, 4, "ผลการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ ประจำปีงบประมาณ พ.ศ. ๒๕๖๖ จังหวัดร้อยเอ็ด", &Format::new())
         .unwrap();
-    for (c, header) in ["ลำดับ", "อำเภอ", "ชื่อหน่วยงาน", "ระดับผลการประเมิน", "คะแนนรวม"].iter().enumerate() {
+    for (c, header) in ["ลำดับ", "อำเภอ", "ชื่อหน่วยงาน", "ระดับผลการประเมิน", "คะแนนรวม"]
+        .iter()
+        .enumerate()
+    {
         sheet.write_string(2, c as u16, *header).unwrap();
     }
     for (i, (name, district, score, level)) in seed_000_agencies().into_iter().enumerate() {
-        let mut cells = vec![Value::from(i + 1), Value::from(district), Value::from(name), Value::from(level), Value::from(score)];
+        let mut cells = vec![
+            Value::from(i + 1),
+            Value::from(district),
+            Value::from(name),
+            Value::from(level),
+            Value::from(score),
+        ];
         edit(i, &mut cells);
         let row = 3 + i as u32;
         for (c, cell) in cells.iter().enumerate() {
             match cell {
-                Value::Number(n) => _ = sheet.write_number(row, c as u16, n.as_f64().unwrap()).unwrap(),
-                Value::String(s) if !s.is_empty() => _ = sheet.write_string(row, c as u16, s).unwrap(),
+                Value::Number(n) => {
+                    _ = sheet
+                        .write_number(row, c as u16, n.as_f64().unwrap())
+                        .unwrap()
+                }
+                Value::String(s) if !s.is_empty() => {
+                    _ = sheet.write_string(row, c as u16, s).unwrap()
+                }
                 _ => {}
             }
         }
@@ -56,7 +77,12 @@ fn write_xlsx(path: &Path, edit: impl Fn(usize, &mut Vec<Value>)) {
 }
 
 fn options(per_agency: bool) -> ImportOptions {
-    ImportOptions { year: 2566, per_agency, layout: MeasuresLayout::ByIndicator, name: None }
+    ImportOptions {
+        year: 2566,
+        per_agency,
+        layout: MeasuresLayout::ByIndicator,
+        name: None,
+    }
 }
 
 fn catalogue() -> Catalogue {
@@ -68,11 +94,15 @@ fn province_summary(text: &str, name: &str) -> Value {
     let loaded = common::load_text(text, name);
     let facts = analysis::derive(&loaded.package, &loaded.framework, &loaded.frameworks);
     let province = serde_json::to_value(facts.province.expect("a province summary")).unwrap();
-    ["count", "levels", "pass", "fail", "mean", "ranked"].iter().map(|k| (k.to_string(), province[*k].clone())).collect()
+    ["count", "levels", "pass", "fail", "mean", "ranked"]
+        .iter()
+        .map(|k| (k.to_string(), province[*k].clone()))
+        .collect()
 }
 
 fn sample_summary() -> Value {
-    let text = std::fs::read_to_string(common::root().join("inputs/2566-roiet-province.json")).unwrap();
+    let text =
+        std::fs::read_to_string(common::root().join("inputs/2566-roiet-province.json")).unwrap();
     province_summary(&text, "inputs/2566-roiet-province.json")
 }
 
@@ -81,7 +111,14 @@ fn a_results_xlsx_gives_the_province_summary_of_the_sample() {
     let scratch = Scratch::new("import-xlsx");
     let path = scratch.path().join("ita2566.xlsx");
     write_xlsx(&path, |_, _| {});
-    let imported = import::import(&path, "ita2566.xlsx", &options(true), common::frameworks(), &catalogue()).unwrap_or_else(|f| panic!("{f}"));
+    let imported = import::import(
+        &path,
+        "ita2566.xlsx",
+        &options(true),
+        common::frameworks(),
+        &catalogue(),
+    )
+    .unwrap_or_else(|f| panic!("{f}"));
     // The province package and one package per agency (every one loads: `import` checks).
     assert_eq!(imported.files.len(), 205);
     let province = &imported.files[0];
@@ -90,7 +127,14 @@ fn a_results_xlsx_gives_the_province_summary_of_the_sample() {
     assert_eq!(summary["count"], 204);
     assert_eq!(summary, sample_summary());
     // The column "ลำดับ" is not read, and the user is told.
-    assert!(imported.notes.iter().any(|n| n.to_string().contains("ลำดับ")), "{:?}", imported.notes);
+    assert!(
+        imported
+            .notes
+            .iter()
+            .any(|n| n.to_string().contains("ลำดับ")),
+        "{:?}",
+        imported.notes
+    );
     let agency: Value = serde_json::from_str(&imported.files[1].text).unwrap();
     assert_eq!(agency["agency"]["name"], "เทศบาลตำบลจันทาร");
     assert_eq!(agency["agency"]["province"], "ร้อยเอ็ด");
@@ -109,21 +153,36 @@ fn bad_cells_are_all_reported_by_address_and_nothing_is_written() {
     let out = scratch.path().join("out");
     let run = Command::new(env!("CARGO_BIN_EXE_ita-report"))
         .current_dir(scratch.path())
-        .args(["import", "ita2566.xlsx", "--year", "2566", "--per-agency", "-o", "out"])
+        .args([
+            "import",
+            "ita2566.xlsx",
+            "--year",
+            "2566",
+            "--per-agency",
+            "-o",
+            "out",
+        ])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(1), "{stderr}");
     // Row 10 of the data is sheet row 13 (title, empty row, header above it).
     assert!(stderr.contains("ita2566.xlsx!ผลคะแนน!E13: ต้องเป็นคะแนนรวม (คะแนนตั้งแต่ 0 ถึง 100 ทศนิยมไม่เกินสองตำแหน่ง) แต่พบ \"๑๐๕\""), "{stderr}");
-    assert!(stderr.contains("ita2566.xlsx!ผลคะแนน!C24: ต้องเป็นชื่อหน่วยงาน แต่พบ ช่องว่าง"), "{stderr}");
+    assert!(
+        stderr.contains("ita2566.xlsx!ผลคะแนน!C24: ต้องเป็นชื่อหน่วยงาน แต่พบ ช่องว่าง"),
+        "{stderr}"
+    );
     assert!(stderr.contains("nothing written"), "{stderr}");
-    assert!(!out.exists() || std::fs::read_dir(&out).unwrap().next().is_none(), "files were written");
+    assert!(
+        !out.exists() || std::fs::read_dir(&out).unwrap().next().is_none(),
+        "files were written"
+    );
 }
 
 #[test]
 fn a_csv_with_thai_headers_and_digits_gives_the_same_summary_in_utf8_and_windows_874() {
-    let mut csv = String::from("ผลการประเมิน ITA ปี ๒๕๖๖ จังหวัดร้อยเอ็ด,,,\nหน่วยงาน,อำเภอ,คะแนน ITA,ระดับ\n");
+    let mut csv =
+        String::from("ผลการประเมิน ITA ปี ๒๕๖๖ จังหวัดร้อยเอ็ด,,,\nหน่วยงาน,อำเภอ,คะแนน ITA,ระดับ\n");
     for (name, district, score, level) in seed_000_agencies() {
         let score = ita_report::thai::thai_digits(&format!("{score:.2}"));
         csv.push_str(&format!("\"{name}\",{district},{score},{level}\n"));
@@ -134,9 +193,20 @@ fn a_csv_with_thai_headers_and_digits_gives_the_same_summary_in_utf8_and_windows
     for (file, bytes) in [("utf8.csv", csv.as_bytes()), ("excel.csv", &encoded[..])] {
         let path = scratch.path().join(file);
         std::fs::write(&path, bytes).unwrap();
-        let imported = import::import(&path, file, &options(false), common::frameworks(), &catalogue()).unwrap_or_else(|f| panic!("{f}"));
+        let imported = import::import(
+            &path,
+            file,
+            &options(false),
+            common::frameworks(),
+            &catalogue(),
+        )
+        .unwrap_or_else(|f| panic!("{f}"));
         assert_eq!(imported.files.len(), 1);
-        assert_eq!(province_summary(&imported.files[0].text, file), sample_summary(), "{file}");
+        assert_eq!(
+            province_summary(&imported.files[0].text, file),
+            sample_summary(),
+            "{file}"
+        );
     }
 }
 
@@ -153,16 +223,40 @@ fn blank_or_dashed_tool_cells_are_tools_not_given() {
     let path = scratch.path().join("results.csv");
     std::fs::write(&path, csv).unwrap();
     // The total is what a row is for: only its blank is an error.
-    let failure = import::import(&path, "results.csv", &options(false), common::frameworks(), &catalogue()).err().expect("a row without a total");
+    let failure = import::import(
+        &path,
+        "results.csv",
+        &options(false),
+        common::frameworks(),
+        &catalogue(),
+    )
+    .err()
+    .expect("a row without a total");
     let text = failure.to_string();
     assert!(text.contains("C5"), "{text}");
-    assert!(!text.contains("D4") && !text.contains("E3"), "blank and dashed tools are not errors: {text}");
+    assert!(
+        !text.contains("D4") && !text.contains("E3"),
+        "blank and dashed tools are not errors: {text}"
+    );
     std::fs::write(&path, csv.lines().take(4).collect::<Vec<_>>().join("\n")).unwrap();
-    let imported = import::import(&path, "results.csv", &options(false), common::frameworks(), &catalogue()).unwrap_or_else(|f| panic!("{f}"));
+    let imported = import::import(
+        &path,
+        "results.csv",
+        &options(false),
+        common::frameworks(),
+        &catalogue(),
+    )
+    .unwrap_or_else(|f| panic!("{f}"));
     let package: Value = serde_json::from_str(&imported.files[0].text).unwrap();
     let agencies = &package["province"]["agencies"];
-    assert_eq!(agencies[0]["tools"], serde_json::json!({"IIT": 91.0, "OIT": 89.0}));
-    assert_eq!(agencies[1]["tools"], serde_json::json!({"EIT": 81.0, "OIT": 79.0}));
+    assert_eq!(
+        agencies[0]["tools"],
+        serde_json::json!({"IIT": 91.0, "OIT": 89.0})
+    );
+    assert_eq!(
+        agencies[1]["tools"],
+        serde_json::json!({"EIT": 81.0, "OIT": 79.0})
+    );
 }
 
 fn indicator_sheet(dir: &Path) -> std::path::PathBuf {
@@ -181,57 +275,138 @@ fn init_drafts_measures_for_the_indicators_below_target_and_check_flags_them() {
     let scratch = Scratch::new("init");
     let sheet = indicator_sheet(scratch.path());
     let framework = common::frameworks().get(2568).unwrap().clone();
-    let results = import::read_results(&sheet, "scores.csv", &framework).unwrap_or_else(|f| panic!("{f}"));
+    let results =
+        import::read_results(&sheet, "scores.csv", &framework).unwrap_or_else(|f| panic!("{f}"));
     let row = import::find_agency(&results, "scores.csv", "เทศบาลตำบล หนองแวง", None).unwrap();
-    let start = Start { name: "เทศบาลตำบลหนองแวง", district: row.district.clone(), province: None, year: 2568, layout: MeasuresLayout::ByIndicator, scores: Some(row) };
-    let file = import::init(&start, common::frameworks(), &catalogue()).unwrap_or_else(|f| panic!("{f}"));
+    let start = Start {
+        name: "เทศบาลตำบลหนองแวง",
+        district: row.district.clone(),
+        province: None,
+        year: 2568,
+        layout: MeasuresLayout::ByIndicator,
+        scores: Some(row),
+    };
+    let file =
+        import::init(&start, common::frameworks(), &catalogue()).unwrap_or_else(|f| panic!("{f}"));
     assert_eq!(file.name, "2568-เทศบาลตำบลหนองแวง.json");
 
     let loaded = common::load_text(&file.text, &file.name);
     let measures = loaded.package.measures.as_ref().unwrap();
-    assert_eq!(measures.rows.iter().map(|r| r.indicator).collect::<Vec<_>>(), [9, 10]);
+    assert_eq!(
+        measures
+            .rows
+            .iter()
+            .map(|r| r.indicator)
+            .collect::<Vec<_>>(),
+        [9, 10]
+    );
     assert!(measures.rows.iter().all(|r| r.draft.is_some()));
-    assert!(measures.rows[0].finding.0[0].contains("ได้คะแนน ๗๐.๒๕ ต่ำกว่าค่าเป้าหมาย ๘๕ คะแนน"), "{:?}", measures.rows[0].finding);
+    assert!(
+        measures.rows[0].finding.0[0].contains("ได้คะแนน ๗๐.๒๕ ต่ำกว่าค่าเป้าหมาย ๘๕ คะแนน"),
+        "{:?}",
+        measures.rows[0].finding
+    );
     let scores = loaded.package.scores.as_ref().unwrap();
     assert_eq!(scores.indicators.len(), 10);
-    assert_eq!(scores.indicators[6].name.as_deref(), Some("ประสิทธิภาพการสื่อสาร"));
-    let drafts: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).filter(|w| w.contains("ยังเป็นร่างจากคลังมาตรการ")).collect();
+    assert_eq!(
+        scores.indicators[6].name.as_deref(),
+        Some("ประสิทธิภาพการสื่อสาร")
+    );
+    let drafts: Vec<String> = loaded
+        .warnings
+        .iter()
+        .map(|w| w.to_string())
+        .filter(|w| w.contains("ยังเป็นร่างจากคลังมาตรการ"))
+        .collect();
     assert_eq!(drafts.len(), 2, "{drafts:?}");
-    assert!(drafts[0].contains("measures.rows[0]") && drafts[1].contains("measures.rows[1]"), "{drafts:?}");
+    assert!(
+        drafts[0].contains("measures.rows[0]") && drafts[1].contains("measures.rows[1]"),
+        "{drafts:?}"
+    );
 
     // It builds: the drafted rows are printed in the measures table.
     let built = common::build(&loaded, &Default::default());
     let text = common::squeeze(&common::page_texts(&built.artifacts[0].document).join(""));
-    assert!(text.contains(&common::squeeze(&measures.rows[0].measure.0[0])), "the drafted measure is not printed");
+    assert!(
+        text.contains(&common::squeeze(&measures.rows[0].measure.0[0])),
+        "the drafted measure is not printed"
+    );
 
     // Edited, a row is no longer a draft (a note asks to remove the marker).
     let mut edited: Value = serde_json::from_str(&file.text).unwrap();
-    edited["measures"]["rows"][1]["measure"] = Value::from("มาตรการป้องกันการทุจริตของเทศบาลตำบลหนองแวง");
+    edited["measures"]["rows"][1]["measure"] =
+        Value::from("มาตรการป้องกันการทุจริตของเทศบาลตำบลหนองแวง");
     let loaded = common::load_text(&serde_json::to_string(&edited).unwrap(), "edited.json");
-    let drafts: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).filter(|w| w.contains("ยังเป็นร่างจากคลังมาตรการ")).collect();
+    let drafts: Vec<String> = loaded
+        .warnings
+        .iter()
+        .map(|w| w.to_string())
+        .filter(|w| w.contains("ยังเป็นร่างจากคลังมาตรการ"))
+        .collect();
     assert_eq!(drafts.len(), 1, "{drafts:?}");
-    assert!(loaded.warnings.iter().any(|w| w.to_string().contains("แก้ไขแล้วหลังจากร่าง")));
+    assert!(
+        loaded
+            .warnings
+            .iter()
+            .any(|w| w.to_string().contains("แก้ไขแล้วหลังจากร่าง"))
+    );
 }
 
 #[test]
 fn init_from_the_command_line_refuses_to_overwrite_and_names_ambiguous_agencies() {
     let scratch = Scratch::new("init-cli");
     indicator_sheet(scratch.path());
-    let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_ita-report")).current_dir(scratch.path()).args(args).output().unwrap();
-    let args = ["init", "--agency", "เทศบาลตำบลทุ่งทอง", "--year", "2568", "--scores", "scores.csv", "--layout", "by_tool"];
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_ita-report"))
+            .current_dir(scratch.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let args = [
+        "init",
+        "--agency",
+        "เทศบาลตำบลทุ่งทอง",
+        "--year",
+        "2568",
+        "--scores",
+        "scores.csv",
+        "--layout",
+        "by_tool",
+    ];
     let first = run(&args);
-    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
-    let written: Value = serde_json::from_str(&std::fs::read_to_string(scratch.path().join("2568-เทศบาลตำบลทุ่งทอง.json")).unwrap()).unwrap();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let written: Value = serde_json::from_str(
+        &std::fs::read_to_string(scratch.path().join("2568-เทศบาลตำบลทุ่งทอง.json")).unwrap(),
+    )
+    .unwrap();
     // Nothing below the target: a plan still covers every indicator.
     assert_eq!(written["measures"]["rows"].as_array().unwrap().len(), 10);
     assert_eq!(written["measures"]["layout"], "by_tool");
-    assert!(written["measures"]["rows"][0]["monitoring"].is_string() || written["measures"]["rows"][0]["monitoring"].is_array());
+    assert!(
+        written["measures"]["rows"][0]["monitoring"].is_string()
+            || written["measures"]["rows"][0]["monitoring"].is_array()
+    );
     let again = run(&args);
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("exist already"));
-    let missing = run(&["init", "--agency", "เทศบาลตำบลไม่มี", "--year", "2568", "--scores", "scores.csv"]);
+    let missing = run(&[
+        "init",
+        "--agency",
+        "เทศบาลตำบลไม่มี",
+        "--year",
+        "2568",
+        "--scores",
+        "scores.csv",
+    ]);
     assert_eq!(missing.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("has no agency named \"เทศบาลตำบลไม่มี\""));
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("has no agency named \"เทศบาลตำบลไม่มี\"")
+    );
 }
 
 #[test]
@@ -239,17 +414,35 @@ fn every_drafted_row_names_its_source_and_no_other_agency() {
     let catalogue = catalogue();
     for number in 1..=10 {
         for layout in [MeasuresLayout::ByIndicator, MeasuresLayout::ByTool] {
-            let row = catalogue.draft(number, layout, "องค์การบริหารส่วนตำบลตัวอย่าง", 2570).expect("every indicator has measures");
+            let row = catalogue
+                .draft(number, layout, "องค์การบริหารส่วนตำบลตัวอย่าง", 2570)
+                .expect("every indicator has measures");
             let mut row = row;
             let draft = row.draft.take().unwrap();
             assert!(catalogue.sources.values().any(|s| *s == draft.from));
             let text = serde_json::to_string(&row).unwrap();
-            for other in ["สำนักงานศึกษาธิการจังหวัดร้อยเอ็ด", "เทศบาลเมืองร้อยเอ็ด", "{หน่วยงาน}", "roietpeo", "{ปี}"] {
-                assert!(!text.contains(other), "indicator {number}: drafted text names {other}");
+            for other in [
+                "สำนักงานศึกษาธิการจังหวัดร้อยเอ็ด",
+                "เทศบาลเมืองร้อยเอ็ด",
+                "{หน่วยงาน}",
+                "roietpeo",
+                "{ปี}",
+            ] {
+                assert!(
+                    !text.contains(other),
+                    "indicator {number}: drafted text names {other}"
+                );
             }
             // The only year a drafted row names is the year of its measures.
-            let years: Vec<String> = ita_report::thai::arabic_digits(&text).match_indices("25").map(|(at, _)| text_year(&ita_report::thai::arabic_digits(&text), at)).filter(|y| !y.is_empty()).collect();
-            assert!(years.iter().all(|y| y == "2570"), "indicator {number}: drafted years {years:?}");
+            let years: Vec<String> = ita_report::thai::arabic_digits(&text)
+                .match_indices("25")
+                .map(|(at, _)| text_year(&ita_report::thai::arabic_digits(&text), at))
+                .filter(|y| !y.is_empty())
+                .collect();
+            assert!(
+                years.iter().all(|y| y == "2570"),
+                "indicator {number}: drafted years {years:?}"
+            );
             assert_eq!(row.content_digest(), draft.digest);
         }
     }
@@ -257,9 +450,19 @@ fn every_drafted_row_names_its_source_and_no_other_agency() {
 
 /// The four-digit number starting at `at`, or nothing when `at` starts no such number.
 fn text_year(text: &str, at: usize) -> String {
-    let digits: String = text[at..].chars().take_while(char::is_ascii_digit).collect();
-    let before = text[..at].chars().last().is_some_and(|c| c.is_ascii_digit());
-    if digits.len() == 4 && !before { digits } else { String::new() }
+    let digits: String = text[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let before = text[..at]
+        .chars()
+        .last()
+        .is_some_and(|c| c.is_ascii_digit());
+    if digits.len() == 4 && !before {
+        digits
+    } else {
+        String::new()
+    }
 }
 
 mod schema {
@@ -276,9 +479,13 @@ mod schema {
 
     impl Validator<'_> {
         fn check(&mut self, schema: &Value, value: &Value, path: &str) {
-            let Value::Object(keywords) = schema else { return };
+            let Value::Object(keywords) = schema else {
+                return;
+            };
             if let Some(reference) = keywords.get("$ref").and_then(Value::as_str) {
-                let name = reference.strip_prefix("#/definitions/").expect("local references only");
+                let name = reference
+                    .strip_prefix("#/definitions/")
+                    .expect("local references only");
                 let target = &self.root["definitions"][name];
                 assert!(!target.is_null(), "no definition {name}");
                 self.check(target, value, path);
@@ -288,9 +495,17 @@ mod schema {
             }
         }
 
-        fn keyword(&mut self, keyword: &str, argument: &Value, keywords: &serde_json::Map<String, Value>, value: &Value, path: &str) {
+        fn keyword(
+            &mut self,
+            keyword: &str,
+            argument: &Value,
+            keywords: &serde_json::Map<String, Value>,
+            value: &Value,
+            path: &str,
+        ) {
             match keyword {
-                "$ref" | "$schema" | "title" | "description" | "definitions" | "default" | "format" => {}
+                "$ref" | "$schema" | "title" | "description" | "definitions" | "default"
+                | "format" => {}
                 "type" => {
                     let types: Vec<&str> = match argument {
                         Value::String(t) => vec![t.as_str()],
@@ -302,7 +517,11 @@ mod schema {
                     }
                 }
                 "properties" => {
-                    let (Some(object), Some(properties)) = (value.as_object(), argument.as_object()) else { return };
+                    let (Some(object), Some(properties)) =
+                        (value.as_object(), argument.as_object())
+                    else {
+                        return;
+                    };
                     for (name, schema) in properties {
                         if let Some(v) = object.get(name) {
                             self.check(schema, v, &join(path, name));
@@ -310,17 +529,29 @@ mod schema {
                     }
                 }
                 "required" => {
-                    let Some(object) = value.as_object() else { return };
-                    for name in argument.as_array().unwrap().iter().filter_map(Value::as_str) {
+                    let Some(object) = value.as_object() else {
+                        return;
+                    };
+                    for name in argument
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .filter_map(Value::as_str)
+                    {
                         if !object.contains_key(name) {
                             self.errors.push(join(path, name));
                         }
                     }
                 }
                 "additionalProperties" => {
-                    let Some(object) = value.as_object() else { return };
+                    let Some(object) = value.as_object() else {
+                        return;
+                    };
                     let known = keywords.get("properties").and_then(Value::as_object);
-                    for (name, v) in object.iter().filter(|(n, _)| !known.is_some_and(|k| k.contains_key(*n))) {
+                    for (name, v) in object
+                        .iter()
+                        .filter(|(n, _)| !known.is_some_and(|k| k.contains_key(*n)))
+                    {
                         match argument {
                             Value::Bool(false) => self.errors.push(join(path, name)),
                             Value::Bool(true) => {}
@@ -329,7 +560,9 @@ mod schema {
                     }
                 }
                 "items" => {
-                    let Some(items) = value.as_array() else { return };
+                    let Some(items) = value.as_array() else {
+                        return;
+                    };
                     for (i, item) in items.iter().enumerate() {
                         self.check(argument, item, &format!("{path}[{i}]"));
                     }
@@ -340,7 +573,9 @@ mod schema {
                     }
                 }
                 "minimum" | "maximum" => {
-                    let (Some(v), Some(bound)) = (value.as_f64(), argument.as_f64()) else { return };
+                    let (Some(v), Some(bound)) = (value.as_f64(), argument.as_f64()) else {
+                        return;
+                    };
                     if (keyword == "minimum" && v < bound) || (keyword == "maximum" && v > bound) {
                         self.errors.push(path.to_owned());
                     }
@@ -351,7 +586,10 @@ mod schema {
                         .unwrap()
                         .iter()
                         .map(|schema| {
-                            let mut inner = Validator { root: self.root, errors: Vec::new() };
+                            let mut inner = Validator {
+                                root: self.root,
+                                errors: Vec::new(),
+                            };
                             inner.check(schema, value, path);
                             inner.errors
                         })
@@ -365,8 +603,17 @@ mod schema {
                     if !ok {
                         // A branch that failed only at this value's own type (a null alternative)
                         // says less than one that got inside it.
-                        let inside: Vec<String> = outcomes.iter().filter(|e| e.iter().any(|p| p != path)).flatten().cloned().collect();
-                        self.errors.extend(if inside.is_empty() { vec![path.to_owned()] } else { inside });
+                        let inside: Vec<String> = outcomes
+                            .iter()
+                            .filter(|e| e.iter().any(|p| p != path))
+                            .flatten()
+                            .cloned()
+                            .collect();
+                        self.errors.extend(if inside.is_empty() {
+                            vec![path.to_owned()]
+                        } else {
+                            inside
+                        });
                     }
                 }
                 other => panic!("the test's validator does not know the keyword `{other}`"),
@@ -388,11 +635,18 @@ mod schema {
     }
 
     fn join(path: &str, name: &str) -> String {
-        if path.is_empty() { name.to_owned() } else { format!("{path}.{name}") }
+        if path.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{path}.{name}")
+        }
     }
 
     fn validate(schema: &Value, value: &Value) -> Vec<String> {
-        let mut validator = Validator { root: schema, errors: Vec::new() };
+        let mut validator = Validator {
+            root: schema,
+            errors: Vec::new(),
+        };
         validator.check(schema, value, "");
         validator.errors
     }
@@ -401,23 +655,42 @@ mod schema {
     fn samples_pass_and_each_invalid_fixture_fails_on_a_field_its_message_names() {
         let schema = ita_report::schema::package();
         assert_eq!(schema["type"], "object");
-        assert!(schema["properties"]["measures"]["description"].as_str().unwrap().starts_with("มาตรการ"));
+        assert!(
+            schema["properties"]["measures"]["description"]
+                .as_str()
+                .unwrap()
+                .starts_with("มาตรการ")
+        );
         for sample in common::samples() {
-            let value: Value = serde_json::from_str(&std::fs::read_to_string(&sample).unwrap()).unwrap();
-            assert_eq!(validate(&schema, &value), Vec::<String>::new(), "{}", sample.display());
+            let value: Value =
+                serde_json::from_str(&std::fs::read_to_string(&sample).unwrap()).unwrap();
+            assert_eq!(
+                validate(&schema, &value),
+                Vec::<String>::new(),
+                "{}",
+                sample.display()
+            );
         }
         let dir = common::root().join("tests/fixtures/invalid");
         let mut checked = 0;
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
             let text = std::fs::read_to_string(&path).unwrap();
-            let Ok(value) = serde_json::from_str::<Value>(&text) else { continue }; // syntax errors: no JSON to validate
+            let Ok(value) = serde_json::from_str::<Value>(&text) else {
+                continue;
+            }; // syntax errors: no JSON to validate
             let errors = validate(&schema, &value);
-            let message = ita_report::load::load_str(&text, "fixture.json", common::frameworks()).expect_err("fixture must be invalid").to_string();
+            let message = ita_report::load::load_str(&text, "fixture.json", common::frameworks())
+                .expect_err("fixture must be invalid")
+                .to_string();
             assert!(!errors.is_empty(), "{} passes the schema", path.display());
             // Every schema error is at a path the program's message names.
             for error in &errors {
-                assert!(message.contains(&format!("`{error}`")), "{}: the schema fails `{error}`, which the message does not name:\n{message}", path.display());
+                assert!(
+                    message.contains(&format!("`{error}`")),
+                    "{}: the schema fails `{error}`, which the message does not name:\n{message}",
+                    path.display()
+                );
             }
             checked += 1;
         }
@@ -431,12 +704,25 @@ fn a_catalogue_in_the_templates_folder_replaces_the_embedded_one() {
     let own = r#"{"sources": {"p": "แผนของจังหวัด"}, "indicators": [{"number": 9, "name": "การเปิดเผยข้อมูล", "measures": [{"source": "p", "layout": "by_tool", "measure": "มาตรการของ {หน่วยงาน}"}]}]}"#;
     std::fs::write(scratch.path().join("catalogue.json"), own).unwrap();
     let catalogue = Catalogue::load(Some(scratch.path())).unwrap();
-    let row = catalogue.draft(9, MeasuresLayout::ByIndicator, "เทศบาลตำบลก", 2569).unwrap();
+    let row = catalogue
+        .draft(9, MeasuresLayout::ByIndicator, "เทศบาลตำบลก", 2569)
+        .unwrap();
     assert_eq!(row.measure.0, ["มาตรการของ เทศบาลตำบลก"]);
     assert_eq!(row.draft.unwrap().from, "แผนของจังหวัด");
-    assert!(catalogue.draft(1, MeasuresLayout::ByIndicator, "เทศบาลตำบลก", 2569).is_none(), "nothing for indicator 1 in this catalogue");
+    assert!(
+        catalogue
+            .draft(1, MeasuresLayout::ByIndicator, "เทศบาลตำบลก", 2569)
+            .is_none(),
+        "nothing for indicator 1 in this catalogue"
+    );
     // A catalogue naming a source it does not list is refused.
-    std::fs::write(scratch.path().join("catalogue.json"), own.replace(r#""source": "p""#, r#""source": "q""#)).unwrap();
-    let refused = Catalogue::load(Some(scratch.path())).unwrap_err().to_string();
+    std::fs::write(
+        scratch.path().join("catalogue.json"),
+        own.replace(r#""source": "p""#, r#""source": "q""#),
+    )
+    .unwrap();
+    let refused = Catalogue::load(Some(scratch.path()))
+        .unwrap_err()
+        .to_string();
     assert!(refused.contains("names source `q`"), "{refused}");
 }

@@ -20,8 +20,15 @@ pub const LAYOUT_TAG: &str = "  lang: \"zh\",\n  region: \"TH\",\n";
 fn tagged_thai() -> Scratch {
     let scratch = Scratch::new("lang");
     let layout = std::fs::read_to_string(root().join("report-templates/layout.typ")).unwrap();
-    assert!(layout.contains(LAYOUT_TAG), "the shared template lays Thai out under zh-TH");
-    std::fs::write(scratch.path().join("layout.typ"), layout.replace(LAYOUT_TAG, "  lang: \"th\",\n")).unwrap();
+    assert!(
+        layout.contains(LAYOUT_TAG),
+        "the shared template lays Thai out under zh-TH"
+    );
+    std::fs::write(
+        scratch.path().join("layout.typ"),
+        layout.replace(LAYOUT_TAG, "  lang: \"th\",\n"),
+    )
+    .unwrap();
     scratch
 }
 
@@ -30,7 +37,10 @@ fn languages(pdf: &[u8]) -> Vec<String> {
     fn scan(bytes: &[u8], out: &mut Vec<String>) {
         let text = String::from_utf8_lossy(bytes);
         for part in text.split("/Lang").skip(1) {
-            let value = part.trim_start().strip_prefix('(').and_then(|v| v.split(')').next());
+            let value = part
+                .trim_start()
+                .strip_prefix('(')
+                .and_then(|v| v.split(')').next());
             out.push(value.unwrap_or("?").to_owned());
         }
     }
@@ -40,7 +50,10 @@ fn languages(pdf: &[u8]) -> Vec<String> {
     while let Some(at) = rest.windows(7).position(|w| w == b"stream\n") {
         rest = &rest[at + 7..];
         let mut inflated = Vec::new();
-        if flate2::read::ZlibDecoder::new(rest).read_to_end(&mut inflated).is_ok() {
+        if flate2::read::ZlibDecoder::new(rest)
+            .read_to_end(&mut inflated)
+            .is_ok()
+        {
             scan(&inflated, &mut out);
         }
     }
@@ -55,12 +68,22 @@ fn thai_laid_out_under_the_layout_tag_gives_the_bytes_of_thai() {
     for path in samples() {
         let loaded = load_sample(&path);
         let tagged = build(&loaded, &BuildOptions::default());
-        let plain = thai.build(&loaded, "sample", out.path(), &BuildOptions::default()).unwrap_or_else(|f| panic!("{f}"));
+        let plain = thai
+            .build(&loaded, "sample", out.path(), &BuildOptions::default())
+            .unwrap_or_else(|f| panic!("{f}"));
         for (a, b) in tagged.artifacts.iter().zip(&plain.artifacts) {
-            assert!(a.pdf == b.pdf, "{}: the layout tag changed the PDF", path.display());
+            assert!(
+                a.pdf == b.pdf,
+                "{}: the layout tag changed the PDF",
+                path.display()
+            );
         }
         let langs = languages(&tagged.artifacts[0].pdf);
-        assert!(!langs.is_empty() && langs.iter().all(|l| l == "th"), "{}: languages {langs:?}", path.display());
+        assert!(
+            !langs.is_empty() && langs.iter().all(|l| l == "th"),
+            "{}: languages {langs:?}",
+            path.display()
+        );
     }
 }
 
@@ -69,9 +92,19 @@ fn the_layout_tag_reaches_typst_and_leaves_the_document() {
     let loaded = load_sample(&root().join("inputs/2568-roiet-municipality.json"));
     let built = build(&loaded, &BuildOptions::default());
     let document = &built.artifacts[0].document;
-    assert_eq!(document.info().locale.custom().map(|l| l.rfc_3066().to_string()), Some("th".to_owned()));
+    assert_eq!(
+        document
+            .info()
+            .locale
+            .custom()
+            .map(|l| l.rfc_3066().to_string()),
+        Some("th".to_owned())
+    );
     let source = &built.artifacts[0].typst;
-    assert!(source.contains(LAYOUT_TAG), "the generated source sets the layout tag");
+    assert!(
+        source.contains(LAYOUT_TAG),
+        "the generated source sets the layout tag"
+    );
     fn tags(frame: &Frame, out: &mut BTreeSet<String>) {
         for (_, item) in frame.items() {
             match item {
@@ -84,11 +117,24 @@ fn the_layout_tag_reaches_typst_and_leaves_the_document() {
         }
     }
     let mut found = BTreeSet::new();
-    document.pages().iter().for_each(|page| tags(&page.frame, &mut found));
-    assert_eq!(found.into_iter().collect::<Vec<_>>(), ["th"], "every text item is Thai again");
+    document
+        .pages()
+        .iter()
+        .for_each(|page| tags(&page.frame, &mut found));
+    assert_eq!(
+        found.into_iter().collect::<Vec<_>>(),
+        ["th"],
+        "every text item is Thai again"
+    );
     // What Typst itself laid out carried the layout tag.
     let compiled = crate::common::compile_source(&built.artifacts[0].typst, &loaded);
     let mut laid_out = BTreeSet::new();
-    compiled.pages().iter().for_each(|page| tags(&page.frame, &mut laid_out));
-    assert!(laid_out.contains("zh-TH"), "Typst laid text out under zh-TH: {laid_out:?}");
+    compiled
+        .pages()
+        .iter()
+        .for_each(|page| tags(&page.frame, &mut laid_out));
+    assert!(
+        laid_out.contains("zh-TH"),
+        "Typst laid text out under zh-TH: {laid_out:?}"
+    );
 }

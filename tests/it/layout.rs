@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use ita_report::load::{self, Loaded};
-use ita_report::{qr, BuildOptions, DocKind};
+use ita_report::{BuildOptions, DocKind, qr};
 use typst_layout::PagedDocument;
 
 use crate::common::{Item, build, engine, items, load_sample, root, runs, samples, vertical_rules};
@@ -26,8 +26,18 @@ fn find<'a>(items: &'a [Item], needle: &str) -> &'a Item {
 }
 
 fn split(path: &Path) -> Vec<(DocKind, PagedDocument)> {
-    let built = build(&load_sample(path), &BuildOptions { split: true, ..Default::default() });
-    built.artifacts.into_iter().map(|a| (a.kinds[0], a.document)).collect()
+    let built = build(
+        &load_sample(path),
+        &BuildOptions {
+            split: true,
+            ..Default::default()
+        },
+    );
+    built
+        .artifacts
+        .into_iter()
+        .map(|a| (a.kinds[0], a.document))
+        .collect()
 }
 
 /// A stand-in emblem: the repository ships none, and placement does not depend on the drawing.
@@ -39,7 +49,8 @@ fn with_emblem(sample: &str) -> (crate::common::Scratch, Loaded) {
     std::fs::write(dir.path().join("garuda.svg"), TEST_EMBLEM).unwrap();
     let path = dir.path().join("package.json");
     std::fs::copy(root().join("inputs").join(sample), &path).unwrap();
-    let loaded = load::load_file(&path, "package.json", crate::common::frameworks()).unwrap_or_else(|f| panic!("{f}"));
+    let loaded = load::load_file(&path, "package.json", crate::common::frameworks())
+        .unwrap_or_else(|f| panic!("{f}"));
     (dir, loaded)
 }
 
@@ -47,7 +58,10 @@ fn with_emblem(sample: &str) -> (crate::common::Scratch, Loaded) {
 /// their table column and out of the page (`tests/fixtures/layout/`, drafted by `init`).
 fn samples_and_long_names() -> Vec<std::path::PathBuf> {
     let mut paths = samples();
-    paths.extend(["long-name-hospital.json", "long-name-sao.json"].map(|name| root().join("tests/fixtures/layout").join(name)));
+    paths.extend(
+        ["long-name-hospital.json", "long-name-sao.json"]
+            .map(|name| root().join("tests/fixtures/layout").join(name)),
+    );
     paths
 }
 
@@ -64,13 +78,22 @@ fn text_stays_inside_the_margins_on_every_page() {
                 let (width, height) = page_size(&document, page);
                 for item in items(&document, page) {
                     let what = format!("{} {kind:?} page {}: {item:?}", path.display(), page + 1);
-                    let is_page_number = item.text.as_ref().is_some_and(|(t, _)| t.starts_with("- "))
-                        && item.y < top;
-                    let is_received_stamp = kind == DocKind::Memo && item.y < top && item.x > width / 2.0;
+                    let is_page_number =
+                        item.text.as_ref().is_some_and(|(t, _)| t.starts_with("- "))
+                            && item.y < top;
+                    let is_received_stamp =
+                        kind == DocKind::Memo && item.y < top && item.x > width / 2.0;
                     assert!(item.x >= 3.0 * CM - 0.5, "left margin: {what}");
                     // A space that ends a line hangs into the margin invisibly.
-                    let hanging = item.text.as_ref().filter(|(t, _)| t.ends_with(' ')).map_or(0.0, |(_, size)| 0.35 * size);
-                    assert!(item.x + item.width <= width - 2.0 * CM + 0.5 + hanging, "right margin: {what}");
+                    let hanging = item
+                        .text
+                        .as_ref()
+                        .filter(|(t, _)| t.ends_with(' '))
+                        .map_or(0.0, |(_, size)| 0.35 * size);
+                    assert!(
+                        item.x + item.width <= width - 2.0 * CM + 0.5 + hanging,
+                        "right margin: {what}"
+                    );
                     assert!(item.y <= height - 2.0 * CM + 0.5, "bottom margin: {what}");
                     if !is_page_number && !is_received_stamp {
                         assert!(item.y >= top - item.height - 0.5, "top margin: {what}");
@@ -88,14 +111,27 @@ fn text_never_runs_across_a_table_rule() {
             for page in 0..document.pages().len() {
                 let rules = vertical_rules(&document, page);
                 for item in items(&document, page) {
-                    let Some((text, size)) = &item.text else { continue };
+                    let Some((text, size)) = &item.text else {
+                        continue;
+                    };
                     // The text's body, from its baseline up; a space at its end may hang.
-                    let ink = item.width - if text.ends_with(' ') { 0.35 * size } else { 0.0 };
+                    let ink = item.width
+                        - if text.ends_with(' ') {
+                            0.35 * size
+                        } else {
+                            0.0
+                        };
                     let (top, bottom) = (item.y - 0.7 * size, item.y);
                     let crossed = rules.iter().find(|&&(x, y0, y1)| {
                         x > item.x + 0.5 && x < item.x + ink - 0.5 && y0 < bottom && y1 > top
                     });
-                    assert!(crossed.is_none(), "{} {kind:?} page {}: `{text}` runs across the rule at x = {:.1}", path.display(), page + 1, crossed.unwrap().0);
+                    assert!(
+                        crossed.is_none(),
+                        "{} {kind:?} page {}: `{text}` runs across the rule at x = {:.1}",
+                        path.display(),
+                        page + 1,
+                        crossed.unwrap().0
+                    );
                 }
             }
         }
@@ -113,7 +149,10 @@ fn memo_heading_and_labels_have_official_sizes() {
     for label in ["ส่วนราชการ", "วันที่", "เรื่อง"] {
         assert!((size(label) - 20.0 * LAKSAMAN).abs() < 0.05, "{label}");
     }
-    assert!((size("เรียน") - 16.0 * LAKSAMAN).abs() < 0.05, "body text is 16 pt TH Sarabun");
+    assert!(
+        (size("เรียน") - 16.0 * LAKSAMAN).abs() < 0.05,
+        "body text is 16 pt TH Sarabun"
+    );
     // ที่ and วันที่ share a line.
     assert!((find(&page, "ที่").y - find(&page, "วันที่").y).abs() < 1.0);
 }
@@ -132,52 +171,140 @@ fn dotted_leaders_reach_the_right_margin() {
         .map(|i| i.x + i.width)
         .fold(0.0, f64::max);
     let margin = width - 2.0 * CM;
-    assert!(rightmost_dot > margin - 6.0 && rightmost_dot <= margin + 0.5, "leader ends at {rightmost_dot}, margin {margin}");
+    assert!(
+        rightmost_dot > margin - 6.0 && rightmost_dot <= margin + 0.5,
+        "leader ends at {rightmost_dot}, margin {margin}"
+    );
 }
 
 #[test]
 fn emblem_sits_where_the_form_puts_it() {
     let (_dir, loaded) = with_emblem("2566-roiet-province.json");
     let built = engine()
-        .build(&loaded, "p", &std::env::temp_dir(), &BuildOptions { split: true, ..Default::default() })
+        .build(
+            &loaded,
+            "p",
+            &std::env::temp_dir(),
+            &BuildOptions {
+                split: true,
+                ..Default::default()
+            },
+        )
         .unwrap_or_else(|f| panic!("{f}"));
-    assert!(!built.warnings.iter().any(|w| w.message.english.contains("emblem")), "no emblem warning when one is supplied");
-    let doc = |kind| &built.artifacts.iter().find(|a| a.kinds == [kind]).unwrap().document;
+    assert!(
+        !built
+            .warnings
+            .iter()
+            .any(|w| w.message.english.contains("emblem")),
+        "no emblem warning when one is supplied"
+    );
+    let doc = |kind| {
+        &built
+            .artifacts
+            .iter()
+            .find(|a| a.kinds == [kind])
+            .unwrap()
+            .document
+    };
 
     let memo = items(doc(DocKind::Memo), 0);
-    let image = memo.iter().find(|i| i.text.is_none()).expect("the memo shows the emblem");
-    assert!((image.height - 1.5 * CM).abs() < 0.5, "memo emblem is 1.5 cm high");
-    assert!((image.x - 3.0 * CM).abs() < 0.5 && (image.y - 1.5 * CM).abs() < 0.5, "at the top left");
+    let image = memo
+        .iter()
+        .find(|i| i.text.is_none())
+        .expect("the memo shows the emblem");
+    assert!(
+        (image.height - 1.5 * CM).abs() < 0.5,
+        "memo emblem is 1.5 cm high"
+    );
+    assert!(
+        (image.x - 3.0 * CM).abs() < 0.5 && (image.y - 1.5 * CM).abs() < 0.5,
+        "at the top left"
+    );
 
     let letter = items(doc(DocKind::Letter), 0);
     let (width, _) = page_size(doc(DocKind::Letter), 0);
-    let image = letter.iter().find(|i| i.text.is_none()).expect("the letter shows the emblem");
-    assert!((image.height - 3.0 * CM).abs() < 0.5, "letter emblem is 3 cm high");
+    let image = letter
+        .iter()
+        .find(|i| i.text.is_none())
+        .expect("the letter shows the emblem");
+    assert!(
+        (image.height - 3.0 * CM).abs() < 0.5,
+        "letter emblem is 3 cm high"
+    );
     let centre = (3.0 * CM + width - 2.0 * CM) / 2.0;
-    assert!((image.x + image.width / 2.0 - centre).abs() < 0.5, "centred");
+    assert!(
+        (image.x + image.width / 2.0 - centre).abs() < 0.5,
+        "centred"
+    );
 
     let (_dir, loaded) = with_emblem("2566-roiet-announcement.json");
-    let built = engine().build(&loaded, "a", &std::env::temp_dir(), &BuildOptions::default()).unwrap();
+    let built = engine()
+        .build(
+            &loaded,
+            "a",
+            &std::env::temp_dir(),
+            &BuildOptions::default(),
+        )
+        .unwrap();
     let page = items(&built.artifacts[0].document, 0);
-    let image = page.iter().find(|i| i.text.is_none()).expect("the announcement shows the emblem");
-    assert!((image.height - 3.0 * CM).abs() < 0.5, "announcement emblem is 3 cm high");
-    assert!((image.x + image.width / 2.0 - centre).abs() < 0.5, "centred");
+    let image = page
+        .iter()
+        .find(|i| i.text.is_none())
+        .expect("the announcement shows the emblem");
+    assert!(
+        (image.height - 3.0 * CM).abs() < 0.5,
+        "announcement emblem is 3 cm high"
+    );
+    assert!(
+        (image.x + image.width / 2.0 - centre).abs() < 0.5,
+        "centred"
+    );
     assert!((image.y - 2.5 * CM).abs() < 0.5, "at the top margin");
 }
 
 #[test]
 fn without_emblem_the_space_is_kept_and_a_warning_says_what_to_supply() {
     let loaded = load_sample(&root().join("inputs/2566-roiet-province.json"));
-    let built = build(&loaded, &BuildOptions { split: true, ..Default::default() });
-    let warning = built.warnings.iter().map(ToString::to_string).collect::<String>();
+    let built = build(
+        &loaded,
+        &BuildOptions {
+            split: true,
+            ..Default::default()
+        },
+    );
+    let warning = built
+        .warnings
+        .iter()
+        .map(ToString::to_string)
+        .collect::<String>();
     assert!(warning.contains("garuda.svg"), "{warning}");
-    let memo = &built.artifacts.iter().find(|a| a.kinds == [DocKind::Memo]).unwrap().document;
+    let memo = &built
+        .artifacts
+        .iter()
+        .find(|a| a.kinds == [DocKind::Memo])
+        .unwrap()
+        .document;
     let page = runs(memo, 0);
     assert!(page.iter().all(|i| i.text.is_some()), "no image");
     // The form below the emblem band is where it is with an emblem.
     let (_dir, with) = with_emblem("2566-roiet-province.json");
-    let other = engine().build(&with, "p", &std::env::temp_dir(), &BuildOptions { split: true, ..Default::default() }).unwrap();
-    let other_memo = &other.artifacts.iter().find(|a| a.kinds == [DocKind::Memo]).unwrap().document;
+    let other = engine()
+        .build(
+            &with,
+            "p",
+            &std::env::temp_dir(),
+            &BuildOptions {
+                split: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let other_memo = &other
+        .artifacts
+        .iter()
+        .find(|a| a.kinds == [DocKind::Memo])
+        .unwrap()
+        .document;
     assert!((find(&page, "ส่วนราชการ").y - find(&runs(other_memo, 0), "ส่วนราชการ").y).abs() < 0.1);
 }
 
@@ -187,12 +314,21 @@ fn page_numbers_from_page_two_centred_at_the_top() {
     let (_, report) = docs.iter().find(|(k, _)| *k == DocKind::Report).unwrap();
     assert!(report.pages().len() >= 2);
     let first = items(report, 0);
-    assert!(first.iter().all(|i| !i.text.as_ref().unwrap_or(&(String::new(), 0.0)).0.starts_with("- ")));
+    assert!(first.iter().all(|i| {
+        !i.text
+            .as_ref()
+            .unwrap_or(&(String::new(), 0.0))
+            .0
+            .starts_with("- ")
+    }));
     let (width, _) = page_size(report, 1);
     let second = runs(report, 1);
     let number = find(&second, "- ๒ -");
     let centre = (3.0 * CM + width - 2.0 * CM) / 2.0;
-    assert!((number.x + number.width / 2.0 - centre).abs() < 1.0, "centred");
+    assert!(
+        (number.x + number.width / 2.0 - centre).abs() < 1.0,
+        "centred"
+    );
     assert!(number.y < 2.0 * CM, "in the top margin");
 }
 
@@ -221,7 +357,11 @@ fn qr_code_decodes_to_the_url() {
     let n = rows.len();
     let scale = 8;
     let image = rqrr::PreparedImage::prepare_from_greyscale(n * scale, n * scale, |x, y| {
-        if rows[y / scale].as_bytes()[x / scale] == b'1' { 0 } else { 255 }
+        if rows[y / scale].as_bytes()[x / scale] == b'1' {
+            0
+        } else {
+            255
+        }
     });
     let mut image = image;
     let grids = image.detect_grids();
@@ -234,16 +374,28 @@ fn qr_code_decodes_to_the_url() {
     let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
     json["letter"]["qr"] = serde_json::json!({ "url": url });
     let loaded = crate::common::load_text(&json.to_string(), "with-qr.json");
-    let source = engine().typst_source(&loaded, &[DocKind::Letter], &BuildOptions::default()).unwrap();
-    let drawn = rows.iter().map(|row| format!("\"{row}\",")).collect::<String>();
-    assert!(source.contains(&format!("qr-code(({drawn})")), "the letter draws the matrix row by row");
+    let source = engine()
+        .typst_source(&loaded, &[DocKind::Letter], &BuildOptions::default())
+        .unwrap();
+    let drawn = rows
+        .iter()
+        .map(|row| format!("\"{row}\","))
+        .collect::<String>();
+    assert!(
+        source.contains(&format!("qr-code(({drawn})")),
+        "the letter draws the matrix row by row"
+    );
 }
 
 #[test]
 fn font_scale_keeps_letters_at_th_sarabun_height() {
     let fonts = ita_report::world::Fonts::load(&[]).unwrap();
     assert!((fonts.scale("Laksaman") - LAKSAMAN).abs() < 0.001);
-    assert!((fonts.scale("Sarabun") - 0.681).abs() < 0.01, "{}", fonts.scale("Sarabun"));
+    assert!(
+        (fonts.scale("Sarabun") - 0.681).abs() < 0.01,
+        "{}",
+        fonts.scale("Sarabun")
+    );
 }
 
 #[test]
@@ -256,16 +408,29 @@ fn ranked_lists_keep_their_columns_from_level_to_level() {
     let mut places: Vec<Vec<i64>> = Vec::new();
     for page in 0..document.pages().len() {
         let all = items(document, page);
-        for head in all.iter().filter(|i| i.text.as_ref().is_some_and(|(t, _)| t == "อำเภอ")) {
+        for head in all
+            .iter()
+            .filter(|i| i.text.as_ref().is_some_and(|(t, _)| t == "อำเภอ"))
+        {
             let row: Vec<i64> = all
                 .iter()
                 .filter(|i| (i.y - head.y).abs() < 1.0)
-                .filter(|i| i.text.as_ref().is_some_and(|(t, _)| ["อำเภอ", "ITA", "ลำดับ"].iter().any(|w| t.contains(w))))
+                .filter(|i| {
+                    i.text.as_ref().is_some_and(|(t, _)| {
+                        ["อำเภอ", "ITA", "ลำดับ"].iter().any(|w| t.contains(w))
+                    })
+                })
                 .map(|i| i.x.round() as i64)
                 .collect();
             places.push(row);
         }
     }
-    assert!(places.len() >= 3, "the sample has lists for several levels: {places:?}");
-    assert!(places.windows(2).all(|w| w[0] == w[1]), "header columns move: {places:?}");
+    assert!(
+        places.len() >= 3,
+        "the sample has lists for several levels: {places:?}"
+    );
+    assert!(
+        places.windows(2).all(|w| w[0] == w[1]),
+        "header columns move: {places:?}"
+    );
 }

@@ -10,15 +10,17 @@
 
 use std::fmt;
 
-use icu_segmenter::options::WordBreakInvariantOptions;
 use icu_segmenter::WordSegmenter;
+use icu_segmenter::options::WordBreakInvariantOptions;
+use ita_report::BuildOptions;
 use ita_report::linebreak::{self, glue};
 use ita_report::load::Loaded;
-use ita_report::thai::words::{self, is_thai_letter, Segmenter};
-use ita_report::BuildOptions;
+use ita_report::thai::words::{self, Segmenter, is_thai_letter};
 use typst_layout::PagedDocument;
 
-use crate::common::{Line, build, compile_source, engine, lines, load_sample, load_text, root, samples};
+use crate::common::{
+    Line, build, compile_source, engine, lines, load_sample, load_text, root, samples,
+};
 
 /// A line end inside a paragraph: the line and the one that continues it.
 fn breaks(lines: &[Line]) -> Vec<(&Line, &Line)> {
@@ -28,12 +30,19 @@ fn breaks(lines: &[Line]) -> Vec<(&Line, &Line)> {
         // left of it when the line is a paragraph's indented first line; a line starting to the
         // right of this one opens the next paragraph.
         let indent = 2.5 * 28.3465;
-        let next = lines[k + 1..].iter().filter(|b| b.page == a.page && b.y > a.y + 0.5).find(|b| {
-            b.x0 >= a.x0 - indent - 1.0 && b.x0 <= a.x0 + 1.0 && b.y - a.y <= 2.3 * a.size.max(b.size)
-        });
+        let next = lines[k + 1..]
+            .iter()
+            .filter(|b| b.page == a.page && b.y > a.y + 0.5)
+            .find(|b| {
+                b.x0 >= a.x0 - indent - 1.0
+                    && b.x0 <= a.x0 + 1.0
+                    && b.y - a.y <= 2.3 * a.size.max(b.size)
+            });
         if let Some(b) = next {
             // The nearest line below in the same column, if nothing else sits between them.
-            let between = lines.iter().any(|c| c.page == a.page && c.y > a.y + 0.5 && c.y < b.y - 0.5 && c.x0 < a.x1 && c.x1 > a.x0);
+            let between = lines.iter().any(|c| {
+                c.page == a.page && c.y > a.y + 0.5 && c.y < b.y - 0.5 && c.x0 < a.x1 && c.x1 > a.x0
+            });
             if !between {
                 out.push((a, b));
             }
@@ -59,19 +68,30 @@ impl fmt::Display for Audit {
         write!(
             f,
             "{} line breaks, {} between Thai letters, {} inside a word (dictionary and names), {} between the parts of a long word in a table column, {} inside an ICU dictionary word, {} lines starting with ๆ/ฯ",
-            self.breaks, self.thai, self.inside, self.parts_in_cells, self.inside_icu, self.leading_mark
+            self.breaks,
+            self.thai,
+            self.inside,
+            self.parts_in_cells,
+            self.inside_icu,
+            self.leading_mark
         )
     }
 }
 
 /// Whether an occurrence of `word` in `text` has `at` strictly inside it.
 fn spans(text: &str, word: &str, at: usize) -> bool {
-    text.match_indices(word).any(|(start, w)| start < at && at < start + w.len())
+    text.match_indices(word)
+        .any(|(start, w)| start < at && at < start + w.len())
 }
 
 /// Audits the breaks of a document. `kept_whole`: names and fixed expressions that no break
 /// may cut, checked apart from the segmenter.
-fn audit(document: &PagedDocument, segmenter: &Segmenter, kept_whole: &[String], faults: &mut Vec<String>) -> Audit {
+fn audit(
+    document: &PagedDocument,
+    segmenter: &Segmenter,
+    kept_whole: &[String],
+    faults: &mut Vec<String>,
+) -> Audit {
     let icu = WordSegmenter::new_dictionary(WordBreakInvariantOptions::default());
     let lines = lines(document);
     let mut figures = Audit::default();
@@ -87,7 +107,11 @@ fn audit(document: &PagedDocument, segmenter: &Segmenter, kept_whole: &[String],
             continue; // a break at a space
         }
         let left: String = {
-            let tail: Vec<char> = end.chars().rev().take_while(|&c| is_thai_letter(c)).collect();
+            let tail: Vec<char> = end
+                .chars()
+                .rev()
+                .take_while(|&c| is_thai_letter(c))
+                .collect();
             tail.into_iter().rev().collect()
         };
         let right: String = start.chars().take_while(|&c| is_thai_letter(c)).collect();
@@ -96,13 +120,22 @@ fn audit(document: &PagedDocument, segmenter: &Segmenter, kept_whole: &[String],
         }
         figures.thai += 1;
         let joined = format!("{left}{right}");
-        let ours = segmenter.segment(&joined).iter().any(|t| t.range.start == left.len());
+        let ours = segmenter
+            .segment(&joined)
+            .iter()
+            .any(|t| t.range.start == left.len());
         let whole = kept_whole.iter().find(|w| spans(&joined, w, left.len()));
-        if (!ours || whole.is_some()) && between_parts_in_a_cell(a, b, &joined, left.len(), segmenter) {
+        if (!ours || whole.is_some())
+            && between_parts_in_a_cell(a, b, &joined, left.len(), segmenter)
+        {
             figures.parts_in_cells += 1;
         } else if !ours || whole.is_some() {
             figures.inside += 1;
-            faults.push(format!("p{}: {left}|{right} {}", b.page + 1, whole.map_or("", |w| w.as_str())));
+            faults.push(format!(
+                "p{}: {left}|{right} {}",
+                b.page + 1,
+                whole.map_or("", |w| w.as_str())
+            ));
         }
         // ICU's dictionary reads some junctions differently in context (เพื่อให้|การ…): a
         // figure for the README, not a verdict.
@@ -117,23 +150,44 @@ fn audit(document: &PagedDocument, segmenter: &Segmenter, kept_whole: &[String],
 /// the text width) between the parts of a word too long to be kept whole there
 /// ([`glue::LONG_IN_CELL`]): the program allows those breaks, so that the word wraps inside
 /// its column rather than run over the next one.
-fn between_parts_in_a_cell(a: &Line, b: &Line, joined: &str, at: usize, segmenter: &Segmenter) -> bool {
+fn between_parts_in_a_cell(
+    a: &Line,
+    b: &Line,
+    joined: &str,
+    at: usize,
+    segmenter: &Segmenter,
+) -> bool {
     let narrow = |line: &Line| line.x1 - line.x0 < 8.0 * 28.3465;
     if !narrow(a) || !narrow(b) {
         return false;
     }
-    segmenter.segment(joined).iter().filter(|t| t.known && t.range.start < at && at < t.range.end).any(|t| {
-        let word = &joined[t.range.clone()];
-        word.chars().count() > glue::LONG_IN_CELL
-            && segmenter.parts(word).is_some_and(|parts| parts.iter().any(|p| t.range.start + p.range.start == at))
-    })
+    segmenter
+        .segment(joined)
+        .iter()
+        .filter(|t| t.known && t.range.start < at && at < t.range.end)
+        .any(|t| {
+            let word = &joined[t.range.clone()];
+            word.chars().count() > glue::LONG_IN_CELL
+                && segmenter
+                    .parts(word)
+                    .is_some_and(|parts| parts.iter().any(|p| t.range.start + p.range.start == at))
+        })
 }
 
 /// The names of a package and the fixed expressions: what must never be cut.
 fn kept_whole(loaded: &Loaded) -> Vec<String> {
     let names = linebreak::package_names(&loaded.package);
-    let expressions = include_str!("../../src/thai/expressions.txt").lines().filter(|l| !l.starts_with('#'));
-    names.words().iter().map(String::as_str).chain(expressions).filter(|w| !w.is_empty()).map(str::to_owned).collect()
+    let expressions = include_str!("../../src/thai/expressions.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#'));
+    names
+        .words()
+        .iter()
+        .map(String::as_str)
+        .chain(expressions)
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 fn audit_package(loaded: &Loaded, label: &str) -> Audit {
@@ -141,9 +195,18 @@ fn audit_package(loaded: &Loaded, label: &str) -> Audit {
     let segmenter = Segmenter::new(vec![words::standard(), &names]);
     let built = build(loaded, &BuildOptions::default());
     let mut faults = Vec::new();
-    let figures = audit(&built.artifacts[0].document, &segmenter, &kept_whole(loaded), &mut faults);
+    let figures = audit(
+        &built.artifacts[0].document,
+        &segmenter,
+        &kept_whole(loaded),
+        &mut faults,
+    );
     eprintln!("line-break audit, {label}: {figures}");
-    assert!(faults.is_empty(), "{label}: {figures}\n{}", faults.join("\n"));
+    assert!(
+        faults.is_empty(),
+        "{label}: {figures}\n{}",
+        faults.join("\n")
+    );
     figures
 }
 
@@ -157,14 +220,20 @@ fn samples_break_thai_lines_only_between_words() {
         total.thai += figures.thai;
         assert!(figures.breaks > 0, "{name}: the audit found lines");
     }
-    assert!(total.thai > 100, "the samples break many lines between Thai letters: {total:?}");
+    assert!(
+        total.thai > 100,
+        "the samples break many lines between Thai letters: {total:?}"
+    );
 }
 
 #[test]
 fn text_of_other_agencies_breaks_only_between_words() {
     let path = root().join("tests/fixtures/thai/other-agencies.json");
     let figures = audit_package(&load_sample(&path), "other agencies");
-    assert!(figures.thai > 40, "the test text is long enough to judge: {figures}");
+    assert!(
+        figures.thai > 40,
+        "the test text is long enough to judge: {figures}"
+    );
 }
 
 #[test]
@@ -175,12 +244,17 @@ fn audit_catches_a_word_broken_by_typst_alone() {
     let names = linebreak::package_names(&loaded.package);
     let segmenter = Segmenter::new(vec![words::standard(), &names]);
     let kinds = ita_report::DocKind::available(&loaded.package);
-    let source = engine().typst_source(&loaded, &kinds, &BuildOptions::default()).unwrap_or_else(|f| panic!("{f}"));
+    let source = engine()
+        .typst_source(&loaded, &kinds, &BuildOptions::default())
+        .unwrap_or_else(|f| panic!("{f}"));
     let source = source.replace(crate::language::LAYOUT_TAG, "  lang: \"th\",\n");
     let unbroken = compile_source(&source, &loaded);
     let mut faults = Vec::new();
     let figures = audit(&unbroken, &segmenter, &kept_whole(&loaded), &mut faults);
-    assert!(figures.inside > 0, "Typst alone breaks inside words, and the audit sees it: {figures}");
+    assert!(
+        figures.inside > 0,
+        "Typst alone breaks inside words, and the audit sees it: {figures}"
+    );
 }
 
 #[test]
@@ -189,7 +263,8 @@ fn names_from_the_package_stay_whole() {
     let loaded = load_text(text, "names.json");
     let names = linebreak::package_names(&loaded.package);
     let segmenter = Segmenter::new(vec![words::standard(), &names]);
-    for name in ["จตุรพักตรพิมาน", "หนองพอก", "อรรคศิริวร", "ร้อยเอ็ด"] {
+    for name in ["จตุรพักตรพิมาน", "หนองพอก", "อรรคศิริวร", "ร้อยเอ็ด"]
+    {
         let tokens = segmenter.segment(name);
         assert_eq!(tokens.len(), 1, "{name} is one word: {tokens:?}");
     }
@@ -208,7 +283,9 @@ fn space_stretch(document: &PagedDocument) -> Vec<f64> {
                         if &text.text[glyph.range()] != " " {
                             continue;
                         }
-                        if let Some(natural) = text.font.x_advance(glyph.id).filter(|a| a.get() > 0.0) {
+                        if let Some(natural) =
+                            text.font.x_advance(glyph.id).filter(|a| a.get() > 0.0)
+                        {
                             out.push(glyph.x_advance.get() / natural.get());
                         }
                     }
@@ -227,12 +304,16 @@ fn space_stretch(document: &PagedDocument) -> Vec<f64> {
 #[test]
 fn justified_spaces_stay_close_to_a_normal_space() {
     let mut stretch = Vec::new();
-    for path in samples().into_iter().chain([root().join("tests/fixtures/thai/other-agencies.json")]) {
+    for path in samples()
+        .into_iter()
+        .chain([root().join("tests/fixtures/thai/other-agencies.json")])
+    {
         let built = build(&load_sample(&path), &BuildOptions::default());
         stretch.extend(space_stretch(&built.artifacts[0].document));
     }
     stretch.sort_by(f64::total_cmp);
-    let share = |limit: f64| stretch.iter().filter(|&&s| s > limit).count() as f64 / stretch.len() as f64;
+    let share =
+        |limit: f64| stretch.iter().filter(|&&s| s > limit).count() as f64 / stretch.len() as f64;
     eprintln!(
         "justified spaces: {} in all; median {:.2}× a normal space, 95th percentile {:.2}×, widest {:.2}×; {:.1} % wider than 2×",
         stretch.len(),
@@ -242,5 +323,8 @@ fn justified_spaces_stay_close_to_a_normal_space() {
         100.0 * share(2.0)
     );
     assert!(stretch.len() > 500, "the samples set many spaces");
-    assert!(share(2.0) < 0.02, "at most 2 % of spaces are stretched past twice their width");
+    assert!(
+        share(2.0) < 0.02,
+        "at most 2 % of spaces are stretched past twice their width"
+    );
 }

@@ -27,10 +27,17 @@ fn every_indicator_score_is_printed() {
         let loaded = load_sample(&path);
         let built = build(&loaded, &BuildOptions::default());
         let text = squeeze(&page_texts(&built.artifacts[0].document).concat());
-        let Some(scores) = loaded.package.scores.as_ref() else { continue };
+        let Some(scores) = loaded.package.scores.as_ref() else {
+            continue;
+        };
         for indicator in &scores.indicators {
             let shown = ita_report::thai::score(indicator.score, loaded.package.numerals);
-            assert!(text.contains(&shown), "{}: indicator {} score {shown} missing", path.display(), indicator.number);
+            assert!(
+                text.contains(&shown),
+                "{}: indicator {} score {shown} missing",
+                path.display(),
+                indicator.number
+            );
         }
     }
 }
@@ -41,18 +48,46 @@ fn same_input_gives_same_bytes() {
         let first = build(&load_sample(&path), &BuildOptions::default());
         ita_report::evict_caches();
         let second = build(&load_sample(&path), &BuildOptions::default());
-        assert_eq!(first.artifacts[0].pdf, second.artifacts[0].pdf, "{}", path.display());
+        assert_eq!(
+            first.artifacts[0].pdf,
+            second.artifacts[0].pdf,
+            "{}",
+            path.display()
+        );
     }
 }
 
 #[test]
 fn split_gives_one_pdf_per_document_in_order() {
-    let loaded = load_sample(&crate::common::root().join("inputs/2567-roiet-education-office.json"));
-    let built = build(&loaded, &BuildOptions { split: true, ..Default::default() });
+    let loaded =
+        load_sample(&crate::common::root().join("inputs/2567-roiet-education-office.json"));
+    let built = build(
+        &loaded,
+        &BuildOptions {
+            split: true,
+            ..Default::default()
+        },
+    );
     let kinds: Vec<_> = built.artifacts.iter().map(|a| a.kinds.clone()).collect();
-    assert_eq!(kinds, vec![vec![DocKind::Memo], vec![DocKind::Report], vec![DocKind::Oit], vec![DocKind::Measures]]);
+    assert_eq!(
+        kinds,
+        vec![
+            vec![DocKind::Memo],
+            vec![DocKind::Report],
+            vec![DocKind::Oit],
+            vec![DocKind::Measures]
+        ]
+    );
     let stems: Vec<_> = built.artifacts.iter().map(|a| a.stem.as_str()).collect();
-    assert_eq!(stems, ["sample-memo", "sample-report", "sample-oit", "sample-measures"]);
+    assert_eq!(
+        stems,
+        [
+            "sample-memo",
+            "sample-report",
+            "sample-oit",
+            "sample-measures"
+        ]
+    );
 }
 
 #[test]
@@ -65,10 +100,20 @@ fn every_agency_name_is_found_in_the_text_once_per_printing() {
     let agencies = &loaded.package.province.as_ref().unwrap().agencies;
     assert_eq!(agencies.len(), 204);
     for agency in agencies {
-        assert!(text.contains(&squeeze(&agency.name)), "{} cannot be found", agency.name);
+        assert!(
+            text.contains(&squeeze(&agency.name)),
+            "{} cannot be found",
+            agency.name
+        );
     }
-    assert!(!text.contains("ธิ์ธิ์") && !text.contains("ดิ์ดิ์"), "no cluster is stated twice");
+    assert!(
+        !text.contains("ธิ์ธิ์") && !text.contains("ดิ์ดิ์"),
+        "no cluster is stated twice"
+    );
     // The line-break marks are in the laid-out text, and taken out before export.
-    assert!(!text.contains(&ita_report::linebreak::glue::MARKS[..]), "no break mark in the PDF's text");
+    assert!(
+        !text.contains(&ita_report::linebreak::glue::MARKS[..]),
+        "no break mark in the PDF's text"
+    );
     assert!(text.contains("โพธิ์ชัย") && text.contains("ชูศักดิ์"));
 }

@@ -10,9 +10,9 @@ use const_oid::db::{rfc5911, rfc5912};
 use der::asn1::{BitString, OctetString, UtcTime};
 use der::{Any, Encode};
 use hmac::{Hmac, Mac};
+use ita_report::BuildOptions;
 use ita_report::archive::fields;
 use ita_report::archive::pdfobj::{self, Objects, Trailer};
-use ita_report::BuildOptions;
 use p256::ecdsa::signature::Signer;
 use sha2::{Digest, Sha256};
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
@@ -20,7 +20,7 @@ use x509_cert::name::Name;
 use x509_cert::time::{Time, Validity};
 use x509_cert::{Certificate, TbsCertificate};
 
-use crate::common::{build, lines, load_sample, root, squeeze, Scratch};
+use crate::common::{Scratch, build, lines, load_sample, root, squeeze};
 
 // ---- Fields ----
 
@@ -53,7 +53,13 @@ fn each_signature_block_gets_a_field_over_its_signature_line() {
     for sample in crate::common::samples() {
         let loaded = load_sample(&sample);
         let expected = signature_blocks(&loaded.package);
-        let built = build(&loaded, &BuildOptions { archive: true, ..BuildOptions::default() });
+        let built = build(
+            &loaded,
+            &BuildOptions {
+                archive: true,
+                ..BuildOptions::default()
+            },
+        );
         let artifact = &built.artifacts[0];
         let objects = Objects::read(&artifact.pdf).unwrap();
         let trailer = Trailer::read(&artifact.pdf).unwrap();
@@ -61,17 +67,37 @@ fn each_signature_block_gets_a_field_over_its_signature_line() {
         let found = fields::read(&objects, &trailer);
         let names: Vec<&str> = found.iter().map(|f| f.name.as_str()).collect();
         let wanted: Vec<&str> = expected.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names, wanted, "{}: one field per signature block, named after the position", sample.display());
+        assert_eq!(
+            names,
+            wanted,
+            "{}: one field per signature block, named after the position",
+            sample.display()
+        );
         let all_lines = lines(&artifact.document);
         for (field, (_, signer)) in found.iter().zip(&expected) {
-            let page = pages.iter().position(|&p| p == field.page).expect("the field's page is a page");
+            let page = pages
+                .iter()
+                .position(|&p| p == field.page)
+                .expect("the field's page is a page");
             let height = artifact.document.pages()[page].frame.size().y.to_pt();
             // The rectangle with y from the top, as the laid-out lines are measured.
-            let (x0, x1, top, bottom) = (field.rect[0], field.rect[2], height - field.rect[3], height - field.rect[1]);
-            assert!(x1 - x0 > 100.0 && bottom - top > 15.0, "{}: a field big enough to sign in", field.name);
+            let (x0, x1, top, bottom) = (
+                field.rect[0],
+                field.rect[2],
+                height - field.rect[3],
+                height - field.rect[1],
+            );
+            assert!(
+                x1 - x0 > 100.0 && bottom - top > 15.0,
+                "{}: a field big enough to sign in",
+                field.name
+            );
             let overlapping = |l: &&crate::common::Line| l.page == page && l.x0 < x1 && l.x1 > x0;
             assert!(
-                !all_lines.iter().filter(overlapping).any(|l| l.y - 0.3 * l.size > top && l.y < bottom),
+                !all_lines
+                    .iter()
+                    .filter(overlapping)
+                    .any(|l| l.y - 0.3 * l.size > top && l.y < bottom),
                 "{}: nothing is printed in the space to sign",
                 field.name
             );
@@ -87,11 +113,18 @@ fn each_signature_block_gets_a_field_over_its_signature_line() {
                 field.name,
                 below.text
             );
-            assert!(below.y - bottom < 2.0 * below.size, "{}: the name follows right under the field", field.name);
+            assert!(
+                below.y - bottom < 2.0 * below.size,
+                "{}: the name follows right under the field",
+                field.name
+            );
             seen += 1;
         }
     }
-    assert!(seen >= 7, "the samples have memo, endorsement, letter and announcement signers ({seen})");
+    assert!(
+        seen >= 7,
+        "the samples have memo, endorsement, letter and announcement signers ({seen})"
+    );
 }
 
 #[test]
@@ -110,7 +143,10 @@ const PASSWORD: &str = "ทดสอบ-test-1234";
 
 /// A seed made at test time (never a committed key).
 fn seed(label: &str) -> [u8; 32] {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
     Sha256::digest(format!("{label}/{now}/{}", std::process::id())).into()
 }
 
@@ -138,7 +174,10 @@ impl rsa::rand_core::TryRng for TestRng {
     fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
         for chunk in dst.chunks_mut(32) {
             self.1 += 1;
-            let block = Sha256::new().chain_update(self.0).chain_update(self.1.to_le_bytes()).finalize();
+            let block = Sha256::new()
+                .chain_update(self.0)
+                .chain_update(self.1.to_le_bytes())
+                .finalize();
             chunk.copy_from_slice(&block[..chunk.len()]);
         }
         Ok(())
@@ -154,21 +193,35 @@ fn key(label: &str) -> TestKey {
 
 /// An RSA 2048 key.
 fn rsa_key(label: &str) -> TestKey {
-    TestKey::Rsa(Box::new(rsa::PrivateKey::new(&mut TestRng(seed(label), 0), 2048).expect("an RSA key")))
+    TestKey::Rsa(Box::new(
+        rsa::PrivateKey::new(&mut TestRng(seed(label), 0), 2048).expect("an RSA key"),
+    ))
 }
 
 impl TestKey {
     fn public_key_info(&self) -> SubjectPublicKeyInfoOwned {
         match self {
             TestKey::Ec(key) => SubjectPublicKeyInfoOwned {
-                algorithm: AlgorithmIdentifierOwned { oid: rfc5912::ID_EC_PUBLIC_KEY, parameters: Some(Any::encode_from(&rfc5912::SECP_256_R_1).unwrap()) },
-                subject_public_key: BitString::from_bytes(key.verifying_key().to_encoded_point(false).as_bytes()).unwrap(),
+                algorithm: AlgorithmIdentifierOwned {
+                    oid: rfc5912::ID_EC_PUBLIC_KEY,
+                    parameters: Some(Any::encode_from(&rfc5912::SECP_256_R_1).unwrap()),
+                },
+                subject_public_key: BitString::from_bytes(
+                    key.verifying_key().to_encoded_point(false).as_bytes(),
+                )
+                .unwrap(),
             },
             TestKey::Rsa(key) => {
                 use rsa::pkcs1::EncodeRsaPublicKey;
                 SubjectPublicKeyInfoOwned {
-                    algorithm: AlgorithmIdentifierOwned { oid: rfc5912::RSA_ENCRYPTION, parameters: Some(Any::null()) },
-                    subject_public_key: BitString::from_bytes(key.to_public_key().to_pkcs1_der().unwrap().as_bytes()).unwrap(),
+                    algorithm: AlgorithmIdentifierOwned {
+                        oid: rfc5912::RSA_ENCRYPTION,
+                        parameters: Some(Any::null()),
+                    },
+                    subject_public_key: BitString::from_bytes(
+                        key.to_public_key().to_pkcs1_der().unwrap().as_bytes(),
+                    )
+                    .unwrap(),
                 }
             }
         }
@@ -176,8 +229,14 @@ impl TestKey {
 
     fn signature_algorithm(&self) -> AlgorithmIdentifierOwned {
         match self {
-            TestKey::Ec(_) => AlgorithmIdentifierOwned { oid: rfc5912::ECDSA_WITH_SHA_256, parameters: None },
-            TestKey::Rsa(_) => AlgorithmIdentifierOwned { oid: rfc5912::SHA_256_WITH_RSA_ENCRYPTION, parameters: Some(Any::null()) },
+            TestKey::Ec(_) => AlgorithmIdentifierOwned {
+                oid: rfc5912::ECDSA_WITH_SHA_256,
+                parameters: None,
+            },
+            TestKey::Rsa(_) => AlgorithmIdentifierOwned {
+                oid: rfc5912::SHA_256_WITH_RSA_ENCRYPTION,
+                parameters: Some(Any::null()),
+            },
         }
     }
 
@@ -187,7 +246,12 @@ impl TestKey {
                 let signature: p256::ecdsa::Signature = key.sign(message);
                 signature.to_der().as_bytes().to_vec()
             }
-            TestKey::Rsa(key) => key.sign(rsa::Pkcs1v15Sign::new::<rsa::sha2::Sha256>(), &Sha256::digest(message)).unwrap(),
+            TestKey::Rsa(key) => key
+                .sign(
+                    rsa::Pkcs1v15Sign::new::<rsa::sha2::Sha256>(),
+                    &Sha256::digest(message),
+                )
+                .unwrap(),
         }
     }
 
@@ -200,7 +264,10 @@ impl TestKey {
                 ec.extend_from_slice(&key.to_bytes());
                 let parameters = Any::encode_from(&rfc5912::SECP_256_R_1).unwrap();
                 let info = pkcs8::PrivateKeyInfo {
-                    algorithm: spki::AlgorithmIdentifierRef { oid: rfc5912::ID_EC_PUBLIC_KEY, parameters: Some((&parameters).into()) },
+                    algorithm: spki::AlgorithmIdentifierRef {
+                        oid: rfc5912::ID_EC_PUBLIC_KEY,
+                        parameters: Some((&parameters).into()),
+                    },
                     private_key: &ec,
                     public_key: None,
                 };
@@ -217,7 +284,9 @@ impl TestKey {
 /// A self-signed certificate for `key`, subject `subject` (RFC 4514).
 fn certificate(key: &TestKey, subject: &str) -> Certificate {
     let name: Name = subject.parse().unwrap();
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
     let algorithm = key.signature_algorithm();
     let tbs = TbsCertificate {
         version: x509_cert::Version::V3,
@@ -225,8 +294,13 @@ fn certificate(key: &TestKey, subject: &str) -> Certificate {
         signature: algorithm.clone(),
         issuer: name.clone(),
         validity: Validity {
-            not_before: Time::UtcTime(UtcTime::from_unix_duration(now - std::time::Duration::from_secs(3600)).unwrap()),
-            not_after: Time::UtcTime(UtcTime::from_unix_duration(now + std::time::Duration::from_secs(86_400 * 365)).unwrap()),
+            not_before: Time::UtcTime(
+                UtcTime::from_unix_duration(now - std::time::Duration::from_secs(3600)).unwrap(),
+            ),
+            not_after: Time::UtcTime(
+                UtcTime::from_unix_duration(now + std::time::Duration::from_secs(86_400 * 365))
+                    .unwrap(),
+            ),
         },
         subject: name,
         subject_public_key_info: key.public_key_info(),
@@ -235,17 +309,27 @@ fn certificate(key: &TestKey, subject: &str) -> Certificate {
         extensions: None,
     };
     let signature = key.sign(&tbs.to_der().unwrap());
-    Certificate { tbs_certificate: tbs, signature_algorithm: algorithm, signature: BitString::from_bytes(&signature).unwrap() }
+    Certificate {
+        tbs_certificate: tbs,
+        signature_algorithm: algorithm,
+        signature: BitString::from_bytes(&signature).unwrap(),
+    }
 }
 
 /// PBES2 as OpenSSL 3 writes it: PBKDF2 with HMAC-SHA-256, AES-256-CBC.
 fn pbes2<'a>(salt: &'a [u8], iv: &'a [u8; 16]) -> pkcs5::EncryptionScheme<'a> {
-    pkcs5::pbes2::Parameters::pbkdf2_sha256_aes256cbc(2048, salt, iv).unwrap().into()
+    pkcs5::pbes2::Parameters::pbkdf2_sha256_aes256cbc(2048, salt, iv)
+        .unwrap()
+        .into()
 }
 
 /// A bag; the crate's encoder writes the `[0] EXPLICIT` around the value itself.
 fn bag(oid: const_oid::ObjectIdentifier, value: &[u8]) -> pkcs12::safe_bag::SafeBag {
-    pkcs12::safe_bag::SafeBag { bag_id: oid, bag_value: value.to_vec(), bag_attributes: None }
+    pkcs12::safe_bag::SafeBag {
+        bag_id: oid,
+        bag_value: value.to_vec(),
+        bag_attributes: None,
+    }
 }
 
 /// A PKCS#12 file as OpenSSL 3 makes it: certificates in PBES2-encrypted data, the key in a
@@ -256,31 +340,57 @@ fn pkcs12_file(key: &TestKey, certificate: &Certificate, password: &str) -> Vec<
         encryption_algorithm: der::Decode::from_der(&scheme.to_der().unwrap()).unwrap(),
         encrypted_data: OctetString::new(scheme.encrypt(password, &key.pkcs8()).unwrap()).unwrap(),
     };
-    let key_bags = vec![bag(pkcs12::PKCS_12_PKCS8_KEY_BAG_OID, &shrouded.to_der().unwrap())];
+    let key_bags = vec![bag(
+        pkcs12::PKCS_12_PKCS8_KEY_BAG_OID,
+        &shrouded.to_der().unwrap(),
+    )];
 
     let cert_bag = pkcs12::cert_type::CertBag {
         cert_id: const_oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.22.1"),
         cert_value: OctetString::new(certificate.to_der().unwrap()).unwrap(),
     };
-    let cert_bags = vec![bag(pkcs12::PKCS_12_CERT_BAG_OID, &cert_bag.to_der().unwrap())];
+    let cert_bags = vec![bag(
+        pkcs12::PKCS_12_CERT_BAG_OID,
+        &cert_bag.to_der().unwrap(),
+    )];
     let scheme = pbes2(b"cert-salt", &[9; 16]);
     let encrypted = cms::encrypted_data::EncryptedData {
         version: CmsVersion::V0,
         enc_content_info: cms::enveloped_data::EncryptedContentInfo {
             content_type: rfc5911::ID_DATA,
             content_enc_alg: der::Decode::from_der(&scheme.to_der().unwrap()).unwrap(),
-            encrypted_content: Some(OctetString::new(scheme.encrypt(password, &cert_bags.to_der().unwrap()).unwrap()).unwrap()),
+            encrypted_content: Some(
+                OctetString::new(
+                    scheme
+                        .encrypt(password, &cert_bags.to_der().unwrap())
+                        .unwrap(),
+                )
+                .unwrap(),
+            ),
         },
         unprotected_attrs: None,
     };
-    let data = |bytes: Vec<u8>| ContentInfo { content_type: rfc5911::ID_DATA, content: Any::encode_from(&OctetString::new(bytes).unwrap()).unwrap() };
+    let data = |bytes: Vec<u8>| ContentInfo {
+        content_type: rfc5911::ID_DATA,
+        content: Any::encode_from(&OctetString::new(bytes).unwrap()).unwrap(),
+    };
     let safes = vec![
-        ContentInfo { content_type: rfc5911::ID_ENCRYPTED_DATA, content: Any::encode_from(&encrypted).unwrap() },
+        ContentInfo {
+            content_type: rfc5911::ID_ENCRYPTED_DATA,
+            content: Any::encode_from(&encrypted).unwrap(),
+        },
         data(key_bags.to_der().unwrap()),
     ];
     let auth_safe = safes.to_der().unwrap();
     let salt = b"mac-salt";
-    let mac_key = pkcs12::kdf::derive_key_utf8::<Sha256>(password, salt, pkcs12::kdf::Pkcs12KeyType::Mac, 2048, 32).unwrap();
+    let mac_key = pkcs12::kdf::derive_key_utf8::<Sha256>(
+        password,
+        salt,
+        pkcs12::kdf::Pkcs12KeyType::Mac,
+        2048,
+        32,
+    )
+    .unwrap();
     let mut hmac = Hmac::<Sha256>::new_from_slice(&mac_key).unwrap();
     hmac.update(&auth_safe);
     let pfx = pkcs12::pfx::Pfx {
@@ -288,7 +398,10 @@ fn pkcs12_file(key: &TestKey, certificate: &Certificate, password: &str) -> Vec<
         auth_safe: data(auth_safe),
         mac_data: Some(pkcs12::mac_data::MacData {
             mac: pkcs12::digest_info::DigestInfo {
-                algorithm: AlgorithmIdentifierOwned { oid: rfc5912::ID_SHA_256, parameters: None },
+                algorithm: AlgorithmIdentifierOwned {
+                    oid: rfc5912::ID_SHA_256,
+                    parameters: None,
+                },
                 digest: OctetString::new(hmac.finalize().into_bytes().to_vec()).unwrap(),
             },
             mac_salt: OctetString::new(salt.to_vec()).unwrap(),
@@ -303,7 +416,11 @@ fn pkcs12_file(key: &TestKey, certificate: &Certificate, password: &str) -> Vec<
 fn ita_report(dir: &Path, args: &[&str], password: Option<&str>) -> Output {
     // The checks below read the English words; one case reads the Thai (the default).
     let mut command = Command::new(env!("CARGO_BIN_EXE_ita-report"));
-    command.current_dir(dir).args(args).env_remove("ITA_REPORT_P12_PASSWORD").env("ITA_REPORT_LANG", "en");
+    command
+        .current_dir(dir)
+        .args(args)
+        .env_remove("ITA_REPORT_P12_PASSWORD")
+        .env("ITA_REPORT_LANG", "en");
     if let Some(password) = password {
         command.env("ITA_REPORT_P12_PASSWORD", password);
     }
@@ -319,7 +436,8 @@ fn alter_first_page(pdf: &mut [u8]) {
     let objects = Objects::read(pdf).unwrap();
     let trailer = Trailer::read(pdf).unwrap();
     let page = fields::pages(&objects, &trailer)[0];
-    let contents = pdfobj::reference(pdfobj::value(objects.get(page).unwrap(), "/Contents").unwrap()).unwrap();
+    let contents =
+        pdfobj::reference(pdfobj::value(objects.get(page).unwrap(), "/Contents").unwrap()).unwrap();
     let object = pdfobj::find(pdf, format!("\n{contents} 0 obj").as_bytes(), 0).unwrap();
     let stream = pdfobj::find(pdf, b"stream\n", object).unwrap() + 7;
     pdf[stream + 20] ^= 0x01;
@@ -330,58 +448,183 @@ fn a_signed_archival_pdf_verifies_and_an_altered_one_does_not() {
     let dir = Scratch::new("signing");
     // Built from a folder of its own: an emblem a user put in inputs/ would be in the PDF
     // but not beside it, where `verify` looks.
-    std::fs::copy(root().join("inputs/2566-roiet-province.json"), dir.path().join("2566-roiet-province.json")).unwrap();
-    let run = ita_report(dir.path(), &["build", "2566-roiet-province.json", "-o", "out", "--archive", "--quiet"], None);
+    std::fs::copy(
+        root().join("inputs/2566-roiet-province.json"),
+        dir.path().join("2566-roiet-province.json"),
+    )
+    .unwrap();
+    let run = ita_report(
+        dir.path(),
+        &[
+            "build",
+            "2566-roiet-province.json",
+            "-o",
+            "out",
+            "--archive",
+            "--quiet",
+        ],
+        None,
+    );
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
 
     let governor = key("governor");
     let cert = certificate(&governor, "CN=นายชูศักดิ์ ราชบุรี,O=จังหวัดร้อยเอ็ด,C=TH");
-    std::fs::write(dir.path().join("id.p12"), pkcs12_file(&governor, &cert, PASSWORD)).unwrap();
+    std::fs::write(
+        dir.path().join("id.p12"),
+        pkcs12_file(&governor, &cert, PASSWORD),
+    )
+    .unwrap();
 
     // Without a password (and no terminal) or with a wrong one, nothing is signed.
-    let run = ita_report(dir.path(), &["sign", "out/2566-roiet-province.pdf", "--cert", "id.p12", "-o", "x.pdf"], None);
+    let run = ita_report(
+        dir.path(),
+        &[
+            "sign",
+            "out/2566-roiet-province.pdf",
+            "--cert",
+            "id.p12",
+            "-o",
+            "x.pdf",
+        ],
+        None,
+    );
     assert_eq!(run.status.code(), Some(1));
-    assert!(stderr(&run).contains("ITA_REPORT_P12_PASSWORD"), "{}", stderr(&run));
-    let run = ita_report(dir.path(), &["sign", "out/2566-roiet-province.pdf", "--cert", "id.p12", "-o", "x.pdf"], Some("wrong"));
+    assert!(
+        stderr(&run).contains("ITA_REPORT_P12_PASSWORD"),
+        "{}",
+        stderr(&run)
+    );
+    let run = ita_report(
+        dir.path(),
+        &[
+            "sign",
+            "out/2566-roiet-province.pdf",
+            "--cert",
+            "id.p12",
+            "-o",
+            "x.pdf",
+        ],
+        Some("wrong"),
+    );
     assert_eq!(run.status.code(), Some(1));
     assert!(stderr(&run).contains("wrong password"), "{}", stderr(&run));
     assert!(!dir.path().join("x.pdf").exists());
 
     let run = ita_report(
         dir.path(),
-        &["sign", "out/2566-roiet-province.pdf", "--cert", "id.p12", "--reason", "อนุมัติ", "--location", "ร้อยเอ็ด", "-o", "one.pdf"],
+        &[
+            "sign",
+            "out/2566-roiet-province.pdf",
+            "--cert",
+            "id.p12",
+            "--reason",
+            "อนุมัติ",
+            "--location",
+            "ร้อยเอ็ด",
+            "-o",
+            "one.pdf",
+        ],
         Some(PASSWORD),
     );
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
-    assert!(stderr(&run).contains("in `หัวหน้าสำนักงานจังหวัดร้อยเอ็ด`"), "the first empty field: {}", stderr(&run));
+    assert!(
+        stderr(&run).contains("in `หัวหน้าสำนักงานจังหวัดร้อยเอ็ด`"),
+        "the first empty field: {}",
+        stderr(&run)
+    );
     let original = std::fs::read(dir.path().join("out/2566-roiet-province.pdf")).unwrap();
     let one = std::fs::read(dir.path().join("one.pdf")).unwrap();
-    assert!(one.starts_with(&original), "an incremental update: the built file's bytes are kept");
+    assert!(
+        one.starts_with(&original),
+        "an incremental update: the built file's bytes are kept"
+    );
 
     let run = ita_report(dir.path(), &["verify", "one.pdf"], None);
     let report = stderr(&run);
     assert_eq!(run.status.code(), Some(0), "{report}");
-    assert!(report.contains("claims PDF/A-3") && report.contains("carries the package `2566-roiet-province.json`"), "{report}");
-    assert!(report.contains("is byte for byte what ita-report"), "{report}");
-    assert!(report.contains("signature in `หัวหน้าสำนักงานจังหวัดร้อยเอ็ด` intact: signer") && report.contains("CN=นายชูศักดิ์ ราชบุรี"), "{report}");
+    assert!(
+        report.contains("claims PDF/A-3")
+            && report.contains("carries the package `2566-roiet-province.json`"),
+        "{report}"
+    );
+    assert!(
+        report.contains("is byte for byte what ita-report"),
+        "{report}"
+    );
+    assert!(
+        report.contains("signature in `หัวหน้าสำนักงานจังหวัดร้อยเอ็ด` intact: signer")
+            && report.contains("CN=นายชูศักดิ์ ราชบุรี"),
+        "{report}"
+    );
     assert!(report.contains("nothing added after it"), "{report}");
-    let thai = Command::new(env!("CARGO_BIN_EXE_ita-report")).current_dir(dir.path()).args(["verify", "one.pdf"]).env_remove("ITA_REPORT_LANG").output().unwrap();
+    let thai = Command::new(env!("CARGO_BIN_EXE_ita-report"))
+        .current_dir(dir.path())
+        .args(["verify", "one.pdf"])
+        .env_remove("ITA_REPORT_LANG")
+        .output()
+        .unwrap();
     let thai = stderr(&thai);
-    assert!(thai.contains("ลายมือชื่อในช่อง `หัวหน้าสำนักงานจังหวัดร้อยเอ็ด` สมบูรณ์") && thai.contains("ตรวจ 1 แฟ้ม: ผ่านทั้งหมด"), "{thai}");
+    assert!(
+        thai.contains("ลายมือชื่อในช่อง `หัวหน้าสำนักงานจังหวัดร้อยเอ็ด` สมบูรณ์")
+            && thai.contains("ตรวจ 1 แฟ้ม: ผ่านทั้งหมด"),
+        "{thai}"
+    );
 
     // A second signature, by someone else with an RSA key, into a named field leaves the
     // first one valid.
     let deputy = rsa_key("deputy");
-    std::fs::write(dir.path().join("deputy.p12"), pkcs12_file(&deputy, &certificate(&deputy, "CN=นายกิตติ อรรคศิริวร"), PASSWORD)).unwrap();
-    let run = ita_report(dir.path(), &["sign", "one.pdf", "--cert", "deputy.p12", "--field", "ผู้ว่าราชการจังหวัดร้อยเอ็ด (2)", "-o", "two.pdf"], Some(PASSWORD));
+    std::fs::write(
+        dir.path().join("deputy.p12"),
+        pkcs12_file(
+            &deputy,
+            &certificate(&deputy, "CN=นายกิตติ อรรคศิริวร"),
+            PASSWORD,
+        ),
+    )
+    .unwrap();
+    let run = ita_report(
+        dir.path(),
+        &[
+            "sign",
+            "one.pdf",
+            "--cert",
+            "deputy.p12",
+            "--field",
+            "ผู้ว่าราชการจังหวัดร้อยเอ็ด (2)",
+            "-o",
+            "two.pdf",
+        ],
+        Some(PASSWORD),
+    );
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
     let run = ita_report(dir.path(), &["verify", "two.pdf"], None);
     let report = stderr(&run);
     assert_eq!(run.status.code(), Some(0), "{report}");
-    assert!(report.contains("signature in `หัวหน้าสำนักงานจังหวัดร้อยเอ็ด` intact"), "{report}");
-    assert!(report.contains("added after it: signed in `ผู้ว่าราชการจังหวัดร้อยเอ็ด (2)`"), "{report}");
-    assert!(report.contains("signature in `ผู้ว่าราชการจังหวัดร้อยเอ็ด (2)` intact: signer CN=นายกิตติ อรรคศิริวร"), "{report}");
-    let run = ita_report(dir.path(), &["sign", "two.pdf", "--cert", "id.p12", "--field", "ผู้ว่าราชการจังหวัดร้อยเอ็ด (2)"], Some(PASSWORD));
+    assert!(
+        report.contains("signature in `หัวหน้าสำนักงานจังหวัดร้อยเอ็ด` intact"),
+        "{report}"
+    );
+    assert!(
+        report.contains("added after it: signed in `ผู้ว่าราชการจังหวัดร้อยเอ็ด (2)`"),
+        "{report}"
+    );
+    assert!(
+        report
+            .contains("signature in `ผู้ว่าราชการจังหวัดร้อยเอ็ด (2)` intact: signer CN=นายกิตติ อรรคศิริวร"),
+        "{report}"
+    );
+    let run = ita_report(
+        dir.path(),
+        &[
+            "sign",
+            "two.pdf",
+            "--cert",
+            "id.p12",
+            "--field",
+            "ผู้ว่าราชการจังหวัดร้อยเอ็ด (2)",
+        ],
+        Some(PASSWORD),
+    );
     assert_eq!(run.status.code(), Some(1));
     assert!(stderr(&run).contains("signed already"), "{}", stderr(&run));
 
@@ -393,35 +636,61 @@ fn a_signed_archival_pdf_verifies_and_an_altered_one_does_not() {
     let run = ita_report(dir.path(), &["verify", "altered.pdf"], None);
     let report = stderr(&run);
     assert_eq!(run.status.code(), Some(1), "{report}");
-    assert!(report.contains("signature in `หัวหน้าสำนักงานจังหวัดร้อยเอ็ด` NOT intact: the signed bytes were changed"), "{report}");
+    assert!(
+        report.contains(
+            "signature in `หัวหน้าสำนักงานจังหวัดร้อยเอ็ด` NOT intact: the signed bytes were changed"
+        ),
+        "{report}"
+    );
     assert!(report.contains("differs from what ita-report"), "{report}");
 
     // Anything appended after a signature that is not a signature is reported.
     let mut appended = std::fs::read(dir.path().join("one.pdf")).unwrap();
     let trailer = Trailer::read(&appended).unwrap();
-    let catalog = Objects::read(&appended).unwrap().get(trailer.root).unwrap().to_owned();
+    let catalog = Objects::read(&appended)
+        .unwrap()
+        .get(trailer.root)
+        .unwrap()
+        .to_owned();
     appended = ita_report::archive::update::append(
         &appended,
         &trailer,
-        &[ita_report::archive::update::Object::text(trailer.root, pdfobj::with_entry(&catalog, "/Lang", "(en)"))],
+        &[ita_report::archive::update::Object::text(
+            trailer.root,
+            pdfobj::with_entry(&catalog, "/Lang", "(en)"),
+        )],
     );
     std::fs::write(dir.path().join("appended.pdf"), &appended).unwrap();
     let run = ita_report(dir.path(), &["verify", "appended.pdf"], None);
     let report = stderr(&run);
     assert_eq!(run.status.code(), Some(1), "{report}");
-    assert!(report.contains("intact") && report.contains("a revision that is not a signature"), "{report}");
+    assert!(
+        report.contains("intact") && report.contains("a revision that is not a signature"),
+        "{report}"
+    );
 }
 
 #[test]
 fn a_plain_pdf_fails_verify_saying_what_it_lacks() {
     let dir = Scratch::new("verify-plain");
     let input = root().join("inputs/2566-roiet-announcement.json");
-    let run = ita_report(dir.path(), &["build", input.to_str().unwrap(), "-o", "out", "--quiet"], None);
+    let run = ita_report(
+        dir.path(),
+        &["build", input.to_str().unwrap(), "-o", "out", "--quiet"],
+        None,
+    );
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
-    let run = ita_report(dir.path(), &["verify", "out/2566-roiet-announcement.pdf"], None);
+    let run = ita_report(
+        dir.path(),
+        &["verify", "out/2566-roiet-announcement.pdf"],
+        None,
+    );
     let report = stderr(&run);
     assert_eq!(run.status.code(), Some(1), "{report}");
-    assert!(report.contains("does not claim PDF/A-3") && report.contains("has no attached package"), "{report}");
+    assert!(
+        report.contains("does not claim PDF/A-3") && report.contains("has no attached package"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -432,7 +701,10 @@ fn a_field_name_holds_no_period() {
     let built = build(&loaded, &BuildOptions::default());
     let pdf = &built.artifacts[0].pdf;
     let names: Vec<String> =
-        fields::read(&Objects::read(pdf).unwrap(), &Trailer::read(pdf).unwrap()).into_iter().map(|f| f.name).collect();
+        fields::read(&Objects::read(pdf).unwrap(), &Trailer::read(pdf).unwrap())
+            .into_iter()
+            .map(|f| f.name)
+            .collect();
     // A period separates the parts of a full field name; the fullwidth stop looks the same.
     assert_eq!(names, ["ผอ．สพป．ร้อยเอ็ด เขต ๑"]);
 }
@@ -440,11 +712,30 @@ fn a_field_name_holds_no_period() {
 #[test]
 fn a_split_archival_pdf_is_rebuilt_as_its_own_document() {
     let dir = Scratch::new("verify-split");
-    std::fs::copy(root().join("inputs/2566-roiet-announcement.json"), dir.path().join("a.json")).unwrap();
-    let run = ita_report(dir.path(), &["build", "a.json", "-o", "out", "--archive", "--split", "--quiet"], None);
+    std::fs::copy(
+        root().join("inputs/2566-roiet-announcement.json"),
+        dir.path().join("a.json"),
+    )
+    .unwrap();
+    let run = ita_report(
+        dir.path(),
+        &[
+            "build",
+            "a.json",
+            "-o",
+            "out",
+            "--archive",
+            "--split",
+            "--quiet",
+        ],
+        None,
+    );
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
     let run = ita_report(dir.path(), &["verify", "out/a-announcement.pdf"], None);
     let report = stderr(&run);
     assert_eq!(run.status.code(), Some(0), "{report}");
-    assert!(report.contains("(as a-announcement.pdf)") && report.contains("no signatures"), "{report}");
+    assert!(
+        report.contains("(as a-announcement.pdf)") && report.contains("no signatures"),
+        "{report}"
+    );
 }

@@ -1,7 +1,7 @@
 //! Thai formatting: digits, Buddhist-era dates, scores, in both numeral styles.
 
-use ita_report::model::{Numerals, Score};
 use ita_report::linebreak::{self, glue};
+use ita_report::model::{Numerals, Score};
 use ita_report::thai::words::{self, Segmenter};
 use ita_report::thai::{self, Date};
 
@@ -16,7 +16,11 @@ fn digits_follow_the_numeral_style() {
         ("", Numerals::Thai, ""),
     ];
     for (input, numerals, expected) in cases {
-        assert_eq!(thai::digits(input, numerals), expected, "{input:?} {numerals:?}");
+        assert_eq!(
+            thai::digits(input, numerals),
+            expected,
+            "{input:?} {numerals:?}"
+        );
     }
 }
 
@@ -59,12 +63,24 @@ fn dates_are_buddhist_era_long_and_short() {
         assert_eq!(date.long(Numerals::Thai), long, "{input}");
         assert_eq!(date.short(Numerals::Thai), short, "{input}");
     }
-    assert_eq!(Date::parse("2566-09-27").unwrap().long(Numerals::Arabic), "27 กันยายน 2566");
+    assert_eq!(
+        Date::parse("2566-09-27").unwrap().long(Numerals::Arabic),
+        "27 กันยายน 2566"
+    );
 }
 
 #[test]
 fn impossible_dates_are_rejected() {
-    for bad in ["2566-02-29", "2566-13-01", "2566-04-31", "2566-00-10", "2566-9-27", "27/09/2566", "", "2566-09-27x"] {
+    for bad in [
+        "2566-02-29",
+        "2566-13-01",
+        "2566-04-31",
+        "2566-00-10",
+        "2566-9-27",
+        "27/09/2566",
+        "",
+        "2566-09-27x",
+    ] {
         assert!(Date::parse(bad).is_err(), "{bad:?} should be rejected");
     }
     // 2567 BE is 2024 CE, a leap year; 2566 BE (2023) is not.
@@ -74,7 +90,11 @@ fn impossible_dates_are_rejected() {
 fn cut(text: &str) -> String {
     let segmenter = Segmenter::new(vec![words::standard()]);
     let tokens = segmenter.segment(text);
-    tokens.iter().map(|t| &text[t.range.clone()]).collect::<Vec<_>>().join("|")
+    tokens
+        .iter()
+        .map(|t| &text[t.range.clone()])
+        .collect::<Vec<_>>()
+        .join("|")
 }
 
 #[test]
@@ -100,12 +120,28 @@ fn words_are_cut_where_a_thai_reader_cuts_them() {
 #[test]
 fn spaces_that_keep_a_number_with_its_word() {
     // The groups of a telephone number ("โทร ๐ ๔๓๕๑ ๑๓๕๓") are one number.
-    assert!(glue::space_glues("โทร ๐", "๔๓๕๑ ๑๓๕๓", false) && glue::space_glues("02 123", "4567", true));
-    for (before, after) in [("วันที่", "๑๔ กันยายน"), ("พ.ศ.", "๒๕๖๖"), ("๘๕", "คะแนน"), ("๑๔", "กันยายน"), ("ต่าง", "ๆ"), ("ตัวชี้วัดที่", "๑")] {
-        assert!(glue::space_glues(before, after, false), "{before} ⍽ {after} must not break");
+    assert!(
+        glue::space_glues("โทร ๐", "๔๓๕๑ ๑๓๕๓", false) && glue::space_glues("02 123", "4567", true)
+    );
+    for (before, after) in [
+        ("วันที่", "๑๔ กันยายน"),
+        ("พ.ศ.", "๒๕๖๖"),
+        ("๘๕", "คะแนน"),
+        ("๑๔", "กันยายน"),
+        ("ต่าง", "ๆ"),
+        ("ตัวชี้วัดที่", "๑"),
+    ] {
+        assert!(
+            glue::space_glues(before, after, false),
+            "{before} ⍽ {after} must not break"
+        );
     }
-    for (before, after) in [("เท่ากับ", "๙๕.๗๘"), ("คะแนน", "ตัวชี้วัด"), ("๒๕๖๖", "ซึ่ง")] {
-        assert!(!glue::space_glues(before, after, false), "{before} ⍽ {after} may break");
+    for (before, after) in [("เท่ากับ", "๙๕.๗๘"), ("คะแนน", "ตัวชี้วัด"), ("๒๕๖๖", "ซึ่ง")]
+    {
+        assert!(
+            !glue::space_glues(before, after, false),
+            "{before} ⍽ {after} may break"
+        );
     }
     // A unit is a word of its own when the dictionary ends a word with it, written against
     // the next word or not ("๖ เดือน|และ"), and not when it only begins a longer word.
@@ -127,12 +163,21 @@ fn spaces_that_keep_a_number_with_its_word() {
 #[test]
 fn the_source_pass_marks_words_and_keeps_headings_free_of_invisible_characters() {
     let segmenter = Segmenter::new(vec![words::standard()]);
-    let out = linebreak::apply("ภายนอกหน่วยงาน #\"ร้อยละ\"; #heading(level: 1)[ภายนอกหน่วยงาน]", &segmenter);
+    let out = linebreak::apply(
+        "ภายนอกหน่วยงาน #\"ร้อยละ\"; #heading(level: 1)[ภายนอกหน่วยงาน]",
+        &segmenter,
+    );
     let (body, heading) = out.split_once("#heading").unwrap();
-    assert!(body.contains(glue::BOUNDARY) && body.contains(glue::JOINER), "{body}");
+    assert!(
+        body.contains(glue::BOUNDARY) && body.contains(glue::JOINER),
+        "{body}"
+    );
     // The embedded string stays one string, its words marked inside it.
     assert!(body.contains("#\"ร้อย") && !body.contains("\";#"), "{body}");
-    assert!(!heading.contains(&glue::MARKS[..]) && heading.contains("#box["), "{heading}");
+    assert!(
+        !heading.contains(&glue::MARKS[..]) && heading.contains("#box["),
+        "{heading}"
+    );
     // Code and strings in code are left alone.
     let code = "#let x = \"ภายนอก\"\n#if x == \"ภายนอก\" [ok]";
     assert!(linebreak::apply(code, &segmenter).ends_with(code));
@@ -143,14 +188,37 @@ fn an_unknown_word_breaks_where_the_model_would_and_a_known_one_never() {
     // Letters no dictionary joins into a word, long enough for the model to cut.
     let unknown = "ฆฌฎฏฐฑฒณฆฌฎฏฐฑฒณฆฌฎฏฐฑฒณๆ";
     let marks = glue::marks(unknown, false);
-    assert!(!marks.breaks.is_empty(), "the model's breaks become boundaries: {marks:?}");
-    assert!(marks.breaks.iter().all(|&at| !unknown[at..].starts_with('ๆ')), "never before ๆ: {marks:?}");
+    assert!(
+        !marks.breaks.is_empty(),
+        "the model's breaks become boundaries: {marks:?}"
+    );
+    assert!(
+        marks
+            .breaks
+            .iter()
+            .all(|&at| !unknown[at..].starts_with('ๆ')),
+        "never before ๆ: {marks:?}"
+    );
     let known = "ผู้มีส่วนได้ส่วนเสีย";
     let marks = glue::marks(known, true);
-    assert!(marks.breaks.is_empty(), "a known word is kept whole: {marks:?}");
+    assert!(
+        marks.breaks.is_empty(),
+        "a known word is kept whole: {marks:?}"
+    );
     // The pieces written for an unknown run carry its boundaries.
-    let pieces = glue::pieces(unknown, &Segmenter::new(vec![words::standard()]), glue::Column::Text);
-    assert!(pieces.iter().filter(|p| **p == glue::Piece::Boundary).count() >= 1, "{pieces:?}");
+    let pieces = glue::pieces(
+        unknown,
+        &Segmenter::new(vec![words::standard()]),
+        glue::Column::Text,
+    );
+    assert!(
+        pieces
+            .iter()
+            .filter(|p| **p == glue::Piece::Boundary)
+            .count()
+            >= 1,
+        "{pieces:?}"
+    );
 }
 
 /// The pieces written for `text` in a column, a boundary shown as "|".
@@ -174,7 +242,10 @@ fn a_long_address_breaks_after_its_separators_and_a_long_run_every_few_letters()
         "https://|www.|example.|go.|th/|ita/|2569/|o36-|measures-|report.|pdf"
     );
     // No separator to break at: every 8 letters.
-    assert_eq!(written("abcdefghijklmnopqrstuvwxyz"), "abcdefgh|ijklmnop|qrstuvwx|yz");
+    assert_eq!(
+        written("abcdefghijklmnopqrstuvwxyz"),
+        "abcdefgh|ijklmnop|qrstuvwx|yz"
+    );
     // Short tokens are left to Typst.
     assert_eq!(written("www.a.go.th"), "www.a.go.th");
 }
@@ -190,20 +261,34 @@ fn a_dotted_abbreviation_written_against_a_word_does_not_take_its_last_letter() 
 #[test]
 fn an_abbreviation_before_its_dot_is_kept_whole() {
     let written = |text: &str| written(text, glue::Column::Narrow);
-    for (text, whole) in [("สสจ.ร้อยเอ็ด", "สสจ."), ("ประสานงานกับสพป.ร้อยเอ็ดเขต ๑", "สพป."), ("ผอ.รพ.สต.บ้านหนองแวง", "ผอ.")] {
+    for (text, whole) in [
+        ("สสจ.ร้อยเอ็ด", "สสจ."),
+        ("ประสานงานกับสพป.ร้อยเอ็ดเขต ๑", "สพป."),
+        ("ผอ.รพ.สต.บ้านหนองแวง", "ผอ."),
+    ] {
         let written = written(text);
         assert!(written.contains(whole), "{text}: {written}");
     }
     // Words before the abbreviation still break as words.
-    assert!(written("ประสานงานกับสพป.").contains("กับ|สพป."), "{}", written("ประสานงานกับสพป."));
+    assert!(
+        written("ประสานงานกับสพป.").contains("กับ|สพป."),
+        "{}",
+        written("ประสานงานกับสพป.")
+    );
 }
 
 #[test]
 fn a_nominalizer_stays_with_its_word() {
     // "การ" and "ความ" make a noun of the word after them: no line ends between them.
     let text = written("ตัวชี้วัดการปฏิบัติหน้าที่และความโปร่งใส", glue::Column::Text);
-    assert!(text.contains("การปฏิบัติ") && text.contains("ความโปร่งใส"), "{text}");
-    assert!(text.contains('|'), "the other words still have their boundaries: {text}");
+    assert!(
+        text.contains("การปฏิบัติ") && text.contains("ความโปร่งใส"),
+        "{text}"
+    );
+    assert!(
+        text.contains('|'),
+        "the other words still have their boundaries: {text}"
+    );
     // An abbreviated month keeps its year in an ordinary table cell; only a narrow column
     // lets the year go.
     assert!(written("ถึง ม.ค. ๒๕๖๘", glue::Column::Text).contains("ม.ค.\u{a0}๒๕๖๘"));

@@ -5,10 +5,10 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use ita_report::web::{self, workspace, Config, Running};
+use ita_report::web::{self, Config, Running, workspace};
 
-use crate::common::{self, root, Scratch};
-use crate::http::{get, request, Reply};
+use crate::common::{self, Scratch, root};
+use crate::http::{Reply, get, request};
 
 pub const MUNICIPALITY: &str = "2568-roiet-municipality.json";
 
@@ -25,9 +25,17 @@ impl Site {
             std::fs::create_dir(scratch.path().join(dir)).unwrap();
         }
         for sample in common::samples() {
-            std::fs::copy(&sample, scratch.path().join("ws").join(sample.file_name().unwrap())).unwrap();
+            std::fs::copy(
+                &sample,
+                scratch.path().join("ws").join(sample.file_name().unwrap()),
+            )
+            .unwrap();
         }
-        std::fs::copy(root().join("inputs").join(MUNICIPALITY), scratch.path().join("outside/secret.json")).unwrap();
+        std::fs::copy(
+            root().join("inputs").join(MUNICIPALITY),
+            scratch.path().join("outside/secret.json"),
+        )
+        .unwrap();
         Site { scratch }
     }
 
@@ -52,7 +60,13 @@ impl Site {
 }
 
 fn put(addr: SocketAddr, name: &str, body: &[u8], etag: &str) -> Reply {
-    request(addr, "PUT", &format!("/api/packages/{name}"), &[("If-Match", etag), ("Content-Type", "application/json")], body)
+    request(
+        addr,
+        "PUT",
+        &format!("/api/packages/{name}"),
+        &[("If-Match", etag), ("Content-Type", "application/json")],
+        body,
+    )
 }
 
 fn etag_of(addr: SocketAddr, name: &str) -> String {
@@ -62,7 +76,10 @@ fn etag_of(addr: SocketAddr, name: &str) -> String {
 }
 
 fn error_message(reply: &Reply) -> String {
-    reply.json()["error"].as_str().unwrap_or_else(|| panic!("an error message: {}", reply.text())).to_owned()
+    reply.json()["error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("an error message: {}", reply.text()))
+        .to_owned()
 }
 
 #[test]
@@ -76,8 +93,18 @@ fn the_schema_the_form_follows_is_the_command_lines() {
 #[test]
 fn a_new_package_is_started_as_init_starts_it_and_never_replaces_a_file() {
     let (site, server) = site_and_server("new");
-    let post = |body: &str| request(server.addr, "POST", "/api/new", &[("Content-Type", "application/json")], body.as_bytes());
-    let reply = post(r#"{"agency": "องค์การบริหารส่วนตำบล  ทดลอง", "year": 2568, "district": "เมือง", "layout": "by_tool"}"#);
+    let post = |body: &str| {
+        request(
+            server.addr,
+            "POST",
+            "/api/new",
+            &[("Content-Type", "application/json")],
+            body.as_bytes(),
+        )
+    };
+    let reply = post(
+        r#"{"agency": "องค์การบริหารส่วนตำบล  ทดลอง", "year": 2568, "district": "เมือง", "layout": "by_tool"}"#,
+    );
     assert_eq!(reply.status, 201, "{}", reply.text());
     let name = reply.json()["name"].as_str().unwrap().to_owned();
     assert_eq!(name, "2568-องค์การบริหารส่วนตำบล-ทดลอง.json");
@@ -92,21 +119,44 @@ fn a_new_package_is_started_as_init_starts_it_and_never_replaces_a_file() {
         scores: None,
     };
     let catalogue = ita_report::catalogue::Catalogue::load(None).unwrap();
-    assert_eq!(text, ita_report::import::init(&start, common::frameworks(), &catalogue).unwrap().text);
+    assert_eq!(
+        text,
+        ita_report::import::init(&start, common::frameworks(), &catalogue)
+            .unwrap()
+            .text
+    );
     let listed = get(server.addr, "/api/packages").json();
-    let row = listed["packages"].as_array().unwrap().iter().find(|p| p["name"] == name.as_str()).expect("listed");
+    let row = listed["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == name.as_str())
+        .expect("listed");
     assert_eq!(row["problems"], 10, "ten rows still drafts: {row}");
 
     // Again: the file exists, nothing is replaced.
-    std::fs::write(site.workspace().join(&name), "{\"agency\": {\"name\": \"edited\"}, \"fiscal_year\": 2568}").unwrap();
+    std::fs::write(
+        site.workspace().join(&name),
+        "{\"agency\": {\"name\": \"edited\"}, \"fiscal_year\": 2568}",
+    )
+    .unwrap();
     let again = post(r#"{"agency": "องค์การบริหารส่วนตำบล ทดลอง", "year": 2568}"#);
     assert_eq!(again.status, 409, "{}", again.text());
     assert!(error_message(&again).contains("มีแฟ้ม"), "{}", again.text());
-    assert!(std::fs::read_to_string(site.workspace().join(&name)).unwrap().contains("edited"));
+    assert!(
+        std::fs::read_to_string(site.workspace().join(&name))
+            .unwrap()
+            .contains("edited")
+    );
 
     // A missing name, a year without a framework, an unknown field: 400, nothing written.
     let before = std::fs::read_dir(site.workspace()).unwrap().count();
-    for body in [r#"{"agency": " ", "year": 2568}"#, r#"{"agency": "ก", "year": 2400}"#, r#"{"agency": "ก", "year": 2568, "path": "../x"}"#, r#"{"agency": "ก/../../x", "year": 2568, "layout": "outline"}"#] {
+    for body in [
+        r#"{"agency": " ", "year": 2568}"#,
+        r#"{"agency": "ก", "year": 2400}"#,
+        r#"{"agency": "ก", "year": 2568, "path": "../x"}"#,
+        r#"{"agency": "ก/../../x", "year": 2568, "layout": "outline"}"#,
+    ] {
         let reply = post(body);
         assert_eq!(reply.status, 400, "{body}: {}", reply.text());
     }
@@ -116,32 +166,63 @@ fn a_new_package_is_started_as_init_starts_it_and_never_replaces_a_file() {
 #[test]
 fn a_results_sheet_is_imported_into_the_workspace_all_or_nothing() {
     let (site, server) = site_and_server("import");
-    let post = |target: &str, body: &str| request(server.addr, "POST", target, &[("Content-Type", "text/csv")], body.as_bytes());
+    let post = |target: &str, body: &str| {
+        request(
+            server.addr,
+            "POST",
+            target,
+            &[("Content-Type", "text/csv")],
+            body.as_bytes(),
+        )
+    };
     let count = || std::fs::read_dir(site.workspace()).unwrap().count();
     let before = count();
     let sheet = "ผลการประเมิน ITA ปี ๒๕๖๖ จังหวัดทดสอบ,,\nชื่อหน่วยงาน,อำเภอ,คะแนนรวม\nเทศบาลตำบลหนึ่ง,เมือง,๙๖.๕๐\nเทศบาลตำบลสอง,เมือง,84.99\nองค์การบริหารส่วนตำบลสาม,ริมน้ำ,70\n";
 
     // A bad cell: named by its address, nothing written.
-    let bad = post("/api/import/%E0%B8%9C%E0%B8%A5.csv?year=2566&per_agency=1", &sheet.replace("84.99", "๑๐๕"));
+    let bad = post(
+        "/api/import/%E0%B8%9C%E0%B8%A5.csv?year=2566&per_agency=1",
+        &sheet.replace("84.99", "๑๐๕"),
+    );
     assert_eq!(bad.status, 400, "{}", bad.text());
-    assert!(error_message(&bad).contains("ผล.csv!C4: ต้องเป็นคะแนนรวม"), "{}", bad.text());
+    assert!(
+        error_message(&bad).contains("ผล.csv!C4: ต้องเป็นคะแนนรวม"),
+        "{}",
+        bad.text()
+    );
     assert_eq!(count(), before);
-    assert_eq!(post("/api/import/results.csv?per_agency=1", sheet).status, 400, "no year");
+    assert_eq!(
+        post("/api/import/results.csv?per_agency=1", sheet).status,
+        400,
+        "no year"
+    );
 
     let reply = post("/api/import/results.csv?year=2566&per_agency=1", sheet);
     assert_eq!(reply.status, 201, "{}", reply.text());
-    let created: Vec<String> = reply.json()["created"].as_array().unwrap().iter().map(|n| n.as_str().unwrap().to_owned()).collect();
+    let created: Vec<String> = reply.json()["created"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(created[0], "2566-จังหวัดทดสอบ-province.json");
     assert_eq!(created.len(), 4);
     assert_eq!(count(), before + 4);
-    let province: serde_json::Value = serde_json::from_slice(&std::fs::read(site.workspace().join(&created[0])).unwrap()).unwrap();
+    let province: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.workspace().join(&created[0])).unwrap())
+            .unwrap();
     assert_eq!(province["province"]["agencies"][0]["score"], 96.5);
 
     // Again: the files exist; none is replaced and none added.
-    let again = post("/api/import/results.csv?year=2566&per_agency=1", &sheet.replace("96.50", "๙๐"));
+    let again = post(
+        "/api/import/results.csv?year=2566&per_agency=1",
+        &sheet.replace("96.50", "๙๐"),
+    );
     assert_eq!(again.status, 409, "{}", again.text());
     assert_eq!(count(), before + 4);
-    let kept: serde_json::Value = serde_json::from_slice(&std::fs::read(site.workspace().join(&created[0])).unwrap()).unwrap();
+    let kept: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.workspace().join(&created[0])).unwrap())
+            .unwrap();
     assert_eq!(kept, province);
 }
 
@@ -154,15 +235,24 @@ fn lists_the_packages_with_their_documents_and_problems() {
     let list = reply.json();
     let rows = list["packages"].as_array().unwrap();
     assert_eq!(rows.len(), common::samples().len());
-    let row = rows.iter().find(|r| r["name"] == MUNICIPALITY).expect("seed 002 is listed");
+    let row = rows
+        .iter()
+        .find(|r| r["name"] == MUNICIPALITY)
+        .expect("seed 002 is listed");
     assert_eq!(row["agency"], "เทศบาลเมืองร้อยเอ็ด");
     assert_eq!(row["fiscal_year"], 2568);
     assert_eq!(row["documents"], serde_json::json!(["report", "measures"]));
     // As many problems as `check` reports: errors and contradictions, not notes.
     let loaded = common::load_sample(&root().join("inputs").join(MUNICIPALITY));
     let mut found = loaded.warnings.clone();
-    found.extend(ita_report::settable::warnings(&loaded, common::engine().fonts()));
-    let expected = found.iter().filter(|d| d.severity != ita_report::diagnostic::Severity::Note).count();
+    found.extend(ita_report::settable::warnings(
+        &loaded,
+        common::engine().fonts(),
+    ));
+    let expected = found
+        .iter()
+        .filter(|d| d.severity != ita_report::diagnostic::Severity::Note)
+        .count();
     assert!(expected > 0);
     assert_eq!(row["problems"], expected);
     // The page and its files come from the binary.
@@ -170,7 +260,11 @@ fn lists_the_packages_with_their_documents_and_problems() {
     assert_eq!(page.status, 200);
     assert!(page.text().contains("lang=\"th\""));
     for file in ["app.js", "labels.js", "style.css", "Sarabun-Regular.ttf"] {
-        assert_eq!(get(server.addr, &format!("/assets/{file}")).status, 200, "{file}");
+        assert_eq!(
+            get(server.addr, &format!("/assets/{file}")).status,
+            200,
+            "{file}"
+        );
     }
     assert_eq!(get(server.addr, "/assets/../Cargo.toml").status, 404);
 }
@@ -186,8 +280,16 @@ fn saving_writes_a_stable_form_that_keeps_every_field_and_its_order() {
     // know (its keys out of alphabetical order), and an edit.
     let compact = original
         .replace('\n', "")
-        .replacen("\"district\": \"เมืองร้อยเอ็ด\"", "\"district\": \"เมืองร้อยเอ็ด (แก้ไข)\"", 1)
-        .replacen("\"agency\": {", "\"agency\": {\"kept_unknown\": {\"b\": 1, \"a\": []},", 1);
+        .replacen(
+            "\"district\": \"เมืองร้อยเอ็ด\"",
+            "\"district\": \"เมืองร้อยเอ็ด (แก้ไข)\"",
+            1,
+        )
+        .replacen(
+            "\"agency\": {",
+            "\"agency\": {\"kept_unknown\": {\"b\": 1, \"a\": []},",
+            1,
+        );
     assert!(compact.contains("(แก้ไข)") && compact.contains("kept_unknown"));
     let tag = etag_of(server.addr, MUNICIPALITY);
     let reply = put(server.addr, MUNICIPALITY, compact.as_bytes(), &tag);
@@ -197,13 +299,31 @@ fn saving_writes_a_stable_form_that_keeps_every_field_and_its_order() {
     assert!(saved.contains("\"district\": \"เมืองร้อยเอ็ด (แก้ไข)\""));
     // The file differs from what it was only where it was edited.
     let expected = original
-        .replacen("\"district\": \"เมืองร้อยเอ็ด\"", "\"district\": \"เมืองร้อยเอ็ด (แก้ไข)\"", 1)
-        .replacen("\"agency\": {\n", "\"agency\": {\n    \"kept_unknown\": {\n      \"b\": 1,\n      \"a\": []\n    },\n", 1);
+        .replacen(
+            "\"district\": \"เมืองร้อยเอ็ด\"",
+            "\"district\": \"เมืองร้อยเอ็ด (แก้ไข)\"",
+            1,
+        )
+        .replacen(
+            "\"agency\": {\n",
+            "\"agency\": {\n    \"kept_unknown\": {\n      \"b\": 1,\n      \"a\": []\n    },\n",
+            1,
+        );
     assert_eq!(saved, expected);
     // The new version is answered, and `check` of what was saved (the unknown field).
-    assert_eq!(reply.header("etag"), Some(workspace::etag(saved.as_bytes()).as_str()));
+    assert_eq!(
+        reply.header("etag"),
+        Some(workspace::etag(saved.as_bytes()).as_str())
+    );
     let check = &reply.json()["check"];
-    assert!(check["diagnostics"].as_array().unwrap().iter().any(|d| d["path"] == "agency.kept_unknown"), "{check}");
+    assert!(
+        check["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["path"] == "agency.kept_unknown"),
+        "{check}"
+    );
 
     // Saving the original back gives the original bytes: diffs show only edits.
     let tag = reply.header("etag").unwrap().to_owned();
@@ -219,7 +339,12 @@ fn the_stable_form_is_serde_json_pretty_printing_in_the_given_order() {
         let text = std::fs::read_to_string(&sample).unwrap();
         let value: serde_json::Value = serde_json::from_str(&text).unwrap();
         let expected = serde_json::to_string_pretty(&value).unwrap() + "\n";
-        assert_eq!(workspace::pretty(&value.to_string()), expected, "{}", sample.display());
+        assert_eq!(
+            workspace::pretty(&value.to_string()),
+            expected,
+            "{}",
+            sample.display()
+        );
         assert_eq!(workspace::pretty(&expected), expected);
     }
     // Brackets, colons and escapes inside strings are text.
@@ -239,14 +364,30 @@ fn a_second_save_from_the_same_version_is_refused_and_changes_nothing() {
     let tag = etag_of(server.addr, MUNICIPALITY);
     let first = original.replacen("\"province\": \"ร้อยเอ็ด\"", "\"province\": \"ร้อยเอ็ด ๑\"", 1);
     let second = original.replacen("\"province\": \"ร้อยเอ็ด\"", "\"province\": \"ร้อยเอ็ด ๒\"", 1);
-    assert_eq!(put(server.addr, MUNICIPALITY, first.as_bytes(), &tag).status, 200);
+    assert_eq!(
+        put(server.addr, MUNICIPALITY, first.as_bytes(), &tag).status,
+        200
+    );
     let refused = put(server.addr, MUNICIPALITY, second.as_bytes(), &tag);
     assert_eq!(refused.status, 412);
-    assert!(error_message(&refused).contains("มีผู้อื่นบันทึกแฟ้มนี้"), "{}", refused.text());
-    assert_eq!(refused.header("etag"), Some(workspace::etag(first.as_bytes()).as_str()));
+    assert!(
+        error_message(&refused).contains("มีผู้อื่นบันทึกแฟ้มนี้"),
+        "{}",
+        refused.text()
+    );
+    assert_eq!(
+        refused.header("etag"),
+        Some(workspace::etag(first.as_bytes()).as_str())
+    );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), first);
     // Without If-Match nothing is saved either.
-    let bare = request(server.addr, "PUT", &format!("/api/packages/{MUNICIPALITY}"), &[], second.as_bytes());
+    let bare = request(
+        server.addr,
+        "PUT",
+        &format!("/api/packages/{MUNICIPALITY}"),
+        &[],
+        second.as_bytes(),
+    );
     assert_eq!(bare.status, 428, "{}", bare.text());
     assert_eq!(std::fs::read_to_string(&file).unwrap(), first);
     // Text that is not one JSON object is refused with the current version.
@@ -265,7 +406,11 @@ fn no_request_reaches_a_file_outside_the_workspace() {
     let secret_before = std::fs::read(site.outside()).unwrap();
     // A symlink in the workspace pointing out of it, and one pointing into it.
     std::os::unix::fs::symlink(site.outside(), site.workspace().join("link.json")).unwrap();
-    std::os::unix::fs::symlink(site.workspace().join(MUNICIPALITY), site.workspace().join("alias.json")).unwrap();
+    std::os::unix::fs::symlink(
+        site.workspace().join(MUNICIPALITY),
+        site.workspace().join("alias.json"),
+    )
+    .unwrap();
     let server = site.serve("127.0.0.1:0", None);
     let body = std::fs::read(site.workspace().join(MUNICIPALITY)).unwrap();
     let tag = workspace::etag(&secret_before);
@@ -294,14 +439,22 @@ fn no_request_reaches_a_file_outside_the_workspace() {
         ] {
             let reply = request(server.addr, method, &target, &[("If-Match", &tag)], &body);
             assert_eq!(reply.status, *status, "{method} {target}: {}", reply.text());
-            assert!(!reply.text().contains("เทศบาลเมืองร้อยเอ็ด"), "{method} {target} answered the file");
+            assert!(
+                !reply.text().contains("เทศบาลเมืองร้อยเอ็ด"),
+                "{method} {target} answered the file"
+            );
             assert!(!error_message(&reply).is_empty());
         }
     }
     assert_eq!(std::fs::read(site.outside()).unwrap(), secret_before);
     // The list shows neither link, and a symlink within the workspace works.
     let listed = get(server.addr, "/api/packages").json();
-    let names: Vec<&str> = listed["packages"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = listed["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
     assert!(!names.contains(&"link.json"), "{names:?}");
     assert_eq!(get(server.addr, "/api/packages/alias.json").status, 200);
 }
@@ -316,7 +469,11 @@ fn oversize_bodies_are_refused_and_change_nothing() {
     let mut huge = b"{\"agency\": {\"name\": \"".to_vec();
     huge.resize(ita_report::limits::PACKAGE_BYTES as usize + 1024, b'x');
     huge.extend_from_slice(b"\"}}");
-    for (method, target) in [("PUT", format!("/api/packages/{MUNICIPALITY}")), ("POST", format!("/api/preview/{MUNICIPALITY}")), ("POST", format!("/api/check/{MUNICIPALITY}"))] {
+    for (method, target) in [
+        ("PUT", format!("/api/packages/{MUNICIPALITY}")),
+        ("POST", format!("/api/preview/{MUNICIPALITY}")),
+        ("POST", format!("/api/check/{MUNICIPALITY}")),
+    ] {
         let reply = request(server.addr, method, &target, &[("If-Match", &tag)], &huge);
         assert_eq!(reply.status, 413, "{method} {target}: {}", reply.text());
         assert!(error_message(&reply).contains("ใหญ่เกิน"));
@@ -328,37 +485,87 @@ fn oversize_bodies_are_refused_and_change_nothing() {
 fn beyond_loopback_every_request_needs_the_token() {
     let site = Site::new("web-token");
     let server = site.serve("0.0.0.0:0", None);
-    let token = server.token.clone().expect("a token is made up for a non-loopback address");
+    let token = server
+        .token
+        .clone()
+        .expect("a token is made up for a non-loopback address");
     assert_eq!(token.len(), 32);
     let addr = SocketAddr::from(([127, 0, 0, 1], server.addr.port()));
-    for target in ["/", "/api/packages", &format!("/api/packages/{MUNICIPALITY}"), "/assets/app.js"] {
+    for target in [
+        "/",
+        "/api/packages",
+        &format!("/api/packages/{MUNICIPALITY}"),
+        "/assets/app.js",
+    ] {
         let reply = get(addr, target);
         assert_eq!(reply.status, 401, "{target}");
         assert!(!reply.text().contains("เทศบาลเมืองร้อยเอ็ด"));
-        let wrong = request(addr, "GET", target, &[("Authorization", "Bearer 0123456789abcdef0123456789abcdef")], b"");
+        let wrong = request(
+            addr,
+            "GET",
+            target,
+            &[("Authorization", "Bearer 0123456789abcdef0123456789abcdef")],
+            b"",
+        );
         assert_eq!(wrong.status, 401, "{target}");
-        let bearer = request(addr, "GET", target, &[("Authorization", &format!("Bearer {token}"))], b"");
+        let bearer = request(
+            addr,
+            "GET",
+            target,
+            &[("Authorization", &format!("Bearer {token}"))],
+            b"",
+        );
         assert_eq!(bearer.status, 200, "{target}");
-        let cookie = request(addr, "GET", target, &[("Cookie", &format!("other=1; ita_token={token}"))], b"");
+        let cookie = request(
+            addr,
+            "GET",
+            target,
+            &[("Cookie", &format!("other=1; ita_token={token}"))],
+            b"",
+        );
         assert_eq!(cookie.status, 200, "{target}");
     }
     // Saving without the token changes nothing.
     let file = site.workspace().join(MUNICIPALITY);
     let before = std::fs::read(&file).unwrap();
-    assert_eq!(put(addr, MUNICIPALITY, b"{}", &workspace::etag(&before)).status, 401);
+    assert_eq!(
+        put(addr, MUNICIPALITY, b"{}", &workspace::etag(&before)).status,
+        401
+    );
     assert_eq!(std::fs::read(&file).unwrap(), before);
     // The first visit with ?token= gets a cookie and goes to the page.
     let visit = get(addr, &format!("/?token={token}"));
     assert_eq!(visit.status, 303);
-    assert!(visit.header("set-cookie").unwrap().starts_with(&format!("ita_token={token};")));
+    assert!(
+        visit
+            .header("set-cookie")
+            .unwrap()
+            .starts_with(&format!("ita_token={token};"))
+    );
     assert!(visit.header("set-cookie").unwrap().contains("HttpOnly"));
     drop(server);
 
     // A token given is required on loopback too; an empty one is refused at start-up.
     let server = site.serve("127.0.0.1:0", Some("given-secret"));
     assert_eq!(get(server.addr, "/api/packages").status, 401);
-    assert_eq!(request(server.addr, "GET", "/api/packages", &[("Authorization", "Bearer given-secret")], b"").status, 200);
-    assert!(web::start(Config { token: Some(" ".into()), ..config(&site) }).is_err());
+    assert_eq!(
+        request(
+            server.addr,
+            "GET",
+            "/api/packages",
+            &[("Authorization", "Bearer given-secret")],
+            b""
+        )
+        .status,
+        200
+    );
+    assert!(
+        web::start(Config {
+            token: Some(" ".into()),
+            ..config(&site)
+        })
+        .is_err()
+    );
 }
 
 #[test]
@@ -375,20 +582,44 @@ fn the_command_line_prints_the_token_once_and_the_address_to_open() {
     let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
     let mut printed = Vec::new();
     let open = loop {
-        let line = lines.next().expect("serve prints where to open it").unwrap();
+        let line = lines
+            .next()
+            .expect("serve prints where to open it")
+            .unwrap();
         printed.push(line.clone());
         if let Some(url) = line.strip_prefix("open http://") {
             break url.to_owned();
         }
     };
-    let (address, token) = open.split_once("/?token=").expect("the address and the token");
+    let (address, token) = open
+        .split_once("/?token=")
+        .expect("the address and the token");
     let port: u16 = address.rsplit(':').next().unwrap().parse().unwrap();
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let result = std::panic::catch_unwind(|| {
-        assert_eq!(printed.iter().filter(|l| l.contains(token)).count(), 2, "{printed:?}");
-        assert!(printed.iter().any(|l| l.starts_with("token (made up for this run, shown once): ")), "{printed:?}");
+        assert_eq!(
+            printed.iter().filter(|l| l.contains(token)).count(),
+            2,
+            "{printed:?}"
+        );
+        assert!(
+            printed
+                .iter()
+                .any(|l| l.starts_with("token (made up for this run, shown once): ")),
+            "{printed:?}"
+        );
         assert_eq!(get(addr, "/api/packages").status, 401);
-        assert_eq!(request(addr, "GET", "/api/packages", &[("Authorization", &format!("Bearer {token}"))], b"").status, 200);
+        assert_eq!(
+            request(
+                addr,
+                "GET",
+                "/api/packages",
+                &[("Authorization", &format!("Bearer {token}"))],
+                b""
+            )
+            .status,
+            200
+        );
     });
     let _ = child.kill();
     let _ = child.wait();
@@ -396,7 +627,13 @@ fn the_command_line_prints_the_token_once_and_the_address_to_open() {
 }
 
 fn config(site: &Site) -> Config {
-    Config { workspace: site.workspace(), addr: "127.0.0.1:0".parse().unwrap(), token: None, templates: None, font_dirs: Vec::new() }
+    Config {
+        workspace: site.workspace(),
+        addr: "127.0.0.1:0".parse().unwrap(),
+        token: None,
+        templates: None,
+        font_dirs: Vec::new(),
+    }
 }
 
 #[test]
@@ -404,10 +641,20 @@ fn on_loopback_a_foreign_host_name_is_refused() {
     // A web page elsewhere cannot reach the server through a name it points at 127.0.0.1.
     let site = Site::new("web-host");
     let server = site.serve("127.0.0.1:0", None);
-    let reply = request(server.addr, "GET", "/api/packages", &[("Host", "attacker.example:8080")], b"");
+    let reply = request(
+        server.addr,
+        "GET",
+        "/api/packages",
+        &[("Host", "attacker.example:8080")],
+        b"",
+    );
     assert_eq!(reply.status, 421);
     for host in ["localhost:8080", "127.0.0.1", "[::1]:8080"] {
-        assert_eq!(request(server.addr, "GET", "/api/packages", &[("Host", host)], b"").status, 200, "{host}");
+        assert_eq!(
+            request(server.addr, "GET", "/api/packages", &[("Host", host)], b"").status,
+            200,
+            "{host}"
+        );
     }
 }
 
@@ -415,26 +662,67 @@ fn on_loopback_a_foreign_host_name_is_refused() {
 fn check_gives_the_command_lines_messages_with_their_json_paths() {
     let site = Site::new("web-check");
     let server = site.serve("127.0.0.1:0", None);
-    let text = std::fs::read_to_string(site.workspace().join(MUNICIPALITY)).unwrap().replacen("\"score\": 95.55", "\"score\": 105", 1);
-    let reply = request(server.addr, "POST", &format!("/api/check/{MUNICIPALITY}"), &[], text.as_bytes());
+    let text = std::fs::read_to_string(site.workspace().join(MUNICIPALITY))
+        .unwrap()
+        .replacen("\"score\": 95.55", "\"score\": 105", 1);
+    let reply = request(
+        server.addr,
+        "POST",
+        &format!("/api/check/{MUNICIPALITY}"),
+        &[],
+        text.as_bytes(),
+    );
     assert_eq!(reply.status, 200);
     let checked = reply.json();
     assert_eq!(checked["ok"], false);
-    let failure = ita_report::load::load_str(&text, MUNICIPALITY, common::frameworks()).err().expect("score 105 is an error");
-    let shown: Vec<String> = checked["diagnostics"].as_array().unwrap().iter().map(|d| d["text"].as_str().unwrap().to_owned()).collect();
+    let failure = ita_report::load::load_str(&text, MUNICIPALITY, common::frameworks())
+        .err()
+        .expect("score 105 is an error");
+    let shown: Vec<String> = checked["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["text"].as_str().unwrap().to_owned())
+        .collect();
     let expected: Vec<String> = failure.0.iter().map(|d| d.to_string()).collect();
     assert_eq!(shown, expected);
-    assert!(checked["diagnostics"].as_array().unwrap().iter().any(|d| d["path"] == "scores.indicators[0].score" && d["severity"] == "error"));
+    assert!(
+        checked["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["path"] == "scores.indicators[0].score" && d["severity"] == "error")
+    );
 
     // A valid package: the contradictions, and the analysis as it will print.
     let text = std::fs::read_to_string(site.workspace().join(MUNICIPALITY)).unwrap();
-    let checked = request(server.addr, "POST", &format!("/api/check/{MUNICIPALITY}"), &[], text.as_bytes()).json();
+    let checked = request(
+        server.addr,
+        "POST",
+        &format!("/api/check/{MUNICIPALITY}"),
+        &[],
+        text.as_bytes(),
+    )
+    .json();
     assert_eq!(checked["ok"], true);
     let loaded = ita_report::load::load_str(&text, MUNICIPALITY, common::frameworks()).unwrap();
-    let facts = ita_report::narrative::derive(&loaded.package, &loaded.framework, &loaded.frameworks);
-    assert_eq!(checked["generated"]["overall"], serde_json::json!(facts.overall.0));
-    assert_eq!(checked["generated"]["tools"].as_array().unwrap().len(), facts.tools.len());
-    assert!(checked["diagnostics"].as_array().unwrap().iter().any(|d| d["path"] == "scores.indicators[6].analysis"));
+    let facts =
+        ita_report::narrative::derive(&loaded.package, &loaded.framework, &loaded.frameworks);
+    assert_eq!(
+        checked["generated"]["overall"],
+        serde_json::json!(facts.overall.0)
+    );
+    assert_eq!(
+        checked["generated"]["tools"].as_array().unwrap().len(),
+        facts.tools.len()
+    );
+    assert!(
+        checked["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["path"] == "scores.indicators[6].analysis")
+    );
 }
 
 #[test]
@@ -448,45 +736,105 @@ fn the_preview_renders_the_edited_text_and_its_downloads_hold_it() {
     value["measures"]["rows"][0]["measure"] = serde_json::json!(edit);
     let text = value.to_string();
 
-    let reply = request(server.addr, "POST", &format!("/api/preview/{MUNICIPALITY}"), &[], text.as_bytes());
+    let reply = request(
+        server.addr,
+        "POST",
+        &format!("/api/preview/{MUNICIPALITY}"),
+        &[],
+        text.as_bytes(),
+    );
     assert_eq!(reply.status, 200, "{}", reply.text());
     let preview = reply.json();
     let id = preview["id"].as_str().unwrap();
     let pages = preview["pages"].as_u64().unwrap() as usize;
 
     // The same document the engine builds from that text.
-    let loaded = ita_report::load::load_bytes(text.clone().into_bytes(), &file, MUNICIPALITY, common::frameworks()).unwrap();
-    let built = common::engine().build(&loaded, "2568-roiet-municipality", &std::env::temp_dir(), &Default::default()).unwrap();
+    let loaded = ita_report::load::load_bytes(
+        text.clone().into_bytes(),
+        &file,
+        MUNICIPALITY,
+        common::frameworks(),
+    )
+    .unwrap();
+    let built = common::engine()
+        .build(
+            &loaded,
+            "2568-roiet-municipality",
+            &std::env::temp_dir(),
+            &Default::default(),
+        )
+        .unwrap();
     let artifact = &built.artifacts[0];
     assert_eq!(pages, artifact.document.pages().len());
     let texts = common::page_texts(&artifact.document);
-    let page = texts.iter().position(|t| common::squeeze(t).contains(edit)).expect("the edit is printed") + 1;
+    let page = texts
+        .iter()
+        .position(|t| common::squeeze(t).contains(edit))
+        .expect("the edit is printed")
+        + 1;
 
     let png = get(server.addr, &format!("/api/render/{id}/page/{page}"));
     assert_eq!(png.status, 200);
     assert_eq!(png.header("content-type"), Some("image/png"));
     assert!(png.body.starts_with(b"\x89PNG\r\n\x1a\n"));
-    assert_eq!(get(server.addr, &format!("/api/render/{id}/page/{}", pages + 1)).status, 404);
-    assert_eq!(get(server.addr, &format!("/api/render/{id}/page/0")).status, 404);
+    assert_eq!(
+        get(server.addr, &format!("/api/render/{id}/page/{}", pages + 1)).status,
+        404
+    );
+    assert_eq!(
+        get(server.addr, &format!("/api/render/{id}/page/0")).status,
+        404
+    );
 
     let pdf = get(server.addr, &format!("/api/render/{id}/pdf"));
     assert_eq!(pdf.status, 200);
-    assert_eq!(pdf.body, artifact.pdf, "the download is the engine's PDF of the edited text");
-    assert!(pdf.header("content-disposition").unwrap().contains("2568-roiet-municipality.pdf"));
+    assert_eq!(
+        pdf.body, artifact.pdf,
+        "the download is the engine's PDF of the edited text"
+    );
+    assert!(
+        pdf.header("content-disposition")
+            .unwrap()
+            .contains("2568-roiet-municipality.pdf")
+    );
 
     let archival = get(server.addr, &format!("/api/render/{id}/archive"));
     assert_eq!(archival.status, 200, "{}", archival.text());
     let attached = ita_report::archive::attachments(&archival.body).unwrap();
-    let package = attached.iter().find(|(name, _)| name.ends_with(".json") && !name.ends_with(".facts.json")).expect("the package is attached");
-    assert_eq!(package.1, text.as_bytes(), "the archival PDF carries the text previewed");
+    let package = attached
+        .iter()
+        .find(|(name, _)| name.ends_with(".json") && !name.ends_with(".facts.json"))
+        .expect("the package is attached");
+    assert_eq!(
+        package.1,
+        text.as_bytes(),
+        "the archival PDF carries the text previewed"
+    );
 
     // A preview that cannot be built says why, field by field; nothing was saved.
     let broken = text.replacen("\"layout\":\"by_indicator\"", "\"layout\":\"sideways\"", 1);
     assert_ne!(broken, text);
-    let reply = request(server.addr, "POST", &format!("/api/preview/{MUNICIPALITY}"), &[], broken.as_bytes());
+    let reply = request(
+        server.addr,
+        "POST",
+        &format!("/api/preview/{MUNICIPALITY}"),
+        &[],
+        broken.as_bytes(),
+    );
     assert_eq!(reply.status, 422);
-    assert!(reply.json()["diagnostics"].as_array().unwrap().iter().any(|d| d["path"] == "measures.layout"), "{}", reply.text());
-    assert_eq!(get(server.addr, "/api/render/0123456789abcdef01234567/pdf").status, 404);
+    assert!(
+        reply.json()["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["path"] == "measures.layout"),
+        "{}",
+        reply.text()
+    );
+    assert_eq!(
+        get(server.addr, "/api/render/0123456789abcdef01234567/pdf").status,
+        404
+    );
     assert_eq!(std::fs::read(&file).unwrap(), original);
 }
 

@@ -10,6 +10,12 @@ use ita_report::load::load_str;
 
 use crate::common::{Scratch, build, frameworks, lines, load_text, root, samples};
 
+// Round two (issue 30 and the PDF reader of issue 27), one module per surface.
+mod folders;
+mod pdf;
+mod server;
+mod sheets;
+
 fn ita_report(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ita-report"))
         .current_dir(dir)

@@ -1,0 +1,1 @@
+//! Crafted PDFs against the reader, `sign`, `verify` and `extract`.

@@ -1,0 +1,1 @@
+//! The workspace server against cross-site pages, oversized and concurrent requests.

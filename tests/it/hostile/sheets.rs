@@ -1,0 +1,1 @@
+//! Spreadsheets and images that would make the program allocate without bound.

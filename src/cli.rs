@@ -20,6 +20,7 @@ use crate::{BuildOptions, Engine, Fonts, load, pdf};
 
 mod archive;
 mod data;
+mod templates;
 
 /// Thai official documents of the yearly ITA assessment, from JSON data to PDF.
 #[derive(Debug, Parser)]
@@ -209,6 +210,12 @@ pub enum Command {
     },
     /// Print the JSON Schema of a package (for editors that check JSON as it is typed).
     Schema,
+    /// Customised templates: what a folder changes from this version's built-in ones, or
+    /// the built-in ones written out to start from.
+    Templates {
+        #[command(subcommand)]
+        action: TemplatesAction,
+    },
     /// Serve a browser workspace over a folder of packages: a form per package, `check`'s
     /// messages beside the fields, a live preview, downloads and safe saving.
     Serve {
@@ -228,6 +235,26 @@ pub enum Command {
         /// As for `build`; may be repeated.
         #[arg(long = "font-dir", value_name = "DIR")]
         font_dirs: Vec<PathBuf>,
+    },
+}
+
+/// What `templates` does.
+#[derive(Debug, Subcommand)]
+pub enum TemplatesAction {
+    /// Show what each template of a folder (as given with --templates) changes from the
+    /// built-in one of this version.
+    Diff {
+        /// The folder of customised templates.
+        dir: PathBuf,
+    },
+    /// Write the built-in templates into a folder, to change only what an office needs
+    /// (changing `style.typ` alone keeps every other template current).
+    Export {
+        /// The folder to write into (created if missing).
+        dir: PathBuf,
+        /// Replace template files that already exist there.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -327,6 +354,10 @@ pub fn run(cli: Cli) -> ExitCode {
             data::init(&asked, &output, force, templates.as_deref(), &mut err)
         }
         Command::Schema => data::schema(),
+        Command::Templates { action } => match action {
+            TemplatesAction::Diff { dir } => templates::diff(&dir, &mut err),
+            TemplatesAction::Export { dir, force } => templates::export(&dir, force, &mut err),
+        },
         Command::Sign {
             pdf,
             cert,

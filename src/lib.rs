@@ -19,6 +19,7 @@ pub mod cli;
 pub mod confine;
 pub mod consistency;
 pub mod diagnostic;
+pub mod documents;
 pub mod emblem;
 pub mod framework;
 pub mod import;
@@ -45,7 +46,6 @@ pub mod world;
 use std::path::{Path, PathBuf};
 
 use minijinja::Value;
-use serde::Serialize;
 use typst_layout::PagedDocument;
 
 use crate::diagnostic::{Diagnostic, Failure};
@@ -54,73 +54,7 @@ use crate::model::{Numerals, Package};
 use crate::templates::Templates;
 use crate::world::{Compiler, Fonts, Job};
 
-/// The documents a package can produce, in the order they appear in a combined PDF
-/// (the order of the provincial package: memo → letter → cover → report → measures).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DocKind {
-    /// บันทึกข้อความ, the covering memo.
-    Memo,
-    /// หนังสือภายนอก, the distribution letter.
-    Letter,
-    /// The cover page of the report.
-    Cover,
-    /// The analysis report.
-    Report,
-    /// The OIT result item by item, with the weak-point tables.
-    Oit,
-    /// The measures appendix (มาตรการ).
-    Measures,
-    /// ประกาศ, an announcement.
-    Announcement,
-    /// A progress report.
-    Progress,
-}
-
-impl DocKind {
-    /// Name used in file names and templates (`memo`, `letter`, …).
-    pub fn name(self) -> &'static str {
-        match self {
-            DocKind::Memo => "memo",
-            DocKind::Letter => "letter",
-            DocKind::Cover => "cover",
-            DocKind::Report => "report",
-            DocKind::Oit => "oit",
-            DocKind::Measures => "measures",
-            DocKind::Announcement => "announcement",
-            DocKind::Progress => "progress",
-        }
-    }
-
-    /// Whether the form carries the Garuda emblem.
-    pub fn has_emblem(self) -> bool {
-        matches!(
-            self,
-            DocKind::Memo | DocKind::Letter | DocKind::Announcement
-        )
-    }
-
-    /// The documents whose data the package holds, in combined order.
-    pub fn available(package: &Package) -> Vec<DocKind> {
-        let has_scores = package
-            .scores
-            .as_ref()
-            .is_some_and(|s| s.total.is_some() || !s.indicators.is_empty());
-        [
-            (DocKind::Memo, package.memo.is_some()),
-            (DocKind::Letter, package.letter.is_some()),
-            (DocKind::Cover, package.cover.is_some()),
-            (DocKind::Report, has_scores || package.province.is_some()),
-            (DocKind::Oit, package.oit.is_some()),
-            (DocKind::Measures, package.measures.is_some()),
-            (DocKind::Announcement, package.announcement.is_some()),
-            (DocKind::Progress, package.progress.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(kind, present)| present.then_some(kind))
-        .collect()
-    }
-}
+pub use documents::DocKind;
 
 /// How to build one package.
 #[derive(Debug, Clone, Default)]
@@ -224,7 +158,7 @@ impl Engine {
             facts => Value::from_serialize(facts),
             framework => Value::from_serialize(&*loaded.framework),
             numerals => match package.numerals { Numerals::Thai => "thai", Numerals::Arabic => "arabic" },
-            documents => Value::from_serialize(kinds),
+            documents => Value::from_serialize(documents::setups(package, kinds)),
             font => minijinja::context! { family => family, scale => scale, ascent => ascent, descent => descent },
             emblem => emblem,
             archive => options.archival(package).then(|| minijinja::context! {
@@ -399,16 +333,7 @@ impl Engine {
 /// announcement's date, else 30 September of the fiscal year, with a warning saying so.
 fn archive_date(loaded: &Loaded) -> (thai::Date, Option<Diagnostic>) {
     let p = &loaded.package;
-    let given = [
-        p.memo.as_ref().and_then(|m| m.date.clone()),
-        p.letter.as_ref().map(|l| l.date.clone()),
-        p.announcement.as_ref().map(|a| a.date.clone()),
-    ];
-    if let Some(date) = given
-        .into_iter()
-        .flatten()
-        .find_map(|d| thai::Date::parse(&d).ok())
-    {
+    if let Some(date) = documents::dates(p).find_map(|d| thai::Date::parse(d).ok()) {
         return (date, None);
     }
     let end = thai::Date {

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use crate::diagnostic::{JsonPath, Message};
 use crate::framework::Framework;
 use crate::message;
-use crate::model::{MeasuresLayout, Package, Paragraphs, Score, Signer};
+use crate::model::{Package, Score, Signer};
 use crate::thai::Date;
 
 /// One rule violation.
@@ -19,14 +19,29 @@ pub struct Problem {
     pub note: Option<Message>,
 }
 
-struct Checker<'a> {
+/// Collects the violations of one package; the documents' own rules
+/// ([`crate::documents`]) report through it too.
+pub struct Checker<'a> {
     problems: Vec<Problem>,
     /// The package year's framework; absent when the year has none (itself a problem).
     framework: Option<&'a Framework>,
 }
 
 impl Checker<'_> {
-    fn report(&mut self, path: JsonPath, message: impl Into<Message>) {
+    /// The package year's framework, when the year has one.
+    pub fn framework(&self) -> Option<&Framework> {
+        self.framework
+    }
+
+    pub fn subject_empty() -> Message {
+        message!("ไม่ได้ใส่เรื่อง", "the subject (เรื่อง) is empty")
+    }
+
+    pub fn addressee_empty() -> Message {
+        message!("ไม่ได้ใส่คำขึ้นต้น (เรียน)", "the addressee (เรียน) is empty")
+    }
+
+    pub fn report(&mut self, path: JsonPath, message: impl Into<Message>) {
         self.problems.push(Problem {
             path,
             message: message.into(),
@@ -34,7 +49,7 @@ impl Checker<'_> {
         });
     }
 
-    fn report_with(&mut self, path: JsonPath, message: Message, note: Message) {
+    pub fn report_with(&mut self, path: JsonPath, message: Message, note: Message) {
         self.problems.push(Problem {
             path,
             message,
@@ -42,7 +57,7 @@ impl Checker<'_> {
         });
     }
 
-    fn score(&mut self, path: JsonPath, score: Score) {
+    pub fn score(&mut self, path: JsonPath, score: Score) {
         if !(0.0..=100.0).contains(&score.0) {
             let (score, range) = (
                 score.0,
@@ -72,7 +87,7 @@ impl Checker<'_> {
         }
     }
 
-    fn year(&mut self, path: JsonPath, year: i32) {
+    pub fn year(&mut self, path: JsonPath, year: i32) {
         if !(2550..=2700).contains(&year) {
             let note = if (2000..2200).contains(&year) {
                 let be = year + 543;
@@ -97,7 +112,7 @@ impl Checker<'_> {
         }
     }
 
-    fn date(&mut self, path: JsonPath, date: &Option<String>) {
+    pub fn date(&mut self, path: JsonPath, date: &Option<String>) {
         if let Some(text) = date {
             if let Err(e) = Date::parse(text) {
                 self.report(path, Message::new(e.thai(), e.to_string()));
@@ -105,13 +120,13 @@ impl Checker<'_> {
         }
     }
 
-    fn text(&mut self, path: JsonPath, text: &str, empty: Message) {
+    pub fn text(&mut self, path: JsonPath, text: &str, empty: Message) {
         if text.trim().is_empty() {
             self.report(path, empty);
         }
     }
 
-    fn indicator(&mut self, path: JsonPath, number: u8) -> bool {
+    pub fn indicator(&mut self, path: JsonPath, number: u8) -> bool {
         let exists = match self.framework {
             Some(fw) => fw.indicator(number).is_some(),
             None => (1..=10).contains(&number),
@@ -127,7 +142,7 @@ impl Checker<'_> {
     }
 
     /// Indicator numbers of a list: each must exist and appear once.
-    fn indicator_list(&mut self, path: &JsonPath, numbers: impl Iterator<Item = u8>) {
+    pub fn indicator_list(&mut self, path: &JsonPath, numbers: impl Iterator<Item = u8>) {
         let mut seen = BTreeMap::new();
         for (i, number) in numbers.enumerate() {
             let p = path.index(i).key("number");
@@ -196,7 +211,7 @@ impl Checker<'_> {
         }
     }
 
-    fn signer(&mut self, path: JsonPath, signer: &Signer) {
+    pub fn signer(&mut self, path: JsonPath, signer: &Signer) {
         self.text(
             path.key("name"),
             &signer.name,
@@ -206,12 +221,25 @@ impl Checker<'_> {
     }
 }
 
-/// Checks every rule and returns all violations (empty when the package is valid).
-pub fn check(package: &Package, framework: Option<&Framework>) -> Vec<Problem> {
-    let mut c = Checker {
-        problems: Vec::new(),
-        framework,
-    };
+impl<'a> Checker<'a> {
+    /// A checker for a package of the year of `framework` (absent when the year has none).
+    pub fn new(framework: Option<&'a Framework>) -> Self {
+        Checker {
+            problems: Vec::new(),
+            framework,
+        }
+    }
+
+    /// Every violation reported, in the order found.
+    pub fn into_problems(self) -> Vec<Problem> {
+        self.problems
+    }
+}
+
+/// The rules of the package's own data, which every document shares: the agency, its
+/// scores and their history, a province's agencies, the assessors' recommendations. Each
+/// document's rules are its own ([`crate::documents::check`] runs both).
+pub fn check(c: &mut Checker, package: &Package) {
     let root = JsonPath::default();
     c.text(
         root.key("agency").key("name"),
@@ -223,43 +251,61 @@ pub fn check(package: &Package, framework: Option<&Framework>) -> Vec<Problem> {
     if let Some(province) = &package.agency.province {
         c.bare_province(root.key("agency").key("province"), province);
     }
+    scores(c, package);
+    history(c, package);
+    province(c, package);
+    for (i, rec) in package.recommendations.iter().enumerate() {
+        if rec.text.is_empty() {
+            c.report(
+                root.key("recommendations").index(i).key("text"),
+                message!("ไม่ได้ใส่ข้อความข้อเสนอแนะ", "the recommendation text is empty"),
+            );
+        }
+    }
+}
 
-    if let Some(scores) = &package.scores {
-        let path = root.key("scores");
-        if let Some(total) = scores.total {
-            c.score(path.key("total"), total);
-        }
-        c.score(path.key("target"), scores.target);
-        for (tool, score) in &scores.tools {
-            c.score(path.key("tools").key(tool.code()), *score);
-        }
-        c.indicator_list(
-            &path.key("indicators"),
-            scores.indicators.iter().map(|i| i.number),
-        );
-        for (i, ind) in scores.indicators.iter().enumerate() {
-            let p = path.key("indicators").index(i);
-            c.score(p.key("score"), ind.score);
-            let standard = framework.and_then(|fw| fw.indicator(ind.number));
-            if let (Some(tool), Some(standard)) = (ind.tool, standard) {
-                if tool != standard.tool {
-                    let (number, belongs) = (ind.number, standard.tool);
-                    c.report_with(
-                        p.key("tool"),
-                        message!(
-                            "ตัวชี้วัดที่ {number} อยู่ใต้ {tool} แต่เป็นตัวชี้วัดของ {belongs}",
-                            "indicator {number} is under {tool}, but it belongs to {belongs}"
-                        ),
-                        message!(
-                            "ตัวชี้วัดที่ 1–5 เป็น IIT, 6–8 เป็น EIT, 9–10 เป็น OIT",
-                            "indicators 1–5 are IIT, 6–8 EIT, 9–10 OIT"
-                        ),
-                    );
-                }
+fn scores(c: &mut Checker, package: &Package) {
+    let Some(scores) = &package.scores else {
+        return;
+    };
+    let root = JsonPath::default();
+    let path = root.key("scores");
+    if let Some(total) = scores.total {
+        c.score(path.key("total"), total);
+    }
+    c.score(path.key("target"), scores.target);
+    for (tool, score) in &scores.tools {
+        c.score(path.key("tools").key(tool.code()), *score);
+    }
+    c.indicator_list(
+        &path.key("indicators"),
+        scores.indicators.iter().map(|i| i.number),
+    );
+    for (i, ind) in scores.indicators.iter().enumerate() {
+        let p = path.key("indicators").index(i);
+        c.score(p.key("score"), ind.score);
+        let standard = c.framework.and_then(|fw| fw.indicator(ind.number));
+        if let (Some(tool), Some(standard)) = (ind.tool, standard) {
+            if tool != standard.tool {
+                let (number, belongs) = (ind.number, standard.tool);
+                c.report_with(
+                    p.key("tool"),
+                    message!(
+                        "ตัวชี้วัดที่ {number} อยู่ใต้ {tool} แต่เป็นตัวชี้วัดของ {belongs}",
+                        "indicator {number} is under {tool}, but it belongs to {belongs}"
+                    ),
+                    message!(
+                        "ตัวชี้วัดที่ 1–5 เป็น IIT, 6–8 เป็น EIT, 9–10 เป็น OIT",
+                        "indicators 1–5 are IIT, 6–8 EIT, 9–10 OIT"
+                    ),
+                );
             }
         }
     }
+}
 
+fn history(c: &mut Checker, package: &Package) {
+    let root = JsonPath::default();
     let mut years = BTreeMap::new();
     for (i, year) in package.history.iter().enumerate() {
         let p = root.key("history").index(i);
@@ -289,327 +335,61 @@ pub fn check(package: &Package, framework: Option<&Framework>) -> Vec<Problem> {
             c.score(p.key("indicators").index(j).key("score"), ind.score);
         }
     }
+}
 
-    if let Some(province) = &package.province {
-        let path = root.key("province");
-        if let Some(total) = province.total {
-            c.score(path.key("total"), total);
-        }
-        if province.national_rank == Some(0) {
-            c.report(
-                path.key("national_rank"),
-                message!("อันดับระดับประเทศเริ่มที่ 1", "the national rank starts at 1"),
-            );
-        }
-        c.indicator_list(
-            &path.key("indicators"),
-            province.indicators.iter().map(|i| i.number),
+fn province(c: &mut Checker, package: &Package) {
+    let Some(province) = &package.province else {
+        return;
+    };
+    let root = JsonPath::default();
+    let path = root.key("province");
+    if let Some(total) = province.total {
+        c.score(path.key("total"), total);
+    }
+    if province.national_rank == Some(0) {
+        c.report(
+            path.key("national_rank"),
+            message!("อันดับระดับประเทศเริ่มที่ 1", "the national rank starts at 1"),
         );
-        for (i, ind) in province.indicators.iter().enumerate() {
-            c.score(path.key("indicators").index(i).key("score"), ind.score);
-        }
-        if province.agencies.is_empty() {
-            c.report(
-                path.key("agencies"),
-                message!(
-                    "สรุปผลของจังหวัดไม่มีรายชื่อหน่วยงาน",
-                    "the province summary lists no agencies"
-                ),
-            );
-        }
-        for (i, agency) in province.agencies.iter().enumerate() {
-            let p = path.key("agencies").index(i);
-            c.text(p.key("name"), &agency.name, agency_name_empty());
-            c.score(p.key("score"), agency.score);
-            for (tool, score) in &agency.tools {
-                c.score(p.key("tools").key(tool.code()), *score);
-            }
-        }
-        if let Some(stated) = &province.stated {
-            for (list, levels) in [("levels", &stated.levels), ("lists", &stated.lists)] {
-                for (i, level) in levels.iter().enumerate() {
-                    let p = path.key("stated").key(list).index(i);
-                    for (key, score) in [("min", level.min), ("max", level.max)] {
-                        if let Some(score) = score {
-                            c.score(p.key(key), score);
-                        }
-                    }
-                }
-            }
-        }
     }
-
-    if let Some(oit) = &package.oit {
-        let path = root.key("oit");
-        if oit.indicators.is_empty() {
-            c.report(
-                path.key("indicators"),
-                message!("รายละเอียด OIT ไม่มีตัวชี้วัด", "the OIT detail has no indicators"),
-            );
-        }
-        c.indicator_list(
-            &path.key("indicators"),
-            oit.indicators.iter().map(|i| i.number),
+    c.indicator_list(
+        &path.key("indicators"),
+        province.indicators.iter().map(|i| i.number),
+    );
+    for (i, ind) in province.indicators.iter().enumerate() {
+        c.score(path.key("indicators").index(i).key("score"), ind.score);
+    }
+    if province.agencies.is_empty() {
+        c.report(
+            path.key("agencies"),
+            message!(
+                "สรุปผลของจังหวัดไม่มีรายชื่อหน่วยงาน",
+                "the province summary lists no agencies"
+            ),
         );
-        let mut items = BTreeMap::new();
-        for (i, ind) in oit.indicators.iter().enumerate() {
-            let p = path.key("indicators").index(i);
-            if let Some(standard) = framework.and_then(|fw| fw.indicator(ind.number)) {
-                if standard.tool != crate::model::Tool::Oit {
-                    let number = ind.number;
-                    c.report_with(
-                        p.key("number"),
-                        message!(
-                            "ตัวชี้วัดที่ {number} ไม่ใช่ตัวชี้วัดของ OIT",
-                            "indicator {number} is not an OIT indicator"
-                        ),
-                        message!(
-                            "ตัวชี้วัดของ OIT คือตัวชี้วัดที่ 9 และ 10",
-                            "the OIT indicators are 9 and 10"
-                        ),
-                    );
-                }
-            }
-            for (j, sub) in ind.subindicators.iter().enumerate() {
-                let p = p.key("subindicators").index(j);
-                for (k, group) in sub.groups.iter().enumerate() {
-                    let p = p.key("groups").index(k);
-                    if group.items.is_empty() {
-                        c.report(
-                            p.key("items"),
-                            message!("กลุ่มนี้ไม่มีข้อ", "the group has no items"),
-                        );
-                    }
-                    for (l, item) in group.items.iter().enumerate() {
-                        let p = p.key("items").index(l);
-                        c.score(p.key("score"), item.score);
-                        if let Some(first) = items.insert(item.number, p.to_string()) {
-                            let number = item.number;
-                            c.report(
-                                p.key("number"),
-                                message!(
-                                    "ข้อ {number} ซ้ำกับที่ {first}",
-                                    "item {number} is given twice (also at {first})"
-                                ),
-                            );
-                        }
+    }
+    for (i, agency) in province.agencies.iter().enumerate() {
+        let p = path.key("agencies").index(i);
+        c.text(p.key("name"), &agency.name, agency_name_empty());
+        c.score(p.key("score"), agency.score);
+        for (tool, score) in &agency.tools {
+            c.score(p.key("tools").key(tool.code()), *score);
+        }
+    }
+    if let Some(stated) = &province.stated {
+        for (list, levels) in [("levels", &stated.levels), ("lists", &stated.lists)] {
+            for (i, level) in levels.iter().enumerate() {
+                let p = path.key("stated").key(list).index(i);
+                for (key, score) in [("min", level.min), ("max", level.max)] {
+                    if let Some(score) = score {
+                        c.score(p.key(key), score);
                     }
                 }
             }
         }
-        for (key, table) in [("urgent", &oit.urgent), ("improve", &oit.improve)] {
-            for (i, row) in table.iter().flat_map(|t| t.rows.iter()).enumerate() {
-                c.indicator(
-                    path.key(key).key("rows").index(i).key("indicator"),
-                    row.indicator,
-                );
-            }
-        }
     }
-
-    for (i, rec) in package.recommendations.iter().enumerate() {
-        if rec.text.is_empty() {
-            c.report(
-                root.key("recommendations").index(i).key("text"),
-                message!("ไม่ได้ใส่ข้อความข้อเสนอแนะ", "the recommendation text is empty"),
-            );
-        }
-    }
-
-    if let Some(measures) = &package.measures {
-        let path = root.key("measures");
-        if let Some(year) = measures.fiscal_year {
-            c.year(path.key("fiscal_year"), year);
-        }
-        match measures.layout {
-            MeasuresLayout::Outline => {
-                if measures.sections.is_empty() {
-                    c.report(
-                        path.key("sections"),
-                        message!(
-                            "รูปแบบ `outline` ต้องมี `sections`",
-                            "layout `outline` needs `sections`"
-                        ),
-                    );
-                }
-                if !measures.rows.is_empty() {
-                    c.report(
-                        path.key("rows"),
-                        message!(
-                            "รูปแบบ `outline` พิมพ์เป็นหัวข้อ ไม่ใช่แถวในตาราง",
-                            "layout `outline` prints sections, not table rows"
-                        ),
-                    );
-                }
-            }
-            _ => {
-                if measures.rows.is_empty() {
-                    c.report(
-                        path.key("rows"),
-                        message!("แผนมาตรการไม่มีแถว", "the measures plan has no rows"),
-                    );
-                }
-                if !measures.sections.is_empty() {
-                    c.report(
-                        path.key("sections"),
-                        message!(
-                            "มีแต่รูปแบบ `outline` ที่พิมพ์ `sections`",
-                            "only layout `outline` prints sections"
-                        ),
-                    );
-                }
-            }
-        }
-        // A column the layout does not print would silently drop data: refuse it instead.
-        let hidden: &[(&str, fn(&crate::model::MeasureRow) -> &Paragraphs)] = match measures.layout
-        {
-            MeasuresLayout::ByTool => {
-                &[("finding", |r| &r.finding), ("timeframe", |r| &r.timeframe)]
-            }
-            MeasuresLayout::ByIndicator => &[("monitoring", |r| &r.monitoring)],
-            MeasuresLayout::Outline => &[],
-        };
-        for (i, row) in measures.rows.iter().enumerate() {
-            let p = path.key("rows").index(i);
-            c.indicator(p.key("indicator"), row.indicator);
-            if row.measure.is_empty() {
-                c.report(
-                    p.key("measure"),
-                    message!("ไม่ได้ใส่มาตรการ", "the measure is empty"),
-                );
-            }
-            for (field, get) in hidden {
-                if !get(row).is_empty() {
-                    let layout = layout_name(measures.layout);
-                    c.report_with(
-                        p.key(field),
-                        message!(
-                            "รูปแบบ `{layout}` ไม่มีคอลัมน์ `{field}`",
-                            "layout `{layout}` has no `{field}` column"
-                        ),
-                        message!(
-                            "ใช้รูปแบบอื่น หรือย้ายข้อความนี้ไปไว้ในคอลัมน์ที่รูปแบบนี้พิมพ์",
-                            "use the other layout, or move this text into a column the layout shows"
-                        ),
-                    );
-                }
-            }
-        }
-    }
-
-    if let Some(memo) = &package.memo {
-        let path = root.key("memo");
-        c.date(path.key("date"), &memo.date);
-        c.text(path.key("subject"), &memo.subject, subject_empty());
-        c.text(path.key("to"), &memo.to, addressee_empty());
-        if memo.body.is_empty() {
-            c.report(
-                path.key("body"),
-                message!("บันทึกข้อความไม่มีเนื้อความ", "the memo has no body"),
-            );
-        }
-        if memo.signers.is_empty() {
-            c.report(
-                path.key("signers"),
-                message!("บันทึกข้อความไม่มีผู้ลงนาม", "the memo has no signer"),
-            );
-        }
-        for (i, signer) in memo.signers.iter().enumerate() {
-            c.signer(path.key("signers").index(i), signer);
-        }
-        for (i, e) in memo.endorsements.iter().enumerate() {
-            c.signer(path.key("endorsements").index(i).key("signer"), &e.signer);
-        }
-        if let Some(received) = &memo.received {
-            c.date(
-                path.key("received").key("date"),
-                &Some(received.date.clone()),
-            );
-        }
-    }
-
-    if let Some(letter) = &package.letter {
-        let path = root.key("letter");
-        c.date(path.key("date"), &Some(letter.date.clone()));
-        c.text(path.key("subject"), &letter.subject, subject_empty());
-        c.text(path.key("to"), &letter.to, addressee_empty());
-        if letter.body.is_empty() {
-            c.report(
-                path.key("body"),
-                message!("หนังสือไม่มีเนื้อความ", "the letter has no body"),
-            );
-        }
-        c.signer(path.key("signer"), &letter.signer);
-        if let Some(qr) = &letter.qr {
-            if let Err(e) = crate::qr::matrix(&qr.url) {
-                c.report(
-                    path.key("qr").key("url"),
-                    message!("ทำ QR code จากที่อยู่นี้ไม่ได้ ({e})", "{e}"),
-                );
-            }
-        }
-    }
-
-    if let Some(cover) = &package.cover {
-        if cover.title.iter().all(|t| t.trim().is_empty()) {
-            c.report(
-                root.key("cover").key("title"),
-                message!("ปกไม่มีชื่อเรื่อง", "the cover has no title"),
-            );
-        }
-    }
-
-    if let Some(a) = &package.announcement {
-        let path = root.key("announcement");
-        c.date(path.key("date"), &Some(a.date.clone()));
-        c.text(path.key("subject"), &a.subject, subject_empty());
-        c.signer(path.key("signer"), &a.signer);
-        for (i, section) in a.sections.iter().enumerate() {
-            if section.items.is_empty() {
-                c.report(
-                    path.key("sections").index(i).key("items"),
-                    message!("หัวข้อนี้ไม่มีรายการ", "the section has no items"),
-                );
-            }
-        }
-    }
-
-    if let Some(progress) = &package.progress {
-        let path = root.key("progress");
-        if progress.rows.is_empty() {
-            c.report(
-                path.key("rows"),
-                message!("รายงานความก้าวหน้าไม่มีแถว", "the progress report has no rows"),
-            );
-        }
-        for (i, row) in progress.rows.iter().enumerate() {
-            if row.steps.is_empty() {
-                c.report(
-                    path.key("rows").index(i).key("steps"),
-                    message!("แถวนี้ไม่มีขั้นตอน", "the row has no steps"),
-                );
-            }
-        }
-    }
-    c.problems
 }
 
 fn agency_name_empty() -> Message {
     message!("ไม่ได้ใส่ชื่อหน่วยงาน", "the agency name is empty")
-}
-
-fn subject_empty() -> Message {
-    message!("ไม่ได้ใส่เรื่อง", "the subject (เรื่อง) is empty")
-}
-
-fn addressee_empty() -> Message {
-    message!("ไม่ได้ใส่คำขึ้นต้น (เรียน)", "the addressee (เรียน) is empty")
-}
-
-fn layout_name(layout: MeasuresLayout) -> &'static str {
-    match layout {
-        MeasuresLayout::ByTool => "by_tool",
-        MeasuresLayout::ByIndicator => "by_indicator",
-        MeasuresLayout::Outline => "outline",
-    }
 }

@@ -10,6 +10,7 @@
 use schemars::schema::{RootSchema, Schema, SchemaObject};
 use serde_json::Value;
 
+use crate::documents::DocKind;
 use crate::model::Package;
 
 /// The Thai name of each package field, by field name: the schema gives it as the field's
@@ -58,7 +59,6 @@ pub const THAI: &[(&str, &str)] = &[
     ("max", "สูงสุด"),
     ("pass", "ผ่าน"),
     ("fail", "ไม่ผ่าน"),
-    ("oit", "รายละเอียด OIT"),
     ("subindicators", "ตัวชี้วัดย่อย"),
     ("code", "รหัส"),
     ("groups", "กลุ่ม"),
@@ -68,7 +68,6 @@ pub const THAI: &[(&str, &str)] = &[
     ("intro", "ข้อความนำ"),
     ("recommendations", "ข้อเสนอแนะจากผู้ตรวจประเมิน"),
     ("topics", "ประเด็น"),
-    ("measures", "มาตรการส่งเสริมคุณธรรมและความโปร่งใส"),
     ("layout", "รูปแบบตาราง"),
     ("title", "ชื่อเรื่อง"),
     ("heading", "หัวข้อ"),
@@ -86,7 +85,6 @@ pub const THAI: &[(&str, &str)] = &[
     ("items", "รายการ"),
     ("list", "รายการย่อย"),
     ("text", "ข้อความ"),
-    ("memo", "บันทึกข้อความ"),
     ("reference", "ที่"),
     ("subject", "เรื่อง"),
     ("to", "เรียน"),
@@ -100,7 +98,6 @@ pub const THAI: &[(&str, &str)] = &[
     ("time", "เวลา"),
     ("urgency", "ชั้นความเร็ว"),
     ("secrecy", "ชั้นความลับ"),
-    ("letter", "หนังสือภายนอก"),
     ("address", "ที่อยู่ผู้ส่ง (แต่ละบรรทัด)"),
     ("refer_to", "อ้างถึง"),
     ("enclosures", "สิ่งที่ส่งมาด้วย"),
@@ -109,12 +106,9 @@ pub const THAI: &[(&str, &str)] = &[
     ("qr", "คิวอาร์โค้ด"),
     ("url", "ที่อยู่เว็บ"),
     ("caption", "คำบรรยาย"),
-    ("cover", "ปก"),
     ("prepared_by", "จัดทำโดย (แต่ละบรรทัด)"),
-    ("announcement", "ประกาศ"),
     ("issuer", "ผู้ออกประกาศ"),
     ("preamble", "อารัมภบท"),
-    ("progress", "รายงานความก้าวหน้า"),
     ("nacc_period", "ช่วงเวลาที่ ป.ป.ช. กำหนด"),
     ("province_period", "ช่วงเวลาที่จังหวัดกำหนด"),
     ("step", "ขั้นตอน"),
@@ -144,17 +138,23 @@ fn add_thai(object: &mut SchemaObject) {
         return;
     };
     for (name, schema) in validation.properties.iter_mut() {
-        let Some((_, thai)) = THAI.iter().find(|(field, _)| field == name) else {
+        // A document's data is named as the document is (src/documents/).
+        let document = DocKind::from_name(name).map(|k| k.spec().label.0);
+        let found = THAI
+            .iter()
+            .find(|(field, _)| field == name)
+            .map(|(_, t)| *t);
+        let Some(thai) = found.or(document) else {
             continue;
         };
         let Schema::Object(property) = schema else {
             continue;
         };
         let metadata = property.metadata();
-        metadata.title = Some((*thai).to_owned());
+        metadata.title = Some(thai.to_owned());
         metadata.description = Some(match metadata.description.take() {
             Some(english) => format!("{thai} — {english}"),
-            None => (*thai).to_owned(),
+            None => thai.to_owned(),
         });
     }
 }

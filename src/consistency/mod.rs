@@ -81,82 +81,114 @@ pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> V
     let mut f = Findings::default();
     let root = JsonPath::default();
     let facts = analysis::derive(package, fw, frameworks);
+    scores_findings(&mut f, package, fw);
+    history_findings(&mut f, package, frameworks);
+    if let (Some(province), Some(derived)) = (&package.province, &facts.province) {
+        province_findings(
+            &mut f,
+            package,
+            fw,
+            province,
+            derived,
+            &root.key("province"),
+        );
+    }
+    if let (Some(oit), Some(facts)) = (&package.oit, &facts.oit) {
+        oit_shares(&mut f, package, fw, facts);
+        oit_comments(&mut f, oit, &root.key("oit"));
+    }
+    text::findings(&mut f, package, &facts, frameworks);
+    names::findings(&mut f, package, fw);
+    if let Some(letter) = &package.letter {
+        letter_refers(&mut f, letter, &root.key("letter"));
+    }
+    drafts(&mut f, package, &root);
+    title_years(&mut f, package, &root);
+    f.0
+}
 
-    if let Some(scores) = &package.scores {
-        let path = root.key("scores");
-        if let Some(total) = scores.total {
-            level(
-                &mut f,
-                fw,
-                path.key("level"),
-                scores.level.as_deref(),
-                total,
-                &scores.tools,
-            );
-            weighted_total(&mut f, fw, path.key("total"), total, &scores.tools, None);
-        }
-        let indicators: BTreeMap<u8, Score> = scores
+/// The level and total given for the year assessed, and tools formed as the mean of their
+/// indicators against those indicators.
+fn scores_findings(f: &mut Findings, package: &Package, fw: &Framework) {
+    let Some(scores) = &package.scores else {
+        return;
+    };
+    let path = JsonPath::default().key("scores");
+    if let Some(total) = scores.total {
+        level(
+            f,
+            fw,
+            path.key("level"),
+            scores.level.as_deref(),
+            total,
+            &scores.tools,
+        );
+        weighted_total(f, fw, path.key("total"), total, &scores.tools, None);
+    }
+    let indicators: BTreeMap<u8, Score> = scores
+        .indicators
+        .iter()
+        .map(|i| (i.number, i.score))
+        .collect();
+    for spec in fw
+        .tools
+        .iter()
+        .filter(|t| t.formed == Some(Formed::MeanOfIndicators))
+    {
+        let Some(&score) = scores.tools.get(&spec.tool) else {
+            continue;
+        };
+        let numbers: Vec<u8> = fw
             .indicators
             .iter()
-            .map(|i| (i.number, i.score))
+            .filter(|i| i.tool == spec.tool)
+            .map(|i| i.number)
             .collect();
-        for spec in fw
-            .tools
+        let Some(values) = numbers
             .iter()
-            .filter(|t| t.formed == Some(Formed::MeanOfIndicators))
-        {
-            let Some(&score) = scores.tools.get(&spec.tool) else {
-                continue;
-            };
-            let numbers: Vec<u8> = fw
-                .indicators
+            .map(|n| indicators.get(n).copied())
+            .collect::<Option<Vec<Score>>>()
+        else {
+            continue;
+        };
+        let mean = mean(&values);
+        if (score.hundredths() - mean).abs() > 0 {
+            let (tool, score, mean, year) = (spec.tool, s(score), h(mean), fw.fiscal_year);
+            let numbers = numbers
                 .iter()
-                .filter(|i| i.tool == spec.tool)
-                .map(|i| i.number)
-                .collect();
-            let Some(values) = numbers
-                .iter()
-                .map(|n| indicators.get(n).copied())
-                .collect::<Option<Vec<Score>>>()
-            else {
-                continue;
-            };
-            let mean = mean(&values);
-            if (score.hundredths() - mean).abs() > 0 {
-                let (tool, score, mean, year) = (spec.tool, s(score), h(mean), fw.fiscal_year);
-                let numbers = numbers
-                    .iter()
-                    .map(|n| n.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                f.contradiction(
-                    path.key("tools").key(spec.tool.code()),
-                    message!(
-                        "{tool} ได้ {score} แต่ค่าเฉลี่ยของตัวชี้วัดคือ {mean}",
-                        "{tool} is {score}, but the mean of its indicators is {mean}"
-                    ),
-                    Some(message!(
-                        "ปี {year} คะแนนของเครื่องมือคือค่าเฉลี่ยของตัวชี้วัด ({numbers})",
-                        "in {year} a tool's score is the mean of its indicators ({numbers})"
-                    )),
-                );
-            }
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            f.contradiction(
+                path.key("tools").key(spec.tool.code()),
+                message!(
+                    "{tool} ได้ {score} แต่ค่าเฉลี่ยของตัวชี้วัดคือ {mean}",
+                    "{tool} is {score}, but the mean of its indicators is {mean}"
+                ),
+                Some(message!(
+                    "ปี {year} คะแนนของเครื่องมือคือค่าเฉลี่ยของตัวชี้วัด ({numbers})",
+                    "in {year} a tool's score is the mean of its indicators ({numbers})"
+                )),
+            );
         }
     }
+}
 
+/// Each earlier year's level and total against that year's framework.
+fn history_findings(f: &mut Findings, package: &Package, frameworks: &Frameworks) {
     for (i, year) in package.history.iter().enumerate() {
-        let path = root.key("history").index(i);
+        let path = JsonPath::default().key("history").index(i);
         match frameworks.get(year.year) {
             Some(fw) => {
                 level(
-                    &mut f,
+                    f,
                     fw,
                     path.key("level"),
                     year.level.as_deref(),
                     year.total,
                     &year.tools,
                 );
-                weighted_total(&mut f, fw, path.key("total"), year.total, &year.tools, None);
+                weighted_total(f, fw, path.key("total"), year.total, &year.tools, None);
             }
             None if year.level.is_some() => {
                 let (y, span) = (year.year, frameworks.span());
@@ -172,97 +204,83 @@ pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> V
             None => {}
         }
     }
+}
 
-    if let (Some(province), Some(derived)) = (&package.province, &facts.province) {
-        province_findings(
-            &mut f,
-            package,
-            fw,
-            province,
-            derived,
-            &root.key("province"),
-        );
-    }
-
-    if let (Some(oit), Some(facts)) = (&package.oit, &facts.oit) {
-        let path = root.key("oit");
-        let formed = fw.tool(Tool::Oit).and_then(|t| t.formed) == Some(Formed::ShareOfItems);
-        let given: BTreeMap<u8, (usize, Score)> = package
-            .scores
-            .iter()
-            .flat_map(|s| s.indicators.iter().enumerate())
-            .map(|(i, ind)| (ind.number, (i, ind.score)))
-            .collect();
-        for ind in facts.indicators.iter().filter(|_| formed) {
-            if let Some(&(i, score)) = given.get(&ind.number) {
-                if score.hundredths() != ind.share.hundredths() {
-                    let (number, given, passed, items, derived) =
-                        (ind.number, s(score), ind.passed, ind.items, s(ind.share));
-                    let year = fw.fiscal_year;
-                    f.contradiction(
-                        root.key("scores").key("indicators").index(i).key("score"),
-                        message!(
-                            "ตัวชี้วัดที่ {number} ได้ {given} แต่ข้อของ OIT ได้ 100 คะแนน {passed} จาก {items} ข้อ ซึ่งคิดเป็น {derived}",
-                            "indicator {number} is {given}, but {passed} of its {items} OIT items scored 100, which gives {derived}"
-                        ),
-                        Some(message!(
-                            "ปี {year} คะแนนตัวชี้วัดของ OIT คือสัดส่วนของข้อที่ได้ 100 คะแนน",
-                            "in {year} an OIT indicator is the share of its items scored 100"
-                        )),
-                    );
-                }
-            }
-        }
-        if let Some(score) = package
-            .scores
-            .as_ref()
-            .and_then(|s| s.tools.get(&Tool::Oit))
-            .filter(|_| formed)
-        {
-            if score.hundredths() != facts.share.hundredths() {
-                let (given, passed, items, derived) =
-                    (s(*score), facts.passed, facts.items, s(facts.share));
+/// OIT scores given against the share of items scored 100, in years that form them so.
+fn oit_shares(f: &mut Findings, package: &Package, fw: &Framework, facts: &analysis::OitFacts) {
+    let root = JsonPath::default();
+    let formed = fw.tool(Tool::Oit).and_then(|t| t.formed) == Some(Formed::ShareOfItems);
+    let given: BTreeMap<u8, (usize, Score)> = package
+        .scores
+        .iter()
+        .flat_map(|s| s.indicators.iter().enumerate())
+        .map(|(i, ind)| (ind.number, (i, ind.score)))
+        .collect();
+    for ind in facts.indicators.iter().filter(|_| formed) {
+        if let Some(&(i, score)) = given.get(&ind.number) {
+            if score.hundredths() != ind.share.hundredths() {
+                let (number, given, passed, items, derived) =
+                    (ind.number, s(score), ind.passed, ind.items, s(ind.share));
+                let year = fw.fiscal_year;
                 f.contradiction(
-                    root.key("scores").key("tools").key("OIT"),
+                    root.key("scores").key("indicators").index(i).key("score"),
                     message!(
-                        "OIT ได้ {given} แต่ได้ 100 คะแนน {passed} จาก {items} ข้อ ซึ่งคิดเป็น {derived}",
-                        "OIT is {given}, but {passed} of {items} items scored 100, which gives {derived}"
+                        "ตัวชี้วัดที่ {number} ได้ {given} แต่ข้อของ OIT ได้ 100 คะแนน {passed} จาก {items} ข้อ ซึ่งคิดเป็น {derived}",
+                        "indicator {number} is {given}, but {passed} of its {items} OIT items scored 100, which gives {derived}"
                     ),
-                    None,
+                    Some(message!(
+                        "ปี {year} คะแนนตัวชี้วัดของ OIT คือสัดส่วนของข้อที่ได้ 100 คะแนน",
+                        "in {year} an OIT indicator is the share of its items scored 100"
+                    )),
                 );
             }
         }
-        for (i, ind) in oit.indicators.iter().enumerate() {
-            for (j, sub) in ind.subindicators.iter().enumerate() {
-                for (k, group) in sub.groups.iter().enumerate() {
-                    for (l, item) in group.items.iter().enumerate() {
-                        let Some(comment) = &item.comment else {
-                            continue;
-                        };
-                        if item.score.hundredths() > 0 && says_missing(comment) {
-                            let (number, score) = (item.number, s(item.score));
-                            f.contradiction(
-                                path.key("indicators").index(i).key("subindicators").index(j).key("groups").index(k).key("items").index(l).key("score"),
-                                message!(
-                                    "ข้อ {number} ได้ {score} คะแนน แต่ความเห็นบอกว่าไม่พบหลักฐาน: \"{comment}\"",
-                                    "item {number} is scored {score}, but its comment says the evidence is missing: \"{comment}\""
-                                ),
-                                Some(message!("ข้อที่ไม่พบหลักฐานได้ 0 คะแนน", "an item whose evidence cannot be found scores 0")),
-                            );
-                        }
+    }
+    if let Some(score) = package
+        .scores
+        .as_ref()
+        .and_then(|s| s.tools.get(&Tool::Oit))
+        .filter(|_| formed)
+    {
+        if score.hundredths() != facts.share.hundredths() {
+            let (given, passed, items, derived) =
+                (s(*score), facts.passed, facts.items, s(facts.share));
+            f.contradiction(
+                root.key("scores").key("tools").key("OIT"),
+                message!(
+                    "OIT ได้ {given} แต่ได้ 100 คะแนน {passed} จาก {items} ข้อ ซึ่งคิดเป็น {derived}",
+                    "OIT is {given}, but {passed} of {items} items scored 100, which gives {derived}"
+                ),
+                None,
+            );
+        }
+    }
+}
+
+/// An item scored although its committee comment says the evidence is missing.
+fn oit_comments(f: &mut Findings, oit: &crate::model::Oit, path: &JsonPath) {
+    for (i, ind) in oit.indicators.iter().enumerate() {
+        for (j, sub) in ind.subindicators.iter().enumerate() {
+            for (k, group) in sub.groups.iter().enumerate() {
+                for (l, item) in group.items.iter().enumerate() {
+                    let Some(comment) = &item.comment else {
+                        continue;
+                    };
+                    if item.score.hundredths() > 0 && says_missing(comment) {
+                        let (number, score) = (item.number, s(item.score));
+                        f.contradiction(
+                            path.key("indicators").index(i).key("subindicators").index(j).key("groups").index(k).key("items").index(l).key("score"),
+                            message!(
+                                "ข้อ {number} ได้ {score} คะแนน แต่ความเห็นบอกว่าไม่พบหลักฐาน: \"{comment}\"",
+                                "item {number} is scored {score}, but its comment says the evidence is missing: \"{comment}\""
+                            ),
+                            Some(message!("ข้อที่ไม่พบหลักฐานได้ 0 คะแนน", "an item whose evidence cannot be found scores 0")),
+                        );
                     }
                 }
             }
         }
     }
-    text::findings(&mut f, package, &facts, frameworks);
-    names::findings(&mut f, package, fw);
-    if let Some(letter) = &package.letter {
-        letter_refers(&mut f, letter, &root.key("letter"));
-    }
-    drafts(&mut f, package, &root);
-    title_years(&mut f, package, &root);
-    f.0
 }
 
 /// Titles that name a fiscal year other than the package's or its measures' (a title copied
@@ -755,9 +773,33 @@ fn province_findings(
     facts: &analysis::ProvinceFacts,
     path: &JsonPath,
 ) {
-    let year = fw.fiscal_year;
     let agencies = path.key("agencies");
+    listed_twice(f, p, &agencies);
+    own_row(f, package, p, &agencies);
+    row_levels(f, fw, p, &agencies);
+    province_total(f, p, facts, path);
+    let Some(stated) = &p.stated else { return };
+    let spath = path.key("stated");
+    if let Some(count) = stated.count {
+        if count as usize != facts.count {
+            let listed = facts.count;
+            f.contradiction(
+                spath.key("count"),
+                message!(
+                    "ข้อมูลระบุว่ามีหน่วยงาน {count} แห่ง แต่มีในรายชื่อ {listed} แห่ง",
+                    "the data states {count} agencies, but lists {listed}"
+                ),
+                None,
+            );
+        }
+    }
+    stated_levels(f, fw, stated, facts, &spath);
+    stated_lists(f, p, stated, &spath);
+    stated_pass_fail(f, package, fw, stated, facts, &spath);
+}
 
+/// An agency listed twice (the same name in the same district).
+fn listed_twice(f: &mut Findings, p: &crate::model::Province, agencies: &JsonPath) {
     let mut seen: BTreeMap<(String, Option<String>), usize> = BTreeMap::new();
     for (i, a) in p.agencies.iter().enumerate() {
         let key = (
@@ -776,7 +818,9 @@ fn province_findings(
             );
         }
     }
+}
 
+fn own_row(f: &mut Findings, package: &Package, p: &crate::model::Province, agencies: &JsonPath) {
     // The agency itself among the province's rows (the province office, "จังหวัดร้อยเอ็ด"):
     // its row and section 1 of the report print its one score.
     let own = package.agency.name.trim();
@@ -800,7 +844,11 @@ fn province_findings(
             }
         }
     }
+}
 
+/// Each row's level against its score and tools, and what could not be decided.
+fn row_levels(f: &mut Findings, fw: &Framework, p: &crate::model::Province, agencies: &JsonPath) {
+    let year = fw.fiscal_year;
     let mut undecided = Vec::new();
     let mut unlabelled = Vec::new();
     for (i, a) in p.agencies.iter().enumerate() {
@@ -848,7 +896,14 @@ fn province_findings(
             )),
         );
     }
+}
 
+fn province_total(
+    f: &mut Findings,
+    p: &crate::model::Province,
+    facts: &analysis::ProvinceFacts,
+    path: &JsonPath,
+) {
     // The province-wide score is the mean of its agencies' scores (seed 000: 204 agencies,
     // mean 95.0197, published 95.02).
     if let Some(total) = p.total {
@@ -864,22 +919,17 @@ fn province_findings(
             );
         }
     }
+}
 
-    let Some(stated) = &p.stated else { return };
-    let spath = path.key("stated");
-    if let Some(count) = stated.count {
-        if count as usize != facts.count {
-            let listed = facts.count;
-            f.contradiction(
-                spath.key("count"),
-                message!(
-                    "ข้อมูลระบุว่ามีหน่วยงาน {count} แห่ง แต่มีในรายชื่อ {listed} แห่ง",
-                    "the data states {count} agencies, but lists {listed}"
-                ),
-                None,
-            );
-        }
-    }
+/// The stated level table: names, bands and counts against the year's rule and the rows.
+fn stated_levels(
+    f: &mut Findings,
+    fw: &Framework,
+    stated: &crate::model::StatedSummary,
+    facts: &analysis::ProvinceFacts,
+    spath: &JsonPath,
+) {
+    let year = fw.fiscal_year;
     let derived: BTreeMap<&str, usize> = facts
         .levels
         .iter()
@@ -960,6 +1010,14 @@ fn province_findings(
             None,
         );
     }
+}
+
+fn stated_lists(
+    f: &mut Findings,
+    p: &crate::model::Province,
+    stated: &crate::model::StatedSummary,
+    spath: &JsonPath,
+) {
     // The lists' headings against the rows listed under that stated level.
     let mut by_heading: BTreeMap<&str, (u32, usize)> = BTreeMap::new();
     for (i, list) in stated.lists.iter().enumerate() {
@@ -983,6 +1041,17 @@ fn province_findings(
             );
         }
     }
+}
+
+/// The stated pass and fail counts against the target.
+fn stated_pass_fail(
+    f: &mut Findings,
+    package: &Package,
+    fw: &Framework,
+    stated: &crate::model::StatedSummary,
+    facts: &analysis::ProvinceFacts,
+    spath: &JsonPath,
+) {
     let target = package.scores.as_ref().map_or(fw.target, |s| s.target);
     let target = s(target);
     for (key, stated, derived, relation, relation_thai) in [

@@ -118,19 +118,20 @@ fn numbers(text: &Text) -> Vec<Number> {
     out
 }
 
+/// What the quotes of one paragraph are read against: where it is, what it speaks of when
+/// it names nothing, and the data.
+pub(super) struct Against<'a> {
+    pub path: JsonPath,
+    pub default: Option<Subject>,
+    pub package: &'a Package,
+    pub facts: &'a Facts,
+    pub frameworks: &'a Frameworks,
+}
+
 /// Every quoted score of a paragraph that differs from the data.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn scores(
-    f: &mut Findings,
-    path: &JsonPath,
-    text: &Text,
-    default: Option<Subject>,
-    package: &Package,
-    facts: &Facts,
-    frameworks: &Frameworks,
-) {
+pub(super) fn scores(f: &mut Findings, text: &Text, to: &Against) {
     let numbers = numbers(text);
-    let mut year = package.fiscal_year;
+    let mut year = to.package.fiscal_year;
     for (i, n) in numbers.iter().enumerate() {
         if n.kind == Kind::Year {
             year = (n.hundredths / 100) as i32;
@@ -142,22 +143,11 @@ pub(super) fn scores(
         let previous = i.checked_sub(1).map(|p| &numbers[p]);
         let segment = text.slice(previous.map_or(0, |p| p.end)..n.start);
         let after_item = previous.is_some_and(|p| p.kind == Kind::Other);
-        if read(
-            f, path, n, &segment, year, after_item, default, package, facts,
-        ) == Some(Subject::Total)
-        {
+        if read(f, to, n, &segment, year, after_item) == Some(Subject::Total) {
             let until = numbers
                 .get(i + 1)
                 .map_or(text.chars.len(), |next| next.start);
-            stated_level(
-                f,
-                path,
-                &text.slice(n.end..until),
-                year,
-                package,
-                facts,
-                frameworks,
-            );
+            stated_level(f, to, &text.slice(n.end..until), year);
         }
     }
 }
@@ -165,15 +155,8 @@ pub(super) fn scores(
 /// A level named right after a quoted total ("๖๕.๔๘ คะแนน อยู่ในระดับต้องปรับปรุงโดยด่วน")
 /// against the level the documents print for that year. Read only when "ระดับ" follows the
 /// score closely and nothing negates or compares it ("ไม่ถึงระดับผ่าน", "สูงกว่าระดับ").
-fn stated_level(
-    f: &mut Findings,
-    path: &JsonPath,
-    after: &str,
-    year: i32,
-    package: &Package,
-    facts: &Facts,
-    frameworks: &Frameworks,
-) {
+fn stated_level(f: &mut Findings, to: &Against, after: &str, year: i32) {
+    let (path, package, facts) = (&to.path, to.package, to.facts);
     let Some(at) = after.find("ระดับ") else {
         return;
     };
@@ -182,7 +165,7 @@ fn stated_level(
     {
         return;
     }
-    let Some(fw) = frameworks.get(year) else {
+    let Some(fw) = to.frameworks.get(year) else {
         return;
     };
     let Some(written) = level_named(after[at + "ระดับ".len()..].trim_start(), fw) else {
@@ -253,18 +236,15 @@ fn names_agency(segment: &str, package: &Package) -> bool {
 
 /// Reads one score with the words before it; returns what it was read as a score of, when
 /// the data gives that score (not for targets and changes).
-#[allow(clippy::too_many_arguments)]
 fn read(
     f: &mut Findings,
-    path: &JsonPath,
+    to: &Against,
     n: &Number,
     segment: &str,
     year: i32,
     after_item: bool,
-    default: Option<Subject>,
-    package: &Package,
-    facts: &Facts,
 ) -> Option<Subject> {
+    let (path, default, package, facts) = (&to.path, to.default, to.package, to.facts);
     // "ปีที่แล้วได้ ๘๖.๓๗": the year before, named without its number.
     let last_year = ["ปีที่แล้ว", "ปีก่อน", "ปีที่ผ่านมา"]
         .iter()

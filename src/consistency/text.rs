@@ -268,15 +268,14 @@ pub(super) fn findings(
             counts(f, &place, &text, package);
             tools(f, &place, &text);
             dangling(f, &place, &text);
-            super::quotes::scores(
-                f,
-                &place.path(),
-                &text,
-                field.scope_subject(),
+            let against = super::quotes::Against {
+                path: place.path(),
+                default: field.scope_subject(),
                 package,
                 facts,
                 frameworks,
-            );
+            };
+            super::quotes::scores(f, &text, &against);
         }
     }
 }

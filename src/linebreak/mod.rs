@@ -69,17 +69,7 @@ pub fn package_names(package: &Package) -> WordList {
             names.extend(a.district.as_deref());
         }
     }
-    let memo = package.memo.iter().flat_map(|m| {
-        m.signers
-            .iter()
-            .chain(m.endorsements.iter().map(|e| &e.signer))
-    });
-    let others = package
-        .letter
-        .iter()
-        .map(|l| &l.signer)
-        .chain(package.announcement.iter().map(|a| &a.signer));
-    names.extend(memo.chain(others).map(|signer| signer.name.as_str()));
+    names.extend(crate::documents::signers(package).map(|signer| signer.name.as_str()));
     let words = names.into_iter().flat_map(str::split_whitespace);
     WordList::from_words(words.filter(|name| name.chars().count() <= LONGEST_WHOLE_NAME))
 }

@@ -18,7 +18,7 @@ use crate::diagnostic::{Diagnostic, Failure, Message, SourceFile, offset_of};
 use crate::framework::{Framework, Frameworks};
 use crate::message;
 use crate::model::Package;
-use crate::rules::{self, Problem};
+use crate::rules::Problem;
 
 mod thai;
 
@@ -103,7 +103,112 @@ pub fn load_str(
     // A byte-order mark (some Windows editors write one) is not part of the JSON.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let source = SourceFile::new(display_name, text);
-    let mut value: Value = serde_json::from_str(text).map_err(|e| {
+    let mut value = parse_object(text, &source)?;
+    let strict = strict_problems(text, &source, &mut value);
+    if !strict.errors.is_empty() {
+        return Err(Failure(strict.errors));
+    }
+    let shape = read_shape(value);
+    let mut diagnostics = shape_diagnostics(text, &source, shape.problems);
+    // With values set aside (and stand-ins read in their place) there is no model to check.
+    let Some(package) = shape.package.filter(|_| shape.set_aside.is_empty()) else {
+        return Err(Failure(diagnostics));
+    };
+    let located = |problem: Problem, severity: fn(Message) -> Diagnostic| {
+        let range = locate(text, &problem.path.0, false).unwrap_or(0..0);
+        let mut d = severity(problem.message)
+            .at(source.clone(), range)
+            .with_json_path(problem.path.to_string());
+        if let Some(note) = problem.note {
+            d = d.with_note(note);
+        }
+        d
+    };
+    let framework = frameworks.get(package.fiscal_year).cloned();
+    if framework.is_none() && (2550..=2700).contains(&package.fiscal_year) {
+        diagnostics.push(located(
+            Problem {
+                path: JsonPath::default().key("fiscal_year"),
+                message: message!("ไม่มีเกณฑ์ของปีงบประมาณ {year}", "there is no framework for fiscal year {year}", year = package.fiscal_year),
+                note: Some(message!(
+                    "มีเกณฑ์ของปี {span} ให้เพิ่ม `frameworks/{year}.json` ในโฟลเดอร์ที่ให้กับ --templates",
+                    "frameworks cover {span}; add `frameworks/{year}.json` to the folder given with --templates",
+                    span = frameworks.span(),
+                    year = package.fiscal_year
+                )),
+            },
+            Diagnostic::error,
+        ));
+    }
+    // Indicator numbers and tools are the same in every year: check them against the nearest
+    // year's framework even when the package's own year has none.
+    let nearest = framework
+        .as_ref()
+        .or_else(|| frameworks.nearest(package.fiscal_year));
+    // Locating a problem reads the text: only as many as are shown (linear in the errors).
+    let problems = crate::documents::check(&package, nearest.map(|f| &**f));
+    let hidden = problems.len().saturating_sub(crate::limits::ERRORS);
+    let mut rule_errors: Vec<Diagnostic> = problems
+        .into_iter()
+        .take(crate::limits::ERRORS)
+        .map(|p| located(p, Diagnostic::error))
+        .collect();
+    // In the order of the file, as the user reads it.
+    rule_errors.sort_by_key(|d| d.location.as_ref().map_or(0, |(_, range)| range.start));
+    diagnostics.extend(rule_errors);
+    let hidden = hidden + diagnostics.len().saturating_sub(crate::limits::ERRORS);
+    diagnostics.truncate(crate::limits::ERRORS);
+    if hidden > 0 {
+        diagnostics.push(Diagnostic::error(message!(
+            "{display_name}: ยังมีข้อผิดพลาดอีก {hidden} รายการที่ไม่ได้แสดง",
+            "{display_name}: {hidden} more errors not shown"
+        )));
+    }
+    match framework {
+        Some(framework) if diagnostics.is_empty() => {
+            let mut warnings = strict.warnings;
+            let findings = consistency::findings(&package, &framework, frameworks);
+            warnings.extend(findings_shown(findings, display_name, &located));
+            Ok(Loaded {
+                package,
+                framework,
+                frameworks: frameworks.clone(),
+                warnings,
+                source,
+                dir: PathBuf::from("."),
+            })
+        }
+        _ => Err(Failure(diagnostics)),
+    }
+}
+
+/// Contradictions as warnings and what could not be decided as notes, up to the limit.
+fn findings_shown(
+    findings: Vec<consistency::Finding>,
+    display_name: &str,
+    located: &dyn Fn(Problem, fn(Message) -> Diagnostic) -> Diagnostic,
+) -> Vec<Diagnostic> {
+    let hidden = findings.len().saturating_sub(crate::limits::ERRORS);
+    let mut shown: Vec<Diagnostic> = findings
+        .into_iter()
+        .take(crate::limits::ERRORS)
+        .map(|finding| match finding.kind {
+            consistency::Kind::Contradiction => located(finding.problem, Diagnostic::warning),
+            consistency::Kind::Undecided => located(finding.problem, Diagnostic::note),
+        })
+        .collect();
+    if hidden > 0 {
+        shown.push(Diagnostic::warning(message!(
+            "{display_name}: ยังมีข้อสังเกตอีก {hidden} รายการที่ไม่ได้แสดง",
+            "{display_name}: {hidden} more findings not shown"
+        )));
+    }
+    shown
+}
+
+/// The text as one JSON object, or where it stops being one.
+fn parse_object(text: &str, source: &SourceFile) -> Result<Value, Failure> {
+    let value: Value = serde_json::from_str(text).map_err(|e| {
         let offset = offset_of(text, e.line(), e.column());
         // The location is shown by the diagnostic itself (in characters, not bytes).
         let message = e.to_string();
@@ -140,11 +245,22 @@ pub fn load_str(
         ))
         .into());
     }
-    let strict = strict_problems(text, &source, &mut value);
-    if !strict.errors.is_empty() {
-        return Err(Failure(strict.errors));
-    }
+    Ok(value)
+}
 
+/// What reading the value into the model found.
+struct Shape {
+    package: Option<Package>,
+    /// Shape errors: the path, serde's message, and for an unknown field a note (a near miss
+    /// or a retired name).
+    problems: Vec<(JsonPath, String, Option<Option<Message>>)>,
+    /// Values of the wrong shape set aside to look further.
+    set_aside: Vec<JsonPath>,
+}
+
+/// Reads the value into the model, setting aside what has the wrong shape to find every
+/// shape error in one pass (up to the error limit).
+fn read_shape(mut value: Value) -> Shape {
     let mut problems = Vec::new();
     // Values of the wrong shape set aside to look further; a later "missing field" for one of
     // them is its consequence, not a second problem.
@@ -214,6 +330,19 @@ pub fn load_str(
         }
     };
 
+    Shape {
+        package,
+        problems,
+        set_aside,
+    }
+}
+
+/// The shape errors located in the text, in the order of the file.
+fn shape_diagnostics(
+    text: &str,
+    source: &SourceFile,
+    problems: Vec<(JsonPath, String, Option<Option<Message>>)>,
+) -> Vec<Diagnostic> {
     let mut diagnostics: Vec<Diagnostic> = problems
         .into_iter()
         .map(|(path, message, unknown)| {
@@ -230,93 +359,7 @@ pub fn load_str(
         .collect();
     // In the order of the file, as the user reads it.
     diagnostics.sort_by_key(|d| d.location.as_ref().map_or(0, |(_, range)| range.start));
-    let located = |problem: Problem, severity: fn(Message) -> Diagnostic| {
-        let range = locate(text, &problem.path.0, false).unwrap_or(0..0);
-        let mut d = severity(problem.message)
-            .at(source.clone(), range)
-            .with_json_path(problem.path.to_string());
-        if let Some(note) = problem.note {
-            d = d.with_note(note);
-        }
-        d
-    };
-    // With values set aside (and stand-ins read in their place) there is no model to check.
-    let Some(package) = package.filter(|_| set_aside.is_empty()) else {
-        return Err(Failure(diagnostics));
-    };
-    let framework = frameworks.get(package.fiscal_year).cloned();
-    if framework.is_none() && (2550..=2700).contains(&package.fiscal_year) {
-        diagnostics.push(located(
-            Problem {
-                path: JsonPath::default().key("fiscal_year"),
-                message: message!("ไม่มีเกณฑ์ของปีงบประมาณ {year}", "there is no framework for fiscal year {year}", year = package.fiscal_year),
-                note: Some(message!(
-                    "มีเกณฑ์ของปี {span} ให้เพิ่ม `frameworks/{year}.json` ในโฟลเดอร์ที่ให้กับ --templates",
-                    "frameworks cover {span}; add `frameworks/{year}.json` to the folder given with --templates",
-                    span = frameworks.span(),
-                    year = package.fiscal_year
-                )),
-            },
-            Diagnostic::error,
-        ));
-    }
-    // Indicator numbers and tools are the same in every year: check them against the nearest
-    // year's framework even when the package's own year has none.
-    let nearest = framework
-        .as_ref()
-        .or_else(|| frameworks.nearest(package.fiscal_year));
-    // Locating a problem reads the text: only as many as are shown (linear in the errors).
-    let problems = rules::check(&package, nearest.map(|f| &**f));
-    let hidden = problems.len().saturating_sub(crate::limits::ERRORS);
-    let mut rule_errors: Vec<Diagnostic> = problems
-        .into_iter()
-        .take(crate::limits::ERRORS)
-        .map(|p| located(p, Diagnostic::error))
-        .collect();
-    // In the order of the file, as the user reads it.
-    rule_errors.sort_by_key(|d| d.location.as_ref().map_or(0, |(_, range)| range.start));
-    diagnostics.extend(rule_errors);
-    let hidden = hidden + diagnostics.len().saturating_sub(crate::limits::ERRORS);
-    diagnostics.truncate(crate::limits::ERRORS);
-    if hidden > 0 {
-        diagnostics.push(Diagnostic::error(message!(
-            "{display_name}: ยังมีข้อผิดพลาดอีก {hidden} รายการที่ไม่ได้แสดง",
-            "{display_name}: {hidden} more errors not shown"
-        )));
-    }
-    match framework {
-        Some(framework) if diagnostics.is_empty() => {
-            let findings = consistency::findings(&package, &framework, frameworks);
-            let hidden = findings.len().saturating_sub(crate::limits::ERRORS);
-            let mut warnings = strict.warnings;
-            warnings.extend(
-                findings
-                    .into_iter()
-                    .take(crate::limits::ERRORS)
-                    .map(|finding| match finding.kind {
-                        consistency::Kind::Contradiction => {
-                            located(finding.problem, Diagnostic::warning)
-                        }
-                        consistency::Kind::Undecided => located(finding.problem, Diagnostic::note),
-                    }),
-            );
-            if hidden > 0 {
-                warnings.push(Diagnostic::warning(message!(
-                    "{display_name}: ยังมีข้อสังเกตอีก {hidden} รายการที่ไม่ได้แสดง",
-                    "{display_name}: {hidden} more findings not shown"
-                )));
-            }
-            Ok(Loaded {
-                package,
-                framework,
-                frameworks: frameworks.clone(),
-                warnings,
-                source,
-                dir: PathBuf::from("."),
-            })
-        }
-        _ => Err(Failure(diagnostics)),
-    }
+    diagnostics
 }
 
 /// What strict reading found: errors (duplicate keys, texts over the limit) and warnings

@@ -17,42 +17,42 @@ use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::model::{Numerals, Score};
 use crate::thai;
 
+pub mod custom;
 mod numbers;
 
-/// The templates shipped inside the binary: (name, text).
-pub const EMBEDDED: &[(&str, &str)] = &[
+/// The shared templates shipped inside the binary: (name, text). Each document kind's own
+/// template is declared by its module in [`crate::documents`].
+pub const SHARED: &[(&str, &str)] = &[
     ("main.typ", include_str!("../../report-templates/main.typ")),
     (
         "layout.typ",
         include_str!("../../report-templates/layout.typ"),
     ),
-    ("memo.typ", include_str!("../../report-templates/memo.typ")),
-    (
-        "letter.typ",
-        include_str!("../../report-templates/letter.typ"),
-    ),
-    (
-        "cover.typ",
-        include_str!("../../report-templates/cover.typ"),
-    ),
-    (
-        "report.typ",
-        include_str!("../../report-templates/report.typ"),
-    ),
-    ("oit.typ", include_str!("../../report-templates/oit.typ")),
-    (
-        "measures.typ",
-        include_str!("../../report-templates/measures.typ"),
-    ),
-    (
-        "announcement.typ",
-        include_str!("../../report-templates/announcement.typ"),
-    ),
-    (
-        "progress.typ",
-        include_str!("../../report-templates/progress.typ"),
-    ),
+    ("style.typ", include_str!("../../report-templates/style.typ")),
+    (ENGINE, include_str!("../../report-templates/engine.typ")),
 ];
+
+/// The template the program's own passes rely on (markers, the layout language): never
+/// taken from a folder of overrides.
+pub const ENGINE: &str = "engine.typ";
+
+/// The name of every built-in template: the shared ones, then one per document kind.
+pub fn names() -> Vec<String> {
+    let shared = SHARED.iter().map(|(name, _)| (*name).to_owned());
+    let kinds = crate::documents::ALL
+        .into_iter()
+        .map(|k| format!("{}.typ", k.name()));
+    shared.chain(kinds).collect()
+}
+
+/// The built-in text of the template `name`, when there is one.
+pub fn embedded(name: &str) -> Option<&'static str> {
+    if let Some((_, text)) = SHARED.iter().find(|(n, _)| *n == name) {
+        return Some(text);
+    }
+    let kind = crate::documents::DocKind::from_name(name.strip_suffix(".typ")?)?;
+    Some(kind.spec().template)
+}
 
 /// The template set: embedded defaults, each replaceable by a same-named file in a folder.
 pub struct Templates {
@@ -117,10 +117,10 @@ impl Templates {
         let templates = Self { env, dir };
         // Every template is parsed now, so that a mistake in one stops the run once, before
         // any package, instead of failing every package alike.
-        for (name, _) in EMBEDDED {
+        for name in names() {
             templates
                 .env
-                .get_template(name)
+                .get_template(&name)
                 .map_err(|e| templates.diagnostic(&e))?;
         }
         Ok(templates)
@@ -179,7 +179,7 @@ impl Templates {
 
 /// The text of a template: the file in `dir` if there is one, else the embedded one.
 fn template_text(dir: Option<&Path>, name: &str) -> Result<Option<String>, String> {
-    if let Some(dir) = dir {
+    if let Some(dir) = dir.filter(|_| name != ENGINE) {
         let path = dir.join(name);
         if path.exists() {
             let bytes = crate::confine::read(dir, Path::new(name), crate::limits::TEMPLATE_BYTES)
@@ -193,10 +193,7 @@ fn template_text(dir: Option<&Path>, name: &str) -> Result<Option<String>, Strin
             });
         }
     }
-    Ok(EMBEDDED
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, text)| (*text).to_owned()))
+    Ok(embedded(name).map(str::to_owned))
 }
 
 fn line_range(text: &str, line: usize) -> std::ops::Range<usize> {
@@ -300,12 +297,13 @@ fn filter_date(state: &State, value: &str, short: bool) -> Result<String, Error>
 }
 
 /// A number as a Typst literal (Arabic digits), for template code such as sizes.
+/// A number or a boolean as a Typst literal (in Arabic digits, as code needs them).
 fn filter_lit(value: Value) -> Result<Value, Error> {
     match value.kind() {
-        ValueKind::Number => Ok(Value::from_safe_string(value.to_string())),
+        ValueKind::Number | ValueKind::Bool => Ok(Value::from_safe_string(value.to_string())),
         _ => Err(Error::new(
             ErrorKind::InvalidOperation,
-            format!("`lit` needs a number, got {value}"),
+            format!("`lit` needs a number or a boolean, got {value}"),
         )),
     }
 }

@@ -14,6 +14,7 @@ mod batch;
 mod browser;
 mod cli;
 mod derive;
+mod documents;
 mod escape;
 mod flow;
 mod hostile;

@@ -1,0 +1,92 @@
+//! The OIT detail: every OIT item by sub-indicator with the committee's comments, and the
+//! weak-point tables (seed 001 part 1).
+
+use std::collections::BTreeMap;
+
+use super::{Spec, never, no_date, no_secrecy, no_signers};
+use crate::diagnostic::JsonPath;
+use crate::message;
+use crate::model::{Package, Tool};
+use crate::rules::Checker;
+
+pub(super) const SPEC: Spec = Spec {
+    name: "oit",
+    label: ("รายละเอียด OIT", "OIT detail"),
+    template: include_str!("../../report-templates/oit.typ"),
+    emblem: false,
+    continues: true,
+    leads: true,
+    present: |p| p.oit.is_some(),
+    landscape: never,
+    secrecy: no_secrecy,
+    date: no_date,
+    signers: no_signers,
+    rules,
+};
+
+fn rules(package: &Package, c: &mut Checker, path: JsonPath) {
+    let Some(oit) = &package.oit else { return };
+    if oit.indicators.is_empty() {
+        c.report(
+            path.key("indicators"),
+            message!("รายละเอียด OIT ไม่มีตัวชี้วัด", "the OIT detail has no indicators"),
+        );
+    }
+    c.indicator_list(
+        &path.key("indicators"),
+        oit.indicators.iter().map(|i| i.number),
+    );
+    let mut items = BTreeMap::new();
+    for (i, ind) in oit.indicators.iter().enumerate() {
+        let p = path.key("indicators").index(i);
+        let standard = c.framework().and_then(|fw| fw.indicator(ind.number));
+        if standard.is_some_and(|s| s.tool != Tool::Oit) {
+            let number = ind.number;
+            c.report_with(
+                p.key("number"),
+                message!(
+                    "ตัวชี้วัดที่ {number} ไม่ใช่ตัวชี้วัดของ OIT",
+                    "indicator {number} is not an OIT indicator"
+                ),
+                message!(
+                    "ตัวชี้วัดของ OIT คือตัวชี้วัดที่ 9 และ 10",
+                    "the OIT indicators are 9 and 10"
+                ),
+            );
+        }
+        for (j, sub) in ind.subindicators.iter().enumerate() {
+            let p = p.key("subindicators").index(j);
+            for (k, group) in sub.groups.iter().enumerate() {
+                let p = p.key("groups").index(k);
+                if group.items.is_empty() {
+                    c.report(
+                        p.key("items"),
+                        message!("กลุ่มนี้ไม่มีข้อ", "the group has no items"),
+                    );
+                }
+                for (l, item) in group.items.iter().enumerate() {
+                    let p = p.key("items").index(l);
+                    c.score(p.key("score"), item.score);
+                    if let Some(first) = items.insert(item.number, p.to_string()) {
+                        let number = item.number;
+                        c.report(
+                            p.key("number"),
+                            message!(
+                                "ข้อ {number} ซ้ำกับที่ {first}",
+                                "item {number} is given twice (also at {first})"
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    for (key, table) in [("urgent", &oit.urgent), ("improve", &oit.improve)] {
+        for (i, row) in table.iter().flat_map(|t| t.rows.iter()).enumerate() {
+            c.indicator(
+                path.key(key).key("rows").index(i).key("indicator"),
+                row.indicator,
+            );
+        }
+    }
+}

@@ -574,14 +574,13 @@ pub fn indicator_name(package: &Package, fw: &Framework, number: u8) -> String {
 
 /// Ranks scores, highest first; equal scores share a rank and the next rank skips (1, 2, 2, 4).
 pub fn ranks(scores: &[Score]) -> Vec<usize> {
+    // One sort, then a binary search per score: counting per score made a province of
+    // 160,000 agencies take two minutes to import.
+    let mut descending: Vec<i64> = scores.iter().map(|s| s.hundredths()).collect();
+    descending.sort_unstable_by(|a, b| b.cmp(a));
     scores
         .iter()
-        .map(|s| {
-            1 + scores
-                .iter()
-                .filter(|o| o.hundredths() > s.hundredths())
-                .count()
-        })
+        .map(|s| 1 + descending.partition_point(|&o| o > s.hundredths()))
         .collect()
 }
 

@@ -127,6 +127,12 @@ pub fn import_sheets(
         text: package.to_json(),
     }];
     if options.per_agency {
+        // How many rows share each name, counted once: asked per row, the count made the
+        // import quadratic (160,000 rows took two minutes).
+        let mut names: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for agency in &results.agencies {
+            *names.entry(results::normalize(&agency.name)).or_default() += 1;
+        }
         for agency in &results.agencies {
             let start = Start {
                 name: &agency.name,
@@ -137,12 +143,7 @@ pub fn import_sheets(
                 scores: Some(agency),
             };
             let text = scaffold::agency(&start, framework, catalogue).to_json();
-            let shared = results
-                .agencies
-                .iter()
-                .filter(|a| results::normalize(&a.name) == results::normalize(&agency.name))
-                .count()
-                > 1;
+            let shared = names[&results::normalize(&agency.name)] > 1;
             let district = agency.district.as_deref().filter(|_| shared);
             files.push(NewFile {
                 name: file_name(options.year, &agency.name, district),

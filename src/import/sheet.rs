@@ -4,17 +4,21 @@
 //! as CSV, which Thai Excel writes in Windows-874 unless told otherwise. Whatever the format,
 //! the rest of the import sees rows of [`Cell`]s and names a cell as `FILE!Sheet!C12` (or
 //! `FILE!C12` for CSV), the way a spreadsheet user would look it up.
+//!
+//! Every reader is bounded (see `crate::limits`): the file's bytes, what its zip parts
+//! inflate to, and the cells built, counted before they are allocated ([`grid`]).
 
-use std::io::Cursor;
+mod delimited;
+mod grid;
+mod ods;
+mod xlsx;
+mod zipped;
+
 use std::path::Path;
 
-use calamine::{Data, Reader};
-
 use crate::diagnostic::Diagnostic;
+pub use crate::limits::SHEET_BYTES;
 use crate::message;
-
-/// The largest spreadsheet read: the nation's 8,000-odd agencies fit many times over.
-pub const SHEET_BYTES: u64 = 50 * 1024 * 1024;
 
 /// One cell's value.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,13 +62,23 @@ pub struct Sheet {
 }
 
 impl Sheet {
+    fn new(file: &str, name: Option<String>, rows: Vec<Vec<Cell>>, origin: (usize, usize)) -> Self {
+        Self {
+            file: file.to_owned(),
+            name,
+            rows,
+            origin,
+        }
+    }
+
     /// The address of `rows[row][column]`: `FILE!Sheet!C12`.
     pub fn address(&self, row: usize, column: usize) -> String {
-        let cell = format!(
-            "{}{}",
-            column_letters(self.origin.1 + column),
-            self.origin.0 + row + 1
-        );
+        self.place(self.origin.0 + row, self.origin.1 + column)
+    }
+
+    /// The address of a 0-based row and column of the spreadsheet.
+    fn place(&self, row: usize, column: usize) -> String {
+        let cell = format!("{}{}", column_letters(column), row + 1);
         match &self.name {
             Some(name) => format!("{}!{name}!{cell}", self.file),
             None => format!("{}!{cell}", self.file),
@@ -94,7 +108,7 @@ pub fn column_letters(mut index: usize) -> String {
     String::from_utf8(letters).unwrap_or_default()
 }
 
-/// Reads every sheet of an `.xlsx`, `.xlsm`, `.xls`, `.ods` or `.csv` file.
+/// Reads every sheet of an `.xlsx`, `.xlsm`, `.ods` or `.csv` file.
 pub fn read(path: &Path, shown: &str) -> Result<Vec<Sheet>, Diagnostic> {
     let bytes = crate::confine::read_limited(path, SHEET_BYTES).map_err(|refusal| {
         let thai = refusal.thai();
@@ -109,107 +123,50 @@ pub fn read(path: &Path, shown: &str) -> Result<Vec<Sheet>, Diagnostic> {
 /// Every sheet of a spreadsheet's bytes; `shown` is its file name, whose extension says the
 /// format (as uploaded to the web workspace).
 pub fn parse(bytes: Vec<u8>, shown: &str) -> Result<Vec<Sheet>, Diagnostic> {
+    if bytes.len() as u64 > SHEET_BYTES {
+        let (size, limit) = (megabytes(bytes.len() as u64), megabytes(SHEET_BYTES));
+        return Err(Diagnostic::error(message!(
+            "แฟ้มตาราง `{shown}` มีขนาด {size} MB เกินขีดจำกัด {limit} MB",
+            "the spreadsheet `{shown}` is {size} MB, more than the limit of {limit} MB"
+        )));
+    }
     let extension = Path::new(shown)
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    match extension.as_str() {
-        "csv" => Ok(vec![csv(&bytes, shown)?]),
-        "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => workbook(bytes, shown),
+    // Whatever a library does with a malformed file, the user gets a message, not a crash.
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        match extension.as_str() {
+        "csv" => delimited::read(&bytes, shown).map(|sheet| vec![sheet]),
+        "xlsx" | "xlsm" => xlsx::read(&bytes, shown),
+        "ods" => ods::read(&bytes, shown),
+        "xls" | "xlsb" => Err(Diagnostic::error(message!(
+            "`{shown}` เป็นแฟ้ม Excel แบบเก่าหรือแบบไบนารี ซึ่งโปรแกรมไม่อ่านเพราะตรวจขนาดก่อนอ่านไม่ได้",
+            "`{shown}` is an old or binary Excel file, which this program does not read: its size cannot be checked before it is read"
+        ))
+        .with_note(message!(
+            "เปิดแฟ้มใน Excel แล้วบันทึกเป็น .xlsx (สมุดงาน Excel) หรือ .csv",
+            "open it in Excel and save it as .xlsx (Excel Workbook) or .csv"
+        ))),
         _ => Err(Diagnostic::error(message!(
             "`{shown}` ไม่ใช่แฟ้มตารางที่โปรแกรมอ่านได้",
             "`{shown}` is not a spreadsheet this program reads"
         ))
         .with_note(message!(
-            "ต้องเป็นแฟ้มที่ลงท้ายด้วย .xlsx, .xls, .ods หรือ .csv",
-            "expected a file ending in .xlsx, .xls, .ods or .csv"
+            "ต้องเป็นแฟ้มที่ลงท้ายด้วย .xlsx, .ods หรือ .csv",
+            "expected a file ending in .xlsx, .ods or .csv"
         ))),
     }
-}
-
-fn workbook(bytes: Vec<u8>, shown: &str) -> Result<Vec<Sheet>, Diagnostic> {
-    let cannot = |e: calamine::Error| {
-        Diagnostic::error(message!(
-            "อ่านแฟ้มตาราง `{shown}` ไม่ได้: {e}",
-            "cannot read the spreadsheet `{shown}`: {e}"
-        ))
-    };
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(cannot)?;
-    let mut sheets = Vec::new();
-    for name in book.sheet_names() {
-        let range = book.worksheet_range(&name).map_err(cannot)?;
-        let origin = range
-            .start()
-            .map_or((0, 0), |(r, c)| (r as usize, c as usize));
-        let rows = range
-            .rows()
-            .map(|row| row.iter().map(cell).collect())
-            .collect();
-        sheets.push(Sheet {
-            file: shown.to_owned(),
-            name: Some(name),
-            rows,
-            origin,
-        });
-    }
-    Ok(sheets)
-}
-
-fn cell(data: &Data) -> Cell {
-    match data {
-        Data::Empty => Cell::Empty,
-        Data::Int(i) => Cell::Number(*i as f64),
-        Data::Float(f) => Cell::Number(*f),
-        Data::String(s) => Cell::Text(s.clone()),
-        Data::Bool(b) => Cell::Text(b.to_string()),
-        Data::DateTime(d) => Cell::Text(d.to_string()),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
-        Data::Error(e) => Cell::Text(format!("#{e}")),
-    }
-}
-
-/// A CSV file: UTF-8 (with or without a byte-order mark), else Windows-874 as Thai Excel
-/// saves it. Every field is text; numbers are read later, Thai digits included.
-fn csv(bytes: &[u8], shown: &str) -> Result<Sheet, Diagnostic> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_owned(),
-        Err(_) => encoding_rs::WINDOWS_874
-            .decode_without_bom_handling(bytes)
-            .0
-            .into_owned(),
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i + 1;
-        let record = record.map_err(|e| {
-            Diagnostic::error(message!(
-                "`{shown}` บรรทัด {line}: ไม่ใช่ CSV: {e}",
-                "`{shown}` line {line}: not CSV: {e}"
-            ))
-        })?;
-        rows.push(
-            record
-                .iter()
-                .map(|f| {
-                    if f.trim().is_empty() {
-                        Cell::Empty
-                    } else {
-                        Cell::Text(f.to_owned())
-                    }
-                })
-                .collect(),
-        );
-    }
-    Ok(Sheet {
-        file: shown.to_owned(),
-        name: None,
-        rows,
-        origin: (0, 0),
+    }));
+    read.unwrap_or_else(|_| {
+        Err(Diagnostic::error(message!(
+            "อ่านแฟ้มตาราง `{shown}` ไม่ได้: แฟ้มเสียหาย",
+            "cannot read the spreadsheet `{shown}`: the file is damaged"
+        )))
     })
+}
+
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1}", bytes as f64 / (1024.0 * 1024.0))
 }

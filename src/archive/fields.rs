@@ -207,7 +207,8 @@ pub fn add(pdf: &[u8], spots: &[Spot]) -> Result<Vec<u8>, String> {
     if pdfobj::value(catalog, "/AcroForm").is_some() {
         return Err("the PDF already has a form".to_owned());
     }
-    let mut next = objects.max_number().max(trailer.size.saturating_sub(1)) + 1;
+    let needed = u32::try_from(2 * spots.len() + 1).map_err(|e| e.to_string())?;
+    let mut next = objects.next_free(&trailer, needed)?;
     let mut take = || {
         next += 1;
         next - 1

@@ -25,6 +25,7 @@ pub mod cades;
 pub mod fields;
 pub mod keystore;
 pub mod pdfobj;
+pub mod revisions;
 pub mod sign;
 pub mod update;
 pub mod verify;
@@ -115,7 +116,7 @@ pub fn attachments(pdf: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
         };
         let stream = objects
             .stream(number)
-            .ok_or_else(|| format!("the file `{name}` has no data"))?;
+            .map_err(|e| format!("the file `{name}`: {e}"))?;
         out.push((name, stream));
     }
     if out.is_empty() {

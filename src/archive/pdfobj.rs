@@ -7,8 +7,119 @@
 //! earlier one, as incremental updates mean), objects packed in object streams, FlateDecode
 //! stream data, and a small lexer that finds the entries of a dictionary at its top level.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
+
+// Bounds on what a PDF from outside may make the reader do, checked before the work.
+/// A PDF file, in bytes: far above an archival report (a few MB with its fonts).
+pub const PDF_BYTES: usize = 256 << 20;
+/// Object definitions in one file.
+pub const OBJECTS: usize = 1_000_000;
+/// The highest object number a PDF may use (ISO 32000-1, Annex C): numbers above it are
+/// refused, so that the next free number can never wrap around to 0.
+pub const MAX_OBJECT_NUMBER: u32 = 8_388_607;
+/// Arrays and dictionaries inside each other: the lexer recurses once per level.
+pub const DEPTH: usize = 64;
+/// One stream's data once inflated (an attached package is at most 8 MB).
+pub const INFLATED_BYTES: usize = 64 << 20;
+/// All object streams of a file, once inflated.
+pub const INFLATED_TOTAL: usize = 256 << 20;
+
+/// Refuses a file above [`PDF_BYTES`].
+pub fn check_size(pdf: &[u8]) -> Result<(), String> {
+    if pdf.len() > PDF_BYTES {
+        return Err(format!(
+            "the PDF is {} MB, more than the limit of {} MB",
+            pdf.len() >> 20,
+            PDF_BYTES >> 20
+        ));
+    }
+    Ok(())
+}
+
+fn over_limit(number: &str) -> String {
+    format!("object number {number} is beyond the highest a PDF may use ({MAX_OBJECT_NUMBER})")
+}
+
+/// One object definition as written in the file: `N G obj … endobj`.
+pub struct Scanned {
+    pub number: u32,
+    /// Where ` obj` was found (just after the generation number).
+    pub at: usize,
+    /// The object's text before any stream.
+    pub text: String,
+    /// Its stream data, as stored.
+    pub stream: Option<Range<usize>>,
+}
+
+/// The object definitions whose `obj` keyword lies in `range`, in file order. Each search
+/// ends at the object's own `endobj`, so a file of unclosed streams is read in linear time.
+pub fn scan(pdf: &[u8], range: Range<usize>) -> Result<Vec<Scanned>, String> {
+    let head = pdf
+        .get(..range.end)
+        .ok_or("the range is outside the file")?;
+    let mut out = Vec::new();
+    let mut at = range.start;
+    while let Some(found) = find(head, b" obj", at) {
+        at = found + 4;
+        let Some(number) = object_number(pdf, found)? else {
+            continue;
+        };
+        if out.len() >= OBJECTS {
+            return Err(format!("the PDF has more than {OBJECTS} objects"));
+        }
+        let Some(end) = find(pdf, b"endobj", at) else {
+            break;
+        };
+        let (text, stream, end) = body(pdf, at, end);
+        out.push(Scanned {
+            number,
+            at: found,
+            text,
+            stream,
+        });
+        at = end;
+    }
+    Ok(out)
+}
+
+/// The text of the object from `at` to its `endobj` at `end`, its stream data, and where
+/// it really ends: a direct /Length that lands on `endstream` is trusted (the data may
+/// hold the bytes `endobj`).
+fn body(pdf: &[u8], at: usize, end: usize) -> (String, Option<Range<usize>>, usize) {
+    let text_of = |b: &[u8]| String::from_utf8_lossy(b).trim().to_owned();
+    let body = &pdf[at..end];
+    let Some(s) = find(body, b"stream", 0).filter(|&s| !body[..s].ends_with(b"end")) else {
+        return (text_of(body), None, end);
+    };
+    let dict = text_of(&body[..s]);
+    let mut start = at + s + 6;
+    if pdf.get(start) == Some(&b'\r') {
+        start += 1;
+    }
+    if pdf.get(start) == Some(&b'\n') {
+        start += 1;
+    }
+    let length = direct_length(&dict);
+    if let Some(stop) = length
+        .and_then(|l| start.checked_add(l))
+        .filter(|&stop| ends_stream(pdf, stop))
+    {
+        let end = find(pdf, b"endobj", stop).unwrap_or(pdf.len());
+        return (dict, Some(start..stop), end);
+    }
+    let stop = find(&pdf[..end], b"endstream", start).unwrap_or(end);
+    let stop = length.map_or(stop, |l| stop.min(start.saturating_add(l)));
+    (dict, Some(start..stop.max(start)), end)
+}
+
+/// Whether `endstream` follows `at`, after an optional end of line.
+fn ends_stream(pdf: &[u8], at: usize) -> bool {
+    let rest = pdf.get(at..).unwrap_or_default();
+    let rest = rest.strip_prefix(b"\r").unwrap_or(rest);
+    let rest = rest.strip_prefix(b"\n").unwrap_or(rest);
+    rest.starts_with(b"endstream")
+}
 
 /// The objects of a PDF: top-level ones and those packed in object streams, as text
 /// (dictionaries, arrays) and raw stream data.
@@ -26,76 +137,65 @@ impl<'a> Objects<'a> {
         if !pdf.starts_with(b"%PDF-") {
             return Err("not a PDF file".to_owned());
         }
-        let mut top = BTreeMap::new();
-        let mut at = 0;
-        while let Some(found) = find(pdf, b" obj", at) {
-            at = found + 4;
-            let Some(number) = object_number(pdf, found) else {
-                continue;
-            };
-            let Some(end) = find(pdf, b"endobj", at) else {
-                break;
-            };
-            let body = &pdf[at..end];
-            let (dict, stream) = match find(body, b"stream", 0) {
-                Some(s) if !body[..s].ends_with(b"end") => {
-                    let mut start = at + s + 6;
-                    if pdf.get(start) == Some(&b'\r') {
-                        start += 1;
-                    }
-                    if pdf.get(start) == Some(&b'\n') {
-                        start += 1;
-                    }
-                    let stop = find(pdf, b"endstream", start).unwrap_or(end);
-                    let text = String::from_utf8_lossy(&body[..s]).into_owned();
-                    let length = direct_length(&text).unwrap_or(stop - start);
-                    (text, Some(start..(start + length).min(stop)))
-                }
-                _ => (String::from_utf8_lossy(body).into_owned(), None),
-            };
-            top.insert(number, (dict.trim().to_owned(), stream));
-            at = end;
-        }
+        check_size(pdf)?;
         let mut objects = Objects {
             pdf,
-            top,
+            top: BTreeMap::new(),
             packed: BTreeMap::new(),
         };
-        objects.unpack_object_streams();
+        for object in scan(pdf, 0..pdf.len())? {
+            objects
+                .top
+                .insert(object.number, (object.text, object.stream));
+        }
+        objects.unpack_object_streams()?;
         Ok(objects)
     }
 
-    fn unpack_object_streams(&mut self) {
+    /// Unpacks the objects of object streams, within [`INFLATED_TOTAL`] for all of them.
+    fn unpack_object_streams(&mut self) -> Result<(), String> {
         let streams: Vec<u32> = self
             .top
             .iter()
             .filter(|(_, (d, s))| s.is_some() && d.contains("/ObjStm"))
             .map(|(n, _)| *n)
             .collect();
+        let mut inflated = 0usize;
         for n in streams {
             let dict = self.top[&n].0.clone();
-            let Some(data) = self.stream(n) else { continue };
-            let first = integer(&dict, "/First").unwrap_or(0) as usize;
-            let count = integer(&dict, "/N").unwrap_or(0) as usize;
-            let header = String::from_utf8_lossy(&data[..first.min(data.len())]).into_owned();
+            let Ok(data) = self.stream(n) else { continue };
+            inflated += data.len();
+            if inflated > INFLATED_TOTAL {
+                return Err(format!(
+                    "the object streams inflate to more than {} MB",
+                    INFLATED_TOTAL >> 20
+                ));
+            }
+            let first = integer(&dict, "/First").and_then(|f| usize::try_from(f).ok());
+            let first = first.unwrap_or(0).min(data.len());
+            let count = integer(&dict, "/N").and_then(|c| usize::try_from(c).ok());
+            let header = String::from_utf8_lossy(&data[..first]).into_owned();
             let numbers: Vec<usize> = header
                 .split_whitespace()
                 .filter_map(|t| t.parse().ok())
                 .collect();
-            for k in 0..count.min(numbers.len() / 2) {
+            for k in 0..count.unwrap_or(0).min(numbers.len() / 2) {
                 let (number, offset) = (numbers[2 * k], numbers[2 * k + 1]);
-                let start = first + offset;
-                let stop = numbers.get(2 * k + 3).map_or(data.len(), |o| first + o);
+                let number = u32::try_from(number)
+                    .ok()
+                    .filter(|&n| n <= MAX_OBJECT_NUMBER)
+                    .ok_or_else(|| over_limit(&number.to_string()))?;
+                let start = first.saturating_add(offset);
+                let stop = numbers
+                    .get(2 * k + 3)
+                    .map_or(data.len(), |o| first.saturating_add(*o));
                 if start <= stop && stop <= data.len() {
-                    self.packed.insert(
-                        number as u32,
-                        String::from_utf8_lossy(&data[start..stop])
-                            .trim()
-                            .to_owned(),
-                    );
+                    let text = String::from_utf8_lossy(&data[start..stop]);
+                    self.packed.insert(number, text.trim().to_owned());
                 }
             }
         }
+        Ok(())
     }
 
     /// Every object with its number, top-level ones first.
@@ -114,6 +214,16 @@ impl<'a> Objects<'a> {
             .or_else(|| self.packed.get(&number).map(String::as_str))
     }
 
+    /// The first object number free for an update: above every number in use and the
+    /// trailer's /Size, and at most [`MAX_OBJECT_NUMBER`] less `needed`.
+    pub fn next_free(&self, trailer: &Trailer, needed: u32) -> Result<u32, String> {
+        let next = self.max_number().max(trailer.size.saturating_sub(1)) + 1;
+        if next.saturating_add(needed) > MAX_OBJECT_NUMBER {
+            return Err(over_limit(&next.to_string()));
+        }
+        Ok(next)
+    }
+
     /// The highest object number in use.
     pub fn max_number(&self) -> u32 {
         self.top
@@ -124,19 +234,29 @@ impl<'a> Objects<'a> {
             .unwrap_or(0)
     }
 
-    /// The data of stream object `number`, decoded when FlateDecode.
-    pub fn stream(&self, number: u32) -> Option<Vec<u8>> {
-        let raw = self.raw_stream(number)?;
-        if self.top.get(&number)?.0.contains("/FlateDecode") {
-            use std::io::Read;
-            let mut out = Vec::new();
-            flate2::read::ZlibDecoder::new(raw)
-                .read_to_end(&mut out)
-                .ok()?;
-            Some(out)
-        } else {
-            Some(raw.to_vec())
+    /// The data of stream object `number`, decoded when FlateDecode, at most
+    /// [`INFLATED_BYTES`]: a few kB of deflate data can inflate to gigabytes.
+    pub fn stream(&self, number: u32) -> Result<Vec<u8>, String> {
+        let raw = self
+            .raw_stream(number)
+            .ok_or_else(|| format!("object {number} is not a stream"))?;
+        let dict = &self.top[&number].0;
+        if !dict.contains("/FlateDecode") {
+            return Ok(raw.to_vec());
         }
+        use std::io::Read;
+        let mut out = Vec::new();
+        flate2::read::ZlibDecoder::new(raw)
+            .take(INFLATED_BYTES as u64 + 1)
+            .read_to_end(&mut out)
+            .map_err(|e| format!("the data of object {number} cannot be inflated: {e}"))?;
+        if out.len() > INFLATED_BYTES {
+            return Err(format!(
+                "the data of object {number} inflates to more than {} MB",
+                INFLATED_BYTES >> 20
+            ));
+        }
+        Ok(out)
     }
 
     /// The data of stream object `number` as stored (still encoded).
@@ -175,10 +295,14 @@ impl Trailer {
             .split_once("startxref")
             .and_then(|(_, rest)| rest.split_whitespace().next()?.parse().ok())
             .ok_or("the PDF has no startxref")?;
+        let size: u32 = value(dict, "/Size")
+            .and_then(|v| v.trim().parse().ok())
+            .ok_or("the trailer has no /Size")?;
+        if size > MAX_OBJECT_NUMBER + 1 {
+            return Err(over_limit(&(size - 1).to_string()));
+        }
         Ok(Trailer {
-            size: value(dict, "/Size")
-                .and_then(|v| v.trim().parse().ok())
-                .ok_or("the trailer has no /Size")?,
+            size,
             root: value(dict, "/Root")
                 .and_then(reference)
                 .ok_or("the trailer has no /Root")?,
@@ -219,20 +343,28 @@ fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).rposition(|w| w == needle)
 }
 
-/// "12 0 obj": the number before the generation before ` obj`.
-fn object_number(pdf: &[u8], at: usize) -> Option<u32> {
+/// "12 0 obj": the number before the generation before ` obj`; an error when the number
+/// is beyond [`MAX_OBJECT_NUMBER`].
+fn object_number(pdf: &[u8], at: usize) -> Result<Option<u32>, String> {
     let head = String::from_utf8_lossy(&pdf[at.saturating_sub(24)..at]).into_owned();
     let mut parts = head
         .split(|c: char| c.is_whitespace())
         .filter(|t| !t.is_empty())
         .rev();
-    let generation = parts.next()?;
-    let number = parts.next()?;
-    generation.parse::<u32>().ok()?;
-    number
-        .trim_start_matches(|c: char| !c.is_ascii_digit())
-        .parse()
-        .ok()
+    let (Some(generation), Some(number)) = (parts.next(), parts.next()) else {
+        return Ok(None);
+    };
+    let number = number.trim_start_matches(|c: char| !c.is_ascii_digit());
+    if generation.parse::<u32>().is_err()
+        || number.is_empty()
+        || !number.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Ok(None);
+    }
+    match number.parse::<u32>() {
+        Ok(n) if n <= MAX_OBJECT_NUMBER => Ok(Some(n)),
+        _ => Err(over_limit(number)),
+    }
 }
 
 fn direct_length(dict: &str) -> Option<usize> {
@@ -259,6 +391,13 @@ fn is_delimiter(b: u8) -> bool {
     )
 }
 
+/// The end of the PDF object (dictionary, array, string or token) starting at `i`, after
+/// white space; `None` when it does not end or nests too deep.
+pub fn object_at(b: &[u8], i: usize) -> Option<Range<usize>> {
+    let start = skip_space(b, i);
+    Some(start..object_end(b, start)?)
+}
+
 fn skip_space(b: &[u8], mut i: usize) -> usize {
     while i < b.len() {
         if b[i].is_ascii_whitespace() || b[i] == 0 {
@@ -276,6 +415,12 @@ fn skip_space(b: &[u8], mut i: usize) -> usize {
 
 /// Where the object starting at `i` ends (one token, string, array or dictionary).
 fn object_end(b: &[u8], i: usize) -> Option<usize> {
+    object_end_in(b, i, 0)
+}
+
+/// [`object_end`] at `depth` containers deep: `None` beyond [`DEPTH`], so that crafted
+/// nesting cannot exhaust the stack.
+fn object_end_in(b: &[u8], i: usize, depth: usize) -> Option<usize> {
     match *b.get(i)? {
         b'/' => Some(
             i + 1
@@ -298,9 +443,9 @@ fn object_end(b: &[u8], i: usize) -> Option<usize> {
             }
             None
         }
-        b'<' if b.get(i + 1) == Some(&b'<') => container(b, i + 2, b">>"),
+        b'<' if b.get(i + 1) == Some(&b'<') => container(b, i + 2, b">>", depth + 1),
         b'<' => Some(i + 1 + b[i..].iter().position(|&c| c == b'>')?),
-        b'[' => container(b, i + 1, b"]"),
+        b'[' => container(b, i + 1, b"]", depth + 1),
         _ => {
             let len = b[i..]
                 .iter()
@@ -311,19 +456,26 @@ fn object_end(b: &[u8], i: usize) -> Option<usize> {
     }
 }
 
-fn container(b: &[u8], mut i: usize, close: &[u8]) -> Option<usize> {
+fn container(b: &[u8], mut i: usize, close: &[u8], depth: usize) -> Option<usize> {
+    if depth > DEPTH {
+        return None;
+    }
     loop {
         i = skip_space(b, i);
         if b.get(i..)?.starts_with(close) {
             return Some(i + close.len());
         }
-        i = value_end(b, i)?;
+        i = value_end_in(b, i, depth)?;
     }
 }
 
 /// Like [`object_end`], but `12 0 R` is one value.
 fn value_end(b: &[u8], i: usize) -> Option<usize> {
-    let end = object_end(b, i)?;
+    value_end_in(b, i, 0)
+}
+
+fn value_end_in(b: &[u8], i: usize, depth: usize) -> Option<usize> {
+    let end = object_end_in(b, i, depth)?;
     if b[i..end].iter().all(u8::is_ascii_digit) {
         let g = skip_space(b, end);
         if let Some(g_end) =
@@ -343,24 +495,40 @@ fn value_end(b: &[u8], i: usize) -> Option<usize> {
 
 /// The entries of the dictionary `dict` (`<< … >>`) at its top level: key and value range.
 pub fn entries(dict: &str) -> Vec<(String, Range<usize>)> {
+    parse_entries(dict).0
+}
+
+/// The entries of `dict` when it parses to its closing `>>`; `None` for a broken or too
+/// deeply nested dictionary, which a comparison must not take as equal to anything.
+pub fn complete_entries(dict: &str) -> Option<Vec<(String, Range<usize>)>> {
+    match parse_entries(dict) {
+        (entries, true) => Some(entries),
+        _ => None,
+    }
+}
+
+fn parse_entries(dict: &str) -> (Vec<(String, Range<usize>)>, bool) {
     let b = dict.as_bytes();
     let mut out = Vec::new();
     let mut i = skip_space(b, 0);
     if !b[i..].starts_with(b"<<") {
-        return out;
+        return (out, false);
     }
     i += 2;
     loop {
         i = skip_space(b, i);
-        if i >= b.len() || b[i..].starts_with(b">>") || b[i] != b'/' {
-            return out;
+        if b[i..].starts_with(b">>") {
+            return (out, true);
+        }
+        if i >= b.len() || b[i] != b'/' {
+            return (out, false);
         }
         let Some(key_end) = object_end(b, i) else {
-            return out;
+            return (out, false);
         };
         let start = skip_space(b, key_end);
         let Some(end) = value_end(b, start) else {
-            return out;
+            return (out, false);
         };
         out.push((dict[i..key_end].to_owned(), start..end));
         i = end;
@@ -396,23 +564,80 @@ pub fn reference(value: &str) -> Option<u32> {
 
 /// The elements of an array `[ … ]` as written.
 pub fn elements(array: &str) -> Vec<&str> {
+    parse_elements(array).0
+}
+
+fn parse_elements(array: &str) -> (Vec<&str>, bool) {
     let b = array.as_bytes();
     let mut out = Vec::new();
     let mut i = skip_space(b, 0);
     if b.get(i) != Some(&b'[') {
-        return out;
+        return (out, false);
     }
     i += 1;
     loop {
         i = skip_space(b, i);
-        if i >= b.len() || b[i] == b']' {
-            return out;
+        match b.get(i) {
+            None => return (out, false),
+            Some(b']') => return (out, true),
+            Some(_) => {}
         }
         let Some(end) = value_end(b, i) else {
-            return out;
+            return (out, false);
         };
         out.push(&array[i..end]);
         i = end;
+    }
+}
+
+/// Whether two values as written are the same PDF object, white space, number forms
+/// (`0`, `0.0`) and string forms (literal, hex) aside: another tool rewrites a dictionary
+/// it changes in its own way.
+pub fn same(a: &str, b: &str) -> bool {
+    same_in(a, b, 0)
+}
+
+fn same_in(a: &str, b: &str, depth: usize) -> bool {
+    let (a, b) = (a.trim(), b.trim());
+    if a == b {
+        return true;
+    }
+    if depth > DEPTH {
+        return false;
+    }
+    if let (Some(x), Some(y)) = (reference(a), reference(b)) {
+        return x == y;
+    }
+    if a.starts_with("<<") && b.starts_with("<<") {
+        let (Some(x), Some(y)) = (complete_entries(a), complete_entries(b)) else {
+            return false;
+        };
+        let distinct = |e: &[(String, Range<usize>)]| {
+            e.iter().map(|(k, _)| k).collect::<BTreeSet<_>>().len() == e.len()
+        };
+        if !distinct(&x) || !distinct(&y) {
+            return false;
+        }
+        let y: BTreeMap<&str, &str> = y.iter().map(|(k, r)| (k.as_str(), &b[r.clone()])).collect();
+        return x.len() == y.len()
+            && x.iter().all(|(k, r)| {
+                y.get(k.as_str())
+                    .is_some_and(|v| same_in(&a[r.clone()], v, depth + 1))
+            });
+    }
+    if a.starts_with('[') && b.starts_with('[') {
+        let ((x, true), (y, true)) = (parse_elements(a), parse_elements(b)) else {
+            return false;
+        };
+        return x.len() == y.len() && x.iter().zip(&y).all(|(p, q)| same_in(p, q, depth + 1));
+    }
+    let string = |s: &str| s.starts_with('(') || s.starts_with('<');
+    if string(a) && string(b) {
+        return string_bytes(a).is_some_and(|x| Some(x) == string_bytes(b));
+    }
+    match (a.parse::<f64>(), b.parse::<f64>()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
     }
 }
 
@@ -428,19 +653,19 @@ pub fn numbers(array: &str) -> Vec<f64> {
 pub fn string_bytes(value: &str) -> Option<Vec<u8>> {
     let value = value.trim();
     if let Some(hex) = value.strip_prefix('<') {
-        let hex: String = hex
-            .chars()
-            .take_while(|&c| c != '>')
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        let hex = if hex.len() % 2 == 1 {
-            format!("{hex}0")
-        } else {
-            hex
-        };
-        return (0..hex.len() / 2)
-            .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok())
-            .collect();
+        // Bytes, not chars: a non-ASCII byte is not a hex digit, and not a place to cut.
+        let digits: Vec<u8> = hex
+            .bytes()
+            .take_while(|&c| c != b'>')
+            .filter(|c| !c.is_ascii_whitespace())
+            .map(|c| (c as char).to_digit(16).map(|d| d as u8))
+            .collect::<Option<_>>()?;
+        return Some(
+            digits
+                .chunks(2)
+                .map(|pair| pair[0] << 4 | pair.get(1).copied().unwrap_or(0))
+                .collect(),
+        );
     }
     value.strip_prefix('(').map(|lit| literal(lit.as_bytes()))
 }

@@ -61,7 +61,8 @@ pub fn sign(
     let (width, height) = (field.rect[2] - field.rect[0], field.rect[3] - field.rect[1]);
     let date = thai_date(request.time);
     let lines = [format!("ลงนามโดย {signer}"), field.name.clone(), date];
-    let first = objects.max_number().max(trailer.size.saturating_sub(1)) + 1;
+    // The appearance copies a few font objects; 100,000 numbers are far more than it needs.
+    let first = objects.next_free(&trailer, 100_000)?;
     let (year, month, day) = civil((request.time / 86_400) as i64);
     let look = appearance::render(
         compiler,

@@ -29,6 +29,19 @@ pub struct Signature {
     pub covers_to: usize,
     /// What was added after it, in file order: later signatures, or other changes.
     pub later: Vec<Added>,
+    /// A document timestamp (/Type /DocTimeStamp) rather than a person's signature.
+    pub timestamp: bool,
+}
+
+impl Signature {
+    /// How a later signature's revision is named after an earlier one.
+    fn kind(&self) -> Added {
+        if self.timestamp {
+            Added::Timestamp(self.field.clone())
+        } else {
+            Added::Signature(self.field.clone())
+        }
+    }
 }
 
 /// A revision appended after a signature.
@@ -36,16 +49,23 @@ pub struct Signature {
 pub enum Added {
     /// Another signature, in the field named.
     Signature(String),
-    /// Any other change, the file's bytes up to this offset.
-    Revision(usize),
+    /// A document timestamp (PAdES B-LTA), in the field named.
+    Timestamp(String),
+    /// Validation data (a DSS, PAdES B-LT), the file's bytes up to this offset.
+    Dss(usize),
+    /// Other changes allowed after a signature (an empty signature field, metadata), the
+    /// file's bytes up to this offset.
+    Allowed(usize),
+    /// A change that is not allowed after a signature, or bytes no revision accounts for.
+    Changed(Message),
 }
 
 impl Signature {
-    /// Whether anything but another signature was added after this one.
+    /// Whether anything was changed after this signature that a signature forbids.
     pub fn changed_after(&self) -> bool {
         self.later
             .iter()
-            .any(|added| matches!(added, Added::Revision(_)))
+            .any(|added| matches!(added, Added::Changed(_)))
     }
 }
 
@@ -58,43 +78,34 @@ pub struct Report {
     pub package: Option<(String, Vec<u8>)>,
     /// The length of the unsigned revision: the file as built, before the first signature.
     pub unsigned_len: usize,
+    /// Bytes after the last `%%EOF` and its end of line: PDF/A forbids them, and a viewer
+    /// may read them as an update nobody signed.
+    pub trailing: usize,
     pub signatures: Vec<Signature>,
 }
 
 /// Reads what `pdf` says about itself.
 pub fn inspect(pdf: &[u8]) -> Result<Report, String> {
+    pdfobj::check_size(pdf)?;
     let objects = Objects::read(pdf)?;
     let trailer = Trailer::read(pdf)?;
     let ends = pdfobj::revision_ends(pdf);
-    let mut signatures: Vec<Signature> = fields::read(&objects, &trailer)
-        .iter()
-        .filter_map(|f| Some((f.name.clone(), objects.get(f.signature?)?)))
-        .map(|(field, dict)| check(pdf, field, dict))
-        .collect();
+    let trailing = pdf.len() - ends.last().copied().unwrap_or(0);
+    let mut signatures = signatures(pdf, &objects, &trailer)?;
     signatures.sort_by_key(|s| s.covers_to);
-    let covered: Vec<(usize, String)> = signatures
-        .iter()
-        .map(|s| (s.covers_to, s.field.clone()))
-        .collect();
+    let covered: Vec<(usize, Added)> = signatures.iter().map(|s| (s.covers_to, s.kind())).collect();
     for signature in &mut signatures {
-        signature.later = ends
-            .iter()
-            .filter(|&&end| end > signature.covers_to)
-            .map(|&end| match covered.iter().find(|(to, _)| *to == end) {
-                Some((_, field)) => Added::Signature(field.clone()),
-                None => Added::Revision(end),
-            })
-            .collect();
+        signature.later = later(pdf, signature.covers_to, &ends, &covered, trailing);
     }
     // The unsigned revision ends where the revision before the first signature's ends.
-    let unsigned_len = match signatures.first() {
+    let unsigned_len = match signatures.iter().find(|s| s.covers_to > 0) {
         Some(first) => ends
             .iter()
             .copied()
             .filter(|&e| e < first.covers_to)
             .max()
             .unwrap_or(0),
-        None => pdf.len(),
+        None => pdf.len() - trailing,
     };
     let original = &pdf[..unsigned_len];
     let pdf_a3 = [&b"<pdfaid:part>3</pdfaid:part>"[..], b"pdfaid:part=\"3\""]
@@ -109,17 +120,79 @@ pub fn inspect(pdf: &[u8]) -> Result<Report, String> {
         pdf_a3,
         package,
         unsigned_len,
+        trailing,
         signatures,
     })
+}
+
+/// Every signature of the file, checked: the ones its fields hold now and any signature
+/// dictionary an earlier revision wrote (a later one may have pointed its field elsewhere).
+fn signatures(pdf: &[u8], objects: &Objects, trailer: &Trailer) -> Result<Vec<Signature>, String> {
+    let named: Vec<(u32, String)> = fields::read(objects, trailer)
+        .into_iter()
+        .filter_map(|f| Some((f.signature?, f.name)))
+        .collect();
+    let mut out = Vec::new();
+    for object in pdfobj::scan(pdf, 0..pdf.len())? {
+        if pdfobj::value(&object.text, "/ByteRange").is_none() {
+            continue;
+        }
+        let field = named
+            .iter()
+            .find(|(n, _)| *n == object.number)
+            .map_or_else(|| format!("({} 0 obj)", object.number), |(_, f)| f.clone());
+        out.push(check(pdf, field, &object.text));
+    }
+    Ok(out)
+}
+
+/// What was added after a signature covering `covers_to`: the revisions, each named by
+/// the signature that ends it or by what it adds, and the first change not allowed.
+fn later(
+    pdf: &[u8],
+    covers_to: usize,
+    ends: &[usize],
+    covered: &[(usize, Added)],
+    trailing: usize,
+) -> Vec<Added> {
+    if covers_to == 0 {
+        return Vec::new(); // No coverage to speak of: the signature itself fails.
+    }
+    let mut out = Vec::new();
+    if !ends.contains(&covers_to) {
+        out.push(Added::Changed(message!(
+            "ลายมือชื่อไม่ครอบคลุมทั้งฉบับของตน (ไม่จบที่ %%EOF)",
+            "the signature does not cover its whole revision (it does not end at a %%EOF)"
+        )));
+        return out;
+    }
+    let mut from = covers_to;
+    for &end in ends.iter().filter(|&&e| e > covers_to) {
+        out.push(match covered.iter().find(|(to, _)| *to == end) {
+            Some((_, kind)) => kind.clone(),
+            None if pdfobj::find(&pdf[from..end], b"/DSS", 0).is_some() => Added::Dss(end),
+            None => Added::Allowed(end),
+        });
+        from = end;
+    }
+    if trailing > 0 {
+        out.push(Added::Changed(message!(
+            "มีข้อมูล {trailing} ไบต์ต่อท้าย %%EOF สุดท้าย ซึ่งไม่มีลายมือชื่อใดครอบคลุม",
+            "{trailing} bytes after the last %%EOF, which no signature covers"
+        )));
+    } else if !out.is_empty() {
+        if let Err(why) = super::revisions::check_after(pdf, covers_to) {
+            out.push(Added::Changed(why));
+        }
+    }
+    out
 }
 
 /// Checks one signature dictionary against the bytes it covers.
 fn check(pdf: &[u8], field: String, dict: &str) -> Signature {
     let time = pdfobj::value(dict, "/M").and_then(pdfobj::text);
-    let range: Vec<usize> = pdfobj::numbers(pdfobj::value(dict, "/ByteRange").unwrap_or("[]"))
-        .iter()
-        .map(|&n| n as usize)
-        .collect();
+    let timestamp = pdfobj::value(dict, "/Type") == Some("/DocTimeStamp")
+        || pdfobj::value(dict, "/SubFilter") == Some("/ETSI.RFC3161");
     let mut signature = Signature {
         field,
         subject: None,
@@ -127,22 +200,31 @@ fn check(pdf: &[u8], field: String, dict: &str) -> Signature {
         intact: Ok(()),
         covers_to: 0,
         later: Vec::new(),
+        timestamp,
     };
-    let [0, a, b, c] = range[..] else {
+    let range: Vec<Option<usize>> =
+        pdfobj::elements(pdfobj::value(dict, "/ByteRange").unwrap_or("[]"))
+            .iter()
+            .map(|n| n.parse().ok())
+            .collect();
+    let [Some(0), Some(a), Some(b), Some(c)] = range[..] else {
         signature.intact = Err(message!(
             "/ByteRange ของลายมือชื่อไม่อยู่ในรูป [0 a b c]",
             "its /ByteRange is not [0 a b c]"
         ));
         return signature;
     };
-    signature.covers_to = b + c;
-    if a >= b || b + c > pdf.len() || pdf.get(a) != Some(&b'<') || pdf.get(b - 1) != Some(&b'>') {
+    // Checked: a /ByteRange is the file's word, and 2^64 − 1 must not wrap around.
+    let Some(covers_to) = b.checked_add(c).filter(|&end| {
+        a < b && end <= pdf.len() && pdf.get(a) == Some(&b'<') && pdf.get(b - 1) == Some(&b'>')
+    }) else {
         signature.intact = Err(message!(
             "/ByteRange ของลายมือชื่อไม่ตรงกับแฟ้ม (แฟ้มถูกตัดหรือถูกย้ายส่วน)",
             "its /ByteRange does not match the file (the file was cut or moved)"
         ));
         return signature;
-    }
+    };
+    signature.covers_to = covers_to;
     let Some(contents) = pdfobj::string_bytes(&String::from_utf8_lossy(&pdf[a..b])) else {
         signature.intact = Err(message!(
             "/Contents ของลายมือชื่อไม่ใช่สตริงเลขฐานสิบหก",

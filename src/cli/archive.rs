@@ -136,6 +136,8 @@ pub fn sign_file(
             .map_err(|e| Diagnostic::error(format!("`{}`: {e}", shown(pdf))))?;
         pdf::write_atomic(output, &signed)
             .map_err(|e| Diagnostic::error(format!("cannot write `{}`: {e}", shown(output))))?;
+        // The manifest of the folder lists the signed bytes from now on.
+        super::manifest::signed(pdf, output, &signed)?;
         let (output, signer) = (shown(output), sign::common_name(&identity.certificate));
         Ok(message!(
             "ลงนามแล้ว: {output} ในช่อง `{field}` ในนาม {signer}",
@@ -245,6 +247,16 @@ fn verify_lines(
             });
         }
     }
+    if report.trailing > 0 {
+        let n = report.trailing;
+        lines.push((
+            false,
+            message!(
+                "มีข้อมูล {n} ไบต์ต่อท้าย %%EOF สุดท้าย (PDF/A ไม่อนุญาต)",
+                "{n} bytes after the last %%EOF (PDF/A forbids them)"
+            ),
+        ));
+    }
     if report.signatures.is_empty() {
         lines.push((true, message!("ไม่มีลายมือชื่อ", "no signatures")));
     }
@@ -282,9 +294,21 @@ fn signature_lines(s: &verify::Signature) -> [(bool, Message); 2] {
             verify::Added::Signature(other) => {
                 message!("ลายมือชื่อในช่อง `{other}`", "signed in `{other}`")
             }
-            verify::Added::Revision(end) => message!(
-                "การแก้ไขที่ไม่ใช่ลายมือชื่อ (ถึงไบต์ที่ {end})",
-                "a revision that is not a signature (bytes up to {end})"
+            verify::Added::Timestamp(other) => message!(
+                "ตราประทับเวลาเอกสารในช่อง `{other}`",
+                "a document timestamp in `{other}`"
+            ),
+            verify::Added::Dss(end) => message!(
+                "ข้อมูลสำหรับตรวจสอบระยะยาว (DSS ถึงไบต์ที่ {end})",
+                "validation data (DSS, bytes up to {end})"
+            ),
+            verify::Added::Allowed(end) => message!(
+                "การแก้ไขที่ลายมือชื่ออนุญาต เช่น ช่องลงนามหรือ metadata (ถึงไบต์ที่ {end})",
+                "changes a signature allows, such as signature fields or metadata (bytes up to {end})"
+            ),
+            verify::Added::Changed(why) => message!(
+                "การแก้ไขที่ลายมือชื่อไม่อนุญาต: {why}",
+                "a change the signature does not allow: {why}"
             ),
         })
         .collect();

@@ -1,1 +1,344 @@
-//! Crafted PDFs against the reader, `sign`, `verify` and `extract`.
+//! Crafted PDFs against the reader, `sign`, `verify` and `extract`: nesting that would
+//! exhaust the stack, bytes that would split a character, numbers that would wrap around,
+//! streams that would make the reader quadratic or inflate to gigabytes, and updates
+//! appended after a signature that change what the signed pages show.
+
+use std::process::Output;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use ita_report::archive::pdfobj::{self, Objects, Trailer};
+use ita_report::archive::{fields, verify};
+
+use crate::common::{Scratch, root};
+use crate::signing::{PASSWORD, certificate, ita_report, key, pkcs12_file, stderr};
+
+/// A minimal PDF of `objects` numbered from 1 (1 is the catalog), with its cross-reference
+/// table and trailer.
+fn minimal(objects: &[&[u8]]) -> Vec<u8> {
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    let mut offsets = Vec::new();
+    for (k, body) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n", k + 1).as_bytes());
+        pdf.extend_from_slice(body);
+        pdf.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f\r\n", offsets.len() + 1).as_bytes(),
+    );
+    for offset in offsets {
+        pdf.extend_from_slice(format!("{offset:010} 00000 n\r\n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!(
+            "trailer\n<</Size {}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
+}
+
+/// `pdf` with an incremental update: `body` (object definitions), its cross-reference
+/// section listing `entries` (object number, offset within `body`), and a trailer; the
+/// final `%%EOF` left out when `eof` is false.
+fn append(pdf: &[u8], body: &[u8], entries: &[(u32, usize)], eof: bool) -> Vec<u8> {
+    let trailer = Trailer::read(pdf).unwrap();
+    let mut out = pdf.to_vec();
+    let start = out.len();
+    out.extend_from_slice(body);
+    let xref = out.len();
+    out.extend_from_slice(b"xref\n");
+    for (n, offset) in entries {
+        out.extend_from_slice(format!("{n} 1\n{:010} 00000 n\r\n", start + offset).as_bytes());
+    }
+    let size = entries.iter().map(|(n, _)| n + 1).max().unwrap_or(0);
+    out.extend_from_slice(
+        format!(
+            "trailer\n<</Size {}/Root {} 0 R/Prev {}>>\nstartxref\n{xref}\n",
+            size.max(trailer.size),
+            trailer.root,
+            trailer.startxref
+        )
+        .as_bytes(),
+    );
+    if eof {
+        out.extend_from_slice(b"%%EOF\n");
+    }
+    out
+}
+
+/// The province report built as an archival PDF and signed once by a key made here.
+fn signed() -> &'static [u8] {
+    static SIGNED: OnceLock<Vec<u8>> = OnceLock::new();
+    SIGNED.get_or_init(|| {
+        let dir = Scratch::new("pdf-signed");
+        let json = "2566-roiet-province.json";
+        std::fs::copy(root().join("inputs").join(json), dir.path().join(json)).unwrap();
+        let run = ita_report(
+            dir.path(),
+            &["build", json, "-o", "out", "--archive", "--quiet"],
+            None,
+        );
+        assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+        let signer = key("pdf-signer");
+        let cert = certificate(&signer, "CN=นายทดสอบ ลงนาม,O=จังหวัดร้อยเอ็ด,C=TH");
+        std::fs::write(
+            dir.path().join("id.p12"),
+            pkcs12_file(&signer, &cert, PASSWORD),
+        )
+        .unwrap();
+        let pdf = "out/2566-roiet-province.pdf";
+        let run = ita_report(
+            dir.path(),
+            &["sign", pdf, "--cert", "id.p12", "-o", "one.pdf"],
+            Some(PASSWORD),
+        );
+        assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+        std::fs::read(dir.path().join("one.pdf")).unwrap()
+    })
+}
+
+/// `ita-report verify` on `pdf`, written where the province report can be rebuilt.
+fn verify_bytes(pdf: &[u8]) -> (Option<i32>, String) {
+    let dir = Scratch::new("pdf-verify");
+    std::fs::write(dir.path().join("x.pdf"), pdf).unwrap();
+    let run = ita_report(dir.path(), &["verify", "x.pdf"], None);
+    (run.status.code(), stderr(&run))
+}
+
+fn no_panic(run: &Output) {
+    let text = stderr(run);
+    assert!(
+        matches!(run.status.code(), Some(0..=2)) && !text.contains("panicked"),
+        "a clean exit, not a crash: {:?} {text}",
+        run.status
+    );
+}
+
+#[test]
+fn nesting_deeper_than_the_bound_is_refused_without_exhausting_the_stack() {
+    let deep = [
+        b"<</Type/Catalog/X ".to_vec(),
+        vec![b'['; 100_000],
+        b">>".to_vec(),
+    ]
+    .concat();
+    let pdf = minimal(&[&deep]);
+    let dir = Scratch::new("pdf-deep");
+    std::fs::write(dir.path().join("deep.pdf"), &pdf).unwrap();
+    for args in [
+        &["verify", "deep.pdf"][..],
+        &["extract", "deep.pdf", "-o", "out"],
+    ] {
+        let run = ita_report(dir.path(), args, None);
+        no_panic(&run);
+        assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    }
+    // In this thread (2 MB of stack) too: the dictionary is cut at the bound, not recursed.
+    let objects = Objects::read(&pdf).unwrap();
+    assert_eq!(pdfobj::value(objects.get(1).unwrap(), "/X"), None);
+}
+
+#[test]
+fn a_non_ascii_byte_in_a_hex_string_is_not_a_hex_digit() {
+    // "4é1": cutting it in pairs of bytes would split the é.
+    assert_eq!(pdfobj::string_bytes("<4\u{e9}1>"), None);
+    assert_eq!(pdfobj::text("<FEFF0E\u{e9}01>"), None);
+    assert_eq!(pdfobj::string_bytes("<4a 4 >"), Some(b"J@".to_vec()));
+    // And through the reader, as a field name.
+    let pdf = minimal(&[
+        b"<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[3 0 R]>>>>",
+        b"<</Type/Pages/Kids[]/Count 0>>",
+        "<</FT/Sig/T<4\u{e9}1>/Rect[0 0 1 1]>>".as_bytes(),
+    ]);
+    let objects = Objects::read(&pdf).unwrap();
+    let found = fields::read(&objects, &Trailer::read(&pdf).unwrap());
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].name, "");
+}
+
+#[test]
+fn a_byte_range_of_2_pow_64_is_a_broken_signature_not_a_panic() {
+    let sig = b"<</Type/Sig/Filter/Adobe.PPKLite/ByteRange[0 0000000000 0000000000 18446744073709551615]/Contents<3000>>>";
+    let mut pdf = minimal(&[
+        b"<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[3 0 R]>>>>",
+        b"<</Type/Pages/Kids[]/Count 0>>",
+        b"<</FT/Sig/T(s)/V 4 0 R/Rect[0 0 1 1]>>",
+        sig,
+    ]);
+    // The hole where the signature is: a points at `<`, b just after `>`.
+    let a = pdfobj::find(&pdf, b"/Contents<", 0).unwrap() + 9;
+    let b = a + 6;
+    let at = pdfobj::find(&pdf, b"[0 0000000000", 0).unwrap() + 3;
+    pdf[at..at + 21].copy_from_slice(format!("{a:010} {b:010}").as_bytes());
+    let report = verify::inspect(&pdf).unwrap();
+    assert_eq!(report.signatures.len(), 1);
+    let intact = &report.signatures[0].intact;
+    assert!(
+        intact
+            .as_ref()
+            .is_err_and(|e| e.english.contains("/ByteRange does not match")),
+        "{intact:?}"
+    );
+}
+
+#[test]
+fn object_number_4294967295_is_refused_and_sign_cannot_wrap_to_object_0() {
+    let dir = Scratch::new("pdf-wrap");
+    let unsigned = &signed()[..verify::inspect(signed()).unwrap().unsigned_len];
+    let body = b"4294967295 0 obj\n<<>>\nendobj\n";
+    let crafted = append(unsigned, body, &[], true);
+    std::fs::write(dir.path().join("wrap.pdf"), &crafted).unwrap();
+    let signer = key("wrap");
+    let cert = certificate(&signer, "CN=ผู้ลงนาม");
+    std::fs::write(
+        dir.path().join("id.p12"),
+        pkcs12_file(&signer, &cert, PASSWORD),
+    )
+    .unwrap();
+    let run = ita_report(
+        dir.path(),
+        &["sign", "wrap.pdf", "--cert", "id.p12", "-o", "out.pdf"],
+        Some(PASSWORD),
+    );
+    no_panic(&run);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("object number 4294967295 is beyond the highest"),
+        "{}",
+        stderr(&run)
+    );
+    assert!(!dir.path().join("out.pdf").exists());
+    // A /Size at the bound is refused as well: the next number would not fit.
+    let size = append(unsigned, b"", &[(8_388_607, 0)], true);
+    assert!(Trailer::read(&size).is_ok());
+    let objects = Objects::read(&size).unwrap();
+    assert!(
+        objects
+            .next_free(&Trailer::read(&size).unwrap(), 1)
+            .is_err()
+    );
+}
+
+#[test]
+fn a_stream_without_endstream_is_read_in_linear_time() {
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    for n in 1..=80_000 {
+        pdf.extend_from_slice(
+            format!("{n} 0 obj\n<</Length 99>>\nstream\nabc\nendobj\n").as_bytes(),
+        );
+    }
+    let started = Instant::now();
+    let objects = Objects::read(&pdf).unwrap();
+    assert_eq!(objects.max_number(), 80_000);
+    // Quadratic, this took 93 s; linear, it is well under a second.
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn an_attachment_that_inflates_beyond_the_bound_is_not_extracted() {
+    use std::io::Write;
+    let mut deflate = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    for _ in 0..80 {
+        deflate.write_all(&[b' '; 1 << 20]).unwrap();
+    }
+    let data = deflate.finish().unwrap();
+    let stream = [
+        format!(
+            "<</Type/EmbeddedFile/Filter/FlateDecode/Length {}>>\nstream\n",
+            data.len()
+        )
+        .into_bytes(),
+        data,
+        b"\nendstream".to_vec(),
+    ]
+    .concat();
+    let pdf = minimal(&[
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[]/Count 0>>",
+        b"<</Type/Filespec/F(a.json)/UF(a.json)/EF<</F 4 0 R>>>>",
+        &stream,
+    ]);
+    let dir = Scratch::new("pdf-bomb");
+    std::fs::write(dir.path().join("bomb.pdf"), &pdf).unwrap();
+    let run = ita_report(dir.path(), &["extract", "bomb.pdf", "-o", "out"], None);
+    no_panic(&run);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("inflates to more than 64 MB"),
+        "{}",
+        stderr(&run)
+    );
+    assert!(!dir.path().join("out/a.json").exists());
+}
+
+#[test]
+fn bytes_after_the_last_eof_fail_verify() {
+    let (code, report) = verify_bytes(signed());
+    assert_eq!(code, Some(0), "the signed file itself verifies: {report}");
+    let appended = [signed(), b"% nothing signed this\n"].concat();
+    let (code, report) = verify_bytes(&appended);
+    assert_eq!(code, Some(1), "{report}");
+    assert!(
+        report.contains("22 bytes after the last %%EOF (PDF/A forbids them)"),
+        "{report}"
+    );
+}
+
+/// The signed file's page 2 redefined to show page 1's content, in an update appended
+/// after the signature.
+fn page_two_redefined(eof: bool) -> Vec<u8> {
+    let pdf = signed();
+    let objects = Objects::read(pdf).unwrap();
+    let pages = fields::pages(&objects, &Trailer::read(pdf).unwrap());
+    assert!(pages.len() >= 2, "the province report has several pages");
+    let first = pdfobj::value(objects.get(pages[0]).unwrap(), "/Contents").unwrap();
+    let second = objects.get(pages[1]).unwrap();
+    let changed = pdfobj::with_entry(second, "/Contents", first);
+    let body = format!("{} 0 obj\n{changed}\nendobj\n", pages[1]);
+    append(pdf, body.as_bytes(), &[(pages[1], 0)], eof)
+}
+
+#[test]
+fn an_update_after_the_signature_that_redefines_a_page_is_not_ok() {
+    let (code, report) = verify_bytes(&page_two_redefined(true));
+    assert_eq!(code, Some(1), "{report}");
+    assert!(
+        report.contains("a change the signature does not allow: a later revision changes a page"),
+        "{report}"
+    );
+    // Without its %%EOF, the update is still what viewers show.
+    let (code, report) = verify_bytes(&page_two_redefined(false));
+    assert_eq!(code, Some(1), "{report}");
+    assert!(report.contains("after the last %%EOF"), "{report}");
+}
+
+#[test]
+fn an_object_hidden_inside_another_stream_is_found_through_the_cross_reference() {
+    let pdf = signed();
+    let objects = Objects::read(pdf).unwrap();
+    let pages = fields::pages(&objects, &Trailer::read(pdf).unwrap());
+    let page = pages[0];
+    let changed = pdfobj::with_entry(objects.get(page).unwrap(), "/Rotate", "180");
+    // A stream whose data holds the page's new definition; its /Length steps over it.
+    let inner = format!("\n{page} 0 obj\n{changed}\nendobj\n");
+    let body = format!(
+        "999990 0 obj\n<</Length {}>>\nstream\n{inner}\nendstream\nendobj\n",
+        inner.len()
+    );
+    let at = body.find(&format!("{page} 0 obj")).unwrap();
+    let crafted = append(pdf, body.as_bytes(), &[(999_990, 0), (page, at)], true);
+    let (code, report) = verify_bytes(&crafted);
+    assert_eq!(code, Some(1), "{report}");
+    assert!(
+        report.contains(&format!("puts object {page} at byte")),
+        "{report}"
+    );
+}

@@ -1,0 +1,388 @@
+//! What the revisions appended after a signature change, judged as pyHanko and Acrobat
+//! judge them: filling signature fields, adding signature fields, validation data (DSS),
+//! document timestamps and the document's metadata are allowed; any other object of the
+//! signed revision redefined, freed or hidden from this reader is a change to the document.
+//!
+//! The revisions are read the way a PDF viewer reads them, through their cross-reference
+//! sections from the file's last `startxref` back to the signed revision's, and also by
+//! scanning their bytes: an object either way must pass. An update in a form this module
+//! cannot follow (a cross-reference stream, an object stream) is reported, never passed.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diagnostic::Message;
+use crate::message;
+
+use super::fields;
+use super::pdfobj::{self, Objects, Trailer};
+
+/// A cross-reference section of a later revision: the objects it lists in use and frees,
+/// and its trailer.
+struct Section {
+    used: Vec<(u32, usize)>,
+    freed: Vec<u32>,
+    trailer: String,
+}
+
+/// Checks every object defined after `signed_len` (the end of a signature's revision)
+/// against the signed revision; `Err` names the first change that is not allowed.
+pub fn check_after(pdf: &[u8], signed_len: usize) -> Result<(), Message> {
+    let signed_pdf = &pdf[..signed_len];
+    let signed = Objects::read(signed_pdf).map_err(|e| unreadable(&e))?;
+    let trailer = Trailer::read(signed_pdf).map_err(|e| unreadable(&e))?;
+    let current = Objects::read(pdf).map_err(|e| unreadable(&e))?;
+    let tail = pdfobj::scan(pdf, signed_len..pdf.len()).map_err(|e| unreadable(&e))?;
+    for section in sections(pdf, signed_len, trailer.startxref)? {
+        let root = pdfobj::value(&section.trailer, "/Root").and_then(pdfobj::reference);
+        if root != Some(trailer.root) {
+            return Err(message!(
+                "ฉบับแก้ไขหลังลงนามเปลี่ยนแค็ตตาล็อกของเอกสาร (/Root)",
+                "a later revision replaces the document's catalog (/Root)"
+            ));
+        }
+        if let Some(&n) = section.freed.iter().find(|&&n| signed.get(n).is_some()) {
+            return Err(message!(
+                "ฉบับแก้ไขหลังลงนามลบวัตถุ {n} ของฉบับที่ลงนาม",
+                "a later revision deletes object {n} of the signed revision"
+            ));
+        }
+        for &(n, offset) in &section.used {
+            if !tail
+                .iter()
+                .any(|o| o.number == n && header_at(pdf, offset, o.at, n))
+            {
+                return Err(message!(
+                    "ตารางอ้างอิงของฉบับแก้ไขหลังลงนามชี้วัตถุ {n} ไปที่ไบต์ {offset} ซึ่งไม่มีวัตถุนั้น",
+                    "a later revision's cross-reference puts object {n} at byte {offset}, where it is not"
+                ));
+            }
+        }
+    }
+    let roles = Roles::of(&signed, &trailer);
+    for object in &tail {
+        if object.text.contains("/ObjStm") {
+            return Err(message!(
+                "ฉบับแก้ไขหลังลงนามใช้ object stream ซึ่งตรวจไม่ได้",
+                "a later revision packs objects in an object stream, which is not checked"
+            ));
+        }
+        let Some(old) = signed.get(object.number) else {
+            continue; // A new object matters only through a changed one that refers to it.
+        };
+        let new_data = object.stream.clone().and_then(|r| pdf.get(r));
+        let old_data = signed.raw_stream(object.number);
+        if old_data == new_data && pdfobj::same(old, &object.text) {
+            continue;
+        }
+        roles.allows(object.number, old, &object.text, &current)?;
+    }
+    Ok(())
+}
+
+fn unreadable(e: &str) -> Message {
+    message!(
+        "อ่านฉบับแก้ไขหลังลงนามไม่ได้: {e}",
+        "a later revision cannot be read: {e}"
+    )
+}
+
+/// Whether `N G obj` starts at `offset` and its ` obj` is at `at`.
+fn header_at(pdf: &[u8], offset: usize, at: usize, n: u32) -> bool {
+    let Some(head) = pdf.get(offset..at) else {
+        return false;
+    };
+    let head = String::from_utf8_lossy(head);
+    let mut parts = head.split_ascii_whitespace();
+    parts.next() == Some(n.to_string().as_str())
+        && parts.next().is_some_and(|g| g.parse::<u16>().is_ok())
+        && parts.next().is_none()
+}
+
+/// The cross-reference sections from the file's last `startxref` back to `signed_xref`,
+/// the signed revision's; each must lie after `signed_len`.
+fn sections(pdf: &[u8], signed_len: usize, signed_xref: usize) -> Result<Vec<Section>, Message> {
+    let mut at = last_startxref(pdf).ok_or_else(|| {
+        message!(
+            "ไม่พบ startxref ท้ายแฟ้ม",
+            "no startxref at the end of the file"
+        )
+    })?;
+    let mut out = Vec::new();
+    while at >= signed_len {
+        if out.len() > 1000 {
+            return Err(message!(
+                "ฉบับแก้ไขหลังลงนามมากเกิน 1000 ฉบับ",
+                "more than 1000 revisions after the signature"
+            ));
+        }
+        let section = section(pdf, at)?;
+        let prev = pdfobj::integer(&section.trailer, "/Prev").and_then(|p| usize::try_from(p).ok());
+        out.push(section);
+        at = prev.ok_or_else(|| {
+            message!(
+                "ฉบับแก้ไขหลังลงนามไม่ชี้กลับไปยังฉบับที่ลงนาม (/Prev)",
+                "a later revision does not point back to the signed one (/Prev)"
+            )
+        })?;
+    }
+    if at != signed_xref {
+        return Err(message!(
+            "ฉบับแก้ไขหลังลงนามชี้กลับไปที่ไบต์ {at} ไม่ใช่ตารางอ้างอิงของฉบับที่ลงนาม (ไบต์ {signed_xref})",
+            "a later revision points back to byte {at}, not to the signed revision's cross-reference (byte {signed_xref})"
+        ));
+    }
+    Ok(out)
+}
+
+/// The number after the file's last `startxref`.
+fn last_startxref(pdf: &[u8]) -> Option<usize> {
+    let at = pdf.windows(9).rposition(|w| w == b"startxref")?;
+    let rest = String::from_utf8_lossy(&pdf[at + 9..pdf.len().min(at + 40)]).into_owned();
+    rest.split_ascii_whitespace().next()?.parse().ok()
+}
+
+/// The classic cross-reference section at `at` and its trailer.
+fn section(pdf: &[u8], at: usize) -> Result<Section, Message> {
+    let not_table = || {
+        message!(
+            "ฉบับแก้ไขหลังลงนามไม่มีตารางอ้างอิงแบบปกติที่ไบต์ {at} (cross-reference stream ตรวจไม่ได้)",
+            "a later revision has no cross-reference table at byte {at} (a cross-reference stream is not checked)"
+        )
+    };
+    let mut tokens = Tokens { pdf, at };
+    if tokens.next() != Some(&b"xref"[..]) {
+        return Err(not_table());
+    }
+    let mut section = Section {
+        used: Vec::new(),
+        freed: Vec::new(),
+        trailer: String::new(),
+    };
+    loop {
+        let token = tokens.next().ok_or_else(not_table)?;
+        if token == b"trailer" {
+            break;
+        }
+        let start = number(token).ok_or_else(not_table)?;
+        let count = tokens.next().and_then(number).ok_or_else(not_table)?;
+        for k in 0..count {
+            if section.used.len() + section.freed.len() >= pdfobj::OBJECTS {
+                return Err(not_table());
+            }
+            let n = start
+                .checked_add(k)
+                .and_then(|n| u32::try_from(n).ok())
+                .filter(|&n| n <= pdfobj::MAX_OBJECT_NUMBER)
+                .ok_or_else(not_table)?;
+            let offset = tokens.next().and_then(number).ok_or_else(not_table)?;
+            tokens.next().and_then(number).ok_or_else(not_table)?;
+            match tokens.next() {
+                Some(b"n") => section.used.push((n, offset)),
+                Some(b"f") => section.freed.push(n),
+                _ => return Err(not_table()),
+            }
+        }
+    }
+    let range = pdfobj::object_at(pdf, tokens.at).ok_or_else(not_table)?;
+    section.trailer = String::from_utf8_lossy(&pdf[range]).into_owned();
+    if ["/XRefStm", "/Encrypt"]
+        .iter()
+        .any(|k| pdfobj::value(&section.trailer, k).is_some())
+    {
+        return Err(not_table());
+    }
+    Ok(section)
+}
+
+fn number(token: &[u8]) -> Option<usize> {
+    std::str::from_utf8(token).ok()?.parse().ok()
+}
+
+/// White-space separated tokens from `at`.
+struct Tokens<'a> {
+    pdf: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = &'a [u8];
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let rest = self.pdf.get(self.at..)?;
+        let start = rest.iter().position(|b| !b.is_ascii_whitespace())?;
+        let len = rest[start..]
+            .iter()
+            .position(u8::is_ascii_whitespace)
+            .unwrap_or(rest.len() - start);
+        self.at += start + len;
+        Some(&rest[start..start + len])
+    }
+}
+
+/// What the objects of the signed revision are, for the changes each may take.
+struct Roles {
+    catalog: u32,
+    form: Option<u32>,
+    /// Signature fields: whether each was signed in the signed revision.
+    signature_fields: BTreeMap<u32, bool>,
+    /// Appearance streams of unsigned signature fields.
+    appearances: BTreeSet<u32>,
+    pages: BTreeSet<u32>,
+    /// /Annots arrays of pages written as objects of their own.
+    annots: BTreeSet<u32>,
+    /// The document information dictionary and the XMP metadata stream.
+    metadata: BTreeSet<u32>,
+}
+
+impl Roles {
+    fn of(signed: &Objects, trailer: &Trailer) -> Roles {
+        let catalog = signed.get(trailer.root).unwrap_or_default();
+        let reference =
+            |dict: &str, key: &str| pdfobj::value(dict, key).and_then(pdfobj::reference);
+        let fields = fields::read(signed, trailer);
+        let pages: BTreeSet<u32> = fields::pages(signed, trailer).into_iter().collect();
+        let annots = pages
+            .iter()
+            .filter_map(|&p| reference(signed.get(p)?, "/Annots"))
+            .collect();
+        let appearances = fields
+            .iter()
+            .filter(|f| f.signature.is_none())
+            .filter_map(|f| {
+                let ap = pdfobj::value(signed.get(f.object)?, "/AP")?;
+                reference(fields::resolve(signed, ap), "/N")
+            })
+            .collect();
+        Roles {
+            catalog: trailer.root,
+            form: reference(catalog, "/AcroForm"),
+            signature_fields: fields
+                .iter()
+                .map(|f| (f.object, f.signature.is_some()))
+                .collect(),
+            appearances,
+            pages,
+            annots,
+            metadata: [
+                trailer.info.as_deref().and_then(pdfobj::reference),
+                reference(catalog, "/Metadata"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+        }
+    }
+
+    /// Whether object `n`, `old` in the signed revision, may become `new`.
+    fn allows(&self, n: u32, old: &str, new: &str, current: &Objects) -> Result<(), Message> {
+        let changed = changed_keys(old, new);
+        let only = |allowed: &[&str]| match &changed {
+            Some(keys) => keys.iter().all(|k| allowed.contains(&k.as_str())),
+            None => false,
+        };
+        let ok = if self.metadata.contains(&n) || self.appearances.contains(&n) {
+            true
+        } else if n == self.catalog {
+            only(&["/DSS", "/Extensions", "/Metadata", "/AcroForm"])
+                && match self.form {
+                    Some(_) => same_entry(old, new, "/AcroForm"),
+                    None => direct_form_ok(old, new, current),
+                }
+        } else if Some(n) == self.form {
+            only(&["/SigFlags", "/Fields", "/DR", "/DA", "/NeedAppearances"])
+                && grows_by_signatures(old, new, "/Fields", current)
+        } else if let Some(&signed) = self.signature_fields.get(&n) {
+            !signed && only(&["/V", "/AP", "/F"])
+        } else if self.pages.contains(&n) {
+            only(&["/Annots"]) && grows_by_signatures(old, new, "/Annots", current)
+        } else if self.annots.contains(&n) {
+            grows(old, new, current)
+        } else {
+            false
+        };
+        if ok {
+            return Ok(());
+        }
+        let what = changed.map_or_else(String::new, |keys| keys.join(" "));
+        Err(if self.pages.contains(&n) {
+            message!(
+                "ฉบับแก้ไขหลังลงนามเปลี่ยนหน้าเอกสาร (วัตถุ {n} {what})",
+                "a later revision changes a page (object {n} {what})"
+            )
+        } else {
+            message!(
+                "ฉบับแก้ไขหลังลงนามเปลี่ยนวัตถุ {n} ของฉบับที่ลงนาม {what}",
+                "a later revision changes object {n} of the signed revision {what}"
+            )
+        })
+    }
+}
+
+/// The keys whose values differ between two dictionaries; `None` when either is not a
+/// complete dictionary.
+fn changed_keys(old: &str, new: &str) -> Option<Vec<String>> {
+    let map = |d: &str| -> Option<BTreeMap<String, String>> {
+        Some(
+            pdfobj::complete_entries(d)?
+                .into_iter()
+                .map(|(k, r)| (k, d[r].to_owned()))
+                .collect(),
+        )
+    };
+    let (old, new) = (map(old)?, map(new)?);
+    let keys: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    Some(
+        keys.into_iter()
+            .filter(|k| match (old.get(*k), new.get(*k)) {
+                (Some(a), Some(b)) => !pdfobj::same(a, b),
+                _ => true,
+            })
+            .cloned()
+            .collect(),
+    )
+}
+
+fn same_entry(old: &str, new: &str, key: &str) -> bool {
+    match (pdfobj::value(old, key), pdfobj::value(new, key)) {
+        (Some(a), Some(b)) => pdfobj::same(a, b),
+        (a, b) => a.is_none() && b.is_none(),
+    }
+}
+
+/// A form written inside the catalog: only its signature entries may change.
+fn direct_form_ok(old: &str, new: &str, current: &Objects) -> bool {
+    match (
+        pdfobj::value(old, "/AcroForm"),
+        pdfobj::value(new, "/AcroForm"),
+    ) {
+        (Some(a), Some(b)) => {
+            changed_keys(a, b).is_some_and(|keys| {
+                keys.iter()
+                    .all(|k| ["/SigFlags", "/Fields", "/DR", "/DA"].contains(&k.as_str()))
+            }) && grows_by_signatures(a, b, "/Fields", current)
+        }
+        (a, b) => a.is_none() && b.is_none(),
+    }
+}
+
+/// Whether the array at `key` keeps every element and adds only signature fields.
+fn grows_by_signatures(old: &str, new: &str, key: &str, current: &Objects) -> bool {
+    let array = |d: &str| pdfobj::value(d, key).unwrap_or("[]").to_owned();
+    let (a, b) = (array(old), array(new));
+    // An array written as an object of its own must stay that object.
+    if pdfobj::reference(&a).is_some() || pdfobj::reference(&b).is_some() {
+        return pdfobj::same(&a, &b);
+    }
+    grows(&a, &b, current)
+}
+
+/// Whether array `new` holds `old`'s elements in order followed by signature fields.
+fn grows(old: &str, new: &str, current: &Objects) -> bool {
+    let (old, new) = (pdfobj::elements(old), pdfobj::elements(new));
+    new.len() >= old.len()
+        && old.iter().zip(&new).all(|(a, b)| pdfobj::same(a, b))
+        && new[old.len()..].iter().all(|added| {
+            pdfobj::reference(added)
+                .and_then(|n| current.get(n))
+                .is_some_and(|d| pdfobj::value(d, "/FT") == Some("/Sig"))
+        })
+}

@@ -300,7 +300,9 @@ fn filter_date(state: &State, value: &str, short: bool) -> Result<String, Error>
 /// A number or a boolean as a Typst literal (in Arabic digits, as code needs them).
 fn filter_lit(value: Value) -> Result<Value, Error> {
     match value.kind() {
-        ValueKind::Number | ValueKind::Bool => Ok(Value::from_safe_string(value.to_string())),
+        ValueKind::Number => Ok(Value::from_safe_string(value.to_string())),
+        // minijinja writes booleans as Python does ("True").
+        ValueKind::Bool => Ok(Value::from_safe_string(value.is_true().to_string())),
         _ => Err(Error::new(
             ErrorKind::InvalidOperation,
             format!("`lit` needs a number or a boolean, got {value}"),

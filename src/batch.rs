@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Failure, Message, Severity, SourceFile};
 use crate::framework::Frameworks;
-use crate::{BuildOptions, Engine, archive, emblem, load, pdf};
+use crate::{BuildOptions, Engine, archive, emblem, load, message, pdf, sharing};
 
 /// What a batch shares between its packages.
 pub struct Batch<'a> {
@@ -39,6 +39,8 @@ pub struct Batch<'a> {
     /// The slice of the inputs this run builds (`--shard I/N`): each keeps its own state file,
     /// so that slices running at once into one folder do not overwrite each other's.
     pub shard: Option<(usize, usize)>,
+    /// Replace PDFs that carry a signature (`--force`).
+    pub force: bool,
 }
 
 /// One package of the batch: its file, the name messages use, and its output stem.
@@ -91,7 +93,9 @@ pub fn run(
     let next = AtomicUsize::new(0);
     let (send, receive) = mpsc::channel();
     let mut tally = Tally::default();
-    let mut kept = state.clone();
+    // This run's entries: merged into the state as it is at the end (another run into the
+    // same folder may have written it meanwhile).
+    let mut kept = BTreeMap::new();
     let mut listed: Vec<(usize, archive::ManifestEntry)> = Vec::new();
     std::thread::scope(|scope| {
         for _ in 0..threads.clamp(1, jobs.len().max(1)) {
@@ -127,7 +131,7 @@ pub fn run(
                         tally.built += 1
                     }
                     if let Some((stem, entry)) = done.state {
-                        kept.packages.insert(stem, entry);
+                        kept.insert(stem, entry);
                     }
                     listed.extend(done.manifest.into_iter().map(|m| (i, m)));
                 }
@@ -135,11 +139,12 @@ pub fn run(
             }
         }
     });
-    kept.write(&batch.out_dir.join(&state_file));
+    // Not a failure: without its state the next run builds again.
+    let _ = State::merge(&batch.out_dir.join(&state_file), kept);
     // In input order, whatever finished first.
     listed.sort_by_key(|(i, _)| *i);
     let listed: Vec<archive::ManifestEntry> = listed.into_iter().map(|(_, m)| m).collect();
-    let problems = match archive::Manifest::update(batch.out_dir, listed) {
+    let problems = match update_manifest(batch.out_dir, listed) {
         Ok(()) => Vec::new(),
         Err(e) => vec![Diagnostic::error(format!(
             "cannot update `{}`: {e}",
@@ -149,22 +154,41 @@ pub fn run(
     (tally, problems)
 }
 
+/// Adds or replaces `entries` of `manifest.json` in `dir`, holding its lock: runs finishing
+/// together into one folder (`--shard` on several machines, `sign`) each keep their entries.
+pub fn update_manifest(dir: &Path, entries: Vec<archive::ManifestEntry>) -> std::io::Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir)?;
+    sharing::locked(&dir.join(archive::MANIFEST), || {
+        archive::Manifest::update(dir, entries)
+    })
+}
+
 /// Loads, checks, compiles and writes one package, unless it is up to date.
 fn one(batch: &Batch, job: &Job, state: &State) -> Result<Done, Failure> {
     let bytes = load::read_package(&job.file, &job.name)?;
     let key = fingerprint(&[batch.setup.as_bytes(), &bytes]);
     let dir = job.file.parent().unwrap_or(Path::new("."));
-    let current = state
-        .packages
-        .get(&job.stem)
-        .filter(|e| e.key == key && e.current(dir, batch.out_dir));
+    let out = batch.out_dir;
+    // Signed since it was built, from the same data: kept as it is (a rebuild would lose the
+    // signature and give the same unsigned bytes).
+    let mut signed = Vec::new();
+    let current = state.packages.get(&job.stem).filter(|e| {
+        e.key == key
+            && (e.current(dir, out) || {
+                signed = e.signed_since(dir, out);
+                !batch.force && !signed.is_empty()
+            })
+    });
     // Up to date: its warnings are shown again without loading it.
     let again = |e: &Entry| e.warnings_again(job, &bytes, batch.out_dir);
     if let Some((entry, warnings)) = current.and_then(|e| Some((e, again(e)?))) {
         return if batch.deny_warnings && !warnings.is_empty() {
             Err(denied(job, warnings))
         } else {
-            Ok(skipped(batch, job, entry, warnings))
+            Ok(skipped(batch, job, entry, with_kept(warnings, &signed)))
         };
     }
     let package_sha256 = archive::sha256(&bytes);
@@ -180,11 +204,17 @@ fn one(batch: &Batch, job: &Job, state: &State) -> Result<Done, Failure> {
     }
     // Up to date, but kept by an older version without its warnings.
     if let Some(entry) = current {
-        return Ok(skipped(batch, job, entry, warnings));
+        return Ok(skipped(batch, job, entry, with_kept(warnings, &signed)));
     }
     let built = batch
         .engine
-        .build(&loaded, &job.stem, batch.out_dir, batch.options)?;
+        .build(&loaded, &job.stem, batch.out_dir, batch.options)
+        .map_err(|failure| {
+            if batch.emit_typst {
+                write_generated(&failure, batch.out_dir);
+            }
+            failure
+        })?;
     let mut files: Vec<(PathBuf, &[u8])> = Vec::new();
     for artifact in &built.artifacts {
         files.push((
@@ -197,6 +227,9 @@ fn one(batch: &Batch, job: &Job, state: &State) -> Result<Done, Failure> {
                 artifact.typst.as_bytes(),
             ));
         }
+    }
+    if !batch.force {
+        refuse_signed(&files)?;
     }
     // Everything compiled: only now touch the output folder, all files or none.
     pdf::write_all(&files).map_err(|e| {
@@ -257,6 +290,59 @@ fn one(batch: &Batch, job: &Job, state: &State) -> Result<Done, Failure> {
         state: Some((job.stem.clone(), entry)),
         manifest,
     })
+}
+
+/// With `--emit-typst`, the generated source a failed compile points into, written where the
+/// messages say it is (`<out>/<stem>.typ`); without it nothing is written.
+fn write_generated(failure: &Failure, out: &Path) {
+    let mut written = std::collections::BTreeSet::new();
+    for d in &failure.0 {
+        let Some((source, _)) = &d.location else {
+            continue;
+        };
+        let path = PathBuf::from(&source.name);
+        let generated = path.extension().is_some_and(|e| e == "typ")
+            && path.parent() == Some(out)
+            && written.insert(source.name.clone());
+        if generated {
+            let _ = pdf::write_atomic(&path, source.text.as_bytes());
+        }
+    }
+}
+
+/// A build that would replace a PDF carrying a signature: refused, naming the files.
+fn refuse_signed(files: &[(PathBuf, &[u8])]) -> Result<(), Failure> {
+    let signed: Vec<String> = files
+        .iter()
+        .filter(|(p, _)| p.extension().is_some_and(|e| e == "pdf"))
+        .filter(|(p, _)| pdf::is_signed(p).unwrap_or(false))
+        .map(|(p, _)| p.display().to_string())
+        .collect();
+    if signed.is_empty() {
+        return Ok(());
+    }
+    let list = signed.join(", ");
+    Err(Diagnostic::error(message!(
+        "ไม่เขียนทับ {list}: แฟ้มมีลายมือชื่ออิเล็กทรอนิกส์แล้ว การสร้างใหม่จะทำให้ลายมือชื่อหายไป",
+        "{list} not replaced: it carries a signature, which a new build would lose"
+    ))
+    .with_note(message!(
+        "แฟ้มที่ลงนามแล้วยังอยู่ครบทุกไบต์ ย้ายไปเก็บที่อื่นก่อน หรือใช้ --force เพื่อเขียนทับ (ลายมือชื่อจะหายไป)",
+        "the signed file is kept byte for byte; move it elsewhere first, or give --force to replace it (the signature is lost)"
+    ))
+    .into())
+}
+
+/// The warnings of a package kept up to date, and a note for each PDF kept because it was
+/// signed since it was built.
+fn with_kept(mut warnings: Vec<Diagnostic>, signed: &[String]) -> Vec<Diagnostic> {
+    for file in signed {
+        warnings.push(Diagnostic::note(message!(
+            "เก็บ {file} ไว้ตามเดิม: ลงนามแล้ว และข้อมูลไม่เปลี่ยนตั้งแต่สร้าง",
+            "kept {file} as it is: signed, and its package is unchanged since it was built"
+        )));
+    }
+    warnings
 }
 
 /// The refusal of `--deny-warnings`, after the warnings that caused it.
@@ -411,16 +497,21 @@ impl State {
             .unwrap_or_default()
     }
 
-    /// Written through a temporary file and a rename, so a crash leaves the old state or the
-    /// new one (the files it names were renamed into place before).
-    fn write(&self, path: &Path) {
+    /// Adds `entries` to the state at `path` as it is now, holding its lock (a run into the
+    /// same folder may have written it since this one began). Written through a temporary
+    /// file and a rename, so a crash leaves the old state or the new one (the files it names
+    /// were renamed into place before).
+    fn merge(path: &Path, entries: BTreeMap<String, Entry>) -> std::io::Result<()> {
         // A run that built nothing leaves no folder behind.
-        if self.packages.is_empty() && !path.exists() {
-            return;
+        if entries.is_empty() && !path.exists() {
+            return Ok(());
         }
-        if let Ok(text) = serde_json::to_vec_pretty(self) {
-            let _ = pdf::write_atomic(path, &text);
-        }
+        sharing::locked(path, || {
+            let mut state = State::read(path);
+            state.packages.extend(entries);
+            let text = serde_json::to_vec_pretty(&state).map_err(std::io::Error::other)?;
+            pdf::write_atomic(path, &text)
+        })
     }
 }
 
@@ -445,13 +536,38 @@ impl Entry {
     /// Whether the emblems beside the package in `dir` and every file written into `out`
     /// are as they were.
     fn current(&self, dir: &Path, out: &Path) -> bool {
-        self.beside
-            .iter()
-            .all(|(name, hash)| file_hash(&dir.join(name)) == *hash)
+        self.beside_current(dir)
             && self
                 .files
                 .iter()
                 .all(|(name, hash)| file_hash(&out.join(name)) == *hash)
+    }
+
+    fn beside_current(&self, dir: &Path) -> bool {
+        self.beside
+            .iter()
+            .all(|(name, hash)| file_hash(&dir.join(name)) == *hash)
+    }
+
+    /// The PDFs written into `out` that have been signed since (the others as they were),
+    /// with the emblems beside the package in `dir` unchanged; empty otherwise.
+    fn signed_since(&self, dir: &Path, out: &Path) -> Vec<String> {
+        let mut signed = Vec::new();
+        for (name, hash) in &self.files {
+            let path = out.join(name);
+            if file_hash(&path) == *hash {
+                continue;
+            }
+            if !(name.ends_with(".pdf") && pdf::is_signed(&path).unwrap_or(false)) {
+                return Vec::new();
+            }
+            signed.push(path.display().to_string());
+        }
+        if self.beside_current(dir) {
+            signed
+        } else {
+            Vec::new()
+        }
     }
 }
 

@@ -20,6 +20,7 @@ use crate::{BuildOptions, Engine, Fonts, load, pdf};
 
 mod archive;
 mod data;
+mod manifest;
 mod templates;
 
 /// Thai official documents of the yearly ITA assessment, from JSON data to PDF.
@@ -84,6 +85,10 @@ pub enum Command {
         /// SHA-256 in `manifest.json` of the output folder.
         #[arg(long)]
         archive: bool,
+        /// Replace PDFs that carry a signature (by default they are kept, and a package
+        /// changed since is refused: rebuilding would lose the signature).
+        #[arg(long)]
+        force: bool,
     },
     /// Write out the files attached to archival PDFs (the package and its facts).
     Extract {
@@ -123,8 +128,12 @@ pub enum Command {
     /// byte for byte from that package, and every signature.
     Verify {
         /// PDFs to check.
-        #[arg(required = true)]
+        #[arg(required_unless_present = "manifest")]
         pdfs: Vec<PathBuf>,
+        /// Check every PDF of the folder against its `manifest.json`: each listed file is
+        /// there with the hash recorded, or has been signed since and its signatures hold.
+        #[arg(long, value_name = "DIR")]
+        manifest: Option<PathBuf>,
         /// The templates the PDFs were built with, if not the embedded ones.
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
@@ -384,10 +393,24 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Command::Verify {
             pdfs,
+            manifest: Some(dir),
+            ..
+        } if pdfs.is_empty() => manifest::verify(&dir, &mut err),
+        Command::Verify {
+            pdfs,
+            manifest,
             templates,
             font_dirs,
             font,
-        } => archive::verify(&pdfs, templates.as_deref(), &font_dirs, font, &mut err),
+        } => {
+            let mut code = archive::verify(&pdfs, templates.as_deref(), &font_dirs, font, &mut err);
+            if let Some(dir) = manifest
+                && manifest::verify(&dir, &mut err) != ExitCode::SUCCESS
+            {
+                code = ExitCode::from(1);
+            }
+            code
+        }
         Command::Serve {
             workspace,
             addr,
@@ -417,6 +440,7 @@ pub fn run(cli: Cli) -> ExitCode {
             shard,
             quiet,
             archive,
+            force,
         } => {
             let started = Frameworks::load(templates.as_deref())
                 .and_then(|f| Ok((f, Engine::new(templates.as_deref(), &font_dirs)?)));
@@ -442,6 +466,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 out_dir: &output,
                 setup,
                 shard,
+                force,
             };
             let threads =
                 jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -453,8 +478,9 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-/// Package files named by `paths` (files as given, folders searched for `*.json`), sorted.
-pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
+/// Package files named by `paths` (files as given, folders searched for `*.json` as
+/// [`load::walk`] does: without `output`, hidden files and what the program writes), sorted.
+pub fn discover(paths: &[PathBuf], output: Option<&Path>) -> Result<Vec<PathBuf>, Diagnostic> {
     let default = [PathBuf::from("inputs")];
     let paths = if paths.is_empty() {
         &default[..]
@@ -464,14 +490,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
-            let mut found: Vec<PathBuf> = walkdir::WalkDir::new(path)
-                .into_iter()
-                .filter_map(Result::ok)
-                .map(walkdir::DirEntry::into_path)
-                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "json"))
-                .collect();
-            found.sort();
-            files.extend(found);
+            files.extend(load::walk::packages(path, output));
         } else if path.is_file() {
             files.push(path.clone());
         } else {
@@ -511,7 +530,7 @@ fn check(
     deny_warnings: bool,
     err: &mut StandardStream,
 ) -> ExitCode {
-    let files = match discover(paths) {
+    let files = match discover(paths, None) {
         Ok(files) => files,
         Err(d) => {
             let _ = d.emit(err);
@@ -521,7 +540,10 @@ fn check(
     let mut failed = Vec::new();
     for file in &files {
         let name = shown(file);
-        match load::load_file(file, &name, frameworks) {
+        // The files a package names are confined as `build` confines them: the same function.
+        let loaded = load::load_file(file, &name, frameworks)
+            .and_then(|l| crate::emblem::find(&l).map(|_| l).map_err(Failure::from));
+        match loaded {
             Ok(mut loaded) => {
                 let unsettable = crate::settable::warnings(&loaded, fonts);
                 loaded.warnings.extend(unsettable);
@@ -614,7 +636,7 @@ fn build(
     progress: bool,
     err: &mut StandardStream,
 ) -> ExitCode {
-    let mut files = match discover(paths) {
+    let mut files = match discover(paths, Some(run.out_dir)) {
         Ok(files) => files,
         Err(d) => {
             let _ = d.emit(err);
@@ -697,11 +719,12 @@ fn jobs(files: &[PathBuf], failed: &mut Vec<String>, err: &mut StandardStream) -
     let mut jobs = Vec::new();
     for file in files {
         let name = shown(file);
-        let stem = file
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("package")
-            .to_owned();
+        // Named from the file, without the characters that would hide or reorder its name.
+        let stem = crate::filename::output_stem(
+            &file
+                .file_stem()
+                .map_or("package".into(), |s| s.to_string_lossy()),
+        );
         if let Some(other) = stems.insert(stem.clone(), name.clone()) {
             let _ = Diagnostic::error(message!(
                 "`{name}` จะเขียนทับแฟ้มผลลัพธ์ของ `{other}`",

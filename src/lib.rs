@@ -21,6 +21,7 @@ pub mod consistency;
 pub mod diagnostic;
 pub mod documents;
 pub mod emblem;
+pub mod filename;
 pub mod framework;
 pub mod import;
 pub mod layout_lang;
@@ -34,6 +35,7 @@ pub mod qr;
 pub mod rules;
 pub mod schema;
 pub mod settable;
+pub mod sharing;
 pub mod spans;
 pub mod spelling;
 pub mod strict;
@@ -175,8 +177,8 @@ impl Engine {
         Ok(self.templates.render(&context)?)
     }
 
-    /// Builds the PDFs of one loaded package. On a Typst error the generated source is
-    /// written to `out_dir` so the line in the message can be opened.
+    /// Builds the PDFs of one loaded package. Nothing is written: `out_dir` names the
+    /// generated source in messages (`<out_dir>/<stem>.typ`, where `--emit-typst` puts it).
     pub fn build(
         &self,
         loaded: &Loaded,
@@ -261,13 +263,9 @@ impl Engine {
                 today: date,
                 virtual_files: &attached,
             };
-            let compiled = match self.compiler.compile(&job) {
-                Ok(compiled) => compiled,
-                Err(failure) => {
-                    let _ = pdf::write_atomic(&typ_path, typst.as_bytes());
-                    return Err(failure);
-                }
-            };
+            // On a failure the messages carry the source; the caller writes it out only
+            // when asked to (`--emit-typst`), so that nothing stray is left.
+            let compiled = self.compiler.compile(&job)?;
             warnings.extend(compiled.warnings);
             let document = layout_lang::restore(&text_layer::repair(&compiled.document));
             let ident = format!("ita-report/{stem}/{}", package.fiscal_year);

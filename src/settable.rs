@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use crate::diagnostic::{Diagnostic, Message};
 use crate::load::{self, JsonPath, Loaded};
 use crate::message;
-use crate::thai::words::is_thai_letter;
+use crate::thai::words::{Segmenter, is_thai_letter, standard};
 use crate::world::Fonts;
 
 /// A run without a space longer than this cannot fit a line of the body text (16 cm at the
@@ -90,10 +90,38 @@ pub fn is_default_ignorable(c: char) -> bool {
 /// The length of the longest non-Thai run without white space, when over [`LINE`]. (Thai
 /// runs are cut into words.)
 fn longest_run(text: &str) -> Option<usize> {
-    text.split(|c: char| c.is_whitespace() || is_thai_letter(c))
+    let other = text
+        .split(|c: char| c.is_whitespace() || is_thai_letter(c))
         .map(|t| t.chars().count())
-        .max()
-        .filter(|&n| n > LINE)
+        .max();
+    // Thai is written without spaces: a run of Thai letters breaks between its words, so only
+    // the long ones are looked into (cheap for the usual text).
+    let thai = text
+        .split(|c: char| !is_thai_letter(c))
+        .filter(|run| run.chars().count() > LINE)
+        .map(thai_unbroken)
+        .max();
+    other.max(thai).filter(|&n| n > LINE)
+}
+
+/// The longest stretch of a Thai run without a word boundary a reader would take: letters
+/// no dictionary word covers, or one word repeated (กกกก… is words of กก, and no text).
+fn thai_unbroken(run: &str) -> usize {
+    let segmenter = Segmenter::new(vec![standard()]);
+    let (mut longest, mut current) = (0, 0);
+    let mut previous: Option<&str> = None;
+    for token in segmenter.segment(run) {
+        let word = &run[token.range];
+        let n = word.chars().count();
+        current = if previous == Some(word) {
+            current + n
+        } else {
+            n
+        };
+        longest = longest.max(current);
+        previous = Some(word);
+    }
+    longest
 }
 
 fn located(loaded: &Loaded, path: &JsonPath, message: Message, note: Message) -> Diagnostic {

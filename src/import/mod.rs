@@ -103,6 +103,13 @@ pub fn import_sheets(
             results.ignored.join(", ")
         )));
     }
+    if options
+        .name
+        .as_deref()
+        .is_some_and(|n| crate::filename::clean(n).is_empty())
+    {
+        return Err(blank_name().into());
+    }
     let province = province_of(&results.title);
     let name = match (&options.name, &province) {
         (Some(name), _) => name.clone(),
@@ -165,6 +172,9 @@ pub fn init(
     frameworks: &Frameworks,
     catalogue: &Catalogue,
 ) -> Result<NewFile, Failure> {
+    if crate::filename::clean(start.name).is_empty() {
+        return Err(blank_name().into());
+    }
     let framework = framework(frameworks, start.year)?;
     let text = scaffold::agency(start, framework, catalogue).to_json();
     let file = NewFile {
@@ -232,27 +242,23 @@ fn province_of(title: &[String]) -> Option<String> {
     })
 }
 
-/// `2566-เทศบาลตำบลจันทาร.json`: the year and the name, with characters file systems refuse
-/// replaced; the district is added when asked (for names several agencies share).
+/// `2566-เทศบาลตำบลจันทาร.json`: the year and the name, made safe and cut to the file
+/// system's limit ([`crate::filename::package`]); the district is added when asked (for names
+/// several agencies share). A name with nothing printable is refused before (see [`init`]).
 pub fn file_name(year: i32, name: &str, district: Option<&str>) -> String {
-    let clean = |s: &str| -> String {
-        s.split_whitespace()
-            .collect::<Vec<_>>()
-            .join("-")
-            .chars()
-            .map(|c| {
-                if "/\\:*?\"<>|".contains(c) || c.is_control() {
-                    '-'
-                } else {
-                    c
-                }
-            })
-            .collect()
-    };
-    match district {
-        Some(d) => format!("{year}-{}-{}.json", clean(name), clean(d)),
-        None => format!("{year}-{}.json", clean(name)),
-    }
+    crate::filename::package(year, name, district).unwrap_or_else(|| format!("{year}-package.json"))
+}
+
+/// The refusal of an agency name with nothing printable in it (it names the package file).
+pub fn blank_name() -> Diagnostic {
+    Diagnostic::error(message!(
+        "ชื่อหน่วยงานว่าง: ต้องมีตัวอักษรที่พิมพ์ได้อย่างน้อยหนึ่งตัว",
+        "the agency's name is blank: it needs at least one printable character"
+    ))
+    .with_note(message!(
+        "ชื่อหน่วยงานใช้ตั้งชื่อแฟ้มข้อมูล เช่น 2567-เทศบาลตำบลจันทาร.json",
+        "the name also names the package file, e.g. 2567-เทศบาลตำบลจันทาร.json"
+    ))
 }
 
 /// Two rows alike in name and district would overwrite each other's package: an error.

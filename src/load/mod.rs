@@ -21,6 +21,7 @@ use crate::model::Package;
 use crate::rules::Problem;
 
 mod thai;
+pub mod walk;
 
 pub use crate::diagnostic::{JsonPath, Segment};
 

@@ -123,6 +123,8 @@ impl Workspace {
     }
 
     /// The real path of the package file `name`, if it is one the server may touch.
+            // As `build` and `check` walk: no hidden files, output folders or manifests.
+            .filter_entry(|e| crate::load::walk::kept(e, None))
     pub fn resolve(&self, name: &str) -> Result<PathBuf, Refused> {
         let relative = checked_name(name)?;
         confine::resolve(&self.root, &relative).map_err(|refusal| match refusal {

@@ -66,6 +66,78 @@ struct SigningCertificateV2 {
     certs: Vec<EssCertIdV2>,
 }
 
+/// ESSCertIDv2 as others write it: the hash algorithm (SHA-256 when left out) and the
+/// issuer and serial number (pyHanko writes them) are optional.
+#[derive(der::Sequence)]
+struct EssCertIdV2Read {
+    #[asn1(optional = "true")]
+    hash_algorithm: Option<AlgorithmIdentifierOwned>,
+    cert_hash: OctetString,
+    #[asn1(optional = "true")]
+    issuer_serial: Option<Any>,
+}
+
+/// SigningCertificateV2 as others write it, policies optional.
+#[derive(der::Sequence)]
+struct SigningCertificateV2Read {
+    certs: Vec<EssCertIdV2Read>,
+    #[asn1(optional = "true")]
+    policies: Option<Any>,
+}
+
+/// id-aa-signingCertificate (RFC 2634), the first version, with SHA-1.
+const ID_AA_SIGNING_CERTIFICATE: const_oid::ObjectIdentifier =
+    const_oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.12");
+
+/// SigningCertificate (RFC 2634) as time-stamping authorities write it.
+#[derive(der::Sequence)]
+struct SigningCertificateV1 {
+    certs: Vec<EssCertIdV1>,
+    #[asn1(optional = "true")]
+    policies: Option<Any>,
+}
+
+#[derive(der::Sequence)]
+struct EssCertIdV1 {
+    cert_hash: OctetString,
+    #[asn1(optional = "true")]
+    issuer_serial: Option<IssuerSerial>,
+}
+
+#[derive(der::Sequence)]
+struct IssuerSerial {
+    issuer: Any,
+    serial: x509_cert::serial_number::SerialNumber,
+}
+
+/// id-ct-TSTInfo (RFC 3161): the content of a timestamp token.
+const ID_CT_TST_INFO: const_oid::ObjectIdentifier =
+    const_oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.1.4");
+
+/// The hash of `parts` with the algorithm `oid` names (SHA-256, -384 or -512).
+fn hash(oid: const_oid::ObjectIdentifier, parts: &[&[u8]]) -> Option<Vec<u8>> {
+    fn run<D: Digest>(parts: &[&[u8]]) -> Vec<u8> {
+        let mut hasher = D::new();
+        for part in parts {
+            hasher.update(part);
+        }
+        hasher.finalize().to_vec()
+    }
+    match oid {
+        rfc5912::ID_SHA_256 => Some(run::<Sha256>(parts)),
+        rfc5912::ID_SHA_384 => Some(run::<sha2::Sha384>(parts)),
+        rfc5912::ID_SHA_512 => Some(run::<sha2::Sha512>(parts)),
+        _ => None,
+    }
+}
+
+/// MessageImprint of a TSTInfo (RFC 3161): the hash of what was timestamped.
+#[derive(der::Sequence)]
+struct MessageImprint {
+    hash_algorithm: AlgorithmIdentifierOwned,
+    hashed_message: OctetString,
+}
+
 fn algorithm(oid: const_oid::ObjectIdentifier) -> AlgorithmIdentifierOwned {
     AlgorithmIdentifierOwned {
         oid,
@@ -141,14 +213,17 @@ pub struct Checked {
     pub certificate: Certificate,
     /// Whether the signature holds: `Err` says what does not.
     pub intact: Result<(), Message>,
+    /// A timestamp token's time (genTime), as written.
+    pub time: Option<String>,
 }
 
 /// Checks a CMS signature (`contents`, the /Contents of a PDF signature, zero padding
-/// allowed) against `digest`, the SHA-256 of the bytes it claims to cover: the
-/// message-digest attribute must equal it, the signing-certificate-v2 hash must match the
-/// certificate, and the signature must verify with the certificate's public key. `Err` when
-/// the CMS cannot even be read (no signer to name).
-pub fn check(contents: &[u8], digest: &[u8]) -> Result<Checked, Message> {
+/// allowed) against `covered`, the bytes it claims to cover: the message-digest attribute
+/// must equal their SHA-256 (for a document timestamp, the token's imprint must be their
+/// hash and the message digest that of the token), the signing-certificate-v2 hash must
+/// match the certificate, and the signature must verify with the certificate's public key.
+/// `Err` when the CMS cannot even be read (no signer to name).
+pub fn check(contents: &[u8], covered: &[&[u8]]) -> Result<Checked, Message> {
     let length = der_length(contents).ok_or_else(|| {
         message!(
             "/Contents ของลายมือชื่อไม่ใช่ข้อมูล DER",
@@ -207,16 +282,81 @@ pub fn check(contents: &[u8], digest: &[u8]) -> Result<Checked, Message> {
             "the CMS signature does not carry its signer's certificate"
         )
     })?;
+    let content = &signed.encap_content_info;
+    if content.econtent_type != ID_CT_TST_INFO {
+        let digest = hash(rfc5912::ID_SHA_256, covered).unwrap_or_default();
+        return Ok(Checked {
+            certificate: (*certificate).clone(),
+            intact: verify_signer(signer, certificate, &digest, false),
+            time: None,
+        });
+    }
+    // A document timestamp: the token's imprint covers the bytes, the signature the token.
+    let token = content
+        .econtent
+        .as_ref()
+        .and_then(|c| c.decode_as::<OctetString>().ok())
+        .ok_or_else(|| {
+            message!(
+                "ตราประทับเวลาไม่มี TSTInfo",
+                "the timestamp token holds no TSTInfo"
+            )
+        })?;
+    let (imprint, time) = timestamp(token.as_bytes(), covered);
+    let intact = imprint
+        .and_then(|()| verify_signer(signer, certificate, &Sha256::digest(token.as_bytes()), true));
     Ok(Checked {
         certificate: (*certificate).clone(),
-        intact: verify_signer(signer, certificate, digest),
+        intact,
+        time,
     })
+}
+
+/// Whether a TSTInfo's message imprint is the hash of `covered`, and its time.
+fn timestamp(tst_info: &[u8], covered: &[&[u8]]) -> (Result<(), Message>, Option<String>) {
+    let damaged = |e: der::Error| message!("TSTInfo เสียหาย ({e})", "damaged TSTInfo ({e})");
+    let fields = match Vec::<Any>::from_der(tst_info) {
+        Ok(fields) if fields.len() >= 5 => fields,
+        Ok(_) => return (Err(damaged(der::ErrorKind::Failed.into())), None),
+        Err(e) => return (Err(damaged(e)), None),
+    };
+    let time = fields[4]
+        .decode_as::<der::asn1::GeneralizedTime>()
+        .ok()
+        .map(|t| t.to_date_time().to_string());
+    let imprint = match fields[2].decode_as::<MessageImprint>() {
+        Ok(imprint) => imprint,
+        Err(e) => return (Err(damaged(e)), time),
+    };
+    let algorithm = imprint.hash_algorithm.oid;
+    let holds = match hash(algorithm, covered) {
+        Some(hash) => hash == imprint.hashed_message.as_bytes(),
+        None => {
+            return (
+                Err(message!(
+                    "ตราประทับเวลาใช้อัลกอริทึมย่อยข้อมูล {algorithm} ซึ่งตรวจไม่ได้",
+                    "the timestamp uses digest algorithm {algorithm}, which is not checked"
+                )),
+                time,
+            );
+        }
+    };
+    let result = if holds {
+        Ok(())
+    } else {
+        Err(message!(
+            "เนื้อหาที่ประทับเวลาไว้ถูกแก้ไข: ค่าแฮชไม่ตรงกับตราประทับเวลา",
+            "the timestamped bytes were changed: their hash differs from the token's imprint"
+        ))
+    };
+    (result, time)
 }
 
 fn verify_signer(
     signer: &SignerInfo,
     certificate: &Certificate,
     digest: &[u8],
+    timestamp: bool,
 ) -> Result<(), Message> {
     if signer.digest_alg.oid != rfc5912::ID_SHA_256 {
         let oid = signer.digest_alg.oid;
@@ -257,30 +397,19 @@ fn verify_signer(
             "the signed bytes were changed: their SHA-256 differs from the signed message digest"
         ));
     }
-    let binding: SigningCertificateV2 = find(rfc5911::ID_AA_SIGNING_CERTIFICATE_V_2)
-        .ok_or_else(|| {
-            message!(
+    match (
+        find(rfc5911::ID_AA_SIGNING_CERTIFICATE_V_2),
+        find(ID_AA_SIGNING_CERTIFICATE),
+    ) {
+        (Some(v2), _) => binds_v2(v2, certificate)?,
+        // RFC 3161 time-stamping authorities still write the first version (SHA-1).
+        (None, Some(v1)) if timestamp => binds_v1(v1, certificate)?,
+        _ => {
+            return Err(message!(
                 "ลายมือชื่อ CMS ไม่มี signing-certificate-v2 (PAdES กำหนดให้ต้องมี)",
                 "the CMS signature has no signing-certificate-v2 (PAdES requires it)"
-            )
-        })?
-        .decode_as()
-        .map_err(|e| {
-            message!(
-                "signing-certificate-v2 เสียหาย ({e})",
-                "damaged signing-certificate-v2 ({e})"
-            )
-        })?;
-    let cert_hash = Sha256::digest(certificate.to_der().map_err(|e| e.to_string())?);
-    if binding
-        .certs
-        .first()
-        .is_none_or(|c| c.cert_hash.as_bytes() != cert_hash.as_slice())
-    {
-        return Err(message!(
-            "signing-certificate-v2 ระบุใบรับรองอื่น",
-            "signing-certificate-v2 names another certificate"
-        ));
+            ));
+        }
     }
     let message = attributes.to_der().map_err(|e| e.to_string())?;
     let public = certificate
@@ -329,6 +458,54 @@ fn verify_signer(
             "the signature does not verify with the signer's public key"
         ))
     }
+}
+
+/// Whether signing-certificate-v2 names `certificate` by its hash.
+fn binds_v2(value: &Any, certificate: &Certificate) -> Result<(), Message> {
+    let binding: SigningCertificateV2Read = value.decode_as().map_err(|e| {
+        message!(
+            "signing-certificate-v2 เสียหาย ({e})",
+            "damaged signing-certificate-v2 ({e})"
+        )
+    })?;
+    let der = certificate.to_der().map_err(|e| e.to_string())?;
+    let names_it = |c: &EssCertIdV2Read| {
+        let algorithm = c
+            .hash_algorithm
+            .as_ref()
+            .map_or(rfc5912::ID_SHA_256, |a| a.oid);
+        hash(algorithm, &[&der]).is_some_and(|h| h == c.cert_hash.as_bytes())
+    };
+    if binding.certs.first().is_none_or(|c| !names_it(c)) {
+        return Err(message!(
+            "signing-certificate-v2 ระบุใบรับรองอื่น",
+            "signing-certificate-v2 names another certificate"
+        ));
+    }
+    Ok(())
+}
+
+/// Whether a timestamp token's signing-certificate (v1) names `certificate`: by its issuer
+/// serial number, as the SHA-1 hash is not checked here (no SHA-1 in this program).
+fn binds_v1(value: &Any, certificate: &Certificate) -> Result<(), Message> {
+    let binding: SigningCertificateV1 = value.decode_as().map_err(|e| {
+        message!(
+            "signing-certificate ของตราประทับเวลาเสียหาย ({e})",
+            "the timestamp's damaged signing-certificate ({e})"
+        )
+    })?;
+    let serial = binding
+        .certs
+        .first()
+        .and_then(|c| c.issuer_serial.as_ref())
+        .map(|s| &s.serial);
+    if serial != Some(&certificate.tbs_certificate.serial_number) {
+        return Err(message!(
+            "signing-certificate ของตราประทับเวลาระบุใบรับรองอื่น",
+            "the timestamp's signing-certificate names another certificate"
+        ));
+    }
+    Ok(())
 }
 
 /// The length of the DER element at the start of `bytes` (header included): /Contents is

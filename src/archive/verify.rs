@@ -6,8 +6,6 @@
 //! one: [`crate::Engine::reproduces`] does that part, and `verify` on the command line puts
 //! the two together.
 
-use sha2::{Digest, Sha256};
-
 use crate::diagnostic::Message;
 use crate::message;
 
@@ -232,14 +230,11 @@ fn check(pdf: &[u8], field: String, dict: &str) -> Signature {
         ));
         return signature;
     };
-    let digest = Sha256::new()
-        .chain_update(&pdf[..a])
-        .chain_update(&pdf[b..b + c])
-        .finalize();
-    match super::cades::check(&contents, &digest) {
+    match super::cades::check(&contents, &[&pdf[..a], &pdf[b..covers_to]]) {
         Ok(checked) => {
             signature.subject = Some(checked.certificate.tbs_certificate.subject.to_string());
             signature.intact = checked.intact;
+            signature.time = signature.time.take().or(checked.time);
         }
         Err(e) => signature.intact = Err(e),
     }

@@ -270,7 +270,14 @@ fn an_attachment_that_inflates_beyond_the_bound_is_not_extracted() {
     std::fs::write(dir.path().join("bomb.pdf"), &pdf).unwrap();
     let run = ita_report(dir.path(), &["extract", "bomb.pdf", "-o", "out"], None);
     no_panic(&run);
-    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let written = std::fs::metadata(dir.path().join("out/a.json")).map(|m| m.len());
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "{} {written:?} {}",
+        stderr(&run),
+        pdf.len()
+    );
     assert!(
         stderr(&run).contains("inflates to more than 64 MB"),
         "{}",

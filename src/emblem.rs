@@ -54,10 +54,15 @@ pub fn find(loaded: &Loaded) -> Result<Option<String>, Diagnostic> {
                 "does not exist beside the package"
             )),
             Err(refusal) => Some(Message::new(refusal.thai(), refusal.to_string())),
+            // The pixels of images an SVG carries count too (a 30000×30000 PNG as a
+            // `data:` URI took 2.6 GB).
             Ok(bytes) => readable(path, &bytes)
+                .and_then(|()| limits::image_problem(&bytes))
                 .err()
-                .or_else(|| limits::check_image(&bytes).err())
-                .map(|e| message!("ใช้เป็นตราไม่ได้: {e}", "{e}")),
+                .map(|e| {
+                    let (thai, english) = (e.get(Lang::Thai), &e.english);
+                    message!("ใช้เป็นตราไม่ได้: {thai}", "{english}")
+                }),
         }
     };
     let Some(problem) = problem else {
@@ -83,27 +88,23 @@ pub fn find(loaded: &Loaded) -> Result<Option<String>, Diagnostic> {
 
 /// Whether the file is the image its extension says, as far as its header tells: a message
 /// naming the field beats Typst's decoding error at a line of generated source.
-fn readable(path: &Path, bytes: &[u8]) -> Result<(), String> {
+fn readable(path: &Path, bytes: &[u8]) -> Result<(), Message> {
     let svg = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
-    let ok = if svg {
-        std::str::from_utf8(bytes).is_ok_and(|t| t.contains("<svg"))
-    } else {
-        limits::image_size(bytes).is_some_and(|(w, h)| w > 0 && h > 0)
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "is not {} image",
-            if svg {
-                "an SVG"
-            } else {
-                "a readable PNG or JPEG"
-            }
-        ))
+    if svg {
+        if std::str::from_utf8(bytes).is_ok_and(|t| t.contains("<svg")) {
+            return Ok(());
+        }
+        return Err(message!("ไม่ใช่ภาพ SVG", "is not an SVG image"));
     }
+    if limits::image_size(bytes).is_some_and(|(w, h)| w > 0 && h > 0) {
+        return Ok(());
+    }
+    Err(message!(
+        "ไม่ใช่ภาพ PNG หรือ JPEG ที่อ่านได้",
+        "is not a readable PNG or JPEG image"
+    ))
 }
 
 /// The warning for a form printed without an emblem.

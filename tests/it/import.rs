@@ -726,3 +726,49 @@ fn a_catalogue_in_the_templates_folder_replaces_the_embedded_one() {
         .to_string();
     assert!(refused.contains("names source `q`"), "{refused}");
 }
+
+/// A results CSV of `n` agencies (scores repeating, as real ones do).
+fn results_csv(n: usize) -> Vec<u8> {
+    let mut csv = String::from("ผลการประเมิน ITA จังหวัดร้อยเอ็ด\nลำดับ,ชื่อหน่วยงาน,อำเภอ,คะแนนรวม\n");
+    for i in 0..n {
+        csv.push_str(&format!(
+            "{},เทศบาลตำบลที่ {i},อำเภอ{},{}.{:02}\n",
+            i + 1,
+            i % 20,
+            50 + i % 50,
+            i % 100
+        ));
+    }
+    csv.into_bytes()
+}
+
+/// Issue 30: 10k rows took 0.7 s, 40k 7.8 s, 160k 122 s (ranking counted, per agency, the
+/// agencies above it). Four times the rows must take well under eight times as long; the
+/// quadratic import took sixteen. The fastest of three runs of each size is compared, the
+/// sizes interleaved, so that a busy machine slows both alike.
+#[test]
+fn import_time_grows_linearly_with_the_rows() {
+    let catalogue = catalogue();
+    let mut options = options(false);
+    options.year = 2567;
+    let time = |n: usize| {
+        let sheets = import::sheet::parse(results_csv(n), "r.csv").expect("read");
+        let started = std::time::Instant::now();
+        let imported =
+            import::import_sheets(&sheets, "r.csv", &options, common::frameworks(), &catalogue)
+                .unwrap_or_else(|f| panic!("{f}"));
+        let elapsed = started.elapsed().as_secs_f64();
+        assert_eq!(imported.files.len(), 1);
+        elapsed
+    };
+    let (mut small, mut large) = (f64::MAX, f64::MAX);
+    for _ in 0..3 {
+        small = small.min(time(10_000));
+        large = large.min(time(40_000));
+    }
+    assert!(
+        large < 8.0 * small,
+        "10,000 rows: {small:.3} s; 40,000 rows: {large:.3} s ({:.1} times)",
+        large / small
+    );
+}

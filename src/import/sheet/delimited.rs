@@ -17,16 +17,25 @@ pub fn read(bytes: &[u8], shown: &str) -> Result<Sheet, Diagnostic> {
                 .0
         }
     };
+    // Blank lines before the first record are skipped without being counted as lines.
+    let skip = text.bytes().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+    let leading = text[..skip].matches('\n').count() as u64;
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(text.as_bytes());
+        .from_reader(text[skip..].as_bytes());
     let mut budget = Budget::default();
     let mut grid = Grid::new(shown, None, &mut budget);
     let mut record = ::csv::StringRecord::new();
-    for row in 0u64.. {
+    // Rows as a spreadsheet shows the file: a blank line is an empty row (the CSV reader
+    // skips it), a record over several lines (a quoted line break) one row.
+    let (mut folded, mut next) = (0u64, 0u64);
+    for index in 0u64.. {
         let more = reader.read_record(&mut record).map_err(|e| {
-            let (line, e) = (row + 1, terminal_safe(&e.to_string()));
+            let (line, e) = (
+                e.position().map_or(index + 1, |p| p.line()) + leading,
+                terminal_safe(&e.to_string()),
+            );
             Diagnostic::error(message!(
                 "`{shown}` บรรทัด {line}: ไม่ใช่ CSV: {e}",
                 "`{shown}` line {line}: not CSV: {e}"
@@ -35,7 +44,12 @@ pub fn read(bytes: &[u8], shown: &str) -> Result<Sheet, Diagnostic> {
         if !more {
             break;
         }
+        let line = record.position().map_or(index + 1, |p| p.line()) + leading;
+        // At least the row after the last: lines ended by a lone CR are not counted.
+        let row = line.saturating_sub(1 + folded).max(next);
+        next = row + 1;
         for (column, field) in record.iter().enumerate() {
+            folded += field.matches('\n').count() as u64;
             if !field.trim().is_empty() {
                 grid.put(row, column as u64, Cell::Text(field.to_owned()))?;
             }

@@ -358,7 +358,7 @@ fn oversized_images_and_texts_are_refused_naming_the_limit() {
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("30000 × 30000 pixels, more than the limit of 36 million"),
+        err.contains("ภาพขนาด 30000 × 30000 จุด เกินขีดจำกัด 36 ล้านจุด"),
         "{err}"
     );
 

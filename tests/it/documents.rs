@@ -78,3 +78,97 @@ fn available_documents_follow_the_data() {
     assert!(!after.contains(&DocKind::Memo));
     assert_eq!(after.len() + 1, before.len());
 }
+
+/// An office that overrides only `style.typ` changes the house style everywhere (a 4 cm left
+/// margin moves every line) while every other template stays the program's own.
+#[test]
+fn a_style_override_changes_the_margins_of_every_document() {
+    use ita_report::{BuildOptions, Engine};
+    let scratch = crate::common::Scratch::new("style-override");
+    let style = ita_report::templates::embedded("style.typ").unwrap();
+    let wider = "margin: (left: 4cm, right: 2cm, bottom: 2cm)";
+    assert!(style.contains("margin: (left: 3cm, right: 2cm, bottom: 2cm)"));
+    let custom = style.replace("margin: (left: 3cm, right: 2cm, bottom: 2cm)", wider);
+    std::fs::write(scratch.path().join("style.typ"), custom).unwrap();
+    let engine = Engine::new(Some(scratch.path()), &[]).unwrap();
+    let loaded = crate::common::load_sample(&root().join("inputs/2568-roiet-municipality.json"));
+    let built = engine
+        .build(
+            &loaded,
+            "m",
+            &scratch.path().join("out"),
+            &BuildOptions::default(),
+        )
+        .unwrap();
+    let document = &built.artifacts[0].document;
+    let cm = 72.0 / 2.54;
+    let mut lefts = Vec::new();
+    for page in 0..document.pages().len() {
+        let items = crate::common::items(document, page);
+        let body = items.iter().filter(|i| i.text.is_some()).map(|i| i.x);
+        lefts.push(body.fold(f64::INFINITY, f64::min));
+    }
+    for (page, left) in lefts.iter().enumerate() {
+        assert!(
+            *left >= 4.0 * cm - 0.5,
+            "page {}: text at {left} pt",
+            page + 1
+        );
+    }
+    // Portrait pages of the default build start their lines at 3 cm.
+    let default = crate::common::build(&loaded, &BuildOptions::default());
+    let first = crate::common::items(&default.artifacts[0].document, 0);
+    let left = first.iter().filter(|i| i.text.is_some()).map(|i| i.x);
+    assert!(left.fold(f64::INFINITY, f64::min) < 3.0 * cm + 1.0);
+}
+
+/// `templates export` writes the built-ins (not engine.typ); `templates diff` then finds
+/// them the same, shows a changed line, and says an engine.typ there is not used.
+#[test]
+fn templates_diff_shows_what_a_folder_changes() {
+    let scratch = crate::common::Scratch::new("templates-diff");
+    let dir = scratch.path().join("mine");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_ita-report"))
+            .args(args)
+            .arg("--lang")
+            .arg("en")
+            .output()
+            .unwrap()
+    };
+    let dir_arg = dir.to_str().unwrap();
+    let out = run(&["templates", "export", dir_arg]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.join("style.typ").is_file() && dir.join("memo.typ").is_file());
+    assert!(!dir.join("engine.typ").exists());
+    // A second export refuses to replace what is there.
+    assert_eq!(
+        run(&["templates", "export", dir_arg]).status.code(),
+        Some(1)
+    );
+
+    let style = std::fs::read_to_string(dir.join("style.typ")).unwrap();
+    std::fs::write(
+        dir.join("style.typ"),
+        style.replace("body-size: 16,", "body-size: 15,"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("engine.typ"), "// mine\n").unwrap();
+    let out = run(&["templates", "diff", dir_arg]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(
+        text.contains("memo.typ: the same as the built-in template"),
+        "{text}"
+    );
+    assert!(text.contains("style.typ: differs"), "{text}");
+    assert!(
+        text.contains("-  body-size: 16,") && text.contains("+  body-size: 15,"),
+        "{text}"
+    );
+    assert!(text.contains("engine.typ: ignored"), "{text}");
+}

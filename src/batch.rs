@@ -209,11 +209,10 @@ fn one(batch: &Batch, job: &Job, state: &State) -> Result<Done, Failure> {
     let built = batch
         .engine
         .build(&loaded, &job.stem, batch.out_dir, batch.options)
-        .map_err(|failure| {
+        .inspect_err(|failure| {
             if batch.emit_typst {
-                write_generated(&failure, batch.out_dir);
+                write_generated(failure, batch.out_dir);
             }
-            failure
         })?;
     let mut files: Vec<(PathBuf, &[u8])> = Vec::new();
     for artifact in &built.artifacts {

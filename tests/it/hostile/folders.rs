@@ -226,6 +226,21 @@ fn failed_compiles_leave_no_stray_source() {
         .filter(|n| !n.starts_with('.'))
         .collect();
     assert!(listed.is_empty(), "left in o/: {listed:?}");
+    // Asked for, the generated source the message points into is written.
+    let built = run(
+        d,
+        &[
+            "build",
+            "a.json",
+            "-o",
+            "e",
+            "--templates",
+            "t",
+            "--emit-typst",
+        ],
+    );
+    assert!(stderr(&built).contains("e/a.typ:"), "{}", stderr(&built));
+    assert!(d.join("e/a.typ").exists(), "{}", stderr(&built));
 
     let built = run(d, &["build", "a.json", "-o", "o", "--archive", "--quiet"]);
     assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));

@@ -143,6 +143,10 @@ pub enum Command {
         /// The font family the PDFs were built with, if chosen on the command line.
         #[arg(long)]
         font: Option<String>,
+        /// Certificates to trust as anchors (PEM files, or folders of .pem/.crt/.cer); a
+        /// signer's certificate must lead to one of them. May be repeated.
+        #[arg(long, value_name = "FILE|DIR")]
+        trust: Vec<PathBuf>,
     },
     /// Validate packages and report the contradictions in their data, without building.
     Check {
@@ -402,8 +406,16 @@ pub fn run(cli: Cli) -> ExitCode {
             templates,
             font_dirs,
             font,
+            trust,
         } => {
-            let mut code = archive::verify(&pdfs, templates.as_deref(), &font_dirs, font, &mut err);
+            let mut code = archive::verify(
+                &pdfs,
+                templates.as_deref(),
+                &font_dirs,
+                font,
+                &trust,
+                &mut err,
+            );
             if let Some(dir) = manifest
                 && manifest::verify(&dir, &mut err) != ExitCode::SUCCESS
             {

@@ -171,16 +171,14 @@ fn renumber(text: &str, numbers: &BTreeMap<u32, u32>) -> String {
             let end = i + bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
             if text[end..].starts_with(" 0 R")
                 && !text[end + 4..].starts_with(|c: char| c.is_ascii_alphanumeric())
-            {
-                if let Some(new) = text[i..end]
+                && let Some(new) = text[i..end]
                     .parse()
                     .ok()
                     .and_then(|old: u32| numbers.get(&old))
-                {
-                    out.push_str(&format!("{new} 0 R"));
-                    i = end + 4;
-                    continue;
-                }
+            {
+                out.push_str(&format!("{new} 0 R"));
+                i = end + 4;
+                continue;
             }
             out.push_str(&text[i..end]);
             i = end;

@@ -211,6 +211,8 @@ pub fn sign(identity: &Identity, digest: &[u8]) -> Result<Vec<u8>, der::Error> {
 /// The signer of a CMS signature that was checked.
 pub struct Checked {
     pub certificate: Certificate,
+    /// The other certificates the CMS carries (the chain, as the signer gave it).
+    pub certificates: Vec<Certificate>,
     /// Whether the signature holds: `Err` says what does not.
     pub intact: Result<(), Message>,
     /// A timestamp token's time (genTime), as written.
@@ -287,6 +289,7 @@ pub fn check(contents: &[u8], covered: &[&[u8]]) -> Result<Checked, Message> {
         let digest = hash(rfc5912::ID_SHA_256, covered).unwrap_or_default();
         return Ok(Checked {
             certificate: (*certificate).clone(),
+            certificates: certificates.iter().map(|c| (*c).clone()).collect(),
             intact: verify_signer(signer, certificate, &digest, false),
             time: None,
         });
@@ -307,6 +310,7 @@ pub fn check(contents: &[u8], covered: &[&[u8]]) -> Result<Checked, Message> {
         .and_then(|()| verify_signer(signer, certificate, &Sha256::digest(token.as_bytes()), true));
     Ok(Checked {
         certificate: (*certificate).clone(),
+        certificates: certificates.iter().map(|c| (*c).clone()).collect(),
         intact,
         time,
     })
@@ -320,10 +324,10 @@ fn timestamp(tst_info: &[u8], covered: &[&[u8]]) -> (Result<(), Message>, Option
         Ok(_) => return (Err(damaged(der::ErrorKind::Failed.into())), None),
         Err(e) => return (Err(damaged(e)), None),
     };
-    let time = fields[4]
-        .decode_as::<der::asn1::GeneralizedTime>()
+    // As written: GeneralizedTime with fractions of a second is more than `der` reads.
+    let time = std::str::from_utf8(fields[4].value())
         .ok()
-        .map(|t| t.to_date_time().to_string());
+        .map(str::to_owned);
     let imprint = match fields[2].decode_as::<MessageImprint>() {
         Ok(imprint) => imprint,
         Err(e) => return (Err(damaged(e)), time),
@@ -344,10 +348,7 @@ fn timestamp(tst_info: &[u8], covered: &[&[u8]]) -> (Result<(), Message>, Option
     let result = if holds {
         Ok(())
     } else {
-        Err(message!(
-            "เนื้อหาที่ประทับเวลาไว้ถูกแก้ไข: ค่าแฮชไม่ตรงกับตราประทับเวลา",
-            "the timestamped bytes were changed: their hash differs from the token's imprint"
-        ))
+        Err(imprint_failure())
     };
     (result, time)
 }
@@ -392,10 +393,7 @@ fn verify_signer(
             )
         })?;
     if claimed.as_bytes() != digest {
-        return Err(message!(
-            "เนื้อหาที่ลงนามไว้ถูกแก้ไข: ค่า SHA-256 ไม่ตรงกับค่าที่ลงนาม",
-            "the signed bytes were changed: their SHA-256 differs from the signed message digest"
-        ));
+        return Err(hash_failure());
     }
     match (
         find(rfc5911::ID_AA_SIGNING_CERTIFICATE_V_2),
@@ -412,50 +410,73 @@ fn verify_signer(
         }
     }
     let message = attributes.to_der().map_err(|e| e.to_string())?;
-    let public = certificate
-        .tbs_certificate
-        .subject_public_key_info
-        .subject_public_key
-        .raw_bytes();
+    let key = &certificate.tbs_certificate.subject_public_key_info;
     let algorithm = signer.signature_algorithm.oid;
-    let holds = if algorithm == rfc5912::SHA_256_WITH_RSA_ENCRYPTION
-        || algorithm == rfc5912::RSA_ENCRYPTION
-    {
+    if verifies(key, algorithm, &message, signer.signature.as_bytes())? {
+        Ok(())
+    } else {
+        Err(crypto_failure())
+    }
+}
+
+/// The signed bytes differ from what was signed (ETSI: HASH_FAILURE).
+pub fn hash_failure() -> Message {
+    message!(
+        "เนื้อหาที่ลงนามไว้ถูกแก้ไข: ค่า SHA-256 ไม่ตรงกับค่าที่ลงนาม",
+        "the signed bytes were changed: their SHA-256 differs from the signed message digest"
+    )
+}
+
+/// The timestamped bytes differ from what was timestamped (ETSI: HASH_FAILURE).
+pub fn imprint_failure() -> Message {
+    message!(
+        "เนื้อหาที่ประทับเวลาไว้ถูกแก้ไข: ค่าแฮชไม่ตรงกับตราประทับเวลา",
+        "the timestamped bytes were changed: their hash differs from the token's imprint"
+    )
+}
+
+/// The signature value does not verify (ETSI: SIG_CRYPTO_FAILURE).
+pub fn crypto_failure() -> Message {
+    message!(
+        "ลายมือชื่อไม่ผ่านการตรวจด้วยกุญแจสาธารณะของผู้ลงนาม",
+        "the signature does not verify with the signer's public key"
+    )
+}
+
+/// Whether `signature` over `message` verifies with `key` by `algorithm` (RSA PKCS#1 v1.5
+/// or ECDSA P-256, with SHA-256); `Err` for a key or algorithm this program cannot check.
+pub fn verifies(
+    key: &spki::SubjectPublicKeyInfoOwned,
+    algorithm: const_oid::ObjectIdentifier,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<bool, Message> {
+    let public = key.subject_public_key.raw_bytes();
+    if algorithm == rfc5912::SHA_256_WITH_RSA_ENCRYPTION || algorithm == rfc5912::RSA_ENCRYPTION {
         use rsa::pkcs1::DecodeRsaPublicKey;
         let key = rsa::PublicKey::from_pkcs1_der(public).map_err(|_| {
             message!(
-                "ใบรับรองของผู้ลงนามไม่มีกุญแจสาธารณะ RSA",
-                "the signer's certificate holds no RSA public key"
+                "ใบรับรองไม่มีกุญแจสาธารณะ RSA",
+                "the certificate holds no RSA public key"
             )
         })?;
-        key.verify(
-            pkcs1v15(),
-            &Sha256::digest(&message),
-            signer.signature.as_bytes(),
-        )
-        .is_ok()
+        Ok(key
+            .verify(pkcs1v15(), &Sha256::digest(message), signature)
+            .is_ok())
     } else if algorithm == rfc5912::ECDSA_WITH_SHA_256 || algorithm == rfc5912::ID_EC_PUBLIC_KEY {
         let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(public).map_err(|_| {
             message!(
-                "ใบรับรองของผู้ลงนามไม่มีกุญแจสาธารณะ P-256",
-                "the signer's certificate holds no P-256 public key"
+                "ใบรับรองไม่มีกุญแจสาธารณะ P-256",
+                "the certificate holds no P-256 public key"
             )
         })?;
-        let signature = p256::ecdsa::Signature::from_der(signer.signature.as_bytes())
+        let signature = p256::ecdsa::Signature::from_der(signature)
             .map_err(|_| message!("ค่าลายมือชื่อ ECDSA เสียหาย", "damaged ECDSA signature value"))?;
-        key.verify(&message, &signature).is_ok()
-    } else {
-        return Err(message!(
-            "อัลกอริทึมลายมือชื่อ {algorithm} (ita-report ตรวจได้เฉพาะ RSA และ ECDSA P-256 กับ SHA-256)",
-            "signature algorithm {algorithm} (ita-report checks RSA and ECDSA P-256 with SHA-256)"
-        ));
-    };
-    if holds {
-        Ok(())
+        Ok(key.verify(message, &signature).is_ok())
     } else {
         Err(message!(
-            "ลายมือชื่อไม่ผ่านการตรวจด้วยกุญแจสาธารณะของผู้ลงนาม",
-            "the signature does not verify with the signer's public key"
+            "อัลกอริทึมลายมือชื่อ {algorithm} (ita-report ตรวจได้เฉพาะ RSA และ ECDSA P-256 กับ SHA-256)",
+            "signature algorithm {algorithm} (ita-report checks RSA and ECDSA P-256 with SHA-256)"
         ))
     }
 }

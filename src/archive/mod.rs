@@ -27,6 +27,7 @@ pub mod keystore;
 pub mod pdfobj;
 pub mod revisions;
 pub mod sign;
+pub mod trust;
 pub mod update;
 pub mod verify;
 

@@ -213,10 +213,10 @@ pub fn common_name(certificate: &x509_cert::Certificate) -> String {
     let subject = &certificate.tbs_certificate.subject;
     for rdn in subject.0.iter() {
         for atv in rdn.0.iter() {
-            if atv.oid == const_oid::db::rfc4519::CN {
-                if let Some(text) = der_text(&atv.value) {
-                    return text;
-                }
+            if atv.oid == const_oid::db::rfc4519::CN
+                && let Some(text) = der_text(&atv.value)
+            {
+                return text;
             }
         }
     }

@@ -19,6 +19,9 @@ pub struct Signature {
     pub field: String,
     /// The signer's certificate subject, when the CMS could be read.
     pub subject: Option<String>,
+    /// The signer's certificate and the other certificates the CMS carries.
+    pub certificate: Option<Box<x509_cert::Certificate>>,
+    pub chain: Vec<x509_cert::Certificate>,
     /// The signing time (/M) as written.
     pub time: Option<String>,
     /// Whether the signature holds; `Err` says why not.
@@ -178,10 +181,10 @@ fn later(
             "มีข้อมูล {trailing} ไบต์ต่อท้าย %%EOF สุดท้าย ซึ่งไม่มีลายมือชื่อใดครอบคลุม",
             "{trailing} bytes after the last %%EOF, which no signature covers"
         )));
-    } else if !out.is_empty() {
-        if let Err(why) = super::revisions::check_after(pdf, covers_to) {
-            out.push(Added::Changed(why));
-        }
+    } else if !out.is_empty()
+        && let Err(why) = super::revisions::check_after(pdf, covers_to)
+    {
+        out.push(Added::Changed(why));
     }
     out
 }
@@ -194,6 +197,8 @@ fn check(pdf: &[u8], field: String, dict: &str) -> Signature {
     let mut signature = Signature {
         field,
         subject: None,
+        certificate: None,
+        chain: Vec::new(),
         time,
         intact: Ok(()),
         covers_to: 0,
@@ -233,6 +238,8 @@ fn check(pdf: &[u8], field: String, dict: &str) -> Signature {
     match super::cades::check(&contents, &[&pdf[..a], &pdf[b..covers_to]]) {
         Ok(checked) => {
             signature.subject = Some(checked.certificate.tbs_certificate.subject.to_string());
+            signature.certificate = Some(Box::new(checked.certificate));
+            signature.chain = checked.certificates;
             signature.intact = checked.intact;
             signature.time = signature.time.take().or(checked.time);
         }

@@ -20,8 +20,20 @@ pub fn verify(
     templates: Option<&Path>,
     font_dirs: &[PathBuf],
     font: Option<String>,
+    trust: &[PathBuf],
     err: &mut StandardStream,
 ) -> ExitCode {
+    let anchors = match crate::archive::trust::anchors(trust) {
+        Ok(anchors) => anchors,
+        Err(e) => {
+            let _ = Diagnostic::error(e).emit(err);
+            return ExitCode::from(2);
+        }
+    };
+    let trust = Trust {
+        anchors,
+        now: sign::Request::now().time,
+    };
     let started =
         Frameworks::load(templates).and_then(|f| Ok((f, Engine::new(templates, font_dirs)?)));
     let (frameworks, engine) = match started {
@@ -37,7 +49,7 @@ pub fn verify(
     };
     let failed: Vec<String> = pdfs
         .iter()
-        .filter(|pdf| !verify_file(pdf, &engine, &frameworks, &options, err))
+        .filter(|pdf| !verify_file(pdf, &engine, &frameworks, &options, &trust, err))
         .map(|p| shown(p))
         .collect();
     let (count, bad) = (pdfs.len(), failed.len());
@@ -124,13 +136,14 @@ pub fn sign_file(
     font_dirs: &[PathBuf],
     err: &mut StandardStream,
 ) -> ExitCode {
-    let run = || -> Result<String, Diagnostic> {
+    let mut run = || -> Result<String, Diagnostic> {
         let bytes = std::fs::read(pdf)
             .map_err(|e| Diagnostic::error(format!("cannot read `{}`: {e}", shown(pdf))))?;
         let p12 = std::fs::read(cert)
             .map_err(|e| Diagnostic::error(format!("cannot read `{}`: {e}", shown(cert))))?;
         let identity = keystore::read(&p12, &password(cert)?)
             .map_err(|e| Diagnostic::error(format!("`{}`: {e}", shown(cert))))?;
+        let warning = refuse_unfit(&identity, request.time)?;
         let compiler = Compiler::new(Fonts::load(font_dirs)?);
         let (signed, field) = sign::sign(&bytes, &identity, &compiler, request)
             .map_err(|e| Diagnostic::error(format!("`{}`: {e}", shown(pdf))))?;
@@ -138,6 +151,9 @@ pub fn sign_file(
             .map_err(|e| Diagnostic::error(format!("cannot write `{}`: {e}", shown(output))))?;
         // The manifest of the folder lists the signed bytes from now on.
         super::manifest::signed(pdf, output, &signed)?;
+        if let Some(warning) = warning {
+            let _ = Diagnostic::warning(warning).emit(err);
+        }
         let (output, signer) = (shown(output), sign::common_name(&identity.certificate));
         Ok(message!(
             "ลงนามแล้ว: {output} ในช่อง `{field}` ในนาม {signer}",
@@ -157,12 +173,42 @@ pub fn sign_file(
     }
 }
 
+/// The trust anchors `verify` was given and the time it validates at.
+struct Trust {
+    anchors: Vec<x509_cert::Certificate>,
+    now: u64,
+}
+
+/// Refuses a certificate `verify` would fail whoever trusts it: not for signing, expired or
+/// not yet valid at the signing time. A self-signed one (no authority vouches for the name
+/// in it) is signed with, and the returned warning says so.
+fn refuse_unfit(identity: &keystore::Identity, time: u64) -> Result<Option<Message>, Diagnostic> {
+    use crate::archive::trust::{self, Indication};
+    let verdict = trust::certificate_verdict(
+        &identity.certificate,
+        &identity.chain,
+        &[],
+        time,
+        Some(time),
+    );
+    let why = verdict.why.clone().unwrap_or_else(|| message!("", ""));
+    match (verdict.indication, verdict.sub_indication) {
+        (Indication::TotalPassed, _) => Ok(None),
+        (_, Some("NO_CERTIFICATE_CHAIN_FOUND")) => Ok(Some(why)),
+        _ => Err(Diagnostic::error(message!(
+            "ใช้ใบรับรองนี้ลงนามไม่ได้: {why}",
+            "this certificate cannot sign: {why}"
+        ))),
+    }
+}
+
 /// Checks one PDF and prints what holds and what fails; true when nothing fails.
 fn verify_file(
     path: &Path,
     engine: &Engine,
     frameworks: &Frameworks,
     options: &BuildOptions,
+    trust: &Trust,
     err: &mut StandardStream,
 ) -> bool {
     let name = shown(path);
@@ -182,7 +228,7 @@ fn verify_file(
         }
     };
     let _ = writeln!(err, "{name}:");
-    let lines = verify_lines(path, &bytes, &report, engine, frameworks, options);
+    let lines = verify_lines(path, &bytes, &report, engine, frameworks, options, trust);
     for (ok, text) in &lines {
         let verdict = if *ok {
             message!("ผ่าน  ", "ok  ")
@@ -206,6 +252,7 @@ fn verify_lines(
     engine: &Engine,
     frameworks: &Frameworks,
     options: &BuildOptions,
+    trust: &Trust,
 ) -> Vec<(bool, Message)> {
     let version = env!("CARGO_PKG_VERSION");
     let claim = if report.pdf_a3 {
@@ -261,13 +308,13 @@ fn verify_lines(
         lines.push((true, message!("ไม่มีลายมือชื่อ", "no signatures")));
     }
     for s in &report.signatures {
-        lines.extend(signature_lines(s));
+        lines.extend(signature_lines(s, trust));
     }
     lines
 }
 
 /// Whether a signature holds, and what was added after it.
-fn signature_lines(s: &verify::Signature) -> [(bool, Message); 2] {
+fn signature_lines(s: &verify::Signature, trust: &Trust) -> [(bool, Message); 3] {
     let field = &s.field;
     let signer = s.subject.as_deref().unwrap_or("?");
     let time = s.time.as_deref().unwrap_or("–");
@@ -322,5 +369,18 @@ fn signature_lines(s: &verify::Signature) -> [(bool, Message); 2] {
             .join("; ");
         message!("  เพิ่มหลังลงนาม: {list}", "  added after it: {list}")
     };
-    [holds, (!s.changed_after(), after)]
+    let verdict = crate::archive::trust::verdict(s, &trust.anchors, trust.now);
+    let label = verdict.label();
+    let etsi = match (&verdict.why, &s.intact) {
+        (Some(why), Ok(())) => message!(
+            "  ผลตาม ETSI EN 319 102-1: {label}: {why}",
+            "  ETSI EN 319 102-1: {label}: {why}"
+        ),
+        _ => message!(
+            "  ผลตาม ETSI EN 319 102-1: {label}",
+            "  ETSI EN 319 102-1: {label}"
+        ),
+    };
+    let passed = verdict.indication == crate::archive::trust::Indication::TotalPassed;
+    [holds, (passed, etsi), (!s.changed_after(), after)]
 }

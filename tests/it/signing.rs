@@ -16,7 +16,6 @@ use ita_report::archive::pdfobj::{self, Objects, Trailer};
 use p256::ecdsa::signature::Signer;
 use sha2::{Digest, Sha256};
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
-use x509_cert::name::Name;
 use x509_cert::time::{Time, Validity};
 use x509_cert::{Certificate, TbsCertificate};
 
@@ -281,34 +280,89 @@ impl TestKey {
     }
 }
 
-/// A self-signed certificate for `key`, subject `subject` (RFC 4514).
+/// A self-signed certificate for `key`, subject `subject` (RFC 4514), valid from an hour
+/// ago for a year, without extensions.
 pub(crate) fn certificate(key: &TestKey, subject: &str) -> Certificate {
-    let name: Name = subject.parse().unwrap();
-    let now = std::time::SystemTime::now()
+    let now = now();
+    issued(
+        key,
+        subject,
+        (key, subject),
+        now - 3600,
+        now + 86_400 * 365,
+        None,
+    )
+}
+
+/// Seconds since 1970.
+pub(crate) fn now() -> u64 {
+    std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .unwrap();
-    let algorithm = key.signature_algorithm();
+        .unwrap()
+        .as_secs()
+}
+
+/// What a test certificate may say of itself: its key usage, or that it is an authority.
+pub(crate) enum Says {
+    Usage(x509_cert::ext::pkix::KeyUsages),
+    Authority,
+}
+
+/// A certificate for `key` and `subject`, signed by `issuer` (its key and subject), valid
+/// from `from` to `to` (seconds since 1970).
+pub(crate) fn issued(
+    key: &TestKey,
+    subject: &str,
+    issuer: (&TestKey, &str),
+    from: u64,
+    to: u64,
+    says: Option<Says>,
+) -> Certificate {
+    use std::time::Duration;
+    use x509_cert::ext::pkix::{BasicConstraints, KeyUsage};
+    let time = |t: u64| Time::UtcTime(UtcTime::from_unix_duration(Duration::from_secs(t)).unwrap());
+    let extension = |oid, critical, value: Vec<u8>| x509_cert::ext::Extension {
+        extn_id: oid,
+        critical,
+        extn_value: OctetString::new(value).unwrap(),
+    };
+    let extensions = says.map(|says| match says {
+        Says::Usage(usage) => vec![extension(
+            const_oid::db::rfc5280::ID_CE_KEY_USAGE,
+            true,
+            KeyUsage(usage.into()).to_der().unwrap(),
+        )],
+        Says::Authority => vec![extension(
+            const_oid::db::rfc5280::ID_CE_BASIC_CONSTRAINTS,
+            true,
+            BasicConstraints {
+                ca: true,
+                path_len_constraint: None,
+            }
+            .to_der()
+            .unwrap(),
+        )],
+    });
+    // Positive, different for each subject.
+    let mut serial = seed(subject)[..8].to_vec();
+    serial[0] = serial[0] & 0x7f | 0x01;
+    let algorithm = issuer.0.signature_algorithm();
     let tbs = TbsCertificate {
         version: x509_cert::Version::V3,
-        serial_number: x509_cert::serial_number::SerialNumber::new(&[0x01, 0x23, 0x45]).unwrap(),
+        serial_number: x509_cert::serial_number::SerialNumber::new(&serial).unwrap(),
         signature: algorithm.clone(),
-        issuer: name.clone(),
+        issuer: issuer.1.parse().unwrap(),
         validity: Validity {
-            not_before: Time::UtcTime(
-                UtcTime::from_unix_duration(now - std::time::Duration::from_secs(3600)).unwrap(),
-            ),
-            not_after: Time::UtcTime(
-                UtcTime::from_unix_duration(now + std::time::Duration::from_secs(86_400 * 365))
-                    .unwrap(),
-            ),
+            not_before: time(from),
+            not_after: time(to),
         },
-        subject: name,
+        subject: subject.parse().unwrap(),
         subject_public_key_info: key.public_key_info(),
         issuer_unique_id: None,
         subject_unique_id: None,
-        extensions: None,
+        extensions,
     };
-    let signature = key.sign(&tbs.to_der().unwrap());
+    let signature = issuer.0.sign(&tbs.to_der().unwrap());
     Certificate {
         tbs_certificate: tbs,
         signature_algorithm: algorithm,
@@ -474,6 +528,8 @@ fn a_signed_archival_pdf_verifies_and_an_altered_one_does_not() {
         pkcs12_file(&governor, &cert, PASSWORD),
     )
     .unwrap();
+    // Self-signed, as a test identity is: trusted only when given with --trust.
+    std::fs::write(dir.path().join("governor.cer"), cert.to_der().unwrap()).unwrap();
 
     // Without a password (and no terminal) or with a wrong one, nothing is signed.
     let run = ita_report(
@@ -541,7 +597,23 @@ fn a_signed_archival_pdf_verifies_and_an_altered_one_does_not() {
 
     let run = ita_report(dir.path(), &["verify", "one.pdf"], None);
     let report = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{report}");
+    assert!(
+        report.contains("ETSI EN 319 102-1: INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND")
+            && report.contains("is self-signed"),
+        "untrusted without --trust: {report}"
+    );
+    let run = ita_report(
+        dir.path(),
+        &["verify", "one.pdf", "--trust", "governor.cer"],
+        None,
+    );
+    let report = stderr(&run);
     assert_eq!(run.status.code(), Some(0), "{report}");
+    assert!(
+        report.contains("ETSI EN 319 102-1: TOTAL-PASSED"),
+        "{report}"
+    );
     assert!(
         report.contains("claims PDF/A-3")
             && report.contains("carries the package `2566-roiet-province.json`"),
@@ -559,7 +631,7 @@ fn a_signed_archival_pdf_verifies_and_an_altered_one_does_not() {
     assert!(report.contains("nothing added after it"), "{report}");
     let thai = Command::new(env!("CARGO_BIN_EXE_ita-report"))
         .current_dir(dir.path())
-        .args(["verify", "one.pdf"])
+        .args(["verify", "one.pdf", "--trust", "governor.cer"])
         .env_remove("ITA_REPORT_LANG")
         .output()
         .unwrap();
@@ -573,15 +645,16 @@ fn a_signed_archival_pdf_verifies_and_an_altered_one_does_not() {
     // A second signature, by someone else with an RSA key, into a named field leaves the
     // first one valid.
     let deputy = rsa_key("deputy");
+    let deputy_cert = certificate(&deputy, "CN=นายกิตติ อรรคศิริวร");
     std::fs::write(
         dir.path().join("deputy.p12"),
-        pkcs12_file(
-            &deputy,
-            &certificate(&deputy, "CN=นายกิตติ อรรคศิริวร"),
-            PASSWORD,
-        ),
+        pkcs12_file(&deputy, &deputy_cert, PASSWORD),
     )
     .unwrap();
+    let anchors = dir.path().join("anchors");
+    std::fs::create_dir(&anchors).unwrap();
+    std::fs::write(anchors.join("deputy.cer"), deputy_cert.to_der().unwrap()).unwrap();
+    std::fs::write(anchors.join("governor.cer"), cert.to_der().unwrap()).unwrap();
     let run = ita_report(
         dir.path(),
         &[
@@ -597,7 +670,11 @@ fn a_signed_archival_pdf_verifies_and_an_altered_one_does_not() {
         Some(PASSWORD),
     );
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
-    let run = ita_report(dir.path(), &["verify", "two.pdf"], None);
+    let run = ita_report(
+        dir.path(),
+        &["verify", "two.pdf", "--trust", "anchors"],
+        None,
+    );
     let report = stderr(&run);
     assert_eq!(run.status.code(), Some(0), "{report}");
     assert!(
@@ -666,7 +743,8 @@ fn a_signed_archival_pdf_verifies_and_an_altered_one_does_not() {
     assert_eq!(run.status.code(), Some(1), "{report}");
     assert!(
         report.contains("intact")
-            && report.contains("a change the signature does not allow: a later revision changes object")
+            && report
+                .contains("a change the signature does not allow: a later revision changes object")
             && report.contains("/Lang"),
         "{report}"
     );

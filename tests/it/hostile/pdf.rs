@@ -11,7 +11,9 @@ use ita_report::archive::pdfobj::{self, Objects, Trailer};
 use ita_report::archive::{fields, verify};
 
 use crate::common::{Scratch, root};
-use crate::signing::{PASSWORD, certificate, ita_report, key, pkcs12_file, stderr};
+use crate::signing::{
+    PASSWORD, Says, TestKey, certificate, issued, ita_report, key, now, pkcs12_file, stderr,
+};
 
 /// A minimal PDF of `objects` numbered from 1 (1 is the catalog), with its cross-reference
 /// table and trailer.
@@ -72,7 +74,16 @@ fn append(pdf: &[u8], body: &[u8], entries: &[(u32, usize)], eof: bool) -> Vec<u
 
 /// The province report built as an archival PDF and signed once by a key made here.
 fn signed() -> &'static [u8] {
-    static SIGNED: OnceLock<Vec<u8>> = OnceLock::new();
+    &fixture().0
+}
+
+/// The signer's certificate (DER), to give `verify` with `--trust`.
+fn signer_cert() -> &'static [u8] {
+    &fixture().1
+}
+
+fn fixture() -> &'static (Vec<u8>, Vec<u8>) {
+    static SIGNED: OnceLock<(Vec<u8>, Vec<u8>)> = OnceLock::new();
     SIGNED.get_or_init(|| {
         let dir = Scratch::new("pdf-signed");
         let json = "2566-roiet-province.json";
@@ -97,7 +108,8 @@ fn signed() -> &'static [u8] {
             Some(PASSWORD),
         );
         assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
-        std::fs::read(dir.path().join("one.pdf")).unwrap()
+        let pdf = std::fs::read(dir.path().join("one.pdf")).unwrap();
+        (pdf, der::Encode::to_der(&cert).unwrap())
     })
 }
 
@@ -105,7 +117,12 @@ fn signed() -> &'static [u8] {
 fn verify_bytes(pdf: &[u8]) -> (Option<i32>, String) {
     let dir = Scratch::new("pdf-verify");
     std::fs::write(dir.path().join("x.pdf"), pdf).unwrap();
-    let run = ita_report(dir.path(), &["verify", "x.pdf"], None);
+    std::fs::write(dir.path().join("signer.cer"), signer_cert()).unwrap();
+    let run = ita_report(
+        dir.path(),
+        &["verify", "x.pdf", "--trust", "signer.cer"],
+        None,
+    );
     (run.status.code(), stderr(&run))
 }
 
@@ -347,5 +364,210 @@ fn an_object_hidden_inside_another_stream_is_found_through_the_cross_reference()
     assert!(
         report.contains(&format!("puts object {page} at byte")),
         "{report}"
+    );
+}
+
+// ---- Certificates judged as pyHanko judges them ----
+
+/// The unsigned archival PDF signed through the library (no refusal) with a certificate
+/// made here, at `time`; `verify --trust` that certificate, and what it says.
+fn signed_with(
+    signer: &TestKey,
+    cert: &x509_cert::Certificate,
+    time: u64,
+) -> (Option<i32>, String) {
+    let unsigned = &signed()[..verify::inspect(signed()).unwrap().unsigned_len];
+    let p12 = pkcs12_file(signer, cert, PASSWORD);
+    let identity = ita_report::archive::keystore::read(&p12, PASSWORD).unwrap();
+    let compiler = ita_report::world::Compiler::new(ita_report::world::Fonts::load(&[]).unwrap());
+    let request = ita_report::archive::sign::Request {
+        time,
+        ..Default::default()
+    };
+    let (pdf, _) =
+        ita_report::archive::sign::sign(unsigned, &identity, &compiler, &request).unwrap();
+    let dir = Scratch::new("pdf-cert");
+    std::fs::write(dir.path().join("x.pdf"), pdf).unwrap();
+    std::fs::write(
+        dir.path().join("signer.cer"),
+        der::Encode::to_der(cert).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("id.p12"), &p12).unwrap();
+    let run = ita_report(
+        dir.path(),
+        &["verify", "x.pdf", "--trust", "signer.cer"],
+        None,
+    );
+    // `sign` on the command line refuses such a certificate before signing anything.
+    let sign = ita_report(
+        dir.path(),
+        &["sign", "x.pdf", "--cert", "id.p12", "-o", "y.pdf"],
+        Some(PASSWORD),
+    );
+    let refused = sign.status.code() == Some(1) && !dir.path().join("y.pdf").exists();
+    (
+        run.status.code(),
+        format!(
+            "{}\nsign refused: {refused}\n{}",
+            stderr(&run),
+            stderr(&sign)
+        ),
+    )
+}
+
+#[test]
+fn a_certificate_not_for_signing_expired_or_not_yet_valid_is_not_ok() {
+    use x509_cert::ext::pkix::KeyUsages;
+    let now = now();
+    let day = 86_400;
+    let signer = key("usage");
+    let subject = "CN=นายทดสอบ ใบรับรอง";
+    let cases = [
+        (
+            issued(
+                &signer,
+                subject,
+                (&signer, subject),
+                now - day,
+                now + day,
+                Some(Says::Usage(KeyUsages::KeyEncipherment)),
+            ),
+            now,
+            "INDETERMINATE/SIG_CONSTRAINTS_FAILURE",
+        ),
+        (
+            issued(
+                &signer,
+                subject,
+                (&signer, subject),
+                now - 10 * day,
+                now - 5 * day,
+                None,
+            ),
+            now - 7 * day,
+            "INDETERMINATE/OUT_OF_BOUNDS_NO_POE",
+        ),
+        (
+            issued(
+                &signer,
+                subject,
+                (&signer, subject),
+                now - 10 * day,
+                now - 5 * day,
+                None,
+            ),
+            now - day,
+            "TOTAL-FAILED/EXPIRED",
+        ),
+        (
+            issued(
+                &signer,
+                subject,
+                (&signer, subject),
+                now + day,
+                now + 10 * day,
+                None,
+            ),
+            now,
+            "TOTAL-FAILED/NOT_YET_VALID",
+        ),
+    ];
+    for (cert, time, expected) in cases {
+        let (code, report) = signed_with(&signer, &cert, time);
+        assert_eq!(code, Some(1), "{expected}: {report}");
+        assert!(
+            report.contains(&format!("ETSI EN 319 102-1: {expected}")),
+            "{report}"
+        );
+        assert!(report.contains("sign refused: true"), "{report}");
+    }
+}
+
+#[test]
+fn a_chain_to_a_given_anchor_passes_and_a_self_signed_signer_is_named() {
+    let now = now();
+    let (ca, signer) = (key("ca"), key("leaf"));
+    let ca_name = "CN=ผู้ออกใบรับรองทดสอบ,O=ทดสอบ";
+    let ca_cert = issued(
+        &ca,
+        ca_name,
+        (&ca, ca_name),
+        now - 3600,
+        now + 86_400,
+        Some(Says::Authority),
+    );
+    let subject = "CN=นายทดสอบ ลูก";
+    let leaf = issued(
+        &signer,
+        subject,
+        (&ca, ca_name),
+        now - 3600,
+        now + 86_400,
+        Some(Says::Usage(x509_cert::ext::pkix::KeyUsages::NonRepudiation)),
+    );
+    // Trusted through the authority given with --trust.
+    let unsigned = &signed()[..verify::inspect(signed()).unwrap().unsigned_len];
+    let dir = Scratch::new("pdf-chain");
+    std::fs::write(
+        dir.path().join("ca.cer"),
+        der::Encode::to_der(&ca_cert).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("u.pdf"), unsigned).unwrap();
+    std::fs::write(
+        dir.path().join("id.p12"),
+        pkcs12_file(&signer, &leaf, PASSWORD),
+    )
+    .unwrap();
+    let run = ita_report(
+        dir.path(),
+        &["sign", "u.pdf", "--cert", "id.p12", "-o", "s.pdf"],
+        Some(PASSWORD),
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(!stderr(&run).contains("self-signed"), "{}", stderr(&run));
+    let run = ita_report(dir.path(), &["verify", "s.pdf", "--trust", "ca.cer"], None);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("ETSI EN 319 102-1: TOTAL-PASSED"),
+        "{}",
+        stderr(&run)
+    );
+    // Without the anchor, no chain; and the leaf itself given as the anchor is trusted too.
+    let run = ita_report(dir.path(), &["verify", "s.pdf"], None);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND")
+            && stderr(&run).contains("leads to no trust anchor"),
+        "{}",
+        stderr(&run)
+    );
+    // A self-signed certificate in an official's name: signed with a warning, not trusted.
+    let official = key("official");
+    let name = "CN=นายชูศักดิ์ ราชบุรี,O=จังหวัดร้อยเอ็ด";
+    std::fs::write(
+        dir.path().join("self.p12"),
+        pkcs12_file(&official, &certificate(&official, name), PASSWORD),
+    )
+    .unwrap();
+    let run = ita_report(
+        dir.path(),
+        &["sign", "u.pdf", "--cert", "self.p12", "-o", "self.pdf"],
+        Some(PASSWORD),
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(stderr(&run).contains("is self-signed"), "{}", stderr(&run));
+    let run = ita_report(
+        dir.path(),
+        &["verify", "self.pdf", "--trust", "ca.cer"],
+        None,
+    );
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND")
+            && stderr(&run).contains("is self-signed"),
+        "{}",
+        stderr(&run)
     );
 }

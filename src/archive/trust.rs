@@ -1,0 +1,370 @@
+//! Whether a signature can be relied on, named as ETSI EN 319 102-1 names the outcome of a
+//! validation: TOTAL-PASSED, TOTAL-FAILED or INDETERMINATE with a sub-indication.
+//!
+//! On top of the signature holding over its bytes ([`super::verify`]), the signer's
+//! certificate must be meant for signing (key usage digitalSignature or nonRepudiation when
+//! the certificate states a key usage), valid now and at the signing time it claims, and
+//! lead through certificates that sign each other to a trust anchor the user gave with
+//! `--trust`. A self-signed certificate is named as such: anyone can make one in any name.
+//! Revocation (CRL, OCSP) and proof of existence from timestamps are not checked yet.
+
+use std::path::{Path, PathBuf};
+
+use der::{Decode, Encode};
+use x509_cert::Certificate;
+use x509_cert::ext::pkix::{BasicConstraints, KeyUsage, KeyUsages};
+
+use crate::diagnostic::Message;
+use crate::message;
+
+use super::cades;
+use super::verify::Signature;
+
+/// The main indication of a validation (ETSI EN 319 102-1, 5.1.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Indication {
+    TotalPassed,
+    TotalFailed,
+    Indeterminate,
+}
+
+/// The outcome for one signature: the indication, its sub-indication and why, in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub indication: Indication,
+    pub sub_indication: Option<&'static str>,
+    pub why: Option<Message>,
+}
+
+impl Verdict {
+    fn passed() -> Verdict {
+        Verdict {
+            indication: Indication::TotalPassed,
+            sub_indication: None,
+            why: None,
+        }
+    }
+
+    fn failed(sub: &'static str, why: Message) -> Verdict {
+        Verdict {
+            indication: Indication::TotalFailed,
+            sub_indication: Some(sub),
+            why: Some(why),
+        }
+    }
+
+    fn indeterminate(sub: &'static str, why: Message) -> Verdict {
+        Verdict {
+            indication: Indication::Indeterminate,
+            sub_indication: Some(sub),
+            why: Some(why),
+        }
+    }
+
+    /// `TOTAL-PASSED`, or e.g. `INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND`.
+    pub fn label(&self) -> String {
+        let main = match self.indication {
+            Indication::TotalPassed => "TOTAL-PASSED",
+            Indication::TotalFailed => "TOTAL-FAILED",
+            Indication::Indeterminate => "INDETERMINATE",
+        };
+        match self.sub_indication {
+            Some(sub) => format!("{main}/{sub}"),
+            None => main.to_owned(),
+        }
+    }
+}
+
+/// The verdict on `signature` at `now` (seconds since 1970), with `anchors` trusted.
+pub fn verdict(signature: &Signature, anchors: &[Certificate], now: u64) -> Verdict {
+    if let Err(why) = &signature.intact {
+        let sub = if *why == cades::hash_failure() || *why == cades::imprint_failure() {
+            "HASH_FAILURE"
+        } else if *why == cades::crypto_failure() {
+            "SIG_CRYPTO_FAILURE"
+        } else {
+            "FORMAT_FAILURE"
+        };
+        return Verdict::failed(sub, why.clone());
+    }
+    let Some(certificate) = &signature.certificate else {
+        return Verdict::indeterminate(
+            "NO_SIGNING_CERTIFICATE_FOUND",
+            message!("ไม่พบใบรับรองของผู้ลงนาม", "no signer's certificate found"),
+        );
+    };
+    let claimed = signature.time.as_deref().and_then(pdf_time);
+    certificate_verdict(certificate, &signature.chain, anchors, now, claimed)
+}
+
+/// The verdict on a signer's certificate alone: `sign` asks it before signing.
+pub fn certificate_verdict(
+    certificate: &Certificate,
+    chain: &[Certificate],
+    anchors: &[Certificate],
+    now: u64,
+    signing_time: Option<u64>,
+) -> Verdict {
+    if !for_signing(certificate) {
+        return Verdict::indeterminate(
+            "SIG_CONSTRAINTS_FAILURE",
+            message!(
+                "ใบรับรองไม่ได้มีไว้ลงนาม (key usage ไม่มี digitalSignature หรือ nonRepudiation)",
+                "the certificate is not meant for signing (its key usage has neither digitalSignature nor nonRepudiation)"
+            ),
+        );
+    }
+    let (from, to) = validity(certificate);
+    if let Some(time) = signing_time {
+        if time < from {
+            return Verdict::failed(
+                "NOT_YET_VALID",
+                message!(
+                    "เวลาที่ลงนามอยู่ก่อนใบรับรองเริ่มใช้ได้",
+                    "the signing time is before the certificate became valid"
+                ),
+            );
+        }
+        if time > to {
+            return Verdict::failed(
+                "EXPIRED",
+                message!(
+                    "ใบรับรองหมดอายุก่อนเวลาที่ลงนาม",
+                    "the certificate expired before the signing time"
+                ),
+            );
+        }
+    }
+    if now > to || now < from {
+        return Verdict::indeterminate(
+            "OUT_OF_BOUNDS_NO_POE",
+            message!(
+                "ใบรับรองไม่อยู่ในช่วงที่ใช้ได้ในเวลานี้ และไม่มีหลักฐานเวลา (timestamp) ว่าลงนามขณะยังใช้ได้",
+                "the certificate is not valid now, and no timestamp proves the signature was made while it was"
+            ),
+        );
+    }
+    if anchored(certificate, chain, anchors, now) {
+        return Verdict::passed();
+    }
+    let subject = certificate.tbs_certificate.subject.to_string();
+    Verdict::indeterminate(
+        "NO_CERTIFICATE_CHAIN_FOUND",
+        if self_signed(certificate) {
+            message!(
+                "ใบรับรองของ {subject} ลงนามรับรองตัวเอง ไม่มีผู้ออกใบรับรองรับรอง (ถ้าเชื่อถือ ให้ระบุด้วย --trust)",
+                "the certificate of {subject} is self-signed: no authority vouches for it (to trust it, give it with --trust)"
+            )
+        } else {
+            message!(
+                "ใบรับรองของ {subject} ไม่ต่อถึงผู้ออกใบรับรองที่เชื่อถือ (ระบุด้วย --trust)",
+                "the certificate of {subject} leads to no trust anchor (give one with --trust)"
+            )
+        },
+    )
+}
+
+/// Whether the certificate states no key usage, or one that allows signing.
+fn for_signing(certificate: &Certificate) -> bool {
+    let Some(extension) = extension(certificate, const_oid::db::rfc5280::ID_CE_KEY_USAGE) else {
+        return true;
+    };
+    KeyUsage::from_der(extension).is_ok_and(|usage| {
+        usage.0.contains(KeyUsages::DigitalSignature) || usage.0.contains(KeyUsages::NonRepudiation)
+    })
+}
+
+fn extension(certificate: &Certificate, oid: const_oid::ObjectIdentifier) -> Option<&[u8]> {
+    certificate
+        .tbs_certificate
+        .extensions
+        .as_ref()?
+        .iter()
+        .find(|e| e.extn_id == oid)
+        .map(|e| e.extn_value.as_bytes())
+}
+
+/// notBefore and notAfter, in seconds since 1970.
+fn validity(certificate: &Certificate) -> (u64, u64) {
+    let validity = &certificate.tbs_certificate.validity;
+    (
+        validity.not_before.to_unix_duration().as_secs(),
+        validity.not_after.to_unix_duration().as_secs(),
+    )
+}
+
+/// Whether `issuer` signed `certificate`.
+fn signed_by(certificate: &Certificate, issuer: &Certificate) -> bool {
+    certificate.tbs_certificate.issuer == issuer.tbs_certificate.subject
+        && certificate.tbs_certificate.to_der().is_ok_and(|tbs| {
+            cades::verifies(
+                &issuer.tbs_certificate.subject_public_key_info,
+                certificate.signature_algorithm.oid,
+                &tbs,
+                certificate.signature.raw_bytes(),
+            )
+            .unwrap_or(false)
+        })
+}
+
+fn self_signed(certificate: &Certificate) -> bool {
+    signed_by(certificate, certificate)
+}
+
+/// Whether a chain of at most 8 certificates, each signed by the next and the middle ones
+/// authorities valid now, leads from `certificate` to one of `anchors`.
+fn anchored(
+    certificate: &Certificate,
+    chain: &[Certificate],
+    anchors: &[Certificate],
+    now: u64,
+) -> bool {
+    let mut current = certificate.clone();
+    for _ in 0..8 {
+        if anchors.contains(&current) || anchors.iter().any(|a| signed_by(&current, a)) {
+            return true;
+        }
+        let Some(issuer) = chain.iter().find(|c| {
+            **c != current && signed_by(&current, c) && authority(c) && {
+                let (from, to) = validity(c);
+                from <= now && now <= to
+            }
+        }) else {
+            return false;
+        };
+        current = issuer.clone();
+    }
+    false
+}
+
+/// Whether the certificate says it is a certification authority.
+fn authority(certificate: &Certificate) -> bool {
+    extension(certificate, const_oid::db::rfc5280::ID_CE_BASIC_CONSTRAINTS)
+        .and_then(|e| BasicConstraints::from_der(e).ok())
+        .is_some_and(|b| b.ca)
+}
+
+/// A PDF date `D:YYYYMMDDHHmmSS` with its offset (`Z`, `+07'00'`), or a timestamp's
+/// GeneralizedTime `YYYYMMDDHHmmSS[.f]Z`, in seconds since 1970.
+pub fn pdf_time(text: &str) -> Option<u64> {
+    let text = text.strip_prefix("D:").unwrap_or(text);
+    let digits = |range: std::ops::Range<usize>| -> Option<i64> { text.get(range)?.parse().ok() };
+    let (year, month, day) = (digits(0..4)?, digits(4..6)?, digits(6..8)?);
+    let (hour, minute, second) = (
+        digits(8..10).unwrap_or(0),
+        digits(10..12).unwrap_or(0),
+        digits(12..14).unwrap_or(0),
+    );
+    let rest = text
+        .get(14..)
+        .unwrap_or("")
+        .trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
+    let offset = match rest.chars().next() {
+        Some(sign @ ('+' | '-')) => {
+            let hours: i64 = rest.get(1..3)?.parse().ok()?;
+            let minutes: i64 = rest.get(4..6).and_then(|m| m.parse().ok()).unwrap_or(0);
+            let seconds = hours * 3600 + minutes * 60;
+            if sign == '+' { seconds } else { -seconds }
+        }
+        _ => 0,
+    };
+    let days = days_from_civil(year, month, day);
+    u64::try_from(days * 86_400 + hour * 3600 + minute * 60 + second - offset).ok()
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let yoe = year - era * 400;
+    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The certificates of PEM files, and of the `.pem`, `.crt` and `.cer` files of folders.
+pub fn anchors(paths: &[PathBuf]) -> Result<Vec<Certificate>, String> {
+    let mut out = Vec::new();
+    for path in paths {
+        let files: Vec<PathBuf> = if path.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+                .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.extension().is_some_and(|x| {
+                        ["pem", "crt", "cer"]
+                            .iter()
+                            .any(|e| x.eq_ignore_ascii_case(e))
+                    })
+                })
+                .collect();
+            files.sort();
+            files
+        } else {
+            vec![path.clone()]
+        };
+        for file in files {
+            out.extend(read_pem(&file)?);
+        }
+    }
+    Ok(out)
+}
+
+/// The certificates of one PEM file (or one DER certificate).
+fn read_pem(path: &Path) -> Result<Vec<Certificate>, String> {
+    let shown = path.display();
+    let metadata = std::fs::metadata(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    if metadata.len() > 4 << 20 {
+        return Err(format!(
+            "`{shown}` is larger than 4 MB: not a certificate file"
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    if bytes.first() == Some(&0x30) {
+        return Certificate::from_der(&bytes)
+            .map(|c| vec![c])
+            .map_err(|e| format!("`{shown}` is not a certificate: {e}"));
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    let mut out = Vec::new();
+    for block in text.split("-----BEGIN CERTIFICATE-----").skip(1) {
+        let body = block
+            .split("-----END CERTIFICATE-----")
+            .next()
+            .unwrap_or_default();
+        let der = base64(body).ok_or_else(|| format!("`{shown}`: a certificate is not base64"))?;
+        out.push(
+            Certificate::from_der(&der)
+                .map_err(|e| format!("`{shown}`: a certificate cannot be read: {e}"))?,
+        );
+    }
+    if out.is_empty() {
+        return Err(format!("`{shown}` holds no certificate (PEM or DER)"));
+    }
+    Ok(out)
+}
+
+/// Standard base64, white space ignored.
+fn base64(text: &str) -> Option<Vec<u8>> {
+    let mut bits = 0u32;
+    let mut count = 0;
+    let mut out = Vec::new();
+    for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
+        let value = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => break,
+            _ => return None,
+        };
+        bits = bits << 6 | u32::from(value);
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+        }
+    }
+    Some(out)
+}

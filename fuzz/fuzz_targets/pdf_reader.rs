@@ -1,0 +1,27 @@
+//! The PDF reader and `verify` on arbitrary bytes: no panic, no stack overflow, no hang.
+//! `cargo +nightly fuzz run pdf_reader` (seeds: any PDF, e.g. an archival build, in
+//! corpus/pdf_reader/).
+#![no_main]
+
+use ita_report::archive::pdfobj::{self, Objects, Trailer};
+use ita_report::archive::{fields, verify};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(objects) = Objects::read(data) {
+        for (number, text) in objects.all() {
+            let _ = pdfobj::entries(text);
+            let _ = pdfobj::elements(text);
+            let _ = pdfobj::same(text, text);
+            let _ = pdfobj::text(text);
+            let _ = objects.stream(number);
+        }
+        if let Ok(trailer) = Trailer::read(data) {
+            let _ = fields::read(&objects, &trailer);
+            let _ = fields::pages(&objects, &trailer);
+            let _ = objects.next_free(&trailer, 1);
+        }
+    }
+    let _ = verify::inspect(data);
+    let _ = ita_report::archive::attachments(data);
+});

@@ -1,12 +1,16 @@
 //! Spreadsheets as plain grids of cells, each with the address a person finds it by.
 //!
-//! The secretariat receives results as Excel or OpenDocument files (calamine reads both) or
-//! as CSV, which Thai Excel writes in Windows-874 unless told otherwise. Whatever the format,
+//! The secretariat receives results as Excel files (calamine's cell reader), OpenDocument
+//! files (read here, event by event) or as CSV, which Thai Excel writes in Windows-874 unless told otherwise. Whatever the format,
 //! the rest of the import sees rows of [`Cell`]s and names a cell as `FILE!Sheet!C12` (or
 //! `FILE!C12` for CSV), the way a spreadsheet user would look it up.
 //!
 //! Every reader is bounded (see `crate::limits`): the file's bytes, what its zip parts
-//! inflate to, and the cells built, counted before they are allocated ([`grid`]).
+//! inflate to, and the cells built, counted before they are allocated (`grid`).
+
+// A `Diagnostic` (160 bytes) is the error of every reader here, as of the rest of the crate;
+// a refusal happens once a file, so its size costs nothing worth boxing it for.
+#![allow(clippy::result_large_err)]
 
 mod delimited;
 mod grid;

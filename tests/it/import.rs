@@ -230,8 +230,7 @@ fn blank_or_dashed_tool_cells_are_tools_not_given() {
         common::frameworks(),
         &catalogue(),
     )
-    .err()
-    .expect("a row without a total");
+    .expect_err("a row without a total");
     let text = failure.to_string();
     assert!(text.contains("C5"), "{text}");
     assert!(

@@ -77,10 +77,14 @@ fn h(hundredths: i64) -> String {
 }
 
 /// Every contradiction `check` can prove in a validated package.
-pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> Vec<Finding> {
+pub fn findings(
+    package: &Package,
+    facts: &analysis::Facts,
+    fw: &Framework,
+    frameworks: &Frameworks,
+) -> Vec<Finding> {
     let mut f = Findings::default();
     let root = JsonPath::default();
-    let facts = analysis::derive(package, fw, frameworks);
     scores_findings(&mut f, package, fw);
     history_findings(&mut f, package, frameworks);
     if let (Some(province), Some(derived)) = (&package.province, &facts.province) {
@@ -97,7 +101,7 @@ pub fn findings(package: &Package, fw: &Framework, frameworks: &Frameworks) -> V
         oit_shares(&mut f, package, fw, facts);
         oit_comments(&mut f, oit, &root.key("oit"));
     }
-    text::findings(&mut f, package, &facts, frameworks);
+    text::findings(&mut f, package, facts, frameworks);
     names::findings(&mut f, package, fw);
     if let Some(letter) = &package.letter {
         letter_refers(&mut f, letter, &root.key("letter"));

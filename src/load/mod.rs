@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::analysis::Facts;
 use crate::consistency;
 use crate::diagnostic::{Diagnostic, Failure, Message, SourceFile, offset_of};
 use crate::framework::{Framework, Frameworks};
@@ -33,6 +34,9 @@ pub struct Loaded {
     pub framework: Arc<Framework>,
     /// Every framework of the run, for the levels of earlier years.
     pub frameworks: Frameworks,
+    /// What follows from the data (levels, extremes, changes, counts) and the narrative
+    /// written from it: derived once, read by `check` and by every document.
+    pub facts: Facts,
     /// Contradictions in the data that `check` can prove (see [`crate::consistency`]).
     pub warnings: Vec<Diagnostic>,
     pub source: SourceFile,
@@ -168,10 +172,12 @@ pub fn load_str(
     match framework {
         Some(framework) if diagnostics.is_empty() => {
             let mut warnings = strict.warnings;
-            let findings = consistency::findings(&package, &framework, frameworks);
+            let facts = crate::narrative::derive(&package, &framework, frameworks);
+            let findings = consistency::findings(&package, &facts, &framework, frameworks);
             warnings.extend(findings_shown(findings, display_name, &located));
             Ok(Loaded {
                 package,
+                facts,
                 framework,
                 frameworks: frameworks.clone(),
                 warnings,

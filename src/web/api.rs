@@ -173,9 +173,9 @@ pub fn check(app: &App, name: &str, bytes: Vec<u8>) -> Result<Checked, Refused> 
 }
 
 /// The analysis paragraphs as they will print: the overall paragraph and each tool's, given
-/// or written by [`crate::narrative::derive`].
+/// or written by [`crate::narrative::derive`] when the package was loaded.
 fn generated(loaded: &Loaded) -> Value {
-    let facts = crate::narrative::derive(&loaded.package, &loaded.framework, &loaded.frameworks);
+    let facts = &loaded.facts;
     json!({
         "overall": facts.overall.0,
         "tools": facts.tools.iter().map(|t| json!({ "tool": t.tool.to_string(), "title": t.title, "paragraphs": t.narrative.0 })).collect::<Vec<_>>(),

@@ -23,6 +23,7 @@ mod invalid;
 mod language;
 mod layout;
 mod linebreaks;
+mod paths;
 mod samples;
 mod signing;
 mod statements;

@@ -177,6 +177,19 @@ fn a_sheet_that_inflates_beyond_the_limit_is_refused_before_it_is_read() {
     );
 }
 
+/// Every part of a zip costs the zip reader a record: parts beyond the limit are counted by
+/// their directory signatures before the zip is opened.
+#[test]
+fn a_zip_of_too_many_parts_is_refused_before_it_is_opened() {
+    let names: Vec<String> = (0..10_001).map(|k| format!("p{k}")).collect();
+    let parts: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b""[..])).collect();
+    let failure = sheet::parse(zip_of(&parts), "parts.xlsx").expect_err("refused");
+    assert_eq!(
+        failure.message.get(ita_report::diagnostic::Lang::Thai),
+        "แฟ้มตาราง `parts.xlsx` มีส่วนประกอบ 10001 ส่วน เกินขีดจำกัด 10000 ส่วน"
+    );
+}
+
 /// calamine reserves room for the strings a workbook declares before reading one: a
 /// declared four billion is refused from the declaration.
 #[test]

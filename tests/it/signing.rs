@@ -819,3 +819,160 @@ fn a_split_archival_pdf_is_rebuilt_as_its_own_document() {
         "{report}"
     );
 }
+
+// ---- Interoperability with pyHanko ----
+
+/// The Python that has pyHanko: ITA_REPORT_PYTHON, else `python3`; `None` without it.
+fn pyhanko() -> Option<String> {
+    let python = std::env::var("ITA_REPORT_PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    Command::new(&python)
+        .args(["-c", "import pyhanko, pyhanko_certvalidator"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+        .then_some(python)
+}
+
+/// Runs tests/interop/pades.py in `dir`; its standard output.
+fn pades(python: &str, dir: &Path, args: &[&str]) -> String {
+    let run = Command::new(python)
+        .arg(root().join("tests/interop/pades.py"))
+        .args(args)
+        .current_dir(dir)
+        .env("PYTHONWARNINGS", "ignore")
+        .output()
+        .expect("python runs");
+    assert!(run.status.success(), "pades.py {args:?}: {}", stderr(&run));
+    String::from_utf8_lossy(&run.stdout).into_owned()
+}
+
+/// `pdf` with page 2 turned by an update appended after its signatures, with or without
+/// the update's `%%EOF`.
+fn page_two_turned(pdf: &[u8], eof: bool) -> Vec<u8> {
+    let objects = Objects::read(pdf).unwrap();
+    let trailer = Trailer::read(pdf).unwrap();
+    let page = fields::pages(&objects, &trailer)[1];
+    let turned = pdfobj::with_entry(objects.get(page).unwrap(), "/Rotate", "90");
+    let mut out = ita_report::archive::update::append(
+        pdf,
+        &trailer,
+        &[ita_report::archive::update::Object::text(page, turned)],
+    );
+    if !eof {
+        out.truncate(out.len() - b"%%EOF\n".len());
+    }
+    out
+}
+
+#[test]
+fn verify_agrees_with_pyhanko_on_signed_extended_and_tampered_files() {
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    let Some(python) = pyhanko() else {
+        assert!(
+            !ci,
+            "CI=true but pyHanko not found: .ci/run makes a virtual environment with it (ITA_REPORT_PYTHON)"
+        );
+        println!("skipped: no Python with pyHanko (set ITA_REPORT_PYTHON)");
+        return;
+    };
+    let dir = Scratch::new("pyhanko");
+    let d = dir.path();
+    let json = "2566-roiet-province.json";
+    std::fs::copy(root().join("inputs").join(json), d.join(json)).unwrap();
+    let run = ita_report(
+        d,
+        &["build", json, "-o", "out", "--archive", "--quiet"],
+        None,
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    pades(
+        &python,
+        d,
+        &["identity", "a.p12", "นายทดสอบ หนึ่ง", "ec", PASSWORD],
+    );
+    pades(
+        &python,
+        d,
+        &["identity", "b.p12", "Deputy Two", "rsa", PASSWORD],
+    );
+    let pdf = "out/2566-roiet-province.pdf";
+    let run = ita_report(
+        d,
+        &["sign", pdf, "--cert", "a.p12", "-o", "one.pdf"],
+        Some(PASSWORD),
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+
+    // (file, its folder's tsa.pem if any, whether pyHanko is lenient where verify is not)
+    let mut cases = vec![("one.pdf".to_owned(), false)];
+    for level in ["B-B", "B-T", "B-LT", "B-LTA"] {
+        let sub = d.join(level);
+        std::fs::create_dir(&sub).unwrap();
+        let (from, to) = (d.join("one.pdf"), sub.join("two.pdf"));
+        let field = "ผู้ว่าราชการจังหวัดร้อยเอ็ด (2)";
+        let b = d.join("b.p12");
+        let args = [
+            "sign",
+            from.to_str().unwrap(),
+            to.to_str().unwrap(),
+            b.to_str().unwrap(),
+            PASSWORD,
+            field,
+            level,
+        ];
+        pades(&python, &sub, &args);
+        cases.push((format!("{level}/two.pdf"), false));
+    }
+    let two = std::fs::read(d.join("B-B/two.pdf")).unwrap();
+    let tampered = [
+        ("turned.pdf", page_two_turned(&two, true), false),
+        // pyHanko reads only to the last %%EOF: the unterminated update and the junk are
+        // outside its view; viewers show the first, PDF/A forbids both.
+        ("turned-no-eof.pdf", page_two_turned(&two, false), true),
+        ("junk.pdf", [&two[..], b"% junk\n"].concat(), true),
+    ];
+    for (name, bytes, lenient) in tampered {
+        std::fs::write(d.join(name), bytes).unwrap();
+        cases.push((name.to_owned(), lenient));
+    }
+
+    let mut table = Vec::new();
+    for (file, lenient) in cases {
+        let tsa = Path::new(&file).parent().map(|p| d.join(p).join("tsa.pem"));
+        let mut anchors = vec!["a.p12.pem".to_owned(), "b.p12.pem".to_owned()];
+        anchors.extend(
+            tsa.filter(|t| t.exists())
+                .map(|t| t.to_str().unwrap().to_owned()),
+        );
+        let mut args = vec!["validate", file.as_str()];
+        args.extend(anchors.iter().map(String::as_str));
+        let theirs: serde_json::Value = serde_json::from_str(&pades(&python, d, &args)).unwrap();
+        let signatures = theirs.as_array().unwrap();
+        let pyhanko_ok = !signatures.is_empty() && signatures.iter().all(|s| s["ok"] == true);
+        let mut args = vec!["verify", file.as_str()];
+        for anchor in &anchors {
+            args.extend(["--trust", anchor.as_str()]);
+        }
+        let run = ita_report(d, &args, None);
+        let ours_ok = run.status.code() == Some(0);
+        table.push(format!(
+            "{file}: ita-report {ours_ok}, pyHanko {pyhanko_ok}"
+        ));
+        if lenient {
+            let last = signatures.last().unwrap();
+            assert!(
+                !ours_ok && last["coverage"] != "SignatureCoverageLevel.ENTIRE_FILE",
+                "{file}: verify fails, and pyHanko sees the last signature not covering the file: {theirs}\n{}",
+                stderr(&run)
+            );
+        } else {
+            assert_eq!(ours_ok, pyhanko_ok, "{file}: {theirs}\n{}", stderr(&run));
+        }
+    }
+    let table = table.join("\n");
+    assert!(
+        table.contains("B-LTA/two.pdf: ita-report true, pyHanko true")
+            && table.contains("turned.pdf: ita-report false, pyHanko false"),
+        "{table}"
+    );
+    println!("{table}");
+}

@@ -36,6 +36,9 @@ pub const SHEET_PARTS: usize = 10_000;
 /// Cells built for one spreadsheet, all sheets together, counting the empty cells to the
 /// left of a row's last one and one for each row (what the grid of rows takes in memory).
 pub const SHEET_CELLS: usize = 2_000_000;
+/// The text of all cells built for one spreadsheet, in bytes: a string shared by many cells
+/// is copied into each, so the shared-string table alone does not bound it.
+pub const SHEET_TEXT_BYTES: u64 = 64 * 1024 * 1024;
 /// Rows of one sheet, from its first used row to its last: Excel's own maximum.
 pub const SHEET_ROWS: u32 = 1_048_576;
 /// Columns of one sheet, from A: Excel's own maximum (XFD).

@@ -7,18 +7,22 @@
 
 use super::{Cell, Sheet, column_letters};
 use crate::diagnostic::Diagnostic;
-use crate::limits::{CELL_CHARS, SHEET_CELLS, SHEET_COLUMNS, SHEET_ROWS};
+use crate::limits::{CELL_CHARS, SHEET_CELLS, SHEET_COLUMNS, SHEET_ROWS, SHEET_TEXT_BYTES};
 use crate::message;
 
-/// The cells one file may still build, shared by its sheets.
+/// The cells, and the bytes of their text, one file may still build, shared by its sheets.
 #[derive(Debug)]
 pub struct Budget {
     left: usize,
+    text: u64,
 }
 
 impl Default for Budget {
     fn default() -> Self {
-        Self { left: SHEET_CELLS }
+        Self {
+            left: SHEET_CELLS,
+            text: SHEET_TEXT_BYTES,
+        }
     }
 }
 
@@ -81,11 +85,20 @@ impl<'a> Grid<'a> {
                 )));
             }
         }
-        if self.budget.left == 0 {
+        let bytes = match &cell {
+            Cell::Text(text) => text.len() as u64,
+            _ => 0,
+        };
+        if self.budget.left == 0 || bytes > self.budget.text {
             let (file, at) = (self.file, self.place(row, column));
-            return Err(too_many(file, &at));
+            return Err(if self.budget.left == 0 {
+                too_many(file, &at)
+            } else {
+                too_much_text(file, &at)
+            });
         }
         self.budget.left -= 1;
+        self.budget.text -= bytes;
         self.cells.push((row as u32, column as u32, cell));
         Ok(())
     }
@@ -168,6 +181,18 @@ fn too_many(file: &str, at: &str) -> Diagnostic {
     Diagnostic::error(message!(
         "แฟ้มตาราง `{file}` มีข้อมูลเกินขีดจำกัด {SHEET_CELLS} ช่อง (นับถึงช่อง {at})",
         "the spreadsheet `{file}` holds more than the limit of {SHEET_CELLS} cells (counting to {at})"
+    ))
+    .with_note(message!(
+        "คัดลอกเฉพาะตารางผลคะแนนไปยังแฟ้มใหม่แล้วนำเข้าแฟ้มนั้น",
+        "copy only the results table into a new file and import that"
+    ))
+}
+
+fn too_much_text(file: &str, at: &str) -> Diagnostic {
+    let limit = SHEET_TEXT_BYTES / (1024 * 1024);
+    Diagnostic::error(message!(
+        "แฟ้มตาราง `{file}` มีข้อความในช่องรวมกันเกินขีดจำกัด {limit} MB (นับถึงช่อง {at})",
+        "the text of the cells of the spreadsheet `{file}` adds up to more than the limit of {limit} MB (counting to {at})"
     ))
     .with_note(message!(
         "คัดลอกเฉพาะตารางผลคะแนนไปยังแฟ้มใหม่แล้วนำเข้าแฟ้มนั้น",

@@ -79,15 +79,16 @@ fn unclosed() -> Failure {
 /// One `table:table`, after its start tag, to its end.
 fn table<R: BufRead>(xml: &mut Reader<R>, mut grid: Grid) -> Result<Sheet, Failure> {
     let (mut row, mut buf) = (0u64, Vec::new());
-    // The cells of the row being read, with their columns, and how often the row repeats.
-    let mut cells: Vec<(u64, Cell)> = Vec::new();
+    // The row being read: its runs of one value (first column, count, value), its next
+    // column, and how often it repeats. Runs are expanded only into the grid, which counts.
+    let mut runs: Vec<(u64, u64, Cell)> = Vec::new();
     let (mut column, mut repeats) = (0u64, 1u64);
     loop {
         buf.clear();
         match xml.read_event_into(&mut buf)? {
             Event::Start(e) if e.name().as_ref() == b"table:table-row" => {
                 (column, repeats) = (0, count(&e, "table:number-rows-repeated"));
-                cells.clear();
+                runs.clear();
             }
             // A row without cells: only the position moves.
             Event::Empty(e) if e.name().as_ref() == b"table:table-row" => {
@@ -95,23 +96,25 @@ fn table<R: BufRead>(xml: &mut Reader<R>, mut grid: Grid) -> Result<Sheet, Failu
             }
             Event::End(e) if e.name().as_ref() == b"table:table-row" => {
                 for r in 0..repeats {
-                    if cells.is_empty() {
+                    if runs.is_empty() {
                         break;
                     }
-                    for (c, cell) in &cells {
-                        grid.put(row + r, *c, cell.clone()).map_err(Failure::Cell)?;
+                    for (first, n, value) in &runs {
+                        for c in *first..first + n {
+                            grid.put(row + r, c, value.clone()).map_err(Failure::Cell)?;
+                        }
                     }
                 }
                 row = row.saturating_add(repeats);
-                cells.clear();
+                runs.clear();
             }
             Event::Start(e) if is_cell(&e) => {
                 let (n, value) = cell(xml, &e, true)?;
-                spread(&mut cells, &mut column, n, value, &mut grid, row)?;
+                run(&mut runs, &mut column, n, value, &mut grid, row)?;
             }
             Event::Empty(e) if is_cell(&e) => {
                 let (n, value) = cell(xml, &e, false)?;
-                spread(&mut cells, &mut column, n, value, &mut grid, row)?;
+                run(&mut runs, &mut column, n, value, &mut grid, row)?;
             }
             Event::End(e) if e.name().as_ref() == b"table:table" => break,
             Event::Eof => return Err(unclosed()),
@@ -128,10 +131,10 @@ fn is_cell(e: &BytesStart) -> bool {
     )
 }
 
-/// A cell repeated `n` times from `column`: kept for the row when it holds something, its
-/// columns checked now (a row of 16,384 repeats of one value is still one row's worth).
-fn spread(
-    cells: &mut Vec<(u64, Cell)>,
+/// A cell repeated `n` times from `column`: a run of the row when it holds something, its
+/// last column checked now.
+fn run(
+    runs: &mut Vec<(u64, u64, Cell)>,
     column: &mut u64,
     n: u64,
     value: Cell,
@@ -142,12 +145,9 @@ fn spread(
         let last = column.saturating_add(n - 1);
         if last >= u64::from(crate::limits::SHEET_COLUMNS) {
             // The grid names the place and the bound.
-            grid.put(row, last, value).map_err(Failure::Cell)?;
-            return Ok(());
+            return grid.put(row, last, value).map_err(Failure::Cell);
         }
-        for c in *column..=last {
-            cells.push((c, value.clone()));
-        }
+        runs.push((*column, n, value));
     }
     *column = column.saturating_add(n);
     Ok(())

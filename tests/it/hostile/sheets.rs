@@ -208,6 +208,35 @@ fn a_shared_string_table_declaring_billions_is_refused() {
     );
 }
 
+/// One shared string is copied into every cell that uses it: 10,000 cells of one
+/// 30,000-letter string would be 900 MB of text from a file of a few kilobytes.
+#[test]
+fn a_long_shared_string_in_many_cells_is_refused_at_the_text_limit() {
+    let dir = scratch("sheet-text");
+    let shared = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="10000" uniqueCount="1"><si><t>{}</t></si></sst>"#,
+        "ก".repeat(30_000)
+    );
+    let rows: String = (1..=1000)
+        .map(|r| {
+            let cells: String = (b'A'..=b'J')
+                .map(|c| format!(r#"<c r="{}{r}" t="s"><v>0</v></c>"#, c as char))
+                .collect();
+            format!(r#"<row r="{r}">{cells}</row>"#)
+        })
+        .collect();
+    let bytes = xlsx(worksheet(&rows).as_bytes(), Some(shared.as_bytes()));
+    assert!(bytes.len() < 100_000, "{} bytes", bytes.len());
+    std::fs::write(dir.path().join("text.xlsx"), bytes).unwrap();
+    let out = import_capped(dir.path(), "text.xlsx");
+    assert_refused(
+        dir.path(),
+        &out,
+        "แฟ้มตาราง `text.xlsx` มีข้อความในช่องรวมกันเกินขีดจำกัด 64 MB",
+    );
+}
+
 /// An .ods as LibreOffice writes it: a title, a header, two agencies, then a million empty
 /// rows of a thousand empty cells (repeats, which are counted and not built).
 fn ods(rows: &str) -> Vec<u8> {

@@ -287,6 +287,22 @@ fn distinct_names(files: &[NewFile], agencies: &[AgencyResult]) -> Result<(), Di
 /// Loads a file about to be written as the build would: what `import` and `init` write
 /// must build.
 fn verify(file: &NewFile, frameworks: &Frameworks) -> Result<(), Failure> {
+    // A package `build` would refuse to read is not written (a sheet of 160,000 agencies
+    // made a 23 MB one).
+    let (size, limit) = (file.text.len() as u64, crate::limits::PACKAGE_BYTES);
+    if size > limit {
+        let mb = |bytes: u64| format!("{:.1}", bytes as f64 / (1024.0 * 1024.0));
+        let (name, size, limit) = (&file.name, mb(size), mb(limit));
+        return Err(Diagnostic::error(message!(
+            "แฟ้มข้อมูล `{name}` ที่จะสร้างมีขนาด {size} MB เกินขีดจำกัด {limit} MB ของแฟ้มข้อมูล",
+            "the package `{name}` would be {size} MB, more than the limit of {limit} MB of a package"
+        ))
+        .with_note(message!(
+            "ตารางมีหน่วยงานมากเกินกว่าที่แฟ้มข้อมูลเดียวจะรับได้ แยกตารางตามจังหวัด",
+            "the sheet lists more agencies than one package holds: split it by province"
+        ))
+        .into());
+    }
     crate::load::load_str(&file.text, &file.name, frameworks)
         .map(|_| ())
         .map_err(|failure| {

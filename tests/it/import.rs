@@ -771,3 +771,21 @@ fn import_time_grows_linearly_with_the_rows() {
         large / small
     );
 }
+
+/// The province package of a sheet too long for one package (which `build` reads up to
+/// 8 MB) is refused, and nothing is written.
+#[test]
+fn a_sheet_too_long_for_one_package_is_refused_naming_the_limit() {
+    let scratch = Scratch::new("import-long");
+    let path = scratch.path().join("r.csv");
+    std::fs::write(&path, results_csv(60_000)).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_ita-report"))
+        .current_dir(scratch.path())
+        .args(["import", "r.csv", "--year", "2567", "-o", "out"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("MB เกินขีดจำกัด 8.0 MB ของแฟ้มข้อมูล"), "{err}");
+    assert!(!scratch.path().join("out").exists());
+}

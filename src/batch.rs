@@ -146,10 +146,14 @@ pub fn run(
     let listed: Vec<archive::ManifestEntry> = listed.into_iter().map(|(_, m)| m).collect();
     let problems = match update_manifest(batch.out_dir, listed) {
         Ok(()) => Vec::new(),
-        Err(e) => vec![Diagnostic::error(format!(
-            "cannot update `{}`: {e}",
-            batch.out_dir.join(archive::MANIFEST).display()
-        ))],
+        Err(e) => {
+            let manifest = batch.out_dir.join(archive::MANIFEST);
+            let manifest = manifest.display();
+            vec![Diagnostic::error(message!(
+                "ปรับ `{manifest}` ไม่ได้: {e}",
+                "cannot update `{manifest}`: {e}"
+            ))]
+        }
     };
     (tally, problems)
 }
@@ -232,9 +236,10 @@ fn one(batch: &Batch, job: &Job, state: &State) -> Result<Done, Failure> {
     }
     // Everything compiled: only now touch the output folder, all files or none.
     pdf::write_all(&files).map_err(|e| {
-        Diagnostic::error(format!(
-            "cannot write into `{}`: {e}",
-            batch.out_dir.display()
+        let out = batch.out_dir.display();
+        Diagnostic::error(message!(
+            "เขียนลงโฟลเดอร์ `{out}` ไม่ได้ จึงไม่ได้เขียนแฟ้มใดของแฟ้มข้อมูลนี้: {e}",
+            "cannot write into `{out}`, so no file of this package was written: {e}"
         ))
     })?;
     let mut beside: Vec<String> = emblem::DEFAULT_NAMES

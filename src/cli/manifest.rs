@@ -50,7 +50,8 @@ fn folder(path: &Path) -> &Path {
 pub fn verify(dir: &Path, err: &mut StandardStream) -> ExitCode {
     let path = dir.join(archive::MANIFEST);
     let name = shown(&path);
-    let manifest: Manifest = match std::fs::read(&path)
+    // A national run lists some thousand files (a few MB); far more is not a manifest.
+    let manifest: Manifest = match crate::confine::read_limited(&path, 64 << 20)
         .map_err(|e| e.to_string())
         .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
     {
@@ -117,8 +118,14 @@ fn listed(dir: &Path, entry: &ManifestEntry) -> (bool, Message) {
     let file = crate::diagnostic::terminal_safe(&entry.file);
     // A name with a folder in it is not one this program writes: not followed out of `dir`.
     let plain = Path::new(&entry.file).file_name().map(|n| n.len()) == Some(entry.file.len());
-    let bytes = match plain.then(|| std::fs::read(dir.join(&entry.file))) {
+    // Read within the PDF reader's own bound: a file grown huge is refused, not loaded.
+    let limit = archive::pdfobj::PDF_BYTES as u64;
+    let bytes = match plain.then(|| crate::confine::read_limited(&dir.join(&entry.file), limit)) {
         Some(Ok(bytes)) => bytes,
+        Some(Err(refusal @ crate::confine::Refusal::TooLarge { .. })) => {
+            let (thai, english) = (refusal.thai(), refusal.to_string());
+            return (false, message!("{file}: {thai}", "{file}: {english}"));
+        }
         _ => return (false, message!("{file}: ไม่มีแฟ้มนี้", "{file}: missing")),
     };
     if archive::sha256(&bytes) == entry.sha256 {

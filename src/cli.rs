@@ -239,9 +239,13 @@ pub enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
         /// Token every request must carry (made up and printed when listening beyond
-        /// loopback without one).
-        #[arg(long)]
+        /// loopback without one). Other users of the machine see it in `ps`: prefer
+        /// `--token-file` or the variable ITA_REPORT_TOKEN.
+        #[arg(long, conflicts_with = "token_file")]
         token: Option<String>,
+        /// File whose first line is the token (read instead of `--token`).
+        #[arg(long, value_name = "FILE")]
+        token_file: Option<PathBuf>,
         /// As for `build`.
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
@@ -427,18 +431,39 @@ pub fn run(cli: Cli) -> ExitCode {
             workspace,
             addr,
             token,
+            token_file,
             templates,
             font_dirs,
-        } => serve(
-            crate::web::Config {
-                workspace,
-                addr,
-                token,
-                templates,
-                font_dirs,
-            },
-            &mut err,
-        ),
+        } => {
+            if token.is_some() {
+                let _ = writeln!(
+                    err,
+                    "{}",
+                    message!(
+                        "คำเตือน: ผู้ใช้อื่นของเครื่องนี้เห็นรหัสที่ให้ทาง --token ได้ (คำสั่ง ps) โปรดใช้ --token-file หรือตัวแปร {var} แทน",
+                        "warning: other users of this machine can see a --token (ps): use --token-file or the variable {var} instead",
+                        var = crate::web::TOKEN_VARIABLE
+                    )
+                );
+            }
+            let variable = std::env::var(crate::web::TOKEN_VARIABLE).ok();
+            match crate::web::read_token(token, token_file.as_deref(), variable) {
+                Ok(token) => serve(
+                    crate::web::Config {
+                        workspace,
+                        addr,
+                        token,
+                        templates,
+                        font_dirs,
+                    },
+                    &mut err,
+                ),
+                Err(d) => {
+                    let _ = d.emit(&mut err);
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Build {
             paths,
             output,
@@ -820,6 +845,17 @@ fn serve(config: crate::web::Config, err: &mut StandardStream) -> ExitCode {
     let workspace = shown(&config.workspace);
     match crate::web::start(config) {
         Ok(running) => {
+            for file in &running.cleaned {
+                let file = shown(file);
+                let _ = writeln!(
+                    err,
+                    "{}",
+                    message!(
+                        "ลบแฟ้มชั่วคราวที่การบันทึกครั้งก่อนค้างไว้: {file}",
+                        "removed a temporary file an interrupted save left: {file}"
+                    )
+                );
+            }
             let _ = writeln!(
                 err,
                 "serving {workspace} at http://{}/ (stop with Ctrl+C)",

@@ -25,6 +25,10 @@ use crate::load::{self, Loaded};
 pub struct ApiError {
     status: StatusCode,
     message: String,
+    /// A word the page's script acts on (`csrf`: read the page's token again).
+    reason: Option<&'static str>,
+    /// Seconds after which asking again may succeed (`Retry-After`).
+    retry_after: Option<u32>,
 }
 
 impl ApiError {
@@ -33,20 +37,46 @@ impl ApiError {
         Self {
             status,
             message: message.into(),
+            reason: None,
+            retry_after: None,
         }
+    }
+
+    /// With a word the page's script acts on.
+    pub fn with_reason(mut self, reason: &'static str) -> Self {
+        self.reason = Some(reason);
+        self
+    }
+
+    /// With the seconds after which the page may ask again.
+    pub fn retry_after(mut self, seconds: u32) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        json_response(self.status, &json!({ "error": self.message }))
+        let mut body = json!({ "error": self.message });
+        if let Some(reason) = self.reason {
+            body["reason"] = json!(reason);
+        }
+        let mut response = json_response(self.status, &body);
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }
 
 impl From<Refused> for ApiError {
     fn from(refused: Refused) -> Self {
         let status = match &refused {
-            Refused::BadName(_) | Refused::NotJson(_) => StatusCode::BAD_REQUEST,
+            Refused::BadName(_) | Refused::NotJson(_) | Refused::NameTooLong(_) => {
+                StatusCode::BAD_REQUEST
+            }
             Refused::Missing(_) => StatusCode::NOT_FOUND,
             Refused::Outside(_) => StatusCode::FORBIDDEN,
             Refused::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -202,6 +232,23 @@ pub struct NewPackage {
     province: Option<String>,
 }
 
+/// The longest agency name a new package takes (the longest official names are about 100).
+pub const AGENCY_CHARS: usize = 300;
+
+/// The messages of a failure that speak of the data: a step's own "internal error" line
+/// (what was written does not load) is left out when the reasons follow it.
+fn about_the_data(Failure(diagnostics): &Failure) -> String {
+    let lines: Vec<&str> = diagnostics
+        .iter()
+        .filter(|d| !d.message.english.starts_with("internal error"))
+        .map(|d| d.message.shown())
+        .collect();
+    if lines.is_empty() {
+        return "ข้อมูลที่ให้มาสร้างแฟ้มที่ถูกต้องไม่ได้ จึงไม่ได้สร้างแฟ้มใด".to_owned();
+    }
+    lines.join("; ")
+}
+
 /// `POST /api/new`: a new package in the workspace, as `ita-report init` writes it (the
 /// year's indicators, a measures row drafted from the catalogue for every indicator);
 /// `409` when its file exists.
@@ -210,6 +257,7 @@ pub async fn new_package(
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
     let body = body?;
+    super::body::check(&body)?;
     let asked: NewPackage = serde_json::from_slice(&body)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("ข้อมูลที่ส่งมาใช้ไม่ได้ ({e})")))?;
     let agency = asked
@@ -217,8 +265,18 @@ pub async fn new_package(
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
+    // A name with nothing printable in it is refused by `init` itself (`blank_name`).
     if agency.is_empty() {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "โปรดระบุชื่อหน่วยงาน"));
+    }
+    let length = agency.chars().count();
+    if length > AGENCY_CHARS {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "ชื่อหน่วยงานยาว {length} ตัวอักษร เกินขีดจำกัด {AGENCY_CHARS} ตัวอักษร: โปรดใช้ชื่อทางการที่สั้นลง"
+            ),
+        ));
     }
     if asked.layout == Some(crate::model::MeasuresLayout::Outline) {
         return Err(ApiError::new(
@@ -238,15 +296,8 @@ pub async fn new_package(
                 .unwrap_or(crate::model::MeasuresLayout::ByIndicator),
             scores: None,
         };
-        let file = crate::import::init(&start, &app.frameworks, &app.catalogue).map_err(
-            |Failure(d)| {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    d.first()
-                        .map_or(String::new(), |d| d.message.shown().to_owned()),
-                )
-            },
-        )?;
+        let file = crate::import::init(&start, &app.frameworks, &app.catalogue)
+            .map_err(|failure| ApiError::new(StatusCode::BAD_REQUEST, about_the_data(&failure)))?;
         app.workspace
             .create(&file.name, &file.text)
             .map_err(ApiError::from)?;
@@ -269,6 +320,7 @@ pub async fn import(
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
     let body = body?;
+    let permit = app.heavy.permit()?;
     let query = query_params(raw.as_deref().unwrap_or(""));
     let year: i32 = query
         .get("year")
@@ -286,11 +338,11 @@ pub async fn import(
             .filter(|a| !a.is_empty()),
     };
     let created = blocking(move || {
-        let failed = |Failure(d): Failure| {
-            let lines: Vec<String> = d.iter().map(|d| d.message.shown().to_owned()).collect();
+        let _permit = permit;
+        let failed = |failure: Failure| {
             ApiError::new(
                 StatusCode::BAD_REQUEST,
-                format!("นำเข้าไม่ได้ จึงไม่ได้สร้างแฟ้มใด: {}", lines.join("; ")),
+                format!("นำเข้าไม่ได้ จึงไม่ได้สร้างแฟ้มใด: {}", about_the_data(&failure)),
             )
         };
         let sheets =
@@ -404,6 +456,7 @@ pub async fn save(
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
     let body = body?;
+    super::body::check(&body)?;
     let Some(expected) = headers
         .get(header::IF_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -454,6 +507,7 @@ pub async fn check_text(
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
     let body = body?;
+    super::body::check(&body)?;
     let checked = blocking(move || check(&app, &name, body.to_vec()).map(|c| c.json())).await??;
     Ok(json_response(StatusCode::OK, &checked))
 }
@@ -466,11 +520,18 @@ pub async fn preview(
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
     let body = body?;
+    super::body::check(&body)?;
+    let id = super::preview::id(&name, &body);
+    if let Some(found) = app.previews.get(&id) {
+        let pages = found.page_count();
+        return Ok(json_response(
+            StatusCode::OK,
+            &json!({ "id": id, "pages": pages }),
+        ));
+    }
+    let permit = app.heavy.permit()?;
     let answer = blocking(move || {
-        let id = super::preview::id(&name, &body);
-        if let Some(found) = app.previews.get(&id) {
-            return Ok(Ok((id, found.page_count())));
-        }
+        let _permit = permit;
         let checked = check(&app, &name, body.to_vec())?;
         let Some(loaded) = checked.loaded else {
             return Ok(Err(checked.diagnostics));
@@ -538,7 +599,12 @@ pub async fn pdf(State(app): State<Arc<App>>, Path(id): Path<String>) -> Answer 
 pub async fn archive(State(app): State<Arc<App>>, Path(id): Path<String>) -> Answer {
     let preview = app.previews.get(&id).ok_or_else(gone)?;
     let stem = preview.stem.clone();
-    let built = blocking(move || preview.archival_pdf(&app.engine)).await?;
+    let permit = app.heavy.permit()?;
+    let built = blocking(move || {
+        let _permit = permit;
+        preview.archival_pdf(&app.engine)
+    })
+    .await?;
     let pdf = built.map_err(|f| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,

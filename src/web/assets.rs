@@ -4,10 +4,13 @@
 //! fonts the documents are set in (Sarabun), so the form reads like the printed page and
 //! needs nothing installed on the clerk's machine.
 
-use axum::extract::Path;
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use super::App;
 use super::api::ApiError;
 
 const INDEX: &str = include_str!("assets/index.html");
@@ -41,9 +44,10 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ),
 ];
 
-/// `GET /`: the one page.
-pub async fn index() -> Response {
-    let mut response = INDEX.into_response();
+/// `GET /`: the one page, carrying the server's token for its script to send with every
+/// change (a page elsewhere cannot read it: no CORS, and the Host is checked).
+pub async fn index(State(app): State<Arc<App>>) -> Response {
+    let mut response = INDEX.replace("{{csrf}}", app.csrf()).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),

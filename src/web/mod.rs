@@ -8,11 +8,15 @@
 //!
 //! It sits at the top beside [`crate::cli`] and uses the same library steps (loading, check,
 //! narrative, [`crate::Engine`]); nothing below imports it. Safe by default: it listens on the
-//! loopback interface unless told otherwise, asks for a token on any other interface, checks
-//! every file name against the workspace ([`workspace`]) and bounds every request body.
+//! loopback interface unless told otherwise, asks for a token on any other interface, takes
+//! changes only from its own page ([`guard`]), checks every file name against the workspace
+//! ([`workspace`]), bounds every request body before parsing it ([`body`]) and the heavy
+//! work done at once ([`Heavy`]).
 
 pub mod api;
 pub mod assets;
+pub mod body;
+pub mod guard;
 pub mod preview;
 pub mod workspace;
 
@@ -21,10 +25,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::middleware;
 use axum::routing::{get, post};
 
 use crate::Engine;
@@ -49,6 +52,48 @@ pub struct Config {
     pub font_dirs: Vec<PathBuf>,
 }
 
+/// The environment variable `serve` reads the access token from (kept out of `ps`).
+pub const TOKEN_VARIABLE: &str = "ITA_REPORT_TOKEN";
+
+/// The access token from `--token-file` (its first line), `--token`, or the environment
+/// variable [`TOKEN_VARIABLE`], in that order. A token goes into a cookie and a header, so it
+/// must be printable ASCII without spaces, quotes or separators.
+pub fn read_token(
+    given: Option<String>,
+    file: Option<&std::path::Path>,
+    variable: Option<String>,
+) -> Result<Option<String>, Diagnostic> {
+    let token = match (file, given, variable) {
+        (Some(file), _, _) => {
+            let shown = file.display();
+            let bytes = crate::confine::read_limited(file, 4096).map_err(|refusal| {
+                let thai = refusal.thai();
+                Diagnostic::error(crate::message!(
+                    "แฟ้มรหัสเข้าใช้ `{shown}` {thai}",
+                    "the token file `{shown}` {refusal}"
+                ))
+            })?;
+            String::from_utf8_lossy(&bytes)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_owned()
+        }
+        (None, Some(given), _) => given,
+        (None, None, Some(variable)) => variable.trim().to_owned(),
+        (None, None, None) => return Ok(None),
+    };
+    let fits = |c: char| c.is_ascii_graphic() && !matches!(c, ';' | ',' | '"' | '\\');
+    if token.is_empty() || !token.chars().all(fits) {
+        return Err(Diagnostic::error(crate::message!(
+            "รหัสเข้าใช้ (token) ว่างหรือมีอักขระที่ใช้ไม่ได้: ใช้ได้เฉพาะตัวอักษรอังกฤษ ตัวเลข และเครื่องหมาย เช่น - _ . ไม่มีช่องว่าง",
+            "the token is empty or has characters it cannot have: use ASCII letters, digits and marks such as - _ . without spaces"
+        )));
+    }
+    Ok(Some(token))
+}
+
 /// What every request shares: the workspace, the engine loaded once, recent previews.
 pub struct App {
     /// The folder of package files, the only files requests reach.
@@ -61,10 +106,50 @@ pub struct App {
     pub catalogue: crate::catalogue::Catalogue,
     /// Recent builds of the texts being edited.
     pub previews: Previews,
+    /// Builds and imports running now, bounded.
+    pub heavy: Heavy,
     /// Required of every request when set.
     token: Option<String>,
+    /// Required of every state-changing request: the page carries it for its script.
+    csrf: String,
     /// Listening on loopback only: requests must name a loopback host (no DNS rebinding).
     loopback: bool,
+}
+
+impl App {
+    /// The token the served page carries and its script sends with every change.
+    pub fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+/// Builds, archival builds and imports at once: each takes a core and up to hundreds of MB,
+/// so beyond this many the server answers 503 instead of running out of memory.
+pub const HEAVY_AT_ONCE: usize = 2;
+
+/// The permits for heavy work ([`HEAVY_AT_ONCE`]).
+pub struct Heavy(Arc<tokio::sync::Semaphore>);
+
+impl Default for Heavy {
+    fn default() -> Self {
+        Heavy(Arc::new(tokio::sync::Semaphore::new(HEAVY_AT_ONCE)))
+    }
+}
+
+impl Heavy {
+    /// A permit held until the work is done (moved into the blocking task), or `503`.
+    pub fn permit(&self) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+        self.0.clone().try_acquire_owned().map_err(|_| {
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "เครื่องกำลังจัดหน้าเอกสารหรือนำเข้าตารางอยู่ {HEAVY_AT_ONCE} งานแล้ว \
+                     โปรดรอสักครู่แล้วลองอีกครั้ง (ยังไม่มีสิ่งใดเปลี่ยน)"
+                ),
+            )
+            .retry_after(2)
+        })
+    }
 }
 
 /// A server running on a thread of its own; dropping it stops the server.
@@ -73,6 +158,10 @@ pub struct Running {
     pub addr: SocketAddr,
     /// The token requests must carry, if any.
     pub token: Option<String>,
+    /// The token of the page, which its script sends with every change.
+    pub csrf: String,
+    /// Temporary files of interrupted saves removed at start.
+    pub cleaned: Vec<PathBuf>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -100,6 +189,7 @@ impl Drop for Running {
 /// Loads the engine, binds the address and starts serving on a thread of its own.
 pub fn start(config: Config) -> Result<Running, Diagnostic> {
     let workspace = Workspace::open(&config.workspace).map_err(Diagnostic::error)?;
+    let cleaned = workspace.remove_stale();
     let frameworks = Frameworks::load(config.templates.as_deref())?;
     let engine = Engine::new(config.templates.as_deref(), &config.font_dirs)?;
     let catalogue = crate::catalogue::Catalogue::load(config.templates.as_deref())?;
@@ -110,7 +200,7 @@ pub fn start(config: Config) -> Result<Running, Diagnostic> {
         }
         Some(token) => Some(token),
         None if loopback => None,
-        None => Some(new_token()),
+        None => Some(guard::new_token()),
     };
     let listener = std::net::TcpListener::bind(config.addr)
         .map_err(|e| Diagnostic::error(format!("cannot listen on {}: {e}", config.addr)))?;
@@ -126,7 +216,9 @@ pub fn start(config: Config) -> Result<Running, Diagnostic> {
         frameworks,
         catalogue,
         previews: Previews::default(),
+        heavy: Heavy::default(),
         token: token.clone(),
+        csrf: guard::new_token(),
         loopback,
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -135,6 +227,7 @@ pub fn start(config: Config) -> Result<Running, Diagnostic> {
         .enable_time()
         .build()
         .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
+    let csrf = app.csrf.clone();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let thread = std::thread::spawn(move || {
         runtime.block_on(async move {
@@ -152,6 +245,8 @@ pub fn start(config: Config) -> Result<Running, Diagnostic> {
     Ok(Running {
         addr,
         token,
+        csrf,
+        cleaned,
         stop: Some(stop),
         thread: Some(thread),
     })
@@ -176,138 +271,6 @@ pub fn router(app: Arc<App>) -> Router {
             ApiError::new(StatusCode::NOT_FOUND, "ไม่มีหน้านี้")
         })
         .layer(DefaultBodyLimit::max(crate::limits::PACKAGE_BYTES as usize))
-        .layer(middleware::from_fn_with_state(app.clone(), guard))
+        .layer(middleware::from_fn_with_state(app.clone(), guard::guard))
         .with_state(app)
-}
-
-/// Refuses requests without the token (when one is set) and, on loopback, requests for a
-/// host name that is not a loopback one; adds headers that keep the page to its own files.
-async fn guard(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
-    if app.loopback && !loopback_host(request.headers().get(header::HOST)) {
-        return ApiError::new(
-            StatusCode::MISDIRECTED_REQUEST,
-            "เปิดได้เฉพาะที่ http://127.0.0.1 หรือ http://localhost",
-        )
-        .into_response();
-    }
-    if let Some(token) = &app.token {
-        match presented(&request, token) {
-            Presented::Valid => {}
-            Presented::InQuery => return token_cookie(token),
-            Presented::Missing => {
-                return ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "ต้องมีรหัสเข้าใช้ (token) ที่แสดงตอนเริ่มโปรแกรม: เปิด http://…/?token=รหัส",
-                )
-                .into_response();
-            }
-        }
-    }
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'self'; img-src 'self' data: blob:; frame-ancestors 'none'; form-action 'self'"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    response
-}
-
-/// Whether the Host header names the loopback interface.
-fn loopback_host(host: Option<&HeaderValue>) -> bool {
-    let Some(host) = host.and_then(|h| h.to_str().ok()) else {
-        return false;
-    };
-    let name = match host.strip_prefix('[') {
-        Some(rest) => rest.split(']').next().unwrap_or(""),
-        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
-    };
-    matches!(name, "127.0.0.1" | "localhost" | "::1")
-}
-
-enum Presented {
-    Valid,
-    /// Right token in `?token=`: answered with a cookie and a redirect to the page.
-    InQuery,
-    Missing,
-}
-
-/// Where the request carries the token: `Authorization: Bearer`, the cookie, or the query
-/// of the first visit.
-fn presented(request: &Request, token: &str) -> Presented {
-    let headers = request.headers();
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    let cookie = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().strip_prefix("ita_token="));
-    if bearer
-        .into_iter()
-        .chain(cookie)
-        .any(|given| same(given, token))
-    {
-        return Presented::Valid;
-    }
-    let query = request.uri().query().unwrap_or("");
-    if query
-        .split('&')
-        .filter_map(|pair| pair.strip_prefix("token="))
-        .any(|given| same(given, token))
-    {
-        return Presented::InQuery;
-    }
-    Presented::Missing
-}
-
-/// Compares in time that does not depend on where the texts differ.
-fn same(given: &str, token: &str) -> bool {
-    given.len() == token.len()
-        && given
-            .bytes()
-            .zip(token.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
-}
-
-fn token_cookie(token: &str) -> Response {
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::LOCATION, HeaderValue::from_static("/"));
-    if let Ok(cookie) = HeaderValue::from_str(&format!(
-        "ita_token={token}; HttpOnly; SameSite=Strict; Path=/"
-    )) {
-        headers.insert(header::SET_COOKIE, cookie);
-    }
-    response
-}
-
-/// A token of 128 random bits from the operating system, as hex.
-fn new_token() -> String {
-    let mut bytes = [0u8; 16];
-    let read = std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes));
-    if read.is_err() {
-        // No /dev/urandom: hash what differs between runs (time, process, stack address).
-        use sha2::Digest;
-        let seed = format!(
-            "{:?}{}{:p}",
-            std::time::SystemTime::now(),
-            std::process::id(),
-            &bytes
-        );
-        bytes.copy_from_slice(&sha2::Sha256::digest(seed.as_bytes())[..16]);
-    }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

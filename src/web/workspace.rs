@@ -44,6 +44,8 @@ pub enum Refused {
     NotJson(String),
     /// A new package would replace a file that exists.
     Exists(String),
+    /// A file name made from the data is longer than the file system takes.
+    NameTooLong(String),
     /// Reading or writing failed.
     Io(String),
 }
@@ -68,6 +70,9 @@ impl Refused {
                 format!("ข้อมูลที่ส่งมาไม่ใช่ JSON หนึ่งออบเจกต์ จึงไม่ได้บันทึก ({detail})")
             }
             Refused::Io(detail) => format!("อ่านหรือเขียนแฟ้มไม่สำเร็จ ({detail})"),
+            Refused::NameTooLong(name) => format!(
+                "ชื่อแฟ้ม `{name}` ที่ได้จากชื่อหน่วยงานยาวเกินกว่าที่ระบบแฟ้มรับได้ จึงไม่ได้สร้างแฟ้มใด: โปรดใช้ชื่อหน่วยงานที่สั้นลง"
+            ),
             Refused::Exists(name) => {
                 format!("มีแฟ้ม `{name}` อยู่แล้วในโฟลเดอร์งาน จึงไม่ได้สร้างทับ: เปิดแฟ้มนั้นจากรายการเพื่อแก้ไข")
             }
@@ -98,12 +103,28 @@ impl Workspace {
         &self.root
     }
 
+    /// Removes the temporary files saves left when the server was killed before their
+    /// rename (in the folder and its subfolders, symlinks not followed), as a build run
+    /// removes its own ([`crate::pdf::remove_stale`]). Answers what was removed.
+    pub fn remove_stale(&self) -> Vec<PathBuf> {
+        walkdir::WalkDir::new(&self.root)
+            .follow_links(false)
+            .max_depth(16)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_dir())
+            .flat_map(|e| crate::pdf::remove_stale(e.path()))
+            .collect()
+    }
+
     /// The package files of the workspace (`*.json`, in subfolders too), as names relative
     /// to it with `/` between folders, sorted. Symlinks are not followed.
     pub fn packages(&self) -> Vec<String> {
         let mut names: Vec<String> = walkdir::WalkDir::new(&self.root)
             .follow_links(false)
             .into_iter()
+            // As `build` and `check` walk: no hidden files, output folders or manifests.
+            .filter_entry(|e| crate::load::walk::kept(e, None))
             .filter_map(Result::ok)
             .filter(|e| {
                 e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "json")
@@ -123,8 +144,6 @@ impl Workspace {
     }
 
     /// The real path of the package file `name`, if it is one the server may touch.
-            // As `build` and `check` walk: no hidden files, output folders or manifests.
-            .filter_entry(|e| crate::load::walk::kept(e, None))
     pub fn resolve(&self, name: &str) -> Result<PathBuf, Refused> {
         let relative = checked_name(name)?;
         confine::resolve(&self.root, &relative).map_err(|refusal| match refusal {
@@ -152,18 +171,22 @@ impl Workspace {
     /// Saves `text` as package `name` if the file is still at version `expected`; returns the
     /// new version. The text must be one JSON object; it is written in the stable form of
     /// [`pretty`], keeping every field and the order of the fields as sent.
+    /// The text is validated without building it in memory, and re-indented only up to the
+    /// package limit: deep nesting would otherwise multiply it many times over.
     pub fn save(&self, name: &str, text: &str, expected: &str) -> Result<String, Refused> {
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| Refused::NotJson(e.to_string()))?;
-        if !value.is_object() {
+        serde_json::from_str::<serde::de::IgnoredAny>(text)
+            .map_err(|e| Refused::NotJson(e.to_string()))?;
+        if !text
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .starts_with('{')
+        {
             return Err(Refused::NotJson(
                 "the top level is not an object".to_owned(),
             ));
         }
-        let formatted = pretty(text);
-        if formatted.len() as u64 > PACKAGE_BYTES {
-            return Err(Refused::TooLarge(name.to_owned()));
-        }
+        let formatted = pretty_within(text, PACKAGE_BYTES as usize)
+            .ok_or_else(|| Refused::TooLarge(name.to_owned()))?;
         let _held = self
             .saving
             .lock()
@@ -196,6 +219,10 @@ impl Workspace {
             if relative.components().count() != 1 {
                 return Err(Refused::BadName(name.clone()));
             }
+            // Most file systems take 255 bytes in a name; Thai letters are 3 bytes each.
+            if name.len() > 255 {
+                return Err(Refused::NameTooLong(name.clone()));
+            }
             staged.push((self.root.join(&relative), text.as_bytes()));
         }
         let _held = self
@@ -210,7 +237,17 @@ impl Workspace {
         {
             return Err(Refused::Exists(name.clone()));
         }
-        crate::pdf::write_all(&staged).map_err(|e| Refused::Io(e.to_string()))
+        crate::pdf::write_all(&staged).map_err(|e| match e.kind() {
+            std::io::ErrorKind::InvalidFilename => Refused::NameTooLong(
+                files
+                    .iter()
+                    .map(|(name, _)| name.as_str())
+                    .max_by_key(|name| name.len())
+                    .unwrap_or_default()
+                    .to_owned(),
+            ),
+            _ => Refused::Io(e.to_string()),
+        })
     }
 }
 
@@ -246,8 +283,13 @@ fn checked_name(name: &str) -> Result<PathBuf, Refused> {
 /// form of `serde_json::to_string_pretty`, but in the order of the text, so a saved package
 /// differs from the file it came from only where it was edited. `text` must be valid JSON.
 pub fn pretty(text: &str) -> String {
+    pretty_within(text, usize::MAX).unwrap_or_default()
+}
+
+/// [`pretty`], or `None` as soon as the result would be longer than `limit` bytes.
+pub fn pretty_within(text: &str, limit: usize) -> Option<String> {
     let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    let mut out = String::with_capacity(text.len().min(limit) + 1);
     let mut depth = 0usize;
     let mut i = 0;
     let newline = |out: &mut String, depth: usize| {
@@ -255,6 +297,10 @@ pub fn pretty(text: &str) -> String {
         out.extend(std::iter::repeat_n("  ", depth));
     };
     while i < bytes.len() {
+        // Every step adds at most one line's indent to what was there: checked per step.
+        if out.len() > limit {
+            return None;
+        }
         match bytes[i] {
             b'"' => {
                 let end = string_end(bytes, i);
@@ -301,7 +347,7 @@ pub fn pretty(text: &str) -> String {
         i += 1;
     }
     out.push('\n');
-    out
+    (out.len() <= limit).then_some(out)
 }
 
 fn skip_ws(bytes: &[u8], mut i: usize) -> usize {

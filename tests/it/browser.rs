@@ -1,10 +1,16 @@
 //! `ita-report serve` in headless Chromium, driven through WebDriver (chromedriver): pick
 //! seed 002, edit a measure, see the preview follow, download the PDF and find the edit in
 //! it, save, and a second browser that saves the same package is told of the conflict with
-//! nothing lost. It also takes the README's screenshots (`docs/screens/*.png`).
+//! nothing lost. A page on another origin (another port of 127.0.0.1) tries to write into
+//! the workspace with `fetch` and a form, with and without an access token, and nothing is
+//! written.
 //!
-//! Without chromium and chromedriver the test says it skipped, except under `CI=true`,
-//! where it fails: `.ci/run` installs them.
+//! The screenshots of the documentation (`docs/screens/*.png`, tracked) are written only on
+//! request: `ITA_SCREENSHOTS=1 cargo test --release -- browser`; other runs take them but
+//! leave the files as they are.
+//!
+//! Without chromium and chromedriver the tests say they skipped, except under `CI=true`,
+//! where they fail: `.ci/run` installs them.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -217,8 +223,12 @@ fn wait_for(what: &str, limit: Duration, mut condition: impl FnMut() -> bool) {
     }
 }
 
+/// Writes a screenshot into the documentation, when `ITA_SCREENSHOTS=1` asks for it.
 fn save_screen(name: &str, png: &[u8]) {
     assert!(png.starts_with(b"\x89PNG"), "{name} is a PNG");
+    if std::env::var("ITA_SCREENSHOTS").as_deref() != Ok("1") {
+        return;
+    }
     std::fs::create_dir_all(screens()).unwrap();
     std::fs::write(screens().join(name), png).unwrap();
 }
@@ -226,8 +236,8 @@ fn save_screen(name: &str, png: &[u8]) {
 /// The preview's id once it shows a build (the page sets it when the images are placed).
 const PREVIEW_READY: &str = "const p = document.querySelector('#preview'); return !!p && p.dataset.state === 'ready' && !!p.dataset.id;";
 
-#[test]
-fn a_clerk_edits_a_measure_sees_it_downloads_it_and_a_second_browser_is_told_of_the_conflict() {
+/// chromium and chromedriver, or `None` (the test skips) outside CI.
+fn browser_tools() -> Option<(PathBuf, PathBuf)> {
     let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
     let (Some(chromium), Some(chromedriver)) = (
         which(&["chromium", "chromium-browser", "google-chrome"]),
@@ -238,6 +248,14 @@ fn a_clerk_edits_a_measure_sees_it_downloads_it_and_a_second_browser_is_told_of_
             "CI=true but chromium/chromedriver not found: .ci/run installs them (apt-get install chromium chromium-driver)"
         );
         println!("skipped: chromium/chromedriver not found");
+        return None;
+    };
+    Some((chromium, chromedriver))
+}
+
+#[test]
+fn a_clerk_edits_a_measure_sees_it_downloads_it_and_a_second_browser_is_told_of_the_conflict() {
+    let Some((chromium, chromedriver)) = browser_tools() else {
         return;
     };
     let (site, server) = site_and_server("browser");
@@ -481,4 +499,147 @@ fn a_clerk_edits_a_measure_sees_it_downloads_it_and_a_second_browser_is_told_of_
             .is_file()
     );
     assert!(site.workspace().join("2566-เทศบาลตำบลสอง.json").is_file());
+}
+
+/// A page of another origin: a server on another port of 127.0.0.1 that answers every
+/// request with `html`; stopped when dropped.
+struct Elsewhere {
+    addr: SocketAddr,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Elsewhere {
+    fn serve(html: &'static str) -> Elsewhere {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = stop.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                    return;
+                }
+                let Ok(mut stream) = stream else { continue };
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+                let mut head = [0u8; 8192];
+                let _ = stream.read(&mut head);
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{html}",
+                    html.len()
+                );
+                let _ = stream.write_all(answer.as_bytes());
+            }
+        });
+        Elsewhere { addr, stop }
+    }
+}
+
+impl Drop for Elsewhere {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let _ = std::net::TcpStream::connect(self.addr);
+    }
+}
+
+/// What an attacker's page does to the workspace at `?target=`: simple requests with
+/// `fetch` (text/plain, no-cors, with cookies), a JSON request with a guessed token (needs
+/// a preflight), reads of the data and of the page (for its token), and a form posted into
+/// a frame. It records what each gave in `window.results`.
+const ATTACKER: &str = r#"<!doctype html><html><head><meta charset="utf-8"></head><body>
+<iframe name="sink"></iframe>
+<form id="form" method="POST" enctype="text/plain" target="sink"><input name='{"agency": "หน่วยงานจากแบบฟอร์ม", "year": 2568, "x": "' value='"}'></form>
+<script>
+(async () => {
+  const target = new URLSearchParams(location.search).get("target");
+  const agency = (name) => JSON.stringify({ agency: name, year: 2568 });
+  const sheet = "ผลการประเมิน ITA ปี ๒๕๖๖ จังหวัดผู้บุกรุก,,\nชื่อหน่วยงาน,อำเภอ,คะแนนรวม\nเทศบาลตำบลผู้บุกรุก,เมือง,90\n";
+  const simple = { method: "POST", mode: "no-cors", credentials: "include", headers: { "Content-Type": "text/plain" } };
+  const tries = [
+    ["new", "/api/new", { ...simple, body: agency("หน่วยงานของผู้บุกรุก") }],
+    ["import", "/api/import/x.csv?year=2566&per_agency=1", { ...simple, body: sheet }],
+    ["check", "/api/check/x.json", { ...simple, body: "{}" }],
+    ["json", "/api/new", { method: "POST", credentials: "include", headers: { "Content-Type": "application/json", "X-ITA-CSRF": "guess" }, body: agency("ผู้บุกรุกแบบ JSON") }],
+    ["read", "/api/packages", { credentials: "include" }],
+    ["page", "/", { credentials: "include" }],
+  ];
+  const results = {};
+  for (const [name, path, options] of tries) {
+    try {
+      const response = await fetch(target + path, options);
+      results[name] = response.type + " " + response.status + " " + (response.type === "opaque" ? "" : (await response.text()).slice(0, 200));
+    } catch (e) {
+      results[name] = "blocked";
+    }
+  }
+  const form = document.getElementById("form");
+  form.action = target + "/api/new";
+  const sent = new Promise((resolve) => { document.querySelector("iframe").onload = resolve; setTimeout(resolve, 5000); });
+  form.submit();
+  await sent;
+  window.results = results;
+})();
+</script></body></html>"#;
+
+#[test]
+fn a_page_on_another_origin_cannot_write_into_the_workspace() {
+    let Some((chromium, chromedriver)) = browser_tools() else {
+        return;
+    };
+    let (site, open) = site_and_server("browser-csrf");
+    let guarded = site.serve("127.0.0.1:0", Some("given-secret"));
+    let elsewhere = Elsewhere::serve(ATTACKER);
+    let driver = Driver::start(&chromedriver);
+    let clerk = Browser::open(&driver, &chromium);
+    let before = std::fs::read_dir(site.workspace()).unwrap().count();
+    let files = || {
+        let mut names: Vec<String> = std::fs::read_dir(site.workspace())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let listed = files();
+    assert_eq!(listed.len(), before);
+
+    // The clerk has the workspace open (and, with a token, its cookie), then visits the page
+    // elsewhere.
+    clerk.go(&format!("http://{}/", open.addr));
+    clerk.wait(
+        "the list",
+        "return document.querySelectorAll('#packages tbody tr').length === 5;",
+    );
+    clerk.go(&format!("http://{}/?token=given-secret", guarded.addr));
+    clerk.wait(
+        "the list behind the token",
+        "return document.querySelectorAll('#packages tbody tr').length === 5;",
+    );
+    for server in [&open, &guarded] {
+        clerk.go(&format!(
+            "http://{}/?target=http://{}",
+            elsewhere.addr, server.addr
+        ));
+        clerk.wait("the attacks", "return !!window.results;");
+        let results = clerk.script("return window.results;", json!([]));
+        println!("{}: {results}", server.addr);
+        assert_eq!(files(), listed, "nothing written by {results}");
+        // No answer reaches the page elsewhere, neither the data nor the page with its token.
+        for (name, result) in results.as_object().unwrap() {
+            assert_eq!(result, "blocked", "{name}: {results}");
+        }
+    }
+
+    // The clerk's own page still writes, with the page's token.
+    clerk.go(&format!("http://{}/", open.addr));
+    clerk.wait(
+        "the list",
+        "return document.querySelectorAll('#packages tbody tr').length === 5;",
+    );
+    let made = clerk.script(
+        "return api('POST', '/api/new', JSON.stringify({ agency: 'เทศบาลตำบลทดสอบ', year: 2568 })).then((a) => a.status);",
+        json!([]),
+    );
+    assert_eq!(made, json!(201));
+    assert_eq!(files().len(), before + 1);
 }

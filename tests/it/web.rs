@@ -59,14 +59,34 @@ impl Site {
     }
 }
 
-fn put(addr: SocketAddr, name: &str, body: &[u8], etag: &str) -> Reply {
-    request(
-        addr,
+fn put(server: &Running, name: &str, body: &[u8], etag: &str) -> Reply {
+    send(
+        server,
         "PUT",
         &format!("/api/packages/{name}"),
-        &[("If-Match", etag), ("Content-Type", "application/json")],
+        &[("If-Match", etag)],
         body,
     )
+}
+
+/// A request as the page's script sends it: with the page's token, and as JSON unless the
+/// headers name another type.
+pub fn send(
+    server: &Running,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Reply {
+    let mut all: Vec<(&str, &str)> = vec![("X-ITA-CSRF", server.csrf.as_str())];
+    if !headers
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+    {
+        all.push(("Content-Type", "application/json"));
+    }
+    all.extend_from_slice(headers);
+    request(server.addr, method, target, &all, body)
 }
 
 fn etag_of(addr: SocketAddr, name: &str) -> String {
@@ -94,8 +114,8 @@ fn the_schema_the_form_follows_is_the_command_lines() {
 fn a_new_package_is_started_as_init_starts_it_and_never_replaces_a_file() {
     let (site, server) = site_and_server("new");
     let post = |body: &str| {
-        request(
-            server.addr,
+        send(
+            &server,
             "POST",
             "/api/new",
             &[("Content-Type", "application/json")],
@@ -167,8 +187,8 @@ fn a_new_package_is_started_as_init_starts_it_and_never_replaces_a_file() {
 fn a_results_sheet_is_imported_into_the_workspace_all_or_nothing() {
     let (site, server) = site_and_server("import");
     let post = |target: &str, body: &str| {
-        request(
-            server.addr,
+        send(
+            &server,
             "POST",
             target,
             &[("Content-Type", "text/csv")],
@@ -292,7 +312,7 @@ fn saving_writes_a_stable_form_that_keeps_every_field_and_its_order() {
         );
     assert!(compact.contains("(แก้ไข)") && compact.contains("kept_unknown"));
     let tag = etag_of(server.addr, MUNICIPALITY);
-    let reply = put(server.addr, MUNICIPALITY, compact.as_bytes(), &tag);
+    let reply = put(&server, MUNICIPALITY, compact.as_bytes(), &tag);
     assert_eq!(reply.status, 200, "{}", reply.text());
     let saved = std::fs::read_to_string(&file).unwrap();
     assert_eq!(saved, workspace::pretty(&compact));
@@ -328,7 +348,7 @@ fn saving_writes_a_stable_form_that_keeps_every_field_and_its_order() {
     // Saving the original back gives the original bytes: diffs show only edits.
     let tag = reply.header("etag").unwrap().to_owned();
     let one_line = original.replace('\n', "");
-    let reply = put(server.addr, MUNICIPALITY, one_line.as_bytes(), &tag);
+    let reply = put(&server, MUNICIPALITY, one_line.as_bytes(), &tag);
     assert_eq!(reply.status, 200, "{}", reply.text());
     assert_eq!(std::fs::read_to_string(&file).unwrap(), original);
 }
@@ -365,10 +385,10 @@ fn a_second_save_from_the_same_version_is_refused_and_changes_nothing() {
     let first = original.replacen("\"province\": \"ร้อยเอ็ด\"", "\"province\": \"ร้อยเอ็ด ๑\"", 1);
     let second = original.replacen("\"province\": \"ร้อยเอ็ด\"", "\"province\": \"ร้อยเอ็ด ๒\"", 1);
     assert_eq!(
-        put(server.addr, MUNICIPALITY, first.as_bytes(), &tag).status,
+        put(&server, MUNICIPALITY, first.as_bytes(), &tag).status,
         200
     );
-    let refused = put(server.addr, MUNICIPALITY, second.as_bytes(), &tag);
+    let refused = put(&server, MUNICIPALITY, second.as_bytes(), &tag);
     assert_eq!(refused.status, 412);
     assert!(
         error_message(&refused).contains("มีผู้อื่นบันทึกแฟ้มนี้"),
@@ -381,8 +401,8 @@ fn a_second_save_from_the_same_version_is_refused_and_changes_nothing() {
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), first);
     // Without If-Match nothing is saved either.
-    let bare = request(
-        server.addr,
+    let bare = send(
+        &server,
         "PUT",
         &format!("/api/packages/{MUNICIPALITY}"),
         &[],
@@ -393,7 +413,7 @@ fn a_second_save_from_the_same_version_is_refused_and_changes_nothing() {
     // Text that is not one JSON object is refused with the current version.
     let current = etag_of(server.addr, MUNICIPALITY);
     for body in ["{\"agency\": ", "[1, 2]", "\u{0}"] {
-        let reply = put(server.addr, MUNICIPALITY, body.as_bytes(), &current);
+        let reply = put(&server, MUNICIPALITY, body.as_bytes(), &current);
         assert_eq!(reply.status, 400, "{body}: {}", reply.text());
         assert!(error_message(&reply).contains("ไม่ใช่ JSON"));
     }
@@ -437,7 +457,7 @@ fn no_request_reaches_a_file_outside_the_workspace() {
             ("POST", format!("/api/check/{name}")),
             ("POST", format!("/api/preview/{name}")),
         ] {
-            let reply = request(server.addr, method, &target, &[("If-Match", &tag)], &body);
+            let reply = send(&server, method, &target, &[("If-Match", &tag)], &body);
             assert_eq!(reply.status, *status, "{method} {target}: {}", reply.text());
             assert!(
                 !reply.text().contains("เทศบาลเมืองร้อยเอ็ด"),
@@ -474,7 +494,7 @@ fn oversize_bodies_are_refused_and_change_nothing() {
         ("POST", format!("/api/preview/{MUNICIPALITY}")),
         ("POST", format!("/api/check/{MUNICIPALITY}")),
     ] {
-        let reply = request(server.addr, method, &target, &[("If-Match", &tag)], &huge);
+        let reply = send(&server, method, &target, &[("If-Match", &tag)], &huge);
         assert_eq!(reply.status, 413, "{method} {target}: {}", reply.text());
         assert!(error_message(&reply).contains("ใหญ่เกิน"));
     }
@@ -529,7 +549,7 @@ fn beyond_loopback_every_request_needs_the_token() {
     let file = site.workspace().join(MUNICIPALITY);
     let before = std::fs::read(&file).unwrap();
     assert_eq!(
-        put(addr, MUNICIPALITY, b"{}", &workspace::etag(&before)).status,
+        put(&server, MUNICIPALITY, b"{}", &workspace::etag(&before)).status,
         401
     );
     assert_eq!(std::fs::read(&file).unwrap(), before);
@@ -665,8 +685,8 @@ fn check_gives_the_command_lines_messages_with_their_json_paths() {
     let text = std::fs::read_to_string(site.workspace().join(MUNICIPALITY))
         .unwrap()
         .replacen("\"score\": 95.55", "\"score\": 105", 1);
-    let reply = request(
-        server.addr,
+    let reply = send(
+        &server,
         "POST",
         &format!("/api/check/{MUNICIPALITY}"),
         &[],
@@ -696,8 +716,8 @@ fn check_gives_the_command_lines_messages_with_their_json_paths() {
 
     // A valid package: the contradictions, and the analysis as it will print.
     let text = std::fs::read_to_string(site.workspace().join(MUNICIPALITY)).unwrap();
-    let checked = request(
-        server.addr,
+    let checked = send(
+        &server,
         "POST",
         &format!("/api/check/{MUNICIPALITY}"),
         &[],
@@ -736,8 +756,8 @@ fn the_preview_renders_the_edited_text_and_its_downloads_hold_it() {
     value["measures"]["rows"][0]["measure"] = serde_json::json!(edit);
     let text = value.to_string();
 
-    let reply = request(
-        server.addr,
+    let reply = send(
+        &server,
         "POST",
         &format!("/api/preview/{MUNICIPALITY}"),
         &[],
@@ -814,8 +834,8 @@ fn the_preview_renders_the_edited_text_and_its_downloads_hold_it() {
     // A preview that cannot be built says why, field by field; nothing was saved.
     let broken = text.replacen("\"layout\":\"by_indicator\"", "\"layout\":\"sideways\"", 1);
     assert_ne!(broken, text);
-    let reply = request(
-        server.addr,
+    let reply = send(
+        &server,
         "POST",
         &format!("/api/preview/{MUNICIPALITY}"),
         &[],

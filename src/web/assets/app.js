@@ -20,19 +20,47 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+// The server's token for this page: every change sends it, so that no page elsewhere can
+// make this browser change the workspace. A server started again has a new one, read from
+// the page anew when a change is refused for it.
+let csrfToken = document.querySelector("meta[name='ita-csrf']")?.content || "";
+
+async function renewCsrf() {
+  const response = await fetch("/", { credentials: "same-origin", cache: "no-store" });
+  const page = new DOMParser().parseFromString(await response.text(), "text/html");
+  csrfToken = page.querySelector("meta[name='ita-csrf']")?.content || csrfToken;
+}
+
+// Sends a request with the page's token; once more with a renewed token if it was refused.
+async function send(url, options) {
+  const attempt = () => fetch(url, { ...options, credentials: "same-origin", headers: { ...options.headers, "X-ITA-CSRF": csrfToken } });
+  let response = await attempt();
+  if (response.status === 403 && options.method !== "GET") {
+    const answer = await response.clone().json().catch(() => ({}));
+    if (answer.reason === "csrf") {
+      await renewCsrf();
+      response = await attempt();
+    }
+  }
+  return response;
+}
+
 // Calls the API; answers { status, body (parsed JSON or text), headers }.
 async function api(method, url, body, headers = {}) {
-  const options = { method, headers: { ...headers }, credentials: "same-origin" };
+  const options = { method, headers: { ...headers } };
   if (body !== undefined) {
     options.body = body;
     options.headers["Content-Type"] = "application/json";
   }
-  const response = await fetch(url, options);
+  const response = await send(url, options);
   const text = await response.text();
   let parsed = text;
   try { parsed = JSON.parse(text); } catch (_) { /* not JSON: kept as text */ }
   return { status: response.status, body: parsed, headers: response.headers, text };
 }
+
+// The kinds of spreadsheet the server takes; any other file is sent as plain bytes.
+const SHEET_TYPES = ["text/csv", "application/vnd.ms-excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/vnd.oasis.opendocument.spreadsheet"];
 
 const packageUrl = (name) => "/api/packages/" + name.split("/").map(encodeURIComponent).join("/");
 const apiUrl = (kind, name) => `/api/${kind}/` + name.split("/").map(encodeURIComponent).join("/");
@@ -111,7 +139,8 @@ function importCard() {
     const file = data.get("sheet");
     if (!file || !file.name) return;
     const query = new URLSearchParams({ year: data.get("year"), per_agency: data.get("per_agency") ? "1" : "0", agency: data.get("agency") || "" });
-    const response = await fetch("/api/import/" + encodeURIComponent(file.name) + "?" + query, { method: "POST", body: file, credentials: "same-origin" });
+    const type = SHEET_TYPES.includes(file.type) ? file.type : "application/octet-stream";
+    const response = await send("/api/import/" + encodeURIComponent(file.name) + "?" + query, { method: "POST", body: file, headers: { "Content-Type": type } });
     const answer = await response.json().catch(() => ({}));
     if (response.status === 201) {
       message.replaceChildren(el("p", { class: "ok" }, `สร้างแล้ว ${answer.created.length} แฟ้ม`));
@@ -532,7 +561,13 @@ async function requestPreview(text) {
   const note = $("#preview-state");
   if (pane) pane.dataset.state = "busy";
   if (note) note.textContent = "กำลังจัดหน้า…";
-  return api("POST", apiUrl("preview", state.name), text);
+  // The server builds a few documents at once and asks the rest to wait (503).
+  for (let tries = 0; ; tries++) {
+    const answer = await api("POST", apiUrl("preview", state.name), text);
+    if (answer.status !== 503 || tries >= 10) return answer;
+    const seconds = Number(answer.headers.get("Retry-After")) || 2;
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  }
 }
 
 function showPreview(answer) {

@@ -291,7 +291,7 @@ impl Roles {
             only(&["/SigFlags", "/Fields", "/DR", "/DA", "/NeedAppearances"])
                 && grows_by_signatures(old, new, "/Fields", current)
         } else if let Some(&signed) = self.signature_fields.get(&n) {
-            !signed && only(&["/V", "/AP", "/F"])
+            !signed && only(&["/V", "/AP", "/F"]) && signed_or_unseen(new, current)
         } else if self.pages.contains(&n) {
             only(&["/Annots"]) && grows_by_signatures(old, new, "/Annots", current)
         } else if self.annots.contains(&n) {
@@ -383,6 +383,21 @@ fn grows(old: &str, new: &str, current: &Objects) -> bool {
         && new[old.len()..].iter().all(|added| {
             pdfobj::reference(added)
                 .and_then(|n| current.get(n))
-                .is_some_and(|d| pdfobj::value(d, "/FT") == Some("/Sig"))
+                .is_some_and(|d| {
+                    pdfobj::value(d, "/FT") == Some("/Sig") && signed_or_unseen(d, current)
+                })
         })
+}
+
+/// Whether a signature field filled or added after a signature either holds a signature
+/// (its /V a dictionary with a /ByteRange) or shows nothing (a /Rect of no area): an
+/// appearance without a signature would put unsigned content on a signed page.
+fn signed_or_unseen(field: &str, current: &Objects) -> bool {
+    let signed = pdfobj::value(field, "/V")
+        .and_then(pdfobj::reference)
+        .and_then(|v| current.get(v))
+        .is_some_and(|v| pdfobj::value(v, "/ByteRange").is_some());
+    let rect = pdfobj::numbers(pdfobj::value(field, "/Rect").unwrap_or("[]"));
+    let unseen = matches!(rect[..], [x0, y0, x1, y1] if (x1 - x0) * (y1 - y0) == 0.0);
+    signed || unseen
 }

@@ -700,3 +700,86 @@ fn mutated_signed_files_never_panic_hang_or_pass_with_other_pages() {
         started.elapsed()
     );
 }
+
+/// An update to the signed file made of `objects` built from its objects and trailer,
+/// numbering new objects from `next`.
+fn update_with(
+    build: impl Fn(&Objects, &Trailer, u32) -> Vec<ita_report::archive::update::Object>,
+) -> Vec<u8> {
+    let pdf = signed();
+    let objects = Objects::read(pdf).unwrap();
+    let trailer = Trailer::read(pdf).unwrap();
+    let next = objects.next_free(&trailer, 10).unwrap();
+    ita_report::archive::update::append(pdf, &trailer, &build(&objects, &trailer, next))
+}
+
+#[test]
+fn an_appearance_without_a_signature_added_after_one_is_not_ok() {
+    use ita_report::archive::update::Object;
+    let drawing = |n: u32| {
+        Object::stream(
+            n,
+            "<</Type/XObject/Subtype/Form/BBox[0 0 100 20]>>",
+            b"0 0 100 20 re f",
+        )
+    };
+    // An empty field given an appearance and no signature.
+    let filled = update_with(|objects, trailer, next| {
+        let field = fields::read(objects, trailer)
+            .into_iter()
+            .find(|f| f.signature.is_none())
+            .unwrap();
+        let dict = objects.get(field.object).unwrap();
+        vec![
+            drawing(next),
+            Object::text(
+                field.object,
+                pdfobj::with_entry(dict, "/AP", &format!("<</N {next} 0 R>>")),
+            ),
+        ]
+    });
+    let (code, report) = verify_bytes(&filled);
+    assert_eq!(code, Some(1), "{report}");
+    assert!(
+        report.contains("a later revision changes object"),
+        "{report}"
+    );
+    // A new signature field, visible and unsigned, added to page 1 and the form.
+    let added = |rect: &str| {
+        update_with(|objects, trailer, next| {
+            let page = fields::pages(objects, trailer)[0];
+            let page_dict = objects.get(page).unwrap();
+            let annots = pdfobj::value(page_dict, "/Annots").unwrap_or("[]");
+            let annots = format!("{} {next} 0 R]", annots.trim_end_matches(']'));
+            let catalog = objects.get(trailer.root).unwrap();
+            let form = pdfobj::value(catalog, "/AcroForm")
+                .and_then(pdfobj::reference)
+                .unwrap();
+            let form_dict = objects.get(form).unwrap();
+            let list = pdfobj::value(form_dict, "/Fields").unwrap();
+            let list = format!("{} {next} 0 R]", list.trim_end_matches(']'));
+            vec![
+                Object::text(
+                    next,
+                    format!(
+                        "<</Type/Annot/Subtype/Widget/FT/Sig/T(x)/Rect{rect}/F 4/P {page} 0 R/AP<</N {} 0 R>>>>",
+                        next + 1
+                    ),
+                ),
+                drawing(next + 1),
+                Object::text(page, pdfobj::with_entry(page_dict, "/Annots", &annots)),
+                Object::text(form, pdfobj::with_entry(form_dict, "/Fields", &list)),
+            ]
+        })
+    };
+    let (code, report) = verify_bytes(&added("[100 100 300 140]"));
+    assert_eq!(code, Some(1), "{report}");
+    assert!(
+        report.contains("a later revision changes a page"),
+        "{report}"
+    );
+    // The same field with no area, as a document timestamp's: allowed.
+    let (code, report) = verify_bytes(&added("[0 0 0 0]"));
+    assert_eq!(code, Some(0), "{report}");
+    assert!(report.contains("changes a signature allows"), "{report}");
+}

@@ -147,6 +147,10 @@ pub enum Command {
         /// signer's certificate must lead to one of them. May be repeated.
         #[arg(long, value_name = "FILE|DIR")]
         trust: Vec<PathBuf>,
+        /// Also write the results as JSON on standard output (one object per file, each
+        /// signature with its ETSI indication).
+        #[arg(long)]
+        json: bool,
     },
     /// Validate packages and report the contradictions in their data, without building.
     Check {
@@ -411,6 +415,7 @@ pub fn run(cli: Cli) -> ExitCode {
             font_dirs,
             font,
             trust,
+            json,
         } => {
             let mut code = archive::verify(
                 &pdfs,
@@ -418,6 +423,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 &font_dirs,
                 font,
                 &trust,
+                json,
                 &mut err,
             );
             if let Some(dir) = manifest
@@ -434,36 +440,17 @@ pub fn run(cli: Cli) -> ExitCode {
             token_file,
             templates,
             font_dirs,
-        } => {
-            if token.is_some() {
-                let _ = writeln!(
-                    err,
-                    "{}",
-                    message!(
-                        "คำเตือน: ผู้ใช้อื่นของเครื่องนี้เห็นรหัสที่ให้ทาง --token ได้ (คำสั่ง ps) โปรดใช้ --token-file หรือตัวแปร {var} แทน",
-                        "warning: other users of this machine can see a --token (ps): use --token-file or the variable {var} instead",
-                        var = crate::web::TOKEN_VARIABLE
-                    )
-                );
-            }
-            let variable = std::env::var(crate::web::TOKEN_VARIABLE).ok();
-            match crate::web::read_token(token, token_file.as_deref(), variable) {
-                Ok(token) => serve(
-                    crate::web::Config {
-                        workspace,
-                        addr,
-                        token,
-                        templates,
-                        font_dirs,
-                    },
-                    &mut err,
-                ),
-                Err(d) => {
-                    let _ = d.emit(&mut err);
-                    ExitCode::from(2)
-                }
-            }
-        }
+        } => serve(
+            crate::web::Config {
+                workspace,
+                addr,
+                token,
+                templates,
+                font_dirs,
+            },
+            token_file.as_deref(),
+            &mut err,
+        ),
         Command::Build {
             paths,
             output,
@@ -839,8 +826,32 @@ impl Progress {
     }
 }
 
-/// Starts the web workspace and serves until the process is stopped.
-fn serve(config: crate::web::Config, err: &mut StandardStream) -> ExitCode {
+/// Starts the web workspace and serves until the process is stopped. The token comes from
+/// `--token-file`, `--token` (with a warning: `ps` shows it) or the environment.
+fn serve(
+    mut config: crate::web::Config,
+    token_file: Option<&Path>,
+    err: &mut StandardStream,
+) -> ExitCode {
+    if config.token.is_some() {
+        let _ = writeln!(
+            err,
+            "{}",
+            message!(
+                "คำเตือน: ผู้ใช้อื่นของเครื่องนี้เห็นรหัสที่ให้ทาง --token ได้ (คำสั่ง ps) โปรดใช้ --token-file หรือตัวแปร {var} แทน",
+                "warning: other users of this machine can see a --token (ps): use --token-file or the variable {var} instead",
+                var = crate::web::TOKEN_VARIABLE
+            )
+        );
+    }
+    let variable = std::env::var(crate::web::TOKEN_VARIABLE).ok();
+    config.token = match crate::web::read_token(config.token.take(), token_file, variable) {
+        Ok(token) => token,
+        Err(d) => {
+            let _ = d.emit(err);
+            return ExitCode::from(2);
+        }
+    };
     let given_token = config.token.is_some();
     let workspace = shown(&config.workspace);
     match crate::web::start(config) {

@@ -230,51 +230,13 @@ fn a_cross_site_simple_request_is_refused_and_writes_nothing() {
     let site = Site::new("server-csrf");
     let server = site.serve("127.0.0.1:0", None);
     let ws = site.workspace();
-    let package = std::fs::read(ws.join(MUNICIPALITY)).unwrap();
-    let tag = workspace::etag(&package);
-    let edited = String::from_utf8(package.clone()).unwrap().replacen(
-        "เทศบาลเมืองร้อยเอ็ด",
-        "ถูกแก้โดยหน้าเว็บอื่น",
-        1,
-    );
+    let tag = workspace::etag(&std::fs::read(ws.join(MUNICIPALITY)).unwrap());
     let own = format!("http://{}", server.addr);
     let other = format!(
         "http://127.0.0.1:{}",
         server.addr.port().wrapping_add(1).max(1)
     );
-    let json = "application/json";
-    let endpoints: Vec<(&str, String, Vec<u8>, &str)> = vec![
-        (
-            "POST",
-            "/api/new".into(),
-            r#"{"agency": "หน่วยงานของผู้บุกรุก", "year": 2568}"#.into(),
-            json,
-        ),
-        (
-            "POST",
-            "/api/import/r.csv?year=2566&per_agency=1".into(),
-            SHEET.into(),
-            "text/csv",
-        ),
-        (
-            "POST",
-            format!("/api/preview/{MUNICIPALITY}"),
-            package.clone(),
-            json,
-        ),
-        (
-            "POST",
-            format!("/api/check/{MUNICIPALITY}"),
-            package.clone(),
-            json,
-        ),
-        (
-            "PUT",
-            format!("/api/packages/{MUNICIPALITY}"),
-            edited.into_bytes(),
-            json,
-        ),
-    ];
+    let endpoints = changing_endpoints(&ws);
     let before = snapshot(&ws);
     for (method, target, body, kind) in &endpoints {
         for attempt in attempts(kind, &server.csrf, &own, &other) {
@@ -326,6 +288,50 @@ fn a_cross_site_simple_request_is_refused_and_writes_nothing() {
     assert_ne!(snapshot(&ws), before);
 }
 
+/// Every endpoint that writes or works (method, target, body, body type), with a body it
+/// takes.
+fn changing_endpoints(ws: &Path) -> Vec<(&'static str, String, Vec<u8>, &'static str)> {
+    let package = std::fs::read(ws.join(MUNICIPALITY)).unwrap();
+    let edited = String::from_utf8(package.clone()).unwrap().replacen(
+        "เทศบาลเมืองร้อยเอ็ด",
+        "ถูกแก้โดยหน้าเว็บอื่น",
+        1,
+    );
+    let json = "application/json";
+    vec![
+        (
+            "POST",
+            "/api/new".into(),
+            r#"{"agency": "หน่วยงานของผู้บุกรุก", "year": 2568}"#.into(),
+            json,
+        ),
+        (
+            "POST",
+            "/api/import/r.csv?year=2566&per_agency=1".into(),
+            SHEET.into(),
+            "text/csv",
+        ),
+        (
+            "POST",
+            format!("/api/preview/{MUNICIPALITY}"),
+            package.clone(),
+            json,
+        ),
+        (
+            "POST",
+            format!("/api/check/{MUNICIPALITY}"),
+            package.clone(),
+            json,
+        ),
+        (
+            "PUT",
+            format!("/api/packages/{MUNICIPALITY}"),
+            edited.into_bytes(),
+            json,
+        ),
+    ]
+}
+
 #[test]
 fn with_a_token_a_page_on_another_port_that_has_the_cookie_writes_nothing() {
     let site = Site::new("server-cookie");
@@ -365,7 +371,7 @@ fn with_a_token_a_page_on_another_port_that_has_the_cookie_writes_nothing() {
 }
 
 #[test]
-fn data_is_not_readable_from_another_origin_and_the_page_carries_its_token() {
+fn data_is_not_readable_from_another_origin() {
     let site = Site::new("server-cors");
     let server = site.serve("127.0.0.1:0", None);
     let package = format!("/api/packages/{MUNICIPALITY}");
@@ -434,8 +440,12 @@ fn data_is_not_readable_from_another_origin_and_the_page_carries_its_token() {
         preflight.headers
     );
     assert!(preflight.status >= 400, "{}", preflight.status);
+}
 
-    // The page carries the server's token; another server has another.
+#[test]
+fn the_page_carries_its_token_and_another_server_has_another() {
+    let site = Site::new("server-page-token");
+    let server = site.serve("127.0.0.1:0", None);
     let page = get(server.addr, "/");
     assert_eq!(page_token(&page), server.csrf);
     assert_eq!(server.csrf.len(), 32);
@@ -731,12 +741,8 @@ fn a_blank_or_very_long_agency_name_gets_a_message_about_the_data() {
         !text.contains("internal error") && !text.contains("File name too long"),
         "{text}"
     );
-    thai_error_or_created(&reply);
-}
-
-fn thai_error_or_created(reply: &Reply) {
-    if reply.status != 201 {
-        thai_error(reply);
+    if reply.status == 400 {
+        thai_error(&reply);
     }
 }
 
@@ -932,8 +938,9 @@ impl Mutator {
 /// server alive, nothing outside the workspace touched, memory under a stated bound.
 #[test]
 fn a_mutation_run_over_the_web_api_gives_no_5xx_and_bounded_memory() {
-    /// What the server may hold at most, in MB (fonts and templates loaded: about 200).
-    const MEMORY_MB: u64 = 1024;
+    /// What the server may hold at most, in MB: about 50 idle, 140 seen at most in this run
+    /// (a few previews built).
+    const MEMORY_MB: u64 = 512;
     let site = Site::new("server-fuzz");
     let ws = site.workspace();
     let mut served = Served::start(&ws, &[], &[]);

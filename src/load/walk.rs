@@ -4,8 +4,10 @@
 //! `build`, `check` and `serve` walk folders with [`packages`] (or [`kept`]) and so skip the
 //! same things: hidden files and folders (a name starting with `.`, which is also how the
 //! program's own state is named: `.ita-report-state.json`, `.ita-report-warnings/`, its
-//! temporary files), `manifest.json`, the output folder of the run, and any folder an earlier
-//! build wrote into (it holds a `.ita-report-state*.json`).
+//! temporary files), `manifest.json`, and the output folder of the run. An output folder of
+//! an earlier build is walked, but holds nothing else the program wrote that is read: a
+//! folder is not skipped for having been built into, since a clerk may keep the PDFs beside
+//! the packages (`-o` the package folder itself) and those packages must still be found.
 
 use std::path::{Path, PathBuf};
 
@@ -42,16 +44,5 @@ pub fn kept(entry: &DirEntry, output: Option<&Path>) -> bool {
     if !entry.file_type().is_dir() {
         return !WRITTEN.contains(&name.as_ref());
     }
-    let is_output = output.is_some_and(|o| entry.path().canonicalize().is_ok_and(|p| p == o));
-    !is_output && !built_into(entry.path())
-}
-
-/// Whether a build wrote into `dir` (its state file is there).
-fn built_into(dir: &Path) -> bool {
-    std::fs::read_dir(dir).is_ok_and(|entries| {
-        entries.flatten().any(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            name.starts_with(".ita-report-state") && name.ends_with(".json")
-        })
-    })
+    !output.is_some_and(|o| entry.path().canonicalize().is_ok_and(|p| p == o))
 }

@@ -408,6 +408,23 @@ fn init_then_build_twice_then_check_in_the_package_folder() {
         );
     }
     assert!(d.join("out/manifest.json").exists() && d.join("manifest.json").exists());
+
+    // Packages kept in a folder that was also built into are still found.
+    let sub = d.join("sub");
+    std::fs::create_dir(&sub).unwrap();
+    std::fs::copy(
+        root().join("inputs/2566-roiet-announcement.json"),
+        sub.join("a.json"),
+    )
+    .unwrap();
+    let built = run(d, &["build", "sub", "-o", "sub", "--quiet", "--archive"]);
+    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+    for args in [&["build", ".", "--quiet"][..], &["check", "."]] {
+        let out = run(d, args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(err.contains("2 package(s)"), "{args:?}: {err}");
+    }
 }
 
 // ---- Signed files ----

@@ -14,13 +14,15 @@ use crate::message;
 use crate::world::Compiler;
 use crate::{BuildOptions, Engine, Fonts, pdf};
 
-/// `ita-report verify`: every file checked, a line per check, exit 1 when anything fails.
+/// `ita-report verify`: every file checked, a line per check, exit 1 when anything fails;
+/// with `json`, the same as a JSON array on standard output, one object per file.
 pub fn verify(
     pdfs: &[PathBuf],
     templates: Option<&Path>,
     font_dirs: &[PathBuf],
     font: Option<String>,
     trust: &[PathBuf],
+    json: bool,
     err: &mut StandardStream,
 ) -> ExitCode {
     let anchors = match crate::archive::trust::anchors(trust) {
@@ -47,11 +49,19 @@ pub fn verify(
         font,
         ..BuildOptions::default()
     };
-    let failed: Vec<String> = pdfs
-        .iter()
-        .filter(|pdf| !verify_file(pdf, &engine, &frameworks, &options, &trust, err))
-        .map(|p| shown(p))
-        .collect();
+    let mut reports = Vec::new();
+    let mut failed = Vec::new();
+    for pdf in pdfs {
+        let (ok, report) = verify_file(pdf, &engine, &frameworks, &options, &trust, err);
+        if !ok {
+            failed.push(shown(pdf));
+        }
+        reports.push(report);
+    }
+    if json {
+        let text = serde_json::to_string_pretty(&reports).unwrap_or_default();
+        let _ = writeln!(std::io::stdout(), "{text}");
+    }
     let (count, bad) = (pdfs.len(), failed.len());
     if failed.is_empty() {
         let _ = writeln!(
@@ -202,7 +212,8 @@ fn refuse_unfit(identity: &keystore::Identity, time: u64) -> Result<Option<Messa
     }
 }
 
-/// Checks one PDF and prints what holds and what fails; true when nothing fails.
+/// Checks one PDF and prints what holds and what fails; true when nothing fails, and the
+/// same as JSON.
 fn verify_file(
     path: &Path,
     engine: &Engine,
@@ -210,7 +221,7 @@ fn verify_file(
     options: &BuildOptions,
     trust: &Trust,
     err: &mut StandardStream,
-) -> bool {
+) -> (bool, serde_json::Value) {
     let name = shown(path);
     let checks = std::fs::read(path)
         .map_err(|e| format!("cannot read `{name}`: {e}"))
@@ -223,8 +234,9 @@ fn verify_file(
     let (report, bytes) = match checks {
         Ok(read) => read,
         Err(message) => {
+            let json = serde_json::json!({ "file": name, "ok": false, "error": message });
             let _ = Diagnostic::error(message).emit(err);
-            return false;
+            return (false, json);
         }
     };
     let _ = writeln!(err, "{name}:");
@@ -241,7 +253,55 @@ fn verify_file(
             crate::diagnostic::terminal_safe(text.shown())
         );
     }
-    lines.iter().all(|(ok, _)| *ok)
+    let ok = lines.iter().all(|(ok, _)| *ok);
+    let checks: Vec<serde_json::Value> = lines
+        .iter()
+        .map(|(ok, text)| serde_json::json!({ "ok": ok, "text": text.english.trim() }))
+        .collect();
+    let signatures: Vec<serde_json::Value> = report
+        .signatures
+        .iter()
+        .map(|s| signature_json(s, trust))
+        .collect();
+    let json = serde_json::json!({
+        "file": name,
+        "ok": ok,
+        "checks": checks,
+        "bytes_after_last_eof": report.trailing,
+        "signatures": signatures,
+    });
+    (ok, json)
+}
+
+/// One signature for `verify --json`: the words in English, for programs.
+fn signature_json(s: &verify::Signature, trust: &Trust) -> serde_json::Value {
+    use serde_json::json;
+    let verdict = crate::archive::trust::verdict(s, &trust.anchors, trust.now);
+    let later: Vec<serde_json::Value> = s
+        .later
+        .iter()
+        .map(|added| match added {
+            verify::Added::Signature(field) => json!({ "kind": "signature", "field": field }),
+            verify::Added::Timestamp(field) => json!({ "kind": "timestamp", "field": field }),
+            verify::Added::Dss(end) => json!({ "kind": "dss", "to": end }),
+            verify::Added::Allowed(end) => json!({ "kind": "allowed", "to": end }),
+            verify::Added::Changed(why) => json!({ "kind": "changed", "why": why.english }),
+        })
+        .collect();
+    json!({
+        "field": s.field,
+        "signer": s.subject,
+        "time": s.time,
+        "document_timestamp": s.timestamp,
+        "intact": s.intact.is_ok(),
+        "problem": s.intact.as_ref().err().map(|m| &m.english),
+        "indication": verdict.label().split('/').next(),
+        "sub_indication": verdict.sub_indication,
+        "why": verdict.why.map(|m| m.english),
+        "covers_to": s.covers_to,
+        "added_after": later,
+        "changed_after": s.changed_after(),
+    })
 }
 
 /// What `verify` says of one file, a line per check: whether it holds, and the words.

@@ -534,7 +534,31 @@ fn a_chain_to_a_given_anchor_passes_and_a_self_signed_signer_is_named() {
         "{}",
         stderr(&run)
     );
-    // Without the anchor, no chain; and the leaf itself given as the anchor is trusted too.
+    // The same for programs, with --json.
+    let run = ita_report(
+        dir.path(),
+        &["verify", "s.pdf", "--trust", "ca.cer", "--json"],
+        None,
+    );
+    let json: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let signature = &json[0]["signatures"][0];
+    assert!(
+        json[0]["ok"] == true
+            && signature["indication"] == "TOTAL-PASSED"
+            && signature["intact"] == true
+            && signature["changed_after"] == false,
+        "{json}"
+    );
+    let run = ita_report(dir.path(), &["verify", "s.pdf", "--json"], None);
+    let json: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let signature = &json[0]["signatures"][0];
+    assert!(
+        json[0]["ok"] == false
+            && signature["indication"] == "INDETERMINATE"
+            && signature["sub_indication"] == "NO_CERTIFICATE_CHAIN_FOUND",
+        "{json}"
+    );
+    // Without the anchor, no chain.
     let run = ita_report(dir.path(), &["verify", "s.pdf"], None);
     assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
     assert!(

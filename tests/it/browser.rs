@@ -630,12 +630,17 @@ fn a_page_on_another_origin_cannot_write_into_the_workspace() {
         }
     }
 
-    // The clerk's own page still writes, with the page's token.
+    // The clerk's own page still writes, with the page's token, also after the server was
+    // started again (with a new token, which the page reads anew when refused).
     clerk.go(&format!("http://{}/", open.addr));
     clerk.wait(
         "the list",
         "return document.querySelectorAll('#packages tbody tr').length === 5;",
     );
+    let (addr, old) = (open.addr, open.csrf.clone());
+    drop(open);
+    let open = site.serve(&addr.to_string(), None);
+    assert_ne!(open.csrf, old);
     let made = clerk.script(
         "return api('POST', '/api/new', JSON.stringify({ agency: 'เทศบาลตำบลทดสอบ', year: 2568 })).then((a) => a.status);",
         json!([]),

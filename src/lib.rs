@@ -11,6 +11,10 @@
 //! [`cli`] decides what to build and prints diagnostics, [`web`] serves the same stages to a
 //! browser.
 
+// A failure carries its diagnostics whole (messages in two languages, the source they point
+// into): it happens once per bad package, so boxing it would cost clarity and save nothing.
+#![allow(clippy::result_large_err)]
+
 pub mod analysis;
 pub mod archive;
 pub mod batch;
@@ -38,6 +42,7 @@ pub mod rules;
 pub mod schema;
 pub mod settable;
 pub mod sharing;
+pub mod spanned;
 pub mod spans;
 pub mod spelling;
 pub mod strict;

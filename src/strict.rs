@@ -5,84 +5,15 @@
 //! reverse printed Thai. This module finds duplicate keys at any depth (with both places) and
 //! takes such characters out of every text, saying where.
 
-use std::collections::HashMap;
-
 use serde_json::Value;
 
 use crate::diagnostic::{JsonPath, Segment};
+pub use crate::spanned::Duplicate;
 
-/// A key given twice in one object: byte offsets of both.
-#[derive(Debug, Clone)]
-pub struct Duplicate {
-    pub path: JsonPath,
-    pub first: usize,
-    pub second: usize,
-}
-
-enum Frame {
-    Object {
-        keys: HashMap<String, usize>,
-        key: Option<String>,
-    },
-    Array {
-        index: usize,
-    },
-}
-
-/// Every duplicate key of a syntactically valid JSON text, in order.
+/// Every duplicate key of a syntactically valid JSON text, in order (none when the text is
+/// not valid JSON: serde_json has reported that already).
 pub fn duplicates(text: &str) -> Vec<Duplicate> {
-    let bytes = text.as_bytes();
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut out = Vec::new();
-    // Whether the next string in an object is a key (after `{` or `,`).
-    let mut expect_key = false;
-    let mut at = 0;
-    while at < bytes.len() {
-        match bytes[at] {
-            b'{' => {
-                stack.push(Frame::Object {
-                    keys: HashMap::new(),
-                    key: None,
-                });
-                expect_key = true;
-            }
-            b'[' => stack.push(Frame::Array { index: 0 }),
-            b'}' | b']' => {
-                stack.pop();
-                expect_key = false;
-            }
-            b',' => match stack.last_mut() {
-                Some(Frame::Array { index }) => *index += 1,
-                Some(Frame::Object { .. }) => expect_key = true,
-                None => {}
-            },
-            b'"' => {
-                let end = string_end(bytes, at);
-                if expect_key {
-                    let key: String = serde_json::from_str(&text[at..end]).unwrap_or_default();
-                    let path = path_of(&stack);
-                    if let Some(Frame::Object { keys, key: current }) = stack.last_mut() {
-                        if let Some(&first) = keys.get(&key) {
-                            out.push(Duplicate {
-                                path: path.key(&key),
-                                first,
-                                second: at,
-                            });
-                        } else {
-                            keys.insert(key.clone(), at);
-                        }
-                        *current = Some(key);
-                    }
-                    expect_key = false;
-                }
-                at = end;
-                continue;
-            }
-            _ => {}
-        }
-        at += 1;
-    }
-    out
+    crate::spanned::parse(text).map_or_else(Vec::new, |tree| tree.duplicates())
 }
 
 /// The byte after the closing quote of the JSON string starting at `start` (its opening
@@ -97,20 +28,6 @@ pub fn string_end(bytes: &[u8], start: usize) -> usize {
         }
     }
     bytes.len()
-}
-
-/// The path of the innermost object or array (its own current key left out).
-fn path_of(stack: &[Frame]) -> JsonPath {
-    let outer = &stack[..stack.len().saturating_sub(1)];
-    JsonPath(
-        outer
-            .iter()
-            .filter_map(|f| match f {
-                Frame::Object { key, .. } => key.clone().map(Segment::Key),
-                Frame::Array { index } => Some(Segment::Index(*index)),
-            })
-            .collect(),
-    )
 }
 
 /// Characters taken out of text: C0 and C1 controls other than line feed, carriage return and

@@ -109,18 +109,23 @@ pub fn load_str(
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let source = SourceFile::new(display_name, text);
     let mut value = parse_object(text, &source)?;
-    let strict = strict_problems(text, &source, &mut value);
+    // Every place a message points at is read from one spanned parse of the text.
+    let tree = crate::spanned::parse(text).unwrap_or(crate::spanned::Node {
+        span: 0..text.len(),
+        kind: crate::spanned::Kind::Scalar,
+    });
+    let strict = strict_problems(text, &tree, &source, &mut value);
     if !strict.errors.is_empty() {
         return Err(Failure(strict.errors));
     }
     let shape = read_shape(value);
-    let mut diagnostics = shape_diagnostics(text, &source, shape.problems);
+    let mut diagnostics = shape_diagnostics(&tree, &source, shape.problems);
     // With values set aside (and stand-ins read in their place) there is no model to check.
     let Some(package) = shape.package.filter(|_| shape.set_aside.is_empty()) else {
         return Err(Failure(diagnostics));
     };
     let located = |problem: Problem, severity: fn(Message) -> Diagnostic| {
-        let range = locate(text, &problem.path.0, false).unwrap_or(0..0);
+        let range = tree.locate(&problem.path.0, false);
         let mut d = severity(problem.message)
             .at(source.clone(), range)
             .with_json_path(problem.path.to_string());
@@ -346,14 +351,14 @@ fn read_shape(mut value: Value) -> Shape {
 
 /// The shape errors located in the text, in the order of the file.
 fn shape_diagnostics(
-    text: &str,
+    tree: &crate::spanned::Node,
     source: &SourceFile,
     problems: Vec<(JsonPath, String, Option<Option<Message>>)>,
 ) -> Vec<Diagnostic> {
     let mut diagnostics: Vec<Diagnostic> = problems
         .into_iter()
         .map(|(path, message, unknown)| {
-            let range = locate(text, &path.0, unknown.is_some()).unwrap_or(0..0);
+            let range = tree.locate(&path.0, unknown.is_some());
             let message = Message::new(thai::shape(&message), plain_types(&message));
             let mut d = Diagnostic::error(message)
                 .at(source.clone(), range)
@@ -376,7 +381,12 @@ struct Strict {
     warnings: Vec<Diagnostic>,
 }
 
-fn strict_problems(text: &str, source: &SourceFile, value: &mut Value) -> Strict {
+fn strict_problems(
+    text: &str,
+    tree: &crate::spanned::Node,
+    source: &SourceFile,
+    value: &mut Value,
+) -> Strict {
     let at = |offset: usize| {
         let line = text[..offset].matches('\n').count() + 1;
         let column = text[..offset]
@@ -386,7 +396,8 @@ fn strict_problems(text: &str, source: &SourceFile, value: &mut Value) -> Strict
             + 1;
         format!("{line}:{column}")
     };
-    let mut errors: Vec<Diagnostic> = crate::strict::duplicates(text)
+    let mut errors: Vec<Diagnostic> = tree
+        .duplicates()
         .into_iter()
         .map(|d| {
             let len = text[d.second..].find(':').unwrap_or(0);
@@ -404,7 +415,7 @@ fn strict_problems(text: &str, source: &SourceFile, value: &mut Value) -> Strict
         })
         .collect();
     for (path, chars) in crate::strict::too_long(value, crate::limits::TEXT_CHARS) {
-        let range = locate(text, &path.0, false).unwrap_or(0..0);
+        let range = tree.locate(&path.0, false);
         errors.push(
             Diagnostic::error(message!(
                 "ข้อความยาว {chars} ตัวอักษร เกินขีดจำกัด {limit}",
@@ -423,7 +434,7 @@ fn strict_problems(text: &str, source: &SourceFile, value: &mut Value) -> Strict
     let mut warnings: Vec<Diagnostic> = crate::strict::clean(value)
         .into_iter()
         .map(|c| {
-            let range = locate(text, &c.path.0, false).unwrap_or(0..0);
+            let range = tree.locate(&c.path.0, false);
             let mut names: Vec<String> = c
                 .removed
                 .iter()
@@ -592,169 +603,9 @@ fn expected_fields(message: &str) -> Vec<String> {
         .collect()
 }
 
-/// Finds the byte range of the value at `path` in JSON `text`, or of its key when `key` is
-/// set. Returns the deepest range found when the path runs out (e.g. a missing field points
-/// at the object that lacks it).
+/// The byte range of the value at `path` in JSON `text`, or of its key when `key` is set;
+/// the innermost value found when the path runs out (a missing field points at the object
+/// that lacks it). `None` when the text is not one JSON value.
 pub fn locate(text: &str, path: &[Segment], key: bool) -> Option<Range<usize>> {
-    let mut scanner = Scanner {
-        bytes: text.as_bytes(),
-        pos: 0,
-    };
-    scanner.skip_ws();
-    scanner.find(path, key)
-}
-
-struct Scanner<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-}
-
-impl Scanner<'_> {
-    fn skip_ws(&mut self) {
-        while self.pos < self.bytes.len() && self.bytes[self.pos].is_ascii_whitespace() {
-            self.pos += 1;
-        }
-    }
-
-    fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.pos).copied()
-    }
-
-    /// At a value: walks `path` down from it and returns the target's range.
-    fn find(&mut self, path: &[Segment], key: bool) -> Option<Range<usize>> {
-        let start = self.pos;
-        let Some((first, rest)) = path.split_first() else {
-            self.skip_value()?;
-            return Some(start..self.pos);
-        };
-        match (first, self.peek()?) {
-            (Segment::Key(wanted), b'{') => {
-                self.pos += 1;
-                loop {
-                    self.skip_ws();
-                    if self.peek()? == b'}' {
-                        return Some(start..start + 1);
-                    }
-                    let key_start = self.pos;
-                    let name = self.string()?;
-                    let key_range = key_start..self.pos;
-                    self.skip_ws();
-                    if self.peek()? != b':' {
-                        return None;
-                    }
-                    self.pos += 1;
-                    self.skip_ws();
-                    if &name == wanted {
-                        if rest.is_empty() && key {
-                            return Some(key_range);
-                        }
-                        return self.find(rest, key);
-                    }
-                    self.skip_value()?;
-                    self.skip_ws();
-                    if self.peek()? == b',' {
-                        self.pos += 1;
-                    }
-                }
-            }
-            (Segment::Index(wanted), b'[') => {
-                self.pos += 1;
-                let mut index = 0;
-                loop {
-                    self.skip_ws();
-                    if self.peek()? == b']' {
-                        return Some(start..start + 1);
-                    }
-                    if index == *wanted {
-                        return self.find(rest, key);
-                    }
-                    self.skip_value()?;
-                    index += 1;
-                    self.skip_ws();
-                    if self.peek()? == b',' {
-                        self.pos += 1;
-                    }
-                }
-            }
-            _ => {
-                self.skip_value()?;
-                Some(start..self.pos)
-            }
-        }
-    }
-
-    /// Reads a string token, returning its decoded text (escapes other than `\"` and `\\`
-    /// are kept raw, which is enough to compare keys).
-    fn string(&mut self) -> Option<String> {
-        if self.peek()? != b'"' {
-            return None;
-        }
-        self.pos += 1;
-        let mut out = Vec::new();
-        loop {
-            let b = self.peek()?;
-            self.pos += 1;
-            match b {
-                b'"' => return String::from_utf8(out).ok(),
-                b'\\' => {
-                    let e = self.peek()?;
-                    self.pos += 1;
-                    match e {
-                        b'"' | b'\\' | b'/' => out.push(e),
-                        _ => out.extend_from_slice(&[b'\\', e]),
-                    }
-                }
-                _ => out.push(b),
-            }
-        }
-    }
-
-    fn skip_string(&mut self) -> Option<()> {
-        if self.peek()? != b'"' {
-            return None;
-        }
-        let end = crate::strict::string_end(self.bytes, self.pos);
-        // Unclosed: the end of the text, where `string` would have given up too.
-        (end < self.bytes.len() || self.bytes.last() == Some(&b'"')).then_some(())?;
-        self.pos = end;
-        Some(())
-    }
-
-    fn skip_value(&mut self) -> Option<()> {
-        match self.peek()? {
-            // Skipped, not decoded: locating a value passes over most of the file.
-            b'"' => self.skip_string()?,
-            open @ (b'{' | b'[') => {
-                let close = if open == b'{' { b'}' } else { b']' };
-                self.pos += 1;
-                loop {
-                    self.skip_ws();
-                    if self.peek()? == close {
-                        self.pos += 1;
-                        break;
-                    }
-                    if open == b'{' {
-                        self.skip_string()?;
-                        self.skip_ws();
-                        self.pos += 1; // ':'
-                        self.skip_ws();
-                    }
-                    self.skip_value()?;
-                    self.skip_ws();
-                    if self.peek()? == b',' {
-                        self.pos += 1;
-                    }
-                }
-            }
-            _ => {
-                while let Some(b) = self.peek() {
-                    if matches!(b, b',' | b'}' | b']') || b.is_ascii_whitespace() {
-                        break;
-                    }
-                    self.pos += 1;
-                }
-            }
-        }
-        Some(())
-    }
+    Some(crate::spanned::parse(text)?.locate(path, key))
 }

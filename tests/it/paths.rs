@@ -125,3 +125,34 @@ fn every_dotted_path_in_a_message_resolves_in_the_schema() {
     }
     assert!(found >= 2, "only {found} paths found");
 }
+
+/// The spanned parse the loader locates messages with: a key written with escapes is the same
+/// key (serde_json keeps the last), a missing field points at the object that lacks it, and
+/// nesting past serde_json's bound is not read.
+#[test]
+fn places_come_from_one_spanned_parse() {
+    use ita_report::diagnostic::Segment;
+    use ita_report::spanned::parse;
+    let text = r#"{"a": {"b": [1, {"c": true}]}, "\u0061": {"b": []}}"#;
+    let tree = parse(text).unwrap();
+    let duplicates = tree.duplicates();
+    assert_eq!(duplicates.len(), 1, "{duplicates:?}");
+    assert_eq!(duplicates[0].path.to_string(), "a");
+    assert_eq!(
+        &text[duplicates[0].second..duplicates[0].second + 8],
+        r#""\u0061""#
+    );
+    let key = |k: &str| Segment::Key(k.to_owned());
+    // The last `a` is the one serde_json read: its `b` is the empty array.
+    let b = tree.locate(&[key("a"), key("b")], false);
+    assert_eq!(&text[b], "[]");
+    let missing = tree.locate(&[key("a"), key("z")], false);
+    assert_eq!(&text[missing.start..missing.end], "{");
+    let first = &r#"{"x": [{"y": 1}]}"#;
+    let t = parse(first).unwrap();
+    let y = t.locate(&[key("x"), Segment::Index(0), key("y")], true);
+    assert_eq!(&first[y], r#""y""#);
+    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    assert!(parse(&deep).is_none());
+    assert!(parse(r#"{"a": 1} x"#).is_none());
+}

@@ -696,8 +696,7 @@ fn check_gives_the_command_lines_messages_with_their_json_paths() {
     let checked = reply.json();
     assert_eq!(checked["ok"], false);
     let failure = ita_report::load::load_str(&text, MUNICIPALITY, common::frameworks())
-        .err()
-        .expect("score 105 is an error");
+        .expect_err("score 105 is an error");
     let shown: Vec<String> = checked["diagnostics"]
         .as_array()
         .unwrap()

@@ -753,6 +753,7 @@ fn the_token_is_read_from_a_file_or_the_environment() {
     std::fs::write(&file, "from-the-file\n").unwrap();
     let read = |given: Option<&str>, file: Option<&Path>, variable: Option<&str>| {
         web::read_token(given.map(str::to_owned), file, variable.map(str::to_owned))
+            .map_err(|d| d.to_string())
     };
     assert_eq!(
         read(None, Some(&file), Some("from-env"))

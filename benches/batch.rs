@@ -94,6 +94,7 @@ fn main() {
         out_dir: &out,
         setup,
         shard: None,
+        force: false,
     };
     let jobs: Vec<Job> = files
         .iter()

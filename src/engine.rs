@@ -1,7 +1,7 @@
 //! The engine: fonts and templates loaded once per process, and the stages that turn one
 //! loaded package into PDFs.
 //!
-//! loaded ([`Loaded`]: validated, facts derived once) → prepared ([`Prepared`]: emblem,
+//! loaded ([`Loaded`]: validated, facts derived once) → prepared (`Prepared`: emblem,
 //! date, the package's words, attachments, warnings) → source (Typst from the templates, Thai
 //! breaks written in) → laid out ([`PagedDocument`], Thai clusters rejoined) → PDF (exported,
 //! with its signature fields). Each stage is a function of the one before; nothing is

@@ -113,10 +113,10 @@ impl Checker<'_> {
     }
 
     pub fn date(&mut self, path: JsonPath, date: &Option<String>) {
-        if let Some(text) = date {
-            if let Err(e) = Date::parse(text) {
-                self.report(path, Message::new(e.thai(), e.to_string()));
-            }
+        if let Some(text) = date
+            && let Err(e) = Date::parse(text)
+        {
+            self.report(path, Message::new(e.thai(), e.to_string()));
         }
     }
 
@@ -146,16 +146,16 @@ impl Checker<'_> {
         let mut seen = BTreeMap::new();
         for (i, number) in numbers.enumerate() {
             let p = path.index(i).key("number");
-            if self.indicator(p.clone(), number) {
-                if let Some(first) = seen.insert(number, i) {
-                    self.report(
-                        p,
-                        message!(
-                            "ตัวชี้วัดที่ {number} ซ้ำกับที่ {path}[{first}]",
-                            "indicator {number} is given twice (also at {path}[{first}])"
-                        ),
-                    );
-                }
+            if self.indicator(p.clone(), number)
+                && let Some(first) = seen.insert(number, i)
+            {
+                self.report(
+                    p,
+                    message!(
+                        "ตัวชี้วัดที่ {number} ซ้ำกับที่ {path}[{first}]",
+                        "indicator {number} is given twice (also at {path}[{first}])"
+                    ),
+                );
             }
         }
     }
@@ -285,21 +285,21 @@ fn scores(c: &mut Checker, package: &Package) {
         let p = path.key("indicators").index(i);
         c.score(p.key("score"), ind.score);
         let standard = c.framework.and_then(|fw| fw.indicator(ind.number));
-        if let (Some(tool), Some(standard)) = (ind.tool, standard) {
-            if tool != standard.tool {
-                let (number, belongs) = (ind.number, standard.tool);
-                c.report_with(
-                    p.key("tool"),
-                    message!(
-                        "ตัวชี้วัดที่ {number} อยู่ใต้ {tool} แต่เป็นตัวชี้วัดของ {belongs}",
-                        "indicator {number} is under {tool}, but it belongs to {belongs}"
-                    ),
-                    message!(
-                        "ตัวชี้วัดที่ 1–5 เป็น IIT, 6–8 เป็น EIT, 9–10 เป็น OIT",
-                        "indicators 1–5 are IIT, 6–8 EIT, 9–10 OIT"
-                    ),
-                );
-            }
+        if let (Some(tool), Some(standard)) = (ind.tool, standard)
+            && tool != standard.tool
+        {
+            let (number, belongs) = (ind.number, standard.tool);
+            c.report_with(
+                p.key("tool"),
+                message!(
+                    "ตัวชี้วัดที่ {number} อยู่ใต้ {tool} แต่เป็นตัวชี้วัดของ {belongs}",
+                    "indicator {number} is under {tool}, but it belongs to {belongs}"
+                ),
+                message!(
+                    "ตัวชี้วัดที่ 1–5 เป็น IIT, 6–8 เป็น EIT, 9–10 เป็น OIT",
+                    "indicators 1–5 are IIT, 6–8 EIT, 9–10 OIT"
+                ),
+            );
         }
     }
 }

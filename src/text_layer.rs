@@ -53,12 +53,11 @@ fn repair_frame(frame: &mut Frame) -> bool {
             other => other,
         };
         if let (FrameItem::Text(next), Some((at, FrameItem::Text(text)))) = (&item, out.last_mut())
+            && continues(*at, text, pos, next)
         {
-            if continues(*at, text, pos, next) {
-                append(*at, text, pos, next);
-                changed = true;
-                continue;
-            }
+            append(*at, text, pos, next);
+            changed = true;
+            continue;
         }
         out.push((pos, item));
     }

@@ -151,7 +151,7 @@ impl Fonts {
     /// that text in `family` has the same letter height.
     ///
     /// The height of the Thai letter ก is measured in the font and compared with TH Sarabun's,
-    /// which is known from Laksaman (see [`LAKSAMAN_OVER_TH_SARABUN`]). This gives Laksaman
+    /// which is known from Laksaman (see `LAKSAMAN_OVER_TH_SARABUN`). This gives Laksaman
     /// 0.665 and Sarabun 0.681. Measuring rather than trusting the name matters: some copies
     /// of "TH Sarabun New" in circulation (web-font conversions) are drawn 1.5 times larger.
     /// A font within 3 % of TH Sarabun's height is used at its nominal size (1.0).

@@ -221,12 +221,13 @@ fn oit_shares(f: &mut Findings, package: &Package, fw: &Framework, facts: &analy
         .map(|(i, ind)| (ind.number, (i, ind.score)))
         .collect();
     for ind in facts.indicators.iter().filter(|_| formed) {
-        if let Some(&(i, score)) = given.get(&ind.number) {
-            if score.hundredths() != ind.share.hundredths() {
-                let (number, given, passed, items, derived) =
-                    (ind.number, s(score), ind.passed, ind.items, s(ind.share));
-                let year = fw.fiscal_year;
-                f.contradiction(
+        if let Some(&(i, score)) = given.get(&ind.number)
+            && score.hundredths() != ind.share.hundredths()
+        {
+            let (number, given, passed, items, derived) =
+                (ind.number, s(score), ind.passed, ind.items, s(ind.share));
+            let year = fw.fiscal_year;
+            f.contradiction(
                     root.key("scores").key("indicators").index(i).key("score"),
                     message!(
                         "ตัวชี้วัดที่ {number} ได้ {given} แต่ข้อของ OIT ได้ 100 คะแนน {passed} จาก {items} ข้อ ซึ่งคิดเป็น {derived}",
@@ -237,7 +238,6 @@ fn oit_shares(f: &mut Findings, package: &Package, fw: &Framework, facts: &analy
                         "in {year} an OIT indicator is the share of its items scored 100"
                     )),
                 );
-            }
         }
     }
     if let Some(score) = package
@@ -245,19 +245,18 @@ fn oit_shares(f: &mut Findings, package: &Package, fw: &Framework, facts: &analy
         .as_ref()
         .and_then(|s| s.tools.get(&Tool::Oit))
         .filter(|_| formed)
+        && score.hundredths() != facts.share.hundredths()
     {
-        if score.hundredths() != facts.share.hundredths() {
-            let (given, passed, items, derived) =
-                (s(*score), facts.passed, facts.items, s(facts.share));
-            f.contradiction(
-                root.key("scores").key("tools").key("OIT"),
-                message!(
-                    "OIT ได้ {given} แต่ได้ 100 คะแนน {passed} จาก {items} ข้อ ซึ่งคิดเป็น {derived}",
-                    "OIT is {given}, but {passed} of {items} items scored 100, which gives {derived}"
-                ),
-                None,
-            );
-        }
+        let (given, passed, items, derived) =
+            (s(*score), facts.passed, facts.items, s(facts.share));
+        f.contradiction(
+            root.key("scores").key("tools").key("OIT"),
+            message!(
+                "OIT ได้ {given} แต่ได้ 100 คะแนน {passed} จาก {items} ข้อ ซึ่งคิดเป็น {derived}",
+                "OIT is {given}, but {passed} of {items} items scored 100, which gives {derived}"
+            ),
+            None,
+        );
     }
 }
 
@@ -784,18 +783,18 @@ fn province_findings(
     province_total(f, p, facts, path);
     let Some(stated) = &p.stated else { return };
     let spath = path.key("stated");
-    if let Some(count) = stated.count {
-        if count as usize != facts.count {
-            let listed = facts.count;
-            f.contradiction(
-                spath.key("count"),
-                message!(
-                    "ข้อมูลระบุว่ามีหน่วยงาน {count} แห่ง แต่มีในรายชื่อ {listed} แห่ง",
-                    "the data states {count} agencies, but lists {listed}"
-                ),
-                None,
-            );
-        }
+    if let Some(count) = stated.count
+        && count as usize != facts.count
+    {
+        let listed = facts.count;
+        f.contradiction(
+            spath.key("count"),
+            message!(
+                "ข้อมูลระบุว่ามีหน่วยงาน {count} แห่ง แต่มีในรายชื่อ {listed} แห่ง",
+                "the data states {count} agencies, but lists {listed}"
+            ),
+            None,
+        );
     }
     stated_levels(f, fw, stated, facts, &spath);
     stated_lists(f, p, stated, &spath);
@@ -910,18 +909,18 @@ fn province_total(
 ) {
     // The province-wide score is the mean of its agencies' scores (seed 000: 204 agencies,
     // mean 95.0197, published 95.02).
-    if let Some(total) = p.total {
-        if total.hundredths() != facts.mean {
-            let (total, count, mean) = (s(total), facts.count, h(facts.mean));
-            f.contradiction(
-                path.key("total"),
-                message!(
-                    "คะแนนของจังหวัด {total} ไม่เท่ากับค่าเฉลี่ยคะแนนของหน่วยงาน {count} แห่ง ซึ่งคือ {mean}",
-                    "the province score {total} is not the mean of its {count} agencies' scores, {mean}"
-                ),
-                None,
-            );
-        }
+    if let Some(total) = p.total
+        && total.hundredths() != facts.mean
+    {
+        let (total, count, mean) = (s(total), facts.count, h(facts.mean));
+        f.contradiction(
+            path.key("total"),
+            message!(
+                "คะแนนของจังหวัด {total} ไม่เท่ากับค่าเฉลี่ยคะแนนของหน่วยงาน {count} แห่ง ซึ่งคือ {mean}",
+                "the province score {total} is not the mean of its {count} agencies' scores, {mean}"
+            ),
+            None,
+        );
     }
 }
 
@@ -963,21 +962,21 @@ fn stated_levels(
             );
             continue;
         };
-        if let (Some(min), Some(max)) = (level.min, level.max) {
-            if min.hundredths() != band.min.hundredths()
-                || max.hundredths() != band.max.hundredths()
-            {
-                let condition = band
-                    .tools_min
-                    .map(|m| format!(" and every tool at least {}", s(m)))
-                    .unwrap_or_default();
-                let condition_thai = band
-                    .tools_min
-                    .map(|m| format!(" และทุกเครื่องมือได้อย่างน้อย {}", s(m)))
-                    .unwrap_or_default();
-                let (name, min, max, rule_min, rule_max) =
-                    (&level.level, s(min), s(max), s(band.min), s(band.max));
-                f.contradiction(
+        if let (Some(min), Some(max)) = (level.min, level.max)
+            && (min.hundredths() != band.min.hundredths()
+                || max.hundredths() != band.max.hundredths())
+        {
+            let condition = band
+                .tools_min
+                .map(|m| format!(" and every tool at least {}", s(m)))
+                .unwrap_or_default();
+            let condition_thai = band
+                .tools_min
+                .map(|m| format!(" และทุกเครื่องมือได้อย่างน้อย {}", s(m)))
+                .unwrap_or_default();
+            let (name, min, max, rule_min, rule_max) =
+                (&level.level, s(min), s(max), s(band.min), s(band.max));
+            f.contradiction(
                     lp.key("min"),
                     message!(
                         "ข้อมูลให้ \"{name}\" ช่วงคะแนน {min}–{max} แต่เกณฑ์ปี {year} ให้ {rule_min}–{rule_max}{condition_thai}",
@@ -985,7 +984,6 @@ fn stated_levels(
                     ),
                     None,
                 );
-            }
         }
         if let Some(count) = level.count {
             let rows = derived.get(level.level.as_str()).copied().unwrap_or(0);
@@ -1062,9 +1060,10 @@ fn stated_pass_fail(
         ("pass", stated.pass, facts.pass, "at or above", "ผ่าน"),
         ("fail", stated.fail, facts.fail, "below", "ต่ำกว่า"),
     ] {
-        if let Some(count) = stated {
-            if count as usize != derived {
-                f.contradiction(
+        if let Some(count) = stated
+            && count as usize != derived
+        {
+            f.contradiction(
                     spath.key(key),
                     message!(
                         "ข้อมูลนับหน่วยงานที่{relation_thai}ค่าเป้าหมาย {target} ได้ {count} แห่ง แต่คะแนนให้ {derived} แห่ง",
@@ -1072,7 +1071,6 @@ fn stated_pass_fail(
                     ),
                     None,
                 );
-            }
         }
     }
 }

@@ -22,10 +22,11 @@ const SAME: f64 = 0.75;
 pub(super) fn findings(f: &mut Findings, package: &Package, fw: &Framework) {
     let table = table_names(package);
     for (&number, (path, name)) in &table {
-        if let Some(official) = fw.indicator(number).map(|i| i.name.as_str()) {
-            if squash(name) != squash(official) {
-                let year = fw.fiscal_year;
-                f.contradiction(
+        if let Some(official) = fw.indicator(number).map(|i| i.name.as_str())
+            && squash(name) != squash(official)
+        {
+            let year = fw.fiscal_year;
+            f.contradiction(
                     path.clone(),
                     message!(
                         "ตัวชี้วัดที่ {number} ที่นี่ชื่อ \"{name}\" แต่เกณฑ์ปี {year} ใช้ชื่อ \"{official}\"",
@@ -33,7 +34,6 @@ pub(super) fn findings(f: &mut Findings, package: &Package, fw: &Framework) {
                     ),
                     Some(one_name()),
                 );
-            }
         }
     }
     let known = |number: u8| -> Vec<(String, Message)> {
@@ -167,27 +167,27 @@ fn misspelt(
             (alike(&squash(&head), &squash(name)), n, name, place)
         })
         .max_by(|a, b| a.0.total_cmp(&b.0));
-    if let Some((ratio, n, name, place)) = best {
-        if ratio >= SAME {
-            let head: String = written.chars().take(name.chars().count() + 4).collect();
-            let shown = if squash(&head).len() < squash(written).len() {
-                format!("{head}…")
-            } else {
-                head
-            };
-            let (place_thai, place) = (
-                place.thai.as_deref().unwrap_or(&place.english),
-                &place.english,
-            );
-            f.contradiction(
-                path.clone(),
-                message!(
-                    "ตัวชี้วัดที่ {n} ที่นี่เขียนว่า \"{shown}\" แต่ใน{place_thai} เขียนว่า \"{name}\"",
-                    "indicator {n} is written \"{shown}\" here, but \"{name}\" in {place}"
-                ),
-                Some(one_name()),
-            );
-        }
+    if let Some((ratio, n, name, place)) = best
+        && ratio >= SAME
+    {
+        let head: String = written.chars().take(name.chars().count() + 4).collect();
+        let shown = if squash(&head).len() < squash(written).len() {
+            format!("{head}…")
+        } else {
+            head
+        };
+        let (place_thai, place) = (
+            place.thai.as_deref().unwrap_or(&place.english),
+            &place.english,
+        );
+        f.contradiction(
+            path.clone(),
+            message!(
+                "ตัวชี้วัดที่ {n} ที่นี่เขียนว่า \"{shown}\" แต่ใน{place_thai} เขียนว่า \"{name}\"",
+                "indicator {n} is written \"{shown}\" here, but \"{name}\" in {place}"
+            ),
+            Some(one_name()),
+        );
     }
 }
 

@@ -386,9 +386,7 @@ fn read(
         }
         return None;
     }
-    let Some(data) = value(subject, year, package, facts) else {
-        return None;
-    };
+    let data = value(subject, year, package, facts)?;
     if data != n.hundredths {
         let when = if year == package.fiscal_year {
             String::new()
@@ -435,11 +433,11 @@ fn named(segment: &str, package: &Package, facts: &Facts) -> Named {
     let mut unclear = false;
     for at in text.find_all("ตัวชี้วัด") {
         let after = at + "ตัวชี้วัด".chars().count();
-        if let Some(end) = text.word_at(after, "ที่") {
-            if let Some((n, _)) = text.integer_at(end) {
-                indicators.push(n as u8);
-                continue;
-            }
+        if let Some(end) = text.word_at(after, "ที่")
+            && let Some((n, _)) = text.integer_at(end)
+        {
+            indicators.push(n as u8);
+            continue;
         }
         let rest = text.slice(after..text.chars.len());
         let rest = rest.trim_start();

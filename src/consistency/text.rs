@@ -478,10 +478,11 @@ fn listed(f: &mut Findings, place: &Place, text: &Text, n: u64, at: usize, after
 fn enumerators(text: &Text) -> usize {
     let mut expected = 1;
     for at in text.find_all("(") {
-        if let Some((n, end)) = text.integer_at(at + 1) {
-            if text.chars.get(end) == Some(&')') && n == expected {
-                expected += 1;
-            }
+        if let Some((n, end)) = text.integer_at(at + 1)
+            && text.chars.get(end) == Some(&')')
+            && n == expected
+        {
+            expected += 1;
         }
     }
     (expected - 1) as usize

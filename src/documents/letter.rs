@@ -39,12 +39,12 @@ fn rules(package: &Package, c: &mut Checker, path: JsonPath) {
         );
     }
     c.signer(path.key("signer"), &letter.signer);
-    if let Some(qr) = &letter.qr {
-        if let Err(e) = crate::qr::matrix(&qr.url) {
-            c.report(
-                path.key("qr").key("url"),
-                message!("ทำ QR code จากที่อยู่นี้ไม่ได้ ({e})", "{e}"),
-            );
-        }
+    if let Some(qr) = &letter.qr
+        && let Err(e) = crate::qr::matrix(&qr.url)
+    {
+        c.report(
+            path.key("qr").key("url"),
+            message!("ทำ QR code จากที่อยู่นี้ไม่ได้ ({e})", "{e}"),
+        );
     }
 }

@@ -27,6 +27,9 @@ pub(super) const SPEC: Spec = Spec {
     rules,
 };
 
+/// A column of the measures table: its field and how to read it from a row.
+type Column = (&'static str, fn(&MeasureRow) -> &Paragraphs);
+
 fn rules(package: &Package, c: &mut Checker, path: JsonPath) {
     let Some(measures) = &package.measures else {
         return;
@@ -36,7 +39,7 @@ fn rules(package: &Package, c: &mut Checker, path: JsonPath) {
     }
     layout_parts(measures, c, &path);
     // A column the layout does not print would silently drop data: refuse it instead.
-    let hidden: &[(&str, fn(&MeasureRow) -> &Paragraphs)] = match measures.layout {
+    let hidden: &[Column] = match measures.layout {
         MeasuresLayout::ByTool => &[("finding", |r| &r.finding), ("timeframe", |r| &r.timeframe)],
         MeasuresLayout::ByIndicator => &[("monitoring", |r| &r.monitoring)],
         MeasuresLayout::Outline => &[],

@@ -287,10 +287,10 @@ fn read_shape(mut value: Value) -> Shape {
                 let mut path = convert_path(err.path());
                 let message = err.inner().to_string();
                 let unknown = unknown_field(&message);
-                if let Some(field) = &unknown {
-                    if path.0.last() != Some(&Segment::Key(field.clone())) {
-                        path.0.push(Segment::Key(field.clone()));
-                    }
+                if let Some(field) = &unknown
+                    && path.0.last() != Some(&Segment::Key(field.clone()))
+                {
+                    path.0.push(Segment::Key(field.clone()));
                 }
                 // An unknown field is set aside (or, when it is a near miss of a field the
                 // object lacks, read under the right name) to look for further problems; any

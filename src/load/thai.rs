@@ -13,29 +13,29 @@ pub(super) fn shape(message: &str) -> String {
     if let Some(field) = between(message, "unknown field `", "`") {
         return format!("ไม่รู้จักช่อง `{field}`");
     }
-    if let Some(rest) = message.strip_prefix("unknown variant `") {
-        if let Some((value, expected)) = rest.split_once("`, expected ") {
-            return format!("ไม่มีตัวเลือก `{value}`: ต้องเป็น{}", choices(expected));
-        }
+    if let Some(rest) = message.strip_prefix("unknown variant `")
+        && let Some((value, expected)) = rest.split_once("`, expected ")
+    {
+        return format!("ไม่มีตัวเลือก `{value}`: ต้องเป็น{}", choices(expected));
     }
-    if let Some(rest) = message.strip_prefix("invalid type: ") {
-        if let Some((found, expected)) = rest.split_once(", expected ") {
-            return format!(
-                "ชนิดข้อมูลไม่ถูกต้อง: พบ{} แต่ต้องเป็น{}",
-                kind(found),
-                kind(expected)
-            );
-        }
+    if let Some(rest) = message.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        return format!(
+            "ชนิดข้อมูลไม่ถูกต้อง: พบ{} แต่ต้องเป็น{}",
+            kind(found),
+            kind(expected)
+        );
     }
-    if let Some(rest) = message.strip_prefix("invalid value: ") {
-        if let Some((found, expected)) = rest.split_once(", expected ") {
-            return format!("ค่าไม่ถูกต้อง: พบ{} แต่ต้องเป็น{}", kind(found), kind(expected));
-        }
+    if let Some(rest) = message.strip_prefix("invalid value: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        return format!("ค่าไม่ถูกต้อง: พบ{} แต่ต้องเป็น{}", kind(found), kind(expected));
     }
-    if let Some(rest) = message.strip_prefix("invalid length ") {
-        if let Some((found, expected)) = rest.split_once(", expected ") {
-            return format!("จำนวนรายการไม่ถูกต้อง: มี {found} รายการ แต่ต้องเป็น {expected}");
-        }
+    if let Some(rest) = message.strip_prefix("invalid length ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        return format!("จำนวนรายการไม่ถูกต้อง: มี {found} รายการ แต่ต้องเป็น {expected}");
     }
     if let Some(field) = between(message, "duplicate field `", "`") {
         return format!("ช่อง `{field}` มีสองครั้ง");

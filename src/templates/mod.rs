@@ -28,7 +28,10 @@ pub const SHARED: &[(&str, &str)] = &[
         "layout.typ",
         include_str!("../../report-templates/layout.typ"),
     ),
-    ("style.typ", include_str!("../../report-templates/style.typ")),
+    (
+        "style.typ",
+        include_str!("../../report-templates/style.typ"),
+    ),
     (ENGINE, include_str!("../../report-templates/engine.typ")),
 ];
 
@@ -63,13 +66,13 @@ pub struct Templates {
 impl Templates {
     /// Templates from the binary, overridden by files in `dir` when given.
     pub fn new(dir: Option<&Path>) -> Result<Self, Diagnostic> {
-        if let Some(dir) = dir {
-            if !dir.is_dir() {
-                return Err(Diagnostic::error(format!(
-                    "template folder `{}` does not exist or is not a folder",
-                    dir.display()
-                )));
-            }
+        if let Some(dir) = dir
+            && !dir.is_dir()
+        {
+            return Err(Diagnostic::error(format!(
+                "template folder `{}` does not exist or is not a folder",
+                dir.display()
+            )));
         }
         let dir = dir.map(|d| Arc::new(d.to_path_buf()));
         let mut env = Environment::new();
@@ -89,10 +92,8 @@ impl Templates {
         env.set_formatter(format_value);
         let loader_dir = dir.clone();
         env.set_loader(move |name| {
-            Ok(
-                template_text(loader_dir.as_deref().map(PathBuf::as_path), name)
-                    .map_err(|e| Error::new(ErrorKind::InvalidOperation, e))?,
-            )
+            template_text(loader_dir.as_deref().map(PathBuf::as_path), name)
+                .map_err(|e| Error::new(ErrorKind::InvalidOperation, e))
         });
         env.add_filter("score", filter_score);
         env.add_filter("num", filter_num);

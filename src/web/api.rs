@@ -1,6 +1,7 @@
 //! The JSON and file endpoints behind the page: list, read, check, preview, download, save.
 //!
-//! Handlers are thin: each checks the package name through the [`Workspace`], runs the same
+//! Handlers are thin: each checks the package name through the
+//! [`Workspace`](super::workspace::Workspace), runs the same
 //! library steps as the command line (loading and `check` through [`crate::load`], the build
 //! through the [`crate::Engine`]) on a blocking thread, and answers JSON. Every refusal is a
 //! status with a Thai message the page shows as it is; nothing is written unless a save

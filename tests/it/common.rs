@@ -172,14 +172,13 @@ pub fn vertical_rules(document: &PagedDocument, page: usize) -> Vec<(f64, f64, f
                     out,
                 ),
                 FrameItem::Shape(shape, _) => {
-                    if let typst::visualize::Geometry::Line(delta) = shape.geometry {
-                        if delta.x.to_pt().abs() < 0.01
-                            && delta.y.to_pt().abs() > 1.0
-                            && shape.stroke.is_some()
-                        {
-                            let (a, b) = (at.y.to_pt(), (at.y + delta.y).to_pt());
-                            out.push((at.x.to_pt(), a.min(b), a.max(b)));
-                        }
+                    if let typst::visualize::Geometry::Line(delta) = shape.geometry
+                        && delta.x.to_pt().abs() < 0.01
+                        && delta.y.to_pt().abs() > 1.0
+                        && shape.stroke.is_some()
+                    {
+                        let (a, b) = (at.y.to_pt(), (at.y + delta.y).to_pt());
+                        out.push((at.x.to_pt(), a.min(b), a.max(b)));
                     }
                 }
                 _ => {}
@@ -196,15 +195,15 @@ pub fn vertical_rules(document: &PagedDocument, page: usize) -> Vec<(f64, f64, f
 pub fn runs(document: &PagedDocument, page: usize) -> Vec<Item> {
     let mut out: Vec<Item> = Vec::new();
     for item in items(document, page) {
-        if let (Some(last), Some((text, size))) = (out.last_mut(), item.text.as_ref()) {
-            if let Some((last_text, last_size)) = last.text.as_mut() {
-                let touching =
-                    (last.y - item.y).abs() < 0.1 && (item.x - (last.x + last.width)).abs() < 0.5;
-                if touching && (*last_size - size).abs() < 0.01 {
-                    last_text.push_str(text);
-                    last.width = item.x + item.width - last.x;
-                    continue;
-                }
+        if let (Some(last), Some((text, size))) = (out.last_mut(), item.text.as_ref())
+            && let Some((last_text, last_size)) = last.text.as_mut()
+        {
+            let touching =
+                (last.y - item.y).abs() < 0.1 && (item.x - (last.x + last.width)).abs() < 0.5;
+            if touching && (*last_size - size).abs() < 0.01 {
+                last_text.push_str(text);
+                last.width = item.x + item.width - last.x;
+                continue;
             }
         }
         out.push(item);
@@ -237,12 +236,14 @@ pub fn lines(document: &PagedDocument) -> Vec<Line> {
         runs.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.total_cmp(&b.0)));
         let mut current: Option<Line> = None;
         for (x0, y, x1, size, text) in runs {
-            if let Some(line) = current.as_mut() {
-                if (line.y - y).abs() < 0.5 && x0 - line.x1 < 0.8 * size && x0 >= line.x0 {
-                    line.x1 = line.x1.max(x1);
-                    line.text.push_str(&text);
-                    continue;
-                }
+            if let Some(line) = current.as_mut()
+                && (line.y - y).abs() < 0.5
+                && x0 - line.x1 < 0.8 * size
+                && x0 >= line.x0
+            {
+                line.x1 = line.x1.max(x1);
+                line.text.push_str(&text);
+                continue;
             }
             out.extend(current.take());
             current = Some(Line {

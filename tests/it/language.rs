@@ -13,20 +13,23 @@ use typst::text::Locale;
 
 use crate::common::{Scratch, build, load_sample, root, samples};
 
-/// How the shared template sets the layout tag.
-pub const LAYOUT_TAG: &str = "  lang: \"zh\",\n  region: \"TH\",\n";
+/// How the engine's template declares the layout tag (engine.typ, never overridden).
+pub const LAYOUT_TAG: &str = "#let engine-lang = (lang: \"zh\", region: \"TH\")";
+/// Where the shared template sets it for the text.
+pub const LAYOUT_TAG_SET: &str = "  ..engine-lang,\n";
 
 /// A templates folder whose shared template tags text `th`, as before the layout tag.
 fn tagged_thai() -> Scratch {
     let scratch = Scratch::new("lang");
     let layout = std::fs::read_to_string(root().join("report-templates/layout.typ")).unwrap();
+    let engine = std::fs::read_to_string(root().join("report-templates/engine.typ")).unwrap();
     assert!(
-        layout.contains(LAYOUT_TAG),
+        layout.contains(LAYOUT_TAG_SET) && engine.contains(LAYOUT_TAG),
         "the shared template lays Thai out under zh-TH"
     );
     std::fs::write(
         scratch.path().join("layout.typ"),
-        layout.replace(LAYOUT_TAG, "  lang: \"th\",\n"),
+        layout.replace(LAYOUT_TAG_SET, "  lang: \"th\",\n"),
     )
     .unwrap();
     scratch
@@ -102,7 +105,7 @@ fn the_layout_tag_reaches_typst_and_leaves_the_document() {
     );
     let source = &built.artifacts[0].typst;
     assert!(
-        source.contains(LAYOUT_TAG),
+        source.contains(LAYOUT_TAG) && source.contains(LAYOUT_TAG_SET),
         "the generated source sets the layout tag"
     );
     fn tags(frame: &Frame, out: &mut BTreeSet<String>) {

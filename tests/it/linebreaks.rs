@@ -247,7 +247,7 @@ fn audit_catches_a_word_broken_by_typst_alone() {
     let source = engine()
         .typst_source(&loaded, &kinds, &BuildOptions::default())
         .unwrap_or_else(|f| panic!("{f}"));
-    let source = source.replace(crate::language::LAYOUT_TAG, "  lang: \"th\",\n");
+    let source = source.replace(crate::language::LAYOUT_TAG_SET, "  lang: \"th\",\n");
     let unbroken = compile_source(&source, &loaded);
     let mut faults = Vec::new();
     let figures = audit(&unbroken, &segmenter, &kept_whole(&loaded), &mut faults);

@@ -104,9 +104,7 @@ fn duplicate_keys_fail_with_both_places() {
         "\"fiscal_year\": 2568,\n  \"fiscal_year\": 2566,",
         1,
     );
-    let failure = load_str(&text, "dup.json", frameworks())
-        .err()
-        .expect("refused");
+    let failure = load_str(&text, "dup.json", frameworks()).expect_err("refused");
     let message = failure.to_string();
     assert!(
         message.contains("`fiscal_year` มีสองครั้ง (ครั้งแรกที่"),
@@ -384,9 +382,7 @@ fn oversized_images_and_texts_are_refused_naming_the_limit() {
         &format!("\"summary\": \"{}", "ก".repeat(30_000)),
         1,
     );
-    let failure = load_str(&long, "long.json", frameworks())
-        .err()
-        .expect("refused");
+    let failure = load_str(&long, "long.json", frameworks()).expect_err("refused");
     assert!(failure.to_string().contains("ข้อความยาว 30"), "{failure}");
     assert!(failure.to_string().contains("เกินขีดจำกัด 20000"), "{failure}");
     assert!(
@@ -413,9 +409,7 @@ fn many_errors_stop_at_a_hundred_with_a_count() {
         a["score"] = serde_json::json!(105);
         agencies.push(a);
     }
-    let failure = load_str(&package.to_string(), "many.json", frameworks())
-        .err()
-        .expect("refused");
+    let failure = load_str(&package.to_string(), "many.json", frameworks()).expect_err("refused");
     assert_eq!(failure.0.len(), 101, "a hundred errors and a count");
     assert!(
         failure.0[100]
@@ -593,10 +587,12 @@ fn mutated_inputs_never_panic_and_every_error_is_located() {
                 let place = d.location.as_ref().map(|(_, range)| range.clone());
                 let about_a_value = d.json_path.is_some();
                 assert!(
-                    place.as_ref().is_some_and(|r| (r.start < r.end || !about_a_value)
-                        && r.end <= mutated.len()
-                        && mutated.is_char_boundary(r.start)
-                        && mutated.is_char_boundary(r.end)),
+                    place
+                        .as_ref()
+                        .is_some_and(|r| (r.start < r.end || !about_a_value)
+                            && r.end <= mutated.len()
+                            && mutated.is_char_boundary(r.start)
+                            && mutated.is_char_boundary(r.end)),
                     "round {round}: an error without a place ({place:?}): {d}\n{mutated}"
                 );
             }

@@ -18,7 +18,10 @@ pub fn read(bytes: &[u8], shown: &str) -> Result<Sheet, Diagnostic> {
         }
     };
     // Blank lines before the first record are skipped without being counted as lines.
-    let skip = text.bytes().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+    let skip = text
+        .bytes()
+        .take_while(|b| matches!(b, b'\r' | b'\n'))
+        .count();
     let leading = text[..skip].matches('\n').count() as u64;
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)

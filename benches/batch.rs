@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use ita_report::batch::{self, Batch, Job};
-use ita_report::{BuildOptions, Engine, framework::Frameworks};
+use ita_report::engine::{BuildOptions, Engine};
+use ita_report::framework::Frameworks;
 
 /// The program's allocator (see `src/main.rs`), so the figures are the program's.
 #[global_allocator]

@@ -4,7 +4,9 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use ita_report::{BuildOptions, DocKind, Engine, load};
+use ita_report::documents::DocKind;
+use ita_report::engine::{BuildOptions, Engine};
+use ita_report::load;
 
 const ROUNDS: usize = 20;
 
@@ -53,7 +55,7 @@ fn main() {
             }
         }
         // Long batches evict memoized results between packages, as the CLI does.
-        ita_report::evict_caches();
+        ita_report::engine::evict_caches();
         times.sort();
         let median = times[ROUNDS / 2];
         let per_doc = median / docs as u32;

@@ -23,8 +23,9 @@ use std::sync::mpsc;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Failure, Message, Severity, SourceFile};
+use crate::engine::{BuildOptions, Engine};
 use crate::framework::Frameworks;
-use crate::{BuildOptions, Engine, archive, emblem, load, message, pdf, sharing};
+use crate::{archive, emblem, load, message, pdf, sharing};
 
 /// What a batch shares between its packages.
 pub struct Batch<'a> {
@@ -112,7 +113,7 @@ pub fn run(
                     // Only a compile fills Typst's caches. Evicting after a skipped package
                     // too would age out what a compile on another thread is still using.
                     if !matches!(&outcome.result, Ok(done) if done.skipped) {
-                        crate::evict_caches();
+                        crate::engine::evict_caches();
                     }
                     if send.send((i, outcome)).is_err() {
                         break;
@@ -575,29 +576,7 @@ impl Entry {
     }
 }
 
-/// A 128-bit hash of the parts (each length-prefixed), as hex: two FNV-style lanes over
-/// 8-byte words. Not cryptographic: it tells changed inputs from unchanged ones, quickly.
-pub fn fingerprint(parts: &[&[u8]]) -> String {
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
-    let mut lanes: [u64; 2] = [0xcbf2_9ce4_8422_2325, 0x84222325_cbf29ce4];
-    let mut mix = |word: u64| {
-        lanes[0] = (lanes[0] ^ word).wrapping_mul(PRIME);
-        lanes[1] = (lanes[1] ^ word.rotate_left(29))
-            .wrapping_mul(PRIME)
-            .rotate_left(17);
-    };
-    for part in parts {
-        mix(part.len() as u64);
-        let mut words = part.chunks_exact(8);
-        for w in &mut words {
-            mix(u64::from_le_bytes(w.try_into().expect("8 bytes")));
-        }
-        let mut tail = [0u8; 8];
-        tail[..words.remainder().len()].copy_from_slice(words.remainder());
-        mix(u64::from_le_bytes(tail));
-    }
-    format!("{:016x}{:016x}", lanes[0], lanes[1])
-}
+use crate::fingerprint::fingerprint;
 
 /// The fingerprint of what every package of a run shares: this program, the templates and
 /// frameworks folder, the font folders (names, sizes and times) and the options.

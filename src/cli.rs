@@ -14,9 +14,11 @@ use codespan_reporting::term::termcolor::{Buffer, ColorChoice, StandardStream, W
 use crate::archive::sign;
 use crate::batch::{self, Batch, Job};
 use crate::diagnostic::{Diagnostic, Failure, Severity};
+use crate::engine::{BuildOptions, Engine};
 use crate::framework::Frameworks;
 use crate::message;
-use crate::{BuildOptions, Engine, Fonts, load, pdf};
+use crate::world::Fonts;
+use crate::{load, pdf};
 
 mod archive;
 mod data;

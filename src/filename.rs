@@ -46,7 +46,7 @@ pub fn fit(stem: &str, extension: &str, limit: usize) -> String {
     if stem.len() + extension.len() <= limit {
         return format!("{stem}{extension}");
     }
-    let hash = crate::batch::fingerprint(&[stem.as_bytes()]);
+    let hash = crate::fingerprint::fingerprint(&[stem.as_bytes()]);
     let room = limit.saturating_sub(extension.len() + 9);
     format!("{}-{}{extension}", cut_at_char(stem, room), &hash[..8])
 }

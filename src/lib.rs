@@ -28,6 +28,7 @@ pub mod documents;
 pub mod emblem;
 pub mod engine;
 pub mod filename;
+pub mod fingerprint;
 pub mod framework;
 pub mod import;
 pub mod layout_lang;
@@ -51,7 +52,3 @@ pub mod text_layer;
 pub mod thai;
 pub mod web;
 pub mod world;
-
-pub use documents::DocKind;
-pub use engine::{Artifact, BuildOptions, Built, Engine, evict_caches};
-pub(crate) use world::Fonts;

@@ -59,7 +59,7 @@ pub fn host() -> &'static str {
 pub fn temp_name(name: &str) -> String {
     let short = if name.len() > 120 {
         let cut = crate::filename::cut_at_char(name, 110);
-        let hash = crate::batch::fingerprint(&[name.as_bytes()]);
+        let hash = crate::fingerprint::fingerprint(&[name.as_bytes()]);
         format!("{cut}-{}", &hash[..8])
     } else {
         name.to_owned()

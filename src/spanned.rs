@@ -120,6 +120,20 @@ impl Node {
     }
 }
 
+/// The byte after the closing quote of the JSON string starting at `start` (its opening
+/// quote); the end of `bytes` when it is not closed.
+pub fn string_end(bytes: &[u8], start: usize) -> usize {
+    let mut at = start + 1;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'\\' => at += 2,
+            b'"' => return at + 1,
+            _ => at += 1,
+        }
+    }
+    bytes.len()
+}
+
 struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
@@ -224,7 +238,7 @@ impl Parser<'_> {
     /// At `"`: moves past the closing quote and answers that position.
     fn string(&mut self) -> Option<usize> {
         (self.bytes.get(self.pos) == Some(&b'"')).then_some(())?;
-        let end = crate::strict::string_end(self.bytes, self.pos);
+        let end = string_end(self.bytes, self.pos);
         (end <= self.bytes.len() && self.bytes.get(end - 1) == Some(&b'"') && end > self.pos + 1)
             .then_some(())?;
         self.pos = end;

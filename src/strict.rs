@@ -16,20 +16,6 @@ pub fn duplicates(text: &str) -> Vec<Duplicate> {
     crate::spanned::parse(text).map_or_else(Vec::new, |tree| tree.duplicates())
 }
 
-/// The byte after the closing quote of the JSON string starting at `start` (its opening
-/// quote); the end of `bytes` when it is not closed.
-pub fn string_end(bytes: &[u8], start: usize) -> usize {
-    let mut at = start + 1;
-    while at < bytes.len() {
-        match bytes[at] {
-            b'\\' => at += 2,
-            b'"' => return at + 1,
-            _ => at += 1,
-        }
-    }
-    bytes.len()
-}
-
 /// Characters taken out of text: C0 and C1 controls other than line feed, carriage return and
 /// tab, and the bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069).
 pub fn is_unprintable(c: char) -> bool {

@@ -3,7 +3,7 @@
 //! signed, when, and what was added after it.
 //!
 //! Rebuilding the unsigned revision from the package needs the Engine, a layer above this
-//! one: [`crate::Engine::reproduces`] does that part, and `verify` on the command line puts
+//! one: [`crate::engine::Engine::reproduces`] does that part, and `verify` on the command line puts
 //! the two together.
 
 use crate::diagnostic::Message;

@@ -9,10 +9,12 @@ use codespan_reporting::term::termcolor::StandardStream;
 use super::{Verb, shown, summary};
 use crate::archive::{keystore, sign, verify};
 use crate::diagnostic::{Diagnostic, Failure, Message};
+use crate::engine::{BuildOptions, Engine};
 use crate::framework::Frameworks;
 use crate::message;
+use crate::pdf;
 use crate::world::Compiler;
-use crate::{BuildOptions, Engine, Fonts, pdf};
+use crate::world::Fonts;
 
 /// `ita-report verify`: every file checked, a line per check, exit 1 when anything fails;
 /// with `json`, the same as a JSON array on standard output, one object per file.

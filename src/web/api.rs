@@ -3,7 +3,7 @@
 //! Handlers are thin: each checks the package name through the
 //! [`Workspace`](super::workspace::Workspace), runs the same
 //! library steps as the command line (loading and `check` through [`crate::load`], the build
-//! through the [`crate::Engine`]) on a blocking thread, and answers JSON. Every refusal is a
+//! through the [`crate::engine::Engine`]) on a blocking thread, and answers JSON. Every refusal is a
 //! status with a Thai message the page shows as it is; nothing is written unless a save
 //! passes every check.
 
@@ -18,8 +18,8 @@ use serde_json::{Value, json};
 
 use super::App;
 use super::workspace::Refused;
-use crate::DocKind;
 use crate::diagnostic::{Diagnostic, Failure, Severity};
+use crate::documents::DocKind;
 use crate::load::{self, Loaded};
 
 /// An answer with a status and a Thai message, as JSON `{"error": …}`.
@@ -30,6 +30,12 @@ pub struct ApiError {
     reason: Option<&'static str>,
     /// Seconds after which asking again may succeed (`Retry-After`).
     retry_after: Option<u32>,
+}
+
+impl From<super::body::TooLarge> for ApiError {
+    fn from(refusal: super::body::TooLarge) -> Self {
+        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, refusal.0)
+    }
 }
 
 impl ApiError {

@@ -3,10 +3,7 @@
 //! `[[[…` or of `1,1,1,…` still makes a parser build hundreds of MB of values, and the
 //! re-indenting of a save multiplies deep text by its depth.
 
-use axum::http::StatusCode;
-
-use super::api::ApiError;
-use crate::strict::string_end;
+use crate::spanned::string_end;
 
 /// Objects and arrays inside one another. A package nests five or six deep.
 pub const DEPTH: usize = 32;
@@ -16,7 +13,7 @@ pub const VALUES: usize = 200_000;
 
 /// Refuses a body nested deeper than [`DEPTH`] or holding more than [`VALUES`] values, with a
 /// Thai message; text that is not JSON passes (the parser names its fault).
-pub fn check(bytes: &[u8]) -> Result<(), ApiError> {
+pub fn check(bytes: &[u8]) -> Result<(), TooLarge> {
     let (mut depth, mut deepest, mut values) = (0usize, 0usize, 1usize);
     let mut i = 0;
     while i < bytes.len() {
@@ -48,6 +45,10 @@ pub fn check(bytes: &[u8]) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn refused(message: String) -> ApiError {
-    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, message)
+/// A body beyond the bounds, with the Thai message that says which (answered 413).
+#[derive(Debug)]
+pub struct TooLarge(pub String);
+
+fn refused(message: String) -> TooLarge {
+    TooLarge(message)
 }

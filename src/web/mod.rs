@@ -7,7 +7,7 @@
 //! PDF will print, downloads, and saving that never overwrites another browser's edit.
 //!
 //! It sits at the top beside [`crate::cli`] and uses the same library steps (loading, check,
-//! narrative, [`crate::Engine`]); nothing below imports it. Safe by default: it listens on the
+//! narrative, [`crate::engine::Engine`]); nothing below imports it. Safe by default: it listens on the
 //! loopback interface unless told otherwise, asks for a token on any other interface, takes
 //! changes only from its own page ([`guard`]), checks every file name against the workspace
 //! ([`workspace`]), bounds every request body before parsing it ([`body`]) and the heavy
@@ -30,8 +30,8 @@ use axum::http::StatusCode;
 use axum::middleware;
 use axum::routing::{get, post};
 
-use crate::Engine;
 use crate::diagnostic::Diagnostic;
+use crate::engine::Engine;
 use crate::framework::Frameworks;
 use api::ApiError;
 use preview::Previews;

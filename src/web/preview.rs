@@ -14,8 +14,8 @@ use sha2::{Digest, Sha256};
 use typst_layout::PagedDocument;
 
 use crate::diagnostic::Failure;
+use crate::engine::{BuildOptions, Engine};
 use crate::load::Loaded;
-use crate::{BuildOptions, Engine};
 
 /// Previews kept at once (every open browser tab holds one or two).
 const KEPT: usize = 8;
@@ -76,7 +76,7 @@ impl Previews {
         }
         let scratch = std::env::temp_dir().join("ita-report-serve");
         let built = engine.build(&loaded, stem, &scratch, &BuildOptions::default());
-        crate::evict_caches();
+        crate::engine::evict_caches();
         let artifact = built?.artifacts.into_iter().next().ok_or_else(|| {
             Failure::from(crate::diagnostic::Diagnostic::error(
                 "the package holds no data for any document",
@@ -141,7 +141,7 @@ impl Preview {
             ..BuildOptions::default()
         };
         let built = engine.build(&self.loaded, &self.stem, &scratch, &options)?;
-        crate::evict_caches();
+        crate::engine::evict_caches();
         let pdf = built
             .artifacts
             .into_iter()

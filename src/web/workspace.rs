@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 
 use crate::confine::{self, Refusal};
 use crate::limits::PACKAGE_BYTES;
-use crate::strict::string_end;
+use crate::spanned::string_end;
 
 /// A folder of package files the server may read and write.
 pub struct Workspace {

@@ -3,7 +3,8 @@
 //! its items, and check's findings on the samples snapshotted.
 
 use ita_report::analysis::Facts;
-use ita_report::{BuildOptions, DocKind};
+use ita_report::documents::DocKind;
+use ita_report::engine::BuildOptions;
 
 use crate::common::{build, load_sample, page_texts, root, samples, squeeze};
 

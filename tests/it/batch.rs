@@ -162,7 +162,7 @@ fn a_package_gives_the_same_bytes_whatever_was_built_before_it() {
     let mut renamed = crate::common::load_text(&renamed, "renamed.json");
     renamed.dir = root().join("tests/fixtures");
     let out = std::env::temp_dir();
-    let build = |engine: &ita_report::Engine, loaded: &ita_report::load::Loaded| {
+    let build = |engine: &ita_report::engine::Engine, loaded: &ita_report::load::Loaded| {
         engine
             .build(loaded, "first", &out, &Default::default())
             .unwrap()
@@ -171,10 +171,13 @@ fn a_package_gives_the_same_bytes_whatever_was_built_before_it() {
             .clone()
     };
     // A fresh engine: the package is its first source, parsed whole.
-    let alone = build(&ita_report::Engine::new(None, &[]).unwrap(), &municipality);
+    let alone = build(
+        &ita_report::engine::Engine::new(None, &[]).unwrap(),
+        &municipality,
+    );
     // Edited from another agency's package of the same shape, and from a province's.
     for before in [&renamed, &province] {
-        let engine = ita_report::Engine::new(None, &[]).unwrap();
+        let engine = ita_report::engine::Engine::new(None, &[]).unwrap();
         build(&engine, before);
         assert!(
             build(&engine, &municipality) == alone,

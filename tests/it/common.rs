@@ -3,10 +3,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use ita_report::engine::{BuildOptions, Built, Engine};
 use ita_report::framework::Frameworks;
 use ita_report::load::{self, Loaded};
 use ita_report::world::{Compiler, Fonts, Job};
-use ita_report::{BuildOptions, Built, Engine};
 use typst::layout::{Frame, FrameItem, Point};
 use typst_layout::PagedDocument;
 

@@ -1,7 +1,7 @@
 //! The document registry (`src/documents/`): every kind declared once, whole, and reachable.
 
-use ita_report::DocKind;
 use ita_report::documents::ALL;
+use ita_report::documents::DocKind;
 
 use crate::common::root;
 
@@ -83,7 +83,7 @@ fn available_documents_follow_the_data() {
 /// margin moves every line) while every other template stays the program's own.
 #[test]
 fn a_style_override_changes_the_margins_of_every_document() {
-    use ita_report::{BuildOptions, Engine};
+    use ita_report::engine::{BuildOptions, Engine};
     let scratch = crate::common::Scratch::new("style-override");
     let style = ita_report::templates::embedded("style.typ").unwrap();
     let wider = "margin: (left: 4cm, right: 2cm, bottom: 2cm)";

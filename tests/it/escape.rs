@@ -1,6 +1,6 @@
 //! User text can never become Typst markup or code: it comes out literally.
 
-use ita_report::BuildOptions;
+use ita_report::engine::BuildOptions;
 use ita_report::load;
 use ita_report::templates::{escape_markup, string_literal};
 

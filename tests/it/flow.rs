@@ -3,7 +3,8 @@
 //! rules (a heading with two lines below it, a table header with two rows, a short table
 //! whole, a signature with the text it signs, numbers derived in one sequence).
 
-use ita_report::{BuildOptions, DocKind};
+use ita_report::documents::DocKind;
+use ita_report::engine::BuildOptions;
 use serde_json::{Value, json};
 
 use crate::common::{

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::io::Read;
 
-use ita_report::{BuildOptions, Engine};
+use ita_report::engine::{BuildOptions, Engine};
 use typst::layout::{Frame, FrameItem};
 use typst::model::Document;
 use typst::text::Locale;

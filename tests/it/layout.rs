@@ -3,8 +3,10 @@
 
 use std::path::Path;
 
+use ita_report::documents::DocKind;
+use ita_report::engine::BuildOptions;
 use ita_report::load::{self, Loaded};
-use ita_report::{BuildOptions, DocKind, qr};
+use ita_report::qr;
 use typst_layout::PagedDocument;
 
 use crate::common::{Item, build, engine, items, load_sample, root, runs, samples, vertical_rules};

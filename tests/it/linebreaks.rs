@@ -12,7 +12,7 @@ use std::fmt;
 
 use icu_segmenter::WordSegmenter;
 use icu_segmenter::options::WordBreakInvariantOptions;
-use ita_report::BuildOptions;
+use ita_report::engine::BuildOptions;
 use ita_report::linebreak::{self, glue};
 use ita_report::load::Loaded;
 use ita_report::thai::words::{self, Segmenter, is_thai_letter};
@@ -243,7 +243,7 @@ fn audit_catches_a_word_broken_by_typst_alone() {
     let loaded = load_sample(&path);
     let names = linebreak::package_names(&loaded.package);
     let segmenter = Segmenter::new(vec![words::standard(), &names]);
-    let kinds = ita_report::DocKind::available(&loaded.package);
+    let kinds = ita_report::documents::DocKind::available(&loaded.package);
     let source = engine()
         .typst_source(&loaded, &kinds, &BuildOptions::default())
         .unwrap_or_else(|f| panic!("{f}"));

@@ -1,7 +1,8 @@
 //! The samples in inputs/: generated Typst snapshotted, figures read back from the laid-out
 //! pages, and the same input giving the same bytes.
 
-use ita_report::{BuildOptions, DocKind};
+use ita_report::documents::DocKind;
+use ita_report::engine::BuildOptions;
 
 use crate::common::{build, engine, load_sample, page_texts, samples, squeeze};
 
@@ -46,7 +47,7 @@ fn every_indicator_score_is_printed() {
 fn same_input_gives_same_bytes() {
     for path in samples() {
         let first = build(&load_sample(&path), &BuildOptions::default());
-        ita_report::evict_caches();
+        ita_report::engine::evict_caches();
         let second = build(&load_sample(&path), &BuildOptions::default());
         assert_eq!(
             first.artifacts[0].pdf,

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use ita_report::BuildOptions;
+use ita_report::engine::BuildOptions;
 use ita_report::load::load_str;
 
 use crate::common::{Scratch, build, frameworks, lines, load_text, root, samples};

@@ -248,8 +248,8 @@ impl Engine {
                 "the package holds no data for any document"
             ))
             .with_note(message!(
-                "เพิ่ม `scores`, `measures` หรือ `memo` ดูรูปแบบข้อมูลใน README.md",
-                "add `scores`, `measures` or `memo`; see the input format in README.md"
+                "เพิ่ม `scores`, `measures` หรือ `memo` ดูรูปแบบข้อมูลใน docs/src/reference/input-format.md",
+                "add `scores`, `measures` or `memo`; see the input format in docs/src/reference/en/input-format.md"
             ))
             .into());
         }

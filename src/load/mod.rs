@@ -233,8 +233,8 @@ fn parse_object(text: &str, source: &SourceFile) -> Result<Value, Failure> {
         ))
         .at(source.clone(), offset..offset)
         .with_note(message!(
-            "แฟ้มต้องเป็นออบเจกต์ JSON หนึ่งก้อน ดูรูปแบบข้อมูลใน README.md",
-            "the file must hold one JSON object, see the input format in README.md"
+            "แฟ้มต้องเป็นออบเจกต์ JSON หนึ่งก้อน ดูรูปแบบข้อมูลใน docs/src/reference/input-format.md",
+            "the file must hold one JSON object, see the input format in docs/src/reference/en/input-format.md"
         ))
     })?;
 
@@ -252,8 +252,8 @@ fn parse_object(text: &str, source: &SourceFile) -> Result<Value, Failure> {
         ))
         .at(source.clone(), 0..text.len().min(1))
         .with_note(message!(
-            "ดูรูปแบบข้อมูลใน README.md",
-            "see the input format in README.md"
+            "ดูรูปแบบข้อมูลใน docs/src/reference/input-format.md",
+            "see the input format in docs/src/reference/en/input-format.md"
         ))
         .into());
     }

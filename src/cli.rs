@@ -48,50 +48,7 @@ pub enum LangArg {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build the PDFs of report packages.
-    Build {
-        /// Package files or folders searched for `*.json` (default: inputs/).
-        paths: Vec<PathBuf>,
-        /// Output folder.
-        #[arg(short, long, default_value = "out")]
-        output: PathBuf,
-        /// One PDF per document (memo, report, measures) instead of one per package.
-        #[arg(long)]
-        split: bool,
-        /// Also write the generated Typst source beside each PDF.
-        #[arg(long)]
-        emit_typst: bool,
-        /// Folder whose template files replace the embedded ones of the same name (and whose
-        /// `frameworks/<year>.json` replace the embedded year frameworks).
-        #[arg(long, value_name = "DIR")]
-        templates: Option<PathBuf>,
-        /// Extra font folder (e.g. with TH Sarabun New); may be repeated.
-        #[arg(long = "font-dir", value_name = "DIR")]
-        font_dirs: Vec<PathBuf>,
-        /// Font family for every package, overriding the package's `font`.
-        #[arg(long)]
-        font: Option<String>,
-        /// Treat contradictions found in the data as errors: build nothing from such a package.
-        #[arg(long)]
-        deny_warnings: bool,
-        /// Packages built at once (default: the number of cores).
-        #[arg(short, long, value_name = "N")]
-        jobs: Option<usize>,
-        /// Build only slice I of N of the inputs (1-based), e.g. `--shard 3/8` on the third
-        /// of eight machines; a file's slice depends on its path only.
-        #[arg(long, value_name = "I/N", value_parser = parse_shard)]
-        shard: Option<(usize, usize)>,
-        /// No progress line; messages and the summary only.
-        #[arg(short, long)]
-        quiet: bool,
-        /// Archival PDFs: PDF/A-3b with the package and its facts attached, listed with their
-        /// SHA-256 in `manifest.json` of the output folder.
-        #[arg(long)]
-        archive: bool,
-        /// Replace PDFs that carry a signature (by default they are kept, and a package
-        /// changed since is refused: rebuilding would lose the signature).
-        #[arg(long)]
-        force: bool,
-    },
+    Build(BuildArgs),
     /// Write out the files attached to archival PDFs (the package and its facts).
     Extract {
         /// Archival PDFs.
@@ -261,6 +218,93 @@ pub enum Command {
     },
 }
 
+/// The options of `build`, resolved once into a run ([`BuildArgs::run`]).
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// Package files or folders searched for `*.json` (default: inputs/).
+    pub paths: Vec<PathBuf>,
+    /// Output folder.
+    #[arg(short, long, default_value = "out")]
+    pub output: PathBuf,
+    /// One PDF per document (memo, report, measures) instead of one per package.
+    #[arg(long)]
+    pub split: bool,
+    /// Also write the generated Typst source beside each PDF.
+    #[arg(long)]
+    pub emit_typst: bool,
+    /// Folder whose template files replace the embedded ones of the same name (and whose
+    /// `frameworks/<year>.json` replace the embedded year frameworks).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Extra font folder (e.g. with TH Sarabun New); may be repeated.
+    #[arg(long = "font-dir", value_name = "DIR")]
+    pub font_dirs: Vec<PathBuf>,
+    /// Font family for every package, overriding the package's `font`.
+    #[arg(long)]
+    pub font: Option<String>,
+    /// Treat contradictions found in the data as errors: build nothing from such a package.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Packages built at once (default: the number of cores).
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Build only slice I of N of the inputs (1-based), e.g. `--shard 3/8` on the third
+    /// of eight machines; a file's slice depends on its path only.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<(usize, usize)>,
+    /// No progress line; messages and the summary only.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Archival PDFs: PDF/A-3b with the package and its facts attached, listed with their
+    /// SHA-256 in `manifest.json` of the output folder.
+    #[arg(long)]
+    pub archive: bool,
+    /// Replace PDFs that carry a signature (by default they are kept, and a package
+    /// changed since is refused: rebuilding would lose the signature).
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl BuildArgs {
+    /// Loads the frameworks, fonts and templates once and builds every package.
+    fn run(self, err: &mut StandardStream) -> ExitCode {
+        let templates = self.templates.as_deref();
+        let started = Frameworks::load(templates)
+            .and_then(|f| Ok((f, Engine::new(templates, &self.font_dirs)?)));
+        let (frameworks, engine) = match started {
+            Ok(started) => started,
+            Err(d) => {
+                let _ = d.emit(err);
+                return ExitCode::from(2);
+            }
+        };
+        let options = BuildOptions {
+            split: self.split,
+            font: self.font,
+            archive: self.archive,
+        };
+        let setup = batch::setup(templates, &self.font_dirs, &options, self.emit_typst);
+        let run = Batch {
+            engine: &engine,
+            frameworks: &frameworks,
+            options: &options,
+            emit_typst: self.emit_typst,
+            deny_warnings: self.deny_warnings,
+            out_dir: &self.output,
+            setup,
+            shard: self.shard,
+            force: self.force,
+        };
+        let threads = self
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let progress = !self.quiet
+            && std::io::IsTerminal::is_terminal(&std::io::stderr())
+            && std::env::var_os("NO_COLOR").is_none();
+        build(&run, &self.paths, threads, progress, err)
+    }
+}
+
 /// What `templates` does.
 #[derive(Debug, Subcommand)]
 pub enum TemplatesAction {
@@ -292,17 +336,20 @@ pub enum Layout {
     ByTool,
 }
 
-/// Runs the command line and returns the process exit code.
-pub fn run(cli: Cli) -> ExitCode {
-    // Colours only on a terminal (termcolor's `Auto` looks at TERM and NO_COLOR, not at
-    // whether stderr is redirected to a log file).
+/// Standard error, in colour only on a terminal (termcolor's `Auto` looks at TERM and
+/// NO_COLOR, not at whether stderr is redirected to a log file).
+fn terminal() -> StandardStream {
     let colour = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         ColorChoice::Auto
     } else {
         ColorChoice::Never
     };
-    let mut err = StandardStream::stderr(colour);
-    let english = match cli.lang {
+    StandardStream::stderr(colour)
+}
+
+/// The language of messages: `--lang`, else ITA_REPORT_LANG, else Thai.
+fn set_language(lang: Option<LangArg>) {
+    let english = match lang {
         Some(lang) => matches!(lang, LangArg::En),
         None => std::env::var("ITA_REPORT_LANG").is_ok_and(|l| l.trim().eq_ignore_ascii_case("en")),
     };
@@ -311,6 +358,14 @@ pub fn run(cli: Cli) -> ExitCode {
     } else {
         crate::diagnostic::Lang::Thai
     });
+}
+
+/// Runs the command line and returns the process exit code.
+// Longer than a screen: one arm per command, each handing its options to that command's
+// own function; splitting the match would only scatter the list of commands.
+pub fn run(cli: Cli) -> ExitCode {
+    let mut err = terminal();
+    set_language(cli.lang);
     match cli.command {
         Command::Check {
             paths,
@@ -453,54 +508,7 @@ pub fn run(cli: Cli) -> ExitCode {
             token_file.as_deref(),
             &mut err,
         ),
-        Command::Build {
-            paths,
-            output,
-            split,
-            emit_typst,
-            templates,
-            font_dirs,
-            font,
-            deny_warnings,
-            jobs,
-            shard,
-            quiet,
-            archive,
-            force,
-        } => {
-            let started = Frameworks::load(templates.as_deref())
-                .and_then(|f| Ok((f, Engine::new(templates.as_deref(), &font_dirs)?)));
-            let (frameworks, engine) = match started {
-                Ok(started) => started,
-                Err(d) => {
-                    let _ = d.emit(&mut err);
-                    return ExitCode::from(2);
-                }
-            };
-            let options = BuildOptions {
-                split,
-                font,
-                archive,
-            };
-            let setup = batch::setup(templates.as_deref(), &font_dirs, &options, emit_typst);
-            let run = Batch {
-                engine: &engine,
-                frameworks: &frameworks,
-                options: &options,
-                emit_typst,
-                deny_warnings,
-                out_dir: &output,
-                setup,
-                shard,
-                force,
-            };
-            let threads =
-                jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-            let progress = !quiet
-                && std::io::IsTerminal::is_terminal(&std::io::stderr())
-                && std::env::var_os("NO_COLOR").is_none();
-            build(&run, &paths, threads, progress, &mut err)
-        }
+        Command::Build(args) => args.run(&mut err),
     }
 }
 

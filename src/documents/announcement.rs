@@ -1,6 +1,6 @@
 //! ประกาศ, an announcement (seed 004).
 
-use super::{Spec, never, no_secrecy};
+use super::Spec;
 use crate::diagnostic::JsonPath;
 use crate::message;
 use crate::model::Package;
@@ -11,14 +11,11 @@ pub(super) const SPEC: Spec = Spec {
     label: ("ประกาศ", "announcement"),
     template: include_str!("../../report-templates/announcement.typ"),
     emblem: true,
-    continues: false,
-    leads: false,
     present: |p| p.announcement.is_some(),
-    landscape: never,
-    secrecy: no_secrecy,
     date: |p| p.announcement.as_ref().map(|a| a.date.as_str()),
     signers: |p| p.announcement.iter().map(|a| &a.signer).collect(),
     rules,
+    ..super::PLAIN
 };
 
 fn rules(package: &Package, c: &mut Checker, path: JsonPath) {

@@ -1,6 +1,6 @@
 //! The cover page of the report (seeds 000, 001, 002).
 
-use super::{Spec, never, no_date, no_secrecy, no_signers};
+use super::Spec;
 use crate::diagnostic::JsonPath;
 use crate::message;
 use crate::model::Package;
@@ -10,15 +10,10 @@ pub(super) const SPEC: Spec = Spec {
     name: "cover",
     label: ("ปก", "cover"),
     template: include_str!("../../report-templates/cover.typ"),
-    emblem: false,
-    continues: false,
     leads: true,
     present: |p| p.cover.is_some(),
-    landscape: never,
-    secrecy: no_secrecy,
-    date: no_date,
-    signers: no_signers,
     rules,
+    ..super::PLAIN
 };
 
 fn rules(package: &Package, c: &mut Checker, path: JsonPath) {

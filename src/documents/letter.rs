@@ -1,6 +1,6 @@
 //! หนังสือภายนอก, the external letter that distributes the report (seed 000 p.2).
 
-use super::{Spec, never};
+use super::Spec;
 use crate::diagnostic::JsonPath;
 use crate::message;
 use crate::model::Package;
@@ -11,14 +11,12 @@ pub(super) const SPEC: Spec = Spec {
     label: ("หนังสือภายนอก", "letter"),
     template: include_str!("../../report-templates/letter.typ"),
     emblem: true,
-    continues: false,
-    leads: false,
     present: |p| p.letter.is_some(),
-    landscape: never,
     secrecy: |p| p.letter.as_ref().and_then(|l| l.secrecy.as_deref()),
     date: |p| p.letter.as_ref().map(|l| l.date.as_str()),
     signers: |p| p.letter.iter().map(|l| &l.signer).collect(),
     rules,
+    ..super::PLAIN
 };
 
 fn rules(package: &Package, c: &mut Checker, path: JsonPath) {

@@ -1,7 +1,7 @@
 //! The measures appendix (มาตรการ): two table layouts and an outline (seeds 001 part 2,
 //! 002 §4, 000 §3).
 
-use super::{Spec, no_date, no_secrecy, no_signers};
+use super::Spec;
 use crate::diagnostic::JsonPath;
 use crate::message;
 use crate::model::{MeasureRow, Measures, MeasuresLayout, Package, Paragraphs};
@@ -11,9 +11,7 @@ pub(super) const SPEC: Spec = Spec {
     name: "measures",
     label: ("มาตรการส่งเสริมคุณธรรมและความโปร่งใส", "measures"),
     template: include_str!("../../report-templates/measures.typ"),
-    emblem: false,
     continues: true,
-    leads: false,
     present: |p| p.measures.is_some(),
     // The six-column table of seed 001 needs the width of a landscape page.
     landscape: |p| {
@@ -21,10 +19,8 @@ pub(super) const SPEC: Spec = Spec {
             .as_ref()
             .is_some_and(|m| m.layout == MeasuresLayout::ByIndicator)
     },
-    secrecy: no_secrecy,
-    date: no_date,
-    signers: no_signers,
     rules,
+    ..super::PLAIN
 };
 
 /// A column of the measures table: its field and how to read it from a row.

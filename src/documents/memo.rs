@@ -1,6 +1,6 @@
 //! บันทึกข้อความ, the internal memo (seeds 000 p.1 and 001 p.1).
 
-use super::{Spec, never};
+use super::Spec;
 use crate::diagnostic::JsonPath;
 use crate::message;
 use crate::model::{Package, Signer};
@@ -11,14 +11,12 @@ pub(super) const SPEC: Spec = Spec {
     label: ("บันทึกข้อความ", "memo"),
     template: include_str!("../../report-templates/memo.typ"),
     emblem: true,
-    continues: false,
-    leads: false,
     present: |p| p.memo.is_some(),
-    landscape: never,
     secrecy: |p| p.memo.as_ref().and_then(|m| m.secrecy.as_deref()),
     date: |p| p.memo.as_ref().and_then(|m| m.date.as_deref()),
     signers,
     rules,
+    ..super::PLAIN
 };
 
 fn signers(package: &Package) -> Vec<&Signer> {

@@ -179,19 +179,22 @@ pub fn signers(package: &Package) -> impl Iterator<Item = &Signer> {
     ALL.into_iter().flat_map(|k| (k.spec().signers)(package))
 }
 
-/// For kinds that are never landscape, stamped with no secrecy, dated or signed.
-fn never(_: &Package) -> bool {
-    false
-}
-
-fn no_secrecy(_: &Package) -> Option<&str> {
-    None
-}
-
-fn no_date(_: &Package) -> Option<&str> {
-    None
-}
-
-fn no_signers(_: &Package) -> Vec<&Signer> {
-    Vec::new()
-}
+/// What a kind is unless it says otherwise: no emblem, its own numbering, portrait, no
+/// secrecy class, no date, no signer, no rules beyond the package's. Each kind's `SPEC`
+/// names itself, its label, template and presence, and takes the rest from here
+/// (`..PLAIN`); a kind that forgot its name would have no template and fail the registry
+/// test.
+pub(crate) const PLAIN: Spec = Spec {
+    name: "",
+    label: ("", ""),
+    template: "",
+    emblem: false,
+    continues: false,
+    leads: false,
+    present: |_| false,
+    landscape: |_| false,
+    secrecy: |_| None,
+    date: |_| None,
+    signers: |_| Vec::new(),
+    rules: |_, _, _| {},
+};

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Spec, never, no_date, no_secrecy, no_signers};
+use super::Spec;
 use crate::diagnostic::JsonPath;
 use crate::message;
 use crate::model::{Package, Tool};
@@ -13,15 +13,11 @@ pub(super) const SPEC: Spec = Spec {
     name: "oit",
     label: ("รายละเอียด OIT", "OIT detail"),
     template: include_str!("../../report-templates/oit.typ"),
-    emblem: false,
     continues: true,
     leads: true,
     present: |p| p.oit.is_some(),
-    landscape: never,
-    secrecy: no_secrecy,
-    date: no_date,
-    signers: no_signers,
     rules,
+    ..super::PLAIN
 };
 
 fn rules(package: &Package, c: &mut Checker, path: JsonPath) {

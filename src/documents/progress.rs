@@ -1,6 +1,6 @@
 //! The progress report, landscape (seed 003).
 
-use super::{Spec, no_date, no_secrecy, no_signers};
+use super::Spec;
 use crate::diagnostic::JsonPath;
 use crate::message;
 use crate::model::Package;
@@ -10,15 +10,10 @@ pub(super) const SPEC: Spec = Spec {
     name: "progress",
     label: ("รายงานความก้าวหน้า", "progress report"),
     template: include_str!("../../report-templates/progress.typ"),
-    emblem: false,
-    continues: false,
-    leads: false,
     present: |p| p.progress.is_some(),
     landscape: |_| true,
-    secrecy: no_secrecy,
-    date: no_date,
-    signers: no_signers,
     rules,
+    ..super::PLAIN
 };
 
 fn rules(package: &Package, c: &mut Checker, path: JsonPath) {

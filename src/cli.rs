@@ -218,7 +218,7 @@ pub enum Command {
     },
 }
 
-/// The options of `build`, resolved once into a run ([`BuildArgs::run`]).
+/// The options of `build`, resolved once into a run (`BuildArgs::run`).
 #[derive(Debug, clap::Args)]
 pub struct BuildArgs {
     /// Package files or folders searched for `*.json` (default: inputs/).

@@ -976,3 +976,96 @@ fn verify_agrees_with_pyhanko_on_signed_extended_and_tampered_files() {
     );
     println!("{table}");
 }
+
+/// pdfsig (poppler), or `None` outside CI when it is not installed; under CI=true its absence
+/// fails (`.ci/run` installs poppler-utils).
+fn pdfsig() -> Option<&'static str> {
+    let found = Command::new("pdfsig").arg("-v").output().is_ok();
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    assert!(
+        found || !ci,
+        "CI=true but pdfsig (poppler-utils) is not installed"
+    );
+    if !found {
+        println!("skipped: pdfsig (poppler-utils) is not installed");
+    }
+    found.then_some("pdfsig")
+}
+
+/// pdfsig's verdict on each signed field of `pdf`: whether it calls the signature valid, and
+/// whether it says the signature covers the whole file.
+fn pdfsig_verdicts(pdfsig: &str, pdf: &Path) -> Vec<(bool, bool)> {
+    let out = Command::new(pdfsig).arg(pdf).output().expect("pdfsig runs");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.split("Signature #")
+        .skip(1)
+        // Empty fields are listed too ("The signature form field is not signed.").
+        .filter(|block| !block.contains("is not signed"))
+        .map(|block| {
+            (
+                block.contains("Signature Validation: Signature is Valid."),
+                block.contains("Total document signed"),
+            )
+        })
+        .collect()
+}
+
+/// Every file `ita-report sign` makes validates in poppler: an ECDSA signature, then an RSA
+/// one over it (the first then covers only its revision), in the fields of the memo; and
+/// poppler, like `verify`, calls a signature invalid once a byte it covers is changed.
+#[test]
+fn pdfsig_validates_what_sign_makes_and_refuses_it_altered() {
+    let Some(pdfsig) = pdfsig() else { return };
+    let dir = Scratch::new("pdfsig");
+    let d = dir.path();
+    let json = "2566-roiet-province.json";
+    std::fs::copy(root().join("inputs").join(json), d.join(json)).unwrap();
+    let run = ita_report(
+        d,
+        &["build", json, "-o", "out", "--archive", "--quiet"],
+        None,
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let (ec, rsa) = (key("pdfsig-ec"), rsa_key("pdfsig-rsa"));
+    for (name, k, subject) in [
+        ("ec.p12", &ec, "CN=นางสาวทดสอบ ลงนาม,O=จังหวัดร้อยเอ็ด,C=TH"),
+        ("rsa.p12", &rsa, "CN=นายทดสอบ สอง,O=จังหวัดร้อยเอ็ด,C=TH"),
+    ] {
+        let cert = certificate(k, subject);
+        std::fs::write(d.join(name), pkcs12_file(k, &cert, PASSWORD)).unwrap();
+    }
+    let run = ita_report(
+        d,
+        &[
+            "sign",
+            "out/2566-roiet-province.pdf",
+            "--cert",
+            "ec.p12",
+            "-o",
+            "one.pdf",
+        ],
+        Some(PASSWORD),
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert_eq!(pdfsig_verdicts(pdfsig, &d.join("one.pdf")), [(true, true)]);
+    let run = ita_report(
+        d,
+        &["sign", "one.pdf", "--cert", "rsa.p12", "-o", "two.pdf"],
+        Some(PASSWORD),
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert_eq!(
+        pdfsig_verdicts(pdfsig, &d.join("two.pdf")),
+        [(true, false), (true, true)]
+    );
+
+    // A byte of the first page's content changed under both signatures.
+    let mut altered = std::fs::read(d.join("two.pdf")).unwrap();
+    alter_first_page(&mut altered);
+    std::fs::write(d.join("altered.pdf"), &altered).unwrap();
+    let verdicts = pdfsig_verdicts(pdfsig, &d.join("altered.pdf"));
+    assert_eq!(verdicts.len(), 2);
+    assert!(verdicts.iter().all(|(valid, _)| !valid), "{verdicts:?}");
+    let run = ita_report(d, &["verify", "altered.pdf"], None);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+}

@@ -20,6 +20,7 @@ pub mod archive;
 pub mod batch;
 pub mod catalogue;
 pub mod cli;
+pub mod completion;
 
 pub mod confine;
 pub mod consistency;

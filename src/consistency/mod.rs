@@ -127,7 +127,12 @@ fn scores_findings(f: &mut Findings, package: &Package, fw: &Framework) {
             total,
             &scores.tools,
         );
-        weighted_total(f, fw, path.key("total"), total, &scores.tools, None);
+        let formed = crate::completion::formed_tools(scores, fw);
+        if formed.len() == scores.tools.len() {
+            weighted_total(f, fw, path.key("total"), total, &scores.tools, None);
+        } else {
+            total_against_indicators(f, fw, path.key("total"), total, &formed, &scores.tools);
+        }
     }
     let indicators: BTreeMap<u8, Score> = scores
         .indicators
@@ -500,6 +505,42 @@ fn outcome_thai(outcome: &LevelOutcome) -> String {
         LevelOutcome::OneOf(names) => format!("ระดับใดระดับหนึ่งใน {}", names.join(", ")),
         LevelOutcome::Unknown => "ไม่มีระดับใด".to_owned(),
     }
+}
+
+/// A given total against the weighted sum of the tools, some of them formed from their
+/// indicators because the package leaves them out (85.45 given where the indicators give
+/// 81.45).
+fn total_against_indicators(
+    f: &mut Findings,
+    fw: &Framework,
+    path: JsonPath,
+    total: Score,
+    formed: &BTreeMap<Tool, Score>,
+    given: &BTreeMap<Tool, Score>,
+) {
+    let Some(weighted) = fw.weighted_total(formed) else {
+        return;
+    };
+    if (total.hundredths() - weighted).abs() <= ROUNDING {
+        return;
+    }
+    let from: Vec<String> = formed
+        .iter()
+        .filter(|(tool, _)| !given.contains_key(tool))
+        .map(|(tool, score)| format!("{tool} {}", s(*score)))
+        .collect();
+    let (total, weighted, year, from) = (s(total), h(weighted), fw.fiscal_year, from.join(", "));
+    f.contradiction(
+        path,
+        message!(
+            "คะแนนรวม {total} ไม่เท่ากับผลรวมถ่วงน้ำหนัก {weighted} ของคะแนนเครื่องมือ ซึ่ง {from} คำนวณจากค่าเฉลี่ยของตัวชี้วัดตามเกณฑ์ปี {year}",
+            "the total {total} is not the weighted sum {weighted} of the tools, where {from} are the means of their indicators as the {year} framework forms them"
+        ),
+        Some(message!(
+            "ใส่คะแนนเครื่องมือ (`tools`) ตามที่ประกาศ หรือแก้คะแนนรวมหรือคะแนนตัวชี้วัดให้ตรงกัน",
+            "give the published tool scores (`tools`), or correct the total or the indicators"
+        )),
+    );
 }
 
 /// The total against the weighted tool scores, when the framework gives every weight.

@@ -218,3 +218,53 @@ fn missing_evidence_is_recognised() {
     assert!(says_missing("ข้อมูลไม่ปรากฏจากหน้าเว็บไซต์หลัก"));
     assert!(!says_missing("ในปีถัดไป ให้แสดงข้อมูลแผนการจัดซื้อจัดจ้าง"));
 }
+
+/// The province sample with its IIT and EIT taken out and its total moved four points below
+/// what its indicators and OIT give (2566 forms IIT and EIT as the means of their indicators):
+/// `check` finds the contradiction, naming the tools it formed; the true total passes.
+#[test]
+fn a_total_the_indicators_contradict_is_found_without_tool_scores() {
+    let text =
+        std::fs::read_to_string(crate::common::root().join("inputs/2566-roiet-province.json"))
+            .unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let scores = value["scores"].as_object_mut().unwrap();
+    scores["tools"]
+        .as_object_mut()
+        .unwrap()
+        .retain(|k, _| k == "OIT");
+    let indicators: Vec<(u64, f64)> = scores["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["number"].as_u64().unwrap(), i["score"].as_f64().unwrap()))
+        .collect();
+    let mean = |range: std::ops::RangeInclusive<u64>| {
+        let of: Vec<i64> = indicators
+            .iter()
+            .filter(|(n, _)| range.contains(n))
+            .map(|(_, s)| (s * 100.0).round() as i64)
+            .collect();
+        let (sum, n) = (of.iter().sum::<i64>(), of.len() as i64);
+        (2 * sum + n) / (2 * n)
+    };
+    let oit = (scores["tools"]["OIT"].as_f64().unwrap() * 100.0).round() as i64;
+    let total = ((30 * mean(1..=5) + 30 * mean(6..=8) + 40 * oit) as f64 / 100.0).round() as i64;
+    let flagged = |value: &serde_json::Value| {
+        let loaded = crate::common::load_text(&value.to_string(), "formed.json");
+        loaded
+            .warnings
+            .iter()
+            .filter(|d| d.json_path.as_deref() == Some("scores.total"))
+            .map(|d| d.message.english.clone())
+            .collect::<Vec<_>>()
+    };
+    value["scores"]["total"] = serde_json::json!(total as f64 / 100.0);
+    assert_eq!(flagged(&value), Vec::<String>::new());
+    value["scores"]["total"] = serde_json::json!((total - 400) as f64 / 100.0);
+    let found = flagged(&value);
+    assert!(
+        found.len() == 1 && found[0].contains("IIT") && found[0].contains("EIT"),
+        "{found:?}"
+    );
+}

@@ -177,7 +177,6 @@ pub fn load_str(
     match framework {
         Some(framework) if diagnostics.is_empty() => {
             let mut warnings = strict.warnings;
-
             let facts = crate::narrative::derive(&package, &framework, frameworks);
             let findings = consistency::findings(&package, &facts, &framework, frameworks);
             warnings.extend(findings_shown(findings, display_name, &located));

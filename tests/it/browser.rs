@@ -5,7 +5,7 @@
 //! the workspace with `fetch` and a form, with and without an access token, and nothing is
 //! written.
 //!
-//! The screenshots of the documentation (`docs/screens/*.png`, tracked) are written only on
+//! The screenshots of the documentation (`docs/src/screens/*.png`, tracked) are written only on
 //! request: `ITA_SCREENSHOTS=1 cargo test --release -- browser`; other runs take them but
 //! leave the files as they are.
 //!

@@ -866,5 +866,5 @@ pub fn site_and_server(name: &str) -> (Site, Running) {
 
 /// The repository folder screenshots go to.
 pub fn screens() -> PathBuf {
-    root().join("docs/screens")
+    root().join("docs/src/screens")
 }

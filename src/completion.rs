@@ -19,13 +19,13 @@ pub fn formed_tools(scores: &Scores, fw: &Framework) -> BTreeMap<Tool, Score> {
         if tools.contains_key(&spec.tool) || spec.formed != Some(Formed::MeanOfIndicators) {
             continue;
         }
-        let given: Option<Vec<i64>> = fw
+        let given: Option<Vec<Score>> = fw
             .indicators
             .iter()
             .filter(|i| i.tool == spec.tool)
             .map(|i| {
                 let found = scores.indicators.iter().find(|g| g.number == i.number);
-                found.map(|g| g.score.hundredths())
+                found.map(|g| g.score)
             })
             .collect();
         if let Some(given) = given.filter(|g| !g.is_empty()) {
@@ -35,8 +35,9 @@ pub fn formed_tools(scores: &Scores, fw: &Framework) -> BTreeMap<Tool, Score> {
     tools
 }
 
-/// The mean in hundredths, rounded half up as the published scores are.
-fn mean(hundredths: &[i64]) -> i64 {
-    let (sum, n) = (hundredths.iter().sum::<i64>(), hundredths.len() as i64);
+/// The mean of scores in hundredths, rounded half up as the published scores are.
+pub fn mean(values: &[Score]) -> i64 {
+    let sum: i64 = values.iter().map(|v| v.hundredths()).sum();
+    let n = values.len() as i64;
     (2 * sum + n) / (2 * n)
 }

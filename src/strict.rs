@@ -2,20 +2,12 @@
 //!
 //! serde_json keeps the last of two equal keys, so `"fiscal_year": 2568, "fiscal_year": 2566`
 //! built a 2566 report; control characters and bidi overrides print nothing visible, or
-//! reverse printed Thai. This module finds duplicate keys at any depth (with both places) and
-//! takes such characters out of every text, saying where.
+//! reverse printed Thai. This module takes such characters out of every text, saying where;
+//! duplicate keys are found by the spanned parse ([`crate::spanned::Node::duplicates`]).
 
 use serde_json::Value;
 
 use crate::diagnostic::{JsonPath, Segment};
-pub use crate::spanned::Duplicate;
-
-/// Every duplicate key of a syntactically valid JSON text, in order (none when the text is
-/// not valid JSON: serde_json has reported that already).
-pub fn duplicates(text: &str) -> Vec<Duplicate> {
-    crate::spanned::parse(text).map_or_else(Vec::new, |tree| tree.duplicates())
-}
-
 /// Characters taken out of text: C0 and C1 controls other than line feed, carriage return and
 /// tab, and the bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069).
 pub fn is_unprintable(c: char) -> bool {

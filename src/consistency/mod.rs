@@ -15,6 +15,7 @@ mod reading;
 mod text;
 
 use crate::analysis;
+use crate::completion::mean;
 use crate::diagnostic::{JsonPath, Message};
 use crate::framework::{Formed, Framework, Frameworks, LevelOutcome};
 use crate::message;
@@ -409,13 +410,6 @@ fn drafts(f: &mut Findings, package: &Package, root: &JsonPath) {
             );
         }
     }
-}
-
-/// The mean of scores in hundredths, rounded half up.
-fn mean(values: &[Score]) -> i64 {
-    let sum: i64 = values.iter().map(|v| v.hundredths()).sum();
-    let n = values.len() as i64;
-    (2 * sum + n) / (2 * n)
 }
 
 /// A stated level against the year's rule.

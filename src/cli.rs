@@ -22,6 +22,7 @@ use crate::{load, pdf};
 
 mod archive;
 mod data;
+mod hub;
 mod manifest;
 mod templates;
 
@@ -192,6 +193,9 @@ pub enum Command {
         #[command(subcommand)]
         action: TemplatesAction,
     },
+    /// The province's server: accounts, each agency's packages, review, signing and a
+    /// dashboard, in one database (`hub init` first).
+    Hub(hub::HubArgs),
     /// Serve a browser workspace over a folder of packages: a form per package, `check`'s
     /// messages beside the fields, a live preview, downloads and safe saving.
     Serve {
@@ -509,6 +513,7 @@ pub fn run(cli: Cli) -> ExitCode {
             &mut err,
         ),
         Command::Build(args) => args.run(&mut err),
+        Command::Hub(args) => args.run(&mut err),
     }
 }
 

@@ -31,6 +31,7 @@ pub mod engine;
 pub mod filename;
 pub mod fingerprint;
 pub mod framework;
+pub mod hub;
 pub mod import;
 pub mod layout_lang;
 pub mod limits;

@@ -169,7 +169,7 @@ impl Checked {
             .count()
     }
 
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         let documents: Vec<&str> = self.loaded.as_ref().map_or(Vec::new(), |l| {
             DocKind::available(&l.package)
                 .iter()

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use super::App;
 use super::api::ApiError;
 
-const INDEX: &str = include_str!("assets/index.html");
+pub(crate) const INDEX: &str = include_str!("assets/index.html");
 
 /// The files under `/assets/`: name, content type, bytes.
 const FILES: &[(&str, &str, &[u8])] = &[

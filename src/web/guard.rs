@@ -26,7 +26,7 @@ pub const CSRF_HEADER: &str = "x-ita-csrf";
 
 /// What the page sends to `/api/import/…`: a spreadsheet as the browser types the file, or
 /// bytes of no stated kind.
-const SHEET_TYPES: &[&str] = &[
+pub(crate) const SHEET_TYPES: &[&str] = &[
     "application/octet-stream",
     "text/csv",
     "application/vnd.ms-excel",

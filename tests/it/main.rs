@@ -18,6 +18,7 @@ mod documents;
 mod escape;
 mod flow;
 mod hostile;
+mod hub;
 mod import;
 mod invalid;
 mod language;

@@ -49,6 +49,24 @@ pub struct Facts {
     /// The report's numbered figures and tables, in print order (what "ภาพที่ ๒" can mean).
     pub figures: Vec<Figure>,
     pub tables: Vec<Figure>,
+    /// The parts each document prints, in order: the package's outline, or the default.
+    pub outline: crate::outline::Resolved,
+    /// The total printed: the package's, else the weighted sum of the tools where the year's
+    /// framework gives every weight and every tool has a score (given or formed).
+    pub total: Option<Score>,
+    /// The tool scores printed: the package's, and those formed from their indicators.
+    pub tool_scores: BTreeMap<Tool, Score>,
+    /// Which of the printed scores the program formed.
+    pub derived: DerivedScores,
+    /// The agency's group as the NACC names it, when its kind is given.
+    pub agency_kind: Option<&'static str>,
+}
+
+/// The scores the program formed because the package leaves them out.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DerivedScores {
+    pub tools: Vec<Tool>,
+    pub total: bool,
 }
 
 /// A numbered figure or table of the report.
@@ -94,6 +112,8 @@ pub struct IndicatorFact {
     pub tool: Tool,
     pub score: Score,
     pub analysis: Paragraphs,
+    /// The bold lead of its analysis as the agency writes it.
+    pub analysis_title: Option<String>,
     /// The score of the previous year that gives this indicator, and the change (hundredths).
     pub previous: Option<Score>,
     pub change: Option<i64>,
@@ -282,84 +302,13 @@ pub struct MeasureRowFact {
 /// Derives the facts of a validated package under its year's framework; earlier years are
 /// judged under their own frameworks where `frameworks` has them.
 pub fn derive(package: &Package, fw: &Framework, frameworks: &Frameworks) -> Facts {
-    let mut history = package.history.clone();
-    history.sort_by_key(|h| h.year);
-    let earlier: Vec<&HistoryYear> = history
-        .iter()
-        .filter(|h| h.year < package.fiscal_year)
-        .collect();
-    let last = earlier.last().copied();
-
-    let mut indicators: Vec<IndicatorFact> = package
-        .scores
-        .iter()
-        .flat_map(|s| &s.indicators)
-        .map(|i| {
-            // The latest earlier year that gives this indicator.
-            let previous = earlier.iter().rev().find_map(|h| {
-                h.indicators
-                    .iter()
-                    .find(|p| p.number == i.number)
-                    .map(|p| p.score)
-            });
-            IndicatorFact {
-                analysis: i.analysis.clone(),
-                ..indicator_fact(package, fw, i.number, i.score, previous)
-            }
-        })
-        .collect();
-    indicators.sort_by_key(|i| i.number);
-
+    let earlier = earlier_years(package);
+    let last = earlier.last();
+    let indicators = indicator_facts(package, fw, &earlier);
     let target = package.scores.as_ref().map_or(fw.target, |s| s.target);
-    let tools = fw
-        .tools
-        .iter()
-        .filter_map(|spec| {
-            let tool = spec.tool;
-            let of_tool: Vec<IndicatorFact> = indicators
-                .iter()
-                .filter(|i| i.tool == tool)
-                .cloned()
-                .collect();
-            let score = package
-                .scores
-                .as_ref()
-                .and_then(|s| s.tools.get(&tool).copied());
-            if of_tool.is_empty() && score.is_none() {
-                return None;
-            }
-            let previous = last.and_then(|h| h.tools.get(&tool).copied());
-            let below_target = of_tool
-                .iter()
-                .filter(|i| i.score.hundredths() < target.hundredths())
-                .cloned()
-                .collect();
-            let mut fact = ToolFact {
-                tool,
-                title: spec.title.clone(),
-                phrase: spec.phrase.clone(),
-                score,
-                previous,
-                change: score
-                    .zip(previous)
-                    .map(|(s, p)| s.hundredths() - p.hundredths()),
-                extremes: extremes(&of_tool),
-                changes: changes(&of_tool),
-                indicators: of_tool,
-                below_target,
-                narrative: Paragraphs::default(),
-            };
-            // The package's own paragraph; [`crate::narrative`] writes one where it gives none.
-            let given = package
-                .scores
-                .as_ref()
-                .and_then(|s| s.tool_analysis.get(&tool));
-            fact.narrative = given.filter(|t| !t.is_empty()).cloned().unwrap_or_default();
-            Some(fact)
-        })
-        .collect();
-
-    let total = package.scores.as_ref().and_then(|s| s.total);
+    let scores = derived_scores(package, fw);
+    let tools = tool_facts(package, fw, &indicators, &scores.tools, last, target);
+    let total = scores.total;
     let previous = last.and_then(|h| {
         total.map(|t| Previous {
             year: h.year,
@@ -368,24 +317,10 @@ pub fn derive(package: &Package, fw: &Framework, frameworks: &Frameworks) -> Fac
         })
     });
     let level = package.scores.as_ref().and_then(|s| {
-        let outcome = s.total.map(|t| fw.level(t, &s.tools));
+        let outcome = total.map(|t| fw.level(t, &scores.tools));
         (s.level.is_some() || outcome.is_some())
             .then(|| level_fact(s.level.clone(), outcome.unwrap_or(LevelOutcome::Unknown)))
     });
-    let mut totals: Vec<YearTotal> = earlier
-        .iter()
-        .map(|h| YearTotal {
-            year: h.year,
-            total: h.total,
-        })
-        .collect();
-    if let Some(total) = total {
-        totals.push(YearTotal {
-            year: package.fiscal_year,
-            total,
-        });
-    }
-
     let mut facts = Facts {
         extremes: extremes(&indicators),
         changes: changes(&indicators),
@@ -400,7 +335,7 @@ pub fn derive(package: &Package, fw: &Framework, frameworks: &Frameworks) -> Fac
             .map(|h| history_fact(h, frameworks))
             .collect(),
         previous,
-        totals,
+        totals: year_totals(&earlier, total, package.fiscal_year),
         province: package
             .province
             .as_ref()
@@ -409,6 +344,11 @@ pub fn derive(package: &Package, fw: &Framework, frameworks: &Frameworks) -> Fac
         measures: package.measures.as_ref().map(|m| measures(package, fw, m)),
         figures: Vec::new(),
         tables: Vec::new(),
+        outline: crate::outline::resolve(package),
+        total,
+        tool_scores: scores.tools,
+        derived: scores.derived,
+        agency_kind: package.agency.kind.map(|k| k.thai()),
     };
     (facts.figures, facts.tables) = numbered(&facts, package.fiscal_year);
     facts.overall = package
@@ -420,26 +360,188 @@ pub fn derive(package: &Package, fw: &Framework, frameworks: &Frameworks) -> Fac
     facts
 }
 
-/// The report's numbered figures and tables, in the order the report prints them.
+/// The years before the package's, oldest first.
+fn earlier_years(package: &Package) -> Vec<HistoryYear> {
+    let mut earlier: Vec<HistoryYear> = package
+        .history
+        .iter()
+        .filter(|h| h.year < package.fiscal_year)
+        .cloned()
+        .collect();
+    earlier.sort_by_key(|h| h.year);
+    earlier
+}
+
+/// This year's indicators by number, each with the latest earlier year that gives it.
+fn indicator_facts(
+    package: &Package,
+    fw: &Framework,
+    earlier: &[HistoryYear],
+) -> Vec<IndicatorFact> {
+    let mut indicators: Vec<IndicatorFact> = package
+        .scores
+        .iter()
+        .flat_map(|s| &s.indicators)
+        .map(|i| {
+            let previous = earlier.iter().rev().find_map(|h| {
+                h.indicators
+                    .iter()
+                    .find(|p| p.number == i.number)
+                    .map(|p| p.score)
+            });
+            IndicatorFact {
+                analysis: i.analysis.clone(),
+                analysis_title: i.analysis_title.clone(),
+                ..indicator_fact(package, fw, i.number, i.score, previous)
+            }
+        })
+        .collect();
+    indicators.sort_by_key(|i| i.number);
+    indicators
+}
+
+/// The scores the documents print: those given, and where the package leaves them out,
+/// those the year's framework forms (tools from their indicators, the total from the tools).
+struct Derived {
+    tools: BTreeMap<Tool, Score>,
+    total: Option<Score>,
+    derived: DerivedScores,
+}
+
+fn derived_scores(package: &Package, fw: &Framework) -> Derived {
+    let Some(scores) = &package.scores else {
+        return Derived {
+            tools: BTreeMap::new(),
+            total: None,
+            derived: DerivedScores::default(),
+        };
+    };
+    let tools = crate::completion::formed_tools(scores, fw);
+    let derived_tools = tools
+        .keys()
+        .filter(|t| !scores.tools.contains_key(t))
+        .copied()
+        .collect();
+    let formed_total = fw
+        .weighted_total(&tools)
+        .filter(|_| fw.missing_tools(&tools).is_empty());
+    let total = scores
+        .total
+        .or_else(|| formed_total.map(|h| Score(h as f64 / 100.0)));
+    Derived {
+        derived: DerivedScores {
+            tools: derived_tools,
+            total: scores.total.is_none() && total.is_some(),
+        },
+        tools,
+        total,
+    }
+}
+
+/// Each tool of the year that has indicators or a score.
+fn tool_facts(
+    package: &Package,
+    fw: &Framework,
+    indicators: &[IndicatorFact],
+    scores: &BTreeMap<Tool, Score>,
+    last: Option<&HistoryYear>,
+    target: Score,
+) -> Vec<ToolFact> {
+    fw.tools
+        .iter()
+        .filter_map(|spec| {
+            let tool = spec.tool;
+            let of_tool: Vec<IndicatorFact> = indicators
+                .iter()
+                .filter(|i| i.tool == tool)
+                .cloned()
+                .collect();
+            let score = scores.get(&tool).copied();
+            if of_tool.is_empty() && score.is_none() {
+                return None;
+            }
+            let previous = last.and_then(|h| h.tools.get(&tool).copied());
+            let below_target = of_tool
+                .iter()
+                .filter(|i| i.score.hundredths() < target.hundredths())
+                .cloned()
+                .collect();
+            // The package's own paragraph; [`crate::narrative`] writes one where it gives none.
+            let given = package
+                .scores
+                .as_ref()
+                .and_then(|s| s.tool_analysis.get(&tool));
+            Some(ToolFact {
+                tool,
+                title: spec.title.clone(),
+                phrase: spec.phrase.clone(),
+                score,
+                previous,
+                change: score
+                    .zip(previous)
+                    .map(|(s, p)| s.hundredths() - p.hundredths()),
+                extremes: extremes(&of_tool),
+                changes: changes(&of_tool),
+                indicators: of_tool,
+                below_target,
+                narrative: given.filter(|t| !t.is_empty()).cloned().unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+/// Totals over the years, oldest first, this year's last when there is one.
+fn year_totals(earlier: &[HistoryYear], total: Option<Score>, year: i32) -> Vec<YearTotal> {
+    let mut totals: Vec<YearTotal> = earlier
+        .iter()
+        .map(|h| YearTotal {
+            year: h.year,
+            total: h.total,
+        })
+        .collect();
+    if let Some(total) = total {
+        totals.push(YearTotal { year, total });
+    }
+    totals
+}
+
+/// The report's numbered figures and tables, in the order its outline prints them: a part
+/// with a caption whose data is there.
 fn numbered(facts: &Facts, year: i32) -> (Vec<Figure>, Vec<Figure>) {
+    use crate::model::Part;
     let mut figures = Vec::new();
     let mut tables = Vec::new();
-    if facts.totals.last().is_some_and(|t| t.year == year) {
-        figures.push(Figure::Totals);
-    }
-    if !facts.indicators.is_empty() {
-        figures.push(Figure::Indicators);
-        tables.push(Figure::Indicators);
-    }
-    if !facts.history.is_empty() {
-        tables.push(Figure::History);
-    }
-    if facts
+    let province_indicators = facts
         .province
         .as_ref()
-        .is_some_and(|p| !p.indicators.is_empty())
-    {
-        figures.push(Figure::ProvinceIndicators);
+        .is_some_and(|p| !p.indicators.is_empty());
+    for part in &facts.outline.report {
+        let (figure, present, table) = match part {
+            Part::TotalsChart(b) => (
+                b,
+                facts.totals.last().is_some_and(|t| t.year == year),
+                false,
+            ),
+            Part::IndicatorsChart(b) => (b, !facts.indicators.is_empty(), false),
+            Part::ProvinceIndicatorsChart(b) => (b, province_indicators, false),
+            Part::IndicatorTable(b) => (b, !facts.indicators.is_empty(), true),
+            Part::HistoryTable(b) => (b, !facts.history.is_empty(), true),
+            _ => continue,
+        };
+        if !present || figure.caption.is_none() {
+            continue;
+        }
+        let which = match part {
+            Part::TotalsChart(_) => Figure::Totals,
+            Part::IndicatorsChart(_) | Part::IndicatorTable(_) => Figure::Indicators,
+            Part::HistoryTable(_) => Figure::History,
+            _ => Figure::ProvinceIndicators,
+        };
+        if table {
+            tables.push(which);
+        } else {
+            figures.push(which);
+        }
     }
     (figures, tables)
 }
@@ -552,6 +654,7 @@ fn indicator_fact(
         tool: fw.indicator(number).expect("validated").tool,
         score,
         analysis: Paragraphs::default(),
+        analysis_title: None,
         previous,
         change: previous.map(|p| score.hundredths() - p.hundredths()),
     }

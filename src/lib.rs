@@ -39,6 +39,7 @@ pub mod linebreak;
 pub mod load;
 pub mod model;
 pub mod narrative;
+pub mod outline;
 pub mod pdf;
 pub mod qr;
 pub mod rules;

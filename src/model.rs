@@ -74,6 +74,10 @@ pub struct Package {
     /// asked with `build --archive`.
     #[serde(default)]
     pub archive: bool,
+    /// The order of each document's parts; a document left out keeps the program's default
+    /// order (`ita-report init` writes it out to edit).
+    #[serde(default, skip_serializing_if = "Outline::is_empty")]
+    pub outline: Outline,
 }
 
 /// The agency (หน่วยงาน).
@@ -92,7 +96,294 @@ pub struct Agency {
     pub phone: Option<String>,
     #[serde(default)]
     pub email: Option<String>,
+    /// The kind of agency (province, municipality, school, …); the measures catalogue drafts
+    /// only what fits it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<AgencyKind>,
+    /// Its rank in its group as the NACC publishes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rank: Option<AgencyRank>,
 }
+
+/// The kinds of agency the NACC assesses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AgencyKind {
+    /// จังหวัด.
+    Province,
+    /// ที่ทำการปกครองอำเภอ / สำนักงานอำเภอ.
+    DistrictOffice,
+    /// ส่วนราชการส่วนภูมิภาค (สำนักงานจังหวัด, สำนักงานศึกษาธิการจังหวัด, …).
+    ProvincialUnit,
+    /// เทศบาล.
+    Municipality,
+    /// องค์การบริหารส่วนตำบล.
+    Sao,
+    /// โรงเรียน / สถานศึกษา.
+    School,
+    /// โรงพยาบาล.
+    Hospital,
+    /// สถานีตำรวจ.
+    PoliceStation,
+    /// มหาวิทยาลัย / สถาบันอุดมศึกษา.
+    University,
+    /// องค์การมหาชน.
+    PublicOrganisation,
+    /// กรม / ส่วนราชการระดับกรม.
+    MinistryDepartment,
+}
+
+impl AgencyKind {
+    /// Every kind, in the order above.
+    pub const ALL: [AgencyKind; 11] = [
+        AgencyKind::Province,
+        AgencyKind::DistrictOffice,
+        AgencyKind::ProvincialUnit,
+        AgencyKind::Municipality,
+        AgencyKind::Sao,
+        AgencyKind::School,
+        AgencyKind::Hospital,
+        AgencyKind::PoliceStation,
+        AgencyKind::University,
+        AgencyKind::PublicOrganisation,
+        AgencyKind::MinistryDepartment,
+    ];
+
+    /// The key as written in a package (`public_organisation`).
+    pub fn key(self) -> &'static str {
+        match self {
+            AgencyKind::Province => "province",
+            AgencyKind::DistrictOffice => "district_office",
+            AgencyKind::ProvincialUnit => "provincial_unit",
+            AgencyKind::Municipality => "municipality",
+            AgencyKind::Sao => "sao",
+            AgencyKind::School => "school",
+            AgencyKind::Hospital => "hospital",
+            AgencyKind::PoliceStation => "police_station",
+            AgencyKind::University => "university",
+            AgencyKind::PublicOrganisation => "public_organisation",
+            AgencyKind::MinistryDepartment => "ministry_department",
+        }
+    }
+
+    /// The group as the NACC names it ("องค์การมหาชน").
+    pub fn thai(self) -> &'static str {
+        match self {
+            AgencyKind::Province => "จังหวัด",
+            AgencyKind::DistrictOffice => "ที่ทำการปกครองอำเภอ",
+            AgencyKind::ProvincialUnit => "ส่วนราชการส่วนภูมิภาค",
+            AgencyKind::Municipality => "เทศบาล",
+            AgencyKind::Sao => "องค์การบริหารส่วนตำบล",
+            AgencyKind::School => "สถานศึกษา",
+            AgencyKind::Hospital => "โรงพยาบาล",
+            AgencyKind::PoliceStation => "สถานีตำรวจ",
+            AgencyKind::University => "สถาบันอุดมศึกษา",
+            AgencyKind::PublicOrganisation => "องค์การมหาชน",
+            AgencyKind::MinistryDepartment => "ส่วนราชการระดับกรม",
+        }
+    }
+}
+
+/// An agency's rank in its group: "ลำดับที่ ๔ ของหน่วยงานประเภทองค์การมหาชน".
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyRank {
+    /// The rank, from 1.
+    #[schemars(range(min = 1))]
+    pub rank: u32,
+    /// The group as published ("หน่วยงานประเภทองค์การมหาชน"); from `kind` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// How many agencies the group has, when published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub of: Option<u32>,
+}
+
+/// The parts of each document, in order. A document left out prints its default parts.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Outline {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cover: Option<Vec<Part>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<Vec<Part>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oit: Option<Vec<Part>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measures: Option<Vec<Part>>,
+}
+
+impl Outline {
+    pub fn is_empty(&self) -> bool {
+        self.cover.is_none()
+            && self.report.is_none()
+            && self.oit.is_none()
+            && self.measures.is_none()
+    }
+}
+
+/// One part of a document: a block the program writes from the data (with the heading,
+/// caption and lead line the outline gives it, and no other), or the agency's own block.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(tag = "part", rename_all = "snake_case")]
+pub enum Part {
+    /// A heading, numbered when asked (๑., ๑.๑).
+    Heading(Heading),
+    /// Paragraphs of text.
+    Paragraph(TextPart),
+    /// A list, numbered ๑) ๒) or as asked.
+    List(ListPart),
+    /// A table with the given rows.
+    Table(TablePart),
+    /// A part heading, centred ("ส่วนที่ ๑" and its title lines).
+    Division(Division),
+    /// A new page.
+    PageBreak(NoOptions),
+    /// The report's title lines.
+    Title(Block),
+    /// The overall paragraph(s).
+    Overall(Block),
+    /// The box of the total, level, target and change.
+    SummaryBox(Block),
+    /// The chart of totals by year.
+    TotalsChart(Block),
+    /// The chart of this year's indicators.
+    IndicatorsChart(Block),
+    /// The table of indicators by tool.
+    IndicatorTable(Block),
+    /// The table of earlier years.
+    HistoryTable(Block),
+    /// The line under the history table: the change of the total.
+    HistoryNote(Block),
+    /// The analysis of each tool (and the intro paragraphs before it).
+    ToolAnalyses(Block),
+    /// The assessors' recommendations.
+    Recommendations(Block),
+    /// A province's overall paragraph.
+    ProvinceOverall(Block),
+    /// The chart of the province's indicators.
+    ProvinceIndicatorsChart(Block),
+    /// The table of the province's indicators.
+    ProvinceIndicatorTable(Block),
+    /// The table of levels with their counts.
+    LevelTable(Block),
+    /// The ranked list of each level.
+    RankedLists(Block),
+    /// The closing count of agencies passing and failing.
+    PassFail(Block),
+    /// The OIT items by sub-indicator.
+    OitItems(Block),
+    /// The OIT total of items passed.
+    OitTotal(Block),
+    /// The table of urgent weaknesses.
+    Urgent(Block),
+    /// The table of points to improve.
+    Improve(Block),
+    /// The measures' title lines.
+    MeasuresTitle(Block),
+    /// The measures' intro paragraphs.
+    MeasuresIntro(Block),
+    /// The measures' table or numbered sections.
+    MeasuresBody(Block),
+    /// The cover's title lines.
+    CoverTitle(Block),
+    /// The cover's "จัดทำโดย" and contact lines.
+    CoverContact(Block),
+}
+
+/// A heading.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Heading {
+    pub text: String,
+    /// 1–4; 1 when absent.
+    #[serde(default = "level_one")]
+    #[schemars(range(min = 1, max = 4))]
+    pub level: u8,
+    /// Whether the program numbers it (๑., ๑.๑) after the headings before it.
+    #[serde(default)]
+    pub numbered: bool,
+}
+
+fn level_one() -> u8 {
+    1
+}
+
+/// The options of a generated block: what it prints besides the data.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Block {
+    /// A heading printed before the block, when the block prints.
+    #[serde(default)]
+    pub heading: Option<Heading>,
+    /// The caption of its table or chart, after the number the program gives ("ตารางที่ ๑").
+    #[serde(default)]
+    pub caption: Option<String>,
+    /// A line kept with the top of its table ("แยกเป็นระดับผลการประเมิน ดังนี้"), or the
+    /// bold title of a weak-point table.
+    #[serde(default)]
+    pub lead: Option<String>,
+    /// Headings of its own parts (each tool, each OIT indicator) one level below `heading`,
+    /// numbered when `heading` is.
+    #[serde(default)]
+    pub subheadings: bool,
+}
+
+/// Paragraphs.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TextPart {
+    pub text: Paragraphs,
+}
+
+/// A list.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListPart {
+    pub items: Vec<String>,
+    /// How the items are marked; `paren` (๑)) when absent.
+    #[serde(default)]
+    pub numbering: ListNumbering,
+}
+
+/// How a list marks its items.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ListNumbering {
+    /// ๑) ๒) ๓)
+    #[default]
+    Paren,
+    /// ๑. ๒. ๓.
+    Dot,
+    /// -
+    Dash,
+    /// No mark: the items as written.
+    None,
+}
+
+/// A table with the given rows.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TablePart {
+    /// The caption after its number ("ตารางที่ ๓"); no caption when absent.
+    #[serde(default)]
+    pub caption: Option<String>,
+    pub header: Vec<String>,
+    /// Each row has one cell per header cell.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// A part heading: "ส่วนที่ ๑" and its title lines, centred and bold.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Division {
+    pub lines: Vec<String>,
+}
+
+/// A part with no options.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoOptions {}
 
 /// Which digits the program writes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
@@ -212,6 +503,10 @@ pub struct IndicatorScore {
     /// The agency's analysis of this indicator.
     #[serde(default)]
     pub analysis: Paragraphs,
+    /// The bold lead of the analysis as the agency writes it ("(๓) การใช้อำนาจ"); without
+    /// it, "(๓) ตัวชี้วัดที่ ๓" and the indicator's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub analysis_title: Option<String>,
 }
 
 /// One earlier year's results.

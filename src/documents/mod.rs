@@ -136,6 +136,7 @@ pub fn check(package: &Package, framework: Option<&Framework>) -> Vec<Problem> {
             (spec.rules)(package, &mut c, JsonPath::default().key(spec.name));
         }
     }
+    crate::outline::rules(package, &mut c);
     c.into_problems()
 }
 

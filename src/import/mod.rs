@@ -176,7 +176,9 @@ pub fn init(
         return Err(blank_name().into());
     }
     let framework = framework(frameworks, start.year)?;
-    let text = scaffold::agency(start, framework, catalogue).to_json();
+    let text = scaffold::agency(start, framework, catalogue)
+        .with_outline()
+        .to_json();
     let file = NewFile {
         name: file_name(start.year, start.name, None),
         text,

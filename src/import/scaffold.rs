@@ -26,6 +26,9 @@ pub(super) struct PackageOut {
     province: Option<ProvinceOut>,
     #[serde(skip_serializing_if = "Option::is_none")]
     measures: Option<MeasuresOut>,
+    /// The default outline of the documents the package starts with, to edit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outline: Option<Value>,
 }
 
 #[derive(Serialize)]
@@ -99,6 +102,13 @@ struct RowOut {
 }
 
 impl PackageOut {
+    /// The package with its default outline written out (`init`): the agency edits the
+    /// parts and their headings rather than starting an outline.
+    pub(super) fn with_outline(mut self) -> Self {
+        self.outline = default_outline(&self);
+        self
+    }
+
     /// Pretty JSON with a final newline, as a person would keep it under version control.
     pub(super) fn to_json(&self) -> String {
         let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
@@ -148,6 +158,7 @@ pub(super) fn province(
         scores: None,
         province: Some(ProvinceOut { agencies: rows }),
         measures: None,
+        outline: None,
     })
 }
 
@@ -209,6 +220,34 @@ pub(super) fn agency(start: &Start, framework: &Framework, catalogue: &Catalogue
             layout: start.layout,
             rows,
         }),
+        outline: None,
+    }
+}
+
+/// The outline the package builds with when it gives none (its report and measures),
+/// written out so that the agency edits it rather than starts one.
+fn default_outline(out: &PackageOut) -> Option<Value> {
+    let package: crate::model::Package = serde_json::to_value(out)
+        .and_then(serde_json::from_value)
+        .ok()?;
+    let resolved = crate::outline::resolve(&package);
+    let mut outline = serde_json::json!({
+        "report": resolved.report,
+        "measures": resolved.measures,
+    });
+    plain(&mut outline);
+    Some(outline)
+}
+
+/// Drops what a person need not write: nulls and `false`.
+fn plain(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|_, v| !(v.is_null() || *v == Value::Bool(false)));
+            map.values_mut().for_each(plain);
+        }
+        Value::Array(items) => items.iter_mut().for_each(plain),
+        _ => {}
     }
 }
 

@@ -23,8 +23,9 @@ use std::sync::mpsc;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Failure, Message, Severity, SourceFile};
-use crate::engine::{BuildOptions, Engine};
+use crate::engine::{BuildOptions, Built, Engine};
 use crate::framework::Frameworks;
+use crate::model::Package;
 use crate::{archive, emblem, load, message, pdf, sharing};
 
 /// What a batch shares between its packages.
@@ -176,17 +177,7 @@ fn one(batch: &Batch, job: &Job, state: &State) -> Result<Done, Failure> {
     let bytes = load::read_package(&job.file, &job.name)?;
     let key = fingerprint(&[batch.setup.as_bytes(), &bytes]);
     let dir = job.file.parent().unwrap_or(Path::new("."));
-    let out = batch.out_dir;
-    // Signed since it was built, from the same data: kept as it is (a rebuild would lose the
-    // signature and give the same unsigned bytes).
-    let mut signed = Vec::new();
-    let current = state.packages.get(&job.stem).filter(|e| {
-        e.key == key
-            && (e.current(dir, out) || {
-                signed = e.signed_since(dir, out);
-                !batch.force && !signed.is_empty()
-            })
-    });
+    let (current, signed) = kept(batch, state.packages.get(&job.stem), &key, dir);
     // Up to date: its warnings are shown again without loading it.
     let again = |e: &Entry| e.warnings_again(job, &bytes, batch.out_dir);
     if let Some((entry, warnings)) = current.and_then(|e| Some((e, again(e)?))) {
@@ -219,19 +210,7 @@ fn one(batch: &Batch, job: &Job, state: &State) -> Result<Done, Failure> {
                 write_generated(failure, batch.out_dir);
             }
         })?;
-    let mut files: Vec<(PathBuf, &[u8])> = Vec::new();
-    for artifact in &built.artifacts {
-        files.push((
-            batch.out_dir.join(format!("{}.pdf", artifact.stem)),
-            &artifact.pdf,
-        ));
-        if batch.emit_typst {
-            files.push((
-                batch.out_dir.join(format!("{}.typ", artifact.stem)),
-                artifact.typst.as_bytes(),
-            ));
-        }
-    }
+    let files = outputs(batch, &built);
     if !batch.force {
         refuse_signed(&files)?;
     }
@@ -243,43 +222,17 @@ fn one(batch: &Batch, job: &Job, state: &State) -> Result<Done, Failure> {
             "cannot write into `{out}`, so no file of this package was written: {e}"
         ))
     })?;
-    let mut beside: Vec<String> = emblem::DEFAULT_NAMES
-        .iter()
-        .map(|n| (*n).to_owned())
-        .collect();
-    beside.extend(loaded.package.emblem.clone());
     let data_warnings = KeptWarnings::write(batch.out_dir, job, &key, &warnings);
-    let entry = Entry {
+    let entry = entry(
         key,
-        warnings: built.warnings.len(),
+        &loaded.package,
+        dir,
+        &files,
+        built.warnings.len(),
         data_warnings,
-        beside: beside
-            .into_iter()
-            .map(|name| {
-                let h = file_hash(&dir.join(&name));
-                (name, h)
-            })
-            .collect(),
-        files: files
-            .iter()
-            .map(|(p, bytes)| (file_name(p), fingerprint(&[bytes])))
-            .collect(),
-    };
+    );
     let manifest = if batch.options.archival(&loaded.package) {
-        built
-            .artifacts
-            .iter()
-            .map(|a| archive::ManifestEntry {
-                file: format!("{}.pdf", a.stem),
-                sha256: archive::sha256(&a.pdf),
-                package: job.name.clone(),
-                package_sha256: package_sha256.clone(),
-                agency: loaded.package.agency.name.clone(),
-                fiscal_year: loaded.package.fiscal_year,
-                documents: a.kinds.iter().map(|k| k.name().to_owned()).collect(),
-                ita_report: env!("CARGO_PKG_VERSION").to_owned(),
-            })
-            .collect()
+        manifest_entries(job, &loaded.package, &built, package_sha256)
     } else {
         Vec::new()
     };
@@ -295,6 +248,93 @@ fn one(batch: &Batch, job: &Job, state: &State) -> Result<Done, Failure> {
         state: Some((job.stem.clone(), entry)),
         manifest,
     })
+}
+
+/// The state's entry when the package's last build still stands: its files are as written,
+/// or they were signed since (kept as they are: a rebuild would lose the signatures and give
+/// the same unsigned bytes) unless `--force`; with the files signed since.
+fn kept<'s>(
+    batch: &Batch,
+    entry: Option<&'s Entry>,
+    key: &str,
+    dir: &Path,
+) -> (Option<&'s Entry>, Vec<String>) {
+    let out = batch.out_dir;
+    let mut signed = Vec::new();
+    let current = entry.filter(|e| {
+        e.key == key
+            && (e.current(dir, out) || {
+                signed = e.signed_since(dir, out);
+                !batch.force && !signed.is_empty()
+            })
+    });
+    (current, signed)
+}
+
+/// The files a build writes: each PDF, and its Typst source when asked for.
+fn outputs<'b>(batch: &Batch, built: &'b Built) -> Vec<(PathBuf, &'b [u8])> {
+    let mut files: Vec<(PathBuf, &[u8])> = Vec::new();
+    for artifact in &built.artifacts {
+        let pdf = batch.out_dir.join(format!("{}.pdf", artifact.stem));
+        files.push((pdf, &artifact.pdf));
+        if batch.emit_typst {
+            let typ = batch.out_dir.join(format!("{}.typ", artifact.stem));
+            files.push((typ, artifact.typst.as_bytes()));
+        }
+    }
+    files
+}
+
+/// What the state keeps of a build: the key, the files written and the files read beside
+/// the package (emblems), each with its hash, to tell later whether it is up to date.
+fn entry(
+    key: String,
+    package: &Package,
+    dir: &Path,
+    files: &[(PathBuf, &[u8])],
+    warnings: usize,
+    data_warnings: Option<usize>,
+) -> Entry {
+    let defaults = emblem::DEFAULT_NAMES.iter().map(|n| (*n).to_owned());
+    let beside = defaults.chain(package.emblem.clone());
+    Entry {
+        key,
+        warnings,
+        data_warnings,
+        beside: beside
+            .map(|name| {
+                let h = file_hash(&dir.join(&name));
+                (name, h)
+            })
+            .collect(),
+        files: files
+            .iter()
+            .map(|(p, bytes)| (file_name(p), fingerprint(&[bytes])))
+            .collect(),
+    }
+}
+
+/// The manifest's lines for the archival PDFs of one package.
+fn manifest_entries(
+    job: &Job,
+    package: &Package,
+    built: &Built,
+    package_sha256: String,
+) -> Vec<archive::ManifestEntry> {
+    built
+        .artifacts
+        .iter()
+        .map(|a| archive::ManifestEntry {
+            file: format!("{}.pdf", a.stem),
+            sha256: archive::sha256(&a.pdf),
+            package: job.name.clone(),
+            package_sha256: package_sha256.clone(),
+            agency: package.agency.name.clone(),
+            fiscal_year: package.fiscal_year,
+            documents: a.kinds.iter().map(|k| k.name().to_owned()).collect(),
+            ita_report: env!("CARGO_PKG_VERSION").to_owned(),
+        })
+        .collect()
 }
 
 /// With `--emit-typst`, the generated source a failed compile points into, written where the

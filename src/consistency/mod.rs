@@ -997,42 +997,18 @@ fn stated_levels(
             );
             continue;
         };
-        if let (Some(min), Some(max)) = (level.min, level.max)
-            && (min.hundredths() != band.min.hundredths()
-                || max.hundredths() != band.max.hundredths())
-        {
-            let condition = band
-                .tools_min
-                .map(|m| format!(" and every tool at least {}", s(m)))
-                .unwrap_or_default();
-            let condition_thai = band
-                .tools_min
-                .map(|m| format!(" และทุกเครื่องมือได้อย่างน้อย {}", s(m)))
-                .unwrap_or_default();
-            let (name, min, max, rule_min, rule_max) =
-                (&level.level, s(min), s(max), s(band.min), s(band.max));
+        stated_band(f, year, level, band, &lp);
+        let rows = derived.get(level.level.as_str()).copied().unwrap_or(0);
+        if let Some(count) = level.count.filter(|c| *c as usize != rows && !unresolved) {
+            let name = &level.level;
             f.contradiction(
-                    lp.key("min"),
-                    message!(
-                        "ข้อมูลให้ \"{name}\" ช่วงคะแนน {min}–{max} แต่เกณฑ์ปี {year} ให้ {rule_min}–{rule_max}{condition_thai}",
-                        "the data gives \"{name}\" the band {min}–{max}, but the {year} rule gives {rule_min}–{rule_max}{condition}"
-                    ),
-                    None,
-                );
-        }
-        if let Some(count) = level.count {
-            let rows = derived.get(level.level.as_str()).copied().unwrap_or(0);
-            if count as usize != rows && !unresolved {
-                let name = &level.level;
-                f.contradiction(
-                    lp.key("count"),
-                    message!(
-                        "ข้อมูลนับหน่วยงานระดับ \"{name}\" ได้ {count} แห่ง แต่ในรายชื่อมี {rows} แห่งที่อยู่ในระดับนั้น",
-                        "the data counts {count} agencies at \"{name}\", but {rows} of the listed agencies are at that level"
-                    ),
-                    None,
-                );
-            }
+                lp.key("count"),
+                message!(
+                    "ข้อมูลนับหน่วยงานระดับ \"{name}\" ได้ {count} แห่ง แต่ในรายชื่อมี {rows} แห่งที่อยู่ในระดับนั้น",
+                    "the data counts {count} agencies at \"{name}\", but {rows} of the listed agencies are at that level"
+                ),
+                None,
+            );
         }
     }
     let sum: u32 = stated.levels.iter().filter_map(|l| l.count).sum();
@@ -1047,6 +1023,40 @@ fn stated_levels(
             None,
         );
     }
+}
+
+/// A level's stated score band held against the year's rule.
+fn stated_band(
+    f: &mut Findings,
+    year: i32,
+    level: &crate::model::StatedLevel,
+    band: &crate::framework::Band,
+    lp: &JsonPath,
+) {
+    let (Some(min), Some(max)) = (level.min, level.max) else {
+        return;
+    };
+    if min.hundredths() == band.min.hundredths() && max.hundredths() == band.max.hundredths() {
+        return;
+    }
+    let condition = band
+        .tools_min
+        .map(|m| format!(" and every tool at least {}", s(m)))
+        .unwrap_or_default();
+    let condition_thai = band
+        .tools_min
+        .map(|m| format!(" และทุกเครื่องมือได้อย่างน้อย {}", s(m)))
+        .unwrap_or_default();
+    let (name, min, max, rule_min, rule_max) =
+        (&level.level, s(min), s(max), s(band.min), s(band.max));
+    f.contradiction(
+        lp.key("min"),
+        message!(
+            "ข้อมูลให้ \"{name}\" ช่วงคะแนน {min}–{max} แต่เกณฑ์ปี {year} ให้ {rule_min}–{rule_max}{condition_thai}",
+            "the data gives \"{name}\" the band {min}–{max}, but the {year} rule gives {rule_min}–{rule_max}{condition}"
+        ),
+        None,
+    );
 }
 
 fn stated_lists(

@@ -244,44 +244,12 @@ fn read(
     year: i32,
     after_item: bool,
 ) -> Option<Subject> {
-    let (path, default, package, facts) = (&to.path, to.default, to.package, to.facts);
-    // "ปีที่แล้วได้ ๘๖.๓๗": the year before, named without its number.
-    let last_year = ["ปีที่แล้ว", "ปีก่อน", "ปีที่ผ่านมา"]
-        .iter()
-        .any(|w| segment.contains(w));
-    let year = match facts.history.last() {
-        Some(h) if last_year => h.year,
-        None if last_year => return None,
-        _ => year,
-    };
+    let year = year_meant(segment, year, to.facts)?;
     let tail = segment.trim_end();
-    if tail.ends_with("ร้อยละ") {
+    if tail.ends_with("ร้อยละ") || target_stated(f, to, n, tail, year) {
         return None;
     }
-    let near: String = tail
-        .chars()
-        .rev()
-        .take(30)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    if near.contains("เป้าหมาย") {
-        let target = facts.target.hundredths();
-        if n.hundredths != target && year == package.fiscal_year {
-            let (written, target) = (&n.written, super::h(target));
-            f.contradiction(
-                path.clone(),
-                message!(
-                    "ข้อความระบุค่าเป้าหมาย {written} แต่ข้อมูลให้ {target}",
-                    "the text gives the target as {written}, but the data gives {target}"
-                ),
-                None,
-            );
-        }
-        return None;
-    }
-    if [
+    const BOUNDS: [&str; 8] = [
         "ต่ำกว่า",
         "สูงกว่า",
         "ไม่ถึง",
@@ -290,131 +258,192 @@ fn read(
         "ไม่น้อยกว่า",
         "มากกว่า",
         "น้อยกว่า",
-    ]
-    .iter()
-    .any(|w| tail.ends_with(w))
-    {
+    ];
+    if BOUNDS.iter().any(|w| tail.ends_with(w)) {
         return None;
     }
     let change = ["เพิ่มขึ้น", "สูงขึ้น", "ลดลง", "ต่ำลง"]
         .into_iter()
         .find(|w| tail.ends_with(w));
-    let subject = match named(segment, package, facts) {
+    let subject = match named(segment, to.package, to.facts) {
         Named::One(s) => s,
         Named::Several(list) => {
-            let values: Vec<Option<i64>> = list
-                .iter()
-                .map(|s| value(*s, year, package, facts))
-                .collect();
-            if change.is_none()
-                && values.iter().all(Option::is_some)
-                && !values.contains(&Some(n.hundredths))
-            {
-                let names = list
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(" and ");
-                let names_thai = list
-                    .iter()
-                    .map(|s| s.thai())
-                    .collect::<Vec<_>>()
-                    .join(" และ ");
-                let written = &n.written;
-                f.undecided(
-                    path.clone(),
-                    message!(
-                        "ข้อความยกคะแนน {written} หลังเอ่ยถึง {names_thai} แต่ไม่มีรายการใดได้คะแนนนั้น",
-                        "the text quotes {written} after naming {names}; none of them has that score"
-                    ),
-                    None,
-                );
+            if change.is_none() {
+                none_of_them(f, to, n, &list, year);
             }
             return None;
         }
         Named::Unclear => return None,
-        Named::Nothing => {
-            let attached = [
-                "เท่ากับ",
-                "ได้",
-                "ได้คะแนน",
-                "อยู่ที่",
-                "คือ",
-                "(",
-                "มีค่าคะแนน",
-                "ค่าคะแนน",
-            ]
-            .iter()
-            .any(|w| tail.ends_with(w));
-            let extreme = ["สูงสุด", "ต่ำสุด", "ที่สุด", "เฉลี่ย", "เต็ม"]
-                .iter()
-                .any(|w| segment.contains(w));
-            // The agency named ("เทศบาลเมืองร้อยเอ็ดได้คะแนน …") speaks of its total, in any field.
-            let agency = names_agency(segment, package).then_some(Subject::Total);
-            match default.or(agency) {
-                Some(s) if (attached || change.is_some()) && !extreme && !after_item => s,
-                _ => return None,
-            }
-        }
+        Named::Nothing => unnamed(to, segment, change.is_some(), after_item)?,
     };
-    if let Some(word) = change {
-        let sign = if matches!(word, "ลดลง" | "ต่ำลง") {
-            -1
-        } else {
-            1
-        };
-        let previous_year = facts.previous.as_ref().map(|p| p.year);
-        if year != package.fiscal_year && Some(year) != previous_year {
-            return None;
+    match change {
+        Some(word) => {
+            changed(f, to, n, subject, word, year);
+            None
         }
-        if let Some(given) = change_of(subject, facts).filter(|c| *c != sign * n.hundredths) {
-            let (moved, moved_thai) = if sign > 0 {
-                ("rose", "เพิ่มขึ้น")
-            } else {
-                ("fell", "ลดลง")
-            };
-            let (written, given, subject_thai) =
-                (&n.written, super::h(given), spaced_before(subject.thai()));
-            f.contradiction(
-                path.clone(),
-                message!(
-                    "ข้อความระบุว่า{subject_thai}{moved_thai} {written} แต่ข้อมูลให้ผลต่าง {given}",
-                    "the text says {subject} {moved} by {written}, but the data gives a change of {given}"
-                ),
-                Some(message!("เอกสารพิมพ์ผลต่างตามคะแนนในข้อมูล", "the documents print the change the scores give")),
-            );
-        }
-        return None;
+        None => quoted(f, to, n, subject, year),
     }
-    let data = value(subject, year, package, facts)?;
-    if data != n.hundredths {
-        let when = if year == package.fiscal_year {
-            String::new()
-        } else {
-            format!(" in {year}")
-        };
-        let when_thai = if year == package.fiscal_year {
-            String::new()
-        } else {
-            format!(" ปี {year}")
-        };
-        let (written, data, subject_thai) = (
-            &n.written,
-            super::h(data),
-            spaced_before(format!("{}{when_thai}", subject.thai())),
-        );
+}
+
+/// The year a score is of: "ปีที่แล้วได้ ๘๖.๓๗" names the year before without its number.
+fn year_meant(segment: &str, year: i32, facts: &Facts) -> Option<i32> {
+    let last_year = ["ปีที่แล้ว", "ปีก่อน", "ปีที่ผ่านมา"]
+        .iter()
+        .any(|w| segment.contains(w));
+    match facts.history.last() {
+        Some(h) if last_year => Some(h.year),
+        None if last_year => None,
+        _ => Some(year),
+    }
+}
+
+/// Whether the number is a target: "ค่าเป้าหมาย" is the framework's, held against it; a
+/// "เป้าหมาย" of the agency's own ("ตั้งเป้าหมายให้ได้ ๙๕ คะแนน" in a measure) is its plan.
+fn target_stated(f: &mut Findings, to: &Against, n: &Number, tail: &str, year: i32) -> bool {
+    let near: String = {
+        let mut last: Vec<char> = tail.chars().rev().take(30).collect();
+        last.reverse();
+        last.into_iter().collect()
+    };
+    if !near.contains("เป้าหมาย") {
+        return false;
+    }
+    let target = to.facts.target.hundredths();
+    let framework = near.contains("ค่าเป้าหมาย") || near.contains("เป้าหมายที่กำหนด");
+    if framework && n.hundredths != target && year == to.package.fiscal_year {
+        let (written, target) = (&n.written, super::h(target));
         f.contradiction(
-            path.clone(),
+            to.path.clone(),
             message!(
-                "ข้อความระบุว่า{subject_thai}ได้ {written} แต่ข้อมูลให้ {data}",
-                "the text quotes {written} for {subject}{when}, but the data gives {data}"
+                "ข้อความระบุค่าเป้าหมาย {written} แต่ข้อมูลให้ {target}",
+                "the text gives the target as {written}, but the data gives {target}"
             ),
-            Some(message!(
-                "เอกสารพิมพ์คะแนนตามข้อมูล ให้แก้ข้อความหรือคะแนนให้ตรงกัน",
-                "the documents print the data's score; correct the text or the score"
-            )),
+            None,
         );
     }
+    true
+}
+
+/// A score quoted after several things are named, none of which has it: a note, not a guess.
+fn none_of_them(f: &mut Findings, to: &Against, n: &Number, list: &[Subject], year: i32) {
+    let values: Vec<Option<i64>> = list
+        .iter()
+        .map(|s| value(*s, year, to.package, to.facts))
+        .collect();
+    if values.iter().any(Option::is_none) || values.contains(&Some(n.hundredths)) {
+        return;
+    }
+    let names = list.iter().map(ToString::to_string).collect::<Vec<_>>();
+    let names_thai = list.iter().map(|s| s.thai()).collect::<Vec<_>>();
+    let (names, names_thai) = (names.join(" and "), names_thai.join(" และ "));
+    let written = &n.written;
+    f.undecided(
+        to.path.clone(),
+        message!(
+            "ข้อความยกคะแนน {written} หลังเอ่ยถึง {names_thai} แต่ไม่มีรายการใดได้คะแนนนั้น",
+            "the text quotes {written} after naming {names}; none of them has that score"
+        ),
+        None,
+    );
+}
+
+/// What a score names nothing before it is of: the field's own subject, or the total when
+/// the agency is named ("เทศบาลเมืองร้อยเอ็ดได้คะแนน …"), and only when the number is
+/// attached to a verb of scoring and is not an extreme, a mean or an item's.
+fn unnamed(to: &Against, segment: &str, change: bool, after_item: bool) -> Option<Subject> {
+    const ATTACHED: [&str; 8] = [
+        "เท่ากับ",
+        "ได้",
+        "ได้คะแนน",
+        "อยู่ที่",
+        "คือ",
+        "(",
+        "มีค่าคะแนน",
+        "ค่าคะแนน",
+    ];
+    let tail = segment.trim_end();
+    let attached = ATTACHED.iter().any(|w| tail.ends_with(w));
+    let extreme = ["สูงสุด", "ต่ำสุด", "ที่สุด", "เฉลี่ย", "เต็ม"]
+        .iter()
+        .any(|w| segment.contains(w));
+    let agency = names_agency(segment, to.package).then_some(Subject::Total);
+    let subject = to.default.or(agency)?;
+    ((attached || change) && !extreme && !after_item).then_some(subject)
+}
+
+/// A change stated ("เพิ่มขึ้น ๒.๐๐") held against the change the scores give.
+fn changed(f: &mut Findings, to: &Against, n: &Number, subject: Subject, word: &str, year: i32) {
+    let sign = if matches!(word, "ลดลง" | "ต่ำลง") {
+        -1
+    } else {
+        1
+    };
+    let previous_year = to.facts.previous.as_ref().map(|p| p.year);
+    if year != to.package.fiscal_year && Some(year) != previous_year {
+        return;
+    }
+    let Some(given) = change_of(subject, to.facts).filter(|c| *c != sign * n.hundredths) else {
+        return;
+    };
+    let (moved, moved_thai) = if sign > 0 {
+        ("rose", "เพิ่มขึ้น")
+    } else {
+        ("fell", "ลดลง")
+    };
+    let (written, given, subject_thai) =
+        (&n.written, super::h(given), spaced_before(subject.thai()));
+    f.contradiction(
+        to.path.clone(),
+        message!(
+            "ข้อความระบุว่า{subject_thai}{moved_thai} {written} แต่ข้อมูลให้ผลต่าง {given}",
+            "the text says {subject} {moved} by {written}, but the data gives a change of {given}"
+        ),
+        Some(message!(
+            "เอกสารพิมพ์ผลต่างตามคะแนนในข้อมูล",
+            "the documents print the change the scores give"
+        )),
+    );
+}
+
+/// A score quoted for a subject held against the data's score of it in that year.
+fn quoted(
+    f: &mut Findings,
+    to: &Against,
+    n: &Number,
+    subject: Subject,
+    year: i32,
+) -> Option<Subject> {
+    let data = value(subject, year, to.package, to.facts)?;
+    if data == n.hundredths {
+        return Some(subject);
+    }
+    let this_year = year == to.package.fiscal_year;
+    let when = if this_year {
+        String::new()
+    } else {
+        format!(" in {year}")
+    };
+    let when_thai = if this_year {
+        String::new()
+    } else {
+        format!(" ปี {year}")
+    };
+    let (written, data, subject_thai) = (
+        &n.written,
+        super::h(data),
+        spaced_before(format!("{}{when_thai}", subject.thai())),
+    );
+    f.contradiction(
+        to.path.clone(),
+        message!(
+            "ข้อความระบุว่า{subject_thai}ได้ {written} แต่ข้อมูลให้ {data}",
+            "the text quotes {written} for {subject}{when}, but the data gives {data}"
+        ),
+        Some(message!(
+            "เอกสารพิมพ์คะแนนตามข้อมูล ให้แก้ข้อความหรือคะแนนให้ตรงกัน",
+            "the documents print the data's score; correct the text or the score"
+        )),
+    );
     Some(subject)
 }
 

@@ -13,7 +13,7 @@ use crate::analysis::Facts;
 use crate::diagnostic::JsonPath;
 use crate::framework::Frameworks;
 use crate::message;
-use crate::model::{Package, Paragraphs, Tool};
+use crate::model::{Announcement, Measures, Package, Paragraphs, Scores, Tool};
 
 /// What a field of text is about, from where it sits.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -69,116 +69,33 @@ fn fields<'a>(package: &'a Package, facts: &Facts) -> Vec<Field<'a>> {
     let root = JsonPath::default();
     let mut out = Vec::new();
     if let Some(scores) = &package.scores {
-        let path = root.key("scores");
-        out.push(Field::new(
-            path.key("summary"),
-            &scores.summary,
-            Scope::Total,
-            true,
-            0,
-        ));
-        out.push(Field::new(
-            path.key("analysis_intro"),
-            &scores.analysis_intro,
-            Scope::Other,
-            true,
-            facts.tools.len(),
-        ));
-        for (tool, text) in &scores.tool_analysis {
-            out.push(Field::new(
-                path.key("tool_analysis").key(tool.code()),
-                text,
-                Scope::Tool(*tool),
-                true,
-                0,
-            ));
-        }
-        for (i, ind) in scores.indicators.iter().enumerate() {
-            // An OIT indicator's analysis may lead into its items, which the OIT detail prints.
-            let items = facts
-                .oit
-                .iter()
-                .flat_map(|o| &o.indicators)
-                .find(|o| o.number == ind.number)
-                .map_or(0, |o| o.items);
-            out.push(Field::new(
-                path.key("indicators").index(i).key("analysis"),
-                &ind.analysis,
-                Scope::Indicator(ind.number),
-                true,
-                items,
-            ));
-        }
+        score_fields(&mut out, scores, facts, &root.key("scores"));
     }
     for (i, r) in package.recommendations.iter().enumerate() {
-        out.push(Field::new(
-            root.key("recommendations").index(i).key("text"),
-            &r.text,
-            Scope::Tool(r.tool),
-            true,
-            0,
-        ));
+        let path = root.key("recommendations").index(i).key("text");
+        out.push(Field::new(path, &r.text, Scope::Tool(r.tool), true, 0));
     }
     if let Some(oit) = &package.oit {
         for (key, table) in [("urgent", &oit.urgent), ("improve", &oit.improve)] {
             if let Some(t) = table {
-                out.push(Field::new(
-                    root.key("oit").key(key).key("intro"),
-                    &t.intro,
-                    Scope::Other,
-                    true,
-                    t.rows.len(),
-                ));
+                let path = root.key("oit").key(key).key("intro");
+                out.push(Field::new(path, &t.intro, Scope::Other, true, t.rows.len()));
             }
         }
     }
     if let Some(m) = &package.measures {
-        let path = root.key("measures");
-        out.push(Field::new(
-            path.key("intro"),
-            &m.intro,
-            Scope::Other,
-            true,
-            m.rows.len() + m.sections.len(),
-        ));
-        for (i, s) in m.sections.iter().enumerate() {
-            let sp = path.key("sections").index(i);
-            out.push(Field {
-                in_report: true,
-                ..Field::one(
-                    sp.key("title"),
-                    &s.title,
-                    s.paragraphs.0.len() + s.items.len(),
-                )
-            });
-            out.push(Field::new(
-                sp.key("paragraphs"),
-                &s.paragraphs,
-                Scope::Other,
-                true,
-                s.items.len(),
-            ));
-            for (j, item) in s.items.iter().enumerate() {
-                out.push(Field {
-                    in_report: true,
-                    ..Field::one(
-                        sp.key("items").index(j).key("text"),
-                        &item.text,
-                        item.list.len(),
-                    )
-                });
-            }
-        }
+        measures_fields(&mut out, m, &root.key("measures"));
     }
     if let Some(memo) = &package.memo {
         for (i, s) in memo.body.iter().enumerate() {
             let sp = root.key("memo").key("body").index(i);
+            let (paragraphs, items) = (&s.paragraphs, s.items.len());
             out.push(Field::new(
                 sp.key("paragraphs"),
-                &s.paragraphs,
+                paragraphs,
                 Scope::Other,
                 false,
-                s.items.len(),
+                items,
             ));
             for (j, item) in s.items.iter().enumerate() {
                 out.push(Field::new(
@@ -192,44 +109,17 @@ fn fields<'a>(package: &'a Package, facts: &Facts) -> Vec<Field<'a>> {
         }
     }
     if let Some(letter) = &package.letter {
-        out.push(Field::new(
-            root.key("letter").key("body"),
-            &letter.body,
-            Scope::Other,
-            false,
-            0,
-        ));
+        let path = root.key("letter").key("body");
+        out.push(Field::new(path, &letter.body, Scope::Other, false, 0));
     }
     if let Some(a) = &package.announcement {
-        let path = root.key("announcement");
-        out.push(Field::new(
-            path.key("preamble"),
-            &a.preamble,
-            Scope::Other,
-            false,
-            a.sections.len(),
-        ));
-        for (i, s) in a.sections.iter().enumerate() {
-            let sp = path.key("sections").index(i);
-            out.push(Field::one(sp.key("title"), &s.title, s.items.len()));
-            for (j, item) in s.items.iter().enumerate() {
-                out.push(Field::one(
-                    sp.key("items").index(j).key("text"),
-                    &item.text,
-                    item.items.len(),
-                ));
-            }
-        }
+        announcement_fields(&mut out, a, &root.key("announcement"));
     }
     if let Some(p) = &package.progress {
         for (i, row) in p.rows.iter().enumerate() {
+            let rp = root.key("progress").key("rows").index(i);
             for (j, step) in row.steps.iter().enumerate() {
-                let sp = root
-                    .key("progress")
-                    .key("rows")
-                    .index(i)
-                    .key("steps")
-                    .index(j);
+                let sp = rp.key("steps").index(j);
                 out.push(Field::new(
                     sp.key("step"),
                     &step.step,
@@ -248,6 +138,115 @@ fn fields<'a>(package: &'a Package, facts: &Facts) -> Vec<Field<'a>> {
         }
     }
     out
+}
+
+/// The analysis around the score tables: the summary is about the total, each tool's and
+/// indicator's analysis about its own score.
+fn score_fields<'a>(out: &mut Vec<Field<'a>>, scores: &'a Scores, facts: &Facts, path: &JsonPath) {
+    out.push(Field::new(
+        path.key("summary"),
+        &scores.summary,
+        Scope::Total,
+        true,
+        0,
+    ));
+    let tools = facts.tools.len();
+    let intro = &scores.analysis_intro;
+    out.push(Field::new(
+        path.key("analysis_intro"),
+        intro,
+        Scope::Other,
+        true,
+        tools,
+    ));
+    for (tool, text) in &scores.tool_analysis {
+        let at = path.key("tool_analysis").key(tool.code());
+        out.push(Field::new(at, text, Scope::Tool(*tool), true, 0));
+    }
+    for (i, ind) in scores.indicators.iter().enumerate() {
+        // An OIT indicator's analysis may lead into its items, which the OIT detail prints.
+        let items = facts
+            .oit
+            .iter()
+            .flat_map(|o| &o.indicators)
+            .find(|o| o.number == ind.number)
+            .map_or(0, |o| o.items);
+        let at = path.key("indicators").index(i).key("analysis");
+        let scope = Scope::Indicator(ind.number);
+        out.push(Field::new(at, &ind.analysis, scope, true, items));
+    }
+}
+
+/// The measures: their lead, the sections with their items, and every column of the rows.
+/// A row's finding is about its own indicator; its other columns (the measure, its steps,
+/// targets) are judged only where they name what they quote.
+fn measures_fields<'a>(out: &mut Vec<Field<'a>>, m: &'a Measures, path: &JsonPath) {
+    let follows = m.rows.len() + m.sections.len();
+    out.push(Field::new(
+        path.key("intro"),
+        &m.intro,
+        Scope::Other,
+        true,
+        follows,
+    ));
+    for (i, s) in m.sections.iter().enumerate() {
+        let sp = path.key("sections").index(i);
+        let (paragraphs, items) = (s.paragraphs.0.len(), s.items.len());
+        let title = Field::one(sp.key("title"), &s.title, paragraphs + items);
+        out.push(Field {
+            in_report: true,
+            ..title
+        });
+        out.push(Field::new(
+            sp.key("paragraphs"),
+            &s.paragraphs,
+            Scope::Other,
+            true,
+            items,
+        ));
+        for (j, item) in s.items.iter().enumerate() {
+            let text = Field::one(
+                sp.key("items").index(j).key("text"),
+                &item.text,
+                item.list.len(),
+            );
+            out.push(Field {
+                in_report: true,
+                ..text
+            });
+        }
+    }
+    for (i, row) in m.rows.iter().enumerate() {
+        let rp = path.key("rows").index(i);
+        let own = Scope::Indicator(row.indicator);
+        out.push(Field::new(rp.key("finding"), &row.finding, own, true, 0));
+        for (key, column) in [
+            ("measure", &row.measure),
+            ("steps", &row.steps),
+            ("monitoring", &row.monitoring),
+        ] {
+            out.push(Field::new(rp.key(key), column, Scope::Other, true, 0));
+        }
+    }
+}
+
+/// The announcement's preamble, section titles and items.
+fn announcement_fields<'a>(out: &mut Vec<Field<'a>>, a: &'a Announcement, path: &JsonPath) {
+    out.push(Field::new(
+        path.key("preamble"),
+        &a.preamble,
+        Scope::Other,
+        false,
+        a.sections.len(),
+    ));
+    for (i, s) in a.sections.iter().enumerate() {
+        let sp = path.key("sections").index(i);
+        out.push(Field::one(sp.key("title"), &s.title, s.items.len()));
+        for (j, item) in s.items.iter().enumerate() {
+            let at = sp.key("items").index(j).key("text");
+            out.push(Field::one(at, &item.text, item.items.len()));
+        }
+    }
 }
 
 /// Every finding about given text: references, counts, tools, dangling leads, quoted scores.

@@ -136,44 +136,16 @@ pub fn load_str(
     };
     let framework = frameworks.get(package.fiscal_year).cloned();
     if framework.is_none() && (2550..=2700).contains(&package.fiscal_year) {
-        diagnostics.push(located(
-            Problem {
-                path: JsonPath::default().key("fiscal_year"),
-                message: message!("ไม่มีเกณฑ์ของปีงบประมาณ {year}", "there is no framework for fiscal year {year}", year = package.fiscal_year),
-                note: Some(message!(
-                    "มีเกณฑ์ของปี {span} ให้เพิ่ม `frameworks/{year}.json` ในโฟลเดอร์ที่ให้กับ --templates",
-                    "frameworks cover {span}; add `frameworks/{year}.json` to the folder given with --templates",
-                    span = frameworks.span(),
-                    year = package.fiscal_year
-                )),
-            },
-            Diagnostic::error,
-        ));
+        let problem = no_framework(package.fiscal_year, frameworks);
+        diagnostics.push(located(problem, Diagnostic::error));
     }
     // Indicator numbers and tools are the same in every year: check them against the nearest
     // year's framework even when the package's own year has none.
     let nearest = framework
         .as_ref()
         .or_else(|| frameworks.nearest(package.fiscal_year));
-    // Locating a problem reads the text: only as many as are shown (linear in the errors).
     let problems = crate::documents::check(&package, nearest.map(|f| &**f));
-    let hidden = problems.len().saturating_sub(crate::limits::ERRORS);
-    let mut rule_errors: Vec<Diagnostic> = problems
-        .into_iter()
-        .take(crate::limits::ERRORS)
-        .map(|p| located(p, Diagnostic::error))
-        .collect();
-    // In the order of the file, as the user reads it.
-    rule_errors.sort_by_key(|d| d.location.as_ref().map_or(0, |(_, range)| range.start));
-    diagnostics.extend(rule_errors);
-    let hidden = hidden + diagnostics.len().saturating_sub(crate::limits::ERRORS);
-    diagnostics.truncate(crate::limits::ERRORS);
-    if hidden > 0 {
-        diagnostics.push(Diagnostic::error(message!(
-            "{display_name}: ยังมีข้อผิดพลาดอีก {hidden} รายการที่ไม่ได้แสดง",
-            "{display_name}: {hidden} more errors not shown"
-        )));
-    }
+    add_errors(&mut diagnostics, problems, display_name, &located);
     match framework {
         Some(framework) if diagnostics.is_empty() => {
             let mut warnings = strict.warnings;
@@ -216,6 +188,48 @@ fn findings_shown(
         )));
     }
     shown
+}
+
+/// The package's year has no framework: where to add one.
+fn no_framework(year: i32, frameworks: &Frameworks) -> Problem {
+    Problem {
+        path: JsonPath::default().key("fiscal_year"),
+        message: message!(
+            "ไม่มีเกณฑ์ของปีงบประมาณ {year}",
+            "there is no framework for fiscal year {year}"
+        ),
+        note: Some(message!(
+            "มีเกณฑ์ของปี {span} ให้เพิ่ม `frameworks/{year}.json` ในโฟลเดอร์ที่ให้กับ --templates",
+            "frameworks cover {span}; add `frameworks/{year}.json` to the folder given with --templates",
+            span = frameworks.span()
+        )),
+    }
+}
+
+/// The rules' errors after the shape's, in the order of the file as the user reads it, and
+/// no more than are shown (locating one reads the text: linear in the errors shown).
+fn add_errors(
+    diagnostics: &mut Vec<Diagnostic>,
+    problems: Vec<Problem>,
+    display_name: &str,
+    located: &dyn Fn(Problem, fn(Message) -> Diagnostic) -> Diagnostic,
+) {
+    let hidden = problems.len().saturating_sub(crate::limits::ERRORS);
+    let mut rule_errors: Vec<Diagnostic> = problems
+        .into_iter()
+        .take(crate::limits::ERRORS)
+        .map(|p| located(p, Diagnostic::error))
+        .collect();
+    rule_errors.sort_by_key(|d| d.location.as_ref().map_or(0, |(_, range)| range.start));
+    diagnostics.extend(rule_errors);
+    let hidden = hidden + diagnostics.len().saturating_sub(crate::limits::ERRORS);
+    diagnostics.truncate(crate::limits::ERRORS);
+    if hidden > 0 {
+        diagnostics.push(Diagnostic::error(message!(
+            "{display_name}: ยังมีข้อผิดพลาดอีก {hidden} รายการที่ไม่ได้แสดง",
+            "{display_name}: {hidden} more errors not shown"
+        )));
+    }
 }
 
 /// The text as one JSON object, or where it stops being one.

@@ -315,6 +315,34 @@ fn scores_quoted_in_any_form_and_digits() {
     )));
 }
 
+/// A measures row is read as a paragraph is: a score it quotes for a tool or indicator it
+/// names is held against the data (OIT is 84.38 here), in every column, and its finding is
+/// about the row's own indicator.
+#[test]
+fn scores_quoted_in_measures_rows() {
+    let row = |column: &str, text: &str| {
+        json!({"measures": {"layout": "by_indicator", "rows": [
+            {"indicator": 9, "measure": "เผยแพร่ข้อมูลบนเว็บไซต์", column: text}
+        ]}})
+    };
+    for column in ["measure", "finding", "steps"] {
+        one(
+            &findings(row(column, "แบบ OIT ได้คะแนน 87.50 คะแนน")),
+            &format!("measures.rows[0].{column}"),
+            "quotes 87.50 for OIT, but the data gives 84.38",
+        );
+    }
+    one(
+        &findings(row("finding", "ได้คะแนน ๘๐.๐๐ คะแนน ต่ำกว่าค่าเป้าหมาย")),
+        "measures.rows[0].finding",
+        "quotes 80.00 for indicator 9, but the data gives 88.25",
+    );
+    none(&findings(row(
+        "finding",
+        "ตัวชี้วัดนี้ได้ ๘๘.๒๕ คะแนน ส่วนแบบ OIT ได้ ๘๔.๓๘ คะแนน ตั้งเป้าหมายให้ได้ ๙๕ คะแนน",
+    )));
+}
+
 #[test]
 fn one_indicator_with_two_names() {
     let found = findings(json!({

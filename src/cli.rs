@@ -882,19 +882,33 @@ fn serve(
                     )
                 );
             }
+            let addr = running.addr;
             let _ = writeln!(
                 err,
-                "serving {workspace} at http://{}/ (stop with Ctrl+C)",
-                running.addr
+                "{}",
+                message!(
+                    "เปิดโฟลเดอร์งาน {workspace} ที่ http://{addr}/ แล้ว (กด Ctrl+C เพื่อหยุด)",
+                    "serving {workspace} at http://{addr}/ (stop with Ctrl+C)"
+                )
             );
             if let Some(token) = &running.token {
-                let made = if given_token {
-                    ""
+                let line = if given_token {
+                    message!("รหัสเข้าใช้: {token}", "token: {token}")
                 } else {
-                    " (made up for this run, shown once)"
+                    message!(
+                        "รหัสเข้าใช้ (สร้างขึ้นสำหรับครั้งนี้ แสดงครั้งเดียว): {token}",
+                        "token (made up for this run, shown once): {token}"
+                    )
                 };
-                let _ = writeln!(err, "token{made}: {token}");
-                let _ = writeln!(err, "open http://{}/?token={token}", running.addr);
+                let _ = writeln!(err, "{line}");
+                let _ = writeln!(
+                    err,
+                    "{}",
+                    message!(
+                        "เปิดในเว็บเบราว์เซอร์: http://{addr}/?token={token}",
+                        "open http://{addr}/?token={token}"
+                    )
+                );
             }
             running.wait();
             ExitCode::SUCCESS

@@ -168,14 +168,17 @@ pub struct Date {
 }
 
 impl Date {
-    /// Parses `YYYY-MM-DD`. A year of 2400 or more is read as Buddhist era (2567-06-26),
-    /// a smaller one as Common era (2024-06-26). Rejects impossible dates (2566-02-30).
+    /// Parses `YYYY-MM-DD`, in Arabic or Thai digits. A year of 2400 or more is read as
+    /// Buddhist era (2567-06-26), a smaller one as Common era (2024-06-26). Rejects impossible
+    /// dates (2566-02-30).
     pub fn parse(text: &str) -> Result<Date, DateError> {
         let error = |kind| DateError {
             text: text.to_owned(),
             kind,
         };
-        let parts: Vec<&str> = text.split('-').collect();
+        // A date typed in Thai digits (๒๕๖๗-๐๖-๒๖) is the same date.
+        let ascii = arabic_digits(text);
+        let parts: Vec<&str> = ascii.split('-').collect();
         let [y, m, d] = parts.as_slice() else {
             return Err(error(DateErrorKind::NotADate));
         };

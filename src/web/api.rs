@@ -134,7 +134,9 @@ async fn blocking<T: Send + 'static>(
     })
 }
 
-/// A diagnostic as the page shows it: the command line's one-line text, and its parts.
+/// A diagnostic as the page shows it: its message and notes in the page's words, what kind
+/// it is (an error, a contradiction between the text and the data, a warning, a note), and
+/// the JSON path the page places it by (never shown).
 fn diagnostic_json(d: &Diagnostic) -> Value {
     let (line, column) = d
         .location
@@ -142,13 +144,109 @@ fn diagnostic_json(d: &Diagnostic) -> Value {
         .map_or((0, 0), |(file, range)| file.line_column(range.start));
     json!({
         "severity": match d.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Note => "note" },
-        "message": crate::diagnostic::terminal_safe(d.message.shown()),
+        "kind": kind(d),
+        "message": for_the_page(&crate::diagnostic::terminal_safe(d.message.shown())),
         "path": d.json_path,
-        "notes": d.notes.iter().map(|n| crate::diagnostic::terminal_safe(n.shown())).collect::<Vec<_>>(),
+        "notes": d.notes.iter().map(|n| for_the_page(&crate::diagnostic::terminal_safe(n.shown()))).collect::<Vec<_>>(),
         "line": line,
         "column": column,
+        // The command line's whole line, for tools; the page does not show it.
         "text": d.to_string(),
     })
+}
+
+/// What the page calls a diagnostic: a contradiction is a warning `check` finds between what
+/// the text says and the data; a row still as drafted, a character no font has and a
+/// character removed are warnings.
+fn kind(d: &Diagnostic) -> &'static str {
+    match d.severity {
+        Severity::Error => "error",
+        Severity::Note => "note",
+        Severity::Warning => {
+            let english = &d.message.english;
+            let plain = ["draft", "font", "removed from the text", "more findings"];
+            if d.json_path.is_some() && !plain.iter().any(|w| english.contains(w)) {
+                "contradiction"
+            } else {
+                "warning"
+            }
+        }
+    }
+}
+
+/// A message of the library in the page's words: the draft marker is cleared with the
+/// button "ใช้ข้อความนี้", the seed a draft came from is not named, and no backticks.
+pub fn for_the_page(text: &str) -> String {
+    let text = text
+        .replace("แล้วลบ `draft` ออก", "แล้วกดปุ่ม \"ใช้ข้อความนี้\"")
+        .replace("ให้ลบ `draft` ออก", "ให้กดปุ่ม \"ใช้ข้อความนี้\"")
+        .replace("remove `draft`", "press \"ใช้ข้อความนี้\"");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find("seed ") {
+        let after = &rest[at + 5..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            out.push_str(&rest[..at + 5]);
+            rest = after;
+            continue;
+        }
+        out.push_str(&rest[..at]);
+        rest = after[digits..].trim_start_matches(':').trim_start();
+    }
+    out.push_str(rest);
+    let out = match crate::diagnostic::language() {
+        crate::diagnostic::Lang::Thai => labelled(&out),
+        crate::diagnostic::Lang::English => out,
+    };
+    out.replace('`', "\"")
+}
+
+/// A text with each JSON path in it (`letter.qr.url`, `measures.rows[0].draft`) named by
+/// its fields' Thai labels instead ("หนังสือภายนอก › คิวอาร์โค้ด › ที่อยู่เว็บ"); a path with
+/// a field that has no label is left as it is.
+fn labelled(text: &str) -> String {
+    let is_part = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']');
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(|c: char| c.is_ascii_lowercase()) {
+        let (before, from) = rest.split_at(start);
+        let end = from.find(|c: char| !is_part(c)).unwrap_or(from.len());
+        let word = from[..end].trim_end_matches('.');
+        // A word glued to the text before it (a file name, say) is not a path.
+        let glued = before
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '/');
+        out.push_str(before);
+        match label_path(word).filter(|_| !glued) {
+            Some(shown) => out.push_str(&shown),
+            None => out.push_str(word),
+        }
+        rest = &from[word.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The Thai label path of a JSON path, if it is one whose every field has a label.
+fn label_path(path: &str) -> Option<String> {
+    if !path.contains('.') && !path.contains('[') {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for segment in path.split('.') {
+        let (key, indices) = segment
+            .split_once('[')
+            .map_or((segment, ""), |(k, i)| (k, i));
+        let label = crate::schema::THAI.iter().find(|(k, _)| *k == key)?.1;
+        parts.push(label.to_owned());
+        for index in indices.split('[').filter(|i| !i.is_empty()) {
+            let n: usize = index.trim_end_matches(']').parse().ok()?;
+            parts.push(format!("รายการที่ {}", n + 1));
+        }
+    }
+    Some(parts.join(" › "))
 }
 
 /// What `check` says of one package text: its diagnostics, the documents it makes, and the
@@ -225,6 +323,27 @@ pub async fn schema() -> Response {
     json_response(StatusCode::OK, &crate::schema::package())
 }
 
+/// `GET /api/framework/{year}`: the year's indicators (number, tool, name) and target, for
+/// the form's new indicator rows.
+pub async fn framework(State(app): State<Arc<App>>, Path(year): Path<String>) -> Answer {
+    let year: i32 = year
+        .trim()
+        .parse()
+        .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "ปีงบประมาณต้องเป็นตัวเลข เช่น 2568"))?;
+    let framework = crate::import::framework(&app.frameworks, year)
+        .map_err(|d| ApiError::new(StatusCode::NOT_FOUND, d.message.shown().to_owned()))?;
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({
+            "year": framework.fiscal_year,
+            "target": framework.target.0,
+            "indicators": framework.indicators.iter().map(|i| json!({
+                "number": i.number, "tool": i.tool.to_string(), "name": i.name,
+            })).collect::<Vec<_>>(),
+        }),
+    ))
+}
+
 /// What the page sends to start a package (`ita-report init` without a results sheet).
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -237,6 +356,9 @@ pub struct NewPackage {
     district: Option<String>,
     #[serde(default)]
     province: Option<String>,
+    /// A results sheet of the workspace to take the agency's scores from (`init --scores`).
+    #[serde(default)]
+    sheet: Option<String>,
 }
 
 /// The longest agency name a new package takes (the longest official names are about 100).
@@ -288,20 +410,31 @@ pub async fn new_package(
     if asked.layout == Some(crate::model::MeasuresLayout::Outline) {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
-            "แฟ้มใหม่เริ่มได้ในรูปแบบตาราง (by_indicator หรือ by_tool) เท่านั้น",
+            "แฟ้มใหม่เริ่มได้เฉพาะตารางมาตรการรายตัวชี้วัดหรือตามเครื่องมือ",
         ));
     }
     let created = blocking(move || {
         let clean = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        let district = clean(asked.district);
+        let row = match clean(asked.sheet) {
+            Some(sheet) => Some(sheet_row(
+                &app,
+                &sheet,
+                asked.year,
+                &agency,
+                district.as_deref(),
+            )?),
+            None => None,
+        };
         let start = crate::import::Start {
             name: &agency,
-            district: clean(asked.district),
+            district: district.or_else(|| row.as_ref().and_then(|r| r.district.clone())),
             province: clean(asked.province),
             year: asked.year,
             layout: asked
                 .layout
                 .unwrap_or(crate::model::MeasuresLayout::ByIndicator),
-            scores: None,
+            scores: row.as_ref(),
         };
         let file = crate::import::init(&start, &app.frameworks, &app.catalogue)
             .map_err(|failure| ApiError::new(StatusCode::BAD_REQUEST, about_the_data(&failure)))?;
@@ -317,9 +450,41 @@ pub async fn new_package(
     ))
 }
 
+/// The agency's row of a results sheet in the workspace, as `init --scores` reads it.
+fn sheet_row(
+    app: &App,
+    sheet: &str,
+    year: i32,
+    agency: &str,
+    district: Option<&str>,
+) -> Result<crate::import::AgencyResult, ApiError> {
+    let failed = |message: String| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "อ่านคะแนนจากตาราง \"{sheet}\" ไม่ได้ จึงไม่ได้สร้างแฟ้มใด: {}",
+                for_the_page(&message)
+            ),
+        )
+    };
+    let bytes = app.workspace.read_sheet(sheet)?;
+    let framework = crate::import::framework(&app.frameworks, year)
+        .map_err(|d| failed(d.message.shown().to_owned()))?;
+    let sheets = crate::import::sheet::parse(bytes, sheet)
+        .map_err(|d| failed(d.message.shown().to_owned()))?;
+    let results =
+        crate::import::results::read(&sheets, framework).map_err(|f| failed(about_the_data(&f)))?;
+    crate::import::find_agency(&results, sheet, agency, district)
+        .cloned()
+        .map_err(|d| failed(d.message.shown().to_owned()))
+}
+
 /// `POST /api/import/{file name}?year=…&per_agency=…`: a results spreadsheet (the body) read
 /// as `ita-report import` reads it; the province package (and one per agency) written into
-/// the workspace, all or none, never replacing a file. Bad cells: `400` naming each.
+/// the workspace, all or none. When some of the files exist: `409` naming them, nothing
+/// written, unless `mode=missing` (only the others written) or `mode=replace` (the existing
+/// ones moved to the recycle folder as dated copies first). Bad cells: `400` naming each. The
+/// sheet is kept in the workspace to start agencies' packages from.
 pub async fn import(
     State(app): State<Arc<App>>,
     Path(file): Path<String>,
@@ -333,6 +498,7 @@ pub async fn import(
         .get("year")
         .and_then(|y| y.trim().parse().ok())
         .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "โปรดระบุปีงบประมาณที่ประเมิน (พ.ศ.)"))?;
+    let mode = query.get("mode").cloned();
     let options = crate::import::ImportOptions {
         year,
         per_agency: query
@@ -362,19 +528,55 @@ pub async fn import(
             .into_iter()
             .map(|f| (f.name, f.text))
             .collect();
-        app.workspace.create_all(&files).map_err(ApiError::from)?;
-        Ok::<_, ApiError>(files.into_iter().map(|(name, _)| name).collect::<Vec<_>>())
+        let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+        let existing = app.workspace.existing(&names);
+        let (written, skipped, replaced) = match (mode.as_deref(), existing.is_empty()) {
+            (_, true) => {
+                app.workspace.create_all(&files)?;
+                (files, Vec::new(), Vec::new())
+            }
+            (Some("missing"), false) => {
+                let (old, new): (Vec<_>, Vec<_>) = files
+                    .into_iter()
+                    .partition(|(name, _)| existing.contains(name));
+                app.workspace.create_all(&new)?;
+                (new, old, Vec::new())
+            }
+            (Some("replace"), false) => {
+                let kept = app.workspace.replace_all(&files)?;
+                (files, Vec::new(), kept)
+            }
+            (_, false) => return Ok(Err(existing)),
+        };
+        // The sheet is kept for starting agencies' packages from it later.
+        let sheet = app.workspace.keep_sheet(year, &file, &body).ok();
+        Ok::<_, ApiError>(Ok(json!({
+            "created": written.into_iter().map(|(name, _)| name).collect::<Vec<_>>(),
+            "skipped": skipped.into_iter().map(|(name, _)| name).collect::<Vec<_>>(),
+            "replaced": replaced,
+            "sheet": sheet,
+        })))
     })
     .await??;
-    Ok(json_response(
-        StatusCode::CREATED,
-        &json!({ "created": created }),
-    ))
+    Ok(match created {
+        Ok(answer) => json_response(StatusCode::CREATED, &answer),
+        Err(existing) => json_response(
+            StatusCode::CONFLICT,
+            &json!({
+                "error": format!(
+                    "มีแฟ้มจากตารางนี้อยู่แล้วในโฟลเดอร์งาน {} แฟ้ม จึงยังไม่ได้เขียนแฟ้มใด: เลือกว่าจะเพิ่มเฉพาะแฟ้มที่ยังไม่มี หรือแทนที่แฟ้มเดิม (แฟ้มเดิมเก็บไว้ในถังขยะพร้อมวันที่)",
+                    existing.len()
+                ),
+                "reason": "exists",
+                "existing": existing,
+            }),
+        ),
+    })
 }
 
 /// The parameters of a query string, percent-decoded (`+` as a space); a parameter that is
 /// not UTF-8 once decoded is left out.
-fn query_params(raw: &str) -> std::collections::HashMap<String, String> {
+pub(super) fn query_params(raw: &str) -> std::collections::HashMap<String, String> {
     let decode = |text: &str| -> Option<String> {
         let bytes = text.as_bytes();
         let mut out = Vec::with_capacity(bytes.len());
@@ -428,7 +630,10 @@ fn list_row(app: &App, name: &str) -> Value {
             json!({
                 "name": name,
                 "agency": package.map(|p| p.agency.name.clone()),
+                "district": package.and_then(|p| p.agency.district.clone()),
+                "province": package.and_then(|p| p.agency.province.clone()),
                 "fiscal_year": package.map(|p| p.fiscal_year),
+                "drafts": package.and_then(|p| p.measures.as_ref()).map_or(0, |m| m.rows.iter().filter(|r| r.draft.is_some()).count()),
                 "documents": package.map_or(Vec::new(), |p| DocKind::available(p).iter().map(|k| k.name()).collect()),
                 "problems": checked.problems(),
                 "errors": checked.diagnostics.iter().filter(|d| d.is_error()).count(),
@@ -519,8 +724,9 @@ pub async fn check_text(
     Ok(json_response(StatusCode::OK, &checked))
 }
 
-/// `POST /api/preview/{name}`: builds the text being edited and answers the preview's id and
-/// page count, or the diagnostics that stop the build (`422`).
+/// `POST /api/preview/{name}`: builds the text being edited and answers the preview's id, its
+/// page count and each page's text (for "the page of this field"), or the diagnostics that
+/// stop the build (`422`).
 pub async fn preview(
     State(app): State<Arc<App>>,
     Path(name): Path<String>,
@@ -529,12 +735,36 @@ pub async fn preview(
     let body = body?;
     super::body::check(&body)?;
     let id = super::preview::id(&name, &body);
-    if let Some(found) = app.previews.get(&id) {
-        let pages = found.page_count();
-        return Ok(json_response(
+    Ok(match built(app, name, body).await? {
+        Ok(preview) => json_response(
             StatusCode::OK,
-            &json!({ "id": id, "pages": pages }),
-        ));
+            &json!({ "id": id, "pages": preview.page_count(), "texts": preview.page_texts() }),
+        ),
+        Err(diagnostics) => not_built(&diagnostics),
+    })
+}
+
+/// The answer when the text does not build: `422` with the diagnostics.
+fn not_built(diagnostics: &[Diagnostic]) -> Response {
+    json_response(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &json!({
+            "error": "ยังสร้างเอกสารไม่ได้ โปรดแก้ปัญหาที่แสดงไว้ข้างช่องข้อมูลก่อน",
+            "diagnostics": diagnostics.iter().map(diagnostic_json).collect::<Vec<_>>(),
+        }),
+    )
+}
+
+/// The preview of package `name` with text `body`: the one kept, or built now (a heavy
+/// permit); the diagnostics that stop the build otherwise.
+async fn built(
+    app: Arc<App>,
+    name: String,
+    body: Bytes,
+) -> Result<Result<Arc<super::preview::Preview>, Vec<Diagnostic>>, ApiError> {
+    let id = super::preview::id(&name, &body);
+    if let Some(found) = app.previews.get(&id) {
+        return Ok(Ok(found));
     }
     let permit = app.heavy.permit()?;
     let answer = blocking(move || {
@@ -549,22 +779,42 @@ pub async fn preview(
             .unwrap_or(&name)
             .trim_end_matches(".json")
             .to_owned();
-        Ok::<_, Refused>(match app.previews.build(&app.engine, &id, &stem, loaded) {
-            Ok(preview) => Ok((id, preview.page_count())),
-            Err(Failure(diagnostics)) => Err(diagnostics),
-        })
+        Ok::<_, Refused>(
+            app.previews
+                .build(&app.engine, &id, &stem, loaded)
+                .map_err(|Failure(diagnostics)| diagnostics),
+        )
     })
     .await??;
-    Ok(match answer {
-        Ok((id, pages)) => json_response(StatusCode::OK, &json!({ "id": id, "pages": pages })),
-        Err(diagnostics) => json_response(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &json!({
-                "error": "ยังสร้างเอกสารไม่ได้ โปรดแก้ปัญหาที่แสดงไว้ข้างช่องข้อมูลก่อน",
-                "diagnostics": diagnostics.iter().map(diagnostic_json).collect::<Vec<_>>(),
-            }),
-        ),
-    })
+    Ok(answer)
+}
+
+/// `POST /api/download/{name}?kind=pdf|archive`: the PDF (or archival PDF) of the text sent,
+/// the one on the clerk's screen: taken from the previews kept, or built again when it is no
+/// longer kept (after other previews, after a restart).
+pub async fn download_text(
+    State(app): State<Arc<App>>,
+    Path(name): Path<String>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let body = body?;
+    super::body::check(&body)?;
+    let archival = query_params(raw.as_deref().unwrap_or(""))
+        .get("kind")
+        .map(String::as_str)
+        == Some("archive");
+    let preview = match built(app.clone(), name, body).await? {
+        Ok(preview) => preview,
+        Err(diagnostics) => return Ok(not_built(&diagnostics)),
+    };
+    if archival {
+        return archival_download(app, preview).await;
+    }
+    Ok(download(
+        preview.pdf.clone(),
+        &format!("{}.pdf", preview.stem),
+    ))
 }
 
 fn gone() -> ApiError {
@@ -605,6 +855,10 @@ pub async fn pdf(State(app): State<Arc<App>>, Path(id): Path<String>) -> Answer 
 /// `GET /api/preview/{id}/archive`: the archival PDF (PDF/A-3b) of a preview, as a download.
 pub async fn archive(State(app): State<Arc<App>>, Path(id): Path<String>) -> Answer {
     let preview = app.previews.get(&id).ok_or_else(gone)?;
+    archival_download(app, preview).await
+}
+
+async fn archival_download(app: Arc<App>, preview: Arc<super::preview::Preview>) -> Answer {
     let stem = preview.stem.clone();
     let permit = app.heavy.permit()?;
     let built = blocking(move || {
@@ -612,10 +866,14 @@ pub async fn archive(State(app): State<Arc<App>>, Path(id): Path<String>) -> Ans
         preview.archival_pdf(&app.engine)
     })
     .await?;
-    let pdf = built.map_err(|f| {
+    let pdf = built.map_err(|Failure(diagnostics)| {
+        let reasons: Vec<String> = diagnostics
+            .iter()
+            .map(|d| for_the_page(d.message.shown()))
+            .collect();
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            format!("สร้าง PDF สำหรับจัดเก็บไม่สำเร็จ:\n{f}"),
+            format!("สร้าง PDF สำหรับจัดเก็บไม่สำเร็จ: {}", reasons.join("; ")),
         )
     })?;
     Ok(download(
@@ -631,7 +889,16 @@ fn download(bytes: Vec<u8>, file_name: &str) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/pdf"),
     );
-    // File stems are package file names, which the workspace limits to plain names.
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        header_value(&content_disposition(file_name)),
+    );
+    response
+}
+
+/// `attachment` with the name in ASCII for old clients and in full (Thai kept) as RFC 6266's
+/// `filename*` (UTF-8, percent-encoded).
+pub fn content_disposition(file_name: &str) -> String {
     let ascii: String = file_name
         .chars()
         .map(|c| {
@@ -642,11 +909,17 @@ fn download(bytes: Vec<u8>, file_name: &str) -> Response {
             }
         })
         .collect();
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        header_value(&format!("attachment; filename=\"{ascii}\"")),
-    );
-    response
+    let encoded: String = file_name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
 fn header_value(text: &str) -> HeaderValue {

@@ -189,9 +189,7 @@ fn body_type(headers: &HeaderMap, sheet: bool) -> Result<(), ApiError> {
             "แฟ้มที่นำเข้าต้องส่งเป็นตาราง (.xlsx .xls .ods .csv) แต่ส่งมาเป็น {shown} จึงไม่ได้รับไว้ และไม่มีสิ่งใดเปลี่ยน"
         )
     } else {
-        format!(
-            "ข้อมูลที่ส่งมาต้องเป็น JSON (application/json) แต่ส่งมาเป็น {shown} จึงไม่ได้รับไว้ และไม่มีสิ่งใดเปลี่ยน"
-        )
+        format!("ข้อมูลที่ส่งมาไม่อยู่ในรูปแบบที่โปรแกรมรับ (ส่งมาเป็น {shown}) จึงไม่ได้รับไว้ และไม่มีสิ่งใดเปลี่ยน")
     };
     Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, message))
 }

@@ -17,6 +17,7 @@ pub mod api;
 pub mod assets;
 pub mod body;
 pub mod guard;
+pub mod manage;
 pub mod preview;
 pub mod workspace;
 
@@ -69,7 +70,7 @@ pub fn read_token(
             let bytes = crate::confine::read_limited(file, 4096).map_err(|refusal| {
                 let thai = refusal.thai();
                 Diagnostic::error(crate::message!(
-                    "แฟ้มรหัสเข้าใช้ `{shown}` {thai}",
+                    "แฟ้มรหัสเข้าใช้ \"{shown}\" {thai}",
                     "the token file `{shown}` {refusal}"
                 ))
             })?;
@@ -261,7 +262,17 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/new", post(api::new_package))
         .route("/api/import/{file}", post(api::import))
         .route("/api/packages", get(api::list))
-        .route("/api/packages/{*name}", get(api::read).put(api::save))
+        .route(
+            "/api/packages/{*name}",
+            get(api::read).put(api::save).delete(manage::delete),
+        )
+        .route("/api/framework/{year}", get(api::framework))
+        .route("/api/sheets", get(manage::sheets))
+        .route("/api/rename", post(manage::rename))
+        .route("/api/duplicate", post(manage::duplicate))
+        .route("/api/recycle", get(manage::recycled))
+        .route("/api/restore", post(manage::restore))
+        .route("/api/download/{*name}", post(api::download_text))
         .route("/api/check/{*name}", post(api::check_text))
         .route("/api/preview/{*name}", post(api::preview))
         .route("/api/render/{id}/page/{number}", get(api::page))

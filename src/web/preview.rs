@@ -105,6 +105,33 @@ impl Preview {
         self.document.pages().len()
     }
 
+    /// The text of each page, without spaces (Thai is set without them between words, and
+    /// lines break anywhere): the page finds the page a field prints on by its text.
+    pub fn page_texts(&self) -> Vec<String> {
+        fn collect(frame: &typst::layout::Frame, out: &mut String) {
+            for (_, item) in frame.items() {
+                match item {
+                    typst::layout::FrameItem::Group(group) => collect(&group.frame, out),
+                    typst::layout::FrameItem::Text(text) => out.extend(
+                        text.text
+                            .chars()
+                            .filter(|c| !c.is_whitespace() && *c != '\u{ad}'),
+                    ),
+                    _ => {}
+                }
+            }
+        }
+        self.document
+            .pages()
+            .iter()
+            .map(|page| {
+                let mut out = String::new();
+                collect(&page.frame, &mut out);
+                out
+            })
+            .collect()
+    }
+
     /// Page `index` (from 0) as PNG, rendered the first time it is asked for.
     pub fn page_png(&self, index: usize) -> Option<Arc<Vec<u8>>> {
         let page = self.document.pages().get(index)?;

@@ -55,26 +55,24 @@ impl Refused {
     pub fn message(&self) -> String {
         match self {
             Refused::BadName(name) => {
-                format!("ชื่อแฟ้ม `{name}` ใช้ไม่ได้: ต้องเป็นแฟ้ม .json ภายในโฟลเดอร์งานเท่านั้น")
+                format!("ชื่อแฟ้ม \"{name}\" ใช้ไม่ได้: ต้องเป็นแฟ้ม .json ภายในโฟลเดอร์งานเท่านั้น")
             }
-            Refused::Missing(name) => format!("ไม่พบแฟ้ม `{name}` ในโฟลเดอร์งาน"),
-            Refused::Outside(name) => format!("แฟ้ม `{name}` ชี้ออกไปนอกโฟลเดอร์งาน จึงไม่เปิดให้"),
+            Refused::Missing(name) => format!("ไม่พบแฟ้ม \"{name}\" ในโฟลเดอร์งาน"),
+            Refused::Outside(name) => format!("แฟ้ม \"{name}\" ชี้ออกไปนอกโฟลเดอร์งาน จึงไม่เปิดให้"),
             Refused::TooLarge(name) => format!(
-                "แฟ้ม `{name}` ใหญ่เกินขนาดที่รับได้ ({} MB)",
+                "แฟ้ม \"{name}\" ใหญ่เกินขนาดที่รับได้ ({} MB)",
                 PACKAGE_BYTES / 1024 / 1024
             ),
             Refused::Conflict { .. } => "มีผู้อื่นบันทึกแฟ้มนี้หลังจากที่ท่านเปิดมาแก้ไข จึงยังไม่ได้บันทึกทับ: \
-                 ข้อความที่ท่านแก้ไขยังอยู่ในหน้านี้ โปรดเปิดแฟ้มฉบับล่าสุดในหน้าต่างใหม่ นำการแก้ไขไปรวม แล้วบันทึกอีกครั้ง"
+                 ข้อความที่ท่านแก้ไขยังอยู่ในหน้านี้ โปรดเลือกฉบับของแต่ละช่องที่ต่างกันแล้วบันทึกอีกครั้ง"
                 .to_owned(),
-            Refused::NotJson(detail) => {
-                format!("ข้อมูลที่ส่งมาไม่ใช่ JSON หนึ่งออบเจกต์ จึงไม่ได้บันทึก ({detail})")
-            }
+            Refused::NotJson(_) => "ข้อมูลที่ส่งมาไม่อยู่ในรูปแบบของแฟ้มข้อมูล จึงไม่ได้บันทึก".to_owned(),
             Refused::Io(detail) => format!("อ่านหรือเขียนแฟ้มไม่สำเร็จ ({detail})"),
-            Refused::NameTooLong(name) => format!(
-                "ชื่อแฟ้ม `{name}` ที่ได้จากชื่อหน่วยงานยาวเกินกว่าที่ระบบแฟ้มรับได้ จึงไม่ได้สร้างแฟ้มใด: โปรดใช้ชื่อหน่วยงานที่สั้นลง"
-            ),
+            Refused::NameTooLong(name) => {
+                format!("ชื่อแฟ้ม \"{name}\" ยาวเกินกว่าที่ระบบแฟ้มรับได้ จึงไม่ได้สร้างแฟ้มใด: โปรดใช้ชื่อที่สั้นลง")
+            }
             Refused::Exists(name) => {
-                format!("มีแฟ้ม `{name}` อยู่แล้วในโฟลเดอร์งาน จึงไม่ได้สร้างทับ: เปิดแฟ้มนั้นจากรายการเพื่อแก้ไข")
+                format!("มีแฟ้ม \"{name}\" อยู่แล้วในโฟลเดอร์งาน จึงไม่ได้เขียนทับ")
             }
         }
     }
@@ -355,4 +353,310 @@ fn skip_ws(bytes: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// The folder inside the workspace that deleted files and the files an import replaced go
+/// to, each under a dated name, until restored. Hidden, so `build`, `check` and the list pass
+/// it by.
+pub const RECYCLE: &str = ".recycle";
+
+/// The folder an imported results sheet is kept in, so that an agency's package can be
+/// started from it later.
+pub const SHEETS: &str = "ผลคะแนน";
+
+/// A file in the recycle folder: where it came from and when it went there.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Recycled {
+    /// Its name in the recycle folder.
+    pub entry: String,
+    /// The package name it had (and gets back when restored).
+    pub original: String,
+    /// When it was moved, `YYYY-MM-DD HH:MM` (UTC).
+    pub when: String,
+}
+
+impl Workspace {
+    fn hold(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.saving
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The path of package `name` in the folder (a symlink itself, not its target), once
+    /// [`Workspace::resolve`] has found it inside.
+    fn place(&self, name: &str) -> Result<PathBuf, Refused> {
+        self.resolve(name)?;
+        Ok(self.root.join(checked_name(name)?))
+    }
+
+    /// Moves package `name` into the recycle folder under a dated name; answers that name.
+    pub fn recycle(&self, name: &str) -> Result<String, Refused> {
+        let _held = self.hold();
+        self.recycle_held(name)
+    }
+
+    fn recycle_held(&self, name: &str) -> Result<String, Refused> {
+        let from = self.place(name)?;
+        let folder = self.root.join(RECYCLE);
+        std::fs::create_dir_all(&folder).map_err(|e| Refused::Io(e.to_string()))?;
+        let (date, time) = now_utc();
+        let mut entry = format!(
+            "{date}_{}~{}",
+            time.replace(':', ""),
+            name.replace('%', "%25").replace('/', "%2F")
+        );
+        // Two moves of one name in one minute keep both.
+        let mut n = 1;
+        while folder.join(&entry).exists() {
+            n += 1;
+            entry = format!(
+                "{date}_{}-{n}~{}",
+                time.replace(':', ""),
+                name.replace('%', "%25").replace('/', "%2F")
+            );
+        }
+        if entry.len() > 255 {
+            return Err(Refused::NameTooLong(name.to_owned()));
+        }
+        std::fs::rename(&from, folder.join(&entry)).map_err(|e| Refused::Io(e.to_string()))?;
+        Ok(entry)
+    }
+
+    /// The files in the recycle folder, newest first.
+    pub fn recycled(&self) -> Vec<Recycled> {
+        let Ok(entries) = std::fs::read_dir(self.root.join(RECYCLE)) else {
+            return Vec::new();
+        };
+        let mut found: Vec<Recycled> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter_map(|entry| recycled_entry(&entry))
+            .collect();
+        found.sort_by(|a, b| b.entry.cmp(&a.entry));
+        found
+    }
+
+    /// Moves a recycled file back to its name; refused when a file of that name exists.
+    pub fn restore(&self, entry: &str) -> Result<String, Refused> {
+        let found = recycled_entry(entry).ok_or_else(|| Refused::Missing(entry.to_owned()))?;
+        let relative = checked_name(&found.original)?;
+        let _held = self.hold();
+        let from = self.root.join(RECYCLE).join(entry);
+        if std::fs::symlink_metadata(&from).is_err() {
+            return Err(Refused::Missing(found.original));
+        }
+        let to = self.root.join(&relative);
+        if std::fs::symlink_metadata(&to).is_ok() {
+            return Err(Refused::Exists(found.original));
+        }
+        self.make_parent(&relative)?;
+        std::fs::rename(&from, &to).map_err(|e| Refused::Io(e.to_string()))?;
+        Ok(found.original)
+    }
+
+    /// The folders of a new name, made inside the workspace (never through a symlink out).
+    fn make_parent(&self, relative: &Path) -> Result<(), Refused> {
+        let Some(parent) = relative.parent().filter(|p| !p.as_os_str().is_empty()) else {
+            return Ok(());
+        };
+        std::fs::create_dir_all(self.root.join(parent)).map_err(|e| Refused::Io(e.to_string()))?;
+        let real = self
+            .root
+            .join(parent)
+            .canonicalize()
+            .map_err(|e| Refused::Io(e.to_string()))?;
+        if !real.starts_with(&self.root) {
+            return Err(Refused::Outside(relative.display().to_string()));
+        }
+        Ok(())
+    }
+
+    /// Renames package `from` to `to`; refused when `to` exists.
+    pub fn rename(&self, from: &str, to: &str) -> Result<(), Refused> {
+        let target = checked_name(to)?;
+        if to.len() > 255 {
+            return Err(Refused::NameTooLong(to.to_owned()));
+        }
+        let _held = self.hold();
+        let source = self.place(from)?;
+        if std::fs::symlink_metadata(self.root.join(&target)).is_ok() {
+            return Err(Refused::Exists(to.to_owned()));
+        }
+        self.make_parent(&target)?;
+        std::fs::rename(source, self.root.join(&target)).map_err(|e| Refused::Io(e.to_string()))
+    }
+
+    /// Writes `files`, the ones that exist moved to the recycle folder first (dated copies);
+    /// answers the names of the copies. Names are plain file names, as for [`Workspace::create_all`].
+    pub fn replace_all(&self, files: &[(String, String)]) -> Result<Vec<String>, Refused> {
+        for (name, _) in files {
+            if checked_name(name)?.components().count() != 1 {
+                return Err(Refused::BadName(name.clone()));
+            }
+        }
+        let mut kept = Vec::new();
+        {
+            let _held = self.hold();
+            for (name, _) in files {
+                if std::fs::symlink_metadata(self.root.join(name)).is_ok() {
+                    kept.push(self.recycle_held(name)?);
+                }
+            }
+        }
+        self.create_all(files)?;
+        Ok(kept)
+    }
+
+    /// Writes a new package file `name` (subfolders allowed, made inside the workspace);
+    /// refused when it exists.
+    pub fn create_in(&self, name: &str, text: &str) -> Result<String, Refused> {
+        let relative = checked_name(name)?;
+        if relative.components().any(|c| c.as_os_str().len() > 255) {
+            return Err(Refused::NameTooLong(name.to_owned()));
+        }
+        let _held = self.hold();
+        let path = self.root.join(&relative);
+        if std::fs::symlink_metadata(&path).is_ok() {
+            return Err(Refused::Exists(name.to_owned()));
+        }
+        self.make_parent(&relative)?;
+        crate::pdf::write_atomic(&path, text.as_bytes()).map_err(|e| Refused::Io(e.to_string()))?;
+        Ok(etag(text.as_bytes()))
+    }
+
+    /// Which of `names` exist in the folder.
+    pub fn existing(&self, names: &[&str]) -> Vec<String> {
+        names
+            .iter()
+            .filter(|name| {
+                checked_name(name)
+                    .is_ok_and(|r| std::fs::symlink_metadata(self.root.join(r)).is_ok())
+            })
+            .map(|name| (*name).to_owned())
+            .collect()
+    }
+
+    /// Keeps an uploaded results sheet in [`SHEETS`] as `YYYY-file name` (the year it is of,
+    /// read back by [`Workspace::sheets`]); a sheet of the same bytes is kept once.
+    pub fn keep_sheet(&self, year: i32, file: &str, bytes: &[u8]) -> Result<String, Refused> {
+        let base = file.rsplit(['/', '\\']).next().unwrap_or(file);
+        let base: String = base.chars().filter(|c| !c.is_control()).collect();
+        let stem = if base.starts_with(&format!("{year}-")) {
+            base
+        } else {
+            format!("{year}-{base}")
+        };
+        let folder = self.root.join(SHEETS);
+        std::fs::create_dir_all(&folder).map_err(|e| Refused::Io(e.to_string()))?;
+        let mut name = stem.clone();
+        let mut n = 1;
+        let _held = self.hold();
+        loop {
+            let path = folder.join(&name);
+            match std::fs::read(&path) {
+                Ok(old) if old == bytes => return Ok(format!("{SHEETS}/{name}")),
+                Ok(_) => {
+                    n += 1;
+                    name = match stem.rsplit_once('.') {
+                        Some((s, x)) => format!("{s}-{n}.{x}"),
+                        None => format!("{stem}-{n}"),
+                    };
+                }
+                Err(_) => break,
+            }
+        }
+        if name.len() > 255 || name.starts_with('.') || name.is_empty() {
+            return Err(Refused::BadName(name));
+        }
+        crate::pdf::write_atomic(&folder.join(&name), bytes)
+            .map_err(|e| Refused::Io(e.to_string()))?;
+        Ok(format!("{SHEETS}/{name}"))
+    }
+
+    /// The results sheets of the workspace (`.xlsx`, `.xlsm`, `.ods`, `.csv` anywhere but
+    /// hidden folders), as relative names with the year each is of: the `YYYY-` its name
+    /// starts with, if any. At most `limit`.
+    pub fn sheets(&self, limit: usize) -> Vec<(String, Option<i32>)> {
+        walkdir::WalkDir::new(&self.root)
+            .follow_links(false)
+            .max_depth(4)
+            .into_iter()
+            .filter_entry(|e| crate::load::walk::kept(e, None))
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .filter_map(|e| {
+                let relative = e
+                    .path()
+                    .strip_prefix(&self.root)
+                    .ok()?
+                    .to_str()?
+                    .replace('\\', "/");
+                let extension = relative.rsplit_once('.')?.1.to_ascii_lowercase();
+                ["xlsx", "xlsm", "ods", "csv"]
+                    .contains(&extension.as_str())
+                    .then_some(relative)
+            })
+            .take(limit)
+            .map(|name| {
+                let file = name.rsplit('/').next().unwrap_or(&name);
+                let year = file
+                    .get(..4)
+                    .and_then(|y| y.parse().ok())
+                    .filter(|_| file[4..].starts_with('-'));
+                (name, year)
+            })
+            .collect()
+    }
+
+    /// The bytes of a results sheet [`Workspace::sheets`] names, bounded like an upload.
+    pub fn read_sheet(&self, name: &str) -> Result<Vec<u8>, Refused> {
+        if name.split('/').any(|p| p.is_empty() || p.starts_with('.')) || name.contains('\\') {
+            return Err(Refused::BadName(name.to_owned()));
+        }
+        let limit = crate::limits::SHEET_BYTES;
+        confine::read(&self.root, Path::new(name), limit).map_err(|refusal| match refusal {
+            Refusal::TooLarge { .. } => Refused::TooLarge(name.to_owned()),
+            Refusal::Outside { .. } => Refused::Outside(name.to_owned()),
+            Refusal::Missing | Refusal::NotAFile => Refused::Missing(name.to_owned()),
+            Refusal::Io(e) => Refused::Io(e),
+        })
+    }
+}
+
+/// A recycle folder entry's parts, if it is one this workspace wrote.
+fn recycled_entry(entry: &str) -> Option<Recycled> {
+    let (stamp, encoded) = entry.split_once('~')?;
+    if entry.contains('/') || entry.contains('\\') || stamp.len() < 15 {
+        return None;
+    }
+    let original = encoded.replace("%2F", "/").replace("%25", "%");
+    checked_name(&original).ok()?;
+    let (date, time) = (stamp.get(..10)?, stamp.get(11..15)?);
+    Some(Recycled {
+        entry: entry.to_owned(),
+        original,
+        when: format!("{date} {}:{}", &time[..2], &time[2..]),
+    })
+}
+
+/// Today's date `YYYY-MM-DD` and the time `HH:MM` (UTC), for dated copies.
+fn now_utc() -> (String, String) {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs()) as i64;
+    let (days, rest) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+    // Howard Hinnant's days-to-civil.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (
+        format!("{year:04}-{month:02}-{day:02}"),
+        format!("{:02}:{:02}", rest / 3600, rest % 3600 / 60),
+    )
 }

@@ -1,7 +1,9 @@
-//! `ita-report serve` in headless Chromium, driven through WebDriver (chromedriver): pick
-//! seed 002, edit a measure, see the preview follow, download the PDF and find the edit in
-//! it, save, and a second browser that saves the same package is told of the conflict with
-//! nothing lost. A page on another origin (another port of 127.0.0.1) tries to write into
+//! `ita-report serve` in headless Chromium, driven through WebDriver (chromedriver): a clerk
+//! imports the province's results (.xlsx with merged title rows), picks their agency, types
+//! a score, edits three measures, sees the preview and a contradiction, reloads and gets the
+//! unsaved edits back, downloads the PDF and PDF/A (Thai names, the bytes `build` makes of
+//! the saved file), loses a conflict and merges it, deletes and restores the package, and
+//! works at 1280×720 and 800 px. A page on another origin (another port of 127.0.0.1) tries to write into
 //! the workspace with `fetch` and a form, with and without an access token, and nothing is
 //! written.
 //!
@@ -21,7 +23,7 @@ use serde_json::{Value, json};
 
 use crate::common;
 use crate::http::{base64, get, request};
-use crate::web::{MUNICIPALITY, screens, site_and_server};
+use crate::web::{screens, site_and_server};
 
 /// The W3C key of an element reference.
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
@@ -96,13 +98,29 @@ struct Browser<'d> {
 
 impl<'d> Browser<'d> {
     fn open(driver: &'d Driver, chromium: &PathBuf) -> Browser<'d> {
+        Browser::open_with(driver, chromium, None)
+    }
+
+    /// A window whose downloads go to `downloads`, when given.
+    fn open_with(
+        driver: &'d Driver,
+        chromium: &PathBuf,
+        downloads: Option<&std::path::Path>,
+    ) -> Browser<'d> {
+        let mut options = json!({
+            "binary": chromium,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1400,1000", "--lang=th-TH", "--hide-scrollbars"],
+        });
+        if let Some(folder) = downloads {
+            options["prefs"] = json!({
+                "download.default_directory": folder,
+                "download.prompt_for_download": false,
+            });
+        }
         let capabilities = json!({ "capabilities": { "alwaysMatch": {
             "browserName": "chrome",
-            "goog:chromeOptions": {
-                "binary": chromium,
-                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                         "--window-size=1400,1000", "--lang=th-TH", "--hide-scrollbars"],
-            },
+            "goog:chromeOptions": options,
         } } });
         let value = driver.call("POST", "/session", Some(capabilities));
         let session = value["sessionId"].as_str().expect("a session").to_owned();
@@ -112,6 +130,15 @@ impl<'d> Browser<'d> {
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
         self.driver
             .call(method, &format!("/session/{}{path}", self.session), body)
+    }
+
+    /// The window's size in CSS pixels.
+    fn size(&self, width: u32, height: u32) {
+        self.call(
+            "POST",
+            "/window/rect",
+            Some(json!({ "width": width, "height": height })),
+        );
     }
 
     fn go(&self, url: &str) {
@@ -253,17 +280,100 @@ fn browser_tools() -> Option<(PathBuf, PathBuf)> {
     Some((chromium, chromedriver))
 }
 
+/// A province's 2568 results as the NACC sends them: two merged title rows, an empty row,
+/// then the header; thirty agencies with tools and indicators.
+fn write_results_xlsx(path: &std::path::Path) {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet
+        .merge_range(
+            0,
+            0,
+            0,
+            8,
+            "ผลการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ",
+            &Format::new(),
+        )
+        .unwrap();
+    sheet
+        .merge_range(
+            1,
+            0,
+            1,
+            8,
+            "ประจำปีงบประมาณ พ.ศ. ๒๕๖๘ จังหวัดทดสอบ",
+            &Format::new(),
+        )
+        .unwrap();
+    let mut headers = vec![
+        "ลำดับ".to_owned(),
+        "อำเภอ".to_owned(),
+        "ชื่อหน่วยงาน".to_owned(),
+        "คะแนนรวม".to_owned(),
+        "IIT".to_owned(),
+        "EIT".to_owned(),
+        "OIT".to_owned(),
+    ];
+    headers.extend((1..=10).map(|n| format!("ตัวชี้วัดที่ {n}")));
+    for (c, header) in headers.iter().enumerate() {
+        sheet.write_string(3, c as u16, header).unwrap();
+    }
+    for i in 0..30u32 {
+        let row = 4 + i;
+        let name = if i == 17 {
+            "เทศบาลตำบลหนองใหญ่".to_owned()
+        } else {
+            format!("องค์การบริหารส่วนตำบลทดสอบ{}", i + 1)
+        };
+        let district = ["เมือง", "โพนทอง", "เสลภูมิ"][i as usize % 3];
+        sheet.write_number(row, 0, f64::from(i + 1)).unwrap();
+        sheet.write_string(row, 1, district).unwrap();
+        sheet.write_string(row, 2, &name).unwrap();
+        let base = 70.0 + f64::from(i % 25);
+        for (c, value) in [base, base + 1.0, base - 1.0, base + 0.5]
+            .iter()
+            .enumerate()
+        {
+            sheet.write_number(row, 3 + c as u16, *value).unwrap();
+        }
+        for n in 0..10u16 {
+            sheet
+                .write_number(row, 7 + n, base - 2.0 + f64::from(n) * 0.5)
+                .unwrap();
+        }
+    }
+    book.save(path).unwrap();
+}
+
+/// The files in `folder` whose names end in `.pdf`, once every download has finished.
+fn downloaded(folder: &std::path::Path, count: usize) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    wait_for("the downloads", Duration::from_secs(60), || {
+        found = std::fs::read_dir(folder)
+            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        found.retain(|p| p.extension().is_some_and(|x| x == "pdf"));
+        found.len() >= count
+    });
+    found.sort();
+    found
+}
+
 #[test]
-fn a_clerk_edits_a_measure_sees_it_downloads_it_and_a_second_browser_is_told_of_the_conflict() {
+fn a_clerk_prepares_an_agency_from_the_province_sheet_in_the_browser_alone() {
     let Some((chromium, chromedriver)) = browser_tools() else {
         return;
     };
     let (site, server) = site_and_server("browser");
     let base = format!("http://{}", server.addr);
     let driver = Driver::start(&chromedriver);
-    let clerk = Browser::open(&driver, &chromium);
+    let downloads = site.scratch.path().join("downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
+    let clerk = Browser::open_with(&driver, &chromium, Some(&downloads));
+    clerk.size(1280, 720);
 
-    // The list: every package, with agency, year, documents and problems.
+    // The list: every package, searchable.
     clerk.go(&format!("{base}/"));
     clerk.wait(
         "the list",
@@ -275,230 +385,282 @@ fn a_clerk_edits_a_measure_sees_it_downloads_it_and_a_second_browser_is_told_of_
     );
     save_screen("list.png", &clerk.screenshot(None));
 
-    // Seed 002: its form and preview.
-    clerk.click(&format!("tr[data-name='{MUNICIPALITY}'] a"));
-    clerk.wait("the form and preview", PREVIEW_READY);
-    let first_preview = clerk.attribute("#preview", "data-id").unwrap();
-    let field = "[data-path='measures.rows[0].measure'] textarea";
-    assert!(
-        clerk
-            .value(field)
-            .as_str()
-            .unwrap()
-            .starts_with("มาตรการปรับปรุงคู่มือ")
-    );
-    // check's contradictions beside their fields, in the command line's words.
-    let beside = clerk.script("return document.querySelector(\"[data-path='scores.indicators[6].analysis'] > .diag\").textContent;", json!([]));
-    assert!(
-        beside
-            .as_str()
-            .unwrap()
-            .contains("ข้อความระบุว่าตัวชี้วัดที่ 7 ได้ 99.74 แต่ข้อมูลให้ 99.64"),
-        "{beside}"
-    );
-    clerk.script("document.querySelector(\"[data-path='scores.indicators[6]']\").scrollIntoView({block: 'start'}); window.scrollBy(0, -90);", json!([]));
-    std::thread::sleep(Duration::from_millis(300));
-    save_screen("check.png", &clerk.screenshot(None));
-
-    // A second browser opens the same package before the clerk saves.
-    let colleague = Browser::open(&driver, &chromium);
-    colleague.go(&format!("{base}/#/p/{MUNICIPALITY}"));
-    colleague.wait("the second browser's form", PREVIEW_READY);
-
-    // The clerk edits a measure; the preview follows.
-    let edit = "มาตรการจัดทำคู่มือการให้บริการฉบับทดสอบจากเบราว์เซอร์";
-    let typed = Instant::now();
-    clerk.type_into(field, edit);
-    clerk.wait(
-        "the preview of the edit",
-        &format!("const p = document.querySelector('#preview'); return p.dataset.state === 'ready' && p.dataset.id !== '{first_preview}' && document.querySelector(\"{field}\").value === '{edit}';"),
-    );
-    let followed = typed.elapsed();
-    let preview_id = clerk.attribute("#preview", "data-id").unwrap();
-    // The page that prints the edit, as the engine builds the same text.
-    let mut edited: Value =
-        serde_json::from_slice(&std::fs::read(site.workspace().join(MUNICIPALITY)).unwrap())
-            .unwrap();
-    edited["measures"]["rows"][0]["measure"] = json!(edit);
-    let loaded = ita_report::load::load_bytes(
-        edited.to_string().into_bytes(),
-        &site.workspace().join(MUNICIPALITY),
-        MUNICIPALITY,
-        common::frameworks(),
-    )
-    .unwrap();
-    let built = common::engine()
-        .build(
-            &loaded,
-            "2568-roiet-municipality",
-            &std::env::temp_dir(),
-            &Default::default(),
-        )
-        .unwrap();
-    let texts = common::page_texts(&built.artifacts[0].document);
-    let page = texts
-        .iter()
-        .position(|t| common::squeeze(t).contains(edit))
-        .expect("the edit is printed")
-        + 1;
-    let image = format!("#preview img[data-page='{page}']");
-    clerk.script(
-        "document.querySelector(arguments[0]).scrollIntoView({block: 'start'});",
-        json!([image]),
-    );
-    clerk.wait(
-        "the edited page's image",
-        &format!("const i = document.querySelector(\"{image}\"); return i.complete && i.naturalWidth > 0 && i.getAttribute('src').includes('{preview_id}');"),
-    );
-    let before = get(
-        server.addr,
-        &format!("/api/render/{first_preview}/page/{page}"),
-    )
-    .body;
-    let after = get(
-        server.addr,
-        &format!("/api/render/{preview_id}/page/{page}"),
-    )
-    .body;
-    assert_ne!(before, after, "the page's image changed with the edit");
-    println!(
-        "preview followed the edit in {} ms (typing included)",
-        followed.as_millis()
-    );
-
-    // Screenshots: the form at the measures, and the preview at the edited page.
-    clerk.script("document.activeElement.blur(); document.querySelector(\"[data-path='measures.rows[0]']\").scrollIntoView({block: 'start'}); window.scrollBy(0, -90);", json!([]));
-    std::thread::sleep(Duration::from_millis(300));
-    save_screen("form.png", &clerk.screenshot(None));
-    save_screen("preview.png", &clerk.screenshot(Some(".preview-pane")));
-
-    // Any field the model allows and the object lacks can be added, named in Thai (from the
-    // package schema): seed 002's agency has a name, district and province only.
-    let offered = clerk.script(
-        "return [...document.querySelectorAll(\"[data-path='agency'] > select.add-field option\")].map(o => o.value + '=' + o.textContent);",
-        json!([]),
-    );
-    let offered: Vec<&str> = offered
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
-    for field in ["unit=", "phone=", "email="] {
-        assert!(
-            offered
-                .iter()
-                .any(|o| o.starts_with(field) && !o.ends_with(&field[..field.len() - 1])),
-            "{field} not offered in Thai: {offered:?}"
-        );
-    }
-
-    // The download is the PDF of the edited text, the one the engine builds; the archival
-    // PDF carries the edited package.
-    let pdf_link = clerk.attribute("#download-pdf", "href").unwrap();
-    assert_eq!(pdf_link, format!("/api/render/{preview_id}/pdf"));
-    let pdf = get(server.addr, &pdf_link);
-    assert_eq!(pdf.status, 200);
-    assert_eq!(
-        pdf.body, built.artifacts[0].pdf,
-        "the downloaded PDF is the build of the edited package"
-    );
-    let archive = get(
-        server.addr,
-        &clerk.attribute("#download-archive", "href").unwrap(),
-    );
-    let attached = ita_report::archive::attachments(&archive.body).unwrap();
-    assert!(
-        attached
-            .iter()
-            .any(|(name, data)| name.ends_with("roiet-municipality.json")
-                && String::from_utf8_lossy(data).contains(edit))
-    );
-
-    // Saving: the file holds the edit, and everything else as it was.
-    let original = std::fs::read_to_string(site.workspace().join(MUNICIPALITY)).unwrap();
-    clerk.click("#save");
-    clerk.wait(
-        "the save",
-        "return document.querySelector('#status').classList.contains('saved');",
-    );
-    let saved = std::fs::read_to_string(site.workspace().join(MUNICIPALITY)).unwrap();
-    let old_measure = serde_json::to_string(
-        &serde_json::from_str::<Value>(&original).unwrap()["measures"]["rows"][0]["measure"],
-    )
-    .unwrap();
-    assert_eq!(
-        saved,
-        original.replacen(&old_measure, &serde_json::to_string(edit).unwrap(), 1)
-    );
-
-    // The colleague edits another field and saves: told of the conflict, nothing written,
-    // their edit still on their page.
-    let other = "[data-path='measures.rows[1].responsible'] textarea";
-    let theirs = "กองยุทธศาสตร์และงบประมาณ (ฉบับของเพื่อนร่วมงาน)";
-    colleague.type_into(other, theirs);
-    colleague.click("#save");
-    colleague.wait(
-        "the conflict message",
-        "return !!document.querySelector('#conflict-message');",
-    );
-    let message = colleague.script(
-        "return document.querySelector('#conflict-message').textContent;",
-        json!([]),
-    );
-    assert!(
-        message.as_str().unwrap().contains("มีผู้อื่นบันทึกแฟ้มนี้"),
-        "{message}"
-    );
-    assert_eq!(
-        std::fs::read_to_string(site.workspace().join(MUNICIPALITY)).unwrap(),
-        saved,
-        "nothing was overwritten"
-    );
-    assert_eq!(
-        colleague.value(other),
-        json!(theirs),
-        "the colleague's edit is still on their page"
-    );
-    assert_eq!(
-        colleague.value(field).as_str().map(|v| v != edit),
-        Some(true)
-    );
-    assert!(
-        colleague
-            .attribute("#conflict-message a[download]", "href")
-            .unwrap()
-            .starts_with("blob:")
-    );
-
-    // A results sheet chosen on the list page becomes the province package and one package
-    // per agency.
-    let sheet = site.scratch.path().join("ผลคะแนน.csv");
-    std::fs::write(&sheet, "ผลการประเมิน ITA ปี ๒๕๖๖ จังหวัดทดสอบ,,\nชื่อหน่วยงาน,อำเภอ,คะแนนรวม\nเทศบาลตำบลหนึ่ง,เมือง,๙๖.๕๐\nเทศบาลตำบลสอง,เมือง,84.99\n").unwrap();
-    clerk.go(&format!("{base}/"));
-    clerk.wait(
-        "the list",
-        "return document.querySelectorAll('#packages tbody tr').length === 5;",
-    );
+    // Import the province's sheet (merged title rows) without per-agency files.
+    let sheet = site.scratch.path().join("ผลITA2568.xlsx");
+    write_results_xlsx(&sheet);
     let input = clerk.find("#import-sheet input[name='sheet']");
     clerk.call(
         "POST",
         &format!("/element/{input}/value"),
         Some(json!({ "text": sheet.to_str().unwrap() })),
     );
-    clerk.type_into("#import-sheet input[name='year']", "2566");
-    clerk.click("#import-sheet input[name='per_agency']");
+    clerk.type_into("#import-sheet input[name='year']", "2568");
     clerk.click("#import-sheet button[type='submit']");
     clerk.wait(
-        "the imported packages in the list",
-        "return document.querySelectorAll('#packages tbody tr').length === 8;",
+        "the province package",
+        "return document.querySelectorAll('#packages tbody tr').length === 6;",
     );
+    // Again: the page offers to add only the missing files, no dead end.
+    let input = clerk.find("#import-sheet input[name='sheet']");
+    clerk.call(
+        "POST",
+        &format!("/element/{input}/value"),
+        Some(json!({ "text": sheet.to_str().unwrap() })),
+    );
+    clerk.type_into("#import-sheet input[name='year']", "2568");
+    clerk.click("#import-sheet button[type='submit']");
+    clerk.wait(
+        "the choice",
+        "return !!document.querySelector('#import-choice');",
+    );
+    clerk.click("#import-missing");
+    clerk.wait(
+        "nothing more to add",
+        "return /สร้างแล้ว ๐ แฟ้ม/.test(document.querySelector('#import-message').textContent);",
+    );
+
+    // Pick the agency from the sheet by a word of its name.
+    clerk.go(&format!("{base}/"));
+    clerk.wait(
+        "the agencies of the sheet",
+        "return document.querySelectorAll('#start-agencies button.agency').length > 0;",
+    );
+    clerk.type_into("#start-search", "หนองใหญ่");
+    clerk.wait(
+        "one agency found",
+        "return document.querySelectorAll('#start-agencies button.agency').length === 1;",
+    );
+    save_screen("start.png", &clerk.screenshot(Some("#start-card")));
+    clerk.click("#start-agencies button.agency");
+    clerk.wait("the form and preview", PREVIEW_READY);
+    let name = "2568-เทศบาลตำบลหนองใหญ่.json";
+    let file = site.workspace().join(name);
+    let started: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(
+        started["scores"]["indicators"][0]["score"], 86.0,
+        "the sheet's scores"
+    );
+
+    // One indicator score typed, three measures edited.
+    let score = "[data-path='scores.indicators[0].score'] input";
+    assert_eq!(clerk.attribute(score, "max").as_deref(), Some("100"));
+    clerk.type_into(score, "91.25");
+    let measures = [
+        "มาตรการเผยแพร่คู่มือการปฏิบัติงานของเทศบาล",
+        "มาตรการเปิดเผยงบประมาณรายไตรมาส",
+        "มาตรการรับเรื่องร้องเรียนทางออนไลน์",
+    ];
+    for (i, text) in measures.iter().enumerate() {
+        clerk.type_into(
+            &format!("[data-path='measures.rows[{i}].measure'] textarea"),
+            text,
+        );
+    }
+    // A contradiction: the analysis says another score than the data.
+    clerk.script("const s = document.querySelector(\"[data-path='scores.indicators[0]'] > select.add-field\"); s.value = 'analysis'; s.dispatchEvent(new Event('change'));", json!([]));
+    let analysis = "[data-path='scores.indicators[0].analysis[0]'] textarea";
+    clerk.wait(
+        "the analysis field",
+        &format!("return !!document.querySelector(\"{analysis}\");"),
+    );
+    clerk.type_into(analysis, "ตัวชี้วัดที่ 1 ได้ 50.00 คะแนน ต่ำกว่าค่าเป้าหมาย");
+    clerk.wait("the contradiction beside its field", "const m = document.querySelector(\"[data-path='scores.indicators[0].analysis'] .message.contradiction\"); return !!m && m.textContent.includes('91.25');");
+    let listed = clerk.script(
+        "return document.querySelector('#problems').textContent;",
+        json!([]),
+    );
+    assert!(listed.as_str().unwrap().contains("ข้อขัดแย้ง"), "{listed}");
     assert!(
-        site.workspace()
-            .join("2566-จังหวัดทดสอบ-province.json")
-            .is_file()
+        listed
+            .as_str()
+            .unwrap()
+            .contains("ผลคะแนน › ตัวชี้วัด › ตัวชี้วัดที่ ๑ › บทวิเคราะห์"),
+        "{listed}"
     );
-    assert!(site.workspace().join("2566-เทศบาลตำบลสอง.json").is_file());
+    clerk.wait("the preview of the edits", &format!("const p = document.querySelector('#preview'); return p.dataset.state === 'ready' && JSON.stringify(state.doc).includes('{}');", measures[2]));
+    clerk.script("document.activeElement.blur(); document.querySelector(\"[data-path='scores.indicators[0]']\").scrollIntoView({block: 'start'});", json!([]));
+    std::thread::sleep(Duration::from_millis(400));
+    save_screen("check.png", &clerk.screenshot(None));
+
+    // Reload: the unsaved edits are offered back.
+    clerk.go(&format!("{base}/#/p/{name}"));
+    clerk.script("location.reload();", json!([]));
+    clerk.wait(
+        "the offer of the unsaved edits",
+        "return !!document.querySelector('#unsaved-restore');",
+    );
+    clerk.click("#unsaved-restore");
+    clerk.wait("the edits back", &format!("const t = document.querySelector(\"[data-path='measures.rows[2].measure'] textarea\"); return !!t && t.value === '{}';", measures[2]));
+    assert_eq!(clerk.value(score), json!("91.25"));
+
+    // The page of a field, found in the preview.
+    clerk.wait("the preview", PREVIEW_READY);
+    clerk.click("[data-path='measures.rows[1].measure'] textarea");
+    clerk.click("#go-to-page");
+    let found = clerk.script(
+        "return document.querySelector('#preview-note').textContent;",
+        json!([]),
+    );
+    assert!(found.as_str().unwrap().starts_with("ช่องนี้อยู่ที่หน้า"), "{found}");
+    clerk.script("document.querySelector(\"[data-path='measures.rows[0]']\").scrollIntoView({block: 'start'}); window.scrollBy(0, -10);", json!([]));
+    std::thread::sleep(Duration::from_millis(300));
+    save_screen("form.png", &clerk.screenshot(None));
+    save_screen("preview.png", &clerk.screenshot(Some(".preview-pane")));
+
+    // Save (the contradiction is a warning: it saves), then download what is on screen.
+    clerk.script("document.querySelector(\"[data-path='scores.indicators[0].analysis[0]'] textarea\").value = '';", json!([]));
+    clerk.type_into(analysis, "ตัวชี้วัดที่ 1 ได้ 91.25 คะแนน");
+    clerk.click("#save");
+    clerk.wait(
+        "the save",
+        "return document.querySelector('#status').classList.contains('saved');",
+    );
+    let saved = std::fs::read(&file).unwrap();
+    let stored = clerk.script("return localStorage.length;", json!([]));
+    assert_eq!(stored, json!(0), "the browser's copy is dropped once saved");
+    clerk.click("#download-pdf");
+    clerk.wait(
+        "the PDF",
+        "return !!document.querySelector('#preview-note').dataset.downloaded;",
+    );
+    clerk.script(
+        "delete document.querySelector('#preview-note').dataset.downloaded;",
+        json!([]),
+    );
+    clerk.click("#download-archive");
+    clerk.wait(
+        "the PDF/A",
+        "return !!document.querySelector('#preview-note').dataset.downloaded;",
+    );
+    let files = downloaded(&downloads, 2);
+    let names: Vec<String> = files
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "2568-เทศบาลตำบลหนองใหญ่-archive.pdf",
+            "2568-เทศบาลตำบลหนองใหญ่.pdf"
+        ]
+    );
+    let loaded =
+        ita_report::load::load_bytes(saved.clone(), &file, name, common::frameworks()).unwrap();
+    for (path, archive) in [(&files[1], false), (&files[0], true)] {
+        let options = ita_report::engine::BuildOptions {
+            archive,
+            ..Default::default()
+        };
+        let built = common::engine()
+            .build(
+                &loaded,
+                "2568-เทศบาลตำบลหนองใหญ่",
+                &std::env::temp_dir(),
+                &options,
+            )
+            .unwrap();
+        assert!(
+            std::fs::read(path).unwrap() == built.artifacts[0].pdf,
+            "{} is the build of the saved file",
+            path.display()
+        );
+    }
+
+    // A colleague saves another row first; the clerk's save is told, merged field by field.
+    let colleague = Browser::open_with(&driver, &chromium, None);
+    colleague.go(&format!("{base}/#/p/{name}"));
+    colleague.wait("the colleague's form", PREVIEW_READY);
+    let theirs = "กองคลัง (ฉบับของเพื่อนร่วมงาน)";
+    colleague.type_into(
+        "[data-path='measures.rows[3].responsible'] textarea",
+        theirs,
+    );
+    colleague.click("#save");
+    colleague.wait(
+        "the colleague's save",
+        "return document.querySelector('#status').classList.contains('saved');",
+    );
+    let mine = "สำนักปลัดเทศบาล (ฉบับของเจ้าหน้าที่)";
+    clerk.type_into("[data-path='measures.rows[4].responsible'] textarea", mine);
+    clerk.click("#save");
+    clerk.wait("the merge", "return !!document.querySelector('#merge');");
+    let rows = clerk.script("return [...document.querySelectorAll('#merge tbody tr')].map(r => r.dataset.path + '=' + r.querySelector('input:checked').value);", json!([]));
+    assert_eq!(
+        rows,
+        json!([
+            "measures.rows[3].responsible=theirs",
+            "measures.rows[4].responsible=mine"
+        ])
+    );
+    save_screen("merge.png", &clerk.screenshot(Some("#conflict-message")));
+    clerk.click("#merge-save");
+    clerk.wait(
+        "the merged save",
+        "return document.querySelector('#status').classList.contains('saved');",
+    );
+    let text = String::from_utf8(std::fs::read(&file).unwrap()).unwrap();
+    assert!(
+        text.contains(theirs) && text.contains(mine),
+        "both edits saved"
+    );
+    // The colleague, behind now, saves again after merging.
+    colleague.type_into(
+        "[data-path='measures.rows[5].responsible'] textarea",
+        "กองช่าง",
+    );
+    colleague.click("#save");
+    colleague.wait(
+        "the colleague's merge",
+        "return !!document.querySelector('#merge');",
+    );
+    colleague.click("#merge-save");
+    colleague.wait(
+        "the colleague's second save",
+        "return document.querySelector('#status').classList.contains('saved');",
+    );
+    let text = String::from_utf8(std::fs::read(&file).unwrap()).unwrap();
+    assert!(text.contains("กองช่าง") && text.contains(mine) && text.contains(theirs));
+
+    // Delete to the recycle folder, and restore.
+    clerk.go(&format!("{base}/"));
+    clerk.wait(
+        "the list",
+        "return document.querySelectorAll('#packages tbody tr').length === 7;",
+    );
+    clerk.script("window.confirm = () => true;", json!([]));
+    clerk.click(&format!("tr[data-name='{name}'] button.delete"));
+    clerk.wait("the package in the recycle folder", &format!("return !document.querySelector(\"tr[data-name='{name}']\") && !!document.querySelector(\"#recycle li[data-original='{name}'] button\");"));
+    assert!(!file.exists());
+    clerk.click(&format!(
+        "#recycle li[data-original='{name}'] button.restore"
+    ));
+    clerk.wait(
+        "the package back",
+        &format!("return !!document.querySelector(\"tr[data-name='{name}']\");"),
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+
+    // At 800 px: the form and the preview as tabs.
+    clerk.size(800, 900);
+    clerk.go(&format!("{base}/#/p/{name}"));
+    clerk.wait("the form", PREVIEW_READY);
+    let preview_shown = clerk.script(
+        "return getComputedStyle(document.querySelector('.preview-pane')).display;",
+        json!([]),
+    );
+    assert_eq!(
+        preview_shown,
+        json!("none"),
+        "the preview is a tab at 800 px"
+    );
+    save_screen("form-800.png", &clerk.screenshot(None));
+    clerk.click("#tab-preview");
+    let top = clerk.script("return document.querySelector('#preview img.page').getBoundingClientRect().top + window.scrollY;", json!([]));
+    assert!(
+        top.as_f64().unwrap() < 900.0,
+        "the preview starts on the first screen: {top}"
+    );
+    save_screen("preview-800.png", &clerk.screenshot(None));
 }
 
 /// A page of another origin: a server on another port of 127.0.0.1 that answers every

@@ -12,6 +12,7 @@ mod analysis;
 mod archive;
 mod batch;
 mod browser;
+mod clerk;
 mod cli;
 mod derive;
 mod documents;

@@ -45,18 +45,39 @@ async function send(url, options) {
   return response;
 }
 
-// Calls the API; answers { status, body (parsed JSON or text), headers }.
+// Calls the API; answers { status, body (parsed JSON or text), headers }. When the program
+// does not answer, status 0 and the page's own words (never the browser's "Failed to fetch").
 async function api(method, url, body, headers = {}) {
   const options = { method, headers: { ...headers } };
   if (body !== undefined) {
     options.body = body;
     options.headers["Content-Type"] = "application/json";
   }
-  const response = await send(url, options);
+  let response;
+  try {
+    response = await send(url, options);
+  } catch (_) {
+    offline(true);
+    return { status: 0, body: { error: OFFLINE }, headers: new Headers(), text: "" };
+  }
+  offline(false);
   const text = await response.text();
   let parsed = text;
   try { parsed = JSON.parse(text); } catch (_) { /* not JSON: kept as text */ }
   return { status: response.status, body: parsed, headers: response.headers, text };
+}
+
+// The banner that says the program does not answer; gone at the next answer.
+function offline(down) {
+  let banner = document.getElementById("offline");
+  if (!down) {
+    if (banner) banner.remove();
+    return;
+  }
+  if (!banner) {
+    banner = el("div", { id: "offline", class: "alert error", role: "alert" }, OFFLINE);
+    document.body.prepend(banner);
+  }
 }
 
 // The kinds of spreadsheet the server takes; any other file is sent as plain bytes.
@@ -108,47 +129,238 @@ async function showList() {
   setTitle("แฟ้มข้อมูลในโฟลเดอร์งาน");
   const answer = await api("GET", "/api/packages");
   if (answer.status !== 200) {
-    main.replaceChildren(errorBox(answer));
+    main.replaceChildren(errorBox(answer), el("button", { type: "button", onclick: showList }, "ลองอีกครั้ง"));
+    if (answer.status === 0) setTimeout(() => { if (!state.name) showList(); }, 5000);
     return;
   }
-  const rows = answer.body.packages.map((p) =>
-    el("tr", { dataset: { name: p.name } },
-      el("td", {}, el("a", { href: "#/p/" + encodeURIComponent(p.name), class: "package-link" }, p.agency || p.name),
-        el("div", { class: "file" }, p.name)),
-      el("td", { class: "num" }, p.fiscal_year ? String(p.fiscal_year) : "—"),
-      el("td", {}, p.documents.length ? p.documents.map((d) => el("span", { class: "chip" }, DOCUMENTS[d] || d)) : "—"),
-      el("td", { class: "num" }, problemBadge(p))));
+  const packages = answer.body.packages;
+  const rows = packages.map(packageRow);
+  const table = el("table", { class: "packages", id: "packages" },
+    el("thead", {}, el("tr", {}, el("th", {}, "หน่วยงาน / แฟ้ม"), el("th", {}, "อำเภอ"), el("th", {}, "ปีงบประมาณ"),
+      el("th", {}, "เอกสารที่จัดทำ"), el("th", {}, "สถานะ"), el("th", {}, "จัดการแฟ้ม"))),
+    el("tbody", {}, rows));
   main.replaceChildren(
     el("section", { class: "card" },
       el("h2", {}, "แฟ้มข้อมูล ITA ในโฟลเดอร์งาน"),
       el("p", { class: "muted" }, "เลือกหน่วยงานเพื่อกรอกหรือแก้ไขข้อมูล ดูตัวอย่างเอกสาร และดาวน์โหลด PDF"),
-      el("table", { class: "packages", id: "packages" },
-        el("thead", {}, el("tr", {}, el("th", {}, "หน่วยงาน / แฟ้ม"), el("th", {}, "ปีงบประมาณ"), el("th", {}, "เอกสารที่จัดทำ"), el("th", {}, "ปัญหาที่ตรวจพบ"))),
-        el("tbody", {}, rows))),
+      filters(packages, rows), table),
+    startCard(),
+    importCard(),
     newPackageCard(),
-    importCard());
+    recycleCard());
+}
+
+function packageRow(p) {
+  const file = p.name;
+  return el("tr", { dataset: { name: file, agency: p.agency || "", district: p.district || "", year: p.fiscal_year ? String(p.fiscal_year) : "", status: status(p) } },
+    el("td", {}, el("a", { href: "#/p/" + encodeURIComponent(file), class: "package-link" }, p.agency || file),
+      el("div", { class: "file" }, file)),
+    el("td", {}, p.district || "—"),
+    el("td", { class: "num" }, p.fiscal_year ? String(p.fiscal_year) : "—"),
+    el("td", {}, p.documents.length ? p.documents.map((d) => el("span", { class: "chip" }, DOCUMENTS[d] || d)) : "—"),
+    el("td", { class: "num" }, problemBadge(p)),
+    el("td", { class: "manage" },
+      el("button", { type: "button", class: "rename", onclick: () => renamePackage(p) }, "เปลี่ยนชื่อ"),
+      el("button", { type: "button", class: "duplicate", onclick: () => duplicatePackage(p) }, "ทำสำเนา"),
+      el("button", { type: "button", class: "delete", onclick: () => deletePackage(p) }, "ลบ")));
+}
+
+// A package's state in one word, for the filter.
+function status(p) {
+  if (p.refused || p.errors) return "error";
+  if (p.drafts) return "draft";
+  if (p.problems) return "warning";
+  return "ok";
+}
+
+// Search by agency or file, and filters by district, year and state: rows not matching are
+// hidden, nothing is asked of the program.
+function filters(packages, rows) {
+  const distinct = (key) => [...new Set(packages.map((p) => p[key]).filter(Boolean))].sort();
+  const search = el("input", { id: "list-search", type: "search", placeholder: "ค้นหาชื่อหน่วยงานหรือชื่อแฟ้ม", "aria-label": "ค้นหาหน่วยงาน" });
+  const district = el("select", { id: "list-district", "aria-label": "อำเภอ" }, el("option", { value: "" }, "ทุกอำเภอ"),
+    distinct("district").map((d) => el("option", { value: d }, d)));
+  const year = el("select", { id: "list-year", "aria-label": "ปีงบประมาณ" }, el("option", { value: "" }, "ทุกปี"),
+    distinct("fiscal_year").map((y) => el("option", { value: String(y) }, String(y))));
+  const chosen = el("select", { id: "list-status", "aria-label": "สถานะ" }, el("option", { value: "" }, "ทุกสถานะ"),
+    Object.entries(STATUS_NAMES).map(([v, t]) => el("option", { value: v }, t)));
+  const count = el("span", { class: "muted", id: "list-count" });
+  const apply = () => {
+    const words = search.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    let shown = 0;
+    for (const row of rows) {
+      const d = row.dataset;
+      const text = (d.agency + " " + d.name + " " + d.district).toLowerCase();
+      const ok = words.every((w) => text.includes(w)) && (!district.value || d.district === district.value)
+        && (!year.value || d.year === year.value) && (!chosen.value || d.status === chosen.value);
+      row.hidden = !ok;
+      if (ok) shown += 1;
+    }
+    count.textContent = `แสดง ${thaiNumber(shown)} จาก ${thaiNumber(rows.length)} แฟ้ม`;
+  };
+  for (const input of [search, district, year, chosen]) input.addEventListener("input", apply);
+  apply();
+  return el("div", { class: "filters" }, search, district, year, chosen, count);
+}
+
+const STATUS_NAMES = { ok: "ข้อมูลครบถ้วน", warning: "มีข้อควรตรวจ", draft: "ยังมีแถวที่เป็นร่าง", error: "มีข้อผิดพลาด" };
+
+function stemOf(name) {
+  return name.split("/").pop().replace(/\.json$/, "");
+}
+
+async function renamePackage(p) {
+  const to = prompt("ชื่อแฟ้มใหม่ (ไม่ต้องพิมพ์ .json)", stemOf(p.name));
+  if (!to || to.trim() === stemOf(p.name)) return;
+  const folder = p.name.includes("/") ? p.name.slice(0, p.name.lastIndexOf("/") + 1) : "";
+  const answer = await api("POST", "/api/rename", JSON.stringify({ from: p.name, to: folder + to.trim() }));
+  if (answer.status === 200) showList();
+  else alert(answerError(answer));
+}
+
+// A copy, as the start of another year's package: the year asked, the name following it.
+async function duplicatePackage(p) {
+  const next = p.fiscal_year ? p.fiscal_year + 1 : null;
+  const year = prompt("ปีงบประมาณของสำเนา (พ.ศ.)", next ? String(next) : "");
+  if (year === null) return;
+  const y = Number(toArabic(year.trim()));
+  const stem = stemOf(p.name);
+  const base = /^\d{4}-/.test(stem) && y ? `${y}-${stem.slice(5)}` : `${stem}-สำเนา`;
+  const to = prompt("ชื่อแฟ้มของสำเนา", base === stem ? `${stem}-สำเนา` : base);
+  if (!to) return;
+  const folder = p.name.includes("/") ? p.name.slice(0, p.name.lastIndexOf("/") + 1) : "";
+  const body = { from: p.name, to: folder + to.trim() };
+  if (y) body.year = y;
+  const answer = await api("POST", "/api/duplicate", JSON.stringify(body));
+  if (answer.status === 201) showList();
+  else alert(answerError(answer));
+}
+
+async function deletePackage(p) {
+  if (!confirm(`ย้ายแฟ้ม "${p.agency || p.name}" ไปถังขยะ? (นำกลับได้จากถังขยะท้ายหน้านี้)`)) return;
+  const answer = await api("DELETE", packageUrl(p.name));
+  if (answer.status === 200) showList();
+  else alert(answerError(answer));
+}
+
+// The recycle folder: deleted files and the files an import replaced, each restorable.
+function recycleCard() {
+  const list = el("ul", { id: "recycle", class: "recycle" });
+  const card = el("section", { class: "card", id: "recycle-card" },
+    el("h2", {}, "ถังขยะ"),
+    el("p", { class: "muted" }, "แฟ้มที่ลบ และแฟ้มเดิมที่ถูกแทนที่เมื่อนำเข้าตาราง เก็บไว้ที่นี่พร้อมวันเวลา กด \"นำกลับ\" เพื่อคืนแฟ้มไปที่เดิม"),
+    list);
+  api("GET", "/api/recycle").then((answer) => {
+    if (answer.status !== 200) return;
+    const items = answer.body.recycled;
+    list.replaceChildren(...(items.length ? items.map((r) => el("li", { dataset: { entry: r.entry, original: r.original } },
+      el("span", {}, r.original), " ", el("span", { class: "muted" }, `(ย้ายมาเมื่อ ${r.when} น. เวลาสากล)`), " ",
+      el("button", { type: "button", class: "restore", onclick: async () => {
+        const done = await api("POST", "/api/restore", JSON.stringify({ entry: r.entry }));
+        if (done.status === 200) showList();
+        else alert(answerError(done));
+      } }, "นำกลับ"))) : [el("li", { class: "muted" }, "ถังขยะว่าง")]));
+  });
+  return card;
+}
+
+function answerError(answer) {
+  return answer.body && answer.body.error ? answer.body.error : `ทำไม่สำเร็จ (รหัส ${answer.status})`;
+}
+
+function toArabic(text) {
+  return String(text).replace(/[๐-๙]/g, (d) => String(THAI_DIGITS.indexOf(d)));
+}
+
+// Starting an agency's package from what the province sent: an agency of any results sheet
+// in the workspace, its scores and a drafted measures row for each indicator (as
+// `ita-report init --scores` does).
+function startCard() {
+  const thisYear = new Date().getFullYear() + 543;
+  const message = el("div", { id: "start-message" });
+  const results = el("ul", { id: "start-agencies", class: "agencies" });
+  const search = el("input", { id: "start-search", type: "search", placeholder: "พิมพ์ชื่อหน่วยงานหรืออำเภอ", "aria-label": "ค้นหาหน่วยงานในตารางผลคะแนน" });
+  const year = el("input", { id: "start-year", type: "number", value: String(thisYear - 1), "aria-label": "ปีงบประมาณที่ประเมิน" });
+  const layout = el("select", { id: "start-layout", "aria-label": "รูปแบบตารางมาตรการ" },
+    el("option", { value: "by_indicator" }, "ตารางมาตรการรายตัวชี้วัด (๖ ช่อง)"), el("option", { value: "by_tool" }, "ตารางมาตรการตามเครื่องมือ (๔ ช่อง)"));
+  let agencies = [];
+  const show = () => {
+    const words = search.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    const found = agencies.filter((a) => words.every((w) => (a.name + " " + (a.district || "")).toLowerCase().includes(w)));
+    results.replaceChildren(...found.slice(0, 12).map((a) => el("li", {},
+      el("button", { type: "button", class: "agency", dataset: { name: a.name, district: a.district || "" }, onclick: () => start(a) },
+        el("strong", {}, a.name), a.district ? ` อำเภอ${a.district}` : "",
+        a.total !== null && a.total !== undefined ? el("span", { class: "muted" }, ` คะแนนรวม ${a.total}`) : "",
+        el("span", { class: "muted" }, ` (ปี ${a.year})`)))));
+    if (found.length > 12) results.append(el("li", { class: "muted" }, `และอีก ${thaiNumber(found.length - 12)} หน่วยงาน พิมพ์เพิ่มเพื่อค้นหาให้แคบลง`));
+    if (!agencies.length) results.replaceChildren(el("li", { class: "muted" }, "ยังไม่มีตารางผลคะแนนในโฟลเดอร์งาน: นำเข้าตารางจากส่วน \"นำเข้าผลคะแนนจากตาราง\" ก่อน"));
+  };
+  const load = async () => {
+    const answer = await api("GET", "/api/sheets?year=" + encodeURIComponent(toArabic(year.value)));
+    if (answer.status !== 200) {
+      message.replaceChildren(errorBox(answer));
+      return;
+    }
+    agencies = answer.body.sheets.flatMap((s) => s.agencies.map((a) => ({ ...a, sheet: s.sheet, year: s.year })));
+    const failed = answer.body.sheets.filter((s) => s.error);
+    message.replaceChildren(...failed.map((s) => el("p", { class: "muted" }, `อ่านตาราง "${s.sheet}" ไม่ได้: ${s.error}`)));
+    show();
+  };
+  const start = async (a) => {
+    const body = { agency: a.name, year: a.year, district: a.district || null, sheet: a.sheet, layout: layout.value };
+    const answer = await api("POST", "/api/new", JSON.stringify(body));
+    if (answer.status === 201) location.hash = "#/p/" + encodeURIComponent(answer.body.name);
+    else message.replaceChildren(errorBox(answer));
+  };
+  search.addEventListener("input", show);
+  year.addEventListener("change", load);
+  load();
+  return el("section", { class: "card", id: "start-card" },
+    el("h2", {}, "เริ่มแฟ้มของหน่วยงาน"),
+    el("p", { class: "muted" }, "เลือกหน่วยงานจากตารางผลคะแนนที่นำเข้าไว้ โปรแกรมสร้างแฟ้มพร้อมคะแนนของหน่วยงาน และร่างมาตรการของทุกตัวชี้วัดจากคลังมาตรการ"),
+    el("div", { class: "filters" }, search, el("label", { class: "inline" }, "ปีงบประมาณ ", year), layout),
+    results, message);
 }
 
 // Importing a results spreadsheet, as `ita-report import` does: the province package, and
 // with the box ticked one package per agency; nothing is written from a sheet with errors.
+// When some of its files exist, the clerk chooses: add only the missing, or replace (the old
+// files go to the recycle folder with their date).
 function importCard() {
   const message = el("div", { id: "import-message" });
-  const form = el("form", { id: "import-sheet", class: "new-package", onsubmit: async (e) => {
-    e.preventDefault();
+  const send_ = async (mode) => {
     const data = new FormData(form);
     const file = data.get("sheet");
     if (!file || !file.name) return;
-    const query = new URLSearchParams({ year: data.get("year"), per_agency: data.get("per_agency") ? "1" : "0", agency: data.get("agency") || "" });
+    const query = new URLSearchParams({ year: toArabic(data.get("year")), per_agency: data.get("per_agency") ? "1" : "0", agency: data.get("agency") || "" });
+    if (mode) query.set("mode", mode);
     const type = SHEET_TYPES.includes(file.type) ? file.type : "application/octet-stream";
-    const response = await send("/api/import/" + encodeURIComponent(file.name) + "?" + query, { method: "POST", body: file, headers: { "Content-Type": type } });
+    message.replaceChildren(el("p", { class: "muted" }, "กำลังอ่านตาราง…"));
+    let response;
+    try {
+      response = await send("/api/import/" + encodeURIComponent(file.name) + "?" + query, { method: "POST", body: file, headers: { "Content-Type": type } });
+    } catch (_) {
+      message.replaceChildren(el("div", { class: "error" }, OFFLINE));
+      return;
+    }
     const answer = await response.json().catch(() => ({}));
     if (response.status === 201) {
-      message.replaceChildren(el("p", { class: "ok" }, `สร้างแล้ว ${answer.created.length} แฟ้ม`));
+      const parts = [`สร้างแล้ว ${thaiNumber(answer.created.length)} แฟ้ม`];
+      if (answer.skipped.length) parts.push(`ข้ามแฟ้มที่มีอยู่แล้ว ${thaiNumber(answer.skipped.length)} แฟ้ม`);
+      if (answer.replaced.length) parts.push(`แฟ้มเดิม ${thaiNumber(answer.replaced.length)} แฟ้มเก็บไว้ในถังขยะ`);
+      message.replaceChildren(el("p", { class: "ok" }, parts.join(" · ")));
       setTimeout(showList, 800);
+    } else if (response.status === 409 && answer.reason === "exists") {
+      message.replaceChildren(el("div", { class: "choice", id: "import-choice" },
+        el("p", {}, answer.error),
+        el("ul", {}, answer.existing.map((n) => el("li", { class: "file" }, n))),
+        el("button", { type: "button", class: "primary", id: "import-missing", onclick: () => send_("missing") }, "เพิ่มเฉพาะแฟ้มที่ยังไม่มี"), " ",
+        el("button", { type: "button", id: "import-replace", onclick: () => send_("replace") }, "แทนที่แฟ้มเดิม (เก็บฉบับเดิมไว้ในถังขยะ)")));
     } else {
-      message.replaceChildren(el("div", { class: "error" }, answer.error || `นำเข้าไม่ได้ (${response.status})`));
+      message.replaceChildren(el("div", { class: "error" }, answer.error || `นำเข้าไม่ได้ (รหัส ${response.status})`));
     }
-  } },
+  };
+  const form = el("form", { id: "import-sheet", class: "new-package", onsubmit: (e) => { e.preventDefault(); send_(null); } },
     el("label", {}, "ไฟล์ผลคะแนน (.xlsx .ods .csv)", el("input", { name: "sheet", type: "file", required: true, accept: ".xlsx,.xls,.ods,.csv" })),
     el("label", {}, "ปีงบประมาณที่ประเมิน (พ.ศ.)", el("input", { name: "year", type: "number", required: true, value: String(new Date().getFullYear() + 542) })),
     el("label", {}, "ชื่อแฟ้มภาพรวม (ถ้าหัวตารางไม่ระบุจังหวัด)", el("input", { name: "agency", placeholder: "เช่น จังหวัดร้อยเอ็ด" })),
@@ -156,12 +368,12 @@ function importCard() {
     el("button", { type: "submit", class: "primary" }, "นำเข้า"));
   return el("section", { class: "card" },
     el("h2", {}, "นำเข้าผลคะแนนจากตาราง"),
-    el("p", { class: "muted" }, "ตารางที่มีแถวหัวตาราง เช่น ชื่อหน่วยงาน อำเภอ คะแนนรวม IIT EIT OIT ตัวชี้วัดที่ ๑–๑๐ ระดับ: ทุกช่องที่ผิดจะแจ้งพร้อมตำแหน่ง และจะไม่สร้างแฟ้มใดจนกว่าจะถูกต้องทั้งหมด"),
+    el("p", { class: "muted" }, "ตารางที่มีแถวหัวตาราง เช่น ชื่อหน่วยงาน อำเภอ คะแนนรวม IIT EIT OIT ตัวชี้วัดที่ ๑–๑๐ ระดับ: ทุกช่องที่ผิดจะแจ้งพร้อมตำแหน่ง และจะไม่สร้างแฟ้มใดจนกว่าจะถูกต้องทั้งหมด ตารางที่นำเข้าเก็บไว้ในโฟลเดอร์งาน เพื่อใช้เริ่มแฟ้มของหน่วยงานภายหลัง"),
     form, message);
 }
 
-// Starting a package, as `ita-report init` does: the agency, the year assessed and the
-// measures layout; the measures start drafted from the catalogue, marked as drafts.
+// Starting a package without a results sheet, as `ita-report init` does: the agency, the
+// year assessed and the measures layout; the measures start drafted from the catalogue.
 function newPackageCard() {
   const thisYear = new Date().getFullYear() + 543;
   const message = el("p", { class: "muted", id: "new-message" });
@@ -169,7 +381,7 @@ function newPackageCard() {
     e.preventDefault();
     const data = new FormData(form);
     const body = {
-      agency: data.get("agency"), year: Number(data.get("year")), layout: data.get("layout"),
+      agency: data.get("agency"), year: Number(toArabic(data.get("year"))), layout: data.get("layout"),
       district: data.get("district") || null, province: data.get("province") || null,
     };
     const answer = await api("POST", "/api/new", JSON.stringify(body));
@@ -182,22 +394,23 @@ function newPackageCard() {
     el("label", {}, "จังหวัด", el("input", { name: "province" })),
     el("label", {}, "รูปแบบตารางมาตรการ", el("select", { name: "layout" },
       el("option", { value: "by_indicator" }, "รายตัวชี้วัด (๖ ช่อง)"), el("option", { value: "by_tool" }, "ตามเครื่องมือ (๔ ช่อง)"))),
-    el("button", { type: "submit", class: "primary" }, "เริ่มแฟ้มใหม่"));
+    el("button", { type: "submit", class: "primary" }, "เริ่มแฟ้มเปล่า"));
   return el("section", { class: "card" },
-    el("h2", {}, "เริ่มแฟ้มใหม่ของหน่วยงาน"),
-    el("p", { class: "muted" }, "มาตรการทุกตัวชี้วัดจะร่างจากคลังมาตรการของแผนจริง และทำเครื่องหมายว่าเป็นร่าง จนกว่าจะแก้ไขให้เป็นของหน่วยงาน"),
+    el("h2", {}, "เริ่มแฟ้มเปล่า (ไม่มีตารางผลคะแนน)"),
+    el("p", { class: "muted" }, "ใช้เมื่อยังไม่มีตารางผลคะแนน: คะแนนกรอกเองภายหลังได้ มาตรการทุกตัวชี้วัดจะร่างจากคลังมาตรการ"),
     form, message);
 }
 
 function problemBadge(p) {
   if (p.refused) return el("span", { class: "badge error", title: p.refused }, "เปิดไม่ได้");
-  if (p.errors) return el("span", { class: "badge error" }, `ผิดพลาด ${p.errors}`);
-  if (p.problems) return el("span", { class: "badge warning" }, `${p.problems} รายการ`);
-  return el("span", { class: "badge ok" }, "ไม่พบ");
+  if (p.errors) return el("span", { class: "badge error" }, `ข้อผิดพลาด ${thaiNumber(p.errors)}`);
+  if (p.drafts) return el("span", { class: "badge warning" }, `ร่าง ${thaiNumber(p.drafts)} แถว`);
+  if (p.problems) return el("span", { class: "badge warning" }, `ควรตรวจ ${thaiNumber(p.problems)}`);
+  return el("span", { class: "badge ok" }, "ข้อมูลครบถ้วน");
 }
 
 function errorBox(answer) {
-  const message = answer.body && answer.body.error ? answer.body.error : `ข้อผิดพลาด ${answer.status}: ${answer.text}`;
+  const message = answer.body && answer.body.error ? answer.body.error : `ทำไม่สำเร็จ (รหัส ${answer.status})`;
   return el("div", { class: "alert error", role: "alert" }, message);
 }
 
@@ -210,7 +423,26 @@ function setTitle(text) {
 const state = {
   name: null, doc: null, etag: null, dirty: false, fields: new Map(), schema: null,
   timer: null, running: false, again: false, previewId: null, generation: 0,
+  base: null, framework: null, texts: [], zoom: 1, focused: null,
 };
+
+// The browser's copy of unsaved edits, per package: kept at every change, offered back after
+// a reload or a crash, dropped once saved.
+const unsavedKey = (name) => "ita-report:unsaved:" + name;
+
+function keepUnsaved() {
+  try {
+    localStorage.setItem(unsavedKey(state.name), JSON.stringify({ etag: state.etag, base: state.base, doc: state.doc, at: Date.now() }));
+  } catch (_) { /* storage full or off: the edits stay on the page */ }
+}
+
+function dropUnsaved(name) {
+  try { localStorage.removeItem(unsavedKey(name)); } catch (_) { /* nothing kept */ }
+}
+
+function unsaved(name) {
+  try { return JSON.parse(localStorage.getItem(unsavedKey(name)) || "null"); } catch (_) { return null; }
+}
 
 async function showPackage(name) {
   state.name = name;
@@ -220,6 +452,7 @@ async function showPackage(name) {
   const answer = await api("GET", packageUrl(name));
   if (answer.status !== 200) {
     main.replaceChildren(errorBox(answer), el("p", {}, el("a", { href: "#/" }, "← กลับไปที่รายการแฟ้ม")));
+    if (answer.status === 0) setTimeout(() => { if (state.name === name) showPackage(name); }, 5000);
     return;
   }
   if (!state.schema) {
@@ -227,13 +460,47 @@ async function showPackage(name) {
     if (schema.status === 200) state.schema = schema.body;
   }
   state.doc = answer.body;
+  state.base = JSON.parse(JSON.stringify(answer.body));
   state.etag = answer.headers.get("ETag");
   state.dirty = false;
   state.previewId = null;
+  state.lastCheck = null;
+  loadFramework(state.doc.fiscal_year);
   setTitle(state.doc.agency && state.doc.agency.name ? state.doc.agency.name : name);
   main.replaceChildren(editorLayout(name));
+  offerUnsaved(name);
   renderForm();
   refresh();
+}
+
+// The year's indicators (number, tool, name), for new indicator rows.
+async function loadFramework(year) {
+  if (!year || (state.framework && state.framework.year === year)) return;
+  const answer = await api("GET", "/api/framework/" + encodeURIComponent(year));
+  state.framework = answer.status === 200 ? answer.body : null;
+}
+
+// Edits kept in this browser and not saved: offered back, or dropped.
+function offerUnsaved(name) {
+  const kept = unsaved(name);
+  if (!kept || JSON.stringify(kept.doc) === JSON.stringify(state.doc)) {
+    if (kept) dropUnsaved(name);
+    return;
+  }
+  const when = new Date(kept.at).toLocaleString("th-TH");
+  $("#restore").replaceChildren(el("div", { class: "alert warning", id: "unsaved-offer", role: "alert" },
+    el("p", {}, `พบการแก้ไขแฟ้มนี้ที่ยังไม่ได้บันทึก (แก้ไขล่าสุดเมื่อ ${when}) ซึ่งเก็บไว้ในเบราว์เซอร์นี้`),
+    el("button", { type: "button", class: "primary", id: "unsaved-restore", onclick: () => {
+      state.doc = kept.doc;
+      state.base = kept.base || state.base;
+      state.etag = kept.etag || state.etag;
+      $("#restore").replaceChildren();
+      changed(true);
+    } }, "นำการแก้ไขกลับมา"), " ",
+    el("button", { type: "button", id: "unsaved-drop", onclick: () => {
+      dropUnsaved(name);
+      $("#restore").replaceChildren();
+    } }, "ทิ้งการแก้ไขนั้น")));
 }
 
 function editorLayout(name) {
@@ -245,16 +512,62 @@ function editorLayout(name) {
         el("div", { class: "file" }, name)),
       el("div", { class: "actions" },
         el("button", { id: "save", type: "button", class: "primary", onclick: save }, "บันทึก"),
-        el("a", { id: "download-pdf", class: "button disabled", download: "" }, "ดาวน์โหลด PDF"),
-        el("a", { id: "download-archive", class: "button disabled", download: "" }, "PDF สำหรับจัดเก็บ (PDF/A)"))),
-    el("div", { id: "status", class: "status", role: "status" }, "ยังไม่มีการแก้ไข"),
+        el("button", { id: "download-pdf", type: "button", disabled: true, onclick: () => download("pdf") }, "ดาวน์โหลด PDF"),
+        el("button", { id: "download-archive", type: "button", disabled: true, onclick: () => download("archive") }, "PDF สำหรับจัดเก็บ (PDF/A)")),
+      el("div", { id: "status", class: "status", role: "status" }, "ยังไม่มีการแก้ไข")),
+    el("div", { id: "restore" }),
     el("div", { id: "conflict" }),
     el("div", { id: "problems", class: "problems" }),
-    el("div", { class: "columns" },
+    el("div", { class: "tabs", role: "tablist" },
+      el("button", { type: "button", role: "tab", id: "tab-form", class: "active", onclick: () => showTab("form") }, "แบบฟอร์ม"),
+      el("button", { type: "button", role: "tab", id: "tab-preview", onclick: () => showTab("preview") }, "ตัวอย่างเอกสาร")),
+    el("div", { class: "columns", id: "columns", dataset: { tab: "form" } },
       el("form", { id: "form", class: "form", onsubmit: (e) => e.preventDefault() }),
       el("aside", { class: "preview-pane" },
-        el("div", { class: "preview-head" }, el("strong", {}, "ตัวอย่างเอกสาร"), el("span", { id: "preview-state", class: "muted" }, "")),
+        el("div", { class: "preview-head" }, el("strong", {}, "ตัวอย่างเอกสาร"), el("span", { id: "preview-state", class: "muted" }, ""),
+          el("span", { class: "zoom" },
+            el("button", { type: "button", id: "zoom-out", title: "ย่อ", "aria-label": "ย่อ", onclick: () => zoom(-0.25) }, "−"),
+            el("span", { id: "zoom-level" }, "๑๐๐%"),
+            el("button", { type: "button", id: "zoom-in", title: "ขยาย", "aria-label": "ขยาย", onclick: () => zoom(0.25) }, "+"),
+            el("button", { type: "button", id: "go-to-page", disabled: true, onclick: goToFieldPage }, "ไปหน้าของช่องนี้"))),
+        el("div", { id: "preview-note", class: "preview-note", role: "status" }),
         el("div", { id: "preview", dataset: { state: "busy" } }))));
+}
+
+// On a narrow screen the form and the preview are two tabs; on a wide one, side by side.
+function showTab(which) {
+  $("#columns").dataset.tab = which;
+  $("#tab-form").classList.toggle("active", which === "form");
+  $("#tab-preview").classList.toggle("active", which === "preview");
+  if (which === "form") requestAnimationFrame(fitAll);
+}
+
+function zoom(step) {
+  state.zoom = Math.min(3, Math.max(0.5, state.zoom + step));
+  $("#preview").style.setProperty("--zoom", String(state.zoom));
+  $("#zoom-level").textContent = thaiNumber(Math.round(state.zoom * 100)) + "%";
+}
+
+// The page that prints the field last typed in: found by the field's text in the pages'
+// texts (spaces left out on both sides).
+function goToFieldPage() {
+  const note = $("#preview-note");
+  const value = state.focused ? getAt(state.doc, state.focused) : null;
+  const squeeze = (t) => String(t).replace(/\s+/g, "");
+  const needle = typeof value === "string" ? squeeze(value).slice(0, 24) : "";
+  const index = needle.length >= 2 ? state.texts.findIndex((t) => t.includes(needle)) : -1;
+  if (index < 0) {
+    note.textContent = "ไม่พบข้อความของช่องนี้ในตัวอย่างเอกสาร (ช่องว่างหรือโปรแกรมพิมพ์ในรูปอื่น)";
+    return;
+  }
+  note.textContent = `ช่องนี้อยู่ที่หน้า ${thaiNumber(index + 1)}`;
+  showTab("preview");
+  const img = $(`#preview img[data-page='${index + 1}']`);
+  if (img) {
+    img.scrollIntoView({ block: "start" });
+    img.classList.add("found");
+    setTimeout(() => img.classList.remove("found"), 1500);
+  }
 }
 
 function renderForm() {
@@ -264,29 +577,45 @@ function renderForm() {
   form.replaceChildren(...topLevel());
   window.scrollTo(0, scroll);
   if (state.lastCheck) showDiagnostics(state.lastCheck);
-  requestAnimationFrame(() => form.querySelectorAll("textarea").forEach(fit));
+  requestAnimationFrame(fitAll);
 }
 
-// A text area as tall as its text, so nothing typed is hidden.
+// A text area as tall as its text, so nothing typed is hidden (again after a resize).
 function fit(area) {
+  if (!area.offsetParent) return;
   area.style.height = "auto";
   area.style.height = area.scrollHeight + 2 + "px";
 }
 
-// The top level: plain values (year, digits, font…) together first, then each part.
+function fitAll() {
+  document.querySelectorAll("#form textarea").forEach(fit);
+}
+
+let resizeTimer = null;
+window.addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(fitAll, 150);
+});
+
+// The top level: plain values (year, digits, font…) together first, with every plain field
+// the model allows offered; then each part, and the parts the package has not started.
 function topLevel() {
   const keys = Object.keys(state.doc);
   const plain = keys.filter((k) => !isPart(state.doc[k]));
-  const general = el("fieldset", { class: "object" }, el("legend", {}, "ข้อมูลทั่วไป"),
-    el("div", { class: "fields" }, plain.map((k) => renderField([k], state.doc[k]))));
-  const parts = keys.filter((k) => isPart(state.doc[k])).map((k) => renderField([k], state.doc[k]));
-  const missing = Object.keys(NEW_PARTS).filter((k) => !(k in state.doc));
-  const start = missing.length
+  const general = el("fieldset", { class: "object", dataset: { path: "" } }, el("legend", {}, "ข้อมูลทั่วไป"),
+    el("div", { class: "fields" }, plain.map((k) => renderField([k], state.doc[k], { key: k, removable: !required([], k) }))));
+  const root = schemaAt([]);
+  const properties = (root && root.properties) || {};
+  const addable = Object.keys(properties).filter((k) => !(k in state.doc) && !isPart(initialValue(resolveSchema(properties[k]))));
+  if (addable.length) general.append(addFieldSelect([], addable, properties));
+  const parts = keys.filter((k) => isPart(state.doc[k])).map((k) => renderField([k], state.doc[k], { key: k, removable: !required([], k) }));
+  const startable = Object.keys(properties).filter((k) => !(k in state.doc) && (NEW_PARTS[k] || isPart(initialValue(resolveSchema(properties[k])))));
+  const start = startable.length
     ? el("div", { class: "new-parts" }, el("span", { class: "muted" }, "เริ่มส่วนใหม่: "),
-      missing.map((k) => el("button", { type: "button", class: "add", dataset: { part: k }, onclick: () => {
-        state.doc[k] = NEW_PARTS[k]();
+      startable.map((k) => el("button", { type: "button", class: "add", dataset: { part: k }, onclick: () => {
+        state.doc[k] = NEW_PARTS[k] ? NEW_PARTS[k]() : initialValue(resolveSchema(properties[k]));
         changed(true);
-      } }, "+ " + label(k))))
+      } }, "+ " + labelAt([k], k))))
     : null;
   return [general, ...parts, start].filter(Boolean);
 }
@@ -299,7 +628,15 @@ function label(key) {
   return schemaLabel(key) || key;
 }
 
-// A field's Thai name: its `title` in the package schema (`src/schema.rs`, THAI).
+// A field's Thai name at a place: the place's own name, else its `title` in the package
+// schema.
+function labelAt(path, key) {
+  const named = LABELS_AT[pathText(path.filter((s) => typeof s === "string"))];
+  if (named && path.length === path.filter((s) => typeof s === "string").length) return named;
+  return label(key);
+}
+
+// A field's Thai name: its `title` in the package schema (src/schema.rs, THAI).
 function schemaLabel(key) {
   if (!state.schema) return null;
   for (const definition of [state.schema, ...Object.values(state.schema.definitions || {})]) {
@@ -309,11 +646,35 @@ function schemaLabel(key) {
   return null;
 }
 
+// Where a field is, in Thai labels: "มาตรการ › แถวที่ ๑ › ผู้รับผิดชอบ".
+function labelPath(path) {
+  const parts = [];
+  path.forEach((seg, i) => {
+    if (typeof seg === "number") {
+      const list = path[i - 1];
+      const item = getAt(state.doc, path.slice(0, i + 1));
+      if (list === "rows") parts.push(`แถวที่ ${thaiNumber(seg + 1)}`);
+      else if (list === "indicators" && item && typeof item.number === "number") parts.push(`ตัวชี้วัดที่ ${thaiNumber(item.number)}`);
+      else parts.push(`รายการที่ ${thaiNumber(seg + 1)}`);
+    } else {
+      parts.push(labelAt(path.slice(0, i + 1), seg));
+    }
+  });
+  return parts.join(" › ");
+}
+
 function readOnly(path, value) {
   return READ_ONLY_ROOTS.has(path[0]) && typeof value === "number";
 }
 
-// One field of the form for the value at `path`, by the value's type.
+// Whether the schema requires `key` of the object at `path` (such a field cannot be removed).
+function required(path, key) {
+  const s = schemaAt(path);
+  return !!(s && (s.required || []).includes(key));
+}
+
+// One field of the form for the value at `path`, by the value's type. A field the schema
+// does not require can be removed (its box has a button for it).
 function renderField(path, value, hint = {}) {
   const key = hint.key || [...path].reverse().find((seg) => typeof seg === "string");
   let node;
@@ -322,38 +683,69 @@ function renderField(path, value, hint = {}) {
   else node = renderScalar(path, value, key, hint);
   node.dataset.path = pathText(path);
   state.fields.set(pathText(path), node);
+  if (hint.removable && !hint.optional) node.prepend(removeFieldButton(path, key));
   return node;
+}
+
+function removeFieldButton(path, key) {
+  const name = labelAt(path, key);
+  return el("button", { type: "button", class: "remove-field", title: `ลบช่อง "${name}"`, "aria-label": `ลบช่อง ${name}`, onclick: () => {
+    if (!confirm(`ลบช่อง "${name}" ออกจากแฟ้ม?`)) return;
+    setAt(state.doc, path, undefined);
+    changed(true);
+  } }, "✕ ลบช่องนี้");
 }
 
 function title(path, key) {
   const last = path[path.length - 1];
-  return typeof last === "number" ? `${label(key)} ${last + 1}` : label(key);
+  if (typeof last === "number") {
+    const item = getAt(state.doc, path);
+    if (path[path.length - 2] === "rows") return `แถวที่ ${thaiNumber(last + 1)}`;
+    if (key === "indicators" && item && typeof item.number === "number") return `ตัวชี้วัดที่ ${thaiNumber(item.number)}`;
+    return `${label(key)} ${thaiNumber(last + 1)}`;
+  }
+  return labelAt(path, key);
 }
 
 function renderObject(path, value, key) {
-  const keys = objectKeys(path, value);
+  const keys = objectKeys(path, value).filter((k) => !HIDDEN_FIELDS.has(k));
   const isRow = path.length === 3 && path[0] === "measures" && path[1] === "rows";
   const box = el("fieldset", { class: isRow ? "object row" : "object" },
     el("legend", {}, title(path, key)), el("div", { class: "diag" }));
   if (path.length === 1 && path[0] === "scores") box.append(generatedBox());
+  if (value.draft) box.append(draftNote(path, value.draft));
   const body = el("div", { class: isRow ? "row-grid" : "fields" });
   for (const k of keys) {
     const present = Object.prototype.hasOwnProperty.call(value, k);
-    body.append(renderField([...path, k], present ? value[k] : "", { key: k, optional: !present }));
+    body.append(renderField([...path, k], present ? value[k] : "", { key: k, optional: !present, removable: present && !required(path, k) }));
   }
   box.append(body);
   // Every field the model allows here and the object lacks, from the package's schema.
   const schema = schemaAt(path);
   const properties = (schema && schema.properties) || {};
-  const addable = Object.keys(properties).filter((k) => !Object.prototype.hasOwnProperty.call(value, k) && !keys.includes(k));
-  if (addable.length) {
-    box.append(el("select", { class: "add-field", "aria-label": "เพิ่มช่อง", onchange: (e) => {
-      const k = e.target.value;
-      getAt(state.doc, path)[k] = newFieldValue(k, resolveSchema(properties[k]), state.doc);
-      changed(true);
-    } }, el("option", { value: "" }, "+ เพิ่มช่อง…"), addable.map((k) => el("option", { value: k }, label(k)))));
-  }
+  const addable = Object.keys(properties).filter((k) => !Object.prototype.hasOwnProperty.call(value, k) && !keys.includes(k) && !HIDDEN_FIELDS.has(k));
+  if (addable.length) box.append(addFieldSelect(path, addable, properties));
   return box;
+}
+
+function addFieldSelect(path, addable, properties) {
+  return el("select", { class: "add-field", "aria-label": "เพิ่มช่อง", onchange: (e) => {
+    const k = e.target.value;
+    getAt(state.doc, path)[k] = newFieldValue(k, resolveSchema(properties[k]), state.doc);
+    changed(true);
+  } }, el("option", { value: "" }, "+ เพิ่มช่อง…"), addable.map((k) => el("option", { value: k }, labelAt([...path, k], k))));
+}
+
+// A row drafted from the measures catalogue: where it came from, and the button that makes
+// it the agency's own (the draft marker removed).
+function draftNote(path, draft) {
+  const from = String(draft.from || "").replace(/seed\s*\d+\s*:?\s*/gi, "");
+  return el("div", { class: "draft-note" },
+    el("span", {}, "แถวนี้ร่างจากคลังมาตรการ" + (from ? ` (จากแผนของ ${from})` : "") + " เมื่อแก้ไขหรือตรวจแล้วว่าใช้ได้ ให้กดปุ่มนี้ "),
+    el("button", { type: "button", class: "use-draft", onclick: () => {
+      delete getAt(state.doc, path).draft;
+      changed(true);
+    } }, "ใช้ข้อความนี้"));
 }
 
 // ---- the package's JSON Schema (GET /api/schema), to know what an object may hold ----
@@ -427,17 +819,6 @@ function itemTools(path, index, count) {
     } }, "✕"));
 }
 
-// A new item for a list: like its last item with the text emptied, else by the field name.
-function addItem(path, items, key) {
-  let item;
-  if (items.length) item = blank(items[items.length - 1]);
-  else if (key === "rows" && path[0] === "measures") item = newRow();
-  else if (NEW_ITEMS[key]) item = NEW_ITEMS[key]();
-  else item = "";
-  getAt(state.doc, path).push(item);
-  changed(true);
-}
-
 function newRow() {
   const columns = MEASURE_COLUMNS[state.doc.measures.layout] || ["indicator", "measure"];
   return Object.fromEntries(columns.map((c) => [c, c === "indicator" ? 1 : ""]));
@@ -454,16 +835,66 @@ function isParagraphs(key) {
   return PARAGRAPH_FIELDS.has(key);
 }
 
+// A new item for a list: a new indicator from the year's framework (the first not listed),
+// a measures row in the layout's columns, else like the last item with the text emptied.
+function addItem(path, items, key) {
+  let item;
+  if (key === "indicators" && path[0] === "scores") item = newIndicator(items);
+  else if (items.length) item = blank(items[items.length - 1]);
+  else if (key === "rows" && path[0] === "measures") item = newRow();
+  else if (NEW_ITEMS[key]) item = NEW_ITEMS[key]();
+  else item = "";
+  getAt(state.doc, path).push(item);
+  changed(true);
+}
+
+function newIndicator(items) {
+  const taken = new Set(items.map((i) => i && i.number));
+  const known = (state.framework && state.framework.indicators) || [];
+  const next = known.find((i) => !taken.has(i.number)) || { number: Math.min(10, items.length + 1) };
+  const item = { number: next.number };
+  if (next.tool) item.tool = next.tool;
+  if (next.name) item.name = next.name;
+  item.score = 0;
+  return item;
+}
+
+// The number of an indicator row: chosen from the year's indicators, which sets its tool
+// and name as well.
+function indicatorChoice(path, value, id) {
+  const known = (state.framework && state.framework.indicators) || [];
+  return el("select", { id, onchange: (e) => {
+    const found = known.find((i) => i.number === Number(e.target.value));
+    const row = getAt(state.doc, path.slice(0, -1));
+    row.number = Number(e.target.value);
+    if (found) {
+      if ("tool" in row || found.tool) row.tool = found.tool;
+      if ("name" in row || found.name) row.name = found.name;
+    }
+    changed(true);
+  } }, known.map((i) => el("option", { value: String(i.number), selected: i.number === value },
+    `ตัวชี้วัดที่ ${thaiNumber(i.number)} ${i.name} (${i.tool})`)));
+}
+
 function renderScalar(path, value, key, hint) {
   const id = "f-" + pathText(path).replace(/[^A-Za-z0-9_-]/g, "_");
   const box = el("div", { class: "field" });
   const name = title(path, key);
+  const indicatorNumber = key === "number" && path[0] === "scores" && path[1] === "indicators" && state.framework;
   let input;
   if (typeof value === "boolean") {
     input = el("input", { id, type: "checkbox", checked: value, onchange: (e) => update(path, e.target.checked) });
-  } else if (typeof value === "number" || value === null) {
-    input = el("input", { id, type: "number", step: "any", value: value === null ? "" : String(value), readonly: readOnly(path, value),
-      oninput: (e) => update(path, e.target.value === "" ? null : Number(e.target.value)) });
+  } else if (indicatorNumber) {
+    input = indicatorChoice(path, value, id);
+  } else if (typeof value === "number" || value === null || (SCORE_FIELDS.has(key) && value === "")) {
+    const score = SCORE_FIELDS.has(key);
+    input = el("input", { id, type: "number", step: "any", min: score ? "0" : null, max: score ? "100" : null, value: value === null ? "" : String(value), readonly: readOnly(path, value),
+      oninput: (e) => {
+        const bounded = score && e.target.value !== "" && (Number(e.target.value) < 0 || Number(e.target.value) > 100);
+        e.target.setCustomValidity(bounded ? "คะแนนต้องอยู่ระหว่าง 0 ถึง 100" : "");
+        box.classList.toggle("out-of-bounds", bounded);
+        update(path, e.target.value === "" ? null : Number(e.target.value), hint.optional);
+      } });
   } else if (CHOICES[key] && (value in CHOICES[key])) {
     input = el("select", { id, onchange: (e) => update(path, e.target.value) },
       Object.entries(CHOICES[key]).map(([v, text]) => el("option", { value: v, selected: v === value }, text)));
@@ -478,14 +909,19 @@ function renderScalar(path, value, key, hint) {
       : el("input", { id, type: "text", value, oninput: onInput });
     if (long) input.value = value;
   }
+  input.addEventListener("focus", () => {
+    state.focused = path;
+    const go = $("#go-to-page");
+    if (go) go.disabled = false;
+  });
   if (key === "date" && typeof value === "string") {
     const shown = el("div", { class: "date-shown muted" }, thaiDate(value));
-    input.setAttribute("placeholder", "ปปปป-ดด-วว เช่น 2567-06-26");
+    input.setAttribute("placeholder", "ปปปป-ดด-วว เช่น 2567-06-26 หรือ ๒๕๖๗-๐๖-๒๖");
     input.addEventListener("input", (e) => { shown.textContent = thaiDate(e.target.value); });
     box.append(el("label", { for: id }, name), input, shown, el("div", { class: "diag" }));
     return box;
   }
-  box.append(el("label", { for: id, class: hint.compact ? "compact" : null }, hint.compact ? `${path[path.length - 1] + 1}.` : name), input, el("div", { class: "diag" }));
+  box.append(el("label", { for: id, class: hint.compact ? "compact" : null }, hint.compact ? `${thaiNumber(path[path.length - 1] + 1)}.` : name), input, el("div", { class: "diag" }));
   if (readOnly(path, value)) box.classList.add("readonly");
   return box;
 }
@@ -493,26 +929,27 @@ function renderScalar(path, value, key, hint) {
 const MONTHS = ["มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",
   "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"];
 
-// A date as the documents print it ("๒๖ มิถุนายน ๒๕๖๗"): YYYY-MM-DD, a year of 2400 or more
-// read as Buddhist era (README: input format); in the package's digits.
+// A date as the documents print it ("๒๖ มิถุนายน ๒๕๖๗"): YYYY-MM-DD in either digits, a
+// year of 2400 or more read as Buddhist era (README: input format); in the package's digits.
 function thaiDate(text) {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(toArabic(text).trim());
   if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) return text.trim() ? "รูปแบบวันที่: ปปปป-ดด-วว" : "";
   const year = Number(m[1]) >= 2400 ? Number(m[1]) : Number(m[1]) + 543;
   const words = `พิมพ์เป็น: ${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${year}`;
-  return state.doc.numerals === "arabic" ? words : words.replace(/\d/g, (d) => "๐๑๒๓๔๕๖๗๘๙"[d]);
+  return state.doc.numerals === "arabic" ? words : thaiNumber(words);
 }
 
 // A value typed into a field. A column the row did not have is added when typed into and
 // removed again when emptied.
 function update(path, value, optional) {
-  setAt(state.doc, path, optional && value === "" ? undefined : value);
+  setAt(state.doc, path, optional && (value === "" || value === null) ? undefined : value);
   changed(false);
 }
 
 function changed(structural) {
   state.dirty = true;
-  setStatus("มีการแก้ไขที่ยังไม่ได้บันทึก", "dirty");
+  setStatus("มีการแก้ไขที่ยังไม่ได้บันทึก (เก็บสำรองไว้ในเบราว์เซอร์นี้แล้ว)", "dirty");
+  keepUnsaved();
   if (structural) renderForm();
   clearTimeout(state.timer);
   state.timer = setTimeout(refresh, 300);
@@ -535,6 +972,7 @@ async function refresh() {
   state.running = true;
   const generation = state.generation;
   const text = JSON.stringify(state.doc);
+  let down = false;
   try {
     const [checked, preview] = await Promise.all([
       api("POST", apiUrl("check", state.name), text),
@@ -546,12 +984,16 @@ async function refresh() {
       showDiagnostics(checked.body);
       showGenerated(checked.body.generated);
     }
+    down = checked.status === 0 || preview.status === 0;
     showPreview(preview);
   } finally {
     state.running = false;
     if (state.again && generation === state.generation) {
       state.again = false;
       refresh();
+    } else if (down && generation === state.generation) {
+      // The program does not answer: said in the banner, and asked again.
+      setTimeout(() => { if (generation === state.generation) refresh(); }, 5000);
     }
   }
 }
@@ -576,21 +1018,23 @@ function showPreview(answer) {
   const note = $("#preview-state");
   if (answer.status !== 200) {
     pane.dataset.state = "error";
-    note.textContent = answer.body && answer.body.error ? answer.body.error : `ข้อผิดพลาด ${answer.status}`;
-    for (const link of ["#download-pdf", "#download-archive"]) $(link).classList.add("disabled");
+    note.textContent = answer.status === 0 ? "ติดต่อโปรแกรมไม่ได้ กำลังลองใหม่…" : answerError(answer);
+    for (const button of ["#download-pdf", "#download-archive"]) $(button).disabled = true;
     return;
   }
   const { id, pages } = answer.body;
   state.previewId = id;
-  note.textContent = `${pages} หน้า`;
-  setDownload("#download-pdf", `/api/render/${id}/pdf`);
-  setDownload("#download-archive", `/api/render/${id}/archive`);
+  state.texts = answer.body.texts || [];
+  note.textContent = `${thaiNumber(pages)} หน้า`;
+  for (const button of ["#download-pdf", "#download-archive"]) $(button).disabled = false;
   const images = [...pane.querySelectorAll("img.page")];
   for (let n = 1; n <= pages; n++) {
     const src = `/api/render/${id}/page/${n}`;
     let img = images[n - 1];
     if (!img) {
-      img = el("img", { class: "page", alt: `หน้า ${n}`, loading: "lazy", dataset: { page: String(n) } });
+      img = el("img", { class: "page", alt: `หน้า ${thaiNumber(n)}`, loading: "lazy", dataset: { page: String(n) } });
+      // A page of a preview the program no longer keeps: the preview is asked for again.
+      img.addEventListener("error", () => { if (img.isConnected && pane.dataset.state === "ready") refresh(); });
       pane.append(img);
       img.src = src;
     } else if (img.getAttribute("src") !== src) {
@@ -616,48 +1060,88 @@ function swapImage(img, src) {
   next.src = src;
 }
 
-function setDownload(selector, href) {
-  const link = $(selector);
-  link.href = href;
-  link.classList.remove("disabled");
+// The PDF of what is on the screen: the text shown is sent, and the program gives the PDF it
+// previewed, or builds it again when it no longer keeps it. The file keeps its Thai name.
+async function download(kind) {
+  const button = $(kind === "pdf" ? "#download-pdf" : "#download-archive");
+  const note = $("#preview-note");
+  button.disabled = true;
+  note.textContent = kind === "pdf" ? "กำลังเตรียม PDF…" : "กำลังเตรียม PDF สำหรับจัดเก็บ…";
+  try {
+    let response;
+    try {
+      response = await send(apiUrl("download", state.name) + "?kind=" + kind, { method: "POST", body: JSON.stringify(state.doc), headers: { "Content-Type": "application/json" } });
+    } catch (_) {
+      offline(true);
+      note.textContent = OFFLINE;
+      return;
+    }
+    offline(false);
+    if (response.status !== 200) {
+      const answer = await response.json().catch(() => ({}));
+      note.textContent = answer.error || `ดาวน์โหลดไม่สำเร็จ (รหัส ${response.status})`;
+      return;
+    }
+    const name = fileName(response.headers.get("Content-Disposition")) || (stemOf(state.name) + ".pdf");
+    const url = URL.createObjectURL(await response.blob());
+    const link = el("a", { href: url, download: name, hidden: true });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+    note.textContent = `ดาวน์โหลดแล้ว: ${name}`;
+    note.dataset.downloaded = name;
+  } finally {
+    button.disabled = false;
+  }
 }
 
-// Shows each diagnostic beside the field its JSON path names (or the nearest field that
-// holds it), with the command line's words, and all of them in the list at the top.
+// The file name of a Content-Disposition: `filename*` (UTF-8) when given.
+function fileName(header) {
+  if (!header) return null;
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(header);
+  if (star) {
+    try { return decodeURIComponent(star[1]); } catch (_) { /* the plain name below */ }
+  }
+  const plain = /filename="([^"]+)"/.exec(header);
+  return plain ? plain[1] : null;
+}
+
+// Shows each message beside the field it is about (or the nearest field that holds it), and
+// all of them in the list at the top, each named by its field's Thai label path.
 function showDiagnostics(checked) {
   document.querySelectorAll(".diag").forEach((d) => d.replaceChildren());
-  document.querySelectorAll(".has-error, .has-warning, .has-note").forEach((n) => n.classList.remove("has-error", "has-warning", "has-note"));
+  document.querySelectorAll(".has-error, .has-warning, .has-note, .has-contradiction").forEach((n) => n.classList.remove("has-error", "has-warning", "has-note", "has-contradiction"));
   const list = [];
+  const counts = { error: 0, contradiction: 0, warning: 0, note: 0 };
   for (const d of checked.diagnostics) {
+    const kind = d.kind || d.severity;
+    counts[kind] = (counts[kind] || 0) + 1;
     const field = d.path ? nearestField(d.path) : null;
     if (field) {
       const place = field.querySelector(":scope > .diag");
-      place.append(diagnosticNode(d));
-      field.classList.add("has-" + d.severity);
+      if (place) place.append(diagnosticNode(d));
+      field.classList.add("has-" + kind);
     }
-    list.push(el("li", { class: d.severity },
-      el("span", { class: "sev" }, SEVERITY[d.severity]),
-      d.path ? el("a", { href: "#", onclick: (e) => { e.preventDefault(); focusField(field); } }, d.path) : null,
+    list.push(el("li", { class: kind },
+      el("span", { class: "sev" }, KINDS[kind]),
+      d.path ? el("a", { href: "#", onclick: (e) => { e.preventDefault(); focusField(field); } }, labelPath(parsePath(d.path))) : null,
       " ", d.message));
   }
   const problems = $("#problems");
   if (!problems) return;
-  const count = checked.problems;
-  problems.replaceChildren(count || checked.diagnostics.length
-    ? el("details", { open: checked.diagnostics.length <= 6 },
-      el("summary", {}, count ? `ตรวจพบปัญหา ${count} รายการ` : "ข้อสังเกต", el("span", { class: "muted" }, " (ข้อความเดียวกับคำสั่ง ita-report check)")),
+  const summary = Object.entries(counts).filter(([, n]) => n).map(([k, n]) => `${KINDS[k]} ${thaiNumber(n)}`).join(" · ");
+  problems.replaceChildren(checked.diagnostics.length
+    ? el("details", { open: checked.diagnostics.length <= 3 },
+      el("summary", {}, "ผลการตรวจข้อมูล: " + summary),
       el("ul", {}, list))
-    : el("div", { class: "ok-line" }, "✓ ไม่พบปัญหาในข้อมูล"));
+    : el("div", { class: "ok-line" }, "✓ ตรวจข้อมูลแล้ว ไม่พบข้อผิดพลาดหรือข้อขัดแย้ง"));
 }
 
-const SEVERITY = { error: "ข้อผิดพลาด", warning: "ข้อขัดแย้ง", note: "หมายเหตุ" };
-
-// The command line's message and notes; the field stands for its file, line and JSON path
-// (the line:column of the page's own text would point nowhere in the file). The whole
-// command-line line is the tooltip.
 function diagnosticNode(d) {
-  return el("div", { class: "message " + d.severity, title: d.text },
-    el("strong", {}, SEVERITY[d.severity] + ": "), el("span", {}, d.message),
+  const kind = d.kind || d.severity;
+  return el("div", { class: "message " + kind },
+    el("strong", {}, KINDS[kind] + ": "), el("span", {}, d.message),
     ...d.notes.map((n) => el("div", { class: "note" }, n)));
 }
 
@@ -673,8 +1157,9 @@ function nearestField(text) {
 
 function focusField(field) {
   if (!field) return;
+  showTab("form");
   field.scrollIntoView({ behavior: "smooth", block: "center" });
-  const input = field.querySelector("input, textarea");
+  const input = field.querySelector("input, textarea, select");
   if (input) input.focus({ preventScroll: true });
 }
 
@@ -709,34 +1194,115 @@ async function save() {
     const answer = await api("PUT", packageUrl(state.name), text, { "If-Match": state.etag || "" });
     if (answer.status === 200) {
       state.etag = answer.body.etag;
+      state.base = JSON.parse(text);
       state.dirty = false;
+      dropUnsaved(state.name);
       $("#conflict").replaceChildren();
       setStatus("บันทึกแล้ว " + new Date().toLocaleTimeString("th-TH"), "saved");
       state.lastCheck = answer.body.check;
       showDiagnostics(answer.body.check);
     } else if (answer.status === 412) {
-      showConflict(answer, text);
+      await showConflict(answer);
+    } else if (answer.status === 0) {
+      setStatus("ยังไม่ได้บันทึก: ติดต่อโปรแกรมไม่ได้ การแก้ไขยังเก็บไว้ในเบราว์เซอร์นี้ โปรดกดบันทึกอีกครั้งเมื่อโปรแกรมกลับมาทำงาน", "error");
     } else {
       setStatus("บันทึกไม่สำเร็จ", "error");
       $("#conflict").replaceChildren(errorBox(answer));
     }
-  } catch (e) {
-    setStatus("บันทึกไม่สำเร็จ: ติดต่อโปรแกรมไม่ได้ (" + e.message + ")", "error");
   } finally {
     button.disabled = false;
   }
 }
 
-// Another browser saved first: nothing was written; the edits stay in this page, and can be
-// kept as a file or compared with the newer version in another tab.
-function showConflict(answer, text) {
+// The values of a document by field, down to the plain values (a list whose length
+// differs between the versions is one value).
+function leaves(a, b, path = [], out = new Map()) {
+  const object = (v) => v !== null && typeof v === "object";
+  const sameShape = object(a) && object(b) && Array.isArray(a) === Array.isArray(b) && (!Array.isArray(a) || a.length === b.length);
+  if (!sameShape) {
+    out.set(pathText(path), { path, mine: a, theirs: b });
+    return out;
+  }
+  const keys = Array.isArray(a) ? a.map((_, i) => i) : [...new Set([...Object.keys(a), ...Object.keys(b)])];
+  for (const k of keys) leaves(a[k], b[k], [...path, k], out);
+  return out;
+}
+
+function shown(value) {
+  if (value === undefined) return "(ไม่มีช่องนี้)";
+  if (value === null || value === "") return "(ว่าง)";
+  if (typeof value !== "object") return String(value);
+  return JSON.stringify(value, null, 1).replace(/[{}[\]"]/g, "").replace(/\n\s*\n/g, "\n").trim();
+}
+
+// Another browser saved first: nothing was written. Each field that differs is shown in both
+// versions; a field only one side changed starts on that side's version, one both changed on
+// the clerk's. The merge is saved over the other version (the clerk can save again).
+async function showConflict(answer) {
   setStatus("ยังไม่ได้บันทึก: มีผู้อื่นบันทึกแฟ้มนี้ก่อน", "error");
-  const copy = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+  const current = await api("GET", packageUrl(state.name));
+  if (current.status !== 200) {
+    $("#conflict").replaceChildren(errorBox(current));
+    return;
+  }
+  const theirs = current.body;
+  const theirTag = current.headers.get("ETag");
+  const base = state.base || {};
+  const differing = [...leaves(state.doc, theirs).values()].filter((d) => JSON.stringify(d.mine) !== JSON.stringify(d.theirs));
+  const rows = differing.map((d, i) => {
+    const before = JSON.stringify(getAt(base, d.path));
+    const mineChanged = JSON.stringify(d.mine) !== before;
+    const pick = mineChanged ? "mine" : "theirs";
+    const choice = (side, text) => el("label", { class: "pick" },
+      el("input", { type: "radio", name: "pick-" + i, value: side, checked: side === pick }), " ", text);
+    return el("tr", { dataset: { index: String(i), path: pathText(d.path) } },
+      el("th", {}, labelPath(d.path)),
+      el("td", {}, choice("mine", "ฉบับของท่าน"), el("div", { class: "version" }, shown(d.mine))),
+      el("td", {}, choice("theirs", "ฉบับที่บันทึกไว้แล้ว"), el("div", { class: "version" }, shown(d.theirs))));
+  });
+  const table = el("table", { class: "merge", id: "merge" },
+    el("thead", {}, el("tr", {}, el("th", {}, "ช่อง"), el("th", {}, "ฉบับของท่าน (ยังไม่ได้บันทึก)"), el("th", {}, "ฉบับที่ผู้อื่นบันทึกไว้แล้ว"))),
+    el("tbody", {}, rows));
+  const setAll = (side) => table.querySelectorAll(`input[value='${side}']`).forEach((r) => { r.checked = true; });
+  const merge = () => {
+    const merged = JSON.parse(JSON.stringify(theirs));
+    differing.forEach((d, i) => {
+      const picked = table.querySelector(`input[name='pick-${i}']:checked`);
+      if (picked && picked.value === "mine") putAt(merged, d.path, d.mine === undefined ? undefined : JSON.parse(JSON.stringify(d.mine)));
+    });
+    state.doc = merged;
+    state.base = JSON.parse(JSON.stringify(theirs));
+    state.etag = theirTag;
+    $("#conflict").replaceChildren();
+    changed(true);
+    save();
+  };
   $("#conflict").replaceChildren(el("div", { class: "alert error", role: "alert", id: "conflict-message" },
     el("p", {}, answer.body.error),
-    el("p", {},
-      el("a", { href: "#/p/" + encodeURIComponent(state.name), target: "_blank", class: "button" }, "เปิดฉบับล่าสุดในแท็บใหม่"), " ",
-      el("a", { href: copy, download: state.name.split("/").pop().replace(/\.json$/, "") + "-ฉบับแก้ไขของฉัน.json", class: "button" }, "ดาวน์โหลดสำเนาการแก้ไขของฉัน"))));
+    differing.length
+      ? el("p", {}, `ช่องที่ต่างกัน ${thaiNumber(differing.length)} ช่อง: เลือกฉบับของแต่ละช่อง แล้วกด "รวมและบันทึก"`)
+      : el("p", {}, "ฉบับที่บันทึกไว้ตรงกับของท่านทุกช่อง กด \"รวมและบันทึก\" เพื่อบันทึก"),
+    table,
+    el("p", { class: "actions" },
+      el("button", { type: "button", id: "take-mine", onclick: () => setAll("mine") }, "เลือกฉบับของท่านทุกช่อง"),
+      el("button", { type: "button", id: "take-theirs", onclick: () => setAll("theirs") }, "เลือกฉบับที่บันทึกไว้ทุกช่อง"),
+      el("button", { type: "button", id: "merge-save", class: "primary", onclick: merge }, "รวมและบันทึก"))));
+}
+
+// Sets a value, making the objects on the way; `undefined` removes it.
+function putAt(root, path, value) {
+  let node = root;
+  for (let i = 0; i < path.length - 1; i++) {
+    if (node[path[i]] === undefined || node[path[i]] === null || typeof node[path[i]] !== "object") node[path[i]] = typeof path[i + 1] === "number" ? [] : {};
+    node = node[path[i]];
+  }
+  const last = path[path.length - 1];
+  if (value === undefined) {
+    if (Array.isArray(node)) node.splice(last, 1);
+    else delete node[last];
+  } else {
+    node[last] = value;
+  }
 }
 
 // ---- routing ----
@@ -747,16 +1313,10 @@ function route() {
   else showList();
 }
 
+// Leaving a package with unsaved edits loses nothing: they are kept in this browser and
+// offered back when it is opened again.
 window.addEventListener("hashchange", () => {
-  if (state.dirty && state.name && !confirm("มีการแก้ไขที่ยังไม่ได้บันทึก ออกจากหน้านี้หรือไม่?")) {
-    // Stay, with the address of the package again (replacing it fires no hashchange).
-    history.replaceState(null, "", "#/p/" + encodeURIComponent(state.name));
-    return;
-  }
   state.dirty = false;
   route();
-});
-window.addEventListener("beforeunload", (e) => {
-  if (state.dirty) e.preventDefault();
 });
 route();

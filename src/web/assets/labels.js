@@ -20,8 +20,9 @@ const MEASURE_COLUMNS = {
   by_tool: ["indicator", "measure", "steps", "responsible", "monitoring"],
 };
 
-// Figures read from the NACC system: shown, not edited.
-const READ_ONLY_ROOTS = new Set(["scores", "history", "province"]);
+// Figures read from the NACC system are typed like any other field (a score from 0 to 100):
+// nothing is read-only.
+const READ_ONLY_ROOTS = new Set([]);
 
 // A new item for an empty list, by the list's field name.
 const NEW_ITEMS = {
@@ -73,3 +74,27 @@ function initialValue(schema) {
   if (type === "object") return {};
   return "";
 }
+
+// Labels that depend on where a field is (the schema names a field once for every place).
+const LABELS_AT = {
+  "agency.province": "จังหวัด",
+  "province": "ผลการประเมินภาพรวมจังหวัด",
+};
+
+// A score field: typed as a number from 0 to 100.
+const SCORE_FIELDS = new Set(["score", "total", "target", "IIT", "EIT", "OIT", "min", "max"]);
+
+// Fields the form shows otherwise than as a box to type in.
+const HIDDEN_FIELDS = new Set(["draft"]);
+
+// Thai digits, for numbers the page shows in running text.
+const THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙";
+const thaiNumber = (n) => String(n).replace(/\d/g, (d) => THAI_DIGITS[d]);
+
+// What each kind of message is called (the page's words, as the guide uses them).
+const KINDS = {
+  error: "ข้อผิดพลาด", contradiction: "ข้อขัดแย้ง", warning: "คำเตือน", note: "หมายเหตุ",
+};
+
+// Said when the program does not answer (it was closed, or the network is down).
+const OFFLINE = "ติดต่อโปรแกรมไม่ได้ โปรแกรมอาจปิดอยู่หรือเครือข่ายขัดข้อง การแก้ไขยังเก็บไว้ในเบราว์เซอร์นี้ จะลองใหม่อัตโนมัติทุก ๕ วินาที";

@@ -1,0 +1,534 @@
+//! The clerk's workspace without a dead end (issue 25), over plain HTTP: an agency's package
+//! started from a results sheet kept in the workspace, an import over files that exist, file
+//! management (rename, duplicate, recycle and restore), downloads that always give the PDF of
+//! the text sent, and every message the page can show in plain Thai.
+
+use serde_json::{Value, json};
+
+use crate::common;
+use crate::http::{Reply, get};
+use crate::web::{MUNICIPALITY, Site, send};
+
+/// A province's results with tools and indicators, under a title row.
+const SHEET: &str = "ผลการประเมิน ITA ปีงบประมาณ ๒๕๖๘ จังหวัดร้อยเอ็ด,,,,,,,,,,,,,,\n\
+ชื่อหน่วยงาน,อำเภอ,คะแนนรวม,IIT,EIT,OIT,ตัวชี้วัดที่ 1,ตัวชี้วัดที่ 2,ตัวชี้วัดที่ 3,ตัวชี้วัดที่ 4,ตัวชี้วัดที่ 5,ตัวชี้วัดที่ 6,ตัวชี้วัดที่ 7,ตัวชี้วัดที่ 8,ตัวชี้วัดที่ 9\n\
+เทศบาลตำบลหนึ่ง,เมือง,88.12,90.10,85.20,87.74,91.00,90.50,89.00,88.00,87.00,86.00,85.00,84.00,87.74\n\
+เทศบาลตำบลสอง,โพนทอง,79.50,80.00,78.00,80.50,81.00,80.00,79.00,78.00,77.00,76.00,75.00,74.00,80.50\n";
+
+fn post_json(server: &ita_report::web::Running, target: &str, body: &Value) -> Reply {
+    send(server, "POST", target, &[], body.to_string().as_bytes())
+}
+
+#[test]
+fn an_agency_package_starts_from_a_results_sheet_in_the_workspace_as_init_scores_starts_it() {
+    let site = Site::new("clerk-start");
+    let folder = site.workspace().join("ผลคะแนน");
+    std::fs::create_dir(&folder).unwrap();
+    let sheet = folder.join("2568-ผลร้อยเอ็ด.csv");
+    std::fs::write(&sheet, SHEET).unwrap();
+    let server = site.serve("127.0.0.1:0", None);
+
+    // The picker: every agency of every sheet, with the year the sheet's name gives.
+    let listed = get(server.addr, "/api/sheets?year=2567").json();
+    let sheets = listed["sheets"].as_array().unwrap();
+    assert_eq!(sheets.len(), 1, "{listed}");
+    assert_eq!(sheets[0]["sheet"], "ผลคะแนน/2568-ผลร้อยเอ็ด.csv");
+    assert_eq!(sheets[0]["year"], 2568);
+    let names: Vec<&str> = sheets[0]["agencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["เทศบาลตำบลหนึ่ง", "เทศบาลตำบลสอง"]);
+
+    let reply = post_json(
+        &server,
+        "/api/new",
+        &json!({ "agency": "เทศบาลตำบลสอง", "year": 2568, "sheet": "ผลคะแนน/2568-ผลร้อยเอ็ด.csv" }),
+    );
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    let name = reply.json()["name"].as_str().unwrap().to_owned();
+    let written = std::fs::read_to_string(site.workspace().join(&name)).unwrap();
+
+    // What `ita-report init --scores` writes for the same agency of the same sheet.
+    let framework = ita_report::import::framework(common::frameworks(), 2568).unwrap();
+    let shown = "ผลคะแนน/2568-ผลร้อยเอ็ด.csv";
+    let results = ita_report::import::read_results(&sheet, shown, framework).unwrap();
+    let row = ita_report::import::find_agency(&results, shown, "เทศบาลตำบลสอง", None).unwrap();
+    let start = ita_report::import::Start {
+        name: "เทศบาลตำบลสอง",
+        district: row.district.clone(),
+        province: None,
+        year: 2568,
+        layout: ita_report::model::MeasuresLayout::ByIndicator,
+        scores: Some(row),
+    };
+    let catalogue = ita_report::catalogue::Catalogue::load(None).unwrap();
+    let expected = ita_report::import::init(&start, common::frameworks(), &catalogue).unwrap();
+    assert_eq!(written, expected.text);
+    let package: Value = serde_json::from_str(&written).unwrap();
+    assert_eq!(
+        package["scores"]["total"], 79.5,
+        "the scores are the sheet's"
+    );
+
+    // An agency the sheet does not list, a sheet outside the workspace: 400, nothing written.
+    let before = std::fs::read_dir(site.workspace()).unwrap().count();
+    for body in [
+        json!({ "agency": "เทศบาลตำบลไม่มี", "year": 2568, "sheet": shown }),
+        json!({ "agency": "เทศบาลตำบลหนึ่ง", "year": 2568, "sheet": "../outside/secret.json" }),
+    ] {
+        let reply = post_json(&server, "/api/new", &body);
+        assert_eq!(reply.status / 100, 4, "{body}: {}", reply.text());
+    }
+    assert_eq!(std::fs::read_dir(site.workspace()).unwrap().count(), before);
+}
+
+#[test]
+fn an_import_over_existing_files_adds_the_missing_or_replaces_keeping_dated_copies() {
+    let site = Site::new("clerk-import");
+    let server = site.serve("127.0.0.1:0", None);
+    let import = |query: &str, body: &str| {
+        send(
+            &server,
+            "POST",
+            &format!("/api/import/results.csv?year=2568&per_agency=1{query}"),
+            &[("Content-Type", "text/csv")],
+            body.as_bytes(),
+        )
+    };
+    let first = import("", SHEET);
+    assert_eq!(first.status, 201, "{}", first.text());
+    let created: Vec<String> = serde_json::from_value(first.json()["created"].clone()).unwrap();
+    assert_eq!(created.len(), 3);
+    // The sheet is kept, and its agencies can start packages.
+    assert_eq!(first.json()["sheet"], "ผลคะแนน/2568-results.csv");
+    let sheets = get(server.addr, "/api/sheets").json();
+    assert_eq!(sheets["sheets"][0]["agencies"].as_array().unwrap().len(), 2);
+
+    // One file removed, one edited: importing again names the ones that exist and writes none.
+    let ws = site.workspace();
+    std::fs::remove_file(ws.join(&created[2])).unwrap();
+    let edited = std::fs::read_to_string(ws.join(&created[1]))
+        .unwrap()
+        .replacen(
+            "\"district\"",
+            "\"phone\": \"043 000 000\",\n    \"district\"",
+            1,
+        );
+    std::fs::write(ws.join(&created[1]), &edited).unwrap();
+    let refused = import("", SHEET);
+    assert_eq!(refused.status, 409, "{}", refused.text());
+    assert_eq!(refused.json()["reason"], "exists");
+    let existing: Vec<String> = serde_json::from_value(refused.json()["existing"].clone()).unwrap();
+    assert_eq!(existing, created[..2]);
+    assert!(!ws.join(&created[2]).exists());
+
+    // Only the missing one.
+    let missing = import("&mode=missing", SHEET);
+    assert_eq!(missing.status, 201, "{}", missing.text());
+    assert_eq!(missing.json()["created"], json!([created[2]]));
+    assert_eq!(
+        std::fs::read_to_string(ws.join(&created[1])).unwrap(),
+        edited
+    );
+
+    // Replace: every file written again, the edited one kept in the recycle folder.
+    let replaced = import("&mode=replace", &SHEET.replace("79.50", "79.75"));
+    assert_eq!(replaced.status, 201, "{}", replaced.text());
+    assert_eq!(replaced.json()["replaced"].as_array().unwrap().len(), 3);
+    assert!(
+        std::fs::read_to_string(ws.join(&created[2]))
+            .unwrap()
+            .contains("79.75")
+    );
+    assert!(
+        !std::fs::read_to_string(ws.join(&created[1]))
+            .unwrap()
+            .contains("043 000 000")
+    );
+    let recycled = get(server.addr, "/api/recycle").json();
+    let copy = recycled["recycled"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["original"] == created[1].as_str())
+        .expect("the replaced file is kept");
+    let entry = copy["entry"].as_str().unwrap();
+    assert!(
+        entry.starts_with(&copy["when"].as_str().unwrap()[..10]),
+        "dated: {entry}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(ws.join(".recycle").join(entry)).unwrap(),
+        edited
+    );
+}
+
+#[test]
+fn packages_are_renamed_duplicated_recycled_and_restored() {
+    let site = Site::new("clerk-files");
+    let server = site.serve("127.0.0.1:0", None);
+    let ws = site.workspace();
+    let original = std::fs::read(ws.join(MUNICIPALITY)).unwrap();
+
+    let renamed = post_json(
+        &server,
+        "/api/rename",
+        &json!({ "from": MUNICIPALITY, "to": "2568-เทศบาลเมืองร้อยเอ็ด" }),
+    );
+    assert_eq!(renamed.status, 200, "{}", renamed.text());
+    let name = "2568-เทศบาลเมืองร้อยเอ็ด.json";
+    assert_eq!(std::fs::read(ws.join(name)).unwrap(), original);
+    assert!(!ws.join(MUNICIPALITY).exists());
+    // Onto a file that exists, out of the workspace, into the recycle folder: refused.
+    for to in ["2566-roiet-province", "../outside/x", ".recycle/x"] {
+        let reply = post_json(&server, "/api/rename", &json!({ "from": name, "to": to }));
+        assert_eq!(reply.status / 100, 4, "{to}: {}", reply.text());
+    }
+    assert_eq!(std::fs::read(ws.join(name)).unwrap(), original);
+
+    // Last year's package as this year's start: the year changed, nothing else.
+    let copy = post_json(
+        &server,
+        "/api/duplicate",
+        &json!({ "from": name, "to": "2569-เทศบาลเมืองร้อยเอ็ด", "year": 2569 }),
+    );
+    assert_eq!(copy.status, 201, "{}", copy.text());
+    let copied = std::fs::read_to_string(ws.join("2569-เทศบาลเมืองร้อยเอ็ด.json")).unwrap();
+    let text = String::from_utf8(original.clone()).unwrap();
+    assert_eq!(
+        copied,
+        text.replacen("\"fiscal_year\": 2568", "\"fiscal_year\": 2569", 1)
+    );
+
+    // Delete: into the recycle folder, out of the list; restored as it was.
+    let deleted = send(
+        &server,
+        "DELETE",
+        &format!("/api/packages/{name}"),
+        &[],
+        b"",
+    );
+    assert_eq!(deleted.status, 200, "{}", deleted.text());
+    assert!(!ws.join(name).exists());
+    let listed = get(server.addr, "/api/packages").json();
+    assert!(
+        !listed["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"].as_str().unwrap().contains("recycle"))
+    );
+    let recycled = get(server.addr, "/api/recycle").json();
+    assert_eq!(recycled["recycled"][0]["original"], name);
+    let entry = recycled["recycled"][0]["entry"].clone();
+    let restored = post_json(&server, "/api/restore", &json!({ "entry": entry }));
+    assert_eq!(restored.status, 200, "{}", restored.text());
+    assert_eq!(std::fs::read(ws.join(name)).unwrap(), original);
+    let again = post_json(&server, "/api/restore", &json!({ "entry": entry }));
+    assert_eq!(again.status, 404, "{}", again.text());
+    let outside = post_json(
+        &server,
+        "/api/restore",
+        &json!({ "entry": "x~..%2F..%2Fouter.json" }),
+    );
+    assert_eq!(outside.status / 100, 4);
+}
+
+/// The PDF `build` makes of a package text.
+fn built_pdf(site: &Site, name: &str, text: &str, archive: bool) -> Vec<u8> {
+    let loaded = ita_report::load::load_bytes(
+        text.as_bytes().to_vec(),
+        &site.workspace().join(name),
+        name,
+        common::frameworks(),
+    )
+    .unwrap();
+    let options = ita_report::engine::BuildOptions {
+        archive,
+        ..Default::default()
+    };
+    let stem = name.trim_end_matches(".json");
+    let built = common::engine()
+        .build(&loaded, stem, &std::env::temp_dir(), &options)
+        .unwrap();
+    built.artifacts[0].pdf.clone()
+}
+
+#[test]
+fn a_download_gives_the_pdf_of_the_text_after_nine_other_previews_and_after_a_restart() {
+    let site = Site::new("clerk-download");
+    let name = "2568-เทศบาลเมืองร้อยเอ็ด.json";
+    std::fs::rename(
+        site.workspace().join(MUNICIPALITY),
+        site.workspace().join(name),
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(site.workspace().join(name))
+        .unwrap()
+        .replacen("มาตรการปรับปรุงคู่มือ", "มาตรการที่ผู้ใช้แก้ไขปรับปรุงคู่มือ", 1);
+    let expected = built_pdf(&site, name, &text, false);
+    let download = |server: &ita_report::web::Running, kind: &str| {
+        let target = format!(
+            "/api/download/{}?kind={kind}",
+            name.bytes()
+                .map(|b| format!("%{b:02X}"))
+                .collect::<String>()
+        );
+        send(server, "POST", &target, &[], text.as_bytes())
+    };
+
+    let server = site.serve("127.0.0.1:0", None);
+    let first = download(&server, "pdf");
+    assert_eq!(first.status, 200, "{}", first.text());
+    assert_eq!(first.body, expected);
+    // The name keeps the Thai (RFC 6266 `filename*`), with an ASCII one for old clients.
+    let disposition = first.header("content-disposition").unwrap().to_owned();
+    let encoded: String = "2568-เทศบาลเมืองร้อยเอ็ด.pdf"
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-.".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    assert!(
+        disposition.contains(&format!("filename*=UTF-8''{encoded}")),
+        "{disposition}"
+    );
+
+    // Nine other previews push it out of the ones kept; the download builds it again.
+    for n in 0..9 {
+        let other = text.replacen("มาตรการที่ผู้ใช้แก้ไข", &format!("มาตรการฉบับที่ {n} "), 1);
+        let reply = send(
+            &server,
+            "POST",
+            "/api/preview/2566-roiet-province.json",
+            &[],
+            other.as_bytes(),
+        );
+        assert_eq!(reply.status / 100, 2, "{}", reply.text());
+    }
+    assert_eq!(download(&server, "pdf").body, expected);
+
+    // After a restart nothing is kept; the download still gives the same PDF, and the
+    // archival one is `build --archive`'s.
+    drop(server);
+    let server = site.serve("127.0.0.1:0", None);
+    assert_eq!(download(&server, "pdf").body, expected);
+    let archival = download(&server, "archive");
+    assert_eq!(archival.status, 200, "{}", archival.text());
+    assert_eq!(archival.body, built_pdf(&site, name, &text, true));
+    assert!(
+        archival
+            .header("content-disposition")
+            .unwrap()
+            .contains("-archive.pdf")
+    );
+}
+
+/// The Thai texts of a script or page: its string and template literals, and for HTML its
+/// text between tags.
+fn literals(source: &str, quotes: &[char]) -> Vec<String> {
+    let mut found = Vec::new();
+    let chars: Vec<char> = source.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '/' if chars.get(i + 1) == Some(&'/') => {
+                while i < chars.len() && chars[i] != '\n' {
+                    i += 1;
+                }
+            }
+            '/' if chars.get(i + 1) == Some(&'*') => {
+                i += 2;
+                while i + 1 < chars.len() && !(chars[i] == '*' && chars[i + 1] == '/') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            // A Rust character literal ('"', '\\'') is not the start of a string.
+            '\'' if !quotes.contains(&'\'')
+                && (chars.get(i + 2) == Some(&'\'') || chars.get(i + 1) == Some(&'\\')) =>
+            {
+                i += if chars.get(i + 1) == Some(&'\\') {
+                    3
+                } else {
+                    2
+                };
+            }
+            quote if quotes.contains(&quote) => {
+                let mut text = String::new();
+                i += 1;
+                while i < chars.len() && chars[i] != quote {
+                    if chars[i] == '\\' {
+                        i += 1;
+                    } else if quote == '`' && chars[i] == '$' && chars.get(i + 1) == Some(&'{') {
+                        // An interpolation is code, not text: left out.
+                        let mut depth = 0;
+                        while i < chars.len() {
+                            match chars[i] {
+                                '{' => depth += 1,
+                                '}' => depth -= 1,
+                                _ => {}
+                            }
+                            i += 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        text.push('…');
+                        continue;
+                    }
+                    if let Some(&c) = chars.get(i) {
+                        text.push(c);
+                    }
+                    i += 1;
+                }
+                found.push(text);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    found
+}
+
+/// What a Thai office worker should not read: a JSON path, an ASCII type name, a backtick,
+/// a seed number, a command name, the browser's own error.
+fn developer_text(text: &str) -> Option<String> {
+    let thai = text.chars().any(|c| ('\u{0E00}'..='\u{0E7F}').contains(&c));
+    if !thai {
+        return None;
+    }
+    let words: Vec<&str> = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || "_.[]`".contains(c)))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let path = words.iter().find(|w| {
+        let w = w.trim_matches('.');
+        (w.contains('.')
+            && w.split('.')
+                .all(|p| !p.is_empty() && p.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+            && !w.ends_with("json")
+            && !w.ends_with("pdf")
+            && !w.ends_with("csv"))
+            || (w.contains('[') && w.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+            || (w.contains('_')
+                && w.chars().any(|c| c.is_ascii_lowercase())
+                && w.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+    });
+    let camel = words.iter().find(|w| {
+        let upper = w.chars().filter(char::is_ascii_uppercase).count();
+        w.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && upper >= 2
+            && w.chars().any(|c| c.is_ascii_lowercase())
+            && !["JavaScript", "PDF/A"].contains(w)
+    });
+    let said = [
+        "`",
+        "seed ",
+        "ita-report",
+        "Failed to fetch",
+        "IndicatorScore",
+        "JSON",
+    ]
+    .iter()
+    .find(|s| text.contains(*s));
+    path.or(camel)
+        .map(|w| (*w).to_owned())
+        .or(said.map(|s| (*s).to_owned()))
+}
+
+#[test]
+fn every_message_the_page_can_show_is_plain_thai() {
+    let root = common::root();
+    let mut offending = Vec::new();
+    let mut walked = 0;
+    for file in ["app.js", "labels.js", "index.html"] {
+        let source = std::fs::read_to_string(root.join("src/web/assets").join(file)).unwrap();
+        let mut texts = literals(&source, &['"', '\'', '`']);
+        if file.ends_with(".html") {
+            let text: String = source
+                .split('<')
+                .filter_map(|part| part.split_once('>').map(|(_, t)| t.to_owned()))
+                .collect::<Vec<_>>()
+                .join("\n");
+            texts.push(text);
+        }
+        for text in texts {
+            walked += 1;
+            if let Some(word) = developer_text(&text) {
+                offending.push(format!("{file}: {word:?} in {text:?}"));
+            }
+        }
+    }
+    // The server's own messages: every Thai literal of src/web.
+    for entry in std::fs::read_dir(root.join("src/web")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|x| x != "rs") {
+            continue;
+        }
+        let source = std::fs::read_to_string(&path).unwrap();
+        for text in literals(&source, &['"']) {
+            walked += 1;
+            // Strings that name what the page replaces ("ลบ `draft` ออก") are not shown.
+            if text.contains("draft`") || text.starts_with("seed ") {
+                continue;
+            }
+            if let Some(word) = developer_text(&text) {
+                offending.push(format!("{}: {word:?} in {text:?}", path.display()));
+            }
+        }
+    }
+    // And what check says of every sample and of a package just started, as the page gets it.
+    let site = Site::new("clerk-messages");
+    let server = site.serve("127.0.0.1:0", None);
+    let started = post_json(
+        &server,
+        "/api/new",
+        &json!({ "agency": "เทศบาลตำบลทดลอง", "year": 2568 }),
+    );
+    assert_eq!(started.status, 201);
+    for p in get(server.addr, "/api/packages").json()["packages"]
+        .as_array()
+        .unwrap()
+    {
+        let name = p["name"].as_str().unwrap();
+        let text = std::fs::read(site.workspace().join(name)).unwrap();
+        let checked = send(&server, "POST", &format!("/api/check/{name}"), &[], &text).json();
+        for d in checked["diagnostics"].as_array().unwrap() {
+            let mut texts = vec![d["message"].as_str().unwrap().to_owned()];
+            texts.extend(
+                d["notes"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|n| n.as_str().unwrap().to_owned()),
+            );
+            for text in texts {
+                walked += 1;
+                if let Some(word) = developer_text(&text) {
+                    offending.push(format!("check {name}: {word:?} in {text:?}"));
+                }
+            }
+        }
+    }
+    assert!(walked > 300, "the walk found the texts ({walked})");
+    assert!(offending.is_empty(), "{}", offending.join("\n"));
+    // The test sees what it looks for.
+    assert!(developer_text("ดู measures.rows[0].draft").is_some());
+    assert!(developer_text("พบข้อความ แต่ต้องเป็น IndicatorScore").is_some());
+    assert!(developer_text("ลบ `draft` ออก").is_some());
+}
+
+#[test]
+fn a_date_typed_in_thai_digits_is_the_same_date() {
+    let thai = ita_report::thai::Date::parse("๒๕๖๗-๐๖-๒๖").unwrap();
+    assert_eq!(thai, ita_report::thai::Date::parse("2567-06-26").unwrap());
+    assert!(ita_report::thai::Date::parse("๒๕๖๗-๑๓-๐๑").is_err());
+}

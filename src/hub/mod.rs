@@ -310,7 +310,9 @@ async fn headers(request: Request, next: Next) -> Response {
             header::CONTENT_SECURITY_POLICY,
             "default-src 'self'; img-src 'self' data: blob:; frame-ancestors 'none'; form-action 'self'",
         ),
-        (header::REFERRER_POLICY, "no-referrer"),
+        // Not "no-referrer": under it a browser sends `Origin: null` with the hub's own
+        // form posts, which the origin check must then refuse.
+        (header::REFERRER_POLICY, "same-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::CACHE_CONTROL, "no-store"),
     ] {

@@ -27,6 +27,7 @@ use std::sync::{LazyLock, Mutex};
 use icu_segmenter::options::LineBreakOptions;
 use icu_segmenter::{LineSegmenter, LineSegmenterBorrowed};
 
+use super::names;
 use crate::thai::{
     self,
     words::{self, Segmenter, Token},
@@ -118,16 +119,26 @@ pub enum Column {
 /// non-breaking (see [`keep_together`]).
 pub fn pieces(text: &str, segmenter: &Segmenter, column: Column) -> Vec<Piece> {
     let text = keep_together(text, column == Column::Narrow);
+    let quoted = names::quoted(&text);
     let mut out = Vec::new();
     let mut rest = text.as_str();
     while !rest.is_empty() {
+        let at = text.len() - rest.len();
         let thai = rest
             .find(|c| !words::is_thai_letter(c))
             .unwrap_or(rest.len());
         if thai > 0 {
             let (run, initial) = before_abbreviation(&rest[..thai], &rest[thai..]);
-            let dotted = initial.is_empty() && rest[thai..].starts_with('.');
-            thai_run(run, segmenter, column == Column::Narrow, dotted, &mut out);
+            if names::after_dotted_title(&text[..at]) {
+                out.push(Piece::Joiner);
+            }
+            let how = Run {
+                narrow: column == Column::Narrow,
+                dotted: initial.is_empty() && rest[thai..].starts_with('.'),
+                whole: names::quoted_whole(&quoted, at..at + run.len(), run)
+                    || (names::after_title(&text[..at]) && run.chars().count() <= names::NAME),
+            };
+            thai_run(run, segmenter, how, &mut out);
             if !initial.is_empty() {
                 out.push(Piece::Boundary);
                 push_text(&mut out, initial);
@@ -141,6 +152,17 @@ pub fn pieces(text: &str, segmenter: &Segmenter, column: Column) -> Vec<Piece> {
         }
     }
     out
+}
+
+/// How a Thai run is set.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    /// In a narrow column.
+    narrow: bool,
+    /// A dot follows it.
+    dotted: bool,
+    /// A name kept whole (in quotation marks, or after a title).
+    whole: bool,
 }
 
 /// Known words longer than this, in characters, may break between the shorter words they are
@@ -168,17 +190,27 @@ fn before_abbreviation<'a>(run: &'a str, after: &str) -> (&'a str, &'a str) {
 /// The longest abbreviation kept whole before its dot, in letters ("สสจ.", "อบต.", "สพป.").
 const ABBREVIATION: usize = 5;
 
-/// Breaks `run` into words (`dotted`: a dot follows it) and writes them with their marks.
-fn thai_run(run: &str, segmenter: &Segmenter, narrow: bool, dotted: bool, out: &mut Vec<Piece>) {
-    let mut tokens = Vec::new();
-    for token in segmenter.segment(run) {
-        if narrow {
-            split_long(run, token, segmenter, &mut tokens);
-        } else {
-            tokens.push(token);
+/// Breaks `run` into words and writes them with their marks: a title joined to the name
+/// after it, a long word split into its parts in a narrow column, an abbreviation before its
+/// dot whole, a nominalizer joined to its word.
+fn thai_run(run: &str, segmenter: &Segmenter, how: Run, out: &mut Vec<Piece>) {
+    let mut tokens = if how.whole {
+        vec![Token {
+            range: 0..run.len(),
+            known: true,
+        }]
+    } else {
+        segmenter.segment(run)
+    };
+    names::join_titles(run, &mut tokens);
+    if how.narrow {
+        let mut split = Vec::with_capacity(tokens.len());
+        for token in tokens {
+            split_long(run, token, segmenter, &mut split);
         }
+        tokens = split;
     }
-    if dotted {
+    if how.dotted {
         abbreviation_whole(run, &mut tokens);
     }
     join_nominalizers(run, &mut tokens);
@@ -202,9 +234,10 @@ fn thai_run(run: &str, segmenter: &Segmenter, narrow: bool, dotted: bool, out: &
     }
 }
 
-/// The words that make a noun of the word after them ("การ|ปฏิบัติ", "ความ|โปร่งใส"). A line
-/// that ends between them reads as a word cut in two, so they are kept with that word.
-const NOMINALIZERS: [&str; 2] = ["การ", "ความ"];
+/// The words that make a noun of the word after them ("การ|ปฏิบัติ", "ความ|โปร่งใส", the
+/// doer's "ผู้|แจ้ง"). A line that ends between them reads as a word cut in two, so they are
+/// kept with that word.
+const NOMINALIZERS: [&str; 3] = ["การ", "ความ", "ผู้"];
 
 /// Each nominalizer joined to the known word after it, as one token.
 fn join_nominalizers(run: &str, tokens: &mut Vec<Token>) {
@@ -271,13 +304,22 @@ const SEPARATORS: [char; 9] = ['/', '.', '-', '_', '?', '&', '=', '#', ':'];
 /// Non-Thai text, with places to break inside tokens over [`LONG`]: after each separator, and
 /// every [`CHUNK`] characters inside a stretch between separators that is itself over
 /// [`LONG`]. An address breaks at its slashes and dots, not in the middle of a word, wherever
-/// a break at a separator fits.
+/// a break at a separator fits; a web address of any length never inside its host
+/// ([`super::urls`]).
 fn long_tokens(text: &str, out: &mut Vec<Piece>) {
     let mut last = 0;
-    for (start, token) in tokens(text).filter(|(_, t)| t.chars().count() > LONG) {
-        for at in token_breaks(token) {
+    for (start, token) in tokens(text) {
+        let marks = match super::urls::marks(token) {
+            Some(marks) => marks,
+            None if token.chars().count() > LONG => token_breaks(token)
+                .into_iter()
+                .map(|at| (at, Piece::Boundary))
+                .collect(),
+            None => continue,
+        };
+        for (at, piece) in marks {
             push_text(out, &text[last..start + at]);
-            out.push(Piece::Boundary);
+            out.push(piece);
             last = start + at;
         }
     }
@@ -285,7 +327,7 @@ fn long_tokens(text: &str, out: &mut Vec<Piece>) {
 }
 
 /// Byte offsets inside `token` where it may break (see [`long_tokens`]).
-fn token_breaks(token: &str) -> Vec<usize> {
+pub(super) fn token_breaks(token: &str) -> Vec<usize> {
     let chars: Vec<(usize, char)> = token.char_indices().collect();
     let separator = |k: &usize| SEPARATORS.contains(&chars[*k].1);
     let mut breaks = Vec::new();
@@ -464,7 +506,8 @@ pub fn keep_together(text: &str, narrow: bool) -> String {
 /// next line after a month written in full: "วันที่ ๑๕ ธันวาคม ๒๕๖๘" held whole is wider than
 /// the slack of a justified line, whose spaces then open wide. In a `narrow` column (a table
 /// cell of about 3 cm) it may also after an abbreviated month, and a day with its month may
-/// leave its label ("ภายในวันที่ | ๓๑ พฤษภาคม").
+/// leave its label ("ภายในวันที่ | ๓๑ พฤษภาคม"). A title never parts from the name after it
+/// ("นาง อุบลรัตน์", "ดร. สมชาย").
 pub fn space_glues(before: &str, after: &str, narrow: bool) -> bool {
     let (Some(last), Some(next)) = (before.chars().last(), after.chars().next()) else {
         return false;
@@ -476,6 +519,7 @@ pub fn space_glues(before: &str, after: &str, narrow: bool) -> bool {
     let months: &[&str] = if narrow { &[] } else { &thai::MONTHS_SHORT };
     let labelled = word.ends_with("ที่") || LABELS.iter().chain(months).any(|l| word.ends_with(l));
     (is_digit(next) && labelled && !(narrow && starts_day_and_month(after)))
+        || (names::is_title(word) && words::is_thai_letter(next))
         || (is_digit(last) && (is_digit(next) || with_months(UNITS).any(|u| unit_starts(after, u))))
         || matches!(next, 'ๆ' | 'ฯ')
 }

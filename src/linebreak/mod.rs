@@ -10,6 +10,8 @@
 //! content (`[…]`), never as a string.
 
 pub mod glue;
+pub mod names;
+pub mod urls;
 
 use typst::syntax::{SyntaxKind, SyntaxNode, ast};
 

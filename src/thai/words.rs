@@ -14,6 +14,11 @@
 //! words, then the likeliest words (corpus frequencies; fixed expressions and the package's
 //! names above all). Consecutive unknown clusters form one unknown token, inside which the
 //! caller may fall back to another breaker.
+//!
+//! Fewest words alone reads ทุกรายการตาม as ทุกราย|การตาม (two rare words) and leaves a break
+//! at ราย|การ; so a second reading, the likeliest words by corpus counts (ทุก|รายการ|ตาม), is
+//! made too, and a line may end only where both readings end a word
+//! ([`Segmenter::segment`]).
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -151,12 +156,12 @@ impl<'a> Segmenter<'a> {
     /// that has the same names in it.
     pub fn segment(&self, run: &str) -> Vec<Token> {
         let Some(key) = self.cache_key(run) else {
-            return self.segment_afresh(run, true);
+            return self.segment_agreed(run);
         };
         if let Some(tokens) = SEGMENTS.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
             return tokens.clone();
         }
-        let tokens = self.segment_afresh(run, true);
+        let tokens = self.segment_agreed(run);
         let mut cache = SEGMENTS.lock().unwrap_or_else(|p| p.into_inner());
         if cache.len() >= CACHED_RUNS {
             cache.clear();
@@ -185,12 +190,62 @@ impl<'a> Segmenter<'a> {
     /// where a narrow column may break it; `None` when no cover of it without the word itself
     /// is all known words.
     pub fn parts(&self, word: &str) -> Option<Vec<Token>> {
-        let tokens = self.segment_afresh(word, false);
+        let tokens = self.segment_afresh(word, false, Reading::Fewest);
         (tokens.len() > 1 && tokens.iter().all(|t| t.known)).then_some(tokens)
     }
 
-    /// The best cover of `run`; with `whole` false, not by one word spanning all of it.
-    fn segment_afresh(&self, run: &str, whole: bool) -> Vec<Token> {
+    /// The words of `run` where two readings agree: the cover with the fewest words and the
+    /// likeliest one ([`Reading`]). Where they part (ทุกราย|การตาม against ทุก|รายการ|ตาม,
+    /// กระบวน|การงาน against กระบวนการ|งาน) a break at a junction of one would cut a word of
+    /// the other, so the stretch is one token: a line ends only where both readings end a
+    /// word. A stretch longer than [`AGREED`] letters (กระบวน|การบริหารงานบุคคล against
+    /// กระบวนการ|บริหาร|งาน|บุคคล) would not fit a narrow column whole: it takes the likeliest
+    /// reading's words. A stretch with a cluster no list knows keeps the fewest-words tokens,
+    /// which the caller breaks by its own fallback.
+    fn segment_agreed(&self, run: &str) -> Vec<Token> {
+        let fewest = self.segment_afresh(run, true, Reading::Fewest);
+        let likeliest = self.segment_afresh(run, true, Reading::Likeliest);
+        let ends: Vec<usize> = likeliest.iter().map(|t| t.range.end).collect();
+        let mut out: Vec<Token> = Vec::with_capacity(fewest.len());
+        let mut group: Vec<Token> = Vec::new();
+        for token in fewest {
+            let end = token.range.end;
+            group.push(token);
+            if ends.binary_search(&end).is_err() {
+                continue; // the likeliest reading has a word across this end
+            }
+            let start = group[0].range.start;
+            let known = group.iter().all(|t| t.known)
+                && likeliest
+                    .iter()
+                    .filter(|t| t.range.start >= start && t.range.end <= end)
+                    .all(|t| t.known);
+            if known && group.len() > 1 && run[start..end].chars().count() <= AGREED {
+                out.push(Token {
+                    range: start..end,
+                    known: true,
+                });
+                group.clear();
+            } else if known && group.len() > 1 {
+                // Too long to keep whole: the likeliest reading's words.
+                out.extend(
+                    likeliest
+                        .iter()
+                        .filter(|t| t.range.start >= start && t.range.end <= end)
+                        .cloned(),
+                );
+                group.clear();
+            } else {
+                out.append(&mut group);
+            }
+        }
+        out.append(&mut group);
+        out
+    }
+
+    /// The best cover of `run` by `reading`; with `whole` false, not by one word spanning all
+    /// of it.
+    fn segment_afresh(&self, run: &str, whole: bool, reading: Reading) -> Vec<Token> {
         let cuts = cut_points(run);
         // best[i]: the best cover of the run from i on, and its first token's end.
         let mut best: Vec<Option<(Cost, usize, bool)>> = vec![None; run.len() + 1];
@@ -199,12 +254,8 @@ impl<'a> Segmenter<'a> {
             let mut choice: Option<(Cost, usize, bool)> = None;
             let mut consider = |j: usize, weight: Option<u16>| {
                 let Some((rest, _, _)) = best[j] else { return };
-                let cost = Cost {
-                    unknown: rest.unknown + u32::from(weight.is_none()),
-                    words: rest.words + 1,
-                    weight: rest.weight - i64::from(weight.unwrap_or(0)),
-                };
-                if choice.is_none_or(|(c, _, _)| cost < c) {
+                let cost = rest.with(weight);
+                if choice.is_none_or(|(c, _, _)| reading.key(&cost) < reading.key(&c)) {
                     choice = Some((cost, j, weight.is_some()));
                 }
             };
@@ -244,13 +295,57 @@ impl<'a> Segmenter<'a> {
     }
 }
 
-/// What a cover of a run costs, compared in order: clusters no list knows, then words, then
-/// the words' weights (heavier is better, so it counts negatively).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+/// The longest stretch, in letters, where the two readings part that is kept whole.
+pub const AGREED: usize = 12;
+
+/// How a cover of a run is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    /// Fewest clusters no list knows, then fewest words, then the heaviest words: maximal
+    /// matching, which takes one long rare word over two common ones.
+    Fewest,
+    /// Fewest unknown clusters, then the likeliest words together (a unigram model over the
+    /// corpus counts: the rarer a word, the more it costs), which takes three common words
+    /// over two rare ones (ทุก|รายการ|ตาม over ทุกราย|การตาม).
+    Likeliest,
+}
+
+impl Reading {
+    /// What a cover is compared by, in order.
+    fn key(self, cost: &Cost) -> (u32, i64, i64) {
+        match self {
+            Reading::Fewest => (cost.unknown, i64::from(cost.words), cost.weight),
+            Reading::Likeliest => (cost.unknown, cost.surprise, i64::from(cost.words)),
+        }
+    }
+}
+
+/// What a cover of a run costs: clusters no list knows, words, the words' weights (heavier
+/// is better, so it counts negatively) and how unlikely its words are together.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Cost {
     unknown: u32,
     words: u32,
     weight: i64,
+    surprise: i64,
+}
+
+/// About the natural logarithm of the size of the corpus that weighs the standard list, in
+/// tenths like the weights: a word's surprise is this less its weight (a word the corpus
+/// lacks costs as much as one seen once; names and fixed expressions cost nothing).
+const CORPUS: i64 = 170;
+
+impl Cost {
+    /// This cost with one more word in front, of `weight` (`None`: an unknown cluster).
+    fn with(self, weight: Option<u16>) -> Cost {
+        let w = i64::from(weight.unwrap_or(0));
+        Cost {
+            unknown: self.unknown + u32::from(weight.is_none()),
+            words: self.words + 1,
+            weight: self.weight - w,
+            surprise: self.surprise + (CORPUS - w).max(0),
+        }
+    }
 }
 
 /// Whether `c` is a Thai letter, vowel, tone mark or repetition sign (not a Thai digit).

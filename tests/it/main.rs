@@ -20,6 +20,7 @@ mod escape;
 mod flow;
 mod hostile;
 mod hub;
+mod hub_browser;
 mod import;
 mod invalid;
 mod language;

@@ -11,7 +11,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, SourceFile};
-use crate::model::{Draft, MeasureRow, MeasuresLayout, Paragraphs};
+use crate::model::{AgencyKind, Draft, MeasureRow, MeasuresLayout, Numerals, Paragraphs};
 
 /// The catalogue shipped inside the binary.
 pub const EMBEDDED: &str = include_str!("../report-templates/catalogue.json");
@@ -30,7 +30,25 @@ pub struct Catalogue {
     pub about: Vec<String>,
     /// Source id → the plan it names ("seed 002: เทศบาลเมืองร้อยเอ็ด, …").
     pub sources: std::collections::BTreeMap<String, String>,
+    /// Source id → the kinds of agency its units belong to: a drafted row names the
+    /// responsible unit only for an agency of one of these kinds.
+    #[serde(default)]
+    pub kinds: std::collections::BTreeMap<String, Vec<AgencyKind>>,
     pub indicators: Vec<IndicatorMeasures>,
+}
+
+/// Who a row is drafted for.
+#[derive(Debug, Clone, Copy)]
+pub struct For<'a> {
+    /// The agency's name, put where the plan named its own.
+    pub agency: &'a str,
+    /// Its kind: the responsible unit of a plan of another kind (or of an agency of a kind
+    /// not known) is left for the clerk.
+    pub kind: Option<AgencyKind>,
+    /// The fiscal year of the measures.
+    pub year: i32,
+    /// The digits of the package: the drafted text is written in them throughout.
+    pub numerals: Numerals,
 }
 
 /// The catalogue's measures for one indicator.
@@ -85,17 +103,11 @@ impl Catalogue {
         parse(&name, &text)
     }
 
-    /// A drafted row for `indicator` in `layout`, for the agency `agency` and the measures of
-    /// fiscal year `year`: the first entry from a plan of the same layout, else the first
-    /// entry with its columns mapped (a by-tool plan's monitoring is a by-indicator plan's
-    /// timeframe and the reverse). `None` when the catalogue has nothing for the indicator.
-    pub fn draft(
-        &self,
-        indicator: u8,
-        layout: MeasuresLayout,
-        agency: &str,
-        year: i32,
-    ) -> Option<MeasureRow> {
+    /// A drafted row for `indicator` in `layout`, for the agency and the measures' year of
+    /// `to`: the first entry from a plan of the same layout, else the first entry with its
+    /// columns mapped (a by-tool plan's monitoring is a by-indicator plan's timeframe and
+    /// the reverse). `None` when the catalogue has nothing for the indicator.
+    pub fn draft(&self, indicator: u8, layout: MeasuresLayout, to: For) -> Option<MeasureRow> {
         let entries = &self
             .indicators
             .iter()
@@ -105,27 +117,16 @@ impl Catalogue {
             .iter()
             .find(|e| e.layout == layout)
             .or_else(|| entries.first())?;
-        // The year in the digits the row writes its numbers in.
-        let thai = [
-            &entry.measure,
-            &entry.finding,
-            &entry.steps,
-            &entry.responsible,
-            &entry.monitoring,
-            &entry.timeframe,
-        ]
-        .iter()
-        .flat_map(|p| &p.0)
-        .any(|t| t.chars().any(|c| ('๐'..='๙').contains(&c)));
-        let year = if thai {
-            crate::thai::thai_digits(&year.to_string())
-        } else {
-            year.to_string()
-        };
+        let year = to.year.to_string();
+        // Every number in the package's digits ("๑." in a Thai-digit plan, never "1.").
         let fill = |p: &Paragraphs| {
             Paragraphs(
                 p.0.iter()
-                    .map(|t| t.replace(AGENCY, agency).replace(YEAR, &year))
+                    .map(|t| t.replace(AGENCY, to.agency).replace(YEAR, &year))
+                    .map(|t| match to.numerals {
+                        Numerals::Thai => crate::thai::thai_digits(&t),
+                        Numerals::Arabic => crate::thai::arabic_digits(&t),
+                    })
                     .collect(),
             )
         };
@@ -142,12 +143,21 @@ impl Catalogue {
         } else {
             Paragraphs::default()
         };
+        let same_kind = to.kind.is_some_and(|k| {
+            self.kinds
+                .get(&entry.source)
+                .is_some_and(|ks| ks.contains(&k))
+        });
         let mut row = MeasureRow {
             indicator,
             measure: fill(&entry.measure),
             finding,
             steps: fill(&entry.steps),
-            responsible: fill(&entry.responsible),
+            responsible: if same_kind {
+                fill(&entry.responsible)
+            } else {
+                Paragraphs::default()
+            },
             monitoring,
             timeframe,
             draft: None,

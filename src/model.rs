@@ -166,6 +166,38 @@ impl AgencyKind {
         }
     }
 
+    /// The kind a name says plainly ("เทศบาลเมือง…", "สถานีตำรวจ…", "องค์การบริหารส่วนตำบล…"),
+    /// when it does; none when the name leaves it open.
+    pub fn guess(name: &str) -> Option<AgencyKind> {
+        let name = name.trim();
+        let starts = |prefixes: &[&str]| prefixes.iter().any(|p| name.starts_with(p));
+        Some(if starts(&["เทศบาล"]) {
+            AgencyKind::Municipality
+        } else if starts(&["องค์การบริหารส่วนตำบล", "อบต."])
+        {
+            AgencyKind::Sao
+        } else if starts(&["สถานีตำรวจ", "สภ.", "สน."]) {
+            AgencyKind::PoliceStation
+        } else if starts(&["โรงพยาบาล", "รพ."]) {
+            AgencyKind::Hospital
+        } else if starts(&["โรงเรียน"]) {
+            AgencyKind::School
+        } else if starts(&["มหาวิทยาลัย"]) {
+            AgencyKind::University
+        } else if starts(&["ที่ทำการปกครองอำเภอ", "สำนักงานอำเภอ"])
+        {
+            AgencyKind::DistrictOffice
+        } else if starts(&["กรม"]) {
+            AgencyKind::MinistryDepartment
+        } else if starts(&["จังหวัด"]) && !name.contains(' ') {
+            AgencyKind::Province
+        } else if starts(&["สำนักงาน"]) && name.contains("จังหวัด") {
+            AgencyKind::ProvincialUnit
+        } else {
+            return None;
+        })
+    }
+
     /// The group as the NACC names it ("องค์การมหาชน").
     pub fn thai(self) -> &'static str {
         match self {
@@ -192,10 +224,10 @@ pub struct AgencyRank {
     #[schemars(range(min = 1))]
     pub rank: u32,
     /// The group as published ("หน่วยงานประเภทองค์การมหาชน"); from `kind` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub group: Option<String>,
     /// How many agencies the group has, when published.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub of: Option<u32>,
 }
 

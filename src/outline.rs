@@ -418,7 +418,7 @@ fn heading_rules(h: &Heading, c: &mut Checker, p: &JsonPath) {
         c.report(
             p.key("level"),
             message!(
-                "ระดับหัวข้อ {level} ใช้ไม่ได้ ใช้ ๑ ถึง ๔",
+                "ระดับหัวข้อ {level} ใช้ไม่ได้ ใช้ 1 ถึง 4",
                 "heading level {level} is not 1 to 4"
             ),
         );

@@ -28,6 +28,12 @@ pub enum Column {
     Tool(Tool),
     Indicator(u8),
     Level,
+    /// "จังหวัด": the name column of a regional table (one row per province); beside a
+    /// name column, the agency's province, not read.
+    Province,
+    /// A weight ("น้ำหนัก") or a weighted score ("คะแนนถ่วงน้ำหนัก IIT"): recognised, so it
+    /// is not read as a score, and not read.
+    Weighted,
 }
 
 impl Column {
@@ -44,6 +50,11 @@ impl Column {
             Column::Tool(tool) => (format!("คะแนน {tool}"), format!("the {tool} score")),
             Column::Indicator(n) => (format!("คะแนนตัวชี้วัดที่ {n}"), format!("indicator {n}'s score")),
             Column::Level => ("ระดับ".to_owned(), "the level".to_owned()),
+            Column::Province => ("จังหวัด".to_owned(), "the province".to_owned()),
+            Column::Weighted => (
+                "น้ำหนักหรือคะแนนถ่วงน้ำหนัก".to_owned(),
+                "a weight or weighted score".to_owned(),
+            ),
         };
         Message::new(thai, english)
     }
@@ -89,6 +100,13 @@ pub fn classify(header: &str, framework: &Framework) -> Option<Column> {
     if h.is_empty() {
         return None;
     }
+    // Before the tools: "IIT (น้ำหนักร้อยละ 30)" and "คะแนนถ่วงน้ำหนัก EIT" are not the
+    // tool's score; "คะแนนรวม (ถ่วงน้ำหนัก)" is the total.
+    let total = h.starts_with("คะแนนรวม") || h.starts_with("รวม");
+    if !total && (h.contains("น้ำหนัก") || h.contains("ถ่วง") || h.contains("weight"))
+    {
+        return Some(Column::Weighted);
+    }
     for tool in Tool::ALL {
         if h.contains(&tool.code().to_lowercase()) {
             return Some(Column::Tool(tool));
@@ -109,9 +127,18 @@ pub fn classify(header: &str, framework: &Framework) -> Option<Column> {
         return Some(Column::Indicator(ind.number));
     }
     let starts = |words: &[&str]| words.iter().any(|w| h.starts_with(w));
-    if starts(&["ชื่อ", "หน่วยงาน", "องค์กรปกครองส่วนท้องถิ่น", "อปท"])
-    {
+    if starts(&[
+        "ชื่อ",
+        "หน่วยงาน",
+        "องค์กรปกครองส่วนท้องถิ่น",
+        "อปท",
+        "ส่วนราชการ",
+        "หน่วยรับการประเมิน",
+        "สถานศึกษา",
+    ]) {
         Some(Column::Name)
+    } else if starts(&["จังหวัด"]) {
+        Some(Column::Province)
     } else if starts(&["อำเภอ"]) {
         Some(Column::District)
     } else if starts(&["คะแนน", "ผลคะแนน"]) || h == "ita" || h == "รวม"
@@ -136,6 +163,10 @@ fn header(
         let Some(kind) = classify(&cell.text(), framework) else {
             continue;
         };
+        // Weights come one per tool, often under one merged heading: none is read.
+        if kind == Column::Weighted {
+            continue;
+        }
         if let Some(&first) = columns.get(&kind) {
             // Only an error once this is known to be the header row.
             let (a, b, what) = (
@@ -157,6 +188,11 @@ fn header(
             return is_header.then(|| Err(Diagnostic::error(message).with_note(note)));
         }
         columns.insert(kind, c);
+    }
+    // A regional table names its rows by province; beside a name column the province is
+    // the agency's, which the import takes from its options.
+    if let Some(c) = columns.remove(&Column::Province) {
+        columns.entry(Column::Name).or_insert(c);
     }
     let usable = columns.contains_key(&Column::Name) && columns.keys().any(|k| k.is_score());
     usable.then_some(Ok(columns))
@@ -182,8 +218,8 @@ pub fn read(sheets: &[Sheet], framework: &Framework) -> Result<Results, Failure>
         "{file}: no header row found in the first {rows} rows of any sheet"
     ))
     .with_note(message!(
-        "ต้องมีแถวที่มีคอลัมน์ชื่อ (ชื่อหน่วยงาน หรือ หน่วยงาน) และคอลัมน์คะแนน (คะแนน, คะแนนรวม, IIT, EIT, OIT, ตัวชี้วัดที่ 1 … 10)",
-        "expected a row with a name column (ชื่อหน่วยงาน or หน่วยงาน) and a score column (คะแนน, คะแนนรวม, IIT, EIT, OIT, ตัวชี้วัดที่ 1 … 10)"
+        "ต้องมีแถวที่มีคอลัมน์ชื่อ (ชื่อหน่วยงาน หน่วยงาน ชื่อ อปท. หรือ จังหวัด) และคอลัมน์คะแนน (คะแนน, คะแนนรวม, IIT, EIT, OIT, ตัวชี้วัดที่ 1 … 10)",
+        "expected a row with a name column (ชื่อหน่วยงาน, หน่วยงาน, ชื่อ อปท. or จังหวัด) and a score column (คะแนน, คะแนนรวม, IIT, EIT, OIT, ตัวชี้วัดที่ 1 … 10)"
     ))
     .into())
 }
@@ -276,7 +312,7 @@ fn agency(
     for (&kind, &c) in columns {
         let cell = sheet.cell(r, c);
         match kind {
-            Column::Name => {}
+            Column::Name | Column::Province | Column::Weighted => {}
             Column::District => result.district = (!cell.is_blank()).then(|| cell.text()),
             Column::Level => result.level = (!cell.is_blank()).then(|| cell.text()),
             Column::Indicator(n) if framework.indicator(n).is_none() => {

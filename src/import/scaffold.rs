@@ -13,7 +13,9 @@ use serde_json::Value;
 use super::results::AgencyResult;
 use crate::catalogue::Catalogue;
 use crate::framework::Framework;
-use crate::model::{Draft, MeasureRow, MeasuresLayout, Numerals, Paragraphs, Score, Tool};
+use crate::model::{
+    AgencyKind, Draft, MeasureRow, MeasuresLayout, Numerals, Paragraphs, Score, Tool,
+};
 use crate::thai;
 
 #[derive(Serialize)]
@@ -34,6 +36,8 @@ pub(super) struct PackageOut {
 #[derive(Serialize)]
 struct AgencyOut {
     name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<AgencyKind>,
     #[serde(skip_serializing_if = "Option::is_none")]
     district: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -151,6 +155,7 @@ pub(super) fn province(
     Ok(PackageOut {
         agency: AgencyOut {
             name: name.to_owned(),
+            kind: None,
             district: None,
             province,
         },
@@ -176,6 +181,8 @@ pub struct Start<'a> {
 /// An agency's package: its scores where known and a drafted measures row for each
 /// indicator below the target (every indicator when no score says which).
 pub(super) fn agency(start: &Start, framework: &Framework, catalogue: &Catalogue) -> PackageOut {
+    // The kind its name says plainly; the clerk sets it where the name leaves it open.
+    let kind = AgencyKind::guess(start.name);
     let scores = start.scores.map(|r| ScoresOut {
         total: r.total.map(|s| s.0),
         level: r.level.clone(),
@@ -196,7 +203,14 @@ pub(super) fn agency(start: &Start, framework: &Framework, catalogue: &Catalogue
     let rows = weak_indicators(start.scores, framework)
         .into_iter()
         .filter_map(|(number, score)| {
-            let mut row = catalogue.draft(number, start.layout, start.name, start.year + 1)?;
+            let to = crate::catalogue::For {
+                agency: start.name,
+                kind,
+                year: start.year + 1,
+                // A new package writes Thai digits (its `numerals` default).
+                numerals: Numerals::Thai,
+            };
+            let mut row = catalogue.draft(number, start.layout, to)?;
             if let (Some(score), MeasuresLayout::ByIndicator) = (score, start.layout) {
                 row.finding.0.insert(0, finding(framework, number, score));
                 row.draft = row.draft.take().map(|d| Draft {
@@ -210,6 +224,7 @@ pub(super) fn agency(start: &Start, framework: &Framework, catalogue: &Catalogue
     PackageOut {
         agency: AgencyOut {
             name: start.name.to_owned(),
+            kind,
             district: start.district.clone(),
             province: start.province.clone(),
         },

@@ -139,6 +139,7 @@ fn fact(number: u8, score: f64) -> IndicatorFact {
         tool: Tool::Iit,
         score: Score(score),
         analysis: Paragraphs::default(),
+        analysis_title: None,
         previous: None,
         change: None,
     }
@@ -267,4 +268,94 @@ fn a_total_the_indicators_contradict_is_found_without_tool_scores() {
         found.len() == 1 && found[0].contains("IIT") && found[0].contains("EIT"),
         "{found:?}"
     );
+}
+
+/// A package of an agency of `kind` for 2564 with the ten indicators and no tool scores:
+/// IIT 90–98 (mean 94.00), EIT 81, 86, 91 (86.00), OIT 70, 80 (75.00); `total` when given.
+fn formed_package(kind: &str, total: Option<&str>) -> String {
+    let scores = [90, 92, 94, 96, 98, 81, 86, 91, 70, 80];
+    let indicators: Vec<String> = scores
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!(r#"{{"number": {}, "score": {s}}}"#, i + 1))
+        .collect();
+    let total = total.map_or(String::new(), |t| format!(r#""total": {t}, "#));
+    format!(
+        r#"{{"agency": {{"name": "หน่วยงานทดสอบ {kind}", "kind": "{kind}",
+            "rank": {{"rank": 4, "of": 57}}}},
+          "fiscal_year": 2564,
+          "scores": {{{total}"indicators": [{}]}}}}"#,
+        indicators.join(", ")
+    )
+}
+
+/// Every kind of agency: the tool scores the 2564 framework forms from the indicators
+/// (0.3·mean(1–5) + 0.3·mean(6–8) + 0.4·mean(9, 10)) and the total are printed where the
+/// package leaves them out, with the agency's rank in its group; a given total the
+/// indicators contradict is flagged.
+#[test]
+fn every_agency_kind_gets_tool_scores_and_total_formed_from_indicators() {
+    use ita_report::engine::BuildOptions;
+    use ita_report::model::AgencyKind;
+    for kind in AgencyKind::ALL {
+        let text = formed_package(kind.key(), None);
+        let loaded = crate::common::load_text(&text, "formed.json");
+        assert_eq!(
+            loaded.facts.total,
+            Some(Score(84.0)),
+            "{kind:?}: 28.2 + 25.8 + 30"
+        );
+        assert!(loaded.facts.derived.total);
+        let built = crate::common::build(&loaded, &BuildOptions::default());
+        let pages = crate::common::page_texts(&built.artifacts[0].document).join("\n");
+        let text = crate::common::squeeze(&pages);
+        for shown in [
+            "IIT(๙๔.๐๐)",
+            "EIT(๘๖.๐๐)",
+            "OIT(๗๕.๐๐)",
+            "คะแนนรวม๘๔.๐๐",
+            "คะแนนภาพรวม๘๔.๐๐",
+        ] {
+            assert!(text.contains(shown), "{kind:?}: `{shown}` in\n{pages}");
+        }
+        let group = format!("ลำดับที่๔จาก๕๗หน่วยงานของหน่วยงานประเภท{}", kind.thai());
+        assert!(
+            text.contains(&crate::common::squeeze(&group)),
+            "{kind:?}: {group} in\n{pages}"
+        );
+
+        // 85.45 given where the indicators give 84.00: check says so at scores.total.
+        let wrong = formed_package(kind.key(), Some("85.45"));
+        let loaded = crate::common::load_text(&wrong, "wrong.json");
+        let flagged = loaded.warnings.iter().any(|w| {
+            let w = w.to_string();
+            w.contains("scores.total") && w.contains("84.00")
+        });
+        assert!(
+            flagged,
+            "{kind:?}: {:#?}",
+            loaded
+                .warnings
+                .iter()
+                .map(|w| w.to_string())
+                .collect::<Vec<_>>()
+        );
+        // The documents print the total given, not the formed one.
+        assert_eq!(loaded.facts.total, Some(Score(85.45)));
+        assert!(!loaded.facts.derived.total);
+    }
+}
+
+/// A year without a level rule prints "–" in the history table's level column, not a blank.
+#[test]
+fn history_level_without_a_rule_is_a_dash() {
+    use ita_report::engine::BuildOptions;
+    let text = r#"{"agency": {"name": "หน่วยงานทดสอบ"}, "fiscal_year": 2566,
+      "scores": {"total": 90, "tools": {"IIT": 90, "EIT": 90, "OIT": 90}},
+      "history": [{"year": 2560, "total": 80.5}]}"#;
+    let loaded = crate::common::load_text(text, "history.json");
+    let built = crate::common::build(&loaded, &BuildOptions::default());
+    let pages =
+        crate::common::squeeze(&crate::common::page_texts(&built.artifacts[0].document).join("\n"));
+    assert!(pages.contains("๒๕๖๐–––๘๐.๕๐–"), "{pages}");
 }

@@ -172,3 +172,135 @@ fn templates_diff_shows_what_a_folder_changes() {
     );
     assert!(text.contains("engine.typ: ignored"), "{text}");
 }
+
+/// The package text with `outline` set to `outline` (a JSON value).
+fn with_outline(text: &str, outline: serde_json::Value) -> String {
+    let mut value: serde_json::Value = serde_json::from_str(text).unwrap();
+    value["outline"] = outline;
+    serde_json::to_string_pretty(&value).unwrap()
+}
+
+/// The default outline is the order the documents always had: a sample given its own
+/// default outline, written out as `init` writes it, builds to the same PDF bytes.
+#[test]
+fn default_outline_written_out_builds_the_same_bytes() {
+    use ita_report::engine::BuildOptions;
+    for path in crate::common::samples() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let plain = crate::common::load_sample(&path);
+        let outline = serde_json::to_value(&plain.facts.outline).unwrap();
+        let given = crate::common::load_text(&with_outline(&text, outline), "given.json");
+        assert!(
+            given.package.outline.report.is_some(),
+            "{} reads its outline",
+            path.display()
+        );
+        let a = crate::common::build(&plain, &BuildOptions::default());
+        let b = crate::common::build(&given, &BuildOptions::default());
+        for (x, y) in a.artifacts.iter().zip(&b.artifacts) {
+            assert!(
+                x.pdf == y.pdf,
+                "{}: the default outline changes the PDF",
+                path.display()
+            );
+        }
+    }
+}
+
+const SMALL: &str = r#"{
+  "agency": {"name": "สถานีตำรวจภูธรเมืองทดสอบ", "kind": "police_station"},
+  "fiscal_year": 2566,
+  "scores": {"total": 90.5, "tools": {"IIT": 91, "EIT": 90, "OIT": 90.63},
+    "indicators": [{"number": 1, "score": 91}, {"number": 9, "score": 90.63}]}
+}"#;
+
+/// A package's own outline: its parts print in its order, generated blocks with only the
+/// heading it gives them (no "๑." the outline does not ask for), and the agency's own
+/// headings, paragraphs, numbered lists and tables.
+#[test]
+fn own_outline_prints_its_parts_and_no_other_heading() {
+    use ita_report::engine::BuildOptions;
+    let outline = serde_json::json!({"report": [
+        {"part": "division", "lines": ["ส่วนที่ ๑ ผลการประเมิน"]},
+        {"part": "paragraph", "text": "ย่อหน้าของหน่วยงานเอง ดังนี้"},
+        {"part": "list", "items": ["ข้อแรก", "ข้อสอง"]},
+        {"part": "indicator_table"},
+        {"part": "heading", "text": "สรุป", "level": 2},
+        {"part": "table", "caption": "คะแนนตามที่หน่วยงานสรุป", "header": ["รายการ", "คะแนน"],
+         "rows": [["IIT", "91.00"], ["OIT", "90.63"]]}
+    ]});
+    let loaded = crate::common::load_text(&with_outline(SMALL, outline), "own.json");
+    let built = crate::common::build(&loaded, &BuildOptions::default());
+    let report = built
+        .artifacts
+        .iter()
+        .find(|a| a.kinds.contains(&DocKind::Report));
+    let text =
+        crate::common::squeeze(&crate::common::page_texts(&report.unwrap().document).join("\n"));
+    let at = |needle: &str| {
+        text.find(&crate::common::squeeze(needle))
+            .unwrap_or_else(|| panic!("`{needle}` is printed: {text}"))
+    };
+    let order = [
+        at("ส่วนที่๑ผลการประเมิน"),
+        at("ย่อหน้าของหน่วยงานเองดังนี้"),
+        at("๑)ข้อแรก"),
+        at("๒)ข้อสอง"),
+        at("รายละเอียดตัวชี้วัด"),
+        at("สรุป"),
+        at("ตารางที่๑คะแนนตามที่หน่วยงานสรุป"),
+    ];
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "printed in the outline's order"
+    );
+    // The parts the outline leaves out are not printed, nor any heading it does not give.
+    for absent in [
+        "ผลการประเมินรายตัวชี้วัด",
+        "๑.สรุป",
+        "๑.ส่วนที่",
+        "การวิเคราะห์ผลการประเมิน",
+        "ผลเทียบกับค่าเป้าหมาย",
+    ] {
+        assert!(!text.contains(absent), "`{absent}` is not printed: {text}");
+    }
+}
+
+/// A wrong outline is refused with a Thai message at its place.
+#[test]
+fn wrong_outline_parts_are_refused_where_they_are() {
+    let outline = serde_json::json!({"report": [
+        {"part": "oit_items"},
+        {"part": "summary_box", "caption": "ตาราง"},
+        {"part": "table", "header": ["ก", "ข"], "rows": [["๑"]]},
+        {"part": "heading", "text": " ", "level": 7},
+        {"part": "indicator_table"},
+        {"part": "indicator_table"}
+    ]});
+    let text = with_outline(SMALL, outline);
+    let failure = ita_report::load::load_str(&text, "bad.json", crate::common::frameworks())
+        .err()
+        .expect("refused");
+    let shown = failure.to_string();
+    for (path, words) in [
+        ("outline.report[0].part", "ใช้ได้ใน `outline.oit` เท่านั้น"),
+        ("outline.report[1].caption", "ไม่มีคำบรรยายที่มีเลขที่"),
+        ("outline.report[2].rows[0]", "แถวนี้มี 1 ช่อง แต่หัวตารางมี 2 ช่อง"),
+        ("outline.report[3].text", "หัวข้อไม่มีข้อความ"),
+        ("outline.report[3].level", "ระดับหัวข้อ"),
+        ("outline.report[5].part", "มากกว่าหนึ่งครั้ง"),
+    ] {
+        assert!(shown.contains(path), "{path} is named:\n{shown}");
+        assert!(shown.contains(words), "`{words}` is said:\n{shown}");
+    }
+    // An unknown part is a shape error naming the place.
+    let unknown = with_outline(
+        SMALL,
+        serde_json::json!({"report": [{"part": "chart_of_everything"}]}),
+    );
+    let shown = ita_report::load::load_str(&unknown, "bad.json", crate::common::frameworks())
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(shown.contains("outline.report[0]"), "{shown}");
+}

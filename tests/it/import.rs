@@ -413,8 +413,14 @@ fn every_drafted_row_names_its_source_and_no_other_agency() {
     let catalogue = catalogue();
     for number in 1..=10 {
         for layout in [MeasuresLayout::ByIndicator, MeasuresLayout::ByTool] {
+            let to = ita_report::catalogue::For {
+                agency: "องค์การบริหารส่วนตำบลตัวอย่าง",
+                kind: Some(ita_report::model::AgencyKind::Sao),
+                year: 2570,
+                numerals: ita_report::model::Numerals::Thai,
+            };
             let row = catalogue
-                .draft(number, layout, "องค์การบริหารส่วนตำบลตัวอย่าง", 2570)
+                .draft(number, layout, to)
                 .expect("every indicator has measures");
             let mut row = row;
             let draft = row.draft.take().unwrap();
@@ -703,14 +709,18 @@ fn a_catalogue_in_the_templates_folder_replaces_the_embedded_one() {
     let own = r#"{"sources": {"p": "แผนของจังหวัด"}, "indicators": [{"number": 9, "name": "การเปิดเผยข้อมูล", "measures": [{"source": "p", "layout": "by_tool", "measure": "มาตรการของ {หน่วยงาน}"}]}]}"#;
     std::fs::write(scratch.path().join("catalogue.json"), own).unwrap();
     let catalogue = Catalogue::load(Some(scratch.path())).unwrap();
-    let row = catalogue
-        .draft(9, MeasuresLayout::ByIndicator, "เทศบาลตำบลก", 2569)
-        .unwrap();
+    let to = ita_report::catalogue::For {
+        agency: "เทศบาลตำบลก",
+        kind: None,
+        year: 2569,
+        numerals: ita_report::model::Numerals::Thai,
+    };
+    let row = catalogue.draft(9, MeasuresLayout::ByIndicator, to).unwrap();
     assert_eq!(row.measure.0, ["มาตรการของ เทศบาลตำบลก"]);
     assert_eq!(row.draft.unwrap().from, "แผนของจังหวัด");
     assert!(
         catalogue
-            .draft(1, MeasuresLayout::ByIndicator, "เทศบาลตำบลก", 2569)
+            .draft(1, MeasuresLayout::ByIndicator, to)
             .is_none(),
         "nothing for indicator 1 in this catalogue"
     );
@@ -788,4 +798,108 @@ fn a_sheet_too_long_for_one_package_is_refused_naming_the_limit() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("MB เกินขีดจำกัด 8.0 MB ของแฟ้มข้อมูล"), "{err}");
     assert!(!scratch.path().join("out").exists());
+}
+
+/// A drafted row names no unit of another kind of agency: a province, a police station or a
+/// public organisation gets no municipality's กอง and no provincial office's กลุ่มงาน (the
+/// responsible unit is left for the clerk), and its numbers are in the package's digits
+/// ("๑." in a Thai-digit plan, never "1.").
+#[test]
+fn drafted_rows_name_no_unit_of_another_kind_and_write_the_package_digits() {
+    use ita_report::catalogue::For;
+    use ita_report::model::{AgencyKind, Numerals};
+    let catalogue = catalogue();
+    for kind in AgencyKind::ALL {
+        for number in 1..=10 {
+            for layout in [MeasuresLayout::ByIndicator, MeasuresLayout::ByTool] {
+                let to = For {
+                    agency: "หน่วยงานตัวอย่าง",
+                    kind: Some(kind),
+                    year: 2570,
+                    numerals: Numerals::Thai,
+                };
+                let row = catalogue.draft(number, layout, to).unwrap();
+                let text = serde_json::to_string(&row.responsible).unwrap();
+                let own = match kind {
+                    AgencyKind::Municipality | AgencyKind::ProvincialUnit => true,
+                    _ => false,
+                };
+                if !own {
+                    assert!(
+                        row.responsible.is_empty(),
+                        "{kind:?}, indicator {number}: {text}"
+                    );
+                }
+                let all = serde_json::to_string(&(
+                    &row.measure,
+                    &row.finding,
+                    &row.steps,
+                    &row.monitoring,
+                    &row.timeframe,
+                    &row.responsible,
+                ))
+                .unwrap();
+                assert!(
+                    !all.chars().any(|c| c.is_ascii_digit()),
+                    "{kind:?}, indicator {number}: Arabic digits in {all}"
+                );
+            }
+        }
+    }
+    // A municipality keeps the municipality plan's units; its Arabic-digit package gets
+    // Arabic digits.
+    let to = For {
+        agency: "เทศบาลตำบลตัวอย่าง",
+        kind: Some(AgencyKind::Municipality),
+        year: 2570,
+        numerals: Numerals::Arabic,
+    };
+    let row = catalogue.draft(3, MeasuresLayout::ByIndicator, to).unwrap();
+    assert!(!row.responsible.is_empty());
+    let all = serde_json::to_string(&row).unwrap();
+    assert!(!all.chars().any(|c| ('๐'..='๙').contains(&c)), "{all}");
+}
+
+/// The name column under the headings agencies' and regions' sheets use, and the weight and
+/// weighted-score columns read as neither a score nor a tool.
+#[test]
+fn name_columns_of_every_kind_of_sheet_and_weights_are_recognised() {
+    let framework = common::frameworks().get(2566).unwrap().clone();
+    for heading in [
+        "หน่วยงาน",
+        "ชื่อหน่วยงาน",
+        "จังหวัด",
+        "ชื่อ อปท.",
+        "ส่วนราชการ",
+        "หน่วยรับการประเมิน",
+    ] {
+        let csv = format!(
+            "ลำดับ,{heading},คะแนน IIT,น้ำหนัก IIT,คะแนนถ่วงน้ำหนัก IIT,EIT,OIT,คะแนนรวม\n\
+             1,ร้อยเอ็ด,90.00,30,27.00,91.00,92.00,91.10\n"
+        );
+        let scratch = Scratch::new("import-headings");
+        let path = scratch.path().join("results.csv");
+        std::fs::write(&path, csv).unwrap();
+        let results = import::read_results(&path, "results.csv", &framework)
+            .unwrap_or_else(|f| panic!("{heading}: {f}"));
+        let row = &results.agencies[0];
+        assert_eq!(row.name, "ร้อยเอ็ด", "{heading}");
+        assert_eq!(
+            row.total,
+            Some(ita_report::model::Score(91.10)),
+            "{heading}"
+        );
+        assert_eq!(
+            row.tools.get(&ita_report::model::Tool::Iit),
+            Some(&ita_report::model::Score(90.0)),
+            "{heading}"
+        );
+    }
+    // Beside a name column, "จังหวัด" is the agency's province, not its name.
+    let csv = "ชื่อหน่วยงาน,จังหวัด,คะแนนรวม\nเทศบาลตำบลหนึ่ง,ร้อยเอ็ด,88.00\n";
+    let scratch = Scratch::new("import-headings-both");
+    let path = scratch.path().join("results.csv");
+    std::fs::write(&path, csv).unwrap();
+    let results = import::read_results(&path, "results.csv", &framework).unwrap();
+    assert_eq!(results.agencies[0].name, "เทศบาลตำบลหนึ่ง");
 }

@@ -573,3 +573,46 @@ fn a_letter_keeps_its_issuing_unit_with_the_signature() {
         );
     }
 }
+
+#[test]
+fn the_last_signature_of_a_memo_never_stands_alone_on_a_page() {
+    // Seed 001's memo printed its last endorsement's signature alone on page ๒. Every
+    // signature and endorsement but the last keeps with the one after it, so the last
+    // paragraph (short enough to move), the signatures and the endorsements move together.
+    let mut moved = false;
+    for n in (2..40).step_by(2) {
+        let all = laid_out(&memo(json!({
+            "body": [{ "heading": "เรื่องเดิม", "paragraphs": [SENTENCE.repeat(n)] },
+                     { "heading": "ข้อเสนอ", "paragraphs": [SENTENCE.repeat(2)] }],
+            "endorsements": [
+                { "text": ["- เพื่อโปรดทราบ"], "signer": { "name": "นางทดสอบ สองดี", "positions": ["หัวหน้ากลุ่ม"] } },
+                { "text": [], "signer": { "name": "นายทดสอบ สามดี", "positions": ["ผู้อำนวยการ"] } }
+            ]
+        })));
+        let last = all
+            .iter()
+            .find(|l| squeeze(&l.text).contains("นายทดสอบสามดี"))
+            .expect("the last signer is printed");
+        let first = all
+            .iter()
+            .find(|l| squeeze(&l.text).contains("นายทดสอบระบบดี"))
+            .expect("the first signer is printed");
+        assert_eq!(
+            first.page,
+            last.page,
+            "n={n}: the signatures on pages {} and {}",
+            first.page + 1,
+            last.page + 1
+        );
+        let text_above = all
+            .iter()
+            .any(|l| l.page == last.page && l.y < first.y - 40.0 && !l.text.starts_with("- "));
+        assert!(
+            text_above,
+            "n={n}: page {} holds signatures only",
+            last.page + 1
+        );
+        moved |= last.page > 0;
+    }
+    assert!(moved, "some length puts the signatures on the second page");
+}

@@ -328,3 +328,61 @@ fn justified_spaces_stay_close_to_a_normal_space() {
         "at most 2 % of spaces are stretched past twice their width"
     );
 }
+
+/// Text with each case of a word, title, name and address that once broke inside.
+const KEPT: &str = "จัดหาพัสดุทุกรายการตามงบประมาณ ในทุกกระบวนการงาน พร้อมรับการตรวจสอบทุกภาคส่วน แยกผลประโยชน์ส่วนตนออกจากผลประโยชน์ส่วนรวม คุ้มครองผู้แจ้งเบาะแส โดยนางอุบลรัตน์ ศรีสุข และนาย สมชาย ใจดี ร่วมกับดร.สมหญิง รักดี และว่าที่ร้อยตรีสมศักดิ์ มั่นคง ในโครงการ “จิตพอเพียงต้านทุจริต” ดูได้ที่ https://ita.ipst.ac.th/index.php/report ";
+
+/// What no line may end inside, as it reads without spaces.
+const WHOLE: [&str; 11] = [
+    "รายการ",
+    "กระบวนการ",
+    "ภาคส่วน",
+    "ส่วนตน",
+    "ผู้แจ้ง",
+    "นางอุบลรัตน์",
+    "นายสมชาย",
+    "ดร.สมหญิง",
+    "ว่าที่ร้อยตรีสมศักดิ์",
+    "จิตพอเพียงต้านทุจริต",
+    "ita.ipst.ac.th",
+];
+
+#[test]
+fn words_names_and_hosts_that_fit_their_column_are_never_cut() {
+    // The municipality's sample with the text above in every paragraph of the analysis and
+    // every step of the measures (a table cell), each time after a lead of another length,
+    // so that each case meets line ends in wide and narrow columns.
+    let mut package: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("inputs/2568-roiet-municipality.json")).unwrap(),
+    )
+    .unwrap();
+    let mut k = 0;
+    let mut variant = || {
+        k += 1;
+        format!("{}{KEPT}", "และ".repeat(k % 17))
+    };
+    for indicator in package["scores"]["indicators"].as_array_mut().unwrap() {
+        indicator["analysis"] = serde_json::json!([variant(), variant(), variant()]);
+    }
+    for row in package["measures"]["rows"].as_array_mut().unwrap() {
+        row["steps"] = serde_json::json!([variant(), variant()]);
+    }
+    let loaded = load_text(&package.to_string(), "kept.json");
+    let built = build(&loaded, &BuildOptions::default());
+    let lines = lines(&built.artifacts[0].document);
+    let (mut faults, mut near) = (Vec::new(), 0);
+    for (a, b) in breaks(&lines) {
+        let left: String = a.text.chars().filter(|c| !c.is_whitespace()).collect();
+        let right: String = b.text.chars().filter(|c| !c.is_whitespace()).collect();
+        let joined = format!("{left}{right}");
+        for word in WHOLE {
+            if spans(&joined, word, left.len()) {
+                faults.push(format!("p{}: {left}|{right}", b.page + 1));
+            }
+            // A line that ends just before or after the word: the case was at a line end.
+            near += usize::from(left.ends_with(word) || right.starts_with(word));
+        }
+    }
+    assert!(faults.is_empty(), "cut:\n{}", faults.join("\n"));
+    assert!(near > 10, "the cases met line ends only {near} times");
+}

@@ -237,9 +237,10 @@ fn written(text: &str, column: glue::Column) -> String {
 #[test]
 fn a_long_address_breaks_after_its_separators_and_a_long_run_every_few_letters() {
     let written = |text: &str| written(text, glue::Column::Text);
+    // A web address breaks after its scheme and in its path, never inside its host.
     assert_eq!(
         written("https://www.example.go.th/ita/2569/o36-measures-report.pdf"),
-        "https://|www.|example.|go.|th/|ita/|2569/|o36-|measures-|report.|pdf"
+        "https://|www.example.go.th/|ita/|2569/|o36-|measures-|report.|pdf"
     );
     // No separator to break at: every 8 letters.
     assert_eq!(
@@ -293,4 +294,94 @@ fn a_nominalizer_stays_with_its_word() {
     // lets the year go.
     assert!(written("ถึง ม.ค. ๒๕๖๘", glue::Column::Text).contains("ม.ค.\u{a0}๒๕๖๘"));
     assert!(written("ถึง ม.ค. ๒๕๖๘", glue::Column::Narrow).contains("ม.ค. ๒๕๖๘"));
+}
+
+/// The pieces written for `text` in running text, a boundary shown as "|" and a joiner as "+".
+fn marked(text: &str) -> String {
+    glue::pieces(
+        text,
+        &Segmenter::new(vec![words::standard()]),
+        glue::Column::Text,
+    )
+    .iter()
+    .map(|p| match p {
+        glue::Piece::Text(t) => t.clone(),
+        glue::Piece::Boundary => "|".into(),
+        glue::Piece::Joiner => "+".into(),
+        other => panic!("{other:?}"),
+    })
+    .collect()
+}
+
+#[test]
+fn a_line_ends_only_where_both_readings_of_a_run_end_a_word() {
+    // Fewest words alone read ทุกราย|การตาม and กระบวน|การงาน, and lines broke at ราย|การ
+    // and กระบวน|การ in the seeds' tables; ภาค|ส่วน, ส่วน|ตน and ผู้|แจ้ง broke there too.
+    for (text, whole) in [
+        ("จัดหาพัสดุทุกรายการตามงบประมาณ", "รายการ"),
+        ("ในทุกกระบวนการงานและกิจกรรม", "กระบวนการ"),
+        ("การคุ้มครองผู้แจ้งเบาะแส", "ผู้แจ้ง"),
+        ("พร้อมรับการตรวจสอบทุกภาคส่วน", "ภาคส่วน"),
+        ("ผลประโยชน์ส่วนตนและผลประโยชน์ส่วนรวม", "ส่วนตน"),
+    ] {
+        let written = written(text, glue::Column::Text);
+        assert!(written.contains(whole), "{text}: {written}");
+        assert!(written.contains('|'), "{text} still breaks: {written}");
+    }
+    // A long stretch where the readings part takes the likeliest words, so it still wraps.
+    let long = written("เกี่ยวกับกระบวนการบริหารงานบุคคลที่อาจเกิด", glue::Column::Text);
+    assert!(long.contains("กระบวนการ|"), "{long}");
+}
+
+#[test]
+fn a_title_stays_with_the_name_after_it() {
+    for (text, whole) in [
+        ("ตามที่นางอุบลรัตน์ ศรีสุข รายงาน", "นางอุบลรัตน์"),
+        ("โดยนายกิตติเป็นผู้ประสานงาน", "นายกิตติ"),
+        ("ว่าที่ร้อยตรีสมศักดิ์ มั่นคง", "ว่าที่ร้อยตรีสมศักดิ์"),
+        ("มอบให้นางสาวพรทิพย์ ดีงาม", "นางสาวพรทิพย์"),
+        // A space after a title does not end a line either.
+        ("มอบให้นาง อุบลรัตน์ ศรีสุข", "นาง\u{a0}อุบลรัตน์"),
+        ("เชิญ ดร. สมชาย ใจดี", "ดร.\u{a0}สมชาย"),
+        ("โดยผศ.ดร.สมหญิง รักดี", "ผศ.ดร.สมหญิง"),
+    ] {
+        let marked = marked(text);
+        assert!(marked.replace('+', "").contains(whole), "{text}: {marked}");
+    }
+    // An abbreviated title written against the name: a joiner at the dot.
+    let marked_dotted = marked("โดยผศ.ดร.สมหญิง รักดี");
+    assert!(marked_dotted.contains("ร.+สม"), "{marked_dotted}");
+    // The title is data: a name after a word that is no title breaks as usual.
+    assert!(marked("รายงานสมชาย").contains('|'));
+}
+
+#[test]
+fn a_quoted_name_that_fits_a_line_is_kept_whole() {
+    let text = "ดำเนินโครงการ “จิตพอเพียงต้านทุจริต” ของหน่วยงาน";
+    let written = written(text, glue::Column::Text);
+    assert!(written.contains("จิตพอเพียงต้านทุจริต"), "{written}");
+    // Unquoted, the same words break between them.
+    let bare = written_text("ดำเนินโครงการจิตพอเพียงต้านทุจริตของหน่วยงาน");
+    assert!(!bare.contains("จิตพอเพียงต้านทุจริต"), "{bare}");
+}
+
+fn written_text(text: &str) -> String {
+    written(text, glue::Column::Text)
+}
+
+#[test]
+fn a_web_address_never_breaks_inside_its_host() {
+    // Seen: "https://ita.ipst." | "ac.th/".
+    assert_eq!(
+        written_text("see https://ita.ipst.ac.th/index.php/report"),
+        "see https://|ita.ipst.ac.th/|index.|php/|report"
+    );
+    assert_eq!(
+        written_text("https://aced.nacc.go.th"),
+        "https://|aced.nacc.go.th"
+    );
+    // Joiners keep Typst's own rule for links (a break after every dot) from starting: it
+    // starts at a break right after "://" or before "www.".
+    let marked = marked("https://www.ipst.ac.th/");
+    assert!(marked.starts_with("https:+//|www+.ipst.ac.th/"), "{marked}");
 }

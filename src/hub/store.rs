@@ -688,14 +688,19 @@ impl Store {
         self.write(|tx| audit(tx, user, address, action, package, detail))
     }
 
-    /// The audit log's entries of one action (newest last): who, when, package, detail.
-    pub fn audit_log(&self, action: &str) -> Result<Vec<(Option<i64>, i64, Option<i64>, String)>> {
+    /// The audit log's entries of one action, oldest first.
+    pub fn audit_log(&self, action: &str) -> Result<Vec<AuditEntry>> {
         self.with(|c| {
             let mut statement = c.prepare(
                 "SELECT user_id, at, package_id, detail FROM audit WHERE action = ?1 ORDER BY id",
             )?;
             let rows = statement.query_map([action], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                Ok(AuditEntry {
+                    user: r.get(0)?,
+                    at: r.get(1)?,
+                    package: r.get(2)?,
+                    detail: r.get(3)?,
+                })
             })?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
@@ -750,6 +755,15 @@ impl Store {
             })
         })
     }
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone)]
+pub struct AuditEntry {
+    pub user: Option<i64>,
+    pub at: i64,
+    pub package: Option<i64>,
+    pub detail: String,
 }
 
 /// What goes with a saved version.

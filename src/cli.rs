@@ -50,7 +50,8 @@ pub enum LangArg {
 pub enum Command {
     /// Build the PDFs of report packages.
     Build(BuildArgs),
-    /// Write out the files attached to archival PDFs (the package and its facts).
+    /// Write out the files attached to archival PDFs (the package and its facts), with what
+    /// their signatures say of them.
     Extract {
         /// Archival PDFs.
         #[arg(required = true)]
@@ -58,14 +59,20 @@ pub enum Command {
         /// Folder to write into (default: the current one).
         #[arg(short, long, default_value = ".")]
         output: PathBuf,
+        /// Extract files the signatures do not vouch for (changed after signing, a broken
+        /// signature) and replace files of the folder that differ.
+        #[arg(long)]
+        force: bool,
     },
-    /// Sign a PDF in one of its signature fields: PAdES baseline B-B, as an incremental
-    /// update. The PKCS#12 password is read from ITA_REPORT_P12_PASSWORD, else asked on the
-    /// terminal.
+    /// Sign PDFs, each in one of its signature fields: PAdES baseline B-B, as an incremental
+    /// update. The PKCS#12 password is read from ITA_REPORT_P12_PASSWORD, else asked once on
+    /// the terminal.
     Sign {
-        /// The PDF to sign.
-        pdf: PathBuf,
-        /// The signer's certificate and private key (PKCS#12, ECDSA P-256).
+        /// The PDFs to sign; one that fails does not stop the others.
+        #[arg(required = true)]
+        pdfs: Vec<PathBuf>,
+        /// The signer's certificate and private key (PKCS#12, .p12/.pfx, also the older
+        /// triple-DES/RC2 exports): RSA 2048-4096 or ECDSA P-256/P-384.
         #[arg(long, value_name = "ID.p12")]
         cert: PathBuf,
         /// The field to sign (default: the first empty one).
@@ -77,7 +84,8 @@ pub enum Command {
         /// Where it is signed (the signature's /Location).
         #[arg(long)]
         location: Option<String>,
-        /// Where to write the signed PDF (default: over the input, which only grows).
+        /// Where to write the signed PDF, one PDF only (default: over the input, which only
+        /// grows).
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
         /// Extra font folder for the signature's appearance; may be repeated.
@@ -388,7 +396,11 @@ pub fn run(cli: Cli) -> ExitCode {
             };
             check(&paths, &frameworks, &fonts, deny_warnings, &mut err)
         }
-        Command::Extract { pdfs, output } => archive::extract(&pdfs, &output, &mut err),
+        Command::Extract {
+            pdfs,
+            output,
+            force,
+        } => archive::extract(&pdfs, &output, force, &mut err),
         Command::Import {
             file,
             year,
@@ -441,7 +453,7 @@ pub fn run(cli: Cli) -> ExitCode {
             TemplatesAction::Export { dir, force } => templates::export(&dir, force, &mut err),
         },
         Command::Sign {
-            pdf,
+            pdfs,
             cert,
             field,
             reason,
@@ -455,11 +467,11 @@ pub fn run(cli: Cli) -> ExitCode {
                 location,
                 ..sign::Request::now()
             };
-            archive::sign_file(
-                &pdf,
+            archive::sign_files(
+                &pdfs,
                 &cert,
                 &request,
-                output.as_deref().unwrap_or(&pdf),
+                output.as_deref(),
                 &font_dirs,
                 &mut err,
             )
@@ -629,6 +641,7 @@ enum Verb {
     Checked,
     Built,
     Extracted,
+    Signed,
 }
 
 /// The last line of a run (in the language of the messages), and its exit code.
@@ -658,6 +671,14 @@ fn summary(verb: Verb, total: usize, failed: &[String], err: &mut StandardStream
         (Verb::Extracted, false) => message!(
             "ถอดข้อมูลจาก PDF {total} แฟ้ม: ไม่สำเร็จ {n} แฟ้ม: {names}",
             "extracted {total} package(s): {n} failed: {names}"
+        ),
+        (Verb::Signed, true) => message!(
+            "ลงนาม PDF {total} แฟ้ม: สำเร็จทั้งหมด",
+            "signed {total} PDF(s): all ok"
+        ),
+        (Verb::Signed, false) => message!(
+            "ลงนาม PDF {total} แฟ้ม: ไม่สำเร็จ {n} แฟ้ม: {names}",
+            "signed {total} PDF(s): {n} failed: {names}"
         ),
     };
     let _ = writeln!(err, "{line}");

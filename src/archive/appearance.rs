@@ -19,6 +19,9 @@ use crate::templates::string_literal;
 use crate::thai::Date;
 use crate::world::{Compiler, Job};
 
+/// The smallest type of an appearance, in points.
+pub const MIN_SIZE: f64 = 8.0;
+
 /// A form XObject and the objects it needs, numbered from the `first` given to [`render`].
 pub struct Appearance {
     /// The number of the form XObject.
@@ -108,28 +111,27 @@ fn typeset(
         .fonts()
         .choose(None)
         .map_err(|d| d.message.english)?;
-    let size = (height / 4.2).max(4.0);
-    let body: Vec<String> = lines.iter().map(|l| string_literal(l)).collect();
-    let source = format!(
-        "#set page(width: {width}pt, height: {height}pt, margin: 0pt)\n\
-         #set text(font: {}, size: {size:.2}pt, lang: \"th\")\n\
-         #set par(leading: 0.3em)\n\
-         #align(center + horizon, text(fill: rgb(\"#1a237e\"), [{}]))\n",
-        string_literal(&family),
-        body.iter()
-            .map(|l| format!("#{l}"))
-            .collect::<Vec<_>>()
-            .join(" \\ ")
-    );
-    // A root that does not exist: the appearance reads no file.
-    let job = Job {
-        source: &source,
-        source_name: "signature-appearance.typ",
-        root: std::path::Path::new("/nonexistent"),
-        today: None,
-        virtual_files: &[],
-    };
-    let compiled = compiler.compile(&job).map_err(|f| f.to_string())?;
+    // The largest size from 12 pt down to MIN_SIZE at which the lines fit the field on one
+    // page; MIN_SIZE when none does (the field is then too small, not the text).
+    let mut compiled = None;
+    for halves in (MIN_SIZE as u32 * 2..=24).rev() {
+        let source = source(&family, f64::from(halves) / 2.0, width, height, lines);
+        // A root that does not exist: the appearance reads no file.
+        let job = Job {
+            source: &source,
+            source_name: "signature-appearance.typ",
+            root: std::path::Path::new("/nonexistent"),
+            today: None,
+            virtual_files: &[],
+        };
+        let document = compiler.compile(&job).map_err(|f| f.to_string())?;
+        let fits = document.document.pages().len() == 1;
+        compiled = Some(document);
+        if fits {
+            break;
+        }
+    }
+    let compiled = compiled.ok_or("the appearance was not set")?;
     let options = PdfOptions {
         standards: PdfStandards::new(&[PdfStandard::A_3b]).map_err(|e| format!("{e:?}"))?,
         tagged: false,
@@ -144,6 +146,24 @@ fn typeset(
             .collect::<Vec<_>>()
             .join("; ")
     })
+}
+
+/// The appearance's Typst source at `size` points. Each line's box reaches from the top of
+/// its highest glyph to the bottom of its lowest ("bounds"), so that Thai marks above and
+/// below stay inside it and the leading keeps them off the next line.
+fn source(family: &str, size: f64, width: f64, height: f64, lines: &[String]) -> String {
+    let body: Vec<String> = lines
+        .iter()
+        .map(|l| format!("#{}", string_literal(l)))
+        .collect();
+    format!(
+        "#set page(width: {width}pt, height: {height}pt, margin: 0pt)\n\
+         #set text(font: {}, size: {size:.1}pt, lang: \"th\", top-edge: \"bounds\", bottom-edge: \"bounds\")\n\
+         #set par(leading: 0.25em)\n\
+         #align(center + horizon, text(fill: rgb(\"#1a237e\"), [{}]))\n",
+        string_literal(family),
+        body.join(" \\ ")
+    )
 }
 
 /// The object numbers `text` refers to (`12 0 R`).

@@ -6,7 +6,7 @@
 //! message-digest (that hash) and signing-certificate-v2 (the SHA-256 of the signer's
 //! certificate, so it cannot be swapped). The signing time is the /M of the PDF signature
 //! dictionary, as B-B prescribes, not a CMS attribute. Built and checked with RustCrypto's
-//! DER types (`cms`, `x509-cert`), `rsa` (PKCS#1 v1.5) and `p256` (ECDSA).
+//! DER types (`cms`, `x509-cert`), `rsa` (PKCS#1 v1.5), `p256` and `p384` (ECDSA).
 
 use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
 use cms::content_info::{CmsVersion, ContentInfo};
@@ -16,7 +16,8 @@ use cms::signed_data::{
 use const_oid::db::{rfc5911, rfc5912};
 use der::asn1::{OctetString, SetOfVec};
 use der::{Any, Decode, Encode};
-use p256::ecdsa::signature::{Signer, Verifier};
+use p256::ecdsa::signature::Signer;
+use p256::ecdsa::signature::hazmat::PrehashVerifier;
 use sha2::{Digest, Sha256};
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::Certificate;
@@ -46,6 +47,18 @@ fn signature(
         }
         Key::P256(key) => {
             let signature: p256::ecdsa::Signature = key.sign(message);
+            Ok((
+                signature.to_der().as_bytes().to_vec(),
+                rfc5912::ECDSA_WITH_SHA_256,
+            ))
+        }
+        // SHA-256 on P-384 too: readers built on NSS (poppler's pdfsig) hash the signed
+        // attributes with the digest algorithm, whatever the signature algorithm names.
+        Key::P384(key) => {
+            use p384::ecdsa::signature::hazmat::PrehashSigner;
+            let signature: p384::ecdsa::Signature = key
+                .sign_prehash(&Sha256::digest(message))
+                .map_err(|_| der::Error::from(der::ErrorKind::Failed))?;
             Ok((
                 signature.to_der().as_bytes().to_vec(),
                 rfc5912::ECDSA_WITH_SHA_256,
@@ -286,11 +299,10 @@ pub fn check(contents: &[u8], covered: &[&[u8]]) -> Result<Checked, Message> {
     })?;
     let content = &signed.encap_content_info;
     if content.econtent_type != ID_CT_TST_INFO {
-        let digest = hash(rfc5912::ID_SHA_256, covered).unwrap_or_default();
         return Ok(Checked {
             certificate: (*certificate).clone(),
             certificates: certificates.iter().map(|c| (*c).clone()).collect(),
-            intact: verify_signer(signer, certificate, &digest, false),
+            intact: verify_signer(signer, certificate, covered, false),
             time: None,
         });
     }
@@ -306,8 +318,8 @@ pub fn check(contents: &[u8], covered: &[&[u8]]) -> Result<Checked, Message> {
             )
         })?;
     let (imprint, time) = timestamp(token.as_bytes(), covered);
-    let intact = imprint
-        .and_then(|()| verify_signer(signer, certificate, &Sha256::digest(token.as_bytes()), true));
+    let intact =
+        imprint.and_then(|()| verify_signer(signer, certificate, &[token.as_bytes()], true));
     Ok(Checked {
         certificate: (*certificate).clone(),
         certificates: certificates.iter().map(|c| (*c).clone()).collect(),
@@ -356,16 +368,16 @@ fn timestamp(tst_info: &[u8], covered: &[&[u8]]) -> (Result<(), Message>, Option
 fn verify_signer(
     signer: &SignerInfo,
     certificate: &Certificate,
-    digest: &[u8],
+    signed: &[&[u8]],
     timestamp: bool,
 ) -> Result<(), Message> {
-    if signer.digest_alg.oid != rfc5912::ID_SHA_256 {
-        let oid = signer.digest_alg.oid;
-        return Err(message!(
-            "ใช้อัลกอริทึมย่อยข้อมูล {oid} (PAdES ที่นี่ใช้ SHA-256)",
-            "digest algorithm {oid} (PAdES here is SHA-256)"
-        ));
-    }
+    let oid = signer.digest_alg.oid;
+    let digest = hash(oid, signed).ok_or_else(|| {
+        message!(
+            "ใช้อัลกอริทึมย่อยข้อมูล {oid} (ita-report ตรวจได้เฉพาะ SHA-256, SHA-384, SHA-512)",
+            "digest algorithm {oid} (ita-report checks SHA-256, SHA-384, SHA-512)"
+        )
+    })?;
     let attributes = signer.signed_attrs.as_ref().ok_or_else(|| {
         message!(
             "ลายมือชื่อ CMS ไม่มี signed attributes",
@@ -443,8 +455,9 @@ pub fn crypto_failure() -> Message {
     )
 }
 
-/// Whether `signature` over `message` verifies with `key` by `algorithm` (RSA PKCS#1 v1.5
-/// or ECDSA P-256, with SHA-256); `Err` for a key or algorithm this program cannot check.
+/// Whether `signature` over `message` verifies with `key` by `algorithm`: RSA PKCS#1 v1.5
+/// or ECDSA on P-256 or P-384, with SHA-256, -384 or -512 (a bare key algorithm means
+/// SHA-256); `Err` for a key or algorithm this program cannot check.
 pub fn verifies(
     key: &spki::SubjectPublicKeyInfoOwned,
     algorithm: const_oid::ObjectIdentifier,
@@ -452,7 +465,25 @@ pub fn verifies(
     signature: &[u8],
 ) -> Result<bool, Message> {
     let public = key.subject_public_key.raw_bytes();
-    if algorithm == rfc5912::SHA_256_WITH_RSA_ENCRYPTION || algorithm == rfc5912::RSA_ENCRYPTION {
+    let unknown = || {
+        message!(
+            "อัลกอริทึมลายมือชื่อ {algorithm} (ita-report ตรวจได้เฉพาะ RSA และ ECDSA P-256, P-384 กับ SHA-256, SHA-384, SHA-512)",
+            "signature algorithm {algorithm} (ita-report checks RSA and ECDSA P-256, P-384 with SHA-256, SHA-384, SHA-512)"
+        )
+    };
+    let (rsa, digest) = match algorithm {
+        rfc5912::SHA_256_WITH_RSA_ENCRYPTION | rfc5912::RSA_ENCRYPTION => {
+            (true, rfc5912::ID_SHA_256)
+        }
+        rfc5912::SHA_384_WITH_RSA_ENCRYPTION => (true, rfc5912::ID_SHA_384),
+        rfc5912::SHA_512_WITH_RSA_ENCRYPTION => (true, rfc5912::ID_SHA_512),
+        rfc5912::ECDSA_WITH_SHA_256 | rfc5912::ID_EC_PUBLIC_KEY => (false, rfc5912::ID_SHA_256),
+        rfc5912::ECDSA_WITH_SHA_384 => (false, rfc5912::ID_SHA_384),
+        rfc5912::ECDSA_WITH_SHA_512 => (false, rfc5912::ID_SHA_512),
+        _ => return Err(unknown()),
+    };
+    let hashed = hash(digest, &[message]).ok_or_else(unknown)?;
+    if rsa {
         use rsa::pkcs1::DecodeRsaPublicKey;
         let key = rsa::PublicKey::from_pkcs1_der(public).map_err(|_| {
             message!(
@@ -460,25 +491,44 @@ pub fn verifies(
                 "the certificate holds no RSA public key"
             )
         })?;
-        Ok(key
-            .verify(pkcs1v15(), &Sha256::digest(message), signature)
-            .is_ok())
-    } else if algorithm == rfc5912::ECDSA_WITH_SHA_256 || algorithm == rfc5912::ID_EC_PUBLIC_KEY {
-        let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(public).map_err(|_| {
-            message!(
-                "ใบรับรองไม่มีกุญแจสาธารณะ P-256",
-                "the certificate holds no P-256 public key"
-            )
-        })?;
-        let signature = p256::ecdsa::Signature::from_der(signature)
-            .map_err(|_| message!("ค่าลายมือชื่อ ECDSA เสียหาย", "damaged ECDSA signature value"))?;
-        Ok(key.verify(message, &signature).is_ok())
-    } else {
-        Err(message!(
-            "อัลกอริทึมลายมือชื่อ {algorithm} (ita-report ตรวจได้เฉพาะ RSA และ ECDSA P-256 กับ SHA-256)",
-            "signature algorithm {algorithm} (ita-report checks RSA and ECDSA P-256 with SHA-256)"
-        ))
+        let scheme = match digest {
+            rfc5912::ID_SHA_384 => rsa::Pkcs1v15Sign::new::<rsa::sha2::Sha384>(),
+            rfc5912::ID_SHA_512 => rsa::Pkcs1v15Sign::new::<rsa::sha2::Sha512>(),
+            _ => pkcs1v15(),
+        };
+        return Ok(key.verify(scheme, &hashed, signature).is_ok());
     }
+    let damaged = || message!("ค่าลายมือชื่อ ECDSA เสียหาย", "damaged ECDSA signature value");
+    let curve = key
+        .algorithm
+        .parameters
+        .as_ref()
+        .and_then(|p| p.decode_as::<const_oid::ObjectIdentifier>().ok());
+    match curve {
+        Some(rfc5912::SECP_384_R_1) => {
+            let key = p384::ecdsa::VerifyingKey::from_sec1_bytes(public)
+                .map_err(|_| no_ec_key("P-384"))?;
+            let signature = p384::ecdsa::Signature::from_der(signature).map_err(|_| damaged())?;
+            Ok(key.verify_prehash(&hashed, &signature).is_ok())
+        }
+        Some(rfc5912::SECP_256_R_1) | None => {
+            let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(public)
+                .map_err(|_| no_ec_key("P-256"))?;
+            let signature = p256::ecdsa::Signature::from_der(signature).map_err(|_| damaged())?;
+            Ok(key.verify_prehash(&hashed, &signature).is_ok())
+        }
+        Some(other) => Err(message!(
+            "ใบรับรองใช้เส้นโค้ง {other} (ita-report ตรวจได้เฉพาะ P-256 และ P-384)",
+            "the certificate's curve is {other} (ita-report checks P-256 and P-384)"
+        )),
+    }
+}
+
+fn no_ec_key(curve: &str) -> Message {
+    message!(
+        "ใบรับรองไม่มีกุญแจสาธารณะ {curve}",
+        "the certificate holds no {curve} public key"
+    )
 }
 
 /// Whether signing-certificate-v2 names `certificate` by its hash.

@@ -3,10 +3,11 @@
 //! A signer's certificate usually reaches them as a `.p12`/`.pfx` file. OpenSSL 3 and
 //! current Windows write it with PBES2 (PBKDF2 with HMAC-SHA-256, AES-256-CBC) for both the
 //! key and the certificates, and an HMAC-SHA-256 integrity MAC; that is what this reader
-//! takes, built on RustCrypto's DER types (`pkcs12`, `pkcs5`, `cms`). Older files with RC2 or
-//! triple-DES (OpenSSL 1.x `-legacy`) are refused with a message saying how to convert them.
-//! The key may be RSA (what Thai CAs issue, usually 2048 bits) or ECDSA P-256 (see README:
-//! the signing stack).
+//! takes, built on RustCrypto's DER types (`pkcs12`, `pkcs5`, `cms`). Older files, what
+//! Windows, many CAs and OpenSSL `-legacy` still export (PKCS#12 PBE with SHA-1 and triple
+//! DES or RC2, a SHA-1 MAC), are read too, and [`Identity::weak`] names what in them is weak
+//! so that the signer is told. The key may be RSA (what Thai CAs issue, 2048 to 4096 bits) or
+//! ECDSA P-256 or P-384.
 
 use der::asn1::OctetString;
 use der::{Any, Decode, Encode};
@@ -21,6 +22,8 @@ pub struct Identity {
     pub certificate: Certificate,
     pub key: Key,
     pub chain: Vec<Certificate>,
+    /// The weak protections the file uses (old encryptions, a SHA-1 MAC), to warn of.
+    pub weak: Vec<&'static str>,
 }
 
 /// A signer's private key, of the kinds ita-report signs with.
@@ -29,6 +32,8 @@ pub enum Key {
     Rsa(Box<rsa::PrivateKey>),
     /// ECDSA on P-256 with SHA-256.
     P256(p256::ecdsa::SigningKey),
+    /// ECDSA on P-384, with SHA-256 as the rest of the signature.
+    P384(p384::ecdsa::SigningKey),
 }
 
 impl Key {
@@ -39,10 +44,14 @@ impl Key {
             let public = key.public_key().to_encoded_point(false).as_bytes().to_vec();
             return Ok((Key::P256(p256::ecdsa::SigningKey::from(key)), public));
         }
+        if let Ok(key) = p384::SecretKey::from_pkcs8_der(der) {
+            let public = key.public_key().to_encoded_point(false).as_bytes().to_vec();
+            return Ok((Key::P384(p384::ecdsa::SigningKey::from(key)), public));
+        }
         use rsa::pkcs1::EncodeRsaPublicKey;
         use rsa::pkcs8::DecodePrivateKey as _;
         let key = rsa::PrivateKey::from_pkcs8_der(der).map_err(|_| {
-            "the private key is neither RSA nor ECDSA P-256, the kinds ita-report signs with"
+            "the private key is neither RSA nor ECDSA P-256 or P-384, the kinds ita-report signs with"
                 .to_owned()
         })?;
         let public = key
@@ -60,8 +69,9 @@ pub fn read(bytes: &[u8], password: &str) -> Result<Identity, String> {
         return Err("the PKCS#12 file is protected by public key, not by a password; ita-report reads password-protected files".into());
     }
     let content = octets(&pfx.auth_safe.content)?;
+    let mut weak = Vec::new();
     if let Some(mac) = &pfx.mac_data {
-        check_mac(mac, &content, password)?;
+        check_mac(mac, &content, password, &mut weak)?;
     }
     let safes: Vec<cms::content_info::ContentInfo> =
         Vec::from_der(&content).map_err(|e| format!("damaged PKCS#12 contents ({e})"))?;
@@ -70,7 +80,7 @@ pub fn read(bytes: &[u8], password: &str) -> Result<Identity, String> {
         let bags = if safe.content_type == const_oid::db::rfc5911::ID_DATA {
             octets(&safe.content)?
         } else if safe.content_type == const_oid::db::rfc5911::ID_ENCRYPTED_DATA {
-            decrypt_safe(&safe.content, password)?
+            decrypt_safe(&safe.content, password, &mut weak)?
         } else {
             continue;
         };
@@ -95,6 +105,7 @@ pub fn read(bytes: &[u8], password: &str) -> Result<Identity, String> {
                         .map_err(|e| e.to_string())?,
                     info.encrypted_data.as_bytes(),
                     password,
+                    &mut weak,
                 )?);
             } else if bag.bag_id == pkcs12::PKCS_12_KEY_BAG_OID {
                 keys.push(value);
@@ -120,37 +131,67 @@ pub fn read(bytes: &[u8], password: &str) -> Result<Identity, String> {
         certificate,
         key,
         chain: certificates,
+        weak,
     })
 }
 
-/// The integrity MAC: HMAC-SHA-256 with a key from the PKCS#12 key derivation.
+/// The most iterations a key derivation in a file may ask for: far above what exporters
+/// write (2048 to 600,000), low enough that a crafted file cannot hang the program.
+pub(super) const MAX_ITERATIONS: i32 = 10_000_000;
+
+/// The integrity MAC: HMAC-SHA-256, or HMAC-SHA-1 in older files (weak, noted), with a key
+/// from the PKCS#12 key derivation.
 fn check_mac(
     mac: &pkcs12::mac_data::MacData,
     content: &[u8],
     password: &str,
+    weak: &mut Vec<&'static str>,
 ) -> Result<(), String> {
-    if mac.mac.algorithm.oid != const_oid::db::rfc5912::ID_SHA_256 {
+    if !(1..=MAX_ITERATIONS).contains(&mac.iterations) {
         return Err(format!(
-            "the PKCS#12 file uses the integrity algorithm {} (an old format); export it again with OpenSSL 3 defaults (AES-256, SHA-256)",
-            mac.mac.algorithm.oid
+            "the PKCS#12 file asks for {} iterations of its integrity check",
+            mac.iterations
         ));
     }
-    let key = pkcs12::kdf::derive_key_utf8::<Sha256>(
-        password,
-        mac.mac_salt.as_bytes(),
-        pkcs12::kdf::Pkcs12KeyType::Mac,
-        mac.iterations,
-        32,
-    )
-    .map_err(|e| format!("the password cannot be used ({e})"))?;
-    let mut hmac = Hmac::<Sha256>::new_from_slice(&key).map_err(|e| e.to_string())?;
-    hmac.update(content);
-    hmac.verify_slice(mac.mac.digest.as_bytes())
-        .map_err(|_| "wrong password for the PKCS#12 file (its integrity check fails)".to_owned())
+    let (salt, expected) = (mac.mac_salt.as_bytes(), mac.mac.digest.as_bytes());
+    let wrong = |_| "wrong password for the PKCS#12 file (its integrity check fails)".to_owned();
+    let kdf = |e: der::Error| format!("the password cannot be used ({e})");
+    let kind = pkcs12::kdf::Pkcs12KeyType::Mac;
+    match mac.mac.algorithm.oid {
+        const_oid::db::rfc5912::ID_SHA_256 => {
+            let key =
+                pkcs12::kdf::derive_key_utf8::<Sha256>(password, salt, kind, mac.iterations, 32)
+                    .map_err(kdf)?;
+            let mut hmac = Hmac::<Sha256>::new_from_slice(&key).map_err(|e| e.to_string())?;
+            hmac.update(content);
+            hmac.verify_slice(expected).map_err(wrong)
+        }
+        const_oid::db::rfc5912::ID_SHA_1 => {
+            weak.push("SHA-1 MAC");
+            let key = pkcs12::kdf::derive_key_utf8::<sha1::Sha1>(
+                password,
+                salt,
+                kind,
+                mac.iterations,
+                20,
+            )
+            .map_err(kdf)?;
+            let mut hmac = Hmac::<sha1::Sha1>::new_from_slice(&key).map_err(|e| e.to_string())?;
+            hmac.update(content);
+            hmac.verify_slice(expected).map_err(wrong)
+        }
+        other => Err(format!(
+            "the PKCS#12 file uses the integrity algorithm {other}; ita-report reads SHA-256 and SHA-1 (export it again with OpenSSL 3 defaults: AES-256, SHA-256)"
+        )),
+    }
 }
 
 /// The plain SafeContents of an EncryptedData content.
-fn decrypt_safe(content: &Any, password: &str) -> Result<Vec<u8>, String> {
+fn decrypt_safe(
+    content: &Any,
+    password: &str,
+    weak: &mut Vec<&'static str>,
+) -> Result<Vec<u8>, String> {
     let data =
         cms::encrypted_data::EncryptedData::from_der(&content.to_der().map_err(|e| e.to_string())?)
             .map_err(|e| format!("damaged encrypted PKCS#12 contents ({e})"))?;
@@ -162,18 +203,41 @@ fn decrypt_safe(content: &Any, password: &str) -> Result<Vec<u8>, String> {
         &info.content_enc_alg.to_der().map_err(|e| e.to_string())?,
         cipher.as_bytes(),
         password,
+        weak,
     )
 }
 
-fn decrypt(algorithm: &[u8], cipher: &[u8], password: &str) -> Result<Vec<u8>, String> {
+/// Decrypts with the algorithm `algorithm` (DER) names: PBES2, or PKCS#12 PBE (noted weak).
+fn decrypt(
+    algorithm: &[u8],
+    cipher: &[u8],
+    password: &str,
+    weak: &mut Vec<&'static str>,
+) -> Result<Vec<u8>, String> {
+    let identifier = spki::AlgorithmIdentifierOwned::from_der(algorithm)
+        .map_err(|e| format!("damaged PKCS#12 encryption algorithm ({e})"))?;
+    if let Some(plain) = super::legacy::decrypt(&identifier, cipher, password, weak)? {
+        return Ok(plain);
+    }
     let scheme = pkcs5::EncryptionScheme::try_from(algorithm).map_err(|_| {
-        "the PKCS#12 file is encrypted with an old algorithm (RC2 or triple DES); convert it with `openssl pkcs12 -legacy -in OLD.p12 -nodes | openssl pkcs12 -export -out NEW.p12`".to_owned()
+        format!(
+            "the PKCS#12 file is encrypted with {}, which ita-report does not read (it reads AES (PBES2), triple DES and RC2)",
+            identifier.oid
+        )
     })?;
-    if scheme.pbes2().is_none() {
+    let Some(pbes2) = scheme.pbes2() else {
         return Err(
             "the PKCS#12 file uses PBES1 encryption; ita-report reads PBES2 (OpenSSL 3's default)"
                 .into(),
         );
+    };
+    if let Some(kdf) = pbes2.kdf.pbkdf2()
+        && kdf.iteration_count > MAX_ITERATIONS as u32
+    {
+        let n = kdf.iteration_count;
+        return Err(format!(
+            "the PKCS#12 file asks for {n} iterations of its key derivation"
+        ));
     }
     scheme
         .decrypt(password, cipher)

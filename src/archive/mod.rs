@@ -13,17 +13,17 @@
 //! [`pdfobj`] and writes them as incremental updates with [`update`].
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::diagnostic::Diagnostic;
-
 pub mod appearance;
 pub mod cades;
+pub mod extract;
 pub mod fields;
 pub mod keystore;
+pub mod legacy;
 pub mod pdfobj;
 pub mod revisions;
 pub mod sign;
@@ -95,14 +95,15 @@ impl Manifest {
     }
 }
 
-/// The files attached to a PDF, by name, with their bytes.
+/// The files attached to a PDF's current revision, by name, with their bytes: the ones its
+/// catalog lists (the /EmbeddedFiles name tree and /AF), not every file specification the
+/// bytes hold: an earlier revision's, or one no catalog reaches, is not the document's.
 pub fn attachments(pdf: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
     let objects = Objects::read(pdf)?;
+    let trailer = pdfobj::Trailer::read(pdf)?;
     let mut out = Vec::new();
-    for (_, dict) in objects.all() {
-        if pdfobj::value(dict, "/Type") != Some("/Filespec") {
-            continue;
-        }
+    for spec in listed_files(&objects, &trailer) {
+        let dict = resolve(&objects, &spec);
         let Some(name) = pdfobj::value(dict, "/UF")
             .or_else(|| pdfobj::value(dict, "/F"))
             .and_then(pdfobj::text)
@@ -118,7 +119,9 @@ pub fn attachments(pdf: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
         let stream = objects
             .stream(number)
             .map_err(|e| format!("the file `{name}`: {e}"))?;
-        out.push((name, stream));
+        if !out.iter().any(|(n, s)| *n == name && *s == stream) {
+            out.push((name, stream));
+        }
     }
     if out.is_empty() {
         return Err("the PDF has no attached files".to_owned());
@@ -126,30 +129,48 @@ pub fn attachments(pdf: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
     Ok(out)
 }
 
-/// Writes the attachments of `pdf` into `dir`; returns the paths written.
-pub fn extract(pdf: &Path, dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
-    let bytes = std::fs::read(pdf)
-        .map_err(|e| Diagnostic::error(format!("cannot read `{}`: {e}", pdf.display())))?;
-    let files =
-        attachments(&bytes).map_err(|e| Diagnostic::error(format!("`{}`: {e}", pdf.display())))?;
-    let mut written = Vec::new();
-    for (name, data) in files {
-        // A name from the file is only a name: no folders.
-        let safe: String = name
-            .rsplit(['/', '\\'])
-            .next()
-            .unwrap_or("attachment")
-            .chars()
-            .filter(|c| !c.is_control())
-            .collect();
-        let path = dir.join(if safe.is_empty() || safe.starts_with('.') {
-            "attachment".to_owned()
-        } else {
-            safe
-        });
-        crate::pdf::write_atomic(&path, &data)
-            .map_err(|e| Diagnostic::error(format!("cannot write `{}`: {e}", path.display())))?;
-        written.push(path);
+/// The file specifications the catalog lists, as written (references or dictionaries):
+/// the /EmbeddedFiles name tree's, then /AF's.
+fn listed_files(objects: &Objects, trailer: &pdfobj::Trailer) -> Vec<String> {
+    let Some(catalog) = objects.get(trailer.root) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if let Some(names) = pdfobj::value(catalog, "/Names")
+        && let Some(tree) = pdfobj::value(resolve(objects, names), "/EmbeddedFiles")
+    {
+        name_tree(objects, resolve(objects, tree), 0, &mut out);
     }
-    Ok(written)
+    if let Some(af) = pdfobj::value(catalog, "/AF") {
+        out.extend(
+            pdfobj::elements(resolve(objects, af))
+                .into_iter()
+                .map(str::to_owned),
+        );
+    }
+    out
+}
+
+/// The values of a name tree node and its kids (at most 8 levels: a real tree of a few
+/// files has one or two).
+fn name_tree(objects: &Objects, node: &str, depth: usize, out: &mut Vec<String>) {
+    if depth > 8 || out.len() > 10_000 {
+        return;
+    }
+    if let Some(names) = pdfobj::value(node, "/Names") {
+        let pairs = pdfobj::elements(resolve(objects, names));
+        out.extend(pairs.iter().skip(1).step_by(2).map(|v| (*v).to_owned()));
+    }
+    if let Some(kids) = pdfobj::value(node, "/Kids") {
+        for kid in pdfobj::elements(resolve(objects, kids)) {
+            name_tree(objects, resolve(objects, kid), depth + 1, out);
+        }
+    }
+}
+
+/// The object a value refers to, or the value itself when it is not a reference.
+fn resolve<'o>(objects: &'o Objects, value: &'o str) -> &'o str {
+    pdfobj::reference(value)
+        .and_then(|n| objects.get(n))
+        .unwrap_or(value)
 }

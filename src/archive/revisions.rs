@@ -282,7 +282,7 @@ impl Roles {
         let ok = if self.metadata.contains(&n) || self.appearances.contains(&n) {
             true
         } else if n == self.catalog {
-            only(&["/DSS", "/Extensions", "/Metadata", "/AcroForm"])
+            only(&["/DSS", "/Extensions", "/Version", "/Metadata", "/AcroForm"])
                 && match self.form {
                     Some(_) => same_entry(old, new, "/AcroForm"),
                     None => direct_form_ok(old, new, current),

@@ -46,21 +46,32 @@ impl Request {
 /// The ByteRange written first, wide enough for any file size, patched once known.
 const BYTE_RANGE_PLACEHOLDER: &str = "[0 0000000000 0000000000 0000000000]";
 
-/// Signs `pdf` and returns the signed file and the name of the field signed.
+/// A signed PDF.
+pub struct Signed {
+    pub pdf: Vec<u8>,
+    /// The field signed.
+    pub field: String,
+    /// The name printed under the field (from the attached package), when it is not the
+    /// certificate's: whoever signed is not who the document says signs there.
+    pub other_name: Option<String>,
+}
+
+/// Signs `pdf`.
 pub fn sign(
     pdf: &[u8],
     identity: &Identity,
     compiler: &Compiler,
     request: &Request,
-) -> Result<(Vec<u8>, String), String> {
+) -> Result<Signed, String> {
     let objects = Objects::read(pdf)?;
     let trailer = Trailer::read(pdf)?;
     let all = fields::read(&objects, &trailer);
     let field = choose(&all, request.field.as_deref())?;
     let signer = common_name(&identity.certificate);
     let (width, height) = (field.rect[2] - field.rect[0], field.rect[3] - field.rect[1]);
-    let date = thai_date(request.time);
-    let lines = [format!("ลงนามโดย {signer}"), field.name.clone(), date];
+    // Who signed and when, as the certificate and the clock say; the position is printed
+    // under the field already.
+    let lines = [format!("ลงนามโดย {signer}"), thai_time(request.time)];
     // The appearance copies a few font objects; 100,000 numbers are far more than it needs.
     let first = objects.next_free(&trailer, 100_000)?;
     let (year, month, day) = civil((request.time / 86_400) as i64);
@@ -110,7 +121,61 @@ pub fn sign(
     added.push(signed_form(&objects, &trailer)?);
     let mut out = update::append(pdf, &trailer, &added);
     fill(&mut out, pdf.len(), identity)?;
-    Ok((out, field.name.clone()))
+    let other_name =
+        printed_signer(pdf, &field.name).filter(|printed| !same_name(printed, &signer));
+    Ok(Signed {
+        pdf: out,
+        field: field.name.clone(),
+        other_name,
+    })
+}
+
+/// The signer's name printed under `field`, from the package the PDF carries: the fields are
+/// named as [`fields`] names the signature blocks (the last position, numbered when repeated).
+fn printed_signer(pdf: &[u8], field: &str) -> Option<String> {
+    let (_, data) = super::attachments(pdf)
+        .ok()?
+        .into_iter()
+        .find(|(name, _)| name.ends_with(".json") && !name.ends_with(".facts.json"))?;
+    let package: crate::model::Package = serde_json::from_slice(&data).ok()?;
+    let mut signers = Vec::new();
+    if let Some(memo) = &package.memo {
+        signers.extend(memo.signers.iter());
+        signers.extend(memo.endorsements.iter().map(|e| &e.signer));
+    }
+    signers.extend(package.letter.iter().map(|l| &l.signer));
+    signers.extend(package.announcement.iter().map(|a| &a.signer));
+    let mut named: Vec<(String, &str)> = Vec::new();
+    for signer in signers {
+        let base = signer.positions.last().unwrap_or(&signer.name).clone();
+        let mut name = base.clone();
+        let mut k = 2;
+        while named.iter().any(|(n, _)| *n == name) {
+            name = format!("{base} ({k})");
+            k += 1;
+        }
+        named.push((name, &signer.name));
+    }
+    let (_, name) = named.into_iter().find(|(n, _)| n == field)?;
+    Some(name.to_owned())
+}
+
+/// Whether two ways of writing a person's name are the same name: spaces, brackets and a
+/// title (นาย, นาง, นางสาว) aside, one holds the other (a certificate may add a rank).
+fn same_name(a: &str, b: &str) -> bool {
+    let plain = |s: &str| -> String {
+        let s: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace() && !"()[]".contains(*c))
+            .collect();
+        ["นางสาว", "นาง", "นาย"]
+            .iter()
+            .find_map(|title| s.strip_prefix(title))
+            .unwrap_or(&s)
+            .to_owned()
+    };
+    let (a, b) = (plain(a), plain(b));
+    !a.is_empty() && !b.is_empty() && (a.contains(&b) || b.contains(&a))
 }
 
 /// The field asked for, or the first empty one.
@@ -268,8 +333,18 @@ pub fn pdf_date(time: u64) -> String {
     )
 }
 
-/// The signing date as a Thai reads it: Thailand's time (UTC+7), Buddhist era, Thai digits.
-fn thai_date(time: u64) -> String {
-    let (year, month, day) = civil(((time + 7 * 3600) / 86_400) as i64);
-    Date { year, month, day }.long(crate::model::Numerals::Thai)
+/// The signing time as a Thai reads it: Thailand's time (UTC+7), Buddhist era, Thai digits,
+/// `๗ ธันวาคม ๒๕๖๙ เวลา ๑๔:๐๕ น.`.
+fn thai_time(time: u64) -> String {
+    let local = time + 7 * 3600;
+    let (year, month, day) = civil((local / 86_400) as i64);
+    let date = Date { year, month, day }.long(crate::model::Numerals::Thai);
+    let clock: String = format!("{:02}:{:02}", local % 86_400 / 3600, local % 3600 / 60)
+        .chars()
+        .map(|c| match c.to_digit(10) {
+            Some(d) => char::from_u32(0x0E50 + d).unwrap_or(c),
+            None => c,
+        })
+        .collect();
+    format!("{date} เวลา {clock} น.")
 }

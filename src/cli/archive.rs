@@ -89,24 +89,81 @@ pub fn verify(
     }
 }
 
-/// `ita-report extract`.
-pub fn extract(pdfs: &[PathBuf], output: &Path, err: &mut StandardStream) -> ExitCode {
+/// `ita-report extract`: each PDF's attachments with its signatures' status; files the
+/// signatures do not vouch for only with `force`, and never one PDF's over another's.
+pub fn extract(pdfs: &[PathBuf], output: &Path, force: bool, err: &mut StandardStream) -> ExitCode {
+    let mut taken = std::collections::BTreeMap::new();
     let mut failed = Vec::new();
     for pdf in pdfs {
-        match crate::archive::extract(pdf, output) {
-            Ok(written) => {
-                for path in written {
-                    let path = shown(&path);
-                    let _ = writeln!(err, "{}", crate::message!("เขียน {path}", "wrote {path}"));
-                }
-            }
-            Err(d) => {
-                let _ = d.emit(err);
-                failed.push(shown(pdf));
-            }
+        if let Err(d) = extract_one(pdf, output, force, &mut taken, err) {
+            let _ = d.emit(err);
+            failed.push(shown(pdf));
         }
     }
     summary(Verb::Extracted, pdfs.len(), &failed, err)
+}
+
+fn extract_one(
+    pdf: &Path,
+    output: &Path,
+    force: bool,
+    taken: &mut std::collections::BTreeMap<String, PathBuf>,
+    err: &mut StandardStream,
+) -> Result<(), Diagnostic> {
+    use crate::archive::{Manifest, extract};
+    let name = shown(pdf);
+    let bytes = crate::confine::read_limited(pdf, crate::archive::pdfobj::PDF_BYTES as u64)
+        .map_err(|e| Diagnostic::error(format!("cannot read `{name}`: {e}")))?;
+    let folder = pdf
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file = pdf.file_name().map(|f| f.to_string_lossy().into_owned());
+    let listed = Manifest::read(folder)
+        .files
+        .into_iter()
+        .find(|e| Some(&e.file) == file.as_ref());
+    let found = extract::read(&bytes, listed.as_ref())
+        .map_err(|m| Diagnostic::error(message!("`{name}`: {m}", "`{name}`: {m}")))?;
+    let _ = writeln!(err, "{name}:");
+    if found.signatures.is_empty() {
+        let _ = writeln!(err, "  {}", message!("ไม่มีลายมือชื่อ", "no signatures"));
+    }
+    for s in &found.signatures {
+        let (field, time) = (&s.field, s.time.as_deref().unwrap_or("–"));
+        let signer = s
+            .certificate
+            .as_deref()
+            .map_or_else(|| "?".to_owned(), sign::common_name);
+        let line = match &s.intact {
+            Ok(()) => message!(
+                "ลายมือชื่อในช่อง `{field}` สมบูรณ์: ผู้ลงนาม {signer} เวลา {time}",
+                "signature in `{field}` intact: signer {signer}, at {time}"
+            ),
+            Err(why) => message!(
+                "ลายมือชื่อในช่อง `{field}` ไม่สมบูรณ์: {why}",
+                "signature in `{field}` NOT intact: {why}"
+            ),
+        };
+        let _ = writeln!(err, "  {}", crate::diagnostic::terminal_safe(line.shown()));
+    }
+    if let Some(doubt) = found.doubt {
+        let message = message!("`{name}`: {doubt}", "`{name}`: {doubt}");
+        if !force {
+            return Err(Diagnostic::error(message).with_note(message!(
+                "ไม่ได้ถอดแฟ้มใด ใช้ --force หากต้องการถอดออกมาทั้งที่เป็นเช่นนี้",
+                "nothing was extracted; --force extracts the files all the same"
+            )));
+        }
+        let _ = Diagnostic::warning(message).emit(err);
+    }
+    let written = extract::write(&found.files, pdf, output, taken, force)
+        .map_err(|m| Diagnostic::error(message!("`{name}`: {m}", "`{name}`: {m}")))?;
+    for path in written {
+        let path = shown(&path);
+        let _ = writeln!(err, "{}", message!("เขียน {path}", "wrote {path}"));
+    }
+    Ok(())
 }
 
 /// The password of a PKCS#12 file: ITA_REPORT_P12_PASSWORD, else typed on the terminal
@@ -139,50 +196,127 @@ fn password(cert: &Path) -> Result<String, Diagnostic> {
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
-/// `ita-report sign`.
-pub fn sign_file(
-    pdf: &Path,
+/// `ita-report sign`: every PDF signed with one identity (one password asked), each
+/// written over itself or to `output` (one PDF only); one that fails does not stop the rest,
+/// and the exit is 1 when any failed.
+pub fn sign_files(
+    pdfs: &[PathBuf],
     cert: &Path,
     request: &sign::Request,
-    output: &Path,
+    output: Option<&Path>,
     font_dirs: &[PathBuf],
     err: &mut StandardStream,
 ) -> ExitCode {
-    let mut run = || -> Result<String, Diagnostic> {
-        let bytes = std::fs::read(pdf)
-            .map_err(|e| Diagnostic::error(format!("cannot read `{}`: {e}", shown(pdf))))?;
+    if output.is_some() && pdfs.len() > 1 {
+        let _ = Diagnostic::error(message!(
+            "-o ใช้ได้เมื่อลงนาม PDF แฟ้มเดียว (ลงนามหลายแฟ้ม แต่ละแฟ้มจะถูกเขียนทับด้วยฉบับที่ลงนามแล้ว)",
+            "-o takes one PDF to sign (several PDFs are each written over with their signed version)"
+        ))
+        .emit(err);
+        return ExitCode::from(2);
+    }
+    let ready = signer(cert, request, font_dirs, err);
+    let Some((identity, compiler)) = ready else {
+        return ExitCode::from(1);
+    };
+    let mut failed = Vec::new();
+    for pdf in pdfs {
+        let target = output.unwrap_or(pdf);
+        match sign_one(pdf, target, &identity, &compiler, request) {
+            Ok((line, warning)) => {
+                let _ = writeln!(err, "{line}");
+                if let Some(warning) = warning {
+                    let _ = Diagnostic::warning(warning).emit(err);
+                }
+            }
+            Err(d) => {
+                let _ = d.emit(err);
+                failed.push(shown(pdf));
+            }
+        }
+    }
+    if pdfs.len() == 1 {
+        return if failed.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        };
+    }
+    summary(Verb::Signed, pdfs.len(), &failed, err)
+}
+
+/// The signer's identity (its weak protections and an unvouched name warned of) and the
+/// compiler of the appearances; `None` once the reason is printed.
+fn signer(
+    cert: &Path,
+    request: &sign::Request,
+    font_dirs: &[PathBuf],
+    err: &mut StandardStream,
+) -> Option<(keystore::Identity, Compiler)> {
+    let run = || -> Result<_, Diagnostic> {
         let p12 = std::fs::read(cert)
             .map_err(|e| Diagnostic::error(format!("cannot read `{}`: {e}", shown(cert))))?;
         let identity = keystore::read(&p12, &password(cert)?)
             .map_err(|e| Diagnostic::error(format!("`{}`: {e}", shown(cert))))?;
         let warning = refuse_unfit(&identity, request.time)?;
-        let compiler = Compiler::new(Fonts::load(font_dirs)?);
-        let (signed, field) = sign::sign(&bytes, &identity, &compiler, request)
-            .map_err(|e| Diagnostic::error(format!("`{}`: {e}", shown(pdf))))?;
-        pdf::write_atomic(output, &signed)
-            .map_err(|e| Diagnostic::error(format!("cannot write `{}`: {e}", shown(output))))?;
-        // The manifest of the folder lists the signed bytes from now on.
-        super::manifest::signed(pdf, output, &signed)?;
-        if let Some(warning) = warning {
-            let _ = Diagnostic::warning(warning).emit(err);
-        }
-        let (output, signer) = (shown(output), sign::common_name(&identity.certificate));
-        Ok(message!(
-            "ลงนามแล้ว: {output} ในช่อง `{field}` ในนาม {signer}",
-            "signed {output} in `{field}` as {signer}"
-        )
-        .to_string())
+        Ok((identity, warning, Compiler::new(Fonts::load(font_dirs)?)))
     };
     match run() {
-        Ok(line) => {
-            let _ = writeln!(err, "{line}");
-            ExitCode::SUCCESS
+        Ok((identity, warning, compiler)) => {
+            if !identity.weak.is_empty() {
+                let (file, weak) = (shown(cert), identity.weak.join(", "));
+                let _ = Diagnostic::warning(message!(
+                    "`{file}` ป้องกันด้วยการเข้ารหัสแบบเก่าที่อ่อน ({weak}): ผู้ได้แฟ้มไปอาจเดารหัสผ่านได้ง่าย ควรส่งออกใหม่ด้วย AES-256 และ SHA-256",
+                    "`{file}` is protected by old, weak encryption ({weak}): whoever obtains the file can guess its password far more easily; export it again with AES-256 and SHA-256"
+                ))
+                .with_note(message!(
+                    "openssl pkcs12 -legacy -in เดิม.p12 -nodes | openssl pkcs12 -export -out ใหม่.p12",
+                    "openssl pkcs12 -legacy -in OLD.p12 -nodes | openssl pkcs12 -export -out NEW.p12"
+                ))
+                .emit(err);
+            }
+            if let Some(warning) = warning {
+                let _ = Diagnostic::warning(warning).emit(err);
+            }
+            Some((identity, compiler))
         }
         Err(d) => {
             let _ = d.emit(err);
-            ExitCode::from(1)
+            None
         }
     }
+}
+
+/// Signs one PDF into `output` and updates its folder's manifest; the line to print, and a
+/// warning when the name printed under the field is not the certificate's.
+fn sign_one(
+    pdf: &Path,
+    output: &Path,
+    identity: &keystore::Identity,
+    compiler: &Compiler,
+    request: &sign::Request,
+) -> Result<(Message, Option<Message>), Diagnostic> {
+    let bytes = std::fs::read(pdf)
+        .map_err(|e| Diagnostic::error(format!("cannot read `{}`: {e}", shown(pdf))))?;
+    let signed = sign::sign(&bytes, identity, compiler, request)
+        .map_err(|e| Diagnostic::error(format!("`{}`: {e}", shown(pdf))))?;
+    pdf::write_atomic(output, &signed.pdf)
+        .map_err(|e| Diagnostic::error(format!("cannot write `{}`: {e}", shown(output))))?;
+    // The manifest of the folder lists the signed bytes from now on.
+    super::manifest::signed(pdf, output, &signed.pdf)?;
+    let (output, signer) = (shown(output), sign::common_name(&identity.certificate));
+    let field = &signed.field;
+    let warning = signed.other_name.map(|printed| {
+        message!(
+            "{output}: ใบรับรองเป็นของ {signer} แต่ชื่อที่พิมพ์ใต้ช่อง `{field}` คือ {printed}",
+            "{output}: the certificate is {signer}'s, but the name printed under `{field}` is {printed}"
+        )
+    });
+    let line = message!(
+        "ลงนามแล้ว: {output} ในช่อง `{field}` ในนาม {signer}",
+        "signed {output} in `{field}` as {signer}"
+    );
+    Ok((line, warning))
 }
 
 /// The trust anchors `verify` was given and the time it validates at.

@@ -2,8 +2,8 @@
 PDFs signed and extended by pyHanko (PAdES B-B, B-T, B-LT, B-LTA), and pyHanko's verdict on
 each signature of a file, as one JSON line. Nothing here is kept: keys are made per run.
 
-    python pades.py identity OUT.p12 NAME rsa|ec PASSWORD
-    python pades.py sign IN.pdf OUT.pdf ID.p12 PASSWORD FIELD LEVEL   (writes tsa.pem)
+    python pades.py identity OUT.p12 NAME rsa|ec|ec384 PASSWORD
+    python pades.py sign IN.pdf OUT.pdf ID.p12 PASSWORD FIELD LEVEL [MD]   (writes tsa.pem)
     python pades.py validate FILE.pdf ANCHOR.pem...
 """
 import sys, json, datetime
@@ -29,7 +29,9 @@ def make_cert(name, key, *, ku=True, tsa=False, days_from=-1, days_to=365):
     return b.sign(key, hashes.SHA256())
 
 def new_key(kind):
-    return rsa.generate_private_key(65537, 2048) if kind == 'rsa' else ec.generate_private_key(ec.SECP256R1())
+    if kind == 'rsa':
+        return rsa.generate_private_key(65537, 2048)
+    return ec.generate_private_key(ec.SECP384R1() if kind == 'ec384' else ec.SECP256R1())
 
 def identity(path, name, kind, password, **kw):
     key = new_key(kind)
@@ -55,15 +57,15 @@ def _tsa():
         tsa_key=ak.PrivateKeyInfo.load(key.private_bytes(serialization.Encoding.DER,
             serialization.PrivateFormat.PKCS8, serialization.NoEncryption())))
 
-def sign(src, dst, p12, password, field, level):
-    """level: B-B, B-T, B-LT, B-LTA"""
+def sign(src, dst, p12, password, field, level, md='sha256'):
+    """level: B-B, B-T, B-LT, B-LTA; md: the digest algorithm"""
     from pyhanko.sign import signers, fields
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign.validation.dss import DocumentSecurityStore
     signer = _signer(p12, password)
     tsa = _tsa() if level != 'B-B' else None
     meta = signers.PdfSignatureMetadata(field_name=field, subfilter=fields.SigSeedSubFilter.PADES,
-        md_algorithm='sha256')
+        md_algorithm=md)
     with open(src, 'rb') as f:
         w = IncrementalPdfFileWriter(f, strict=False)
         out = signers.PdfSigner(meta, signer=signer, timestamper=tsa).sign_pdf(w)
@@ -128,6 +130,6 @@ if __name__ == '__main__':
         identity(path, name, kind, password, ku=opts.get('ku', '1') == '1',
                  days_from=int(opts.get('from', '-1')), days_to=int(opts.get('to', '365')))
     elif cmd == 'sign':
-        sign(*sys.argv[2:8])
+        sign(*sys.argv[2:9])
     elif cmd == 'validate':
         validate(*sys.argv[2:])

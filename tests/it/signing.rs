@@ -1069,3 +1069,264 @@ fn pdfsig_validates_what_sign_makes_and_refuses_it_altered() {
     let run = ita_report(d, &["verify", "altered.pdf"], None);
     assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
 }
+
+// ---- Identities people have: older PKCS#12, P-384, RSA 4096; several files at once ----
+
+/// Runs the openssl command line in `dir`; it makes the identities other tools export.
+fn openssl(dir: &Path, args: &[&str]) {
+    let run = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the openssl command line is installed");
+    assert!(run.status.success(), "openssl {args:?}: {}", stderr(&run));
+}
+
+/// A self-signed key and certificate made by openssl (`-newkey KIND`), PEM, usable to sign.
+fn openssl_identity(dir: &Path, name: &str, kind: &[&str], subject: &str) {
+    let (key, cert) = (format!("{name}.key"), format!("{name}.pem"));
+    let mut args = vec!["req", "-x509", "-nodes", "-days", "30", "-subj", subject];
+    args.extend(["-keyout", &key, "-out", &cert, "-newkey"]);
+    args.extend(kind);
+    args.extend([
+        "-addext",
+        "keyUsage=critical,digitalSignature,nonRepudiation",
+        "-addext",
+        "basicConstraints=critical,CA:FALSE",
+    ]);
+    openssl(dir, &args);
+}
+
+/// A PKCS#12 identity with a P-384 key as `openssl pkcs12 -export -legacy` writes it
+/// (certificates under 40-bit RC2, the key under triple DES, a SHA-1 MAC) and one with an
+/// RSA 4096 key all under triple DES: `sign` reads both, warning that they are weak, signs
+/// several files in one call (a missing one among them fails alone), and the signatures
+/// (ECDSA P-384, RSA 4096) hold for verify, pdfsig and pyHanko.
+#[test]
+fn legacy_pkcs12_p384_and_rsa4096_sign_several_files_and_all_verifiers_agree() {
+    let dir = Scratch::new("legacy-p12");
+    let d = dir.path();
+    let json = "2566-roiet-province.json";
+    std::fs::copy(root().join("inputs").join(json), d.join(json)).unwrap();
+    let run = ita_report(
+        d,
+        &["build", json, "-o", "out", "--archive", "--quiet"],
+        None,
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    for copy in ["a.pdf", "b.pdf"] {
+        std::fs::copy(d.join("out/2566-roiet-province.pdf"), d.join(copy)).unwrap();
+    }
+    let curve = ["ec", "-pkeyopt", "ec_paramgen_curve:P-384"];
+    openssl_identity(d, "p384", &curve, "/CN=Test P-384/O=Roi Et/C=TH");
+    openssl_identity(d, "rsa", &["rsa:4096"], "/CN=Test RSA 4096/C=TH");
+    let pass = format!("pass:{PASSWORD}");
+    let export = ["pkcs12", "-export", "-passout", &pass];
+    let legacy = [
+        "-legacy", "-inkey", "p384.key", "-in", "p384.pem", "-out", "p384.p12",
+    ];
+    openssl(d, &[&export[..], &legacy].concat());
+    let des = [
+        "-certpbe",
+        "PBE-SHA1-3DES",
+        "-keypbe",
+        "PBE-SHA1-3DES",
+        "-macalg",
+        "sha1",
+    ];
+    let rsa = ["-inkey", "rsa.key", "-in", "rsa.pem", "-out", "rsa.p12"];
+    openssl(d, &[&export[..], &des, &rsa].concat());
+
+    // A wrong password is named as such, and nothing is written.
+    let run = ita_report(d, &["sign", "a.pdf", "--cert", "p384.p12"], Some("wrong"));
+    assert_eq!(run.status.code(), Some(1));
+    assert!(stderr(&run).contains("wrong password"), "{}", stderr(&run));
+    let unsigned = std::fs::read(d.join("a.pdf")).unwrap();
+    assert_eq!(
+        unsigned,
+        std::fs::read(d.join("out/2566-roiet-province.pdf")).unwrap()
+    );
+
+    let run = ita_report(
+        d,
+        &[
+            "sign",
+            "a.pdf",
+            "missing.pdf",
+            "b.pdf",
+            "--cert",
+            "p384.p12",
+        ],
+        Some(PASSWORD),
+    );
+    let text = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{text}");
+    assert_eq!(text.matches("weak encryption").count(), 1, "{text}");
+    assert!(
+        text.contains("40-bit RC2") && text.contains("SHA-1 MAC"),
+        "{text}"
+    );
+    assert!(
+        text.contains("signed a.pdf") && text.contains("signed b.pdf"),
+        "{text}"
+    );
+    assert!(
+        text.contains("signed 3 PDF(s): 1 failed: missing.pdf"),
+        "{text}"
+    );
+    // "Test P-384" is not the name printed under the field: said for each file.
+    assert_eq!(
+        text.matches("but the name printed under").count(),
+        2,
+        "{text}"
+    );
+    let run = ita_report(d, &["sign", "a.pdf", "--cert", "rsa.p12"], Some(PASSWORD));
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(stderr(&run).contains("triple DES"), "{}", stderr(&run));
+    // -o with several files would write them all to one place: refused before anything.
+    let run = ita_report(
+        d,
+        &["sign", "a.pdf", "b.pdf", "--cert", "rsa.p12", "-o", "x.pdf"],
+        Some(PASSWORD),
+    );
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+
+    let trust = ["--trust", "p384.pem", "--trust", "rsa.pem"];
+    for (file, signatures) in [("a.pdf", 2), ("b.pdf", 1)] {
+        let run = ita_report(d, &[&["verify", file][..], &trust].concat(), None);
+        assert_eq!(run.status.code(), Some(0), "{file}: {}", stderr(&run));
+        assert_eq!(
+            stderr(&run).matches("TOTAL-PASSED").count(),
+            signatures,
+            "{}",
+            stderr(&run)
+        );
+    }
+    if let Some(pdfsig) = pdfsig() {
+        assert_eq!(
+            pdfsig_verdicts(pdfsig, &d.join("a.pdf")),
+            [(true, false), (true, true)]
+        );
+    }
+    if let Some(python) = pyhanko() {
+        let theirs = pades(&python, d, &["validate", "a.pdf", "p384.pem", "rsa.pem"]);
+        let theirs: serde_json::Value = serde_json::from_str(&theirs).unwrap();
+        let all = theirs.as_array().unwrap();
+        assert!(
+            all.len() == 2 && all.iter().all(|s| s["ok"] == true),
+            "{theirs}"
+        );
+        // And the other way: pyHanko's P-384 signature with SHA-384 digests, which verify
+        // reads; an altered byte under it fails in both.
+        pades(
+            &python,
+            d,
+            &["identity", "py.p12", "Py P-384", "ec384", PASSWORD],
+        );
+        let field = "ผู้ว่าราชการจังหวัดร้อยเอ็ด (2)";
+        let args = [
+            "sign", "b.pdf", "c.pdf", "py.p12", PASSWORD, field, "B-B", "sha384",
+        ];
+        pades(&python, d, &args);
+        let mut altered = std::fs::read(d.join("c.pdf")).unwrap();
+        alter_first_page(&mut altered);
+        std::fs::write(d.join("c-altered.pdf"), altered).unwrap();
+        for (file, expected) in [("c.pdf", true), ("c-altered.pdf", false)] {
+            let anchors = ["validate", file, "p384.pem", "py.p12.pem"];
+            let theirs: serde_json::Value =
+                serde_json::from_str(&pades(&python, d, &anchors)).unwrap();
+            let pyhanko_ok = theirs.as_array().unwrap().iter().all(|s| s["ok"] == true);
+            let args = [
+                "verify",
+                file,
+                "--trust",
+                "p384.pem",
+                "--trust",
+                "py.p12.pem",
+            ];
+            let run = ita_report(d, &args, None);
+            assert_eq!(pyhanko_ok, expected, "{file}: {theirs}");
+            assert_eq!(
+                run.status.code() == Some(0),
+                expected,
+                "{file}: {}",
+                stderr(&run)
+            );
+        }
+    } else {
+        let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+        assert!(!ci, "CI=true but pyHanko not found");
+    }
+}
+
+/// The text sizes (`Tf`) and the number of text lines (`Tm` positions) of a content stream.
+fn text_sizes_and_lines(content: &[u8]) -> (Vec<f64>, usize) {
+    let text = String::from_utf8_lossy(content);
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    let sizes = tokens
+        .windows(2)
+        .filter(|w| w[1] == "Tf")
+        .filter_map(|w| w[0].parse().ok())
+        .collect();
+    // Each run is placed by its own `1 0 0 -1 x y cm` (Typst writes `cm/c0 cs` unspaced):
+    // the lines are the groups of y.
+    let mut ys: Vec<f64> = tokens
+        .windows(7)
+        .filter(|w| w[..4] == ["1", "0", "0", "-1"] && w[6].starts_with("cm"))
+        .filter_map(|w| w[5].parse().ok())
+        .collect();
+    ys.sort_by(f64::total_cmp);
+    // A mark may sit a little off its base; a new line is more than 4 pt further down.
+    let lines = ys.windows(2).filter(|w| w[1] - w[0] > 4.0).count() + usize::from(!ys.is_empty());
+    (sizes, lines)
+}
+
+/// The visible signature is set at 8 pt or more and holds two lines: the certificate's name
+/// and the signing date and time; a name under the field that is not the certificate's is
+/// returned to be warned about, a matching one is not.
+#[test]
+fn the_visible_signature_is_readable_and_names_the_certificate_and_time() {
+    let dir = Scratch::new("appearance");
+    let d = dir.path();
+    let json = "2566-roiet-province.json";
+    std::fs::copy(root().join("inputs").join(json), d.join(json)).unwrap();
+    let run = ita_report(
+        d,
+        &["build", json, "-o", "out", "--archive", "--quiet"],
+        None,
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let pdf = std::fs::read(d.join("out/2566-roiet-province.pdf")).unwrap();
+    let compiler = ita_report::world::Compiler::new(ita_report::world::Fonts::load(&[]).unwrap());
+    let signer = key("appearance");
+    let field = "ผู้ว่าราชการจังหวัดร้อยเอ็ด";
+    for (subject, other) in [
+        ("CN=นายชูศักดิ์ ราชบุรี,C=TH", None),
+        ("CN=Somebody Else,C=TH", Some("นายชูศักดิ์ ราชบุรี")),
+    ] {
+        let cert = certificate(&signer, subject);
+        let p12 = pkcs12_file(&signer, &cert, PASSWORD);
+        let identity = ita_report::archive::keystore::read(&p12, PASSWORD).unwrap();
+        let request = ita_report::archive::sign::Request {
+            field: Some(field.to_owned()),
+            ..ita_report::archive::sign::Request::now()
+        };
+        let signed = ita_report::archive::sign::sign(&pdf, &identity, &compiler, &request).unwrap();
+        assert_eq!(signed.other_name.as_deref(), other, "{subject}");
+        let objects = Objects::read(&signed.pdf).unwrap();
+        let trailer = Trailer::read(&signed.pdf).unwrap();
+        let found = fields::read(&objects, &trailer);
+        let found = found.iter().find(|f| f.name == field).unwrap();
+        let widget = objects.get(found.object).unwrap();
+        let form = pdfobj::value(widget, "/AP")
+            .and_then(|ap| pdfobj::value(ap, "/N"))
+            .and_then(pdfobj::reference)
+            .unwrap();
+        let (sizes, lines) = text_sizes_and_lines(&objects.stream(form).unwrap());
+        assert!(
+            !sizes.is_empty() && sizes.iter().all(|&s| s >= 8.0),
+            "{sizes:?}"
+        );
+        assert_eq!(lines, 2, "the name, then the date and time");
+    }
+}

@@ -278,7 +278,7 @@ fn an_attachment_that_inflates_beyond_the_bound_is_not_extracted() {
     ]
     .concat();
     let pdf = minimal(&[
-        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Catalog/Pages 2 0 R/AF[3 0 R]>>",
         b"<</Type/Pages/Kids[]/Count 0>>",
         b"<</Type/Filespec/F(a.json)/UF(a.json)/EF<</F 4 0 R>>>>",
         &stream,
@@ -384,8 +384,9 @@ fn signed_with(
         time,
         ..Default::default()
     };
-    let (pdf, _) =
-        ita_report::archive::sign::sign(unsigned, &identity, &compiler, &request).unwrap();
+    let pdf = ita_report::archive::sign::sign(unsigned, &identity, &compiler, &request)
+        .unwrap()
+        .pdf;
     let dir = Scratch::new("pdf-cert");
     std::fs::write(dir.path().join("x.pdf"), pdf).unwrap();
     std::fs::write(
@@ -806,4 +807,110 @@ fn an_appearance_without_a_signature_added_after_one_is_not_ok() {
     let (code, report) = verify_bytes(&added("[0 0 0 0]"));
     assert_eq!(code, Some(0), "{report}");
     assert!(report.contains("changes a signature allows"), "{report}");
+}
+
+/// The signed fixture with its package replaced by an update after the signature: the
+/// file specification points to another stream, as a tool that "updates the data" would.
+fn package_replaced(pdf: &[u8], data: &[u8]) -> Vec<u8> {
+    let objects = Objects::read(pdf).unwrap();
+    let trailer = Trailer::read(pdf).unwrap();
+    let (spec, dict) = objects
+        .all()
+        .find(|(_, d)| d.contains("/Filespec") && d.contains("province.json)"))
+        .unwrap();
+    let stream = objects.next_free(&trailer, 1).unwrap();
+    let dict = pdfobj::with_entry(dict, "/EF", &format!("<</F {stream} 0 R/UF {stream} 0 R>>"));
+    use ita_report::archive::update::{Object, append};
+    append(
+        pdf,
+        &trailer,
+        &[
+            Object::stream(stream, "<</Type/EmbeddedFile>>", data),
+            Object::text(spec, dict),
+        ],
+    )
+}
+
+/// `extract` prints the signature's status and writes the package as signed; a package
+/// replaced after the signature is refused (written only with --force); a file that was
+/// there with other bytes is not replaced; and of two PDFs with same-named packages, the
+/// second never replaces the first one's file.
+#[test]
+fn extract_writes_only_what_the_signature_covers_and_never_over_another_file() {
+    let dir = Scratch::new("pdf-extract");
+    let d = dir.path();
+    let json = "2566-roiet-province.json";
+    let original = std::fs::read(root().join("inputs").join(json)).unwrap();
+    std::fs::write(d.join("signed.pdf"), signed()).unwrap();
+    let run = ita_report(d, &["extract", "signed.pdf", "-o", "a"], None);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("intact: signer นายทดสอบ ลงนาม"),
+        "{}",
+        stderr(&run)
+    );
+    assert_eq!(std::fs::read(d.join("a").join(json)).unwrap(), original);
+
+    let forged = b"{\"forged\": true}";
+    std::fs::write(d.join("replaced.pdf"), package_replaced(signed(), forged)).unwrap();
+    let run = ita_report(d, &["extract", "replaced.pdf", "-o", "b"], None);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("changed after the signature"),
+        "{}",
+        stderr(&run)
+    );
+    assert!(!d.join("b").join(json).exists());
+    // Another folder's file of the same name is not replaced without --force either.
+    let run = ita_report(d, &["extract", "replaced.pdf", "-o", "a", "--force"], None);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert_eq!(std::fs::read(d.join("a").join(json)).unwrap(), forged);
+    std::fs::remove_dir_all(d.join("a")).unwrap();
+    std::fs::create_dir(d.join("a")).unwrap();
+    std::fs::write(d.join("a").join(json), b"kept").unwrap();
+    let run = ita_report(d, &["extract", "signed.pdf", "-o", "a"], None);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert_eq!(std::fs::read(d.join("a").join(json)).unwrap(), b"kept");
+
+    // Two PDFs carrying `2566-roiet-province.json` into one folder: the first is written,
+    // the second refused, whatever --force says.
+    let run = ita_report(
+        d,
+        &[
+            "extract",
+            "signed.pdf",
+            "replaced.pdf",
+            "-o",
+            "c",
+            "--force",
+        ],
+        None,
+    );
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("was just extracted from"),
+        "{}",
+        stderr(&run)
+    );
+    assert_eq!(std::fs::read(d.join("c").join(json)).unwrap(), original);
+}
+
+/// A file specification no catalog lists (one an update left behind, or hid) is not the
+/// document's: `extract` writes only the files of the current revision.
+#[test]
+fn extract_ignores_files_the_catalog_does_not_list() {
+    let pdf = minimal(&[
+        b"<</Type/Catalog/Pages 2 0 R/AF[3 0 R]>>",
+        b"<</Type/Pages/Kids[]/Count 0>>",
+        b"<</Type/Filespec/F(a.json)/UF(a.json)/EF<</F 4 0 R>>>>",
+        b"<</Type/EmbeddedFile/Length 2>>\nstream\n{}\nendstream",
+        b"<</Type/Filespec/F(b.json)/UF(b.json)/EF<</F 6 0 R>>>>",
+        b"<</Type/EmbeddedFile/Length 2>>\nstream\n[]\nendstream",
+    ]);
+    let dir = Scratch::new("pdf-unlisted");
+    std::fs::write(dir.path().join("x.pdf"), &pdf).unwrap();
+    let run = ita_report(dir.path(), &["extract", "x.pdf", "-o", "out"], None);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(dir.path().join("out/a.json").exists());
+    assert!(!dir.path().join("out/b.json").exists());
 }

@@ -34,7 +34,10 @@ pub const SHARED: &[(&str, &str)] = &[
     ),
     (ENGINE, include_str!("../../report-templates/engine.typ")),
     // The agency's own parts of an outline (src/outline.rs), for every document's template.
-    ("parts.typ", include_str!("../../report-templates/parts.typ")),
+    (
+        "parts.typ",
+        include_str!("../../report-templates/parts.typ"),
+    ),
 ];
 
 /// The template the program's own passes rely on (markers, the layout language): never

@@ -272,6 +272,7 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route("/assets/{file}", get(crate::web::assets::file))
         .route("/api/schema", get(crate::web::api::schema))
         .route("/api/packages", get(list))
+        .route("/api/framework/{year}", get(framework))
         .route("/api/packages/{name}", get(read).put(save))
         .route("/api/check/{name}", post(check))
         .route("/api/preview/{name}", post(preview))

@@ -673,7 +673,7 @@ pub async fn list(State(hub): Hubs, headers: HeaderMap) -> Answer {
         .into_iter()
         .map(|p| {
             json!({
-                "name": p.name, "agency": p.agency.name, "fiscal_year": p.year, "documents": [],
+                "name": p.name, "district": p.agency.district, "agency": p.agency.name, "fiscal_year": p.year, "documents": [],
                 "problems": p.problems, "errors": 0, "state": p.state.as_str(), "id": p.id,
             })
         })
@@ -1069,4 +1069,23 @@ pub async fn upload_signed(
         StatusCode::OK,
         &json!({ "state": to.as_str() }),
     ))
+}
+
+/// `GET /api/framework/{year}`: the year's indicators and target, for the form's new
+/// indicator rows (as `serve` answers it).
+pub async fn framework(State(hub): Hubs, Path(year): Path<String>, headers: HeaderMap) -> Answer {
+    auth::required(&hub, &headers)?;
+    let year: i32 = year
+        .trim()
+        .parse()
+        .map_err(|_| Refusal::bad("ปีงบประมาณต้องเป็นตัวเลข เช่น 2568"))?;
+    let framework = crate::import::framework(&hub.frameworks, year)
+        .map_err(|d| Refusal::new(StatusCode::NOT_FOUND, d.message.shown().to_owned()))?;
+    let indicators: Vec<Value> = framework
+        .indicators
+        .iter()
+        .map(|i| json!({ "number": i.number, "tool": i.tool.to_string(), "name": i.name }))
+        .collect();
+    let answer = json!({ "year": framework.fiscal_year, "target": framework.target.0, "indicators": indicators });
+    Ok(crate::web::api::json_response(StatusCode::OK, &answer))
 }

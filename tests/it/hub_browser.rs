@@ -20,6 +20,8 @@ use crate::http::{get, request};
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 const PASSWORD: &str = "รหัสผ่านทดสอบ-2568";
+/// The form's preview shows a built page (as `browser.rs` waits for it).
+const PREVIEW_SHOWN: &str = "const p = document.querySelector('#preview'); const i = p && p.querySelector('img'); return !!p && p.dataset.state === 'ready' && !!i && i.complete && i.naturalWidth > 0;";
 
 fn which(names: &[&str]) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
@@ -390,6 +392,18 @@ fn three_browsers_import_invite_edit_submit_isolate_return_fix_approve() {
     wait_for("A's submission", || {
         a.html().contains("data-state=\"submitted\"")
     });
+    // A's form (the clerk's page of `serve`) lists A's package only, checks and previews it.
+    a.go("/edit");
+    wait_for("A's list", || {
+        a.script(
+            "return !!document.querySelector('#packages tr[data-name]');",
+            json!([]),
+        ) == true
+    });
+    let listed = a.script("return [...document.querySelectorAll('#packages tr[data-name]')].map(r => r.dataset.name);", json!([]));
+    assert_eq!(listed, json!([a_name]));
+    a.go(&format!("/edit#/p/{}", urlencode(&a_name)));
+    wait_for("A's preview", || a.script(PREVIEW_SHOWN, json!([])) == true);
     // B cannot open A's package: by link, by API, by guessing numbers.
     b.go(&format!("/packages/{a_id}"));
     assert!(b.text().contains("ไม่มีสิทธิ์"), "{}", b.text());

@@ -63,6 +63,8 @@ pub struct Built {
 pub struct Engine {
     templates: Templates,
     compiler: Compiler,
+    /// Templates from a folder rather than the embedded ones (recorded in archival PDFs).
+    custom_templates: bool,
 }
 
 impl Engine {
@@ -73,6 +75,7 @@ impl Engine {
         Ok(Self {
             templates: Templates::new(templates_dir)?,
             compiler: Compiler::new(Fonts::load(font_dirs)?),
+            custom_templates: templates_dir.is_some(),
         })
     }
 
@@ -175,8 +178,7 @@ impl Engine {
         }
         // An archival PDF carries the package exactly as read and the facts derived from it.
         let attached = if archival {
-            let facts = serde_json::to_vec_pretty(&loaded.facts)
-                .map_err(|e| Diagnostic::error(format!("cannot write the facts: {e}")))?;
+            let facts = self.facts_with_build(loaded, options)?;
             let package = loaded.source.text.as_bytes().to_vec();
             vec![
                 (archive::PACKAGE.to_owned(), package),
@@ -193,6 +195,33 @@ impl Engine {
             attached,
             warnings,
         })
+    }
+
+    /// The facts an archival PDF carries, with the options that shape its pages
+    /// ([`archive::BuildRecord`]), for `verify` to rebuild with.
+    fn facts_with_build(
+        &self,
+        loaded: &Loaded,
+        options: &BuildOptions,
+    ) -> Result<Vec<u8>, Failure> {
+        let asked = options.font.as_deref().or(loaded.package.font.as_deref());
+        let record = archive::BuildRecord {
+            ita_report: env!("CARGO_PKG_VERSION").to_owned(),
+            font: self.compiler.fonts().choose(asked)?,
+            templates: if self.custom_templates {
+                "custom"
+            } else {
+                "embedded"
+            }
+            .to_owned(),
+        };
+        let written = serde_json::to_value(&loaded.facts).and_then(|mut facts| {
+            if let Some(map) = facts.as_object_mut() {
+                map.insert("build".to_owned(), serde_json::to_value(&record)?);
+            }
+            serde_json::to_vec_pretty(&facts)
+        });
+        Ok(written.map_err(|e| Diagnostic::error(format!("cannot write the facts: {e}")))?)
     }
 
     /// Stage 3: the Typst source of `kinds`, with Thai line breaks written in.

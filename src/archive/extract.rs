@@ -61,13 +61,18 @@ pub fn read(pdf: &[u8], listed: Option<&ManifestEntry>) -> Result<Extraction, Me
             ));
         }
     }
+    // The manifest names the package as the build was given it (a path): its file name is
+    // what the PDF attaches.
+    let package = listed.map(|entry| {
+        let name = Path::new(&entry.package).file_name();
+        name.map_or(entry.package.clone(), |n| n.to_string_lossy().into_owned())
+    });
     if doubt.is_none()
-        && let Some(entry) = listed
+        && let (Some(entry), Some(package)) = (listed, &package)
         && !files
             .iter()
-            .any(|(name, data)| *name == entry.package && sha256(data) == entry.package_sha256)
+            .any(|(name, data)| name == package && sha256(data) == entry.package_sha256)
     {
-        let package = &entry.package;
         doubt = Some(message!(
             "แฟ้มข้อมูลแนบไม่ใช่ `{package}` ตามที่ manifest.json บันทึกไว้สำหรับ PDF นี้ (ชื่อหรือค่า SHA-256 ต่างกัน)",
             "the attached package is not the `{package}` manifest.json lists for this PDF (another name or SHA-256)"

@@ -45,6 +45,27 @@ pub fn sha256(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// The options that shaped an archival PDF's pages, recorded in its facts (`build`) so that
+/// `verify` rebuilds with them and can say why a rebuild differs without calling it tampering.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BuildRecord {
+    /// The ita-report version that built it (the templates embedded in it, unless `templates`
+    /// says otherwise).
+    pub ita_report: String,
+    /// The font family the documents were set in.
+    pub font: String,
+    /// `embedded`, or `custom` for templates from a folder (`--templates`).
+    pub templates: String,
+}
+
+impl BuildRecord {
+    /// The record in the facts JSON of an archival PDF, if there is one.
+    pub fn of_facts(facts: &[u8]) -> Option<BuildRecord> {
+        let value: serde_json::Value = serde_json::from_slice(facts).ok()?;
+        serde_json::from_value(value.get("build")?.clone()).ok()
+    }
+}
+
 /// One archival PDF in the manifest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ManifestEntry {

@@ -77,6 +77,8 @@ pub struct Report {
     pub pdf_a3: bool,
     /// The attached package: its file name and bytes.
     pub package: Option<(String, Vec<u8>)>,
+    /// The build options the attached facts record, if they record them.
+    pub build: Option<super::BuildRecord>,
     /// The length of the unsigned revision: the file as built, before the first signature.
     pub unsigned_len: usize,
     /// Bytes after the last `%%EOF` and its end of line: PDF/A forbids them, and a viewer
@@ -112,14 +114,18 @@ pub fn inspect(pdf: &[u8]) -> Result<Report, String> {
     let pdf_a3 = [&b"<pdfaid:part>3</pdfaid:part>"[..], b"pdfaid:part=\"3\""]
         .iter()
         .any(|claim| pdfobj::find(original, claim, 0).is_some());
-    let package = super::attachments(original).ok().and_then(|files| {
-        files
-            .into_iter()
-            .find(|(name, _)| name.ends_with(".json") && !name.ends_with(".facts.json"))
-    });
+    let files = super::attachments(original).unwrap_or_default();
+    let build = files
+        .iter()
+        .find(|(name, _)| name.ends_with(".facts.json"))
+        .and_then(|(_, facts)| super::BuildRecord::of_facts(facts));
+    let package = files
+        .into_iter()
+        .find(|(name, _)| name.ends_with(".json") && !name.ends_with(".facts.json"));
     Ok(Report {
         pdf_a3,
         package,
+        build,
         unsigned_len,
         trailing,
         signatures,

@@ -450,7 +450,6 @@ fn verify_lines(
     options: &BuildOptions,
     trust: &Trust,
 ) -> Vec<(bool, Message)> {
-    let version = env!("CARGO_PKG_VERSION");
     let claim = if report.pdf_a3 {
         message!(
             "ระบุว่าเป็น PDF/A-3 (XMP pdfaid)",
@@ -473,21 +472,16 @@ fn verify_lines(
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
             let original = &bytes[..report.unsigned_len];
-            let size = original.len();
-            lines.push(match engine.reproduces(original, data, package, dir, frameworks, options) {
-                Ok(Some(stem)) => (true, message!(
-                    "ฉบับก่อนลงนาม ({size} ไบต์) ตรงกับที่ ita-report {version} สร้างจากข้อมูลแนบทุกไบต์ (เป็น {stem}.pdf)",
-                    "unsigned revision ({size} bytes) is byte for byte what ita-report {version} builds from it (as {stem}.pdf)"
-                )),
-                Ok(None) => (false, message!(
-                    "ฉบับก่อนลงนาม ({size} ไบต์) ไม่ตรงกับที่ ita-report {version} สร้างจากข้อมูลแนบ",
-                    "unsigned revision ({size} bytes) differs from what ita-report {version} builds from the attached package"
-                )),
-                Err(Failure(d)) => {
-                    let why = d.first().map_or(String::new(), |d| d.message.shown().to_owned());
-                    (false, message!("ข้อมูลแนบสร้างเอกสารไม่ได้: {why}", "the attached package does not build: {why}"))
-                }
-            });
+            lines.push(rebuilt(
+                original,
+                data,
+                package,
+                dir,
+                engine,
+                frameworks,
+                options,
+                report.build.as_ref(),
+            ));
         }
     }
     if report.trailing > 0 {
@@ -507,6 +501,99 @@ fn verify_lines(
         lines.extend(signature_lines(s, trust));
     }
     lines
+}
+
+/// Whether the unsigned revision `original` is what this version builds from the attached
+/// package with the options the PDF records (the font unless `--font` says otherwise); when
+/// it is not and the recorded options cannot be met here, the line says "built differently"
+/// and why, rather than "differs".
+#[allow(clippy::too_many_arguments)]
+fn rebuilt(
+    original: &[u8],
+    data: &[u8],
+    package: &str,
+    dir: &Path,
+    engine: &Engine,
+    frameworks: &Frameworks,
+    options: &BuildOptions,
+    record: Option<&crate::archive::BuildRecord>,
+) -> (bool, Message) {
+    let (version, size) = (env!("CARGO_PKG_VERSION"), original.len());
+    let options = BuildOptions {
+        font: options
+            .font
+            .clone()
+            .or_else(|| record.map(|r| r.font.clone())),
+        ..options.clone()
+    };
+    let mut reasons: Vec<Message> = Vec::new();
+    if let Some(record) = record {
+        let (theirs, font) = (&record.ita_report, &record.font);
+        if *theirs != version {
+            reasons.push(message!(
+                "สร้างด้วย ita-report {theirs} (ที่นี่เป็น {version})",
+                "built by ita-report {theirs} (this is {version})"
+            ));
+        }
+        if !engine.fonts().has_family(font) {
+            reasons.push(message!(
+                "ตั้งด้วยแบบอักษร {font} ซึ่งไม่มีที่นี่ (--font-dir)",
+                "set in the font {font}, which is not here (--font-dir)"
+            ));
+        }
+        if record.templates == "custom" {
+            reasons.push(message!(
+                "สร้างด้วยแม่แบบที่ปรับเอง (ให้ด้วย --templates)",
+                "built with customised templates (give them with --templates)"
+            ));
+        }
+    }
+    let differently = |reasons: &[Message]| {
+        let why = reasons
+            .iter()
+            .map(Message::shown)
+            .collect::<Vec<_>>()
+            .join("; ");
+        (
+            false,
+            message!(
+                "ฉบับก่อนลงนาม ({size} ไบต์) สร้างด้วยค่าที่ต่างจากที่นี่ จึงเทียบกับข้อมูลแนบไม่ได้: {why}",
+                "unsigned revision ({size} bytes) was built differently, so it cannot be compared with the attached package here: {why}"
+            ),
+        )
+    };
+    if record.is_some_and(|r| !engine.fonts().has_family(&r.font)) {
+        return differently(&reasons);
+    }
+    match engine.reproduces(original, data, package, dir, frameworks, &options) {
+        Ok(Some(stem)) => (
+            true,
+            message!(
+                "ฉบับก่อนลงนาม ({size} ไบต์) ตรงกับที่ ita-report {version} สร้างจากข้อมูลแนบทุกไบต์ (เป็น {stem}.pdf)",
+                "unsigned revision ({size} bytes) is byte for byte what ita-report {version} builds from it (as {stem}.pdf)"
+            ),
+        ),
+        Ok(None) if !reasons.is_empty() => differently(&reasons),
+        Ok(None) => (
+            false,
+            message!(
+                "ฉบับก่อนลงนาม ({size} ไบต์) ไม่ตรงกับที่ ita-report {version} สร้างจากข้อมูลแนบ",
+                "unsigned revision ({size} bytes) differs from what ita-report {version} builds from the attached package"
+            ),
+        ),
+        Err(Failure(d)) => {
+            let why = d
+                .first()
+                .map_or(String::new(), |d| d.message.shown().to_owned());
+            (
+                false,
+                message!(
+                    "ข้อมูลแนบสร้างเอกสารไม่ได้: {why}",
+                    "the attached package does not build: {why}"
+                ),
+            )
+        }
+    }
 }
 
 /// Whether a signature holds, and what was added after it.

@@ -1330,3 +1330,51 @@ fn the_visible_signature_is_readable_and_names_the_certificate_and_time() {
         assert_eq!(lines, 2, "the name, then the date and time");
     }
 }
+
+/// The font a PDF was built with is recorded in its facts: `verify` rebuilds with it without
+/// being told (`--font`), and a PDF set in a font that is not here is reported as built
+/// differently, with the reason, not as a changed file.
+#[test]
+fn verify_rebuilds_with_the_recorded_font_and_names_a_missing_one() {
+    let dir = Scratch::new("recorded-font");
+    let d = dir.path();
+    let json = "2566-roiet-announcement.json";
+    std::fs::copy(root().join("inputs").join(json), d.join(json)).unwrap();
+    let fonts = d.join("fonts");
+    std::fs::create_dir(&fonts).unwrap();
+    std::fs::copy(
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        fonts.join("DejaVuSans.ttf"),
+    )
+    .expect("DejaVu Sans (fonts-dejavu-core) is installed");
+    for (out, extra) in [
+        ("sarabun", &["--font", "Sarabun"][..]),
+        ("dejavu", &["--font", "DejaVu Sans", "--font-dir", "fonts"]),
+    ] {
+        let args = [
+            &["build", json, "-o", out, "--archive", "--quiet"][..],
+            extra,
+        ]
+        .concat();
+        let run = ita_report(d, &args, None);
+        assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    }
+    let run = ita_report(d, &["verify", "sarabun/2566-roiet-announcement.pdf"], None);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let run = ita_report(d, &["verify", "dejavu/2566-roiet-announcement.pdf"], None);
+    let text = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("built differently") && text.contains("DejaVu Sans, which is not here"),
+        "{text}"
+    );
+    assert!(!text.contains("differs from what"), "{text}");
+    let args = [
+        "verify",
+        "dejavu/2566-roiet-announcement.pdf",
+        "--font-dir",
+        "fonts",
+    ];
+    let run = ita_report(d, &args, None);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+}

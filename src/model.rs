@@ -400,6 +400,10 @@ pub struct TablePart {
     /// The caption after its number ("ตารางที่ ๓"); no caption when absent.
     #[serde(default)]
     pub caption: Option<String>,
+    /// A title above the table, unnumbered and bold ("(๑) คะแนนตัวชี้วัดและระดับผลการ
+    /// ประเมิน").
+    #[serde(default)]
+    pub title: Option<String>,
     pub header: Vec<String>,
     /// Each row has one cell per header cell.
     pub rows: Vec<Vec<String>>,

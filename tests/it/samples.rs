@@ -74,6 +74,7 @@ fn split_gives_one_pdf_per_document_in_order() {
         kinds,
         vec![
             vec![DocKind::Memo],
+            vec![DocKind::Cover],
             vec![DocKind::Report],
             vec![DocKind::Oit],
             vec![DocKind::Measures]

@@ -616,3 +616,40 @@ fn the_last_signature_of_a_memo_never_stands_alone_on_a_page() {
     }
     assert!(moved, "some length puts the signatures on the second page");
 }
+
+#[test]
+fn a_letter_page_never_holds_one_line_and_the_signature() {
+    // Seed 000's letter put its one-line last paragraph alone above the closing on page ๒.
+    // The paragraph before a last one keeps with it (up to a quarter of a page), so the
+    // closing's page holds more of the text.
+    let mut moved = false;
+    for n in 8..22 {
+        let package = json!({
+            "agency": { "name": "เทศบาลตำบลทดสอบ" },
+            "fiscal_year": 2567,
+            "letter": {
+                "reference": "ทส ๐๐๐๑/๑๒๓", "address": ["เทศบาลตำบลทดสอบ"], "date": "2567-10-01",
+                "subject": "ส่งรายงานผลการประเมิน", "to": "นายอำเภอ",
+                "body": [SENTENCE.repeat(n), SENTENCE.repeat(3), "จึงเรียนมาเพื่อโปรดทราบ"],
+                "signer": { "name": "นายทดสอบ ระบบดี", "positions": ["ปลัดเทศบาล"] }
+            }
+        });
+        let all = laid_out(&package);
+        let closing = all
+            .iter()
+            .find(|l| l.text.contains("ขอแสดงความนับถือ"))
+            .expect("the closing is printed");
+        let above = all
+            .iter()
+            .filter(|l| l.page == closing.page && l.y < closing.y - 0.5)
+            .filter(|l| !l.text.starts_with("- "))
+            .count();
+        assert!(
+            closing.page == 0 || above >= 3,
+            "n={n}: the closing on page {} has {above} line(s) of text above it",
+            closing.page + 1
+        );
+        moved |= closing.page > 0;
+    }
+    assert!(moved, "some length puts the closing on the second page");
+}

@@ -31,6 +31,8 @@ pub const PASSWORD_CHARS: usize = 10;
 pub const ACCOUNT_FAILURES: usize = 5;
 pub const ADDRESS_FAILURES: usize = 20;
 pub const WINDOW: i64 = 15 * 60;
+/// Accounts and addresses with failures remembered before the stale ones are dropped.
+const KEYS: usize = 10_000;
 
 /// A random token (128 bits, hex).
 pub fn new_token() -> String {
@@ -218,6 +220,11 @@ impl Limiter {
     /// Counts a failed login.
     pub fn failed(&self, account: &str, address: &str) {
         let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        // Made-up login names must not grow the table without end: old failures go first.
+        if failures.len() > KEYS {
+            let since = now() - WINDOW;
+            failures.retain(|_, times| times.iter().any(|&t| t > since));
+        }
         for key in [format!("account:{account}"), format!("address:{address}")] {
             failures.entry(key).or_default().push(now());
         }

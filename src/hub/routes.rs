@@ -883,10 +883,10 @@ pub async fn preview(
     .await?;
     match answer {
         Ok(pages) => {
-            hub.preview_of
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .insert(id.clone(), package.id);
+            let mut owners = hub.preview_of.lock().unwrap_or_else(|p| p.into_inner());
+            // Only the previews still kept need an owner: the map stays as small as they are.
+            owners.retain(|kept, _| hub.previews.get(kept).is_some());
+            owners.insert(id.clone(), package.id);
             Ok(crate::web::api::json_response(
                 StatusCode::OK,
                 &json!({ "id": id, "pages": pages }),

@@ -653,3 +653,47 @@ fn a_letter_page_never_holds_one_line_and_the_signature() {
     }
     assert!(moved, "some length puts the closing on the second page");
 }
+
+#[test]
+fn no_sample_has_a_page_of_signatures_alone() {
+    // Every page that carries a signature carries at least two lines of the text it signs
+    // above its first signature (seed 001's memo once had a page of one signature alone).
+    let mut checked = 0;
+    for path in crate::common::samples() {
+        let loaded = load_sample(&path);
+        let built = build(&loaded, &BuildOptions::default());
+        let all = lines(&built.artifacts[0].document);
+        let names: Vec<String> = ita_report::documents::signers(&loaded.package)
+            .map(|s| format!("({})", squeeze(&s.name)))
+            .collect();
+        let signature = |l: &Line| names.iter().any(|n| squeeze(&l.text).contains(n.as_str()));
+        let pages: std::collections::BTreeSet<usize> = all
+            .iter()
+            .filter(|l| signature(l))
+            .map(|l| l.page)
+            .collect();
+        for page in pages {
+            let first = all
+                .iter()
+                .filter(|l| l.page == page && signature(l))
+                .map(|l| l.y)
+                .fold(f64::MAX, f64::min);
+            // The space to sign (36 pt) and the closing lines sit above the name.
+            let above = all
+                .iter()
+                .filter(|l| l.page == page && l.y < first - 40.0 && !l.text.starts_with("- "))
+                .count();
+            assert!(
+                above >= 2,
+                "{}: page {} holds a signature with {above} line(s) above it",
+                path.display(),
+                page + 1
+            );
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= 4,
+        "signature pages found in the samples: {checked}"
+    );
+}

@@ -279,8 +279,7 @@ fn wrong_outline_parts_are_refused_where_they_are() {
     ]});
     let text = with_outline(SMALL, outline);
     let failure = ita_report::load::load_str(&text, "bad.json", crate::common::frameworks())
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     let shown = failure.to_string();
     for (path, words) in [
         ("outline.report[0].part", "ใช้ได้ใน `outline.oit` เท่านั้น"),
@@ -299,8 +298,7 @@ fn wrong_outline_parts_are_refused_where_they_are() {
         serde_json::json!({"report": [{"part": "chart_of_everything"}]}),
     );
     let shown = ita_report::load::load_str(&unknown, "bad.json", crate::common::frameworks())
-        .err()
-        .expect("refused")
+        .expect_err("refused")
         .to_string();
     assert!(shown.contains("outline.report[0]"), "{shown}");
 }

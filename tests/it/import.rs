@@ -290,6 +290,23 @@ fn init_drafts_measures_for_the_indicators_below_target_and_check_flags_them() {
     assert_eq!(file.name, "2568-เทศบาลตำบลหนองแวง.json");
 
     let loaded = common::load_text(&file.text, &file.name);
+    // The outline it builds with is written out to edit, and is the default one; the kind
+    // its name says is written too.
+    let written = loaded
+        .package
+        .outline
+        .report
+        .clone()
+        .expect("init writes the outline");
+    assert_eq!(
+        written,
+        ita_report::outline::report_default(&loaded.package)
+    );
+    assert!(loaded.package.outline.measures.is_some());
+    assert_eq!(
+        loaded.package.agency.kind,
+        Some(ita_report::model::AgencyKind::Municipality)
+    );
     let measures = loaded.package.measures.as_ref().unwrap();
     assert_eq!(
         measures
@@ -820,10 +837,7 @@ fn drafted_rows_name_no_unit_of_another_kind_and_write_the_package_digits() {
                 };
                 let row = catalogue.draft(number, layout, to).unwrap();
                 let text = serde_json::to_string(&row.responsible).unwrap();
-                let own = match kind {
-                    AgencyKind::Municipality | AgencyKind::ProvincialUnit => true,
-                    _ => false,
-                };
+                let own = matches!(kind, AgencyKind::Municipality | AgencyKind::ProvincialUnit);
                 if !own {
                     assert!(
                         row.responsible.is_empty(),

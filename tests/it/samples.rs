@@ -85,6 +85,7 @@ fn split_gives_one_pdf_per_document_in_order() {
         stems,
         [
             "sample-memo",
+            "sample-cover",
             "sample-report",
             "sample-oit",
             "sample-measures"

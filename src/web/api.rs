@@ -229,6 +229,31 @@ fn labelled(text: &str) -> String {
     out
 }
 
+/// The Thai title of every field the package schema names, by field name (as the form
+/// labels them).
+fn titles() -> &'static std::collections::HashMap<String, String> {
+    static TITLES: std::sync::OnceLock<std::collections::HashMap<String, String>> =
+        std::sync::OnceLock::new();
+    TITLES.get_or_init(|| {
+        let schema = crate::schema::package();
+        let mut titles = std::collections::HashMap::new();
+        let definitions = schema["definitions"]
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        for definition in std::iter::once(&schema).chain(definitions.values()) {
+            for (key, property) in definition["properties"].as_object().into_iter().flatten() {
+                if let Some(title) = property["title"].as_str() {
+                    titles
+                        .entry(key.clone())
+                        .or_insert_with(|| title.to_owned());
+                }
+            }
+        }
+        titles
+    })
+}
+
 /// The Thai label path of a JSON path, if it is one whose every field has a label.
 fn label_path(path: &str) -> Option<String> {
     if !path.contains('.') && !path.contains('[') {
@@ -239,8 +264,7 @@ fn label_path(path: &str) -> Option<String> {
         let (key, indices) = segment
             .split_once('[')
             .map_or((segment, ""), |(k, i)| (k, i));
-        let label = crate::schema::THAI.iter().find(|(k, _)| *k == key)?.1;
-        parts.push(label.to_owned());
+        parts.push(titles().get(key)?.clone());
         for index in indices.split('[').filter(|i| !i.is_empty()) {
             let n: usize = index.trim_end_matches(']').parse().ok()?;
             parts.push(format!("รายการที่ {}", n + 1));

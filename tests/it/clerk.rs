@@ -369,6 +369,7 @@ fn literals(source: &str, quotes: &[char]) -> Vec<String> {
                         i += 1;
                     } else if quote == '`' && chars[i] == '$' && chars.get(i + 1) == Some(&'{') {
                         // An interpolation is code, not text: left out.
+                        i += 1;
                         let mut depth = 0;
                         while i < chars.len() {
                             match chars[i] {

@@ -465,7 +465,7 @@ async function showPackage(name) {
   state.dirty = false;
   state.previewId = null;
   state.lastCheck = null;
-  loadFramework(state.doc.fiscal_year);
+  await loadFramework(state.doc.fiscal_year);
   setTitle(state.doc.agency && state.doc.agency.name ? state.doc.agency.name : name);
   main.replaceChildren(editorLayout(name));
   offerUnsaved(name);
@@ -683,7 +683,12 @@ function renderField(path, value, hint = {}) {
   else node = renderScalar(path, value, key, hint);
   node.dataset.path = pathText(path);
   state.fields.set(pathText(path), node);
-  if (hint.removable && !hint.optional) node.prepend(removeFieldButton(path, key));
+  if (hint.removable && !hint.optional) {
+    const button = removeFieldButton(path, key);
+    const legend = node.tagName === "FIELDSET" ? node.querySelector(":scope > legend") : null;
+    if (legend) legend.append(" ", button);
+    else node.prepend(button);
+  }
   return node;
 }
 
@@ -895,9 +900,9 @@ function renderScalar(path, value, key, hint) {
         box.classList.toggle("out-of-bounds", bounded);
         update(path, e.target.value === "" ? null : Number(e.target.value), hint.optional);
       } });
-  } else if (CHOICES[key] && (value in CHOICES[key])) {
+  } else if (choices(path, key, value)) {
     input = el("select", { id, onchange: (e) => update(path, e.target.value) },
-      Object.entries(CHOICES[key]).map(([v, text]) => el("option", { value: v, selected: v === value }, text)));
+      Object.entries(choices(path, key, value)).map(([v, text]) => el("option", { value: v, selected: v === value }, text)));
   } else {
     const long = isParagraphs(key) || value.length > 70 || value.includes("\n");
     const onInput = (e) => {
@@ -924,6 +929,14 @@ function renderScalar(path, value, key, hint) {
   box.append(el("label", { for: id, class: hint.compact ? "compact" : null }, hint.compact ? `${thaiNumber(path[path.length - 1] + 1)}.` : name), input, el("div", { class: "diag" }));
   if (readOnly(path, value)) box.classList.add("readonly");
   return box;
+}
+
+// The values a field may take, with their Thai names: from CHOICES, else the schema's list.
+function choices(path, key, value) {
+  if (CHOICES[key] && value in CHOICES[key]) return CHOICES[key];
+  const s = schemaAt(path);
+  if (s && Array.isArray(s.enum) && s.enum.includes(value)) return Object.fromEntries(s.enum.map((v) => [v, v]));
+  return null;
 }
 
 const MONTHS = ["มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",

@@ -38,6 +38,12 @@ const CHOICES = {
   numerals: { thai: "เลขไทย (๑๒๓)", arabic: "เลขอารบิก (123)" },
   layout: { by_indicator: "ตาราง ๖ คอลัมน์ รายตัวชี้วัด", by_tool: "ตาราง ๔ คอลัมน์ ตามเครื่องมือ", outline: "หัวข้อและรายการ (ไม่มีตาราง)" },
   tool: { IIT: "IIT", EIT: "EIT", OIT: "OIT" },
+  kind: {
+    province: "จังหวัด", district_office: "ที่ทำการปกครองอำเภอ / สำนักงานอำเภอ", provincial_unit: "ส่วนราชการส่วนภูมิภาค",
+    municipality: "เทศบาล", sao: "องค์การบริหารส่วนตำบล", school: "โรงเรียน / สถานศึกษา", hospital: "โรงพยาบาล",
+    police_station: "สถานีตำรวจ", university: "มหาวิทยาลัย / สถาบันอุดมศึกษา", public_organisation: "องค์การมหาชน",
+    ministry_department: "กรม / ส่วนราชการระดับกรม",
+  },
 };
 
 // Optional fields a box can take that the package may not have yet, by the box's field name:
@@ -79,6 +85,8 @@ function initialValue(schema) {
 const LABELS_AT = {
   "agency.province": "จังหวัด",
   "province": "ผลการประเมินภาพรวมจังหวัด",
+  "agency.kind": "ประเภทหน่วยงาน",
+  "agency.rank": "ลำดับของหน่วยงาน",
 };
 
 // A score field: typed as a number from 0 to 100.

@@ -17,6 +17,9 @@ use p256::pkcs8::DecodePrivateKey;
 use sha2::Sha256;
 use x509_cert::Certificate;
 
+use crate::diagnostic::Message;
+use crate::message;
+
 /// A certificate with its private key, and the other certificates of the file (its chain).
 pub struct Identity {
     pub certificate: Certificate,
@@ -39,7 +42,7 @@ pub enum Key {
 impl Key {
     /// Reads a PKCS#8 private key, and gives the public key as a certificate's
     /// subjectPublicKey holds it (to find the certificate that belongs to the key).
-    fn from_pkcs8(der: &[u8]) -> Result<(Key, Vec<u8>), String> {
+    fn from_pkcs8(der: &[u8]) -> Result<(Key, Vec<u8>), Message> {
         if let Ok(key) = p256::SecretKey::from_pkcs8_der(der) {
             let public = key.public_key().to_encoded_point(false).as_bytes().to_vec();
             return Ok((Key::P256(p256::ecdsa::SigningKey::from(key)), public));
@@ -51,22 +54,32 @@ impl Key {
         use rsa::pkcs1::EncodeRsaPublicKey;
         use rsa::pkcs8::DecodePrivateKey as _;
         let key = rsa::PrivateKey::from_pkcs8_der(der).map_err(|_| {
-            "the private key is neither RSA nor ECDSA P-256 or P-384, the kinds ita-report signs with"
-                .to_owned()
+            message!(
+                "กุญแจส่วนตัวไม่ใช่ RSA หรือ ECDSA P-256/P-384 ซึ่งเป็นชนิดที่ ita-report ใช้ลงนาม",
+                "the private key is neither RSA nor ECDSA P-256 or P-384, the kinds ita-report signs with"
+            )
         })?;
         let public = key
             .to_public_key()
             .to_pkcs1_der()
-            .map_err(|e| format!("the RSA key cannot be encoded ({e})"))?;
+            .map_err(|e| damaged("RSA key", e))?;
         Ok((Key::Rsa(Box::new(key)), public.as_bytes().to_vec()))
     }
 }
 
 /// Reads `bytes` (a PKCS#12 file) with `password`. Errors say what was found instead.
-pub fn read(bytes: &[u8], password: &str) -> Result<Identity, String> {
-    let pfx = pkcs12::pfx::Pfx::from_der(bytes).map_err(|e| format!("not a PKCS#12 file ({e})"))?;
+pub fn read(bytes: &[u8], password: &str) -> Result<Identity, Message> {
+    let pfx = pkcs12::pfx::Pfx::from_der(bytes).map_err(|e| {
+        message!(
+            "ไม่ใช่แฟ้ม PKCS#12 (.p12/.pfx) ({e})",
+            "not a PKCS#12 file ({e})"
+        )
+    })?;
     if pfx.auth_safe.content_type != const_oid::db::rfc5911::ID_DATA {
-        return Err("the PKCS#12 file is protected by public key, not by a password; ita-report reads password-protected files".into());
+        return Err(message!(
+            "แฟ้ม PKCS#12 นี้ป้องกันด้วยกุญแจสาธารณะ ไม่ใช่รหัสผ่าน ita-report อ่านได้เฉพาะแฟ้มที่ป้องกันด้วยรหัสผ่าน",
+            "the PKCS#12 file is protected by public key, not by a password; ita-report reads password-protected files"
+        ));
     }
     let content = octets(&pfx.auth_safe.content)?;
     let mut weak = Vec::new();
@@ -74,7 +87,7 @@ pub fn read(bytes: &[u8], password: &str) -> Result<Identity, String> {
         check_mac(mac, &content, password, &mut weak)?;
     }
     let safes: Vec<cms::content_info::ContentInfo> =
-        Vec::from_der(&content).map_err(|e| format!("damaged PKCS#12 contents ({e})"))?;
+        Vec::from_der(&content).map_err(|e| damaged("contents", e))?;
     let (mut certificates, mut keys) = (Vec::new(), Vec::new());
     for safe in safes {
         let bags = if safe.content_type == const_oid::db::rfc5911::ID_DATA {
@@ -85,24 +98,24 @@ pub fn read(bytes: &[u8], password: &str) -> Result<Identity, String> {
             continue;
         };
         let bags: pkcs12::safe_bag::SafeContents =
-            Vec::from_der(&bags).map_err(|e| format!("damaged PKCS#12 bags ({e})"))?;
+            Vec::from_der(&bags).map_err(|e| damaged("bags", e))?;
         for bag in bags {
             let value = explicit(&bag.bag_value)?;
             if bag.bag_id == pkcs12::PKCS_12_CERT_BAG_OID {
                 let cert = pkcs12::cert_type::CertBag::from_der(&value)
-                    .map_err(|e| format!("damaged certificate bag ({e})"))?;
+                    .map_err(|e| damaged("certificate bag", e))?;
                 certificates.push(
                     Certificate::from_der(cert.cert_value.as_bytes())
-                        .map_err(|e| format!("damaged certificate ({e})"))?,
+                        .map_err(|e| damaged("certificate", e))?,
                 );
             } else if bag.bag_id == pkcs12::PKCS_12_PKCS8_KEY_BAG_OID {
                 let info = pkcs12::pbe_params::EncryptedPrivateKeyInfo::from_der(&value)
-                    .map_err(|e| format!("damaged key bag ({e})"))?;
+                    .map_err(|e| damaged("key bag", e))?;
                 keys.push(decrypt(
                     &info
                         .encryption_algorithm
                         .to_der()
-                        .map_err(|e| e.to_string())?,
+                        .map_err(|e| damaged("key bag", e))?,
                     info.encrypted_data.as_bytes(),
                     password,
                     &mut weak,
@@ -112,9 +125,12 @@ pub fn read(bytes: &[u8], password: &str) -> Result<Identity, String> {
             }
         }
     }
-    let key = keys
-        .first()
-        .ok_or("the PKCS#12 file holds no private key")?;
+    let key = keys.first().ok_or_else(|| {
+        message!(
+            "แฟ้ม PKCS#12 ไม่มีกุญแจส่วนตัว",
+            "the PKCS#12 file holds no private key"
+        )
+    })?;
     let (key, public) = Key::from_pkcs8(key)?;
     let position = certificates
         .iter()
@@ -125,7 +141,12 @@ pub fn read(bytes: &[u8], password: &str) -> Result<Identity, String> {
                 .raw_bytes()
                 == public.as_slice()
         })
-        .ok_or("no certificate in the PKCS#12 file belongs to its private key")?;
+        .ok_or_else(|| {
+            message!(
+                "ไม่มีใบรับรองในแฟ้ม PKCS#12 ที่คู่กับกุญแจส่วนตัวในแฟ้ม",
+                "no certificate in the PKCS#12 file belongs to its private key"
+            )
+        })?;
     let certificate = certificates.remove(position);
     Ok(Identity {
         certificate,
@@ -146,23 +167,20 @@ fn check_mac(
     content: &[u8],
     password: &str,
     weak: &mut Vec<&'static str>,
-) -> Result<(), String> {
+) -> Result<(), Message> {
     if !(1..=MAX_ITERATIONS).contains(&mac.iterations) {
-        return Err(format!(
-            "the PKCS#12 file asks for {} iterations of its integrity check",
-            mac.iterations
-        ));
+        return Err(iterations(mac.iterations.into()));
     }
     let (salt, expected) = (mac.mac_salt.as_bytes(), mac.mac.digest.as_bytes());
-    let wrong = |_| "wrong password for the PKCS#12 file (its integrity check fails)".to_owned();
-    let kdf = |e: der::Error| format!("the password cannot be used ({e})");
+    let wrong = |_| wrong_password();
+    let kdf = |e: der::Error| damaged("password", e);
     let kind = pkcs12::kdf::Pkcs12KeyType::Mac;
     match mac.mac.algorithm.oid {
         const_oid::db::rfc5912::ID_SHA_256 => {
             let key =
                 pkcs12::kdf::derive_key_utf8::<Sha256>(password, salt, kind, mac.iterations, 32)
                     .map_err(kdf)?;
-            let mut hmac = Hmac::<Sha256>::new_from_slice(&key).map_err(|e| e.to_string())?;
+            let mut hmac = Hmac::<Sha256>::new_from_slice(&key).map_err(|_| wrong_password())?;
             hmac.update(content);
             hmac.verify_slice(expected).map_err(wrong)
         }
@@ -176,11 +194,13 @@ fn check_mac(
                 20,
             )
             .map_err(kdf)?;
-            let mut hmac = Hmac::<sha1::Sha1>::new_from_slice(&key).map_err(|e| e.to_string())?;
+            let mut hmac =
+                Hmac::<sha1::Sha1>::new_from_slice(&key).map_err(|_| wrong_password())?;
             hmac.update(content);
             hmac.verify_slice(expected).map_err(wrong)
         }
-        other => Err(format!(
+        other => Err(message!(
+            "แฟ้ม PKCS#12 ใช้อัลกอริทึมตรวจความถูกต้อง {other} ซึ่ง ita-report อ่านได้เฉพาะ SHA-256 และ SHA-1 (ส่งออกใหม่ด้วยค่าปริยายของ OpenSSL 3: AES-256, SHA-256)",
             "the PKCS#12 file uses the integrity algorithm {other}; ita-report reads SHA-256 and SHA-1 (export it again with OpenSSL 3 defaults: AES-256, SHA-256)"
         )),
     }
@@ -191,16 +211,19 @@ fn decrypt_safe(
     content: &Any,
     password: &str,
     weak: &mut Vec<&'static str>,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, Message> {
     let data =
         cms::encrypted_data::EncryptedData::from_der(&content.to_der().map_err(|e| e.to_string())?)
-            .map_err(|e| format!("damaged encrypted PKCS#12 contents ({e})"))?;
+            .map_err(|e| damaged("encrypted contents", e))?;
     let info = data.enc_content_info;
     let cipher = info
         .encrypted_content
-        .ok_or("encrypted PKCS#12 contents without data")?;
+        .ok_or_else(|| damaged("encrypted contents", "empty"))?;
     decrypt(
-        &info.content_enc_alg.to_der().map_err(|e| e.to_string())?,
+        &info
+            .content_enc_alg
+            .to_der()
+            .map_err(|e| damaged("key bag", e))?,
         cipher.as_bytes(),
         password,
         weak,
@@ -213,47 +236,69 @@ fn decrypt(
     cipher: &[u8],
     password: &str,
     weak: &mut Vec<&'static str>,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, Message> {
     let identifier = spki::AlgorithmIdentifierOwned::from_der(algorithm)
-        .map_err(|e| format!("damaged PKCS#12 encryption algorithm ({e})"))?;
+        .map_err(|e| damaged("encryption algorithm", e))?;
     if let Some(plain) = super::legacy::decrypt(&identifier, cipher, password, weak)? {
         return Ok(plain);
     }
     let scheme = pkcs5::EncryptionScheme::try_from(algorithm).map_err(|_| {
-        format!(
-            "the PKCS#12 file is encrypted with {}, which ita-report does not read (it reads AES (PBES2), triple DES and RC2)",
-            identifier.oid
+        let oid = identifier.oid;
+        message!(
+            "แฟ้ม PKCS#12 เข้ารหัสด้วย {oid} ซึ่ง ita-report อ่านไม่ได้ (อ่านได้ AES (PBES2), triple DES และ RC2)",
+            "the PKCS#12 file is encrypted with {oid}, which ita-report does not read (it reads AES (PBES2), triple DES and RC2)"
         )
     })?;
     let Some(pbes2) = scheme.pbes2() else {
-        return Err(
+        return Err(message!(
+            "แฟ้ม PKCS#12 เข้ารหัสแบบ PBES1 ซึ่ง ita-report อ่านไม่ได้ (อ่านได้ PBES2 ค่าปริยายของ OpenSSL 3)",
             "the PKCS#12 file uses PBES1 encryption; ita-report reads PBES2 (OpenSSL 3's default)"
-                .into(),
-        );
+        ));
     };
     if let Some(kdf) = pbes2.kdf.pbkdf2()
         && kdf.iteration_count > MAX_ITERATIONS as u32
     {
-        let n = kdf.iteration_count;
-        return Err(format!(
-            "the PKCS#12 file asks for {n} iterations of its key derivation"
-        ));
+        return Err(iterations(kdf.iteration_count.into()));
     }
     scheme
         .decrypt(password, cipher)
-        .map_err(|_| "wrong password for the PKCS#12 file (its key cannot be decrypted)".to_owned())
+        .map_err(|_| wrong_password())
 }
 
 /// The contents of an OCTET STRING held in an `Any`.
-fn octets(any: &Any) -> Result<Vec<u8>, String> {
+fn octets(any: &Any) -> Result<Vec<u8>, Message> {
     Ok(any
         .decode_as::<OctetString>()
-        .map_err(|e| format!("damaged PKCS#12 data ({e})"))?
+        .map_err(|e| damaged("data", e))?
         .into_bytes())
 }
 
 /// The inner element of a `[0] EXPLICIT` element, as DER.
-fn explicit(tlv: &[u8]) -> Result<Vec<u8>, String> {
-    let any = Any::from_der(tlv).map_err(|e| format!("damaged PKCS#12 bag ({e})"))?;
+fn explicit(tlv: &[u8]) -> Result<Vec<u8>, Message> {
+    let any = Any::from_der(tlv).map_err(|e| damaged("bag", e))?;
     Ok(any.value().to_vec())
+}
+
+/// The password does not open the file (its MAC or its decryption fails).
+pub(super) fn wrong_password() -> Message {
+    message!(
+        "รหัสผ่านของแฟ้ม PKCS#12 ไม่ถูกต้อง",
+        "wrong password for the PKCS#12 file"
+    )
+}
+
+/// A key derivation asking for `n` iterations, beyond [`MAX_ITERATIONS`].
+pub(super) fn iterations(n: i64) -> Message {
+    message!(
+        "แฟ้ม PKCS#12 ขอให้คำนวณกุญแจ {n} รอบ เกินขีดจำกัด",
+        "the PKCS#12 file asks for {n} iterations of its key derivation, beyond the limit"
+    )
+}
+
+/// A part of the file that cannot be read.
+pub(super) fn damaged(what: &str, e: impl std::fmt::Display) -> Message {
+    message!(
+        "แฟ้ม PKCS#12 เสียหาย ({what}: {e})",
+        "damaged PKCS#12 file ({what}: {e})"
+    )
 }

@@ -13,6 +13,9 @@ use der::asn1::OctetString;
 use pkcs12::kdf::{Pkcs12KeyType, derive_key_utf8};
 use spki::AlgorithmIdentifierOwned;
 
+use super::keystore::{damaged, iterations, wrong_password};
+use crate::diagnostic::Message;
+
 const PBE_SHA1_3DES: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.12.1.3");
 const PBE_SHA1_2DES: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.12.1.4");
 const PBE_SHA1_RC2_128: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.12.1.5");
@@ -58,27 +61,26 @@ pub fn decrypt(
     data: &[u8],
     password: &str,
     weak: &mut Vec<&'static str>,
-) -> Result<Option<Vec<u8>>, String> {
+) -> Result<Option<Vec<u8>>, Message> {
     let Some((cipher, name)) = Cipher::of(algorithm.oid) else {
         return Ok(None);
     };
-    let damaged = |e: der::Error| format!("damaged PKCS#12 encryption parameters ({e})");
+    let damaged_parameters = |e: der::Error| damaged("encryption parameters", e);
     let parameters = algorithm
         .parameters
         .as_ref()
-        .ok_or("PKCS#12 encryption without parameters")?;
-    let parameters = PbeParameters::from_der(&der::Encode::to_der(parameters).map_err(damaged)?)
-        .map_err(damaged)?;
+        .ok_or_else(|| damaged("encryption parameters", "none"))?;
+    let parameters =
+        PbeParameters::from_der(&der::Encode::to_der(parameters).map_err(damaged_parameters)?)
+            .map_err(damaged_parameters)?;
     let rounds = parameters.iterations;
     if !(1..=super::keystore::MAX_ITERATIONS).contains(&rounds) {
-        return Err(format!(
-            "the PKCS#12 file asks for {rounds} iterations of its key derivation"
-        ));
+        return Err(iterations(rounds.into()));
     }
     let salt = parameters.salt.as_bytes();
     let derive = |kind, length| {
         derive_key_utf8::<sha1::Sha1>(password, salt, kind, rounds, length)
-            .map_err(|e| format!("the password cannot be used ({e})"))
+            .map_err(|e| damaged("password", e))
     };
     let key = derive(Pkcs12KeyType::EncryptionKey, cipher.key_length())?;
     let iv = derive(Pkcs12KeyType::Iv, 8)?;
@@ -93,9 +95,7 @@ pub fn decrypt(
     };
     weak.push(name);
     // A wrong password shows as bad padding (or, rarely, as undecodable contents later).
-    plain
-        .map(Some)
-        .ok_or_else(|| "wrong password for the PKCS#12 file (it cannot be decrypted)".to_owned())
+    plain.map(Some).ok_or_else(wrong_password)
 }
 
 /// CBC decryption with PKCS#7 padding; `None` when the key or the padding is wrong.

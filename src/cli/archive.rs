@@ -256,8 +256,10 @@ fn signer(
     let run = || -> Result<_, Diagnostic> {
         let p12 = std::fs::read(cert)
             .map_err(|e| Diagnostic::error(format!("cannot read `{}`: {e}", shown(cert))))?;
-        let identity = keystore::read(&p12, &password(cert)?)
-            .map_err(|e| Diagnostic::error(format!("`{}`: {e}", shown(cert))))?;
+        let identity = keystore::read(&p12, &password(cert)?).map_err(|e| {
+            let file = shown(cert);
+            Diagnostic::error(message!("`{file}`: {e}", "`{file}`: {e}"))
+        })?;
         let warning = refuse_unfit(&identity, request.time)?;
         Ok((identity, warning, Compiler::new(Fonts::load(font_dirs)?)))
     };

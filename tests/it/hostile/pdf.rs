@@ -812,11 +812,20 @@ fn an_appearance_without_a_signature_added_after_one_is_not_ok() {
 /// The signed fixture with its package replaced by an update after the signature: the
 /// file specification points to another stream, as a tool that "updates the data" would.
 fn package_replaced(pdf: &[u8], data: &[u8]) -> Vec<u8> {
+    replace_attachment(pdf, "province.json)", data)
+}
+
+/// `pdf` with the package whose name ends in `ending` replaced by `{}`.
+fn package_replaced_named(pdf: &[u8], ending: &str) -> Vec<u8> {
+    replace_attachment(pdf, ending, b"{}")
+}
+
+fn replace_attachment(pdf: &[u8], ending: &str, data: &[u8]) -> Vec<u8> {
     let objects = Objects::read(pdf).unwrap();
     let trailer = Trailer::read(pdf).unwrap();
     let (spec, dict) = objects
         .all()
-        .find(|(_, d)| d.contains("/Filespec") && d.contains("province.json)"))
+        .find(|(_, d)| d.contains("/Filespec") && d.contains(ending))
         .unwrap();
     let stream = objects.next_free(&trailer, 1).unwrap();
     let dict = pdfobj::with_entry(dict, "/EF", &format!("<</F {stream} 0 R/UF {stream} 0 R>>"));
@@ -913,4 +922,40 @@ fn extract_ignores_files_the_catalog_does_not_list() {
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
     assert!(dir.path().join("out/a.json").exists());
     assert!(!dir.path().join("out/b.json").exists());
+}
+
+/// An unsigned archival PDF whose package was replaced by an update is not what the folder's
+/// manifest lists: `extract` refuses it there, and takes it (nothing vouches either way) once
+/// the PDF is away from that manifest.
+#[test]
+fn extract_refuses_a_package_other_than_the_manifest_lists() {
+    let dir = Scratch::new("pdf-manifest-extract");
+    let d = dir.path();
+    let json = "2566-roiet-announcement.json";
+    std::fs::copy(root().join("inputs").join(json), d.join(json)).unwrap();
+    let run = ita_report(
+        d,
+        &["build", json, "-o", "out", "--archive", "--quiet"],
+        None,
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let pdf = d.join("out/2566-roiet-announcement.pdf");
+    let forged = package_replaced_named(&std::fs::read(&pdf).unwrap(), "announcement.json)");
+    std::fs::write(&pdf, &forged).unwrap();
+    let run = ita_report(
+        d,
+        &["extract", "out/2566-roiet-announcement.pdf", "-o", "x"],
+        None,
+    );
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("manifest.json lists"),
+        "{}",
+        stderr(&run)
+    );
+    assert!(!d.join("x").join(json).exists());
+    std::fs::write(d.join("moved.pdf"), &forged).unwrap();
+    let run = ita_report(d, &["extract", "moved.pdf", "-o", "y"], None);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert_eq!(std::fs::read(d.join("y").join(json)).unwrap(), b"{}");
 }

@@ -694,11 +694,45 @@ fn province(
     target: Score,
 ) -> ProvinceFacts {
     let scores: Vec<Score> = p.agencies.iter().map(|a| a.score).collect();
-    let rank = ranks(&scores);
+    let ranked = ranked_agencies(fw, p, &scores);
+    let levels = level_groups(fw, &ranked);
+    let pass = scores
+        .iter()
+        .filter(|s| s.hundredths() >= target.hundredths())
+        .count();
+    let count = scores.len();
+    let mean = if count == 0 {
+        0
+    } else {
+        crate::completion::mean(&scores)
+    };
+    let mut indicators: Vec<IndicatorFact> = p
+        .indicators
+        .iter()
+        .map(|i| indicator_fact(package, fw, i.number, i.score, None))
+        .collect();
+    indicators.sort_by_key(|i| i.number);
+    ProvinceFacts {
+        count,
+        indicators,
+        levels,
+        pass,
+        fail: count - pass,
+        mean,
+        ranked,
+    }
+}
+
+/// The agencies by rank, each with its level under the year's rule.
+fn ranked_agencies(
+    fw: &Framework,
+    p: &crate::model::Province,
+    scores: &[Score],
+) -> Vec<RankedAgency> {
     let mut ranked: Vec<RankedAgency> = p
         .agencies
         .iter()
-        .zip(rank)
+        .zip(ranks(scores))
         .map(|(a, rank)| RankedAgency {
             rank,
             name: a.name.clone(),
@@ -719,7 +753,12 @@ fn province(
         .collect();
     // Stable: agencies with equal scores keep the order of the data.
     ranked.sort_by_key(|a| a.rank);
+    ranked
+}
 
+/// The level table: each band with its agencies, and the agencies whose level cannot be
+/// told after the lowest level they could be.
+fn level_groups(fw: &Framework, ranked: &[RankedAgency]) -> Vec<LevelGroup> {
     let without: Vec<RankedAgency> = ranked
         .iter()
         .filter(|a| a.level.shown.as_deref().is_none_or(|l| !fw.has_level(l)))
@@ -754,32 +793,7 @@ fn province(
             },
         );
     }
-    let pass = scores
-        .iter()
-        .filter(|s| s.hundredths() >= target.hundredths())
-        .count();
-    let sum: i64 = scores.iter().map(|s| s.hundredths()).sum();
-    let count = scores.len();
-    let mean = if count == 0 {
-        0
-    } else {
-        (2 * sum + count as i64) / (2 * count as i64)
-    };
-    let mut indicators: Vec<IndicatorFact> = p
-        .indicators
-        .iter()
-        .map(|i| indicator_fact(package, fw, i.number, i.score, None))
-        .collect();
-    indicators.sort_by_key(|i| i.number);
-    ProvinceFacts {
-        count,
-        indicators,
-        levels,
-        pass,
-        fail: count - pass,
-        mean,
-        ranked,
-    }
+    levels
 }
 
 /// Share of items scored 100, as a score with two decimals (17 of 30 → 56.67).
@@ -796,6 +810,39 @@ fn oit(package: &Package, fw: &Framework, o: &Oit) -> OitFacts {
     // is no score: the detail prints the published ones, the figures the report prints.
     // (Where it is, `check` flags a published score that differs from the share.)
     let formed = fw.tool(Tool::Oit).and_then(|t| t.formed) == Some(Formed::ShareOfItems);
+    let indicators = oit_indicators(package, fw, o, formed);
+    let passed = indicators.iter().map(|i| i.passed).sum();
+    let items = indicators.iter().map(|i| i.items).sum();
+    let all = share(passed, items);
+    OitFacts {
+        score: if formed {
+            Some(all)
+        } else {
+            package
+                .scores
+                .as_ref()
+                .and_then(|s| s.tools.get(&Tool::Oit).copied())
+        },
+        from_items: formed,
+        share: all,
+        passed,
+        items,
+        urgent: given_weak_points(package, fw, &o.urgent)
+            .unwrap_or_else(|| generated_weak_points(&indicators, true)),
+        improve: given_weak_points(package, fw, &o.improve)
+            .unwrap_or_else(|| generated_weak_points(&indicators, false)),
+        indicators,
+    }
+}
+
+/// Each OIT indicator with the items it passed and the score the detail prints: the share
+/// of its items where the year forms OIT so (`formed`), else the published score.
+fn oit_indicators(
+    package: &Package,
+    fw: &Framework,
+    o: &Oit,
+    formed: bool,
+) -> Vec<OitIndicatorFact> {
     let published = |number: u8| {
         package
             .scores
@@ -804,8 +851,7 @@ fn oit(package: &Package, fw: &Framework, o: &Oit) -> OitFacts {
             .find(|i| i.number == number)
             .map(|i| i.score)
     };
-    let indicators: Vec<OitIndicatorFact> = o
-        .indicators
+    o.indicators
         .iter()
         .map(|ind| {
             let items: Vec<_> = ind
@@ -833,28 +879,35 @@ fn oit(package: &Package, fw: &Framework, o: &Oit) -> OitFacts {
                 detail: ind.clone(),
             }
         })
-        .collect();
-    let passed = indicators.iter().map(|i| i.passed).sum();
-    let items = indicators.iter().map(|i| i.items).sum();
-    let given = |table: &Option<WeakPoints>| {
-        table.as_ref().map(|t| WeakPointsFact {
-            given: true,
-            intro: t.intro.clone(),
-            rows: t
-                .rows
-                .iter()
-                .map(|r| WeakPointRowFact {
-                    indicator: r.indicator,
-                    name: indicator_name(package, fw, r.indicator),
-                    text: r.text.clone(),
-                    failed: Vec::new(),
-                })
-                .collect(),
-        })
-    };
-    // An indicator with no item passed is an urgent weakness as a whole; elsewhere the items
-    // scored 0 are points to improve.
-    let generated = |urgent: bool| WeakPointsFact {
+        .collect()
+}
+
+/// A weak-point table as the package words it.
+fn given_weak_points(
+    package: &Package,
+    fw: &Framework,
+    table: &Option<WeakPoints>,
+) -> Option<WeakPointsFact> {
+    table.as_ref().map(|t| WeakPointsFact {
+        given: true,
+        intro: t.intro.clone(),
+        rows: t
+            .rows
+            .iter()
+            .map(|r| WeakPointRowFact {
+                indicator: r.indicator,
+                name: indicator_name(package, fw, r.indicator),
+                text: r.text.clone(),
+                failed: Vec::new(),
+            })
+            .collect(),
+    })
+}
+
+/// A weak-point table from the items: an indicator with no item passed is an urgent
+/// weakness as a whole; elsewhere the items scored 0 are points to improve.
+fn generated_weak_points(indicators: &[OitIndicatorFact], urgent: bool) -> WeakPointsFact {
+    WeakPointsFact {
         given: false,
         intro: Paragraphs::default(),
         rows: indicators
@@ -875,24 +928,6 @@ fn oit(package: &Package, fw: &Framework, o: &Oit) -> OitFacts {
                     .collect(),
             })
             .collect(),
-    };
-    let all = share(passed, items);
-    OitFacts {
-        score: if formed {
-            Some(all)
-        } else {
-            package
-                .scores
-                .as_ref()
-                .and_then(|s| s.tools.get(&Tool::Oit).copied())
-        },
-        from_items: formed,
-        share: all,
-        passed,
-        items,
-        urgent: given(&o.urgent).unwrap_or_else(|| generated(true)),
-        improve: given(&o.improve).unwrap_or_else(|| generated(false)),
-        indicators,
     }
 }
 

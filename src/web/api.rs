@@ -758,6 +758,7 @@ pub async fn preview(
 ) -> Answer {
     let body = body?;
     super::body::check(&body)?;
+    let body = saved_form(body);
     let id = super::preview::id(&name, &body);
     Ok(match built(app, name, body).await? {
         Ok(preview) => json_response(
@@ -766,6 +767,22 @@ pub async fn preview(
         ),
         Err(diagnostics) => not_built(&diagnostics),
     })
+}
+
+/// The text in the form a save writes ([`super::workspace::pretty`]), so that a preview, and
+/// the archival PDF that carries the package, are those of the file once saved; text that is
+/// not JSON is left as sent (check names what is wrong with it).
+fn saved_form(body: Bytes) -> Bytes {
+    let Ok(text) = std::str::from_utf8(&body) else {
+        return body;
+    };
+    if serde_json::from_str::<serde::de::IgnoredAny>(text).is_err() {
+        return body;
+    }
+    match super::workspace::pretty_within(text, crate::limits::PACKAGE_BYTES as usize) {
+        Some(pretty) => Bytes::from(pretty),
+        None => body,
+    }
 }
 
 /// The answer when the text does not build: `422` with the diagnostics.
@@ -824,6 +841,7 @@ pub async fn download_text(
 ) -> Answer {
     let body = body?;
     super::body::check(&body)?;
+    let body = saved_form(body);
     let archival = query_params(raw.as_deref().unwrap_or(""))
         .get("kind")
         .map(String::as_str)

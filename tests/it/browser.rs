@@ -592,7 +592,8 @@ fn a_clerk_prepares_an_agency_from_the_province_sheet_in_the_browser_alone() {
             "measures.rows[4].responsible=mine"
         ])
     );
-    save_screen("merge.png", &clerk.screenshot(Some("#conflict-message")));
+    clerk.script("document.querySelector('#conflict-message').scrollIntoView({block: 'start'}); window.scrollBy(0, -130);", json!([]));
+    save_screen("merge.png", &clerk.screenshot(None));
     clerk.click("#merge-save");
     clerk.wait(
         "the merged save",

@@ -840,8 +840,8 @@ fn the_preview_renders_the_edited_text_and_its_downloads_hold_it() {
         .expect("the package is attached");
     assert_eq!(
         package.1,
-        text.as_bytes(),
-        "the archival PDF carries the text previewed"
+        workspace::pretty(&text).as_bytes(),
+        "the archival PDF carries the text previewed, in the form a save writes"
     );
 
     // A preview that cannot be built says why, field by field; nothing was saved.

@@ -238,7 +238,8 @@ async function duplicatePackage(p) {
 
 async function deletePackage(p) {
   if (!confirm(`ย้ายแฟ้ม "${p.agency || p.name}" ไปถังขยะ? (นำกลับได้จากถังขยะท้ายหน้านี้)`)) return;
-  const answer = await api("DELETE", packageUrl(p.name));
+  // An empty JSON body: every change the page sends is JSON (the server refuses other kinds).
+  const answer = await api("DELETE", packageUrl(p.name), "{}");
   if (answer.status === 200) showList();
   else alert(answerError(answer));
 }

@@ -4,7 +4,7 @@
 //! A signed PDF vouches for its attachments only as far as its last signature reaches: a
 //! package replaced or removed in an update after it is not what was signed, and neither is
 //! one a broken signature covers. [`read`] finds that out (and whether the package is the one
-//! the folder's manifest lists) so that the command can refuse without `--force`; [`write`]
+//! the folder's manifest lists) so that the command can refuse without `--force`; [`write()`]
 //! writes the files only where no other file, from another PDF of the same run or from
 //! before, would be replaced.
 

@@ -1,5 +1,5 @@
 //! Where a web address may end a line: after the scheme's slashes, after each slash of its
-//! path and the separators in it; never inside its host ("https://ita.ipst." | "ac.th/" read
+//! path and the separators in it; never inside its host (`"https://ita.ipst." | "ac.th/"` read
 //! as two addresses).
 
 use super::glue::{LONG, Piece, token_breaks};

@@ -656,6 +656,10 @@ fn a_clerk_prepares_an_agency_from_the_province_sheet_in_the_browser_alone() {
     );
     save_screen("form-800.png", &clerk.screenshot(None));
     clerk.click("#tab-preview");
+    clerk.wait(
+        "the first page's image",
+        "const i = document.querySelector('#preview img.page'); return !!i && i.complete && i.naturalWidth > 0;",
+    );
     let top = clerk.script("return document.querySelector('#preview img.page').getBoundingClientRect().top + window.scrollY;", json!([]));
     assert!(
         top.as_f64().unwrap() < 900.0,

@@ -109,10 +109,14 @@ impl HubArgs {
         };
         match hub::start(config) {
             Ok(running) => {
+                let addr = running.addr;
                 let _ = writeln!(
                     err,
-                    "hub serving {data} at http://{}/ (stop with Ctrl+C)",
-                    running.addr
+                    "{}",
+                    message!(
+                        "เปิดระบบกลางของจังหวัดจาก {data} ที่ http://{addr}/ แล้ว (กด Ctrl+C เพื่อหยุด)",
+                        "hub serving {data} at http://{addr}/ (stop with Ctrl+C)"
+                    )
                 );
                 running.wait();
                 ExitCode::SUCCESS

@@ -817,7 +817,7 @@ fn spawn(data: &std::path::Path) -> (std::process::Child, SocketAddr) {
     let line = lines
         .by_ref()
         .map_while(Result::ok)
-        .find(|l| l.contains(" at http://"))
+        .find(|l| l.contains("http://"))
         .expect("the hub says where it listens");
     std::thread::spawn(move || for _ in lines {});
     let addr = line.split("http://").nth(1).unwrap();

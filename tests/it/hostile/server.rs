@@ -81,7 +81,7 @@ impl Served {
                 panic!("serve stopped before serving: {printed:?}");
             };
             printed.push(line.clone());
-            if let Some(rest) = line.split(" at http://").nth(1) {
+            if let Some(rest) = line.split("http://").nth(1) {
                 break rest.split('/').next().unwrap().parse().unwrap();
             }
         };

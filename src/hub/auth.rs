@@ -14,7 +14,7 @@ use sha2::Digest;
 
 use super::Hub;
 use super::Refusal;
-use super::store::{User, now};
+use super::store::{PackageRow, User, now};
 
 /// The cookie holding the session token.
 pub const COOKIE: &str = "ita_hub";
@@ -234,5 +234,26 @@ impl Limiter {
     pub fn succeeded(&self, account: &str) {
         let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         failures.remove(&format!("account:{account}"));
+    }
+}
+
+/// The administrator sees every package; an editor only their agency's.
+pub fn may_see(session: &Session, package: &PackageRow) -> Result<(), Refusal> {
+    if session.user.admin || session.user.agency == Some(package.agency.id) {
+        Ok(())
+    } else {
+        Err(Refusal::forbidden())
+    }
+}
+
+/// Only the agency's own editors change its package's data.
+pub fn may_edit(session: &Session, package: &PackageRow) -> Result<(), Refusal> {
+    if session.user.agency == Some(package.agency.id) {
+        Ok(())
+    } else {
+        Err(Refusal::new(
+            StatusCode::FORBIDDEN,
+            "แก้ไขหรือส่งแฟ้มได้เฉพาะผู้ใช้ของหน่วยงานเจ้าของแฟ้ม ไม่มีสิ่งใดเปลี่ยน",
+        ))
     }
 }

@@ -14,6 +14,7 @@
 
 pub mod auth;
 pub mod diff;
+pub mod form;
 pub mod intake;
 pub mod pages;
 pub mod routes;

@@ -242,7 +242,7 @@ pub async fn dashboard(
     let Some(session) = auth::session(&hub, &headers) else {
         return Ok(to_login());
     };
-    let query = super::routes::pairs(raw.as_deref().unwrap_or(""));
+    let query = super::form::pairs(raw.as_deref().unwrap_or(""));
     let agency = if session.user.admin {
         None
     } else {
@@ -454,8 +454,8 @@ pub async fn package_page(
     let missing = || Refusal::new(StatusCode::NOT_FOUND, "ไม่มีแฟ้มนี้ในระบบ").as_page();
     let id: i64 = id.parse().map_err(|_| missing())?;
     let package = hub.store.package(id)?.ok_or_else(missing)?;
-    super::routes::may_see(&session, &package).map_err(Refusal::as_page)?;
-    let query = super::routes::pairs(raw.as_deref().unwrap_or(""));
+    super::auth::may_see(&session, &package).map_err(Refusal::as_page)?;
+    let query = super::form::pairs(raw.as_deref().unwrap_or(""));
     let mut body = format!(
         "<p>แฟ้ม <code>{}</code> · อำเภอ{} · สถานะ <b class=\"state\" data-state=\"{}\">{}</b> · ฉบับที่ {} · ปัญหาที่ตรวจพบ {}</p>",
         esc(&package.name),

@@ -17,7 +17,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::auth::{self, Session};
+use super::auth::{self, Session, may_edit, may_see};
+
 use super::store::{Move, PackageRow, Save, Store, StoreError};
 use super::workflow::{Action, State as Stage};
 use super::{Hub, Refusal};
@@ -63,37 +64,7 @@ pub fn form(headers: &HeaderMap, body: Body_) -> Result<HashMap<String, String>,
     }
     let text = std::str::from_utf8(&body)
         .map_err(|_| Refusal::bad("ข้อมูลในแบบฟอร์มไม่ใช่ข้อความ UTF-8 จึงไม่ได้รับไว้"))?;
-    Ok(pairs(text))
-}
-
-/// The pairs of a query or form, percent-decoded (`+` as a space); pairs that do not decode
-/// to UTF-8 are left out.
-pub fn pairs(text: &str) -> HashMap<String, String> {
-    let decode = |text: &str| -> Option<String> {
-        let bytes = text.as_bytes();
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'+' => out.push(b' '),
-                b'%' if i + 2 < bytes.len() => {
-                    let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok()?;
-                    out.push(u8::from_str_radix(hex, 16).ok()?);
-                    i += 2;
-                }
-                b => out.push(b),
-            }
-            i += 1;
-        }
-        String::from_utf8(out).ok()
-    };
-    text.split('&')
-        .filter(|pair| !pair.is_empty())
-        .filter_map(|pair| {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            Some((decode(key)?, decode(value)?))
-        })
-        .collect()
+    Ok(super::form::pairs(text))
 }
 
 /// The request's body type must be one of `accepted`.
@@ -145,27 +116,6 @@ fn package_named(store: &Store, name: &str) -> Result<PackageRow, Refusal> {
     store
         .package_named(name)?
         .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, format!("ไม่มีแฟ้ม `{name}` ในระบบ")))
-}
-
-/// The administrator sees every package; an editor only their agency's.
-pub fn may_see(session: &Session, package: &PackageRow) -> Result<(), Refusal> {
-    if session.user.admin || session.user.agency == Some(package.agency.id) {
-        Ok(())
-    } else {
-        Err(Refusal::forbidden())
-    }
-}
-
-/// Only the agency's own editors change its package's data.
-fn may_edit(session: &Session, package: &PackageRow) -> Result<(), Refusal> {
-    if session.user.agency == Some(package.agency.id) {
-        Ok(())
-    } else {
-        Err(Refusal::new(
-            StatusCode::FORBIDDEN,
-            "แก้ไขหรือส่งแฟ้มได้เฉพาะผู้ใช้ของหน่วยงานเจ้าของแฟ้ม ไม่มีสิ่งใดเปลี่ยน",
-        ))
-    }
 }
 
 fn admin_only(session: &Session) -> Result<(), Refusal> {
@@ -987,7 +937,7 @@ pub async fn import(
     admin_only(&session)?;
     let body = body?;
     content_type(&headers, crate::web::guard::SHEET_TYPES)?;
-    let query = pairs(raw.as_deref().unwrap_or(""));
+    let query = super::form::pairs(raw.as_deref().unwrap_or(""));
     let year: i32 = query
         .get("year")
         .and_then(|y| y.trim().parse().ok())

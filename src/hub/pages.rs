@@ -37,21 +37,6 @@ pub fn esc(text: &str) -> String {
     out
 }
 
-const MONTHS: [&str; 12] = [
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-];
-
 /// A time as Thai officials write it, in Thailand's time (UTC+7), Buddhist era.
 pub fn thai_time(seconds: i64) -> String {
     let local = seconds + 7 * 3600;
@@ -68,7 +53,7 @@ pub fn thai_time(seconds: i64) -> String {
     let year = yoe + era * 400 + i64::from(month <= 2);
     format!(
         "{day} {} {} {:02}:{:02} น.",
-        MONTHS[(month - 1) as usize],
+        crate::thai::MONTHS_SHORT[(month - 1) as usize],
         year + 543,
         rest / 3600,
         rest % 3600 / 60

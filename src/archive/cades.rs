@@ -15,7 +15,7 @@ use cms::signed_data::{
 };
 use const_oid::db::{rfc5911, rfc5912};
 use der::asn1::{OctetString, SetOfVec};
-use der::{Any, Decode, Encode};
+use der::{Any, Decode, Encode, Tagged};
 use p256::ecdsa::signature::Signer;
 use p256::ecdsa::signature::hazmat::PrehashVerifier;
 use sha2::{Digest, Sha256};
@@ -221,6 +221,70 @@ pub fn sign(identity: &Identity, digest: &[u8]) -> Result<Vec<u8>, der::Error> {
     .to_der()
 }
 
+/// id-aa-signatureTimeStampToken (RFC 3161 appendix A): a token over the signature value,
+/// an unsigned attribute (PAdES B-T).
+pub const ID_AA_SIGNATURE_TIME_STAMP_TOKEN: const_oid::ObjectIdentifier =
+    const_oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.14");
+
+/// adbe-revocationInfoArchival: CRLs and OCSP responses as a signed attribute (Acrobat).
+const ADBE_REVOCATION_INFO_ARCHIVAL: const_oid::ObjectIdentifier =
+    const_oid::ObjectIdentifier::new_unwrap("1.2.840.113583.1.1.8");
+
+/// id-ri-ocsp-response (RFC 5940): an OCSP response among a SignedData's `crls`.
+const ID_RI_OCSP_RESPONSE: const_oid::ObjectIdentifier =
+    const_oid::ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.16.2");
+
+fn signed_data(cms: &[u8]) -> Result<SignedData, der::Error> {
+    ContentInfo::from_der(cms)?.content.decode_as()
+}
+
+/// The signature value of the (first) signer of a CMS signature: what a signature
+/// timestamp covers.
+pub fn signature_value(cms: &[u8]) -> Result<Vec<u8>, der::Error> {
+    let signed = signed_data(cms)?;
+    let signer = signed
+        .signer_infos
+        .0
+        .iter()
+        .next()
+        .ok_or(der::ErrorKind::Failed)?;
+    Ok(signer.signature.as_bytes().to_vec())
+}
+
+/// `cms` with `token` (a timestamp token's DER) as its signer's signature timestamp.
+pub fn with_timestamp(cms: &[u8], token: &[u8]) -> Result<Vec<u8>, der::Error> {
+    let mut signed = signed_data(cms)?;
+    let mut signers: Vec<SignerInfo> = signed.signer_infos.0.into_vec();
+    let signer = signers.first_mut().ok_or(der::ErrorKind::Failed)?;
+    signer.unsigned_attrs = Some(SetOfVec::try_from(vec![Attribute {
+        oid: ID_AA_SIGNATURE_TIME_STAMP_TOKEN,
+        values: SetOfVec::try_from(vec![Any::from_der(token)?])?,
+    }])?);
+    signed.signer_infos = SignerInfos(SetOfVec::try_from(signers)?);
+    ContentInfo {
+        content_type: rfc5911::ID_SIGNED_DATA,
+        content: Any::encode_from(&signed)?,
+    }
+    .to_der()
+}
+
+/// The TSTInfo DER a timestamp token carries.
+pub fn tst_info(token: &[u8]) -> Result<Vec<u8>, Message> {
+    let not = || {
+        message!(
+            "ไม่ใช่ตราประทับเวลา RFC 3161",
+            "not an RFC 3161 timestamp token"
+        )
+    };
+    let signed = signed_data(token).map_err(|_| not())?;
+    if signed.encap_content_info.econtent_type != ID_CT_TST_INFO {
+        return Err(not());
+    }
+    let content = signed.encap_content_info.econtent.ok_or_else(not)?;
+    let octets: OctetString = content.decode_as().map_err(|_| not())?;
+    Ok(octets.as_bytes().to_vec())
+}
+
 /// The signer of a CMS signature that was checked.
 pub struct Checked {
     pub certificate: Certificate,
@@ -230,6 +294,12 @@ pub struct Checked {
     pub intact: Result<(), Message>,
     /// A timestamp token's time (genTime), as written.
     pub time: Option<String>,
+    /// The signature timestamp (PAdES B-T), checked over the signature value; `Err` when
+    /// it cannot be read.
+    pub stamp: Option<Result<Box<Checked>, Message>>,
+    /// CRLs and OCSP responses the CMS carries (its `crls`, adbe-revocationInfoArchival).
+    pub crls: Vec<Vec<u8>>,
+    pub ocsps: Vec<Vec<u8>>,
 }
 
 /// Checks a CMS signature (`contents`, the /Contents of a PDF signature, zero padding
@@ -298,12 +368,27 @@ pub fn check(contents: &[u8], covered: &[&[u8]]) -> Result<Checked, Message> {
         )
     })?;
     let content = &signed.encap_content_info;
+    let (crls, ocsps) = revocation(&signed, signer);
     if content.econtent_type != ID_CT_TST_INFO {
+        let stamp = signer
+            .unsigned_attrs
+            .iter()
+            .flat_map(|a| a.iter())
+            .find(|a| a.oid == ID_AA_SIGNATURE_TIME_STAMP_TOKEN)
+            .and_then(|a| a.values.iter().next())
+            .map(|token| {
+                let der = token.to_der().map_err(|e| e.to_string())?;
+                // The token's content is a TSTInfo: this does not recurse further.
+                check(&der, &[signer.signature.as_bytes()]).map(Box::new)
+            });
         return Ok(Checked {
             certificate: (*certificate).clone(),
             certificates: certificates.iter().map(|c| (*c).clone()).collect(),
             intact: verify_signer(signer, certificate, covered, false),
             time: None,
+            stamp,
+            crls,
+            ocsps,
         });
     }
     // A document timestamp: the token's imprint covers the bytes, the signature the token.
@@ -325,7 +410,46 @@ pub fn check(contents: &[u8], covered: &[&[u8]]) -> Result<Checked, Message> {
         certificates: certificates.iter().map(|c| (*c).clone()).collect(),
         intact,
         time,
+        stamp: None,
+        crls,
+        ocsps,
     })
+}
+
+/// The CRLs and OCSP responses a SignedData carries: in its `crls` (RFC 5940 for OCSP) and
+/// in the signer's adbe-revocationInfoArchival attribute.
+fn revocation(signed: &SignedData, signer: &SignerInfo) -> (Vec<Vec<u8>>, Vec<Vec<u8>>) {
+    use cms::revocation::RevocationInfoChoice;
+    let (mut crls, mut ocsps) = (Vec::new(), Vec::new());
+    for choice in signed.crls.iter().flat_map(|c| c.0.iter()) {
+        match choice {
+            RevocationInfoChoice::Crl(crl) => crls.extend(crl.to_der().ok()),
+            RevocationInfoChoice::Other(other) if other.other_format.oid == ID_RI_OCSP_RESPONSE => {
+                ocsps.extend(other.other.to_der().ok())
+            }
+            RevocationInfoChoice::Other(_) => {}
+        }
+    }
+    let archival = signer
+        .signed_attrs
+        .iter()
+        .flat_map(|a| a.iter())
+        .find(|a| a.oid == ADBE_REVOCATION_INFO_ARCHIVAL)
+        .and_then(|a| a.values.iter().next())
+        .and_then(|v| Vec::<Any>::from_der(&v.to_der().ok()?).ok());
+    // RevocationInfoArchival ::= SEQUENCE { crl [0] EXPLICIT SEQUENCE OF CRL OPTIONAL,
+    //   ocsp [1] EXPLICIT SEQUENCE OF OCSPResponse OPTIONAL, otherRevInfo [2] … }
+    for part in archival.unwrap_or_default() {
+        let into = match part.tag() {
+            der::Tag::ContextSpecific { number, .. } if number.value() == 0 => &mut crls,
+            der::Tag::ContextSpecific { number, .. } if number.value() == 1 => &mut ocsps,
+            _ => continue,
+        };
+        if let Ok(list) = Vec::<Any>::from_der(part.value()) {
+            into.extend(list.iter().filter_map(|item| item.to_der().ok()));
+        }
+    }
+    (crls, ocsps)
 }
 
 /// Whether a TSTInfo's message imprint is the hash of `covered`, and its time.

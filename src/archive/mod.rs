@@ -24,10 +24,13 @@ pub mod extract;
 pub mod fields;
 pub mod keystore;
 pub mod legacy;
+pub mod ltv;
 pub mod pdfobj;
 pub mod revisions;
+pub mod revocation;
 pub mod sign;
 pub mod trust;
+pub mod tsa;
 pub mod update;
 pub mod verify;
 

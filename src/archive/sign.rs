@@ -29,6 +29,9 @@ pub struct Request {
     pub location: Option<String>,
     /// The signing time, seconds since 1970 (UTC).
     pub time: u64,
+    /// The RFC 3161 time-stamping authority (`http://…`) whose token over the signature
+    /// value goes into it (PAdES B-T).
+    pub tsa: Option<String>,
 }
 
 impl Request {
@@ -44,7 +47,7 @@ impl Request {
 }
 
 /// The ByteRange written first, wide enough for any file size, patched once known.
-const BYTE_RANGE_PLACEHOLDER: &str = "[0 0000000000 0000000000 0000000000]";
+pub const BYTE_RANGE_PLACEHOLDER: &str = "[0 0000000000 0000000000 0000000000]";
 
 /// A signed PDF.
 pub struct Signed {
@@ -91,7 +94,8 @@ pub fn sign(
             .iter()
             .chain([&identity.certificate])
             .map(|c| c.to_der().map_or(0, |d| d.len()))
-            .sum::<usize>();
+            .sum::<usize>()
+        + request.tsa.as_ref().map_or(0, |_| TOKEN_RESERVE);
     let mut dict = format!(
         "<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/ETSI.CAdES.detached/ByteRange{BYTE_RANGE_PLACEHOLDER}/Contents<{}>/M({})/Name{}",
         "0".repeat(2 * reserve),
@@ -120,7 +124,7 @@ pub fn sign(
     ));
     added.push(signed_form(&objects, &trailer)?);
     let mut out = update::append(pdf, &trailer, &added);
-    fill(&mut out, pdf.len(), identity)?;
+    fill(&mut out, pdf.len(), identity, request.tsa.as_deref())?;
     let other_name =
         printed_signer(pdf, &field.name).filter(|printed| !same_name(printed, &signer));
     Ok(Signed {
@@ -232,9 +236,39 @@ fn signed_form(objects: &Objects, trailer: &Trailer) -> Result<Object, String> {
     })
 }
 
+/// The room a timestamp token takes in /Contents: the TSA's signature and its certificate
+/// chain (a few KB; RSA 4096 chains of three certificates stay under this).
+pub const TOKEN_RESERVE: usize = 12 << 10;
+
 /// Patches the ByteRange of the signature appended after `start`, then signs the covered
-/// bytes and writes the CMS into /Contents.
-fn fill(out: &mut [u8], start: usize, identity: &Identity) -> Result<(), String> {
+/// bytes and writes the CMS into /Contents, with a timestamp token from `tsa` over its
+/// signature value when one is given.
+fn fill(
+    out: &mut [u8],
+    start: usize,
+    identity: &Identity,
+    tsa: Option<&str>,
+) -> Result<(), String> {
+    let (hole, hole_end) = place(out, start)?;
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(&out[..hole])
+        .chain_update(&out[hole_end..])
+        .finalize();
+    let mut cms = cades::sign(identity, &digest)
+        .map_err(|e| format!("cannot encode the CMS signature: {e}"))?;
+    if let Some(url) = tsa {
+        let value = cades::signature_value(&cms).map_err(|e| e.to_string())?;
+        let token = super::tsa::stamp(url, &[&value]).map_err(|m| m.shown().to_owned())?;
+        cms = cades::with_timestamp(&cms, &token.der)
+            .map_err(|e| format!("cannot encode the CMS signature: {e}"))?;
+    }
+    write_contents(out, hole, hole_end, &cms)
+}
+
+/// Patches the /ByteRange placeholder of the signature dictionary appended after `start` to
+/// cover the whole file but its /Contents; where the /Contents hex string starts and ends.
+pub fn place(out: &mut [u8], start: usize) -> Result<(usize, usize), String> {
     let range_at = pdfobj::find(
         out,
         format!("/ByteRange{BYTE_RANGE_PLACEHOLDER}").as_bytes(),
@@ -257,14 +291,16 @@ fn fill(out: &mut [u8], start: usize, identity: &Identity) -> Result<(), String>
         width = BYTE_RANGE_PLACEHOLDER.len() - 1
     );
     out[range_at..range_at + padded.len()].copy_from_slice(padded.as_bytes());
+    Ok((hole, hole_end))
+}
 
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::new()
-        .chain_update(&out[..hole])
-        .chain_update(&out[hole_end..])
-        .finalize();
-    let cms = cades::sign(identity, &digest)
-        .map_err(|e| format!("cannot encode the CMS signature: {e}"))?;
+/// Writes `cms` as hex into the /Contents hole `hole..hole_end` (its `<` and `>` included).
+pub fn write_contents(
+    out: &mut [u8],
+    hole: usize,
+    hole_end: usize,
+    cms: &[u8],
+) -> Result<(), String> {
     let hex: String = cms.iter().map(|b| format!("{b:02X}")).collect();
     if hex.len() > hole_end - hole - 2 {
         return Err("the signature is larger than the space reserved for it".into());

@@ -6,7 +6,10 @@
 //! the certificate states a key usage), valid now and at the signing time it claims, and
 //! lead through certificates that sign each other to a trust anchor the user gave with
 //! `--trust`. A self-signed certificate is named as such: anyone can make one in any name.
-//! Revocation (CRL, OCSP) and proof of existence from timestamps are not checked yet.
+//! The signing time is the verified timestamp's on the signature (PAdES B-T) when there is
+//! one whose authority leads to an anchor, else the time the signature claims. Revocation
+//! data the file carries (DSS, CMS) is checked at that time ([`super::revocation`]); without
+//! any the verdict stands, as pyHanko's default policy has it, and the report says so.
 
 use std::path::{Path, PathBuf};
 
@@ -34,6 +37,8 @@ pub struct Verdict {
     pub indication: Indication,
     pub sub_indication: Option<&'static str>,
     pub why: Option<Message>,
+    /// What else was found on the way: the time used and where it came from, revocation.
+    pub notes: Vec<Message>,
 }
 
 impl Verdict {
@@ -42,6 +47,7 @@ impl Verdict {
             indication: Indication::TotalPassed,
             sub_indication: None,
             why: None,
+            notes: Vec::new(),
         }
     }
 
@@ -50,6 +56,7 @@ impl Verdict {
             indication: Indication::TotalFailed,
             sub_indication: Some(sub),
             why: Some(why),
+            notes: Vec::new(),
         }
     }
 
@@ -58,6 +65,7 @@ impl Verdict {
             indication: Indication::Indeterminate,
             sub_indication: Some(sub),
             why: Some(why),
+            notes: Vec::new(),
         }
     }
 
@@ -93,8 +101,112 @@ pub fn verdict(signature: &Signature, anchors: &[Certificate], now: u64) -> Verd
             message!("ไม่พบใบรับรองของผู้ลงนาม", "no signer's certificate found"),
         );
     };
+    let (time, stamped, mut notes) = signing_time(signature, anchors);
+    let chain: Vec<Certificate> = signature
+        .chain
+        .iter()
+        .chain(&signature.extra)
+        .cloned()
+        .collect();
+    // A verified timestamp proves the signature existed then: the path is judged at its time.
+    let at = if stamped { time.unwrap_or(now) } else { now };
+    let mut verdict = certificate_verdict(certificate, &chain, anchors, at, time);
+    if verdict.indication != Indication::TotalFailed {
+        let issuers: Vec<Certificate> = chain.iter().chain(anchors).cloned().collect();
+        let when = time.unwrap_or(now);
+        match super::revocation::status(
+            certificate,
+            &issuers,
+            &signature.crls,
+            &signature.ocsps,
+            when,
+        ) {
+            super::revocation::Status::Revoked(at) if at <= when => {
+                verdict = Verdict::failed(
+                    "REVOKED",
+                    message!(
+                        "ใบรับรองถูกเพิกถอนก่อนเวลาที่ลงนาม ({})",
+                        "the certificate was revoked before the signing time ({})",
+                        super::sign::pdf_date(at)
+                    ),
+                );
+            }
+            super::revocation::Status::Revoked(at) => {
+                let date = super::sign::pdf_date(at);
+                if !stamped {
+                    verdict = Verdict::indeterminate(
+                        "REVOKED_NO_POE",
+                        message!(
+                            "ใบรับรองถูกเพิกถอนเมื่อ {date} และไม่มีตราประทับเวลาพิสูจน์ว่าลงนามก่อนนั้น",
+                            "the certificate was revoked at {date}, and no timestamp proves the signature was made before"
+                        ),
+                    );
+                } else {
+                    notes.push(message!(
+                        "ใบรับรองถูกเพิกถอนภายหลัง ({date}) หลังเวลาที่ตราประทับเวลารับรอง",
+                        "the certificate was revoked later ({date}), after the time the timestamp proves"
+                    ));
+                }
+            }
+            super::revocation::Status::Good(source) => notes.push(message!(
+                "ตรวจการเพิกถอนแล้ว ({source}): ไม่ถูกเพิกถอน ณ เวลาที่ลงนาม",
+                "revocation checked ({source}): not revoked at the signing time"
+            )),
+            super::revocation::Status::Unknown => notes.push(message!(
+                "ไม่มีข้อมูลการเพิกถอน (CRL/OCSP) ในแฟ้ม จึงไม่ได้ตรวจการเพิกถอน",
+                "no revocation data (CRL/OCSP) in the file: revocation not checked"
+            )),
+        }
+    }
+    verdict.notes.splice(0..0, notes);
+    verdict
+}
+
+/// The signing time in seconds since 1970, whether it comes from a verified timestamp on
+/// the signature, and a note saying which time it is.
+fn signing_time(
+    signature: &Signature,
+    anchors: &[Certificate],
+) -> (Option<u64>, bool, Vec<Message>) {
     let claimed = signature.time.as_deref().and_then(pdf_time);
-    certificate_verdict(certificate, &signature.chain, anchors, now, claimed)
+    let shown = signature.time.clone().unwrap_or_else(|| "–".to_owned());
+    let Some(stamp) = &signature.stamp else {
+        return (claimed, false, Vec::new());
+    };
+    let problem = match stamp {
+        Err(why) => why.clone(),
+        Ok(stamp) => match (&stamp.intact, stamp.time.as_deref().and_then(pdf_time)) {
+            (Err(why), _) => why.clone(),
+            (Ok(()), None) => message!("ไม่มีเวลา", "it states no time"),
+            (Ok(()), Some(time)) => {
+                let chain: Vec<Certificate> = stamp
+                    .chain
+                    .iter()
+                    .chain(&signature.extra)
+                    .cloned()
+                    .collect();
+                let tsa = &stamp.certificate;
+                let when = stamp.time.clone().unwrap_or_default();
+                if anchored(tsa, &chain, anchors, time) {
+                    let note = message!(
+                        "เวลาที่ลงนามตามตราประทับเวลาที่ตรวจแล้ว (PAdES B-T): {when}",
+                        "signing time from the verified signature timestamp (PAdES B-T): {when}"
+                    );
+                    return (Some(time), true, vec![note]);
+                }
+                let subject = tsa.tbs_certificate.subject.to_string();
+                message!(
+                    "ผู้ประทับเวลา {subject} ไม่ต่อถึงผู้ออกใบรับรองที่เชื่อถือ (ระบุด้วย --trust)",
+                    "its authority {subject} leads to no trust anchor (give one with --trust)"
+                )
+            }
+        },
+    };
+    let note = message!(
+        "ไม่ใช้ตราประทับเวลาบนลายมือชื่อ ({problem}); ใช้เวลาที่ลายมือชื่ออ้าง {shown}",
+        "the signature timestamp is not used ({problem}); the claimed time {shown} is"
+    );
+    (claimed, false, vec![note])
 }
 
 /// The verdict on a signer's certificate alone: `sign` asks it before signing.
@@ -345,7 +457,7 @@ fn read_pem(path: &Path) -> Result<Vec<Certificate>, String> {
 }
 
 /// Standard base64, white space ignored.
-fn base64(text: &str) -> Option<Vec<u8>> {
+pub fn base64(text: &str) -> Option<Vec<u8>> {
     let mut bits = 0u32;
     let mut count = 0;
     let mut out = Vec::new();

@@ -32,6 +32,57 @@ pub struct Signature {
     pub later: Vec<Added>,
     /// A document timestamp (/Type /DocTimeStamp) rather than a person's signature.
     pub timestamp: bool,
+    /// The timestamp on the signature value (PAdES B-T), if it carries one.
+    pub stamp: Option<Result<Stamp, Message>>,
+    /// Revocation data for its certificates: the CMS's own and the document's DSS, DER.
+    pub crls: Vec<Vec<u8>>,
+    pub ocsps: Vec<Vec<u8>>,
+    /// Certificates the document's DSS holds (issuers of CRLs and OCSP responders).
+    pub extra: Vec<x509_cert::Certificate>,
+}
+
+/// A signature timestamp, checked over the signature value.
+#[derive(Debug, Clone)]
+pub struct Stamp {
+    /// Its time (genTime), as written.
+    pub time: Option<String>,
+    pub certificate: Box<x509_cert::Certificate>,
+    pub chain: Vec<x509_cert::Certificate>,
+    pub intact: Result<(), Message>,
+}
+
+/// The validation data of a document security store (/DSS, PAdES B-LT): DER each.
+#[derive(Debug, Clone, Default)]
+pub struct Dss {
+    pub certs: Vec<Vec<u8>>,
+    pub crls: Vec<Vec<u8>>,
+    pub ocsps: Vec<Vec<u8>>,
+}
+
+/// The most entries of one DSS array read.
+const DSS_ENTRIES: usize = 1000;
+
+/// The DSS the catalog of `pdf`'s current revision names (empty without one).
+pub fn dss(objects: &Objects, trailer: &Trailer) -> Dss {
+    let Some(catalog) = objects.get(trailer.root) else {
+        return Dss::default();
+    };
+    let Some(dss) = pdfobj::value(catalog, "/DSS").map(|d| fields::resolve(objects, d)) else {
+        return Dss::default();
+    };
+    let streams = |key: &str| -> Vec<Vec<u8>> {
+        let array = pdfobj::value(dss, key).map_or("[]", |a| fields::resolve(objects, a));
+        pdfobj::elements(array)
+            .into_iter()
+            .take(DSS_ENTRIES)
+            .filter_map(|r| objects.stream(pdfobj::reference(r)?).ok())
+            .collect()
+    };
+    Dss {
+        certs: streams("/Certs"),
+        crls: streams("/CRLs"),
+        ocsps: streams("/OCSPs"),
+    }
 }
 
 impl Signature {
@@ -96,6 +147,17 @@ pub fn inspect(pdf: &[u8]) -> Result<Report, String> {
     let trailing = pdf.len() - ends.last().copied().unwrap_or(0);
     let mut signatures = signatures(pdf, &objects, &trailer)?;
     signatures.sort_by_key(|s| s.covers_to);
+    let dss = dss(&objects, &trailer);
+    let extra: Vec<x509_cert::Certificate> = dss
+        .certs
+        .iter()
+        .filter_map(|c| der::Decode::from_der(c).ok())
+        .collect();
+    for signature in &mut signatures {
+        signature.crls.extend(dss.crls.iter().cloned());
+        signature.ocsps.extend(dss.ocsps.iter().cloned());
+        signature.extra.extend(extra.iter().cloned());
+    }
     let covered: Vec<(usize, Added)> = signatures.iter().map(|s| (s.covers_to, s.kind())).collect();
     for signature in &mut signatures {
         signature.later = later(pdf, signature.covers_to, &ends, &covered, trailing);
@@ -210,6 +272,10 @@ fn check(pdf: &[u8], field: String, dict: &str) -> Signature {
         covers_to: 0,
         later: Vec::new(),
         timestamp,
+        stamp: None,
+        crls: Vec::new(),
+        ocsps: Vec::new(),
+        extra: Vec::new(),
     };
     let range: Vec<Option<usize>> =
         pdfobj::elements(pdfobj::value(dict, "/ByteRange").unwrap_or("[]"))
@@ -248,6 +314,16 @@ fn check(pdf: &[u8], field: String, dict: &str) -> Signature {
             signature.chain = checked.certificates;
             signature.intact = checked.intact;
             signature.time = signature.time.take().or(checked.time);
+            signature.stamp = checked.stamp.map(|stamp| {
+                stamp.map(|s| Stamp {
+                    time: s.time,
+                    certificate: Box::new(s.certificate),
+                    chain: s.certificates,
+                    intact: s.intact,
+                })
+            });
+            signature.crls = checked.crls;
+            signature.ocsps = checked.ocsps;
         }
         Err(e) => signature.intact = Err(e),
     }

@@ -436,6 +436,15 @@ fn signature_json(s: &verify::Signature, trust: &Trust) -> serde_json::Value {
         "indication": verdict.label().split('/').next(),
         "sub_indication": verdict.sub_indication,
         "why": verdict.why.map(|m| m.english),
+        "notes": verdict.notes.iter().map(|m| m.english.clone()).collect::<Vec<_>>(),
+        "signature_timestamp": s.stamp.as_ref().map(|stamp| match stamp {
+            Ok(stamp) => json!({
+                "time": stamp.time,
+                "authority": stamp.certificate.tbs_certificate.subject.to_string(),
+                "intact": stamp.intact.is_ok(),
+            }),
+            Err(why) => json!({ "intact": false, "problem": why.english }),
+        }),
         "covers_to": s.covers_to,
         "added_after": later,
         "changed_after": s.changed_after(),
@@ -656,16 +665,82 @@ fn signature_lines(s: &verify::Signature, trust: &Trust) -> [(bool, Message); 3]
     };
     let verdict = crate::archive::trust::verdict(s, &trust.anchors, trust.now);
     let label = verdict.label();
+    let notes = verdict
+        .notes
+        .iter()
+        .map(|n| format!("; {}", n.shown()))
+        .collect::<String>();
     let etsi = match (&verdict.why, &s.intact) {
         (Some(why), Ok(())) => message!(
-            "  ผลตาม ETSI EN 319 102-1: {label}: {why}",
-            "  ETSI EN 319 102-1: {label}: {why}"
+            "  ผลตาม ETSI EN 319 102-1: {label}: {why}{notes}",
+            "  ETSI EN 319 102-1: {label}: {why}{notes}"
         ),
         _ => message!(
-            "  ผลตาม ETSI EN 319 102-1: {label}",
-            "  ETSI EN 319 102-1: {label}"
+            "  ผลตาม ETSI EN 319 102-1: {label}{notes}",
+            "  ETSI EN 319 102-1: {label}{notes}"
         ),
     };
     let passed = verdict.indication == crate::archive::trust::Indication::TotalPassed;
     [holds, (passed, etsi), (!s.changed_after(), after)]
+}
+
+/// `ita-report ltv`: the validation data given and the signatures' chains kept in a DSS,
+/// then a document timestamp over the whole file (PAdES B-LTA), written to `output` (the
+/// input by default) only when both are made.
+pub fn ltv(
+    pdf: &Path,
+    output: Option<&Path>,
+    tsa: &str,
+    given: (&[PathBuf], &[PathBuf], &[PathBuf]),
+    err: &mut StandardStream,
+) -> ExitCode {
+    use crate::archive::ltv::{self, Kind};
+    let mut run = || -> Result<(), Diagnostic> {
+        let (certs, crls, ocsps) = given;
+        let mut data = ltv::Given::default();
+        for (paths, kind, into) in [
+            (certs, Kind::Certificate, &mut data.certs),
+            (crls, Kind::Crl, &mut data.crls),
+            (ocsps, Kind::Ocsp, &mut data.ocsps),
+        ] {
+            for path in paths {
+                into.extend(ltv::read(path, kind).map_err(Diagnostic::error)?);
+            }
+        }
+        let name = shown(pdf);
+        let bytes = std::fs::read(pdf).map_err(|e| {
+            Diagnostic::error(message!(
+                "อ่าน `{name}` ไม่ได้: {e}",
+                "cannot read `{name}`: {e}"
+            ))
+        })?;
+        let extended = ltv::extend(&bytes, &data, tsa)
+            .map_err(|m| Diagnostic::error(message!("`{name}`: {m}", "`{name}`: {m}")))?;
+        let target = output.unwrap_or(pdf);
+        pdf::write_atomic(target, &extended).map_err(|e| {
+            let target = shown(target);
+            Diagnostic::error(message!(
+                "เขียน `{target}` ไม่ได้: {e}",
+                "cannot write `{target}`: {e}"
+            ))
+        })?;
+        super::manifest::signed(pdf, target, &extended)?;
+        let (target, crls, ocsps) = (shown(target), data.crls.len(), data.ocsps.len());
+        let _ = writeln!(
+            err,
+            "{}",
+            message!(
+                "เพิ่มข้อมูลตรวจสอบระยะยาว (DSS: CRL {crls} รายการ, OCSP {ocsps} รายการ) และตราประทับเวลาเอกสารให้ {target} แล้ว",
+                "added validation data (DSS: {crls} CRL(s), {ocsps} OCSP response(s)) and a document timestamp to {target}"
+            )
+        );
+        Ok(())
+    };
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(d) => {
+            let _ = d.emit(err);
+            ExitCode::from(1)
+        }
+    }
 }

@@ -91,6 +91,33 @@ pub enum Command {
         /// Extra font folder for the signature's appearance; may be repeated.
         #[arg(long = "font-dir", value_name = "DIR")]
         font_dirs: Vec<PathBuf>,
+        /// An RFC 3161 time-stamping authority (http://…): its token over the signature
+        /// proves when it was made (PAdES B-T).
+        #[arg(long, value_name = "URL")]
+        tsa: Option<String>,
+    },
+    /// Keep what validates the signatures of a signed PDF years from now: a DSS with the
+    /// certificates and the CRLs/OCSP responses given, then a document timestamp over the
+    /// whole file (PAdES B-LTA), as incremental updates.
+    Ltv {
+        /// The signed PDF.
+        pdf: PathBuf,
+        /// The RFC 3161 time-stamping authority (http://…) of the document timestamp.
+        #[arg(long, value_name = "URL")]
+        tsa: String,
+        /// A CRL (DER or PEM) to keep; may be repeated.
+        #[arg(long = "crl", value_name = "FILE")]
+        crls: Vec<PathBuf>,
+        /// An OCSP response (DER or PEM) to keep; may be repeated.
+        #[arg(long = "ocsp", value_name = "FILE")]
+        ocsps: Vec<PathBuf>,
+        /// Certificates (DER or PEM) to keep beside the ones the signatures carry, such as
+        /// the issuers' chain; may be repeated.
+        #[arg(long = "cert-chain", value_name = "FILE")]
+        certs: Vec<PathBuf>,
+        /// Where to write (default: over the input, which only grows).
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
     },
     /// Check archival PDFs: PDF/A-3 with the package inside, the unsigned revision rebuilt
     /// byte for byte from that package, and every signature.
@@ -460,11 +487,13 @@ pub fn run(cli: Cli) -> ExitCode {
             location,
             output,
             font_dirs,
+            tsa,
         } => {
             let request = sign::Request {
                 field,
                 reason,
                 location,
+                tsa,
                 ..sign::Request::now()
             };
             archive::sign_files(
@@ -476,6 +505,20 @@ pub fn run(cli: Cli) -> ExitCode {
                 &mut err,
             )
         }
+        Command::Ltv {
+            pdf,
+            tsa,
+            crls,
+            ocsps,
+            certs,
+            output,
+        } => archive::ltv(
+            &pdf,
+            output.as_deref(),
+            &tsa,
+            (&certs, &crls, &ocsps),
+            &mut err,
+        ),
         Command::Verify {
             pdfs,
             manifest: Some(dir),

@@ -17,6 +17,7 @@ use p256::pkcs8::DecodePrivateKey;
 use sha2::Sha256;
 use x509_cert::Certificate;
 
+use super::legacy;
 use crate::diagnostic::Message;
 use crate::message;
 
@@ -158,7 +159,7 @@ pub fn read(bytes: &[u8], password: &str) -> Result<Identity, Message> {
 
 /// The most iterations a key derivation in a file may ask for: far above what exporters
 /// write (2048 to 600,000), low enough that a crafted file cannot hang the program.
-pub(super) const MAX_ITERATIONS: i32 = 10_000_000;
+const MAX_ITERATIONS: i32 = 10_000_000;
 
 /// The integrity MAC: HMAC-SHA-256, or HMAC-SHA-1 in older files (weak, noted), with a key
 /// from the PKCS#12 key derivation.
@@ -239,7 +240,14 @@ fn decrypt(
 ) -> Result<Vec<u8>, Message> {
     let identifier = spki::AlgorithmIdentifierOwned::from_der(algorithm)
         .map_err(|e| damaged("encryption algorithm", e))?;
-    if let Some(plain) = super::legacy::decrypt(&identifier, cipher, password, weak)? {
+    let legacy = legacy::decrypt(&identifier, cipher, password, MAX_ITERATIONS, weak).map_err(
+        |failure| match failure {
+            legacy::Failure::Damaged(what, e) => damaged(what, e),
+            legacy::Failure::Iterations(n) => iterations(n),
+            legacy::Failure::WrongPassword => wrong_password(),
+        },
+    )?;
+    if let Some(plain) = legacy {
         return Ok(plain);
     }
     let scheme = pkcs5::EncryptionScheme::try_from(algorithm).map_err(|_| {
@@ -280,7 +288,7 @@ fn explicit(tlv: &[u8]) -> Result<Vec<u8>, Message> {
 }
 
 /// The password does not open the file (its MAC or its decryption fails).
-pub(super) fn wrong_password() -> Message {
+fn wrong_password() -> Message {
     message!(
         "รหัสผ่านของแฟ้ม PKCS#12 ไม่ถูกต้อง",
         "wrong password for the PKCS#12 file"
@@ -288,7 +296,7 @@ pub(super) fn wrong_password() -> Message {
 }
 
 /// A key derivation asking for `n` iterations, beyond [`MAX_ITERATIONS`].
-pub(super) fn iterations(n: i64) -> Message {
+fn iterations(n: i64) -> Message {
     message!(
         "แฟ้ม PKCS#12 ขอให้คำนวณกุญแจ {n} รอบ เกินขีดจำกัด",
         "the PKCS#12 file asks for {n} iterations of its key derivation, beyond the limit"
@@ -296,7 +304,7 @@ pub(super) fn iterations(n: i64) -> Message {
 }
 
 /// A part of the file that cannot be read.
-pub(super) fn damaged(what: &str, e: impl std::fmt::Display) -> Message {
+fn damaged(what: &str, e: impl std::fmt::Display) -> Message {
     message!(
         "แฟ้ม PKCS#12 เสียหาย ({what}: {e})",
         "damaged PKCS#12 file ({what}: {e})"

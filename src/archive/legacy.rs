@@ -13,9 +13,6 @@ use der::asn1::OctetString;
 use pkcs12::kdf::{Pkcs12KeyType, derive_key_utf8};
 use spki::AlgorithmIdentifierOwned;
 
-use super::keystore::{damaged, iterations, wrong_password};
-use crate::diagnostic::Message;
-
 const PBE_SHA1_3DES: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.12.1.3");
 const PBE_SHA1_2DES: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.12.1.4");
 const PBE_SHA1_RC2_128: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.12.1.5");
@@ -55,13 +52,29 @@ impl Cipher {
     }
 }
 
+/// Why a file could not be decrypted; the keystore words it as for its other encryptions.
+#[derive(Debug)]
+pub enum Failure {
+    /// A part that cannot be read, and why.
+    Damaged(&'static str, String),
+    /// A key derivation asking for this many iterations, beyond the limit given.
+    Iterations(i64),
+    WrongPassword,
+}
+
+fn damaged(what: &'static str, e: impl std::fmt::Display) -> Failure {
+    Failure::Damaged(what, e.to_string())
+}
+
 /// Decrypts `data` when `algorithm` is a PKCS#12 PBE; `Ok(None)` for any other algorithm.
+/// A key derivation of more than `max_iterations` is refused before it runs.
 pub fn decrypt(
     algorithm: &AlgorithmIdentifierOwned,
     data: &[u8],
     password: &str,
+    max_iterations: i32,
     weak: &mut Vec<&'static str>,
-) -> Result<Option<Vec<u8>>, Message> {
+) -> Result<Option<Vec<u8>>, Failure> {
     let Some((cipher, name)) = Cipher::of(algorithm.oid) else {
         return Ok(None);
     };
@@ -74,8 +87,8 @@ pub fn decrypt(
         PbeParameters::from_der(&der::Encode::to_der(parameters).map_err(damaged_parameters)?)
             .map_err(damaged_parameters)?;
     let rounds = parameters.iterations;
-    if !(1..=super::keystore::MAX_ITERATIONS).contains(&rounds) {
-        return Err(iterations(rounds.into()));
+    if !(1..=max_iterations).contains(&rounds) {
+        return Err(Failure::Iterations(rounds.into()));
     }
     let salt = parameters.salt.as_bytes();
     let derive = |kind, length| {
@@ -95,7 +108,7 @@ pub fn decrypt(
     };
     weak.push(name);
     // A wrong password shows as bad padding (or, rarely, as undecodable contents later).
-    plain.map(Some).ok_or_else(wrong_password)
+    plain.map(Some).ok_or(Failure::WrongPassword)
 }
 
 /// CBC decryption with PKCS#7 padding; `None` when the key or the padding is wrong.

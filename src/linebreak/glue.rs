@@ -28,6 +28,7 @@ use icu_segmenter::options::LineBreakOptions;
 use icu_segmenter::{LineSegmenter, LineSegmenterBorrowed};
 
 use super::names;
+use super::tokens::{self, Mark};
 use crate::thai::{
     self,
     words::{self, Segmenter, Token},
@@ -293,64 +294,28 @@ fn split_long(run: &str, token: Token, segmenter: &Segmenter, out: &mut Vec<Toke
     }
 }
 
-/// Tokens without a space longer than this get places to break: an address or a run of
-/// letters must wrap in a narrow cell rather than run over the next column.
-pub const LONG: usize = 20;
-const CHUNK: usize = 8;
-
-/// Where an address or a file name may end a line: after these (`www.` `go.th/` `report-`).
-const SEPARATORS: [char; 9] = ['/', '.', '-', '_', '?', '&', '=', '#', ':'];
-
-/// Non-Thai text, with places to break inside tokens over [`LONG`]: after each separator, and
-/// every [`CHUNK`] characters inside a stretch between separators that is itself over
-/// [`LONG`]. An address breaks at its slashes and dots, not in the middle of a word, wherever
-/// a break at a separator fits; a web address of any length never inside its host
-/// ([`super::urls`]).
+/// Non-Thai text, with the places to break inside its long tokens and web addresses that
+/// [`tokens::marks`] finds.
 fn long_tokens(text: &str, out: &mut Vec<Piece>) {
     let mut last = 0;
-    for (start, token) in tokens(text) {
-        let marks = match super::urls::marks(token) {
-            Some(marks) => marks,
-            None if token.chars().count() > LONG => token_breaks(token)
-                .into_iter()
-                .map(|at| (at, Piece::Boundary))
-                .collect(),
-            None => continue,
+    for (start, token) in spaced_tokens(text) {
+        let Some(marks) = tokens::marks(token) else {
+            continue;
         };
-        for (at, piece) in marks {
+        for (at, mark) in marks {
             push_text(out, &text[last..start + at]);
-            out.push(piece);
+            out.push(match mark {
+                Mark::Break => Piece::Boundary,
+                Mark::Join => Piece::Joiner,
+            });
             last = start + at;
         }
     }
     push_text(out, &text[last..]);
 }
 
-/// Byte offsets inside `token` where it may break (see [`long_tokens`]).
-pub(super) fn token_breaks(token: &str) -> Vec<usize> {
-    let chars: Vec<(usize, char)> = token.char_indices().collect();
-    let separator = |k: &usize| SEPARATORS.contains(&chars[*k].1);
-    let mut breaks = Vec::new();
-    let mut k = 0;
-    while k < chars.len() {
-        // A stretch without separators, then its group of separators ("://" breaks once).
-        let end = (k..chars.len()).find(separator).unwrap_or(chars.len());
-        if end - k > LONG {
-            breaks.extend((k + CHUNK..end).step_by(CHUNK).map(|j| chars[j].0));
-        }
-        let next = (end..chars.len())
-            .find(|j| !separator(j))
-            .unwrap_or(chars.len());
-        if next > 0 && next < chars.len() {
-            breaks.push(chars[next].0);
-        }
-        k = next;
-    }
-    breaks
-}
-
 /// The tokens of `text` between white space, with their byte offsets.
-fn tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
+fn spaced_tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.split(char::is_whitespace)
         .filter(|t| !t.is_empty())
         .map(move |t| (t.as_ptr() as usize - text.as_ptr() as usize, t))

@@ -11,7 +11,7 @@
 
 pub mod glue;
 pub mod names;
-pub mod urls;
+pub mod tokens;
 
 use typst::syntax::{SyntaxKind, SyntaxNode, ast};
 

@@ -15,7 +15,8 @@ use crate::catalogue::Catalogue;
 use crate::diagnostic::{Diagnostic, Failure};
 use crate::framework::Frameworks;
 use crate::import::{self, ImportOptions, NewFile, Start};
-use crate::model::MeasuresLayout;
+use crate::message;
+use crate::model::{AgencyKind, MeasuresLayout};
 
 impl From<Layout> for MeasuresLayout {
     fn from(layout: Layout) -> Self {
@@ -26,74 +27,149 @@ impl From<Layout> for MeasuresLayout {
     }
 }
 
-/// What `init` was asked for.
-pub struct InitArgs {
-    pub agency: String,
+/// The options of `import`.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The results sheet: a header row naming ชื่อหน่วยงาน and คะแนน/IIT/EIT/OIT/ตัวชี้วัด.
+    pub file: PathBuf,
+    /// The fiscal year the results are of (พ.ศ.).
+    #[arg(long)]
     pub year: i32,
+    /// Output folder.
+    #[arg(short, long, default_value = ".")]
+    pub output: PathBuf,
+    /// Also one package per agency, ready for its measures.
+    #[arg(long)]
+    pub per_agency: bool,
+    /// Measures layout of the agencies' packages.
+    #[arg(long, value_enum, default_value = "by-indicator")]
+    pub layout: Layout,
+    /// The province package's agency name (default: จังหวัด… from the sheet's title).
+    #[arg(long)]
+    pub agency: Option<String>,
+    /// Replace package files that already exist.
+    #[arg(long)]
+    pub force: bool,
+    /// Folder with overriding templates, frameworks and `catalogue.json`.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+/// The options of `init`.
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The agency's name, as the results sheet writes it.
+    #[arg(long)]
+    pub agency: String,
+    /// The fiscal year assessed (พ.ศ.); the measures are for the year after.
+    #[arg(long)]
+    pub year: i32,
+    /// A results sheet to take the agency's scores from.
+    #[arg(long, value_name = "FILE")]
     pub scores: Option<PathBuf>,
+    /// The district, when several agencies in the sheet share the name.
+    #[arg(long)]
     pub district: Option<String>,
+    /// The agency's province.
+    #[arg(long)]
     pub province: Option<String>,
-    pub layout: MeasuresLayout,
+    /// The kind of agency (province, district_office, provincial_unit, municipality, sao,
+    /// school, hospital, police_station, university, public_organisation,
+    /// ministry_department): the measures are drafted for it (default: what the name says).
+    #[arg(long, value_parser = parse_kind)]
+    pub kind: Option<AgencyKind>,
+    /// Measures layout.
+    #[arg(long, value_enum, default_value = "by-indicator")]
+    pub layout: Layout,
+    /// Output folder.
+    #[arg(short, long, default_value = ".")]
+    pub output: PathBuf,
+    /// Replace the package file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Folder with overriding templates, frameworks and `catalogue.json`.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+/// An agency kind by its name in the package format (`municipality`, `police_station`, …).
+fn parse_kind(text: &str) -> Result<AgencyKind, String> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned())).map_err(|_| {
+        let names: Vec<String> = AgencyKind::ALL
+            .iter()
+            .filter_map(|k| serde_json::to_value(k).ok())
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
+        format!("`{text}` is none of: {}", names.join(", "))
+    })
 }
 
 fn setup(templates: Option<&Path>) -> Result<(Frameworks, Catalogue), Diagnostic> {
     Ok((Frameworks::load(templates)?, Catalogue::load(templates)?))
 }
 
-/// `ita-report import`.
-pub fn import(
-    file: &Path,
-    options: &ImportOptions,
-    output: &Path,
-    force: bool,
-    templates: Option<&Path>,
-    err: &mut StandardStream,
-) -> ExitCode {
-    let (frameworks, catalogue) = match setup(templates) {
-        Ok(loaded) => loaded,
-        Err(d) => return stop(&[d], 2, err),
-    };
-    let imported = match import::import(file, &shown(file), options, &frameworks, &catalogue) {
-        Ok(imported) => imported,
-        Err(Failure(diagnostics)) => {
-            emit_all(&diagnostics, err);
-            let _ = writeln!(err, "failed: {}: nothing written", shown(file));
-            return ExitCode::from(1);
-        }
-    };
-    emit_all(&imported.notes, err);
-    write(&imported.files, output, force, err)
+impl ImportArgs {
+    /// `ita-report import`: every package of the sheet written, or none.
+    pub fn run(self, err: &mut StandardStream) -> ExitCode {
+        let (frameworks, catalogue) = match setup(self.templates.as_deref()) {
+            Ok(loaded) => loaded,
+            Err(d) => return stop(&[d], 2, err),
+        };
+        let options = ImportOptions {
+            year: self.year,
+            per_agency: self.per_agency,
+            layout: self.layout.into(),
+            name: self.agency,
+        };
+        let file = &self.file;
+        let imported = import::import(file, &shown(file), &options, &frameworks, &catalogue);
+        let imported = match imported {
+            Ok(imported) => imported,
+            Err(Failure(diagnostics)) => {
+                emit_all(&diagnostics, err);
+                let file = shown(file);
+                let _ = writeln!(
+                    err,
+                    "{}",
+                    message!(
+                        "ไม่สำเร็จ: {file}: ไม่ได้เขียนแฟ้มใด",
+                        "failed: {file}: nothing written"
+                    )
+                );
+                return ExitCode::from(1);
+            }
+        };
+        emit_all(&imported.notes, err);
+        write(&imported.files, &self.output, self.force, err)
+    }
 }
 
-/// `ita-report init`.
-pub fn init(
-    asked: &InitArgs,
-    output: &Path,
-    force: bool,
-    templates: Option<&Path>,
-    err: &mut StandardStream,
-) -> ExitCode {
-    let (frameworks, catalogue) = match setup(templates) {
-        Ok(loaded) => loaded,
-        Err(d) => return stop(&[d], 2, err),
-    };
-    let made = scores(asked, &frameworks).and_then(|row| {
-        let start = Start {
-            name: &asked.agency,
-            district: asked
-                .district
-                .clone()
-                .or_else(|| row.as_ref().and_then(|r| r.district.clone())),
-            province: asked.province.clone(),
-            year: asked.year,
-            layout: asked.layout,
-            scores: row.as_ref(),
+impl InitArgs {
+    /// `ita-report init`: one agency's package.
+    pub fn run(self, err: &mut StandardStream) -> ExitCode {
+        let (frameworks, catalogue) = match setup(self.templates.as_deref()) {
+            Ok(loaded) => loaded,
+            Err(d) => return stop(&[d], 2, err),
         };
-        import::init(&start, &frameworks, &catalogue)
-    });
-    match made {
-        Ok(file) => write(&[file], output, force, err),
-        Err(Failure(diagnostics)) => stop(&diagnostics, 1, err),
+        let made = scores(&self, &frameworks).and_then(|row| {
+            let start = Start {
+                name: &self.agency,
+                district: self
+                    .district
+                    .clone()
+                    .or_else(|| row.as_ref().and_then(|r| r.district.clone())),
+                province: self.province.clone(),
+                kind: self.kind,
+                year: self.year,
+                layout: self.layout.into(),
+                scores: row.as_ref(),
+            };
+            import::init(&start, &frameworks, &catalogue)
+        });
+        match made {
+            Ok(file) => write(&[file], &self.output, self.force, err),
+            Err(Failure(diagnostics)) => stop(&diagnostics, 1, err),
+        }
     }
 }
 
@@ -132,12 +208,15 @@ fn write(files: &[NewFile], output: &Path, force: bool, err: &mut StandardStream
         .map(|p| shown(p))
         .collect();
     if !existing.is_empty() && !force {
-        let d = Diagnostic::error(format!(
-            "{} file(s) exist already: {}",
-            existing.len(),
-            existing.join(", ")
+        let (n, names) = (existing.len(), existing.join(", "));
+        let d = Diagnostic::error(message!(
+            "มีแฟ้มชื่อนี้อยู่แล้ว {n} แฟ้ม: {names}",
+            "{n} file(s) exist already: {names}"
         ))
-        .with_note("nothing written; give --force to replace them (edits in them are lost)");
+        .with_note(message!(
+            "ไม่ได้เขียนแฟ้มใด ใส่ --force เพื่อเขียนทับ (สิ่งที่แก้ไว้ในแฟ้มเดิมจะหายไป)",
+            "nothing written; give --force to replace them (edits in them are lost)"
+        ));
         return stop(&[d], 1, err);
     }
     let staged: Vec<(PathBuf, &[u8])> = paths
@@ -147,17 +226,19 @@ fn write(files: &[NewFile], output: &Path, force: bool, err: &mut StandardStream
         .collect();
     if let Err(e) = std::fs::create_dir_all(output).and_then(|()| crate::pdf::write_all(&staged)) {
         return stop(
-            &[
-                Diagnostic::error(format!("cannot write into `{}`: {e}", shown(output)))
-                    .with_note("nothing written"),
-            ],
+            &[Diagnostic::error(message!(
+                "เขียนลงโฟลเดอร์ {folder} ไม่ได้: {e}",
+                "cannot write into `{folder}`: {e}",
+                folder = shown(output)
+            ))
+            .with_note(message!("ไม่ได้เขียนแฟ้มใด", "nothing written"))],
             1,
             err,
         );
     }
     for path in &paths {
         let path = shown(path);
-        let _ = writeln!(err, "{}", crate::message!("เขียน {path}", "wrote {path}"));
+        let _ = writeln!(err, "{}", message!("เขียน {path}", "wrote {path}"));
     }
     ExitCode::SUCCESS
 }

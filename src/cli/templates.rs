@@ -1,14 +1,44 @@
 //! `ita-report templates diff|export`: customised templates against the built-in ones.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use clap::Subcommand;
 use codespan_reporting::term::termcolor::StandardStream;
 
 use crate::diagnostic::Diagnostic;
 use crate::message;
 use crate::templates::custom::{self, Status};
+
+/// What `templates` does.
+#[derive(Debug, Subcommand)]
+pub enum TemplatesAction {
+    /// Show what each template of a folder (as given with --templates) changes from the
+    /// built-in one of this version.
+    Diff {
+        /// The folder of customised templates.
+        dir: PathBuf,
+    },
+    /// Write the built-in templates into a folder, to change only what an office needs
+    /// (changing `style.typ` alone keeps every other template current).
+    Export {
+        /// The folder to write into (created if missing).
+        dir: PathBuf,
+        /// Replace template files that already exist there.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+impl TemplatesAction {
+    pub fn run(self, err: &mut StandardStream) -> ExitCode {
+        match self {
+            TemplatesAction::Diff { dir } => diff(&dir, err),
+            TemplatesAction::Export { dir, force } => export(&dir, force, err),
+        }
+    }
+}
 
 /// Prints what each template of `dir` changes from this version's built-in one.
 pub fn diff(dir: &Path, err: &mut StandardStream) -> ExitCode {

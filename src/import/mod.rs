@@ -145,6 +145,7 @@ pub fn import_sheets(
                 name: &agency.name,
                 district: agency.district.clone(),
                 province: province.clone(),
+                kind: None,
                 year: options.year,
                 layout: options.layout,
                 scores: Some(agency),

@@ -172,6 +172,8 @@ pub struct Start<'a> {
     pub name: &'a str,
     pub district: Option<String>,
     pub province: Option<String>,
+    /// The kind of agency, when the clerk says it (else what its name says plainly).
+    pub kind: Option<AgencyKind>,
     pub year: i32,
     pub layout: MeasuresLayout,
     /// The agency's row of a results sheet, when known.
@@ -181,8 +183,9 @@ pub struct Start<'a> {
 /// An agency's package: its scores where known and a drafted measures row for each
 /// indicator below the target (every indicator when no score says which).
 pub(super) fn agency(start: &Start, framework: &Framework, catalogue: &Catalogue) -> PackageOut {
-    // The kind its name says plainly; the clerk sets it where the name leaves it open.
-    let kind = AgencyKind::guess(start.name);
+    // The kind given, else the kind its name says plainly; the clerk sets it where the name
+    // leaves it open.
+    let kind = start.kind.or_else(|| AgencyKind::guess(start.name));
     let scores = start.scores.map(|r| ScoresOut {
         total: r.total.map(|s| s.0),
         level: r.level.clone(),

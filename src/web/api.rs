@@ -454,6 +454,7 @@ pub async fn new_package(
             name: &agency,
             district: district.or_else(|| row.as_ref().and_then(|r| r.district.clone())),
             province: clean(asked.province),
+            kind: None,
             year: asked.year,
             layout: asked
                 .layout

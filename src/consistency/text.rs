@@ -13,7 +13,7 @@ use crate::analysis::Facts;
 use crate::diagnostic::JsonPath;
 use crate::framework::Frameworks;
 use crate::message;
-use crate::model::{Announcement, Measures, Package, Paragraphs, Scores, Tool};
+use crate::model::{Announcement, Measures, Outline, Package, Paragraphs, Part, Scores, Tool};
 
 /// What a field of text is about, from where it sits.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -34,6 +34,9 @@ struct Field<'a> {
     /// How many items the document prints right after the field (a list, rows, sections);
     /// zero when nothing follows that a lead could introduce.
     follows: usize,
+    /// Whether `follows` is the count of what follows, or only says that something does (a
+    /// generated block or the agency's next part, whose items are not counted here).
+    counted: bool,
 }
 
 impl<'a> Field<'a> {
@@ -50,6 +53,7 @@ impl<'a> Field<'a> {
             scope,
             in_report,
             follows,
+            counted: true,
         }
     }
 
@@ -60,6 +64,7 @@ impl<'a> Field<'a> {
             scope: Scope::Other,
             in_report: false,
             follows,
+            counted: true,
         }
     }
 }
@@ -115,6 +120,7 @@ fn fields<'a>(package: &'a Package, facts: &Facts) -> Vec<Field<'a>> {
     if let Some(a) = &package.announcement {
         announcement_fields(&mut out, a, &root.key("announcement"));
     }
+    outline_fields(&mut out, &package.outline, &root.key("outline"));
     if let Some(p) = &package.progress {
         for (i, row) in p.rows.iter().enumerate() {
             let rp = root.key("progress").key("rows").index(i);
@@ -142,6 +148,59 @@ fn fields<'a>(package: &'a Package, facts: &Facts) -> Vec<Field<'a>> {
 
 /// The analysis around the score tables: the summary is about the total, each tool's and
 /// indicator's analysis about its own score.
+/// The agency's own text in its outline: paragraphs (with what the part after each prints),
+/// list items and table cells, read as the same text elsewhere in the package is.
+fn outline_fields<'a>(out: &mut Vec<Field<'a>>, outline: &'a Outline, path: &JsonPath) {
+    let documents = [
+        ("cover", &outline.cover),
+        ("report", &outline.report),
+        ("oit", &outline.oit),
+        ("measures", &outline.measures),
+    ];
+    for (name, parts) in documents {
+        let Some(parts) = parts else { continue };
+        for (i, part) in parts.iter().enumerate() {
+            let at = path.key(name).index(i);
+            match part {
+                Part::Paragraph(p) => {
+                    let (follows, counted) = printed_after(parts.get(i + 1));
+                    let in_report = name == "report";
+                    let mut field =
+                        Field::new(at.key("text"), &p.text, Scope::Other, in_report, follows);
+                    field.counted = counted;
+                    out.push(field);
+                }
+                Part::List(list) => {
+                    for (j, item) in list.items.iter().enumerate() {
+                        out.push(Field::one(at.key("items").index(j), item, 0));
+                    }
+                }
+                Part::Table(table) => {
+                    for (j, row) in table.rows.iter().enumerate() {
+                        for (k, cell) in row.iter().enumerate() {
+                            let cell_path = at.key("rows").index(j).index(k);
+                            out.push(Field::one(cell_path, cell, 0));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// What the part after an outline paragraph prints: the items of a list or the rows of a
+/// table, counted; something uncounted for any other part (a heading may open the sections a
+/// lead announces); nothing at the document's end.
+fn printed_after(next: Option<&Part>) -> (usize, bool) {
+    match next {
+        None => (0, true),
+        Some(Part::List(list)) => (list.items.len(), true),
+        Some(Part::Table(table)) => (table.rows.len(), true),
+        Some(_) => (1, false),
+    }
+}
+
 fn score_fields<'a>(out: &mut Vec<Field<'a>>, scores: &'a Scores, facts: &Facts, path: &JsonPath) {
     out.push(Field::new(
         path.key("summary"),
@@ -455,7 +514,11 @@ fn listed(f: &mut Findings, place: &Place, text: &Text, n: u64, at: usize, after
         )
     } else if rest.trim().is_empty() && !place.is_last() && place.marked_after() > 0 {
         (place.marked_after(), "listed after it", "เรียงต่อจากนั้น")
-    } else if rest.trim().is_empty() && place.is_last() && place.field.follows > 0 {
+    } else if rest.trim().is_empty()
+        && place.is_last()
+        && place.field.follows > 0
+        && place.field.counted
+    {
         (place.field.follows, "printed after it", "พิมพ์ต่อจากนั้น")
     } else {
         return;

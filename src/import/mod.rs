@@ -57,6 +57,19 @@ pub fn read_results(
     results::read(&sheets, framework)
 }
 
+/// Reads the agencies of a results sheet received as bytes (an upload, a file kept in a
+/// workspace): `shown` names it in messages and says its format by its extension.
+pub fn read_results_bytes(
+    bytes: Vec<u8>,
+    shown: &str,
+    frameworks: &Frameworks,
+    year: i32,
+) -> Result<results::Results, Failure> {
+    let framework = framework(frameworks, year)?;
+    let sheets = sheet::parse(bytes, shown)?;
+    results::read(&sheets, framework)
+}
+
 /// The year's framework, or a message naming the years there are.
 pub fn framework(frameworks: &Frameworks, year: i32) -> Result<&Framework, Diagnostic> {
     frameworks.get(year).map(|f| &**f).ok_or_else(|| {
@@ -86,7 +99,20 @@ pub fn import(
     )
 }
 
-/// [`import`] of sheets already read (an upload, say).
+/// [`import`] of a sheet received as bytes (an upload): `shown` names it in messages and says
+/// its format by its extension.
+pub fn import_bytes(
+    bytes: Vec<u8>,
+    shown: &str,
+    options: &ImportOptions,
+    frameworks: &Frameworks,
+    catalogue: &Catalogue,
+) -> Result<Imported, Failure> {
+    let sheets = sheet::parse(bytes, shown)?;
+    import_sheets(&sheets, shown, options, frameworks, catalogue)
+}
+
+/// [`import`] of sheets already read.
 pub fn import_sheets(
     sheets: &[sheet::Sheet],
     shown: &str,

@@ -60,6 +60,7 @@ fn an_agency_package_starts_from_a_results_sheet_in_the_workspace_as_init_scores
         name: "เทศบาลตำบลสอง",
         district: row.district.clone(),
         province: None,
+        kind: None,
         year: 2568,
         layout: ita_report::model::MeasuresLayout::ByIndicator,
         scores: Some(row),

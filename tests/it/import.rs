@@ -281,6 +281,7 @@ fn init_drafts_measures_for_the_indicators_below_target_and_check_flags_them() {
         name: "เทศบาลตำบลหนองแวง",
         district: row.district.clone(),
         province: None,
+        kind: None,
         year: 2568,
         layout: MeasuresLayout::ByIndicator,
         scores: Some(row),

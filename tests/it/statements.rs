@@ -644,3 +644,52 @@ fn the_agency_own_row_in_the_province_list_gives_its_total() {
             .any(|f| f.contains("in the list of agencies"))
     );
 }
+
+#[test]
+fn the_outline_own_text_is_read_as_the_rest() {
+    let report = |parts: Value| json!({"outline": {"report": parts}});
+    let paragraph = |text: &str| json!({"part": "paragraph", "text": [text]});
+    // A score quoted in the agency's own paragraph, in a list item and in a table cell.
+    one(
+        &findings(report(json!([paragraph("แบบ OIT ได้คะแนน 87.50 คะแนน")]))),
+        "outline.report[0].text",
+        "quotes 87.50 for OIT, but the data gives 84.38",
+    );
+    one(
+        &findings(report(json!([
+            {"part": "list", "items": ["แบบ EIT ได้ ๙๑.๐๐ คะแนน"]}
+        ]))),
+        "outline.report[0].items[0]",
+        "quotes 91.00 for EIT, but the data gives 92.70",
+    );
+    one(
+        &findings(report(json!([
+            {"part": "table", "header": ["เครื่องมือ", "ผล"], "rows": [["IIT", "แบบ IIT ได้ 90.00 คะแนน"]]}
+        ]))),
+        "outline.report[0].rows[0][1]",
+        "quotes 90.00 for IIT, but the data gives 92.02",
+    );
+    // A lead at the document's end, and one counting the list after it wrongly.
+    one(
+        &findings(report(json!([paragraph("มีข้อเสนอแนะ ดังนี้")]))),
+        "outline.report[0].text",
+        "ends with \"ดังนี้\"",
+    );
+    one(
+        &findings(report(json!([
+            paragraph("มีข้อเสนอแนะ ๓ ประเด็น ดังนี้"),
+            {"part": "list", "items": ["เผยแพร่ข้อมูล", "ปรับปรุงเว็บไซต์"]}
+        ]))),
+        "outline.report[0].text",
+        "2 are printed after it",
+    );
+    // The same text written correctly, and a lead before a generated block or a heading.
+    none(&findings(report(json!([
+        paragraph("แบบ OIT ได้คะแนน ๘๔.๓๘ คะแนน มีข้อเสนอแนะ ๒ ประเด็น ดังนี้"),
+        {"part": "list", "items": ["เผยแพร่ข้อมูล", "ปรับปรุงเว็บไซต์"]},
+        paragraph("ผลการประเมินแยกตามเครื่องมือ ดังนี้"),
+        {"part": "tool_analyses"},
+        paragraph("รายละเอียดแต่ละส่วน ดังนี้"),
+        {"part": "heading", "text": "ส่วนที่ ๑"},
+    ]))));
+}

@@ -134,6 +134,7 @@ fn a_new_package_is_started_as_init_starts_it_and_never_replaces_a_file() {
         name: "องค์การบริหารส่วนตำบล ทดลอง",
         district: Some("เมือง".to_owned()),
         province: None,
+        kind: None,
         year: 2568,
         layout: ita_report::model::MeasuresLayout::ByTool,
         scores: None,

@@ -172,7 +172,7 @@ fn bad_cells_are_all_reported_by_address_and_nothing_is_written() {
         stderr.contains("ita2566.xlsx!ผลคะแนน!C24: ต้องเป็นชื่อหน่วยงาน แต่พบ ช่องว่าง"),
         "{stderr}"
     );
-    assert!(stderr.contains("nothing written"), "{stderr}");
+    assert!(stderr.contains("ไม่ได้เขียนแฟ้มใด"), "{stderr}");
     assert!(
         !out.exists() || std::fs::read_dir(&out).unwrap().next().is_none(),
         "files were written"
@@ -410,7 +410,7 @@ fn init_from_the_command_line_refuses_to_overwrite_and_names_ambiguous_agencies(
     );
     let again = run(&args);
     assert_eq!(again.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&again.stderr).contains("exist already"));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("มีแฟ้มชื่อนี้อยู่แล้ว"));
     let missing = run(&[
         "init",
         "--agency",
@@ -424,6 +424,31 @@ fn init_from_the_command_line_refuses_to_overwrite_and_names_ambiguous_agencies(
     assert!(
         String::from_utf8_lossy(&missing.stderr).contains("has no agency named \"เทศบาลตำบลไม่มี\"")
     );
+    // The kind given is the package's, where the name does not say it.
+    let kind = run(&[
+        "init",
+        "--agency",
+        "สถาบันทดสอบการประเมิน",
+        "--year",
+        "2568",
+        "--kind",
+        "public_organisation",
+    ]);
+    assert!(
+        kind.status.success(),
+        "{}",
+        String::from_utf8_lossy(&kind.stderr)
+    );
+    let written: Value = serde_json::from_str(
+        &std::fs::read_to_string(scratch.path().join("2568-สถาบันทดสอบการประเมิน.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(written["agency"]["kind"], "public_organisation");
+    let unknown = run(&[
+        "init", "--agency", "ก", "--year", "2568", "--kind", "temple",
+    ]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("police_station"));
 }
 
 #[test]

@@ -1,14 +1,19 @@
 //! Reading the objects of a PDF: just enough for the files ita-report writes and updates.
 //!
 //! Attachments, signature fields, signatures and revisions all need to find objects in a PDF
-//! and read a few entries of their dictionaries. A full PDF library would bring its own
-//! writer and object model for a job this small, so this reader walks the bytes: every
+//! and read a few entries of their dictionaries. This reader walks the bytes: every
 //! `N G obj … endobj` in file order (a later revision's copy of an object replaces the
-//! earlier one, as incremental updates mean), objects packed in object streams, FlateDecode
-//! stream data, and a small lexer that finds the entries of a dictionary at its top level.
+//! earlier one, as incremental updates mean), objects packed in object streams where those
+//! stand, FlateDecode stream data with its predictors ([`decode`]), the cross-reference
+//! sections, tables or streams ([`xref`]), and a small lexer that finds the entries of a
+//! dictionary at its top level. Why not hayro-syntax, which Typst already builds: see
+//! docs/design/signatures.md.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
+
+pub mod decode;
+pub mod xref;
 
 // Bounds on what a PDF from outside may make the reader do, checked before the work.
 /// A PDF file, in bytes: far above an archival report (a few MB with its fonts).
@@ -125,93 +130,59 @@ fn ends_stream(pdf: &[u8], at: usize) -> bool {
 /// (dictionaries, arrays) and raw stream data.
 pub struct Objects<'a> {
     pdf: &'a [u8],
-    /// Object number → (object text before any stream, stream data range in `pdf`).
-    top: BTreeMap<u32, (String, Option<Range<usize>>)>,
-    /// Objects unpacked from object streams.
-    packed: BTreeMap<u32, String>,
+    /// Object number → its definition latest in the file.
+    defs: BTreeMap<u32, Def>,
+}
+
+/// One object as defined: its text before any stream and, top-level, its stream data.
+struct Def {
+    text: String,
+    stream: Option<Range<usize>>,
 }
 
 impl<'a> Objects<'a> {
-    /// Reads every object of `pdf`; a later definition of a number replaces an earlier one.
+    /// Reads every object of `pdf` in file order, unpacking object streams where they
+    /// stand: a later definition of a number replaces an earlier one, whether written on its
+    /// own or packed (an update may pack an object the original wrote plainly, or the
+    /// reverse). All object streams together inflate to at most [`INFLATED_TOTAL`].
     pub fn read(pdf: &'a [u8]) -> Result<Self, String> {
         if !pdf.starts_with(b"%PDF-") {
             return Err("not a PDF file".to_owned());
         }
         check_size(pdf)?;
-        let mut objects = Objects {
-            pdf,
-            top: BTreeMap::new(),
-            packed: BTreeMap::new(),
-        };
-        for object in scan(pdf, 0..pdf.len())? {
-            objects
-                .top
-                .insert(object.number, (object.text, object.stream));
-        }
-        objects.unpack_object_streams()?;
-        Ok(objects)
-    }
-
-    /// Unpacks the objects of object streams, within [`INFLATED_TOTAL`] for all of them.
-    fn unpack_object_streams(&mut self) -> Result<(), String> {
-        let streams: Vec<u32> = self
-            .top
-            .iter()
-            .filter(|(_, (d, s))| s.is_some() && d.contains("/ObjStm"))
-            .map(|(n, _)| *n)
-            .collect();
+        let mut defs = BTreeMap::new();
         let mut inflated = 0usize;
-        for n in streams {
-            let dict = self.top[&n].0.clone();
-            let Ok(data) = self.stream(n) else { continue };
-            inflated += data.len();
-            if inflated > INFLATED_TOTAL {
-                return Err(format!(
-                    "the object streams inflate to more than {} MB",
-                    INFLATED_TOTAL >> 20
-                ));
-            }
-            let first = integer(&dict, "/First").and_then(|f| usize::try_from(f).ok());
-            let first = first.unwrap_or(0).min(data.len());
-            let count = integer(&dict, "/N").and_then(|c| usize::try_from(c).ok());
-            let header = String::from_utf8_lossy(&data[..first]).into_owned();
-            let numbers: Vec<usize> = header
-                .split_whitespace()
-                .filter_map(|t| t.parse().ok())
-                .collect();
-            for k in 0..count.unwrap_or(0).min(numbers.len() / 2) {
-                let (number, offset) = (numbers[2 * k], numbers[2 * k + 1]);
-                let number = u32::try_from(number)
-                    .ok()
-                    .filter(|&n| n <= MAX_OBJECT_NUMBER)
-                    .ok_or_else(|| over_limit(&number.to_string()))?;
-                let start = first.saturating_add(offset);
-                let stop = numbers
-                    .get(2 * k + 3)
-                    .map_or(data.len(), |o| first.saturating_add(*o));
-                if start <= stop && stop <= data.len() {
-                    let text = String::from_utf8_lossy(&data[start..stop]);
-                    self.packed.insert(number, text.trim().to_owned());
-                }
+        for object in scan(pdf, 0..pdf.len())? {
+            let packed = match object_stream(pdf, &object, &mut inflated) {
+                Some(unpacked) => unpacked?,
+                None => Vec::new(),
+            };
+            let number = object.number;
+            defs.insert(
+                number,
+                Def {
+                    text: object.text,
+                    stream: object.stream,
+                },
+            );
+            for (n, text) in packed.into_iter().filter(|(n, _)| *n != number) {
+                defs.insert(n, Def { text, stream: None });
             }
         }
-        Ok(())
+        if defs.len() > OBJECTS {
+            return Err(format!("the PDF has more than {OBJECTS} objects"));
+        }
+        Ok(Objects { pdf, defs })
     }
 
-    /// Every object with its number, top-level ones first.
+    /// Every object with its number, in number order.
     pub fn all(&self) -> impl Iterator<Item = (u32, &str)> + '_ {
-        self.top
-            .iter()
-            .map(|(n, (d, _))| (*n, d.as_str()))
-            .chain(self.packed.iter().map(|(n, d)| (*n, d.as_str())))
+        self.defs.iter().map(|(n, d)| (*n, d.text.as_str()))
     }
 
     /// The text of object `number` (a stream's dictionary without its data).
     pub fn get(&self, number: u32) -> Option<&str> {
-        self.top
-            .get(&number)
-            .map(|(d, _)| d.as_str())
-            .or_else(|| self.packed.get(&number).map(String::as_str))
+        self.defs.get(&number).map(|d| d.text.as_str())
     }
 
     /// The first object number free for an update: above every number in use and the
@@ -226,12 +197,7 @@ impl<'a> Objects<'a> {
 
     /// The highest object number in use.
     pub fn max_number(&self) -> u32 {
-        self.top
-            .keys()
-            .chain(self.packed.keys())
-            .copied()
-            .max()
-            .unwrap_or(0)
+        self.defs.keys().next_back().copied().unwrap_or(0)
     }
 
     /// The data of stream object `number`, decoded when FlateDecode, at most
@@ -240,30 +206,71 @@ impl<'a> Objects<'a> {
         let raw = self
             .raw_stream(number)
             .ok_or_else(|| format!("object {number} is not a stream"))?;
-        let dict = &self.top[&number].0;
-        if !dict.contains("/FlateDecode") {
-            return Ok(raw.to_vec());
-        }
-        use std::io::Read;
-        let mut out = Vec::new();
-        flate2::read::ZlibDecoder::new(raw)
-            .take(INFLATED_BYTES as u64 + 1)
-            .read_to_end(&mut out)
-            .map_err(|e| format!("the data of object {number} cannot be inflated: {e}"))?;
-        if out.len() > INFLATED_BYTES {
-            return Err(format!(
-                "the data of object {number} inflates to more than {} MB",
-                INFLATED_BYTES >> 20
-            ));
-        }
-        Ok(out)
+        decode::decode(number, &self.defs[&number].text, raw)
     }
 
     /// The data of stream object `number` as stored (still encoded).
     pub fn raw_stream(&self, number: u32) -> Option<&'a [u8]> {
-        let (_, range) = self.top.get(&number)?;
-        self.pdf.get(range.clone()?)
+        let def = self.defs.get(&number)?;
+        self.pdf.get(def.stream.clone()?)
     }
+}
+
+/// The objects packed in `object` when it is an object stream (`None` otherwise), its
+/// inflated size added to `inflated`, which may not pass [`INFLATED_TOTAL`].
+pub fn object_stream(
+    pdf: &[u8],
+    object: &Scanned,
+    inflated: &mut usize,
+) -> Option<Result<Vec<(u32, String)>, String>> {
+    if value(&object.text, "/Type") != Some("/ObjStm") {
+        return None;
+    }
+    let raw = object.stream.clone().and_then(|r| pdf.get(r))?;
+    Some(
+        decode::decode(object.number, &object.text, raw).and_then(|data| {
+            *inflated += data.len();
+            if *inflated > INFLATED_TOTAL {
+                return Err(format!(
+                    "the object streams inflate to more than {} MB",
+                    INFLATED_TOTAL >> 20
+                ));
+            }
+            unpack(&object.text, &data)
+        }),
+    )
+}
+
+/// The objects of an object stream (`/N` pairs of number and offset, the objects from
+/// `/First`), in the order of its header, as text.
+pub fn unpack(dict: &str, data: &[u8]) -> Result<Vec<(u32, String)>, String> {
+    let first = integer(dict, "/First").and_then(|f| usize::try_from(f).ok());
+    let first = first.unwrap_or(0).min(data.len());
+    let count = integer(dict, "/N").and_then(|c| usize::try_from(c).ok());
+    let header = String::from_utf8_lossy(&data[..first]);
+    // At most /N pairs, and no more than the header holds: nothing sized by /N alone.
+    let numbers: Vec<usize> = header
+        .split_whitespace()
+        .take(count.unwrap_or(0).saturating_mul(2))
+        .map_while(|t| t.parse().ok())
+        .collect();
+    let mut out = Vec::with_capacity(numbers.len() / 2);
+    for k in 0..numbers.len() / 2 {
+        let (number, offset) = (numbers[2 * k], numbers[2 * k + 1]);
+        let number = u32::try_from(number)
+            .ok()
+            .filter(|&n| n <= MAX_OBJECT_NUMBER)
+            .ok_or_else(|| over_limit(&number.to_string()))?;
+        let start = first.saturating_add(offset);
+        let stop = numbers
+            .get(2 * k + 3)
+            .map_or(data.len(), |o| first.saturating_add(*o));
+        if start <= stop && stop <= data.len() {
+            let text = String::from_utf8_lossy(&data[start..stop]);
+            out.push((number, text.trim().to_owned()));
+        }
+    }
+    Ok(out)
 }
 
 /// The trailer of the last revision: what an incremental update must carry on.
@@ -279,22 +286,21 @@ pub struct Trailer {
     pub id: Option<String>,
     /// Where the last cross-reference section starts (`startxref`).
     pub startxref: usize,
+    /// The last section is a cross-reference stream: an update must write one too
+    /// (PDF 32000-1, 7.5.8.4).
+    pub xref_stream: bool,
 }
 
 impl Trailer {
-    /// Reads the trailer dictionary and `startxref` at the end of `pdf` (classic
-    /// cross-reference tables, as typst-pdf and ita-report's own updates write).
+    /// Reads the last cross-reference section, where the file's last `startxref` points:
+    /// a classic table's trailer, or a cross-reference stream's dictionary.
     pub fn read(pdf: &[u8]) -> Result<Trailer, String> {
-        let at = rfind(pdf, b"trailer")
-            .ok_or("the PDF has no trailer (cross-reference streams are not supported)")?;
-        let text = String::from_utf8_lossy(&pdf[at + 7..]).into_owned();
-        let dict_end = object_end(text.as_bytes(), skip_space(text.as_bytes(), 0))
-            .ok_or("the trailer is not a dictionary")?;
-        let dict = &text[..dict_end];
-        let startxref = text[dict_end..]
-            .split_once("startxref")
-            .and_then(|(_, rest)| rest.split_whitespace().next()?.parse().ok())
-            .ok_or("the PDF has no startxref")?;
+        let startxref = xref::last_startxref(pdf).ok_or("the PDF has no startxref")?;
+        let section = xref::read(pdf, startxref)?;
+        let dict = section.trailer.as_str();
+        if value(dict, "/Encrypt").is_some() {
+            return Err("the PDF is encrypted, which is not supported".to_owned());
+        }
         let size: u32 = value(dict, "/Size")
             .and_then(|v| v.trim().parse().ok())
             .ok_or("the trailer has no /Size")?;
@@ -309,6 +315,7 @@ impl Trailer {
             info: value(dict, "/Info").map(str::to_owned),
             id: value(dict, "/ID").map(str::to_owned),
             startxref,
+            xref_stream: section.stream,
         })
     }
 }
@@ -337,10 +344,6 @@ pub fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
         .windows(needle.len())
         .position(|w| w == needle)
         .map(|p| p + from)
-}
-
-fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).rposition(|w| w == needle)
 }
 
 /// "12 0 obj": the number before the generation before ` obj`; an error when the number

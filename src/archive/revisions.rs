@@ -4,9 +4,11 @@
 //! signed revision redefined, freed or hidden from this reader is a change to the document.
 //!
 //! The revisions are read the way a PDF viewer reads them, through their cross-reference
-//! sections from the file's last `startxref` back to the signed revision's, and also by
-//! scanning their bytes: an object either way must pass. An update in a form this module
-//! cannot follow (a cross-reference stream, an object stream) is reported, never passed.
+//! sections (tables or streams) from the file's last `startxref` back to the signed
+//! revision's, and also by scanning their bytes, object streams unpacked: an object either
+//! way must pass, and every entry of those sections must name an object the later revisions
+//! define. An update in a form this module cannot follow (a hybrid section's /XRefStm,
+//! encryption) is reported, never passed.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,15 +16,8 @@ use crate::diagnostic::Message;
 use crate::message;
 
 use super::fields;
+use super::pdfobj::xref::{self, Entry, Section};
 use super::pdfobj::{self, Objects, Trailer};
-
-/// A cross-reference section of a later revision: the objects it lists in use and frees,
-/// and its trailer.
-struct Section {
-    used: Vec<(u32, usize)>,
-    freed: Vec<u32>,
-    trailer: String,
-}
 
 /// Checks every object defined after `signed_len` (the end of a signature's revision)
 /// against the signed revision; `Err` names the first change that is not allowed.
@@ -31,7 +26,7 @@ pub fn check_after(pdf: &[u8], signed_len: usize) -> Result<(), Message> {
     let signed = Objects::read(signed_pdf).map_err(|e| unreadable(&e))?;
     let trailer = Trailer::read(signed_pdf).map_err(|e| unreadable(&e))?;
     let current = Objects::read(pdf).map_err(|e| unreadable(&e))?;
-    let tail = pdfobj::scan(pdf, signed_len..pdf.len()).map_err(|e| unreadable(&e))?;
+    let tail = tail(pdf, signed_len)?;
     for section in sections(pdf, signed_len, trailer.startxref)? {
         let root = pdfobj::value(&section.trailer, "/Root").and_then(pdfobj::reference);
         if root != Some(trailer.root) {
@@ -40,32 +35,12 @@ pub fn check_after(pdf: &[u8], signed_len: usize) -> Result<(), Message> {
                 "a later revision replaces the document's catalog (/Root)"
             ));
         }
-        if let Some(&n) = section.freed.iter().find(|&&n| signed.get(n).is_some()) {
-            return Err(message!(
-                "ฉบับแก้ไขหลังลงนามลบวัตถุ {n} ของฉบับที่ลงนาม",
-                "a later revision deletes object {n} of the signed revision"
-            ));
-        }
-        for &(n, offset) in &section.used {
-            if !tail
-                .iter()
-                .any(|o| o.number == n && header_at(pdf, offset, o.at, n))
-            {
-                return Err(message!(
-                    "ตารางอ้างอิงของฉบับแก้ไขหลังลงนามชี้วัตถุ {n} ไปที่ไบต์ {offset} ซึ่งไม่มีวัตถุนั้น",
-                    "a later revision's cross-reference puts object {n} at byte {offset}, where it is not"
-                ));
-            }
+        for entry in &section.entries {
+            listed_in_tail(pdf, *entry, &tail, &signed)?;
         }
     }
     let roles = Roles::of(&signed, &trailer);
     for object in &tail {
-        if object.text.contains("/ObjStm") {
-            return Err(message!(
-                "ฉบับแก้ไขหลังลงนามใช้ object stream ซึ่งตรวจไม่ได้",
-                "a later revision packs objects in an object stream, which is not checked"
-            ));
-        }
         let Some(old) = signed.get(object.number) else {
             continue; // A new object matters only through a changed one that refers to it.
         };
@@ -79,6 +54,92 @@ pub fn check_after(pdf: &[u8], signed_len: usize) -> Result<(), Message> {
     Ok(())
 }
 
+/// An object defined after the signed revision: written there, or packed in an object
+/// stream written there (`packed` then says which stream and where in it).
+struct Later {
+    number: u32,
+    text: String,
+    stream: Option<std::ops::Range<usize>>,
+    /// Where ` obj` is, for one written on its own.
+    at: usize,
+    packed: Option<(u32, usize)>,
+}
+
+/// Every object defined after `signed_len`, those packed in object streams included.
+fn tail(pdf: &[u8], signed_len: usize) -> Result<Vec<Later>, Message> {
+    let mut out = Vec::new();
+    let mut inflated = 0;
+    for object in pdfobj::scan(pdf, signed_len..pdf.len()).map_err(|e| unreadable(&e))? {
+        if let Some(packed) = pdfobj::object_stream(pdf, &object, &mut inflated) {
+            let packed = packed.map_err(|e| unreadable(&e))?;
+            for (index, (number, text)) in packed.into_iter().enumerate() {
+                out.push(Later {
+                    number,
+                    text,
+                    stream: None,
+                    at: object.at,
+                    packed: Some((object.number, index)),
+                });
+            }
+        }
+        out.push(Later {
+            number: object.number,
+            text: object.text,
+            stream: object.stream,
+            at: object.at,
+            packed: None,
+        });
+    }
+    Ok(out)
+}
+
+/// Whether a later section's `entry` names an object of the later revisions, where it is:
+/// one that points back into the signed revision (or anywhere else) would show a viewer an
+/// object this check never saw. A number it frees may not be one the signed revision uses.
+fn listed_in_tail(
+    pdf: &[u8],
+    entry: Entry,
+    tail: &[Later],
+    signed: &Objects,
+) -> Result<(), Message> {
+    match entry {
+        Entry::Free(n) if signed.get(n).is_some() => Err(message!(
+            "ฉบับแก้ไขหลังลงนามลบวัตถุ {n} ของฉบับที่ลงนาม",
+            "a later revision deletes object {n} of the signed revision"
+        )),
+        Entry::Free(_) => Ok(()),
+        Entry::Used { number: n, offset } => {
+            if tail.iter().any(|o| {
+                o.packed.is_none() && o.number == n && xref::header_at(pdf, offset, o.at, n)
+            }) {
+                Ok(())
+            } else {
+                Err(message!(
+                    "ตารางอ้างอิงของฉบับแก้ไขหลังลงนามชี้วัตถุ {n} ไปที่ไบต์ {offset} ซึ่งไม่มีวัตถุนั้น",
+                    "a later revision's cross-reference puts object {n} at byte {offset}, where it is not"
+                ))
+            }
+        }
+        Entry::Packed {
+            number: n,
+            stream,
+            index,
+        } => {
+            if tail
+                .iter()
+                .any(|o| o.number == n && o.packed == Some((stream, index)))
+            {
+                Ok(())
+            } else {
+                Err(message!(
+                    "ตารางอ้างอิงของฉบับแก้ไขหลังลงนามชี้วัตถุ {n} ไปที่ object stream {stream} ลำดับ {index} ซึ่งไม่มีวัตถุนั้นในฉบับแก้ไข",
+                    "a later revision's cross-reference puts object {n} in object stream {stream} at index {index}, where no later revision has it"
+                ))
+            }
+        }
+    }
+}
+
 fn unreadable(e: &str) -> Message {
     message!(
         "อ่านฉบับแก้ไขหลังลงนามไม่ได้: {e}",
@@ -86,22 +147,10 @@ fn unreadable(e: &str) -> Message {
     )
 }
 
-/// Whether `N G obj` starts at `offset` and its ` obj` is at `at`.
-fn header_at(pdf: &[u8], offset: usize, at: usize, n: u32) -> bool {
-    let Some(head) = pdf.get(offset..at) else {
-        return false;
-    };
-    let head = String::from_utf8_lossy(head);
-    let mut parts = head.split_ascii_whitespace();
-    parts.next() == Some(n.to_string().as_str())
-        && parts.next().is_some_and(|g| g.parse::<u16>().is_ok())
-        && parts.next().is_none()
-}
-
 /// The cross-reference sections from the file's last `startxref` back to `signed_xref`,
 /// the signed revision's; each must lie after `signed_len`.
 fn sections(pdf: &[u8], signed_len: usize, signed_xref: usize) -> Result<Vec<Section>, Message> {
-    let mut at = last_startxref(pdf).ok_or_else(|| {
+    let mut at = xref::last_startxref(pdf).ok_or_else(|| {
         message!(
             "ไม่พบ startxref ท้ายแฟ้ม",
             "no startxref at the end of the file"
@@ -115,7 +164,18 @@ fn sections(pdf: &[u8], signed_len: usize, signed_xref: usize) -> Result<Vec<Sec
                 "more than 1000 revisions after the signature"
             ));
         }
-        let section = section(pdf, at)?;
+        let section = xref::read(pdf, at).map_err(|e| unreadable(&e))?;
+        // A hybrid file's second section (/XRefStm) is a way to hide objects from readers of
+        // tables: not followed, so refused.
+        if ["/XRefStm", "/Encrypt"]
+            .iter()
+            .any(|k| pdfobj::value(&section.trailer, k).is_some())
+        {
+            return Err(message!(
+                "ฉบับแก้ไขหลังลงนามที่ไบต์ {at} มี /XRefStm หรือ /Encrypt ซึ่งตรวจไม่ได้",
+                "a later revision at byte {at} has /XRefStm or /Encrypt, which is not checked"
+            ));
+        }
         let prev = pdfobj::integer(&section.trailer, "/Prev").and_then(|p| usize::try_from(p).ok());
         out.push(section);
         at = prev.ok_or_else(|| {
@@ -132,90 +192,6 @@ fn sections(pdf: &[u8], signed_len: usize, signed_xref: usize) -> Result<Vec<Sec
         ));
     }
     Ok(out)
-}
-
-/// The number after the file's last `startxref`.
-fn last_startxref(pdf: &[u8]) -> Option<usize> {
-    let at = pdf.windows(9).rposition(|w| w == b"startxref")?;
-    let rest = String::from_utf8_lossy(&pdf[at + 9..pdf.len().min(at + 40)]).into_owned();
-    rest.split_ascii_whitespace().next()?.parse().ok()
-}
-
-/// The classic cross-reference section at `at` and its trailer.
-fn section(pdf: &[u8], at: usize) -> Result<Section, Message> {
-    let not_table = || {
-        message!(
-            "ฉบับแก้ไขหลังลงนามไม่มีตารางอ้างอิงแบบปกติที่ไบต์ {at} (cross-reference stream ตรวจไม่ได้)",
-            "a later revision has no cross-reference table at byte {at} (a cross-reference stream is not checked)"
-        )
-    };
-    let mut tokens = Tokens { pdf, at };
-    if tokens.next() != Some(&b"xref"[..]) {
-        return Err(not_table());
-    }
-    let mut section = Section {
-        used: Vec::new(),
-        freed: Vec::new(),
-        trailer: String::new(),
-    };
-    loop {
-        let token = tokens.next().ok_or_else(not_table)?;
-        if token == b"trailer" {
-            break;
-        }
-        let start = number(token).ok_or_else(not_table)?;
-        let count = tokens.next().and_then(number).ok_or_else(not_table)?;
-        for k in 0..count {
-            if section.used.len() + section.freed.len() >= pdfobj::OBJECTS {
-                return Err(not_table());
-            }
-            let n = start
-                .checked_add(k)
-                .and_then(|n| u32::try_from(n).ok())
-                .filter(|&n| n <= pdfobj::MAX_OBJECT_NUMBER)
-                .ok_or_else(not_table)?;
-            let offset = tokens.next().and_then(number).ok_or_else(not_table)?;
-            tokens.next().and_then(number).ok_or_else(not_table)?;
-            match tokens.next() {
-                Some(b"n") => section.used.push((n, offset)),
-                Some(b"f") => section.freed.push(n),
-                _ => return Err(not_table()),
-            }
-        }
-    }
-    let range = pdfobj::object_at(pdf, tokens.at).ok_or_else(not_table)?;
-    section.trailer = String::from_utf8_lossy(&pdf[range]).into_owned();
-    if ["/XRefStm", "/Encrypt"]
-        .iter()
-        .any(|k| pdfobj::value(&section.trailer, k).is_some())
-    {
-        return Err(not_table());
-    }
-    Ok(section)
-}
-
-fn number(token: &[u8]) -> Option<usize> {
-    std::str::from_utf8(token).ok()?.parse().ok()
-}
-
-/// White-space separated tokens from `at`.
-struct Tokens<'a> {
-    pdf: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Iterator for Tokens<'a> {
-    type Item = &'a [u8];
-    fn next(&mut self) -> Option<&'a [u8]> {
-        let rest = self.pdf.get(self.at..)?;
-        let start = rest.iter().position(|b| !b.is_ascii_whitespace())?;
-        let len = rest[start..]
-            .iter()
-            .position(u8::is_ascii_whitespace)
-            .unwrap_or(rest.len() - start);
-        self.at += start + len;
-        Some(&rest[start..start + len])
-    }
 }
 
 /// What the objects of the signed revision are, for the changes each may take.

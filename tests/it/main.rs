@@ -32,3 +32,4 @@ mod signing;
 mod statements;
 mod thai;
 mod web;
+mod xref;

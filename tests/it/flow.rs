@@ -697,3 +697,72 @@ fn no_sample_has_a_page_of_signatures_alone() {
         "signature pages found in the samples: {checked}"
     );
 }
+
+/// How many rows of a table stand on each page that holds any: rows found by `row`, one
+/// baseline each.
+fn rows_per_page(all: &[Line], row: impl Fn(&Line) -> bool) -> Vec<(usize, usize)> {
+    let mut found: Vec<(usize, i64)> = all
+        .iter()
+        .filter(|l| row(l))
+        .map(|l| (l.page, l.y.round() as i64))
+        .collect();
+    found.dedup();
+    let mut pages: Vec<(usize, usize)> = Vec::new();
+    for (page, _) in found {
+        match pages.last_mut() {
+            Some((p, n)) if *p == page => *n += 1,
+            _ => pages.push((page, 1)),
+        }
+    }
+    pages
+}
+
+#[test]
+fn no_page_holds_a_single_row_of_a_long_table() {
+    // Forty agencies of one level make one ranked list longer than a page; as the text above
+    // grows, its rows cross a page foot at every place. Each page holds two of its rows or
+    // none (seed 001's OIT table printed its last item alone at the top of a page).
+    let agencies: Vec<Value> = (0..40)
+        .map(|k| json!({ "name": format!("องค์การบริหารส่วนตำบลทดสอบที่ {}", k + 1), "district": "เมือง", "score": 84.0 - k as f64 * 0.3 }))
+        .collect();
+    let mut split = 0;
+    for n in (4..70).step_by(2) {
+        let all = laid_out(&report(n, json!({ "province": { "agencies": agencies } })));
+        let pages = rows_per_page(&all, |l| l.text.contains("ทดสอบที่"));
+        assert_eq!(
+            pages.iter().map(|(_, k)| k).sum::<usize>(),
+            40,
+            "n={n}: the rows are found"
+        );
+        for (page, rows) in &pages {
+            assert!(
+                *rows >= 2,
+                "n={n}: page {} holds one row of the list",
+                page + 1
+            );
+        }
+        split += usize::from(pages.len() > 1);
+    }
+    assert!(split > 10, "the list crossed a page foot {split} times");
+}
+
+#[test]
+fn the_last_item_of_the_oit_detail_is_not_alone_on_its_page() {
+    // Seed 001's item ๔๓, the last of the OIT detail, stood alone at the top of a page.
+    let loaded = load_sample(&root().join("inputs/2567-roiet-education-office.json"));
+    let built = build(&loaded, &BuildOptions::default());
+    let all = lines(&built.artifacts[0].document);
+    let item = |number: &str| {
+        all.iter()
+            .find(|l| l.text.trim() == number)
+            .unwrap_or_else(|| panic!("item {number} is printed"))
+    };
+    let (last, before) = (item("๔๓"), item("๔๒"));
+    assert_eq!(
+        last.page,
+        before.page,
+        "item ๔๓ on page {}, item ๔๒ on page {}",
+        last.page + 1,
+        before.page + 1
+    );
+}

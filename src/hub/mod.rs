@@ -17,9 +17,11 @@ pub mod diff;
 pub mod form;
 pub mod intake;
 pub mod pages;
+pub mod reports;
 pub mod routes;
 pub mod signed;
 pub mod store;
+pub mod summary;
 pub mod workflow;
 
 use std::collections::HashMap;
@@ -267,6 +269,8 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route("/packages/{id}/restore", post(restore))
         .route("/packages/{id}/signed.pdf", get(signed_pdf))
         .route("/approved.zip", get(approved_zip))
+        .route("/reports/{year}", get(reports::reports_page))
+        .route("/reports/{year}/{file}", get(reports::report_pdf))
         .route("/edit", get(pages::editor))
         .route("/assets/hub.js", get(pages::script))
         .route("/assets/hub.css", get(pages::style))
@@ -277,6 +281,7 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route("/api/packages/{name}", get(read).put(save))
         .route("/api/check/{name}", post(check))
         .route("/api/preview/{name}", post(preview))
+        .route("/api/download/{name}", post(download))
         .route("/api/render/{id}/page/{number}", get(page))
         .route("/api/render/{id}/pdf", get(preview_pdf))
         .route("/api/import", post(import))

@@ -39,29 +39,15 @@ pub fn esc(text: &str) -> String {
 
 /// A time as Thai officials write it, in Thailand's time (UTC+7), Buddhist era.
 pub fn thai_time(seconds: i64) -> String {
-    let local = seconds + 7 * 3600;
-    let (days, rest) = (local.div_euclid(86_400), local.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (day, month, year, hour, minute) = super::store::local_time(seconds);
     format!(
-        "{day} {} {} {:02}:{:02} น.",
-        crate::thai::MONTHS_SHORT[(month - 1) as usize],
-        year + 543,
-        rest / 3600,
-        rest % 3600 / 60
+        "{day} {} {year} {hour:02}:{minute:02} น.",
+        crate::thai::MONTHS_SHORT[month - 1],
     )
 }
 
 /// A whole page around `body`.
-fn page(title: &str, session: Option<&Session>, body: &str) -> Response {
+pub(super) fn page(title: &str, session: Option<&Session>, body: &str) -> Response {
     let mut html = String::from("<!doctype html><html lang=\"th\"><head><meta charset=\"utf-8\">");
     let _ = write!(
         html,
@@ -137,7 +123,7 @@ pub fn link_page(who: &str, link: &str) -> Response {
 }
 
 /// What a page answers without a session: `401` and the login form.
-fn to_login() -> Response {
+pub(super) fn to_login() -> Response {
     let mut response = login_form();
     *response.status_mut() = StatusCode::UNAUTHORIZED;
     response
@@ -198,8 +184,14 @@ pub async fn editor(State(hub): State<Arc<Hub>>, headers: HeaderMap) -> Response
     let Some(session) = auth::session(&hub, &headers) else {
         return to_login();
     };
+    // The marker tells the form it is the hub's: the workspace's file tools (new, import,
+    // rename, copy, delete, recycle) are the administrator's import here, so not shown.
     let mut response = crate::web::assets::INDEX
         .replace("{{csrf}}", &esc(&session.csrf))
+        .replace(
+            "<meta name=\"ita-csrf\"",
+            "<meta name=\"ita-hub\" content=\"1\"><meta name=\"ita-csrf\"",
+        )
         .into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -237,7 +229,10 @@ pub async fn dashboard(
     let rows: Vec<&PackageRow> = all.iter().filter(|p| shown(p, &query)).collect();
     let mut body = String::new();
     if session.user.admin {
-        body.push_str(&admin_tools(&session));
+        let mut years: Vec<i64> = all.iter().map(|p| p.year).collect();
+        years.sort_unstable_by(|a, b| b.cmp(a));
+        years.dedup();
+        body.push_str(&admin_tools(&session, &years));
         body.push_str(&counts(&all));
         body.push_str(&filters(&all, &query));
     } else {
@@ -252,9 +247,13 @@ pub async fn dashboard(
     Ok(page(title, Some(&session), &body))
 }
 
-fn admin_tools(session: &Session) -> String {
+fn admin_tools(session: &Session, years: &[i64]) -> String {
+    let reports: String = years
+        .iter()
+        .map(|y| format!(" · <a href=\"/reports/{y}\">เอกสารของจังหวัด ปีงบประมาณ {y} (รายงานผลการวิเคราะห์ รายงานความก้าวหน้า)</a>"))
+        .collect();
     format!(
-        "<section class=\"tools\"><a href=\"/users\">ผู้ใช้และหน่วยงาน</a> · <a href=\"/approved.zip\">ดาวน์โหลด PDF ที่อนุมัติแล้วทั้งหมด (zip)</a>\
+        "<section class=\"tools\"><a href=\"/users\">ผู้ใช้และหน่วยงาน</a> · <a href=\"/approved.zip\">ดาวน์โหลด PDF ที่อนุมัติหรือลงนามแล้วทั้งหมด (zip)</a> · <a href=\"/approved.zip?kind=archive\">ชุดเดียวกันเป็น PDF สำหรับจัดเก็บ (PDF/A)</a>{reports}\
          <form data-upload=\"/api/import\" class=\"upload\">นำเข้าผลการประเมินของ ป.ป.ช. (.xlsx .ods .csv): \
          <label>ปีงบประมาณ <input name=\"year\" size=\"5\" required></label> <input type=\"file\" name=\"file\" required> \
          <button>นำเข้า</button><output></output></form>{}</section>",

@@ -38,7 +38,7 @@ const FIELD_CHARS: usize = 300;
 const NAME_CHARS: usize = 200;
 
 /// Runs blocking work (hashing, loading, building) off the async threads.
-async fn blocking<T: Send + 'static>(
+pub(super) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, Refusal> {
     tokio::task::spawn_blocking(work).await.map_err(|e| {
@@ -118,7 +118,7 @@ fn package_named(store: &Store, name: &str) -> Result<PackageRow, Refusal> {
         .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, format!("ไม่มีแฟ้ม `{name}` ในระบบ")))
 }
 
-fn admin_only(session: &Session) -> Result<(), Refusal> {
+pub(super) fn admin_only(session: &Session) -> Result<(), Refusal> {
     if session.user.admin {
         Ok(())
     } else {
@@ -127,6 +127,16 @@ fn admin_only(session: &Session) -> Result<(), Refusal> {
             "หน้านี้สำหรับผู้ดูแลระบบของจังหวัดเท่านั้น ไม่มีสิ่งใดเปลี่ยน",
         ))
     }
+}
+
+/// A permit for heavy work (a build, an import, a check of a signed PDF), or `503`.
+pub(super) fn heavy(hub: &Hub) -> Result<tokio::sync::OwnedSemaphorePermit, Refusal> {
+    hub.heavy.permit().map_err(|_| {
+        Refusal::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "เครื่องกำลังสร้างเอกสารหรือทำงานหนักอื่นอยู่ โปรดลองอีกครั้งในอีกสักครู่ (ยังไม่มีสิ่งใดเปลี่ยน)",
+        )
+    })
 }
 
 /// `POST /login`: a session cookie for the right password; failures counted per account
@@ -345,21 +355,8 @@ pub async fn reset_user(
 /// `check` on package bytes, as the command line runs it (shape, rules, contradictions,
 /// characters no font has).
 pub fn check_text(hub: &Hub, name: &str, bytes: Vec<u8>) -> Checked {
-    match crate::load::load_bytes(bytes, &hub.data.join(name), name, &hub.frameworks) {
-        Ok(mut loaded) => {
-            let unsettable = crate::settable::warnings(&loaded, hub.engine.fonts());
-            loaded.warnings.extend(unsettable);
-            let diagnostics = loaded.warnings.clone();
-            Checked {
-                loaded: Some(loaded),
-                diagnostics,
-            }
-        }
-        Err(Failure(diagnostics)) => Checked {
-            loaded: None,
-            diagnostics,
-        },
-    }
+    let loaded = crate::load::load_bytes(bytes, &hub.data.join(name), name, &hub.frameworks);
+    Checked::of(loaded, Some(hub.engine.fonts()))
 }
 
 /// The errors `check` finds (what stops a build, so a submission).
@@ -532,21 +529,13 @@ fn stale(e: StoreError) -> Refusal {
     }
 }
 
-fn pdf_download(bytes: Vec<u8>, name: &str, kind: &'static str) -> Response {
+/// A file to save, its name in Thai kept (RFC 6266 `filename*`).
+pub(super) fn pdf_download(bytes: Vec<u8>, name: &str, kind: &'static str) -> Response {
     let mut response = Response::new(Body::from(bytes));
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"")) {
+    let disposition = crate::web::api::content_disposition(name);
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     response
@@ -581,32 +570,41 @@ pub async fn signed_pdf(
     ))
 }
 
-/// `GET /approved.zip` (administrator): the PDF of every approved package (built from its
-/// approved version) and the signed PDF of every signed or published one.
-pub async fn approved_zip(State(hub): Hubs, ConnectInfo(peer): Peer, headers: HeaderMap) -> Answer {
+/// `GET /approved.zip?kind=pdf|archive` (administrator): the signed PDF of every signed or
+/// published package, and the PDF (or archival PDF) of every approved one, built off the
+/// async threads under a heavy-work permit.
+pub async fn approved_zip(
+    State(hub): Hubs,
+    ConnectInfo(peer): Peer,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Answer {
     let session = auth::required(&hub, &headers)?;
     admin_only(&session)?;
-    let permit = hub.heavy.permit().map_err(|_| {
-        Refusal::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "เครื่องกำลังสร้างเอกสารอื่นอยู่ โปรดลองอีกครั้งในอีกสักครู่",
-        )
-    })?;
+    let archive = super::form::pairs(raw.as_deref().unwrap_or(""))
+        .get("kind")
+        .is_some_and(|k| k == "archive");
+    let permit = heavy(&hub)?;
     let building = hub.clone();
     let zipped = blocking(move || {
         let _permit = permit;
-        super::signed::approved_zip(&building)
+        super::signed::approved_zip(&building, archive)
     })
     .await?
     .map_err(|m| Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, m))?;
+    let name = if archive {
+        "เอกสารที่อนุมัติแล้ว-PDFA.zip"
+    } else {
+        "เอกสารที่อนุมัติแล้ว.zip"
+    };
     let _ = hub.store.audit(
         Some(session.user.id),
         &peer.ip().to_string(),
         "download",
         None,
-        "approved.zip",
+        name,
     );
-    Ok(pdf_download(zipped, "approved.zip", "application/zip"))
+    Ok(pdf_download(zipped, name, "application/zip"))
 }
 
 /// `GET /api/packages`: the packages the session may see, as the clerk's form lists them.
@@ -801,58 +799,117 @@ pub async fn preview(
     may_see(&session, &package)?;
     let (body, _) = package_body(body, &headers, &package)?;
     let id = crate::web::preview::id(&name, &body);
-    if let Some(found) = hub.previews.get(&id) {
-        return Ok(crate::web::api::json_response(
+    Ok(match built(&hub, &package, body).await? {
+        Ok(preview) => crate::web::api::json_response(
             StatusCode::OK,
-            &json!({ "id": id, "pages": found.page_count() }),
-        ));
-    }
-    let permit = hub.heavy.permit().map_err(|_| {
-        Refusal::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "เครื่องกำลังสร้างเอกสารอื่นอยู่ โปรดลองอีกครั้งในอีกสักครู่ (ยังไม่มีสิ่งใดเปลี่ยน)",
-        )
-    })?;
-    let building = hub.clone();
-    let built_id = id.clone();
-    let answer = blocking(move || {
-        let _permit = permit;
-        let checked = check_text(&building, &name, body.to_vec());
-        let Some(loaded) = checked.loaded else {
-            return Err(checked.diagnostics);
-        };
-        let stem = name.trim_end_matches(".json").to_owned();
-        match building
-            .previews
-            .build(&building.engine, &built_id, &stem, loaded)
-        {
-            Ok(preview) => Ok(preview.page_count()),
-            Err(Failure(diagnostics)) => Err(diagnostics),
-        }
+            &json!({ "id": id, "pages": preview.page_count(), "texts": preview.page_texts() }),
+        ),
+        Err(diagnostics) => not_built(diagnostics),
     })
-    .await?;
-    match answer {
-        Ok(pages) => {
-            let mut owners = hub.preview_of.lock().unwrap_or_else(|p| p.into_inner());
-            // Only the previews still kept need an owner: the map stays as small as they are.
-            owners.retain(|kept, _| hub.previews.get(kept).is_some());
-            owners.insert(id.clone(), package.id);
-            Ok(crate::web::api::json_response(
-                StatusCode::OK,
-                &json!({ "id": id, "pages": pages }),
-            ))
+}
+
+/// The answer when the text does not build: `422` with the diagnostics beside their fields.
+fn not_built(diagnostics: Vec<crate::diagnostic::Diagnostic>) -> Response {
+    let checked = Checked::of(Err(Failure(diagnostics)), None);
+    crate::web::api::json_response(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &json!({ "error": "ยังสร้างเอกสารไม่ได้ โปรดแก้ปัญหาที่แสดงไว้ข้างช่องข้อมูลก่อน", "diagnostics": checked.json()["diagnostics"] }),
+    )
+}
+
+/// The preview of `package` with the text `body`: the one kept, or built now under a heavy
+/// permit (its owner noted, so only those who may see the package see it); the diagnostics
+/// that stop the build otherwise.
+async fn built(
+    hub: &Arc<Hub>,
+    package: &PackageRow,
+    body: Bytes,
+) -> Result<Result<Arc<crate::web::preview::Preview>, Vec<crate::diagnostic::Diagnostic>>, Refusal>
+{
+    let name = package.name.clone();
+    let id = crate::web::preview::id(&name, &body);
+    let preview = match hub.previews.get(&id) {
+        Some(found) => found,
+        None => {
+            let permit = heavy(hub)?;
+            let (building, built_id) = (hub.clone(), id.clone());
+            let answer = blocking(move || {
+                let _permit = permit;
+                let checked = check_text(&building, &name, body.to_vec());
+                let Some(loaded) = checked.loaded else {
+                    return Err(checked.diagnostics);
+                };
+                let stem = name.trim_end_matches(".json").to_owned();
+                building
+                    .previews
+                    .build(&building.engine, &built_id, &stem, loaded)
+                    .map_err(|Failure(diagnostics)| diagnostics)
+            })
+            .await?;
+            match answer {
+                Ok(preview) => preview,
+                Err(diagnostics) => return Ok(Err(diagnostics)),
+            }
         }
-        Err(diagnostics) => {
-            let checked = Checked {
-                loaded: None,
-                diagnostics,
-            };
-            Ok(crate::web::api::json_response(
+    };
+    let mut owners = hub.preview_of.lock().unwrap_or_else(|p| p.into_inner());
+    // Only the previews still kept need an owner: the map stays as small as they are.
+    owners.retain(|kept, _| hub.previews.get(kept).is_some());
+    owners.insert(id, package.id);
+    Ok(Ok(preview))
+}
+
+/// `POST /api/download/{name}?kind=pdf|archive`: the PDF (or archival PDF) of the text on
+/// the clerk's screen, as the workspace's download buttons ask for it.
+pub async fn download(
+    State(hub): Hubs,
+    ConnectInfo(peer): Peer,
+    Path(name): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+    body: Body_,
+) -> Answer {
+    let session = auth::change(&hub, &headers, None)?;
+    let package = package_named(&hub.store, &name)?;
+    may_see(&session, &package)?;
+    let (body, _) = package_body(body, &headers, &package)?;
+    let archive = super::form::pairs(raw.as_deref().unwrap_or(""))
+        .get("kind")
+        .is_some_and(|k| k == "archive");
+    let preview = match built(&hub, &package, body).await? {
+        Ok(preview) => preview,
+        Err(diagnostics) => return Ok(not_built(diagnostics)),
+    };
+    let (pdf, file) = if archive {
+        let permit = heavy(&hub)?;
+        let (building, archiving) = (hub.clone(), preview.clone());
+        let pdf = blocking(move || {
+            let _permit = permit;
+            archiving.archival_pdf(&building.engine)
+        })
+        .await?
+        .map_err(|Failure(diagnostics)| {
+            let reasons: Vec<&str> = diagnostics.iter().map(|d| d.message.shown()).collect();
+            Refusal::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &json!({ "error": "ยังสร้างเอกสารไม่ได้ โปรดแก้ปัญหาที่แสดงไว้ข้างช่องข้อมูลก่อน", "diagnostics": checked.json()["diagnostics"] }),
-            ))
-        }
-    }
+                format!("สร้าง PDF สำหรับจัดเก็บไม่สำเร็จ: {}", reasons.join("; ")),
+            )
+        })?;
+        (
+            pdf.as_ref().clone(),
+            format!("{}-archive.pdf", preview.stem),
+        )
+    } else {
+        (preview.pdf.clone(), format!("{}.pdf", preview.stem))
+    };
+    let _ = hub.store.audit(
+        Some(session.user.id),
+        &peer.ip().to_string(),
+        "download",
+        Some(package.id),
+        &file,
+    );
+    Ok(pdf_download(pdf, &file, "application/pdf"))
 }
 
 /// The preview `id`, when the session may see the package it was built from.
@@ -946,12 +1003,7 @@ pub async fn import(
         .get("file")
         .map_or("results.xlsx", |f| f.trim())
         .to_owned();
-    let permit = hub.heavy.permit().map_err(|_| {
-        Refusal::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "เครื่องกำลังทำงานหนักอื่นอยู่ โปรดลองอีกครั้งในอีกสักครู่ (ยังไม่มีสิ่งใดเปลี่ยน)",
-        )
-    })?;
+    let permit = heavy(&hub)?;
     let importing = hub.clone();
     let address = peer.ip().to_string();
     let created = blocking(move || {
@@ -993,12 +1045,7 @@ pub async fn upload_signed(
         .store
         .version(package.id, None)?
         .ok_or_else(|| Refusal::bad("ไม่มีข้อมูลของแฟ้มนี้"))?;
-    let permit = hub.heavy.permit().map_err(|_| {
-        Refusal::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "เครื่องกำลังทำงานหนักอื่นอยู่ โปรดลองอีกครั้งในอีกสักครู่ (ยังไม่มีสิ่งใดเปลี่ยน)",
-        )
-    })?;
+    let permit = heavy(&hub)?;
     let checking = hub.clone();
     let pdf = body.to_vec();
     let verdict = blocking(move || {

@@ -75,47 +75,99 @@ pub fn check(hub: &Hub, pdf: &[u8], approved: &str) -> Result<(), String> {
     }
 }
 
-/// A zip of the signed PDF of every signed or published package and the archival PDF
-/// (built now) of every approved one.
-pub fn approved_zip(hub: &Hub) -> Result<Vec<u8>, String> {
+/// A zip of the cycle's finished documents: the signed PDF of every signed or published
+/// package (the bytes the agency sent and the hub verified), and for every approved one the
+/// PDF built now from its approved version (archival, PDF/A-3b, when `archive`), with a list
+/// (`รายการเอกสาร.txt`) of where each file came from and which could not be built.
+pub fn approved_zip(hub: &Hub, archive: bool) -> Result<Vec<u8>, String> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options =
         zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     let failed = |e: &dyn std::fmt::Display| format!("สร้างแฟ้ม zip ไม่สำเร็จ: {e}");
+    let mut list = String::from("แฟ้มในชุดนี้และที่มา\n");
     for package in hub
         .store
         .packages(None)
         .map_err(|e| e.message().to_owned())?
     {
         let stem = package.name.trim_end_matches(".json").to_owned();
-        let pdf = match package.state {
-            State::Signed | State::Published => hub
-                .store
-                .signed_pdf(package.id)
-                .map_err(|e| e.message().to_owned())?,
-            State::Approved => built(hub, package.id, &package.name, &stem),
-            _ => None,
+        let (file, pdf, source) = match package.state {
+            State::Signed | State::Published => (
+                format!("{stem}-signed.pdf"),
+                hub.store
+                    .signed_pdf(package.id)
+                    .map_err(|e| e.message().to_owned())?,
+                "PDF ที่หน่วยงานลงนามแล้วและระบบตรวจแล้ว".to_owned(),
+            ),
+            State::Approved => {
+                let file = if archive {
+                    format!("{stem}-archive.pdf")
+                } else {
+                    format!("{stem}.pdf")
+                };
+                let (pdf, source) = match built(hub, package.id, &package.name, &stem, archive) {
+                    Ok(pdf) => (
+                        Some(pdf),
+                        format!("สร้างจากฉบับที่อนุมัติ (ฉบับที่ {})", package.current),
+                    ),
+                    Err(why) => (None, format!("สร้างไม่ได้: {why}")),
+                };
+                (file, pdf, source)
+            }
+            _ => continue,
         };
+        list.push_str(&format!("{file}\t{}\t{source}\n", package.state.thai()));
         let Some(pdf) = pdf else { continue };
-        zip.start_file(format!("{stem}.pdf"), options)
-            .map_err(|e| failed(&e))?;
+        zip.start_file(file, options).map_err(|e| failed(&e))?;
         zip.write_all(&pdf).map_err(|e| failed(&e))?;
     }
+    zip.start_file("รายการเอกสาร.txt", options)
+        .map_err(|e| failed(&e))?;
+    zip.write_all(list.as_bytes()).map_err(|e| failed(&e))?;
     let cursor = zip.finish().map_err(|e| failed(&e))?;
     Ok(cursor.into_inner())
 }
 
-/// The archival PDF of a package's current version (none when it does not build).
-fn built(hub: &Hub, package: i64, name: &str, stem: &str) -> Option<Vec<u8>> {
-    let version = hub.store.version(package, None).ok()??;
-    let loaded = crate::load::load_str(&version.json, name, &hub.frameworks).ok()?;
+/// The PDF (archival when `archive`) of a package's current version, or why it does not
+/// build.
+fn built(
+    hub: &Hub,
+    package: i64,
+    name: &str,
+    stem: &str,
+    archive: bool,
+) -> Result<Vec<u8>, String> {
+    let first = |failure: crate::diagnostic::Failure| {
+        failure
+            .0
+            .first()
+            .map_or_else(String::new, |d| d.message.shown().to_owned())
+    };
+    let version = hub
+        .store
+        .version(package, None)
+        .map_err(|e| e.message().to_owned())?
+        .ok_or_else(|| "ไม่มีฉบับปัจจุบัน".to_owned())?;
+    let loaded = crate::load::load_bytes(
+        version.json.into_bytes(),
+        &hub.data.join(name),
+        name,
+        &hub.frameworks,
+    )
+    .map_err(first)?;
     let options = BuildOptions {
-        archive: true,
+        archive,
         ..BuildOptions::default()
     };
     let built = hub
         .engine
         .build(&loaded, stem, &std::env::temp_dir(), &options);
     crate::engine::evict_caches();
-    built.ok()?.artifacts.into_iter().next().map(|a| a.pdf)
+    built
+        .map_err(first)?
+        .artifacts
+        .into_iter()
+        .next()
+        .map(|a| a.pdf)
+        .ok_or_else(|| "ไม่มีเอกสารให้สร้าง".to_owned())
 }

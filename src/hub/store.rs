@@ -106,6 +106,30 @@ pub fn now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
+/// The date and time of `seconds` in Thailand (UTC+7): day, month (1–12), year (Buddhist
+/// era), hour, minute.
+pub fn local_time(seconds: i64) -> (i64, usize, i64, i64, i64) {
+    let local = seconds + 7 * 3600;
+    let (days, rest) = (local.div_euclid(86_400), local.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (
+        day,
+        month as usize,
+        year + 543,
+        rest / 3600,
+        rest % 3600 / 60,
+    )
+}
+
 /// A refusal of the store, with the Thai message a person sees.
 #[derive(Debug)]
 pub enum StoreError {
@@ -617,6 +641,31 @@ impl Store {
                     to: State::parse(&to).unwrap_or(State::Draft),
                     comment: r.get(4)?,
                 })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    /// The workflow history of every package (its id with each step), oldest first.
+    pub fn all_history(&self) -> Result<Vec<(i64, Step)>> {
+        self.with(|c| {
+            let mut statement = c.prepare(
+                "SELECT h.package_id, u.name, h.at, h.from_state, h.to_state, h.comment FROM history h \
+                 LEFT JOIN users u ON u.id = h.user_id ORDER BY h.id",
+            )?;
+            let rows = statement.query_map([], |r| {
+                let from: Option<String> = r.get(3)?;
+                let to: String = r.get(4)?;
+                Ok((
+                    r.get(0)?,
+                    Step {
+                        by: r.get(1)?,
+                        at: r.get(2)?,
+                        from: from.as_deref().and_then(State::parse),
+                        to: State::parse(&to).unwrap_or(State::Draft),
+                        comment: r.get(5)?,
+                    },
+                ))
             })?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })

@@ -283,6 +283,28 @@ pub struct Checked {
 }
 
 impl Checked {
+    /// What `check` says of a load's result: the package and its warnings (with the
+    /// characters no font of `fonts` has, when given), or the diagnostics that stopped it.
+    pub fn of(result: Result<Loaded, Failure>, fonts: Option<&crate::world::Fonts>) -> Checked {
+        match result {
+            Ok(mut loaded) => {
+                if let Some(fonts) = fonts {
+                    let unsettable = crate::settable::warnings(&loaded, fonts);
+                    loaded.warnings.extend(unsettable);
+                }
+                let diagnostics = loaded.warnings.clone();
+                Checked {
+                    loaded: Some(loaded),
+                    diagnostics,
+                }
+            }
+            Err(Failure(diagnostics)) => Checked {
+                loaded: None,
+                diagnostics,
+            },
+        }
+    }
+
     /// Errors and contradictions: the count `check` would report.
     pub fn problems(&self) -> usize {
         self.diagnostics
@@ -312,23 +334,8 @@ impl Checked {
 /// characters no font has).
 pub fn check(app: &App, name: &str, bytes: Vec<u8>) -> Result<Checked, Refused> {
     let real = app.workspace.resolve(name)?;
-    Ok(
-        match load::load_bytes(bytes, &real, name, &app.frameworks) {
-            Ok(mut loaded) => {
-                let unsettable = crate::settable::warnings(&loaded, app.engine.fonts());
-                loaded.warnings.extend(unsettable);
-                let diagnostics = loaded.warnings.clone();
-                Checked {
-                    loaded: Some(loaded),
-                    diagnostics,
-                }
-            }
-            Err(Failure(diagnostics)) => Checked {
-                loaded: None,
-                diagnostics,
-            },
-        },
-    )
+    let loaded = load::load_bytes(bytes, &real, name, &app.frameworks);
+    Ok(Checked::of(loaded, Some(app.engine.fonts())))
 }
 
 /// The analysis paragraphs as they will print: the overall paragraph and each tool's, given

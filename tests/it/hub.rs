@@ -460,6 +460,16 @@ fn routes(
             SHEET.as_bytes().to_vec(),
         ),
         ("GET", "/approved.zip".to_owned(), "", vec![]),
+        ("GET", "/approved.zip?kind=archive".to_owned(), "", vec![]),
+        ("GET", "/reports/2566".to_owned(), "", vec![]),
+        ("GET", "/reports/2566/province.pdf".to_owned(), "", vec![]),
+        ("GET", "/reports/2566/progress.pdf".to_owned(), "", vec![]),
+        (
+            "POST",
+            format!("/api/download/{name}?kind=pdf"),
+            json,
+            b"{}".to_vec(),
+        ),
     ]
 }
 
@@ -941,4 +951,313 @@ fn named_id(client: &Client, name: &str) -> i64 {
         .find(|p| p["name"] == name)
         .and_then(|p| p["id"].as_i64())
         .expect("the package is listed")
+}
+
+/// The text pdftotext reads from a PDF, white space left out.
+fn pdf_text(pdf: &[u8], site: &Site, name: &str) -> String {
+    assert!(pdf.starts_with(b"%PDF-"), "{name} is a PDF");
+    let path = site._scratch.path().join(name);
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    assert!(out.status.success(), "pdftotext reads {name}");
+    crate::common::squeeze(&String::from_utf8_lossy(&out.stdout))
+}
+
+fn step(client: &Client, package: &hub::store::PackageRow, action: &str, comment: &str) {
+    let reply = client.form(
+        &format!("/packages/{}/action", package.id),
+        &[("action", action), ("comment", comment)],
+    );
+    assert_eq!(reply.status, 303, "{action}: {}", reply.text());
+}
+
+#[test]
+fn the_province_analysis_is_built_from_each_agencys_current_scores() {
+    let (site, admin, ca, cb, a, b) = two_agencies("hub-province");
+    // A's total changes; B's package loses its total (not in the report, named as missing).
+    let (mut value, etag) = current(&ca, &a.name);
+    value["scores"]["total"] = Value::from(94.0);
+    assert_eq!(save(&ca, &a.name, &value, &etag).status, 200);
+    let (mut value, etag) = current(&cb, &b.name);
+    value["scores"].as_object_mut().unwrap().remove("total");
+    assert_eq!(save(&cb, &b.name, &value, &etag).status, 200);
+    let page = admin.get("/reports/2566");
+    assert_eq!(page.status, 200, "{}", page.text());
+    let page = page.text();
+    assert!(
+        page.contains("<b class=\"used\">2</b>")
+            && page.contains("<b class=\"missing\">1</b>")
+            && page.contains("<li>องค์การบริหารส่วนตำบลสอง</li>"),
+        "{page}"
+    );
+    let pdf = admin.get("/reports/2566/province.pdf");
+    assert_eq!(pdf.status, 200, "{}", pdf.text());
+    let disposition = pdf.header("content-disposition").unwrap_or("");
+    assert!(
+        disposition.contains("filename*=UTF-8''2566-%E0%B8%88"),
+        "the Thai name kept: {disposition}"
+    );
+    let text = pdf_text(&pdf.body, &site, "province.pdf");
+    // A's score as saved now, C's as imported, B's nowhere; two agencies, their mean.
+    assert!(
+        text.contains("เทศบาลตำบลหนึ่งเมืองร้อยเอ็ด") && text.contains("๙๔.๐๐๑"),
+        "{text}"
+    );
+    assert!(text.contains("เทศบาลตำบลสามเสลภูมิ๘๔.๐๐๒"), "{text}");
+    assert!(!text.contains("๙๑.๕๐") && !text.contains("๗๒.๒๕"), "{text}");
+    assert!(!text.contains("องค์การบริหารส่วนตำบลสอง"), "{text}");
+    assert!(
+        text.contains("ทั้ง๒แห่ง") && text.contains("๘๙.๐๐คะแนน"),
+        "{text}"
+    );
+    // Only the administrator builds it.
+    assert_eq!(ca.get("/reports/2566/province.pdf").status, 403);
+    assert_eq!(admin.get("/reports/2599/province.pdf").status, 422);
+}
+
+#[test]
+fn the_progress_report_counts_each_step_of_the_cycle_from_the_history() {
+    let (site, admin, ca, cb, a, b) = two_agencies("hub-progress");
+    step(&ca, &a, "submit", "");
+    step(&admin, &a, "approve", "");
+    step(&cb, &b, "submit", "");
+    step(&admin, &b, "return", "โปรดแก้มาตรการ");
+    let pdf = admin.get("/reports/2566/progress.pdf");
+    assert_eq!(pdf.status, 200, "{}", pdf.text());
+    let text = pdf_text(&pdf.body, &site, "progress.pdf");
+    let today = crate::common::squeeze(&hub::summary::thai_date(hub::store::now()));
+    for expected in [
+        "สร้างแฟ้มข้อมูลของหน่วยงานแล้ว๓หน่วยงาน".to_owned(),
+        // B was returned: only A stands at "submitted" or beyond.
+        "ส่งแล้ว๑จาก๓หน่วยงานได้แก่อบต.๐จาก๑เทศบาล๑จาก๒".to_owned(),
+        "อนุมัติแล้ว๑จาก๓หน่วยงาน".to_owned(),
+        "จังหวัดส่งกลับให้แก้ไข๑ครั้งจาก๑หน่วยงาน".to_owned(),
+        "ลงนามแล้ว๐จาก๓หน่วยงาน".to_owned(),
+        "เผยแพร่แล้ว๐จาก๓หน่วยงาน".to_owned(),
+        format!("วันที่{today}จำนวน๓หน่วยงาน"),
+        format!("วันที่{today}จำนวน๑หน่วยงาน"),
+        "ยังไม่ส่ง๒หน่วยงาน".to_owned(),
+        format!("ข้อมูลณวันที่{today}"),
+    ] {
+        assert!(text.contains(&expected), "{expected} in {text}");
+    }
+    let behind = text.split("ยังไม่ส่ง๒หน่วยงานได้แก่").nth(1).unwrap_or("");
+    assert!(
+        behind.starts_with("องค์การบริหารส่วนตำบลสอง(อำเภอเสลภูมิ),เทศบาลตำบลสาม(อำเภอเสลภูมิ)"),
+        "{behind}"
+    );
+}
+
+/// The `/api/…` routes the clerk's form script names: `"/api/<word>"`, `apiUrl("<word>"`,
+/// and the preview's `/api/render/${…}/<word>`.
+fn form_routes() -> std::collections::BTreeSet<String> {
+    let source = std::fs::read_to_string(root().join("src/web/assets/app.js")).unwrap();
+    let word = |text: &str| -> String {
+        text.chars()
+            .take_while(|c| c.is_ascii_lowercase())
+            .collect()
+    };
+    let mut words = std::collections::BTreeSet::new();
+    for part in source.split("/api/").skip(1) {
+        words.insert(word(part));
+    }
+    for part in source.split("apiUrl(\"").skip(1) {
+        words.insert(word(part));
+    }
+    for part in source.split("/api/render/${").skip(1) {
+        if let Some((_, rest)) = part.split_once("}/") {
+            words.insert(format!("render/{}", word(rest)));
+        }
+    }
+    words.remove("");
+    words
+}
+
+#[test]
+fn every_route_the_clerks_form_calls_answers_in_the_hub_or_is_hidden_there() {
+    let (site, _admin, ca, _cb, a, _b) = two_agencies("hub-form");
+    let name = encode(&a.name);
+    let (value, etag) = current(&ca, &a.name);
+    let body = value.to_string();
+    let preview = ca.api(
+        "POST",
+        &format!("/api/preview/{name}"),
+        "application/json",
+        body.as_bytes(),
+        &[],
+    );
+    assert_eq!(preview.status, 200, "{}", preview.text());
+    let id = preview.json()["id"].as_str().unwrap().to_owned();
+    // The workspace's file tools, which the hub's form does not show (the browser test
+    // sees them absent): packages come from the province's import.
+    let hidden = [
+        "new",
+        "import",
+        "rename",
+        "duplicate",
+        "recycle",
+        "restore",
+        "sheets",
+    ];
+    let calls: Vec<(&str, &str, String)> = vec![
+        ("packages", "GET", "/api/packages".to_owned()),
+        ("packages", "GET", format!("/api/packages/{name}")),
+        ("schema", "GET", "/api/schema".to_owned()),
+        ("framework", "GET", "/api/framework/2566".to_owned()),
+        ("check", "POST", format!("/api/check/{name}")),
+        ("preview", "POST", format!("/api/preview/{name}")),
+        ("render", "GET", format!("/api/render/{id}/page/1")),
+        ("render/page", "GET", format!("/api/render/{id}/page/1")),
+        (
+            "render/where",
+            "GET",
+            format!("/api/render/{id}/where?field=%2Fagency%2Fname"),
+        ),
+        ("download", "POST", format!("/api/download/{name}?kind=pdf")),
+        (
+            "download",
+            "POST",
+            format!("/api/download/{name}?kind=archive"),
+        ),
+    ];
+    for route in form_routes() {
+        if hidden.contains(&route.as_str()) {
+            continue;
+        }
+        let mine: Vec<_> = calls.iter().filter(|(r, _, _)| *r == route).collect();
+        assert!(
+            !mine.is_empty(),
+            "the form calls /api/{route}, which the hub neither answers nor hides"
+        );
+        for (_, method, target) in mine {
+            let reply = ca.api(method, target, "application/json", body.as_bytes(), &[]);
+            assert_eq!(reply.status, 200, "{method} {target}: {}", reply.text());
+        }
+    }
+    let archive = ca.api(
+        "POST",
+        &format!("/api/download/{name}?kind=archive"),
+        "application/json",
+        body.as_bytes(),
+        &[],
+    );
+    assert!(archive.body.starts_with(b"%PDF-"));
+    assert!(
+        archive
+            .header("content-disposition")
+            .is_some_and(|d| d.contains("-archive.pdf")),
+        "{:?}",
+        archive.headers
+    );
+    // The save the form makes, and the marker that hides the file tools.
+    assert_eq!(save(&ca, &a.name, &value, &etag).status, 200);
+    assert!(ca.get("/edit").text().contains("<meta name=\"ita-hub\""));
+    drop(site);
+}
+
+#[test]
+fn approved_zip_holds_the_signed_pdf_as_sent_and_builds_the_approved_ones() {
+    use crate::signing::{PASSWORD as P12, certificate, ita_report, key, pkcs12_file, stderr};
+    let site = Site::new("hub-zip");
+    let admin = client(site.addr(), "admin");
+    let office_name = "2566-สำนักงานศึกษาธิการจังหวัดร้อยเอ็ด.json";
+    let text =
+        std::fs::read_to_string(root().join("inputs/2567-roiet-education-office.json")).unwrap();
+    hub::intake::add_files(
+        site.store(),
+        &site.running.hub.frameworks,
+        &[(office_name.to_owned(), text)],
+        None,
+    )
+    .unwrap();
+    let packages = site.imported(&admin);
+    let office = named(&packages, "สำนักงานศึกษาธิการจังหวัดร้อยเอ็ด").clone();
+    let a = named(&packages, "เทศบาลตำบลหนึ่ง").clone();
+    site.user("office", Some(office.agency.id));
+    site.user("editor-a", Some(a.agency.id));
+    let (co, ca) = (
+        client(site.addr(), "office"),
+        client(site.addr(), "editor-a"),
+    );
+    for (clerk, package) in [(&co, &office), (&ca, &a)] {
+        step(clerk, package, "submit", "");
+        step(&admin, package, "approve", "");
+    }
+    // The office builds its approved version as an archival PDF and signs it.
+    let dir = site._scratch.path().join("office");
+    std::fs::create_dir_all(&dir).unwrap();
+    let approved = co.get(&format!("/api/packages/{}", encode(office_name)));
+    std::fs::write(dir.join(office_name), &approved.body).unwrap();
+    let run = ita_report(
+        &dir,
+        &["build", office_name, "-o", "out", "--archive", "--quiet"],
+        None,
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let signer = key("office");
+    let cert = certificate(&signer, "CN=ผู้อำนวยการ,O=สำนักงานศึกษาธิการจังหวัดร้อยเอ็ด,C=TH");
+    std::fs::write(dir.join("id.p12"), pkcs12_file(&signer, &cert, P12)).unwrap();
+    let stem = office_name.trim_end_matches(".json");
+    let built = format!("out/{stem}.pdf");
+    let run = ita_report(
+        &dir,
+        &["sign", &built, "--cert", "id.p12", "-o", "signed.pdf"],
+        Some(P12),
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let signed = std::fs::read(dir.join("signed.pdf")).unwrap();
+    let sent = co.api(
+        "POST",
+        &format!("/api/signed/{}", encode(office_name)),
+        "application/pdf",
+        &signed,
+        &[],
+    );
+    assert_eq!(sent.status, 200, "{}", sent.text());
+    // The zip: the signed bytes as sent, A's PDF built now; names in Thai.
+    for (kind, a_file) in [
+        ("", format!("{}.pdf", a.name.trim_end_matches(".json"))),
+        (
+            "?kind=archive",
+            format!("{}-archive.pdf", a.name.trim_end_matches(".json")),
+        ),
+    ] {
+        let reply = admin.get(&format!("/approved.zip{kind}"));
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        let disposition = reply.header("content-disposition").unwrap_or("");
+        assert!(
+            disposition.contains("filename*=UTF-8''%E0%B9%80"),
+            "{disposition}"
+        );
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(reply.body.clone())).unwrap();
+        let mut names: Vec<String> = zip.file_names().map(str::to_owned).collect();
+        names.sort();
+        let mut wanted = vec![
+            format!("{stem}-signed.pdf"),
+            a_file.clone(),
+            "รายการเอกสาร.txt".to_owned(),
+        ];
+        wanted.sort();
+        assert_eq!(names, wanted);
+        let read = |zip: &mut zip::ZipArchive<_>, name: &str| {
+            let mut out = Vec::new();
+            std::io::Read::read_to_end(&mut zip.by_name(name).unwrap(), &mut out).unwrap();
+            out
+        };
+        assert_eq!(read(&mut zip, &format!("{stem}-signed.pdf")), signed);
+        let a_pdf = read(&mut zip, &a_file);
+        assert!(a_pdf.starts_with(b"%PDF-"));
+        let pdf_a = String::from_utf8_lossy(&a_pdf).contains("pdfaid:part");
+        assert_eq!(pdf_a, !kind.is_empty(), "archival only when asked");
+        let list = String::from_utf8(read(&mut zip, "รายการเอกสาร.txt")).unwrap();
+        assert!(
+            list.contains("ระบบตรวจแล้ว") && list.contains("สร้างจากฉบับที่อนุมัติ"),
+            "{list}"
+        );
+    }
 }

@@ -24,6 +24,9 @@ function el(tag, attrs = {}, ...children) {
 // make this browser change the workspace. A server started again has a new one, read from
 // the page anew when a change is refused for it.
 let csrfToken = document.querySelector("meta[name='ita-csrf']")?.content || "";
+// Served by `ita-report hub`: packages come from the province's import and move through its
+// review, so the workspace's file tools (new, import, rename, copy, delete, recycle) are not shown.
+const IN_HUB = !!document.querySelector("meta[name='ita-hub']");
 
 async function renewCsrf() {
   const response = await fetch("/", { credentials: "same-origin", cache: "no-store" });
@@ -144,10 +147,7 @@ async function showList() {
       el("h2", {}, "แฟ้มข้อมูล ITA ในโฟลเดอร์งาน"),
       el("p", { class: "muted" }, "เลือกหน่วยงานเพื่อกรอกหรือแก้ไขข้อมูล ดูตัวอย่างเอกสาร และดาวน์โหลด PDF"),
       filters(packages, rows), table),
-    startCard(),
-    importCard(),
-    newPackageCard(),
-    recycleCard());
+    ...(IN_HUB ? [] : [startCard(), importCard(), newPackageCard(), recycleCard()]));
 }
 
 function packageRow(p) {
@@ -159,7 +159,7 @@ function packageRow(p) {
     el("td", { class: "num" }, p.fiscal_year ? String(p.fiscal_year) : "—"),
     el("td", {}, p.documents.length ? p.documents.map((d) => el("span", { class: "chip" }, DOCUMENTS[d] || d)) : "—"),
     el("td", { class: "num" }, problemBadge(p)),
-    el("td", { class: "manage" },
+    IN_HUB ? el("td", { class: "manage" }, el("a", { href: "/packages/" + p.id, class: "hub-package" }, "ส่งและประวัติ")) : el("td", { class: "manage" },
       el("button", { type: "button", class: "rename", onclick: () => renamePackage(p) }, "เปลี่ยนชื่อ"),
       el("button", { type: "button", class: "duplicate", onclick: () => duplicatePackage(p) }, "ทำสำเนา"),
       el("button", { type: "button", class: "delete", onclick: () => deletePackage(p) }, "ลบ")));

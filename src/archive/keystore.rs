@@ -91,40 +91,7 @@ pub fn read(bytes: &[u8], password: &str) -> Result<Identity, Message> {
         Vec::from_der(&content).map_err(|e| damaged("contents", e))?;
     let (mut certificates, mut keys) = (Vec::new(), Vec::new());
     for safe in safes {
-        let bags = if safe.content_type == const_oid::db::rfc5911::ID_DATA {
-            octets(&safe.content)?
-        } else if safe.content_type == const_oid::db::rfc5911::ID_ENCRYPTED_DATA {
-            decrypt_safe(&safe.content, password, &mut weak)?
-        } else {
-            continue;
-        };
-        let bags: pkcs12::safe_bag::SafeContents =
-            Vec::from_der(&bags).map_err(|e| damaged("bags", e))?;
-        for bag in bags {
-            let value = explicit(&bag.bag_value)?;
-            if bag.bag_id == pkcs12::PKCS_12_CERT_BAG_OID {
-                let cert = pkcs12::cert_type::CertBag::from_der(&value)
-                    .map_err(|e| damaged("certificate bag", e))?;
-                certificates.push(
-                    Certificate::from_der(cert.cert_value.as_bytes())
-                        .map_err(|e| damaged("certificate", e))?,
-                );
-            } else if bag.bag_id == pkcs12::PKCS_12_PKCS8_KEY_BAG_OID {
-                let info = pkcs12::pbe_params::EncryptedPrivateKeyInfo::from_der(&value)
-                    .map_err(|e| damaged("key bag", e))?;
-                keys.push(decrypt(
-                    &info
-                        .encryption_algorithm
-                        .to_der()
-                        .map_err(|e| damaged("key bag", e))?,
-                    info.encrypted_data.as_bytes(),
-                    password,
-                    &mut weak,
-                )?);
-            } else if bag.bag_id == pkcs12::PKCS_12_KEY_BAG_OID {
-                keys.push(value);
-            }
-        }
+        bags(&safe, password, &mut weak, &mut certificates, &mut keys)?;
     }
     let key = keys.first().ok_or_else(|| {
         message!(
@@ -155,6 +122,52 @@ pub fn read(bytes: &[u8], password: &str) -> Result<Identity, Message> {
         chain: certificates,
         weak,
     })
+}
+
+/// The certificates and keys of one safe of the file (plain or password-encrypted); other
+/// kinds of safe are passed over.
+fn bags(
+    safe: &cms::content_info::ContentInfo,
+    password: &str,
+    weak: &mut Vec<&'static str>,
+    certificates: &mut Vec<Certificate>,
+    keys: &mut Vec<Vec<u8>>,
+) -> Result<(), Message> {
+    let bags = if safe.content_type == const_oid::db::rfc5911::ID_DATA {
+        octets(&safe.content)?
+    } else if safe.content_type == const_oid::db::rfc5911::ID_ENCRYPTED_DATA {
+        decrypt_safe(&safe.content, password, weak)?
+    } else {
+        return Ok(());
+    };
+    let bags: pkcs12::safe_bag::SafeContents =
+        Vec::from_der(&bags).map_err(|e| damaged("bags", e))?;
+    for bag in bags {
+        let value = explicit(&bag.bag_value)?;
+        if bag.bag_id == pkcs12::PKCS_12_CERT_BAG_OID {
+            let cert = pkcs12::cert_type::CertBag::from_der(&value)
+                .map_err(|e| damaged("certificate bag", e))?;
+            certificates.push(
+                Certificate::from_der(cert.cert_value.as_bytes())
+                    .map_err(|e| damaged("certificate", e))?,
+            );
+        } else if bag.bag_id == pkcs12::PKCS_12_PKCS8_KEY_BAG_OID {
+            let info = pkcs12::pbe_params::EncryptedPrivateKeyInfo::from_der(&value)
+                .map_err(|e| damaged("key bag", e))?;
+            keys.push(decrypt(
+                &info
+                    .encryption_algorithm
+                    .to_der()
+                    .map_err(|e| damaged("key bag", e))?,
+                info.encrypted_data.as_bytes(),
+                password,
+                weak,
+            )?);
+        } else if bag.bag_id == pkcs12::PKCS_12_KEY_BAG_OID {
+            keys.push(value);
+        }
+    }
+    Ok(())
 }
 
 /// The most iterations a key derivation in a file may ask for: far above what exporters

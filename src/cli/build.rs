@@ -131,39 +131,29 @@ fn build(
     }
     let mut failed = Vec::new();
     let jobs = jobs(&files, &mut failed, err);
-    // Messages in input order: an outcome is printed once every earlier one has been.
-    let started = std::time::Instant::now();
-    let mut meter = Progress {
-        shown: progress,
-        total: jobs.len(),
-        done: 0,
-        started,
+    let mut printer = Printer {
+        meter: Progress {
+            shown: progress,
+            total: jobs.len(),
+            done: 0,
+            started: std::time::Instant::now(),
+        },
+        ready: Default::default(),
+        printed: 0,
+        skipped: 0,
+        built: 0,
+        broken: Vec::new(),
     };
-    let mut ready: std::collections::BTreeMap<usize, Vec<u8>> = Default::default();
-    let mut printed = 0;
-    let (mut skipped, mut built) = (0, 0);
-    let mut broken = Vec::new();
     let (_, problems) = batch::run(run, &jobs, threads, |i, outcome| {
-        let mut buffer = if err.supports_color() {
-            Buffer::ansi()
-        } else {
-            Buffer::no_color()
-        };
-        report(outcome, &mut buffer);
-        match &outcome.result {
-            Ok(done) if done.skipped => skipped += 1,
-            Ok(_) => built += 1,
-            Err(_) => broken.push((i, outcome.name.clone())),
-        }
-        ready.insert(i, buffer.into_inner());
-        meter.clear(err);
-        while let Some(text) = ready.remove(&printed) {
-            let _ = err.write_all(&text);
-            printed += 1;
-        }
-        meter.done += 1;
-        meter.draw(err);
+        printer.outcome(i, outcome, err);
     });
+    let Printer {
+        meter,
+        skipped,
+        built,
+        mut broken,
+        ..
+    } = printer;
     meter.clear(err);
     emit_all(&problems, err);
     if !problems.is_empty() {
@@ -183,6 +173,42 @@ fn build(
     broken.sort();
     failed.extend(broken.into_iter().map(|(_, name)| name));
     summary(Verb::Built, files.len(), &failed, err)
+}
+
+/// The messages of a batch in input order, whatever finished first: an outcome is printed
+/// once every earlier one has been, under the progress line.
+struct Printer {
+    meter: Progress,
+    ready: std::collections::BTreeMap<usize, Vec<u8>>,
+    printed: usize,
+    skipped: usize,
+    built: usize,
+    /// The packages that failed, with their place in the input.
+    broken: Vec<(usize, String)>,
+}
+
+impl Printer {
+    fn outcome(&mut self, i: usize, outcome: &batch::Outcome, err: &mut StandardStream) {
+        let mut buffer = if err.supports_color() {
+            Buffer::ansi()
+        } else {
+            Buffer::no_color()
+        };
+        report(outcome, &mut buffer);
+        match &outcome.result {
+            Ok(done) if done.skipped => self.skipped += 1,
+            Ok(_) => self.built += 1,
+            Err(_) => self.broken.push((i, outcome.name.clone())),
+        }
+        self.ready.insert(i, buffer.into_inner());
+        self.meter.clear(err);
+        while let Some(text) = self.ready.remove(&self.printed) {
+            let _ = err.write_all(&text);
+            self.printed += 1;
+        }
+        self.meter.done += 1;
+        self.meter.draw(err);
+    }
 }
 
 /// One job per package file; a file whose outputs another would overwrite fails here.

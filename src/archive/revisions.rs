@@ -156,7 +156,7 @@ fn sections(pdf: &[u8], signed_len: usize, signed_xref: usize) -> Result<Vec<Sec
             "no startxref at the end of the file"
         )
     })?;
-    let mut out = Vec::new();
+    let (mut out, mut inflated) = (Vec::new(), 0usize);
     while at >= signed_len {
         if out.len() > 1000 {
             return Err(message!(
@@ -165,6 +165,13 @@ fn sections(pdf: &[u8], signed_len: usize, signed_xref: usize) -> Result<Vec<Sec
             ));
         }
         let section = xref::read(pdf, at).map_err(|e| unreadable(&e))?;
+        inflated += section.inflated;
+        if inflated > pdfobj::INFLATED_TOTAL {
+            return Err(unreadable(&format!(
+                "the cross-reference streams inflate to more than {} MB",
+                pdfobj::INFLATED_TOTAL >> 20
+            )));
+        }
         // A hybrid file's second section (/XRefStm) is a way to hide objects from readers of
         // tables: not followed, so refused.
         if ["/XRefStm", "/Encrypt"]
@@ -176,7 +183,10 @@ fn sections(pdf: &[u8], signed_len: usize, signed_xref: usize) -> Result<Vec<Sec
                 "a later revision at byte {at} has /XRefStm or /Encrypt, which is not checked"
             ));
         }
-        let prev = pdfobj::integer(&section.trailer, "/Prev").and_then(|p| usize::try_from(p).ok());
+        // Each section points back to one before it: no loop, however the file is made.
+        let prev = pdfobj::integer(&section.trailer, "/Prev")
+            .and_then(|p| usize::try_from(p).ok())
+            .filter(|&p| p < at);
         out.push(section);
         at = prev.ok_or_else(|| {
             message!(

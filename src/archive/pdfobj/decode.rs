@@ -69,7 +69,7 @@ fn unpredict(number: u32, params: &str, data: Vec<u8>) -> Result<Vec<u8>, String
         .ok()
         .and_then(|c| c.checked_mul(usize::try_from(colors * bits).ok()?))
         .map(|b| b.div_ceil(8))
-        .filter(|&r| r > 0 && r <= INFLATED_BYTES)
+        .filter(|&r| r > 0)
         .ok_or_else(bad)?;
     match predictor {
         2 if bits == 8 => Ok(tiff(data, row, pixel)),

@@ -33,6 +33,9 @@ pub struct Section {
     pub trailer: String,
     /// Written as a cross-reference stream (its dictionary is `trailer`).
     pub stream: bool,
+    /// The bytes its stream inflated to (0 for a table): a reader of many sections keeps a
+    /// budget over all of them.
+    pub inflated: usize,
 }
 
 /// The number after the file's last `startxref`: where its last section starts.
@@ -97,6 +100,7 @@ fn table(pdf: &[u8], at: usize) -> Result<Section, String> {
         entries,
         trailer,
         stream: false,
+        inflated: 0,
     })
 }
 
@@ -179,6 +183,7 @@ fn stream(pdf: &[u8], at: usize) -> Result<Section, String> {
         entries,
         trailer: dict.clone(),
         stream: true,
+        inflated: data.len(),
     })
 }
 

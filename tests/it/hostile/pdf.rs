@@ -991,3 +991,118 @@ fn extract_refuses_a_package_other_than_the_manifest_lists() {
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
     assert_eq!(std::fs::read(d.join("y").join(json)).unwrap(), b"{}");
 }
+
+// ---- Cross-reference streams ----
+
+/// `pdf` with a cross-reference stream appended as its last section: `dict` (entries other
+/// than /Type, /Root and /Length) over `data`.
+fn with_xref_stream(pdf: &[u8], dict: &str, data: &[u8]) -> Vec<u8> {
+    let trailer = Trailer::read(pdf).unwrap();
+    let mut out = pdf.to_vec();
+    let at = out.len();
+    out.extend_from_slice(
+        format!(
+            "999 0 obj\n<</Type/XRef/Root {} 0 R{dict}/Length {}>>\nstream\n",
+            trailer.root,
+            data.len()
+        )
+        .replace("{at}", &at.to_string())
+        .as_bytes(),
+    );
+    out.extend_from_slice(data);
+    out.extend_from_slice(format!("\nendstream\nendobj\nstartxref\n{at}\n%%EOF\n").as_bytes());
+    out
+}
+
+fn zlib(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(data).unwrap();
+    z.finish().unwrap()
+}
+
+#[test]
+fn cross_reference_streams_beyond_the_bounds_are_refused_before_they_allocate() {
+    let base = minimal(&[
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[]/Count 0>>",
+    ]);
+    let zeros = zlib(&vec![0u8; 80 << 20]);
+    let cases: [(&str, &[u8], &str); 6] = [
+        ("/Size 3/W[1 9 2]", &[0; 12], "is broken"),
+        (
+            "/Size 3/W[1 1 1]/Index[0 2000000]",
+            &[1, 0, 0],
+            "more than 1000000 objects",
+        ),
+        (
+            "/Size 3/W[1 4 2]/Index[0 1000]",
+            &[1, 0, 0, 0, 9, 0, 0],
+            "is broken",
+        ),
+        (
+            "/Size 3/W[1 1 1]/Index[8388607 2]",
+            &[0; 6],
+            "beyond the highest",
+        ),
+        (
+            "/Size 3/W[1 1 1]/Filter/FlateDecode",
+            &zeros,
+            "inflates to more than 64 MB",
+        ),
+        (
+            "/Size 3/W[1 1 1]/Filter/FlateDecode/DecodeParms<</Predictor 12/Colors 100000>>",
+            &zlib(&[0; 64]),
+            "predictor",
+        ),
+    ];
+    for (dict, data, says) in cases {
+        let pdf = with_xref_stream(&base, dict, data);
+        let started = Instant::now();
+        let read = Trailer::read(&pdf);
+        assert!(
+            read.as_ref().is_err_and(|e| e.contains(says)),
+            "{dict}: {read:?}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(5), "{dict}");
+        let run_dir = Scratch::new("pdf-xref-bounds");
+        std::fs::write(run_dir.path().join("x.pdf"), &pdf).unwrap();
+        let run = ita_report(run_dir.path(), &["verify", "x.pdf"], None);
+        no_panic(&run);
+        assert_eq!(run.status.code(), Some(1), "{dict}: {}", stderr(&run));
+    }
+    // Columns beyond the data: one short row, no buffer of a billion bytes.
+    let params =
+        "/Size 3/W[1 1 1]/Filter/FlateDecode/DecodeParms<</Predictor 12/Columns 1000000000>>";
+    let row = [&[0u8][..], &[1, 1, 0, 1, 2, 0, 1, 3, 0]].concat();
+    let pdf = with_xref_stream(&base, params, &zlib(&row));
+    let section = pdfobj::xref::read(&pdf, Trailer::read(&pdf).unwrap().startxref).unwrap();
+    assert_eq!(section.entries.len(), 3);
+}
+
+/// An update after the signature whose cross-reference stream names itself as /Prev, its
+/// data inflating to 60 MB: read once and refused, not a thousand times.
+#[test]
+fn a_cross_reference_stream_pointing_back_to_itself_is_refused_at_once() {
+    let pdf = signed_xref_streams();
+    let data = zlib(&vec![0u8; 60 << 20]);
+    let looped = with_xref_stream(
+        &pdf,
+        "/Size 1000/W[1 0 0]/Index[0 1]/Filter/FlateDecode/Prev {at}",
+        &data,
+    );
+    let started = Instant::now();
+    let report = verify::inspect(&looped).unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    let later = &report.signatures[0].later;
+    assert!(
+        later.iter().any(
+            |a| matches!(a, verify::Added::Changed(m) if m.english.contains("does not point back"))
+        ),
+        "{later:?}"
+    );
+}

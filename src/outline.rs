@@ -353,7 +353,13 @@ pub fn rules(package: &Package, c: &mut Checker) {
             let p = path.key(doc).index(i);
             let name = key(part);
             let place = home(part);
-            if !place.is_empty() && place != doc {
+            // The OIT detail's parts may print in the report too (seed 001 prints the items
+            // in its report's part ๑ and the weak points after its analysis).
+            let borrowed = place == "oit" && doc == "report";
+            if borrowed {
+                borrowed_rules(package, &name, c, &p);
+            }
+            if !place.is_empty() && place != doc && !borrowed {
                 c.report(
                     p.key("part"),
                     message!(
@@ -377,6 +383,24 @@ pub fn rules(package: &Package, c: &mut Checker) {
             }
             own_rules(part, c, &p);
         }
+    }
+}
+
+/// An OIT part the report prints is not printed a second time in the OIT detail.
+fn borrowed_rules(package: &Package, name: &str, c: &mut Checker, p: &JsonPath) {
+    let twice = package
+        .outline
+        .oit
+        .as_ref()
+        .is_none_or(|o| o.iter().any(|q| key(q) == name));
+    if package.oit.is_some() && twice {
+        c.report(
+            p.key("part"),
+            message!(
+                "ส่วน `{name}` จะพิมพ์ทั้งในรายงานและในรายละเอียด OIT ให้นำออกจาก `outline.oit` (หรือกำหนด `outline.oit` เป็น [])",
+                "part `{name}` would print both in the report and in the OIT detail; take it out of `outline.oit` (or give `outline.oit` as [])"
+            ),
+        );
     }
 }
 

@@ -15,7 +15,8 @@ pub(super) const SPEC: Spec = Spec {
     template: include_str!("../../report-templates/oit.typ"),
     continues: true,
     leads: true,
-    present: |p| p.oit.is_some(),
+    // Not printed when its outline is given empty (its parts printed in the report).
+    present: |p| p.oit.is_some() && p.outline.oit.as_ref().is_none_or(|o| !o.is_empty()),
     rules,
     ..super::PLAIN
 };

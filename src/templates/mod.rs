@@ -38,6 +38,11 @@ pub const SHARED: &[(&str, &str)] = &[
         "parts.typ",
         include_str!("../../report-templates/parts.typ"),
     ),
+    // The OIT detail's parts, for the OIT detail's and the report's templates.
+    (
+        "oit-parts.typ",
+        include_str!("../../report-templates/oit-parts.typ"),
+    ),
 ];
 
 /// The template the program's own passes rely on (markers, the layout language): never

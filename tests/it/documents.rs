@@ -270,7 +270,7 @@ fn own_outline_prints_its_parts_and_no_other_heading() {
 #[test]
 fn wrong_outline_parts_are_refused_where_they_are() {
     let outline = serde_json::json!({"report": [
-        {"part": "oit_items"},
+        {"part": "measures_body"},
         {"part": "summary_box", "caption": "ตาราง"},
         {"part": "table", "header": ["ก", "ข"], "rows": [["๑"]]},
         {"part": "heading", "text": " ", "level": 7},
@@ -282,7 +282,7 @@ fn wrong_outline_parts_are_refused_where_they_are() {
         .expect_err("refused");
     let shown = failure.to_string();
     for (path, words) in [
-        ("outline.report[0].part", "ใช้ได้ใน `outline.oit` เท่านั้น"),
+        ("outline.report[0].part", "ใช้ได้ใน `outline.measures` เท่านั้น"),
         ("outline.report[1].caption", "ไม่มีคำบรรยายที่มีเลขที่"),
         ("outline.report[2].rows[0]", "แถวนี้มี 1 ช่อง แต่หัวตารางมี 2 ช่อง"),
         ("outline.report[3].text", "หัวข้อไม่มีข้อความ"),

@@ -69,6 +69,7 @@ fn split_gives_one_pdf_per_document_in_order() {
             ..Default::default()
         },
     );
+    // (Its OIT detail prints inside the report, as the seed's part ๑: see its outline.)
     let kinds: Vec<_> = built.artifacts.iter().map(|a| a.kinds.clone()).collect();
     assert_eq!(
         kinds,
@@ -76,7 +77,6 @@ fn split_gives_one_pdf_per_document_in_order() {
             vec![DocKind::Memo],
             vec![DocKind::Cover],
             vec![DocKind::Report],
-            vec![DocKind::Oit],
             vec![DocKind::Measures]
         ]
     );
@@ -87,7 +87,6 @@ fn split_gives_one_pdf_per_document_in_order() {
             "sample-memo",
             "sample-cover",
             "sample-report",
-            "sample-oit",
             "sample-measures"
         ]
     );
@@ -119,4 +118,64 @@ fn every_agency_name_is_found_in_the_text_once_per_printing() {
         "no break mark in the PDF's text"
     );
     assert!(text.contains("โพธิ์ชัย") && text.contains("ชูศักดิ์"));
+}
+
+#[test]
+fn seed_001_prints_part_for_part() {
+    // The education office's report as its seed: part ๑ with the OIT items (๑., ๑.๑), part ๒
+    // numbering from ๑. again, the list after "ดังนี้", each indicator's heading, score table
+    // and the items commented on, the weak points, then the measures as ๒.
+    let loaded =
+        load_sample(&crate::common::root().join("inputs/2567-roiet-education-office.json"));
+    let built = build(&loaded, &BuildOptions::default());
+    let text = squeeze(&page_texts(&built.artifacts[0].document).concat());
+    let mut from = 0;
+    for part in [
+        "ส่วนที่๑ผลการประเมินคุณธรรม",
+        "๑.ผลคะแนนรายข้อย่อย(OIT)",
+        "๑.๑ตัวชี้วัดที่๙การเปิดเผยข้อมูล",
+        "๑.๒ตัวชี้วัดที่๑๐",
+        "ส่วนที่๒การวิเคราะห์ข้อมูล",
+        "๑.การวิเคราะห์ผลการประเมิน",
+        "ดังนี้๑)ตัวชี้วัดการเปิดเผยข้อมูล๕๖.๖๗คะแนน๒)ตัวชี้วัดการป้องกันการทุจริต๐คะแนน",
+        "ตัวชี้วัดการเปิดเผยข้อมูลในภาพรวมมีค่าคะแนนเท่ากับ๕๖.๖๗",
+        "ลำดับที่ตัวชี้วัดย่อยคะแนน",
+        "๐๑๙แผนการจัดซื้อจัดจ้าง",
+        "ตัวชี้วัดการป้องกันการทุจริตในภาพรวมมีค่าคะแนนเท่ากับ๐.๐๐",
+        "สรุปประเด็นที่เป็นข้อบกพร่องหรือจุดอ่อน",
+        "สรุปประเด็นที่จะต้องพัฒนาให้ดีขึ้น",
+        "๒.มาตรการ/แนวทางส่งเสริม",
+    ] {
+        let at = text[from..]
+            .find(part)
+            .unwrap_or_else(|| panic!("`{part}` after the part before it"));
+        from += at + part.len();
+    }
+    // Nothing the seed does not have: no summary box, no analysis heading of the program's.
+    for absent in ["ผลเทียบกับค่าเป้าหมาย", "ผ่าน๑๗ข้อจาก๔๓ข้อคิดเป็น"]
+    {
+        assert!(!text.contains(absent), "`{absent}` is printed");
+    }
+}
+
+#[test]
+fn an_oit_part_printed_in_the_report_is_not_printed_twice() {
+    // Seed 001's outline moves the OIT parts into its report and leaves the OIT detail empty;
+    // without `outline.oit: []` they would print twice, and the package is refused there.
+    let path = crate::common::root().join("inputs/2567-roiet-education-office.json");
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    value["outline"].as_object_mut().unwrap().remove("oit");
+    let shown = ita_report::load::load_str(
+        &value.to_string(),
+        "twice.json",
+        crate::common::frameworks(),
+    )
+    .expect_err("refused")
+    .to_string();
+    assert!(shown.contains("outline.report[3].part"), "{shown}");
+    assert!(
+        shown.contains("จะพิมพ์ทั้งในรายงานและในรายละเอียด OIT"),
+        "{shown}"
+    );
 }

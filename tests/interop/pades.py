@@ -4,7 +4,7 @@ each signature of a file, as one JSON line. Nothing here is kept: keys are made 
 
     python pades.py identity OUT.p12 NAME rsa|ec|ec384 PASSWORD
     python pades.py sign IN.pdf OUT.pdf ID.p12 PASSWORD FIELD LEVEL [MD]   (writes tsa.pem)
-    python pades.py validate FILE.pdf ANCHOR.pem...
+    python pades.py validate FILE.pdf ANCHOR.pem|ANCHOR.der...   (with the file's DSS, if any)
 """
 import sys, json, datetime
 from cryptography import x509
@@ -103,6 +103,12 @@ def validate(path, *anchors):
         try:
             r = PdfFileReader(f, strict=False)
             signatures = r.embedded_signatures
+            if '/DSS' in r.root:
+                # The validation data kept in the file (B-LT): its CRLs and OCSP responses
+                # are checked, as an archivist's validator would.
+                from pyhanko.sign.validation.dss import DocumentSecurityStore
+                vc = DocumentSecurityStore.read_dss(r).as_validation_context(
+                    {'trust_roots': roots, 'allow_fetching': False})
         except Exception as e:
             print(json.dumps([{'error': repr(e), 'ok': False}]))
             return

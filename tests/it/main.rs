@@ -31,5 +31,6 @@ mod samples;
 mod signing;
 mod statements;
 mod thai;
+mod timestamps;
 mod web;
 mod xref;

@@ -226,7 +226,7 @@ impl TestKey {
         }
     }
 
-    fn signature_algorithm(&self) -> AlgorithmIdentifierOwned {
+    pub(crate) fn signature_algorithm(&self) -> AlgorithmIdentifierOwned {
         match self {
             TestKey::Ec(_) => AlgorithmIdentifierOwned {
                 oid: rfc5912::ECDSA_WITH_SHA_256,
@@ -239,7 +239,7 @@ impl TestKey {
         }
     }
 
-    fn sign(&self, message: &[u8]) -> Vec<u8> {
+    pub(crate) fn sign(&self, message: &[u8]) -> Vec<u8> {
         match self {
             TestKey::Ec(key) => {
                 let signature: p256::ecdsa::Signature = key.sign(message);
@@ -306,6 +306,9 @@ pub(crate) fn now() -> u64 {
 pub(crate) enum Says {
     Usage(x509_cert::ext::pkix::KeyUsages),
     Authority,
+    /// A signer's certificate as CAs issue them: key usage digitalSignature and
+    /// nonRepudiation, and where its issuer's CRL is published (a URL).
+    Signer(String),
 }
 
 /// A certificate for `key` and `subject`, signed by `issuer` (its key and subject), valid
@@ -332,6 +335,34 @@ pub(crate) fn issued(
             true,
             KeyUsage(usage.into()).to_der().unwrap(),
         )],
+        Says::Signer(url) => {
+            use x509_cert::ext::pkix::crl::dp::DistributionPoint;
+            use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
+            use x509_cert::ext::pkix::{CrlDistributionPoints, KeyUsages};
+            let point = DistributionPoint {
+                distribution_point: Some(DistributionPointName::FullName(vec![
+                    GeneralName::UniformResourceIdentifier(
+                        der::asn1::Ia5String::new(&url).unwrap(),
+                    ),
+                ])),
+                reasons: None,
+                crl_issuer: None,
+            };
+            vec![
+                extension(
+                    const_oid::db::rfc5280::ID_CE_KEY_USAGE,
+                    true,
+                    KeyUsage(KeyUsages::DigitalSignature | KeyUsages::NonRepudiation)
+                        .to_der()
+                        .unwrap(),
+                ),
+                extension(
+                    const_oid::db::rfc5280::ID_CE_CRL_DISTRIBUTION_POINTS,
+                    false,
+                    CrlDistributionPoints(vec![point]).to_der().unwrap(),
+                ),
+            ]
+        }
         Says::Authority => vec![extension(
             const_oid::db::rfc5280::ID_CE_BASIC_CONSTRAINTS,
             true,
@@ -823,7 +854,7 @@ fn a_split_archival_pdf_is_rebuilt_as_its_own_document() {
 // ---- Interoperability with pyHanko ----
 
 /// The Python that has pyHanko: ITA_REPORT_PYTHON, else `python3`; `None` without it.
-fn pyhanko() -> Option<String> {
+pub(crate) fn pyhanko() -> Option<String> {
     let python = std::env::var("ITA_REPORT_PYTHON").unwrap_or_else(|_| "python3".to_owned());
     Command::new(&python)
         .args(["-c", "import pyhanko, pyhanko_certvalidator"])
@@ -833,7 +864,7 @@ fn pyhanko() -> Option<String> {
 }
 
 /// Runs tests/interop/pades.py in `dir`; its standard output.
-fn pades(python: &str, dir: &Path, args: &[&str]) -> String {
+pub(crate) fn pades(python: &str, dir: &Path, args: &[&str]) -> String {
     let run = Command::new(python)
         .arg(root().join("tests/interop/pades.py"))
         .args(args)
@@ -979,7 +1010,7 @@ fn verify_agrees_with_pyhanko_on_signed_extended_and_tampered_files() {
 
 /// pdfsig (poppler), or `None` outside CI when it is not installed; under CI=true its absence
 /// fails (`.ci/run` installs poppler-utils).
-fn pdfsig() -> Option<&'static str> {
+pub(crate) fn pdfsig() -> Option<&'static str> {
     let found = Command::new("pdfsig").arg("-v").output().is_ok();
     let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
     assert!(
@@ -994,7 +1025,7 @@ fn pdfsig() -> Option<&'static str> {
 
 /// pdfsig's verdict on each signed field of `pdf`: whether it calls the signature valid, and
 /// whether it says the signature covers the whole file.
-fn pdfsig_verdicts(pdfsig: &str, pdf: &Path) -> Vec<(bool, bool)> {
+pub(crate) fn pdfsig_verdicts(pdfsig: &str, pdf: &Path) -> Vec<(bool, bool)> {
     let out = Command::new(pdfsig).arg(pdf).output().expect("pdfsig runs");
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     text.split("Signature #")
@@ -1073,7 +1104,7 @@ fn pdfsig_validates_what_sign_makes_and_refuses_it_altered() {
 // ---- Identities people have: older PKCS#12, P-384, RSA 4096; several files at once ----
 
 /// Runs the openssl command line in `dir`; it makes the identities other tools export.
-fn openssl(dir: &Path, args: &[&str]) {
+pub(crate) fn openssl(dir: &Path, args: &[&str]) {
     let run = Command::new("openssl")
         .args(args)
         .current_dir(dir)

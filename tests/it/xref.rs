@@ -324,26 +324,55 @@ fn sign_and_verify_a_pdf_saved_with_cross_reference_streams_and_others_agree() {
     };
     let (ok, said) = pyhanko_ok(&python, d, "one.pdf", &["id.cer"]);
     assert!(ok, "{said}");
-    // pyHanko signs the next field; its update of an xref-stream file is one too.
+    // extract takes the package out of the packed catalog's attachment.
+    let run = ita_report(d, &["extract", "one.pdf", "-o", "x"], None);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let json = "2566-roiet-province.json";
+    assert_eq!(
+        std::fs::read(d.join("x").join(json)).unwrap(),
+        std::fs::read(d.join(json)).unwrap()
+    );
+    // pyHanko signs the next field (B-B), and again with a timestamp, validation data and
+    // a document timestamp (B-LTA): its updates of an xref-stream file are streams too.
     pades(
         &python,
         d,
         &["identity", "b.p12", "Deputy Two", "rsa", PASSWORD],
     );
     let field = "ผู้ว่าราชการจังหวัดร้อยเอ็ด (2)";
-    let args = [
-        "sign", "one.pdf", "two.pdf", "b.p12", PASSWORD, field, "B-B",
-    ];
-    pades(&python, d, &args);
-    let two = std::fs::read(d.join("two.pdf")).unwrap();
-    assert!(Trailer::read(&two).unwrap().xref_stream);
-    let anchors = ["id.cer", "b.p12.pem"];
-    let (ok, said) = pyhanko_ok(&python, d, "two.pdf", &anchors);
-    assert!(ok, "{said}");
-    let (_, ok, out) = verify_signatures(d, "two.pdf", &anchors);
-    assert!(ok, "{out}");
-    if let Some(verdicts) = pdfsig(&d.join("two.pdf")) {
-        assert_eq!(verdicts, [(true, false), (true, true)]);
+    for level in ["B-B", "B-LTA"] {
+        let sub = d.join(level);
+        std::fs::create_dir(&sub).unwrap();
+        let (from, to, b) = (d.join("one.pdf"), sub.join("two.pdf"), d.join("b.p12"));
+        let args = [
+            "sign",
+            from.to_str().unwrap(),
+            to.to_str().unwrap(),
+            b.to_str().unwrap(),
+            PASSWORD,
+            field,
+            level,
+        ];
+        pades(&python, &sub, &args);
+        let two = std::fs::read(&to).unwrap();
+        assert!(Trailer::read(&two).unwrap().xref_stream, "{level}");
+        let file = format!("{level}/two.pdf");
+        let tsa = format!("{level}/tsa.pem");
+        let mut anchors = vec!["id.cer", "b.p12.pem"];
+        if sub.join("tsa.pem").exists() {
+            anchors.push(&tsa);
+        }
+        let (ok, said) = pyhanko_ok(&python, d, &file, &anchors);
+        assert!(ok, "{level}: {said}");
+        let (_, ok, out) = verify_signatures(d, &file, &anchors);
+        assert!(ok, "{level}: {out}");
+        if let Some(verdicts) = pdfsig(&to) {
+            assert_eq!(
+                verdicts[..2],
+                [(true, false), (true, level == "B-B")],
+                "{level}"
+            );
+        }
     }
 }
 

@@ -110,7 +110,6 @@ pub fn import_sheet(
             .collect();
         Refusal::bad(format!("นำเข้าไม่ได้ จึงไม่ได้สร้างแฟ้มใด: {}", lines.join("; ")))
     };
-    let sheets = crate::import::sheet::parse(bytes, file).map_err(|d| failed(d.into()))?;
     let options = crate::import::ImportOptions {
         year,
         per_agency: true,
@@ -118,7 +117,7 @@ pub fn import_sheet(
         name: None,
     };
     let imported =
-        crate::import::import_sheets(&sheets, file, &options, &hub.frameworks, &hub.catalogue)
+        crate::import::import_bytes(bytes, file, &options, &hub.frameworks, &hub.catalogue)
             .map_err(failed)?;
     // The first file is the province's own summary package, written by the secretariat.
     let files: Vec<(String, String)> = imported

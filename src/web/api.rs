@@ -500,12 +500,8 @@ fn sheet_row(
         )
     };
     let bytes = app.workspace.read_sheet(sheet)?;
-    let framework = crate::import::framework(&app.frameworks, year)
-        .map_err(|d| failed(d.message.shown().to_owned()))?;
-    let sheets = crate::import::sheet::parse(bytes, sheet)
-        .map_err(|d| failed(d.message.shown().to_owned()))?;
-    let results =
-        crate::import::results::read(&sheets, framework).map_err(|f| failed(about_the_data(&f)))?;
+    let results = crate::import::read_results_bytes(bytes, sheet, &app.frameworks, year)
+        .map_err(|f| failed(about_the_data(&f)))?;
     crate::import::find_agency(&results, sheet, agency, district)
         .cloned()
         .map_err(|d| failed(d.message.shown().to_owned()))
@@ -550,11 +546,14 @@ pub async fn import(
                 format!("นำเข้าไม่ได้ จึงไม่ได้สร้างแฟ้มใด: {}", about_the_data(&failure)),
             )
         };
-        let sheets =
-            crate::import::sheet::parse(body.to_vec(), &file).map_err(|d| failed(d.into()))?;
-        let imported =
-            crate::import::import_sheets(&sheets, &file, &options, &app.frameworks, &app.catalogue)
-                .map_err(failed)?;
+        let imported = crate::import::import_bytes(
+            body.to_vec(),
+            &file,
+            &options,
+            &app.frameworks,
+            &app.catalogue,
+        )
+        .map_err(failed)?;
         let files: Vec<(String, String)> = imported
             .files
             .into_iter()

@@ -51,11 +51,7 @@ fn sheet_json(app: &App, name: &str, year: i32) -> Value {
         .read_sheet(name)
         .map_err(|r| r.message())
         .and_then(|bytes| {
-            let framework = crate::import::framework(&app.frameworks, year)
-                .map_err(|d| d.message.shown().to_owned())?;
-            let sheets = crate::import::sheet::parse(bytes, name)
-                .map_err(|d| d.message.shown().to_owned())?;
-            crate::import::results::read(&sheets, framework).map_err(|f| {
+            crate::import::read_results_bytes(bytes, name, &app.frameworks, year).map_err(|f| {
                 f.0.iter()
                     .map(|d| d.message.shown().to_owned())
                     .collect::<Vec<_>>()

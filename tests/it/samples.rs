@@ -179,3 +179,36 @@ fn an_oit_part_printed_in_the_report_is_not_printed_twice() {
         "{shown}"
     );
 }
+
+#[test]
+fn a_formed_score_is_marked_where_it_prints() {
+    // 2564 forms every tool from its indicators and the total from the tools: the note under
+    // the indicator table says which printed scores the program computed. Given scores carry
+    // no note.
+    let indicators: Vec<serde_json::Value> = [90, 85, 80, 75, 70, 88, 86, 84, 70, 60]
+        .iter()
+        .enumerate()
+        .map(|(k, s)| serde_json::json!({ "number": k + 1, "score": s }))
+        .collect();
+    let text_of = |scores: serde_json::Value| {
+        let package = serde_json::json!({
+            "agency": { "name": "องค์การมหาชนทดสอบ", "kind": "public_organisation" },
+            "fiscal_year": 2564,
+            "scores": scores
+        });
+        let loaded = crate::common::load_text(&package.to_string(), "formed.json");
+        let built = build(&loaded, &BuildOptions::default());
+        squeeze(&page_texts(&built.artifacts[0].document).concat())
+    };
+    let formed = text_of(serde_json::json!({ "indicators": indicators }));
+    assert!(
+        formed.contains("คะแนนรวม๗๕.๘๐หมายเหตุ:คะแนนแบบวัดIITEITและOITคำนวณจากคะแนนตัวชี้วัดและคะแนนรวมคำนวณจากคะแนนแบบวัดตามน้ำหนักที่กำหนดของปีงบประมาณพ.ศ.๒๕๖๔"),
+        "{formed}"
+    );
+    let given = text_of(serde_json::json!({
+        "indicators": indicators, "total": 75.8,
+        "tools": { "IIT": 80, "EIT": 86, "OIT": 65 }
+    }));
+    assert!(given.contains("คะแนนรวม๗๕.๘๐"), "{given}");
+    assert!(!given.contains("คำนวณจากคะแนน"), "{given}");
+}

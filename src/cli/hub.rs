@@ -133,13 +133,25 @@ fn open(data: &Path) -> Result<Store, Diagnostic> {
     Store::open(data).map_err(|e| Diagnostic::error(e.message()))
 }
 
-/// A user with a one-time link (printed), or with the password of [`PASSWORD_VARIABLE`].
+/// The argon2id hash of the password [`PASSWORD_VARIABLE`] gives, when it gives one fit to
+/// be set (hashed once: the demo's users share it).
+fn password_hash() -> Result<Option<String>, Diagnostic> {
+    let Ok(password) = std::env::var(PASSWORD_VARIABLE) else {
+        return Ok(None);
+    };
+    auth::acceptable(&password, &password).map_err(Diagnostic::error)?;
+    auth::hash_password(&password)
+        .map(Some)
+        .map_err(Diagnostic::error)
+}
+
+/// A user with a one-time link (printed), or with the password whose hash is given.
 fn add_user(
     store: &Store,
     login: &str,
     name: &str,
     agency: Option<i64>,
-    password: Option<&str>,
+    hash: Option<&str>,
     err: &mut StandardStream,
 ) -> Result<(), Diagnostic> {
     let token = auth::new_token();
@@ -148,12 +160,10 @@ fn add_user(
     store
         .create_user(login, name, agency, &auth::token_hash(&token), expires)
         .map_err(failed)?;
-    match password {
-        Some(password) => {
-            auth::acceptable(password, password).map_err(Diagnostic::error)?;
-            let hash = auth::hash_password(password).map_err(Diagnostic::error)?;
+    match hash {
+        Some(hash) => {
             store
-                .set_password(&auth::token_hash(&token), &hash)
+                .set_password(&auth::token_hash(&token), hash)
                 .map_err(failed)?;
             let _ = writeln!(
                 err,
@@ -177,8 +187,8 @@ fn add_user(
 
 fn init(data: &Path, admin: &str, name: &str, err: &mut StandardStream) -> Result<(), Diagnostic> {
     let store = open(data)?;
-    let password = std::env::var(PASSWORD_VARIABLE).ok();
-    add_user(&store, admin, name, None, password.as_deref(), err)
+    let hash = password_hash()?;
+    add_user(&store, admin, name, None, hash.as_deref(), err)
 }
 
 fn import(
@@ -208,8 +218,8 @@ fn export(data: &Path, dir: &Path, err: &mut StandardStream) -> Result<(), Diagn
     Ok(())
 }
 
-/// `init` (password from the environment or a link), the packages of `dir`, and an editor
-/// `agency<N>` for each agency.
+/// `init` (password from the environment or a link), the packages of `dir` and one for each
+/// agency a province package there lists, and an editor `agency<N>` for each agency.
 fn demo(
     data: &Path,
     dir: &Path,
@@ -217,15 +227,18 @@ fn demo(
     err: &mut StandardStream,
 ) -> Result<(), Diagnostic> {
     let store = open(data)?;
-    let password = std::env::var(PASSWORD_VARIABLE).ok();
+    let hash = password_hash()?;
     let frameworks = crate::framework::Frameworks::load(templates)?;
     intake::import_dir(&store, &frameworks, dir).map_err(Diagnostic::error)?;
+    // The agencies the province's own package lists, each with a package of its scores.
+    let catalogue = crate::catalogue::Catalogue::load(templates)?;
+    intake::agencies_of_provinces(&store, &frameworks, &catalogue).map_err(Diagnostic::error)?;
     add_user(
         &store,
         "admin",
         "ผู้ดูแลระบบของจังหวัด",
         None,
-        password.as_deref(),
+        hash.as_deref(),
         err,
     )?;
     let agencies = store
@@ -238,7 +251,7 @@ fn demo(
             &login,
             &agency.name,
             Some(agency.id),
-            password.as_deref(),
+            hash.as_deref(),
             err,
         )?;
     }

@@ -188,3 +188,80 @@ pub fn export_dir(store: &Store, dir: &Path) -> Result<Vec<PathBuf>, String> {
         .map_err(|e| format!("เขียนแฟ้มลงโฟลเดอร์ `{}` ไม่ได้: {e}", dir.display()))?;
     Ok(files.into_iter().map(|(p, _)| p).collect())
 }
+
+/// A package for every agency a province package of the hub lists and the hub does not
+/// hold yet, each with the scores the list gives and measures drafted from the catalogue
+/// (as `import --per-agency` makes them from a results sheet), all or none: the demo's
+/// province then has its agencies to review.
+pub fn agencies_of_provinces(
+    store: &Store,
+    frameworks: &Frameworks,
+    catalogue: &crate::catalogue::Catalogue,
+) -> Result<Vec<String>, String> {
+    let mut held: Vec<(String, String)> = store
+        .agencies()
+        .map_err(|e| e.message().to_owned())?
+        .into_iter()
+        .map(|a| (a.name, a.district))
+        .collect();
+    let mut files: Vec<(String, String)> = Vec::new();
+    for package in store.packages(None).map_err(|e| e.message().to_owned())? {
+        let Some(version) = store.version(package.id, None).ok().flatten() else {
+            continue;
+        };
+        let Ok(json) = serde_json::from_str::<serde_json::Value>(&version.json) else {
+            continue;
+        };
+        let Some(listed) = json.pointer("/province/agencies").cloned() else {
+            continue;
+        };
+        let agencies: Vec<crate::model::LocalAgency> =
+            serde_json::from_value(listed).map_err(|e| format!("`{}`: {e}", package.name))?;
+        let province = json
+            .pointer("/agency/province")
+            .and_then(|p| p.as_str())
+            .map(str::to_owned);
+        for agency in agencies {
+            let key = (
+                agency.name.clone(),
+                agency.district.clone().unwrap_or_default(),
+            );
+            if held.contains(&key) {
+                continue;
+            }
+            held.push(key);
+            let row = crate::import::AgencyResult {
+                name: agency.name.clone(),
+                district: agency.district.clone(),
+                total: Some(agency.score),
+                tools: agency.tools.clone(),
+                indicators: std::collections::BTreeMap::new(),
+                level: agency.level.clone(),
+                at: package.name.clone(),
+            };
+            let start = crate::import::Start {
+                name: &agency.name,
+                district: agency.district.clone(),
+                province: province.clone(),
+                kind: None,
+                year: package.year as i32,
+                layout: crate::model::MeasuresLayout::ByIndicator,
+                scores: Some(&row),
+            };
+            let file = crate::import::init(&start, frameworks, catalogue).map_err(|f| {
+                let first = f.0.first().map_or("", |d| d.message.shown()).to_owned();
+                format!("{}: {first}", agency.name)
+            })?;
+            // Agencies of one name in two districts: the district tells their files apart.
+            let mut name = file.name;
+            if files.iter().any(|(n, _)| *n == name)
+                || store.package_named(&name).ok().flatten().is_some()
+            {
+                let district = agency.district.as_deref().unwrap_or("");
+                name = format!("{}-{district}.json", name.trim_end_matches(".json"));
+            }
+            files.push((name, file.text));
+        }
+    }
+    add_files(store, frameworks, &files, None)
+}

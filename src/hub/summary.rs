@@ -222,7 +222,8 @@ fn standings<'a>(current: &'a [Current], history: &[(i64, Step)], own: &str) -> 
     out
 }
 
-/// The kinds of agency with how many of each are in `done` out of `all`: "เทศบาล ๑ จาก ๒".
+/// The kinds of agency with how many of each are in `done` out of `all`: "เทศบาล ๑ จาก ๒"
+/// ("เทศบาล ๒" when all are).
 fn by_kind(all: &[&Standing], done: &[&Standing]) -> String {
     let mut kinds: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for s in all {
@@ -231,9 +232,14 @@ fn by_kind(all: &[&Standing], done: &[&Standing]) -> String {
     for s in done {
         kinds.entry(&s.package.agency.kind).or_default().0 += 1;
     }
+    // Where every one has (the packages created), the count alone.
+    let whole = done.len() == all.len();
     kinds
         .iter()
-        .map(|(kind, (k, n))| format!("{kind} {} จาก {}", thai_count(*k), thai_count(*n)))
+        .map(|(kind, (k, n))| match whole {
+            true => format!("{kind} {}", thai_count(*n)),
+            false => format!("{kind} {} จาก {}", thai_count(*k), thai_count(*n)),
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }

@@ -137,7 +137,7 @@ fn stream(pdf: &[u8], at: usize) -> Result<Section, String> {
             .ok_or_else(broken)?,
         None => vec![0, usize::try_from(size).map_err(|_| broken())?],
     };
-    if index.len() % 2 != 0 || width == 0 {
+    if !index.len().is_multiple_of(2) || width == 0 {
         return Err(broken());
     }
     let total = index

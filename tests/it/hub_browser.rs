@@ -1,214 +1,72 @@
 //! `ita-report hub` in three headless Chromium windows (WebDriver): the administrator logs
 //! in, imports a results sheet and invites two agencies; each sets a password from the
-//! one-time link; agency A edits (through the API the clerk's form uses, from A's page) and
-//! submits; agency B cannot open A's package by link, by API or by guessing numbers; the
-//! administrator comments and returns it; A fixes and submits again; the administrator
-//! approves; the dashboard shows each state.
+//! one-time link; agency A types into the clerk's form like a clerk, saves by clicking,
+//! downloads the PDF and PDF/A, and submits; the form shows none of the workspace's file
+//! tools; agency B cannot open A's package by link, by API or by guessing numbers; the
+//! administrator comments and returns it; A fixes it in the form and submits again; the
+//! administrator approves; the dashboard shows each state.
 //!
-//! The WebDriver plumbing is a small copy of `browser.rs`'s (private there). Without chromium
-//! and chromedriver the test says it skipped, except under `CI=true`, where it fails.
+//! The WebDriver plumbing is `webdriver.rs`'s. Without chromium and chromedriver the test
+//! says it skipped, except under `CI=true`, where it fails.
 
-use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
 use crate::common::Scratch;
-use crate::http::{get, request};
+use crate::webdriver::{Browser, Driver, browser_tools, wait_for};
 
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 const PASSWORD: &str = "รหัสผ่านทดสอบ-2568";
 /// The form's preview shows a built page (as `browser.rs` waits for it).
 const PREVIEW_SHOWN: &str = "const p = document.querySelector('#preview'); const i = p && p.querySelector('img'); return !!p && p.dataset.state === 'ready' && !!i && i.complete && i.naturalWidth > 0;";
+const MINUTE: Duration = Duration::from_secs(60);
 
-fn which(names: &[&str]) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    names.iter().find_map(|name| {
-        std::env::split_paths(&path)
-            .map(|dir| dir.join(name))
-            .find(|p| p.is_file())
-    })
-}
-
-fn wait_for(what: &str, mut condition: impl FnMut() -> bool) {
-    let started = Instant::now();
-    while !condition() {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-struct Driver {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Driver {
-    fn start(chromedriver: &PathBuf) -> Driver {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(chromedriver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver starts");
-        let driver = Driver {
-            child,
-            addr: SocketAddr::from(([127, 0, 0, 1], port)),
-        };
-        wait_for("chromedriver", || {
-            std::net::TcpStream::connect(driver.addr).is_ok()
-                && get(driver.addr, "/status").json()["value"]["ready"] == true
-        });
-        driver
-    }
-
-    fn call(&self, method: &str, target: &str, body: Option<Value>) -> Value {
-        let body = body.map(|b| b.to_string()).unwrap_or_default();
-        let reply = request(
-            self.addr,
-            method,
-            target,
-            &[("Content-Type", "application/json")],
-            body.as_bytes(),
-        );
-        let value = reply.json();
-        assert_eq!(reply.status, 200, "WebDriver {method} {target}: {value}");
-        value["value"].clone()
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-struct Browser<'d> {
-    driver: &'d Driver,
-    session: String,
+/// A window of the hub at `base`.
+struct Window<'d> {
+    browser: Browser<'d>,
     base: String,
 }
 
-impl<'d> Browser<'d> {
-    fn open(driver: &'d Driver, chromium: &PathBuf, base: &str) -> Browser<'d> {
-        let capabilities = json!({ "capabilities": { "alwaysMatch": {
-            "browserName": "chrome",
-            "goog:chromeOptions": {
-                "binary": chromium,
-                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1300,900", "--lang=th-TH"],
-            },
-        } } });
-        let value = driver.call("POST", "/session", Some(capabilities));
-        let session = value["sessionId"].as_str().expect("a session").to_owned();
-        Browser {
-            driver,
-            session,
+impl<'d> std::ops::Deref for Window<'d> {
+    type Target = Browser<'d>;
+    fn deref(&self) -> &Browser<'d> {
+        &self.browser
+    }
+}
+
+impl<'d> Window<'d> {
+    fn open(
+        driver: &'d Driver,
+        chromium: &std::path::PathBuf,
+        base: &str,
+        downloads: &Path,
+    ) -> Window<'d> {
+        std::fs::create_dir_all(downloads).unwrap();
+        Window {
+            browser: Browser::open_with(driver, chromium, Some(downloads)),
             base: base.to_owned(),
         }
     }
 
-    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        self.driver
-            .call(method, &format!("/session/{}{path}", self.session), body)
-    }
-
-    fn go(&self, path: &str) {
-        let url = if path.starts_with("http") {
-            path.to_owned()
+    /// Opens a path of the hub (or a whole address).
+    fn visit(&self, path: &str) {
+        if path.starts_with("http") {
+            self.browser.go(path);
         } else {
-            format!("{}{path}", self.base)
-        };
-        self.call("POST", "/url", Some(json!({ "url": url })));
-    }
-
-    fn script(&self, script: &str, args: Value) -> Value {
-        self.call(
-            "POST",
-            "/execute/sync",
-            Some(json!({ "script": script, "args": args })),
-        )
-    }
-
-    /// Runs an async script (its last argument is the callback) and answers its value.
-    fn script_async(&self, script: &str, args: Value) -> Value {
-        self.call(
-            "POST",
-            "/execute/async",
-            Some(json!({ "script": script, "args": args })),
-        )
-    }
-
-    fn find(&self, css: &str) -> String {
-        let found = self.call(
-            "POST",
-            "/element",
-            Some(json!({ "using": "css selector", "value": css })),
-        );
-        found[ELEMENT]
-            .as_str()
-            .unwrap_or_else(|| panic!("no element {css}"))
-            .to_owned()
-    }
-
-    fn click(&self, css: &str) {
-        let element = self.find(css);
-        self.call(
-            "POST",
-            &format!("/element/{element}/click"),
-            Some(json!({})),
-        );
-    }
-
-    fn type_into(&self, css: &str, text: &str) {
-        let element = self.find(css);
-        self.call(
-            "POST",
-            &format!("/element/{element}/clear"),
-            Some(json!({})),
-        );
-        self.call(
-            "POST",
-            &format!("/element/{element}/value"),
-            Some(json!({ "text": text })),
-        );
-    }
-
-    fn text(&self) -> String {
-        self.script("return document.body.innerText;", json!([]))
-            .as_str()
-            .unwrap_or("")
-            .to_owned()
-    }
-
-    fn html(&self) -> String {
-        self.script("return document.documentElement.outerHTML;", json!([]))
-            .as_str()
-            .unwrap_or("")
-            .to_owned()
+            self.browser.go(&format!("{}{path}", self.base));
+        }
     }
 
     fn login(&self, user: &str) {
-        self.go("/login");
+        self.visit("/login");
         self.type_into("input[name=login]", user);
         self.type_into("input[name=password]", PASSWORD);
         self.click("form.box button");
-        wait_for("the dashboard", || {
-            self.script(
-                "return !!document.querySelector(\"meta[name='ita-csrf']\");",
-                json!([]),
-            ) == true
-        });
+        self.wait(
+            "the dashboard",
+            "return !!document.querySelector(\"meta[name='ita-csrf']\");",
+        );
     }
 
     /// The status of a `fetch` from the open page, with its CSRF token, and the answer.
@@ -228,32 +86,18 @@ impl<'d> Browser<'d> {
     }
 }
 
-impl Drop for Browser<'_> {
-    fn drop(&mut self) {
-        let _ = request(
-            self.driver.addr,
-            "DELETE",
-            &format!("/session/{}", self.session),
-            &[],
-            b"",
-        );
-    }
-}
-
 /// Sets a password through the one-time link the administrator's page shows.
-fn set_password(browser: &Browser, link: &str) {
-    browser.go(link);
+fn set_password(browser: &Window, link: &str) {
+    browser.visit(link);
     browser.type_into("input[name=password]", PASSWORD);
     browser.type_into("input[name=again]", PASSWORD);
     browser.click("form.box button");
-    wait_for("the login page", || {
-        browser.script("return location.pathname;", json!([])) == "/login"
-    });
+    browser.wait("the login page", "return location.pathname === '/login';");
 }
 
 /// The administrator's page: a new editor of the agency whose option names `agency`; the link.
-fn invite(admin: &Browser, login: &str, agency: &str) -> String {
-    admin.go("/users");
+fn invite(admin: &Window, login: &str, agency: &str) -> String {
+    admin.visit("/users");
     admin.type_into("input[name=login]", login);
     admin.type_into("input[name=name]", &format!("เจ้าหน้าที่ {login}"));
     let chosen = admin.script(
@@ -262,9 +106,7 @@ fn invite(admin: &Browser, login: &str, agency: &str) -> String {
     );
     assert!(chosen.is_string(), "{agency} is offered");
     admin.click("form.box button");
-    wait_for("the link", || {
-        admin.script("return !!document.querySelector('code.link');", json!([])) == true
-    });
+    admin.wait("the link", "return !!document.querySelector('code.link');");
     admin
         .script(
             "return document.querySelector('code.link').textContent;",
@@ -275,8 +117,8 @@ fn invite(admin: &Browser, login: &str, agency: &str) -> String {
         .to_owned()
 }
 
-fn package_id(browser: &Browser, agency: &str) -> String {
-    browser.go("/");
+fn package_id(browser: &Window, agency: &str) -> String {
+    browser.visit("/");
     let href = browser.script(
         "const a = [...document.querySelectorAll('table.packages a')].find(a => a.textContent === arguments[0]); return a ? a.getAttribute('href') : null;",
         json!([agency]),
@@ -287,21 +129,21 @@ fn package_id(browser: &Browser, agency: &str) -> String {
         .to_owned()
 }
 
-/// A's edit from A's page: the current package read, its phone changed, saved with If-Match.
-fn edit(browser: &Browser, name: &str, phone: &str) {
-    let path = format!("/api/packages/{}", urlencode(name));
-    let (status, text) = browser.fetch("GET", &path, None, json!({}));
-    assert_eq!(status, 200, "{text}");
-    let (body, etag) = text.rsplit_once('\n').unwrap();
-    let mut value: Value = serde_json::from_str(body).unwrap();
-    value["agency"]["phone"] = Value::from(phone);
-    let (status, text) = browser.fetch(
-        "PUT",
-        &path,
-        Some(&value.to_string()),
-        json!({ "If-Match": etag }),
+/// A's edit in the clerk's form, as a clerk makes it: the first measure typed into its
+/// field, saved with the button; the saved version holds the text.
+fn edit(browser: &Window, name: &str, measure: &str) {
+    browser.visit(&format!("/edit#/p/{}", urlencode(name)));
+    let field = "[data-path='measures.rows[0].measure'] textarea";
+    browser.wait(
+        "A's form",
+        &format!("return !!document.querySelector(\"{field}\");"),
     );
-    assert_eq!(status, 200, "{text}");
+    browser.type_into(field, measure);
+    browser.click("#save");
+    browser.wait(
+        "the save",
+        "return document.querySelector('#status').classList.contains('saved');",
+    );
 }
 
 fn urlencode(text: &str) -> String {
@@ -316,8 +158,8 @@ fn urlencode(text: &str) -> String {
         .collect()
 }
 
-fn state_of(admin: &Browser, id: &str) -> String {
-    admin.go("/");
+fn state_of(admin: &Window, id: &str) -> String {
+    admin.visit("/");
     admin
         .script("const a = document.querySelector(`table.packages a[href='/packages/${arguments[0]}']`); return a ? a.closest('tr').dataset.state : null;", json!([id]))
         .as_str()
@@ -327,13 +169,7 @@ fn state_of(admin: &Browser, id: &str) -> String {
 
 #[test]
 fn three_browsers_import_invite_edit_submit_isolate_return_fix_approve() {
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-    let (Some(chromium), Some(chromedriver)) = (
-        which(&["chromium", "chromium-browser", "google-chrome"]),
-        which(&["chromedriver"]),
-    ) else {
-        assert!(!ci, "CI=true but chromium/chromedriver not found");
-        println!("skipped: chromium/chromedriver not found");
+    let Some((chromium, chromedriver)) = browser_tools() else {
         return;
     };
     let scratch = Scratch::new("hub-browser");
@@ -357,7 +193,8 @@ fn three_browsers_import_invite_edit_submit_isolate_return_fix_approve() {
         .unwrap();
     let base = format!("http://{}", running.addr);
     let driver = Driver::start(&chromedriver);
-    let admin = Browser::open(&driver, &chromium, &base);
+    let window = |who: &str| Window::open(&driver, &chromium, &base, &scratch.path().join(who));
+    let admin = window("admin");
     set_password(&admin, &format!("/setup/{token}"));
     admin.login("admin");
     // The sheet, chosen in the page's file field.
@@ -371,7 +208,7 @@ fn three_browsers_import_invite_edit_submit_isolate_return_fix_approve() {
         Some(json!({ "text": sheet.to_str().unwrap() })),
     );
     admin.click("form.upload button");
-    wait_for("the imported agencies", || {
+    wait_for("the imported agencies", MINUTE, || {
         admin.text().contains("องค์การบริหารส่วนตำบลสอง")
     });
     let a_id = package_id(&admin, "เทศบาลตำบลหนึ่ง");
@@ -379,35 +216,64 @@ fn three_browsers_import_invite_edit_submit_isolate_return_fix_approve() {
     let a_name = store.package(a_id.parse().unwrap()).unwrap().unwrap().name;
     let a_link = invite(&admin, "clerk-a", "เทศบาลตำบลหนึ่ง");
     let b_link = invite(&admin, "clerk-b", "องค์การบริหารส่วนตำบลสอง");
-    let a = Browser::open(&driver, &chromium, &base);
-    let b = Browser::open(&driver, &chromium, &base);
+    let a = window("a");
+    let b = window("b");
     set_password(&a, &a_link);
     set_password(&b, &b_link);
     a.login("clerk-a");
     b.login("clerk-b");
-    // A edits and submits.
-    edit(&a, &a_name, "0 4351 1111");
-    a.go(&format!("/packages/{a_id}"));
-    a.click("form.inline input[value=submit] ~ button");
-    wait_for("A's submission", || {
-        a.html().contains("data-state=\"submitted\"")
-    });
-    // A's form (the clerk's page of `serve`) lists A's package only, checks and previews it.
-    a.go("/edit");
-    wait_for("A's list", || {
-        a.script(
-            "return !!document.querySelector('#packages tr[data-name]');",
-            json!([]),
-        ) == true
-    });
+    // A's form (the clerk's page of `serve`) lists A's package only, without the
+    // workspace's file tools; every button left works in the hub.
+    a.visit("/edit");
+    a.wait(
+        "A's list",
+        "return !!document.querySelector('#packages tr[data-name]');",
+    );
     let listed = a.script("return [...document.querySelectorAll('#packages tr[data-name]')].map(r => r.dataset.name);", json!([]));
     assert_eq!(listed, json!([a_name]));
-    a.go(&format!("/edit#/p/{}", urlencode(&a_name)));
-    wait_for("A's preview", || a.script(PREVIEW_SHOWN, json!([])) == true);
+    let tools = a.script("return ['button.rename', 'button.duplicate', 'button.delete', '#start-card', '#import-sheet', '#new-package', '#recycle-card'].filter(s => document.querySelector(s));", json!([]));
+    assert_eq!(
+        tools,
+        json!([]),
+        "the hub's form shows none of the file tools"
+    );
+    // A types the first measure, saves with the button, downloads the PDF and the PDF/A.
+    let measure = "มาตรการเผยแพร่แผนการใช้จ่ายงบประมาณประจำปีทางเว็บไซต์";
+    edit(&a, &a_name, measure);
+    let saved = store.version(a_id.parse().unwrap(), None).unwrap().unwrap();
+    assert_eq!(saved.number, 2, "one save, one new version");
+    assert!(saved.json.contains(measure), "the typed text is saved");
+    a.wait("A's preview", PREVIEW_SHOWN);
+    for button in ["#download-pdf", "#download-archive"] {
+        a.script(
+            "delete document.querySelector('#preview-note').dataset.downloaded;",
+            json!([]),
+        );
+        a.click(button);
+        a.wait(
+            button,
+            "return !!document.querySelector('#preview-note').dataset.downloaded;",
+        );
+    }
+    let note = a.script(
+        "return document.querySelector('#preview-note').dataset.downloaded;",
+        json!([]),
+    );
+    assert_eq!(
+        note,
+        json!(format!("{}-archive.pdf", a_name.trim_end_matches(".json")))
+    );
+    // A submits from the package's page.
+    a.visit(&format!("/packages/{a_id}"));
+    a.click("form.inline input[value=submit] ~ button");
+    a.wait(
+        "A's submission",
+        "return document.documentElement.outerHTML.includes('data-state=\"submitted\"');",
+    );
     // B cannot open A's package: by link, by API, by guessing numbers.
-    b.go(&format!("/packages/{a_id}"));
+    b.visit(&format!("/packages/{a_id}"));
     assert!(b.text().contains("ไม่มีสิทธิ์"), "{}", b.text());
-    b.go("/");
+    b.visit("/");
     let (status, text) = b.fetch(
         "GET",
         &format!("/api/packages/{}", urlencode(&a_name)),
@@ -436,33 +302,38 @@ fn three_browsers_import_invite_edit_submit_isolate_return_fix_approve() {
         "B's dashboard does not list A"
     );
     // The administrator comments and returns A's package.
-    admin.go(&format!("/packages/{a_id}"));
-    admin.type_into("input[name=field]", "agency.phone");
-    admin.type_into("textarea[name=text]", "โปรดระบุเบอร์ภายใน");
+    admin.visit(&format!("/packages/{a_id}"));
+    admin.type_into("input[name=field]", "measures.rows[0].measure");
+    admin.type_into("textarea[name=text]", "โปรดระบุช่องทางเผยแพร่");
     admin.click("form.box button");
-    wait_for("the comment", || admin.text().contains("โปรดระบุเบอร์ภายใน"));
+    wait_for("the comment", MINUTE, || {
+        admin.text().contains("โปรดระบุช่องทางเผยแพร่")
+    });
     admin.type_into("input[name=comment]", "โปรดแก้ตามความเห็น");
     admin.click("form.inline input[value=return] ~ label ~ button");
-    wait_for("the return", || {
+    wait_for("the return", MINUTE, || {
         admin.html().contains("data-state=\"returned\"")
     });
     assert_eq!(state_of(&admin, &a_id), "returned");
     // A sees the comment, fixes and submits again; the administrator approves.
-    a.go(&format!("/packages/{a_id}"));
+    a.visit(&format!("/packages/{a_id}"));
     assert!(
-        a.text().contains("โปรดระบุเบอร์ภายใน") && a.text().contains("โปรดแก้ตามความเห็น"),
+        a.text().contains("โปรดระบุช่องทางเผยแพร่") && a.text().contains("โปรดแก้ตามความเห็น"),
         "{}",
         a.text()
     );
-    edit(&a, &a_name, "0 4351 1111 ต่อ 12");
-    a.go(&format!("/packages/{a_id}"));
+    let fixed = format!("{measure} ทุกไตรมาส");
+    edit(&a, &a_name, &fixed);
+    let saved = store.version(a_id.parse().unwrap(), None).unwrap().unwrap();
+    assert!(saved.json.contains(&fixed), "the fix is saved");
+    a.visit(&format!("/packages/{a_id}"));
     a.click("form.inline input[value=submit] ~ button");
-    wait_for("A's second submission", || {
+    wait_for("A's second submission", MINUTE, || {
         a.html().contains("data-state=\"submitted\"")
     });
-    admin.go(&format!("/packages/{a_id}"));
+    admin.visit(&format!("/packages/{a_id}"));
     admin.click("form.inline input[value=approve] ~ button");
-    wait_for("the approval", || {
+    wait_for("the approval", MINUTE, || {
         admin.html().contains("data-state=\"approved\"")
     });
     // The dashboard shows the states and the counts.

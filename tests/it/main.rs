@@ -33,4 +33,5 @@ mod statements;
 mod thai;
 mod timestamps;
 mod web;
+mod webdriver;
 mod xref;

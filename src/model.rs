@@ -20,7 +20,8 @@ pub struct Package {
     pub agency: Agency,
     /// Fiscal year of the assessment, Buddhist era (e.g. 2568).
     pub fiscal_year: i32,
-    /// Digits used for every number the program writes (user text is printed as given).
+    /// Digits used for every number the program writes and in typed text (addresses, file
+    /// names and codes such as "O12" keep theirs).
     #[serde(default)]
     pub numerals: Numerals,
     /// Font family to set the documents in; default: TH Sarabun New when supplied, else Laksaman.

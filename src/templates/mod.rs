@@ -3,9 +3,10 @@
 //! Every value from the data reaches Typst as a string literal (`#"…";`), so markup and code
 //! in user text (`#read(..)`, `*bold*`, `$x$`, `<label>`, `// comment`) print literally; only
 //! the templates' own text is Typst. Numbers printed by a template follow the package's digit
-//! style automatically; headings, items, tables and figures are numbered as the source is
-//! written (`numbers.rs`). Undefined variables are errors, so a misspelt name in a template
-//! fails loudly instead of leaving a hole in an official document.
+//! style automatically, and so do the digits of text from the data (`digits.rs`); headings,
+//! items, tables and figures are numbered as the source is written (`numbers.rs`). Undefined
+//! variables are errors, so a misspelt name in a template fails loudly instead of leaving a
+//! hole in an official document.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use crate::model::{Numerals, Score};
 use crate::thai;
 
 pub mod custom;
+pub mod digits;
 mod numbers;
 
 /// The shared templates shipped inside the binary: (name, text). Each document kind's own
@@ -252,7 +254,9 @@ pub(crate) fn numerals(state: &State) -> Numerals {
     }
 }
 
-/// Prints values: none as nothing, numbers in the package's digits, text escaped for Typst.
+/// Prints values: none as nothing, numbers in the package's digits, text escaped for Typst
+/// with its digits in the package's numerals too, but for addresses, file names and codes
+/// ([`digits`]).
 fn format_value(out: &mut Output, state: &State, value: &Value) -> Result<(), Error> {
     if state.auto_escape() != AutoEscape::Custom("typst") {
         return minijinja::escape_formatter(out, state, value);
@@ -265,7 +269,8 @@ fn format_value(out: &mut Output, state: &State, value: &Value) -> Result<(), Er
     }
     let text = match value.kind() {
         ValueKind::Number => thai::digits(&value.to_string(), numerals(state)),
-        ValueKind::String | ValueKind::Bool => value.to_string(),
+        ValueKind::String => digits::follow(&value.to_string(), numerals(state)),
+        ValueKind::Bool => value.to_string(),
         kind => {
             return Err(Error::new(
                 ErrorKind::InvalidOperation,

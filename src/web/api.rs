@@ -761,13 +761,15 @@ pub async fn check_text(
 pub async fn preview(
     State(app): State<Arc<App>>,
     Path(name): Path<String>,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
     let body = body?;
     super::body::check(&body)?;
     let body = saved_form(body);
     let id = super::preview::id(&name, &body);
-    Ok(match built(app, name, body).await? {
+    let session = super::preview::session(&headers);
+    Ok(match built(app, session, name, body).await? {
         Ok(preview) => json_response(
             StatusCode::OK,
             &json!({ "id": id, "pages": preview.page_count(), "texts": preview.page_texts() }),
@@ -807,11 +809,13 @@ fn not_built(diagnostics: &[Diagnostic]) -> Response {
 /// permit); the diagnostics that stop the build otherwise.
 async fn built(
     app: Arc<App>,
+    session: String,
     name: String,
     body: Bytes,
 ) -> Result<Result<Arc<super::preview::Preview>, Vec<Diagnostic>>, ApiError> {
     let id = super::preview::id(&name, &body);
     if let Some(found) = app.previews.get(&id) {
+        app.previews.keep(&session, &id, found.clone());
         return Ok(Ok(found));
     }
     let permit = app.heavy.permit()?;
@@ -829,7 +833,7 @@ async fn built(
             .to_owned();
         Ok::<_, Refused>(
             app.previews
-                .build(&app.engine, &id, &stem, loaded)
+                .build_for(&app.engine, (&session, &id), &stem, loaded)
                 .map_err(|Failure(diagnostics)| diagnostics),
         )
     })
@@ -844,6 +848,7 @@ pub async fn download_text(
     State(app): State<Arc<App>>,
     Path(name): Path<String>,
     axum::extract::RawQuery(raw): axum::extract::RawQuery,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
     let body = body?;
@@ -853,7 +858,8 @@ pub async fn download_text(
         .get("kind")
         .map(String::as_str)
         == Some("archive");
-    let preview = match built(app.clone(), name, body).await? {
+    let session = super::preview::session(&headers);
+    let preview = match built(app.clone(), session, name, body).await? {
         Ok(preview) => preview,
         Err(diagnostics) => return Ok(not_built(&diagnostics)),
     };
@@ -890,6 +896,51 @@ pub async fn page(
         HeaderValue::from_static("private, max-age=3600, immutable"),
     );
     Ok(response)
+}
+
+/// `GET /api/render/{id}/where?field=/measures/rows/0/measure`: the page (from 1) of the
+/// preview that prints the field at that JSON Pointer, or `null` with what the clerk is told
+/// instead (an empty field prints nowhere).
+pub async fn where_field(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+) -> Answer {
+    let preview = app.previews.get(&id).ok_or_else(gone)?;
+    let field = query_params(raw.as_deref().unwrap_or(""))
+        .remove("field")
+        .unwrap_or_default();
+    let answer = blocking(move || located(&preview, &field)).await?;
+    Ok(json_response(StatusCode::OK, &answer))
+}
+
+/// Where a preview prints the field at a JSON Pointer: `{"page": n}`, or `{"page": null,
+/// "message": …}` saying why it prints nowhere (also the hub's answer).
+pub fn located(preview: &super::preview::Preview, field: &str) -> Value {
+    use super::locate::Found;
+    let package =
+        serde_json::from_str::<Value>(&preview.loaded().source.text).unwrap_or(Value::Null);
+    let found = super::locate::page_of(&package, field, &preview.page_texts());
+    let said = match found {
+        Found::Page(_) => None,
+        Found::Empty => Some(crate::message!(
+            "ช่องนี้ยังว่าง จึงไม่ปรากฏในเอกสาร",
+            "This field is empty, so it prints nowhere in the document."
+        )),
+        Found::Choice => Some(crate::message!(
+            "ช่องนี้เป็นตัวเลือก ซึ่งเปลี่ยนรูปเอกสาร แต่ไม่ได้พิมพ์เป็นข้อความ",
+            "This field is a choice: it changes the document but is not printed as text."
+        )),
+        Found::Nowhere => Some(crate::message!(
+            "ไม่พบข้อความของช่องนี้ในตัวอย่างเอกสาร (เอกสารนี้อาจไม่ได้พิมพ์ช่องนี้ หรือพิมพ์ในรูปอื่น)",
+            "The text of this field was not found in the preview (this document may not print it, or prints it in another form)."
+        )),
+    };
+    let page = match found {
+        Found::Page(n) => json!(n),
+        _ => Value::Null,
+    };
+    json!({ "page": page, "message": said.map(|m| m.shown().to_owned()) })
 }
 
 /// `GET /api/preview/{id}/pdf`: the PDF of a preview, as a download.

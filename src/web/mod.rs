@@ -17,6 +17,7 @@ pub mod api;
 pub mod assets;
 pub mod body;
 pub mod guard;
+pub mod locate;
 pub mod manage;
 pub mod preview;
 pub mod workspace;
@@ -277,6 +278,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/preview/{*name}", post(api::preview))
         .route("/api/render/{id}/page/{number}", get(api::page))
         .route("/api/render/{id}/pdf", get(api::pdf))
+        .route("/api/render/{id}/where", get(api::where_field))
         .route("/api/render/{id}/archive", get(api::archive))
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "ไม่มีหน้านี้")

@@ -4,8 +4,10 @@
 //! A preview is keyed by a hash of the package text it was built from, so the page images
 //! and downloads a browser asks for always belong to the text it showed. The [`Engine`]
 //! (fonts, templates) is loaded once for the server; Typst's own memoization makes a rebuild
-//! after a small edit cheap. Only pages the browser shows are rasterized, each once. A few
-//! recent previews are kept; older ones are dropped.
+//! after a small edit cheap. Only pages the browser shows are rasterized, each once. Each
+//! browser (a session the page names) keeps its own few recent previews, so that one
+//! browser's edits never push out the preview on another's screen; a download is built again
+//! from the text sent when its preview is gone all the same (after a restart).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -17,8 +19,15 @@ use crate::diagnostic::Failure;
 use crate::engine::{BuildOptions, Engine};
 use crate::load::Loaded;
 
-/// Previews kept at once (every open browser tab holds one or two).
-const KEPT: usize = 8;
+/// Previews kept for one browser: the one on its screen and the one before.
+const KEPT: usize = 2;
+/// Previews kept for the clients that name no session (the hub's, scripts'), shared.
+const SHARED_KEPT: usize = 8;
+/// Browsers whose previews are kept at once; the one heard from least recently is forgotten
+/// first (its downloads are built again on demand). At most 8 × 2 + 8 previews in memory.
+const SESSIONS: usize = 8;
+/// The longest session name a page may give (it makes one of 32 hexadecimal digits).
+const SESSION_CHARS: usize = 64;
 /// Pixels per point of a page image: an A4 page becomes 1,190 × 1,684 pixels, sharp on a
 /// high-density screen and about 200 kB as PNG.
 const PIXELS_PER_PT: f64 = 2.0;
@@ -37,10 +46,28 @@ pub struct Preview {
     archival: Mutex<Option<Arc<Vec<u8>>>>,
 }
 
-/// Recent previews by id.
+/// Recent previews by browser session, each session's by id; the most recent session last.
 #[derive(Default)]
 pub struct Previews {
-    kept: Mutex<VecDeque<(String, Arc<Preview>)>>,
+    kept: Mutex<VecDeque<Session>>,
+}
+
+struct Session {
+    name: String,
+    previews: VecDeque<(String, Arc<Preview>)>,
+}
+
+/// The session a request names (the page's `X-ITA-Session` header), or the shared one of
+/// clients that name none; a name that is too long or not plain letters, digits and `-`
+/// counts as none.
+pub fn session(headers: &axum::http::HeaderMap) -> String {
+    headers
+        .get("x-ita-session")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| v.len() <= SESSION_CHARS)
+        .filter(|v| v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        .unwrap_or("")
+        .to_owned()
 }
 
 /// The id of a preview of package `name` with text `text`.
@@ -57,13 +84,41 @@ pub fn id(name: &str, text: &[u8]) -> String {
 }
 
 impl Previews {
-    /// The preview `id`, if it is still kept.
+    /// The preview `id`, if some browser still keeps it.
     pub fn get(&self, id: &str) -> Option<Arc<Preview>> {
         let kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
-        kept.iter().find(|(k, _)| k == id).map(|(_, p)| p.clone())
+        kept.iter()
+            .flat_map(|s| s.previews.iter())
+            .find(|(k, _)| k == id)
+            .map(|(_, p)| p.clone())
     }
 
-    /// Builds (or finds) the preview of a loaded package.
+    /// Keeps `preview` for `session`: pushes out that session's oldest beyond [`KEPT`], and
+    /// the least recent session beyond [`SESSIONS`], never another browser's preview alone.
+    pub fn keep(&self, session: &str, id: &str, preview: Arc<Preview>) {
+        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        let mut own = match kept.iter().position(|s| s.name == session) {
+            Some(at) => kept.remove(at).unwrap_or_else(|| Session::new(session)),
+            None => Session::new(session),
+        };
+        own.previews.retain(|(k, _)| k != id);
+        own.previews.push_back((id.to_owned(), preview));
+        let limit = if session.is_empty() {
+            SHARED_KEPT
+        } else {
+            KEPT
+        };
+        while own.previews.len() > limit {
+            own.previews.pop_front();
+        }
+        kept.push_back(own);
+        while kept.len() > SESSIONS {
+            kept.pop_front();
+        }
+    }
+
+    /// Builds (or finds) the preview of a loaded package, kept with those of the clients
+    /// that name no session.
     pub fn build(
         &self,
         engine: &Engine,
@@ -71,7 +126,19 @@ impl Previews {
         stem: &str,
         loaded: Loaded,
     ) -> Result<Arc<Preview>, Failure> {
+        self.build_for(engine, ("", id), stem, loaded)
+    }
+
+    /// Builds (or finds) the preview of a loaded package for `session`.
+    pub fn build_for(
+        &self,
+        engine: &Engine,
+        (session, id): (&str, &str),
+        stem: &str,
+        loaded: Loaded,
+    ) -> Result<Arc<Preview>, Failure> {
         if let Some(found) = self.get(id) {
+            self.keep(session, id, found.clone());
             return Ok(found);
         }
         let scratch = std::env::temp_dir().join("ita-report-serve");
@@ -90,16 +157,26 @@ impl Previews {
             pages: Mutex::default(),
             archival: Mutex::default(),
         });
-        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
-        kept.push_back((id.to_owned(), preview.clone()));
-        while kept.len() > KEPT {
-            kept.pop_front();
-        }
+        self.keep(session, id, preview.clone());
         Ok(preview)
     }
 }
 
+impl Session {
+    fn new(name: &str) -> Self {
+        Session {
+            name: name.to_owned(),
+            previews: VecDeque::new(),
+        }
+    }
+}
+
 impl Preview {
+    /// The package as loaded (its text, what follows from it).
+    pub fn loaded(&self) -> &Loaded {
+        &self.loaded
+    }
+
     /// The number of pages.
     pub fn page_count(&self) -> usize {
         self.document.pages().len()

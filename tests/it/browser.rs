@@ -253,7 +253,15 @@ fn a_clerk_prepares_an_agency_from_the_province_sheet_in_the_browser_alone() {
     // The page of a field, found in the preview.
     clerk.wait("the preview", PREVIEW_READY);
     clerk.click("[data-path='measures.rows[1].measure'] textarea");
+    clerk.script(
+        "document.querySelector('#preview-note').textContent = '';",
+        json!([]),
+    );
     clerk.click("#go-to-page");
+    clerk.wait(
+        "the page of the field",
+        "return document.querySelector('#preview-note').textContent !== '';",
+    );
     let found = clerk.script(
         "return document.querySelector('#preview-note').textContent;",
         json!([]),

@@ -536,3 +536,289 @@ fn a_date_typed_in_thai_digits_is_the_same_date() {
     assert_eq!(thai, ita_report::thai::Date::parse("2567-06-26").unwrap());
     assert!(ita_report::thai::Date::parse("๒๕๖๗-๑๓-๐๑").is_err());
 }
+
+/// The text pdftotext reads from a PDF, white space left out.
+fn pdf_text(pdf: &[u8], scratch: &common::Scratch, name: &str) -> String {
+    let path = scratch.path().join(name);
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    assert!(out.status.success(), "pdftotext reads {name}");
+    common::squeeze(&String::from_utf8_lossy(&out.stdout))
+}
+
+/// The municipality sample with "87.74" typed in a measures row and in a paragraph of its
+/// own, beside a web address, an e-mail address and a code with digits.
+fn typed_digits_package() -> Value {
+    let text = std::fs::read_to_string(common::root().join("inputs").join(MUNICIPALITY)).unwrap();
+    let mut package: Value = serde_json::from_str(&text).unwrap();
+    package["measures"]["rows"][0]["measure"] = json!("มาตรการยกระดับคะแนนให้ถึง 87.74 คะแนน");
+    package["outline"]["report"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({
+            "part": "paragraph",
+            "text": "คะแนนที่ตั้งไว้ 87.74 ดูที่ https://itas.nacc.go.th/2568 หรือ ita2568@roiet.go.th รหัส O12"
+        }));
+    package
+}
+
+#[test]
+fn digits_typed_in_text_print_in_the_documents_numerals_but_addresses_and_codes_keep_theirs() {
+    let scratch = common::Scratch::new("clerk-digits");
+    let mut package = typed_digits_package();
+    for (numerals, typed, other) in [("thai", "๘๗.๗๔", "87.74"), ("arabic", "87.74", "๘๗.๗๔")]
+    {
+        package["numerals"] = json!(numerals);
+        let loaded = common::load_text(&package.to_string(), MUNICIPALITY);
+        let built = common::build(&loaded, &Default::default());
+        let text: String = built
+            .artifacts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| pdf_text(&a.pdf, &scratch, &format!("{numerals}-{i}.pdf")))
+            .collect();
+        // The measures row and the paragraph, each in the document's digits (the sample
+        // has no 87.74 of its own). poppler may split Thai clusters, so the number is counted
+        // rather than read with its Thai neighbours.
+        let near = |word: &str| -> String {
+            let at = text.find(word).unwrap_or(0);
+            text[at..].chars().take(60).collect()
+        };
+        assert!(
+            text.matches(typed).count() >= 2,
+            "{numerals}: the row and the paragraph: {} / {}",
+            near("ยกระดับ"),
+            near("ตั้งไว้")
+        );
+        assert!(!text.contains(other), "{numerals}: no {other} anywhere");
+        // What a reader types elsewhere keeps its digits.
+        for kept in [
+            "https://itas.nacc.go.th/2568",
+            "ita2568@roiet.go.th",
+            "รหัสO12",
+        ] {
+            assert!(text.contains(kept), "{numerals}: {kept} as typed");
+        }
+    }
+    // `check` reads the data, not the document: a score quoted in either digit form is held
+    // against the scores alike (statements::scores_quoted_in_measures_rows).
+}
+
+/// A request target's part percent-encoded whole.
+fn encoded(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn each_browser_keeps_its_own_previews_and_downloads_the_pdf_of_its_own_text() {
+    let site = Site::new("clerk-sessions");
+    let name = MUNICIPALITY;
+    let original = std::fs::read_to_string(site.workspace().join(name)).unwrap();
+    let edit = |who: &str, n: usize| {
+        original.replacen(
+            "มาตรการปรับปรุงคู่มือ",
+            &format!("มาตรการของเครื่อง {who} ฉบับ {n} ปรับปรุงคู่มือ"),
+            1,
+        )
+    };
+    let preview = |server: &ita_report::web::Running, session: &str, text: &str| -> String {
+        let reply = send(
+            server,
+            "POST",
+            &format!("/api/preview/{name}"),
+            &[("X-ITA-Session", session)],
+            text.as_bytes(),
+        );
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        reply.json()["id"].as_str().unwrap().to_owned()
+    };
+    let download = |server: &ita_report::web::Running, session: &str, text: &str| {
+        let reply = send(
+            server,
+            "POST",
+            &format!("/api/download/{}?kind=pdf", encoded(name)),
+            &[("X-ITA-Session", session)],
+            text.as_bytes(),
+        );
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        reply.body
+    };
+
+    // Two browsers alternate previews and downloads of different edits of one package: each
+    // download is the `build` of that browser's own text.
+    let server = site.serve("127.0.0.1:0", None);
+    let mut shown = Vec::new();
+    for n in 0..2 {
+        for who in ["a", "b"] {
+            let text = edit(who, n);
+            let id = preview(&server, who, &text);
+            let expected = built_pdf(&site, name, &text, false);
+            assert_eq!(download(&server, who, &text), expected, "{who} {n}");
+            shown.push((who, id, text, expected));
+        }
+    }
+    let (_, a_id, a_text, a_pdf) = shown[2].clone();
+    let (_, b_id, b_text, b_pdf) = shown[3].clone();
+    let b_first = shown[1].1.clone();
+
+    // Nine other previews in browser b never push out the preview on a's screen: its pages
+    // and PDF still answer. b keeps its own last ones only.
+    for n in 0..9 {
+        preview(&server, "b", &edit("b", 10 + n));
+    }
+    let pdf = get(server.addr, &format!("/api/render/{a_id}/pdf"));
+    assert_eq!(pdf.status, 200, "a's preview is kept: {}", pdf.text());
+    assert_eq!(pdf.body, a_pdf);
+    assert_eq!(
+        get(server.addr, &format!("/api/render/{a_id}/page/1")).status,
+        200
+    );
+    assert_eq!(
+        get(server.addr, &format!("/api/render/{b_first}/pdf")).status,
+        404
+    );
+    // A download never depends on what is kept: b's earlier text is built again.
+    assert_eq!(download(&server, "b", &b_text), b_pdf);
+    assert_ne!(a_pdf, b_pdf);
+
+    // After a restart nothing is kept; each download still gives its browser's text.
+    drop(server);
+    let server = site.serve("127.0.0.1:0", None);
+    assert_eq!(
+        get(server.addr, &format!("/api/render/{b_id}/pdf")).status,
+        404
+    );
+    assert_eq!(download(&server, "a", &a_text), a_pdf);
+    assert_eq!(download(&server, "b", &b_text), b_pdf);
+}
+
+#[test]
+fn the_page_of_a_numeric_field_is_found_and_an_empty_field_is_said_to_print_nowhere() {
+    let site = Site::new("clerk-where");
+    let mut package = typed_digits_package();
+    package["numerals"] = json!("thai");
+    package["measures"]["rows"][1]["responsible"] = json!("");
+    let server = site.serve("127.0.0.1:0", None);
+    let reply = send(
+        &server,
+        "POST",
+        &format!("/api/preview/{MUNICIPALITY}"),
+        &[],
+        package.to_string().as_bytes(),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let answer = reply.json();
+    let id = answer["id"].as_str().unwrap().to_owned();
+    let texts: Vec<String> = answer["texts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_owned())
+        .collect();
+    let at = |pointer: &str| {
+        let reply = get(
+            server.addr,
+            &format!("/api/render/{id}/where?field={}", encoded(pointer)),
+        );
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        reply.json()
+    };
+    let page_of = |pointer: &str| -> usize {
+        let found = at(pointer);
+        let page = found["page"].as_u64();
+        page.unwrap_or_else(|| panic!("{pointer} is found: {found}")) as usize
+    };
+
+    // A number the data holds (95.55), printed "๙๕.๕๕" in this Thai-digit document.
+    assert_eq!(package["scores"]["indicators"][0]["score"], json!(95.55));
+    let page = page_of("/scores/indicators/0/score");
+    assert!(texts[page - 1].contains("๙๕.๕๕"), "page {page}");
+    // The year, a whole number, and text typed with Arabic digits printed in Thai ones.
+    let page = page_of("/fiscal_year");
+    assert!(texts[page - 1].contains("๒๕๖๘"), "page {page}");
+    let page = page_of("/measures/rows/0/measure");
+    assert!(texts[page - 1].contains("ให้ถึง๘๗.๗๔"), "page {page}");
+
+    // An empty field prints nowhere, and the page says so.
+    let empty = at("/measures/rows/1/responsible");
+    assert_eq!(empty["page"], Value::Null, "{empty}");
+    let said = empty["message"].as_str().unwrap();
+    assert!(said.contains("ช่องนี้ยังว่าง"), "{said}");
+    assert!(developer_text(said).is_none(), "{said}");
+}
+
+/// The digit rule of typed text, word by word (`templates::digits`).
+#[test]
+fn typed_digits_follow_the_document_but_for_addresses_file_names_and_codes() {
+    use ita_report::model::Numerals;
+    use ita_report::templates::digits::follow;
+    let thai = |text: &str| follow(text, Numerals::Thai);
+    assert_eq!(thai("ได้คะแนน 87.74 คะแนน"), "ได้คะแนน ๘๗.๗๔ คะแนน");
+    assert_eq!(thai("ตุลาคม 2568"), "ตุลาคม ๒๕๖๘");
+    assert_eq!(thai("ที่ มท 0808.2/ว 1234"), "ที่ มท ๐๘๐๘.๒/ว ๑๒๓๔");
+    assert_eq!(thai("ร้อยละ80ขึ้นไป"), "ร้อยละ๘๐ขึ้นไป");
+    assert_eq!(
+        thai("โทร. 0 4351 1234\nบรรทัดใหม่"),
+        "โทร. ๐ ๔๓๕๑ ๑๒๓๔\nบรรทัดใหม่"
+    );
+    for kept in [
+        "https://www.roiet.go.th/ita/2568/o12",
+        "(www.nacc.go.th/2568)",
+        "saraban2568@roiet.go.th",
+        "รายงาน2568.pdf",
+        "(ผล-2568.xlsx),",
+        "O12",
+        "ITA-2568",
+        "v1.2",
+    ] {
+        assert_eq!(thai(kept), kept, "{kept}");
+        let sentence = format!("ดู {kept} ปี 2568");
+        assert_eq!(thai(&sentence), format!("ดู {kept} ปี ๒๕๖๘"));
+    }
+    // A sentence's full stop is no file extension; a code inside Thai keeps its digits alone.
+    assert_eq!(thai("ปี 2568."), "ปี ๒๕๖๘.");
+    assert_eq!(thai("ข้อ 3.1"), "ข้อ ๓.๑");
+    assert_eq!(thai("ปี2568(ITA)"), "ปี๒๕๖๘(ITA)");
+    assert_eq!(thai("ตัวชี้วัดO12ผ่าน"), "ตัวชี้วัดO12ผ่าน");
+    let text = "ได้คะแนน 87.74 เมื่อ ตุลาคม 2568";
+    assert_eq!(follow(text, Numerals::Arabic), text);
+}
+
+/// The page of a field, by its printed form, on made-up pages (`web::locate`).
+#[test]
+fn a_field_is_found_by_the_form_it_prints_in() {
+    use ita_report::web::locate::{Found, page_of};
+    let package = json!({
+        "year": 2568, "score": 87.5, "text": "คะแนน 87.74 ดี", "empty": "  ",
+        "rows": [], "flag": true, "box": { "a": "", "b": "ข้อความในกล่อง" }
+    });
+    let pages = [
+        "หน้าแรก ปี ๒๕๖๘๕".to_owned(),
+        "คะแนน ๘๗.๗๔ ดี และ ๒๕๖๘ กับ 87.50".to_owned(),
+        "ข้อความ ใน กล่อง".to_owned(),
+    ];
+    let at = |p: &str| page_of(&package, p, &pages);
+    // "25685" on page 1 is not the year 2568.
+    assert_eq!(at("/year"), Found::Page(2));
+    assert_eq!(at("/score"), Found::Page(2));
+    assert_eq!(at("/text"), Found::Page(2));
+    assert_eq!(at("/box"), Found::Page(3));
+    assert_eq!(at("/empty"), Found::Empty);
+    assert_eq!(at("/rows"), Found::Empty);
+    assert_eq!(at("/missing"), Found::Empty);
+    assert_eq!(at("/flag"), Found::Choice);
+    assert_eq!(page_of(&json!({"x": "ไม่มี"}), "/x", &pages), Found::Nowhere);
+}

@@ -34,9 +34,25 @@ async function renewCsrf() {
   csrfToken = page.querySelector("meta[name='ita-csrf']")?.content || csrfToken;
 }
 
+// This tab's name for the server, so that the previews it asked for are kept for it and
+// no other tab's edits push them out; kept over a reload of the tab.
+const sessionName = (() => {
+  const made = () => [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
+  try {
+    let name = sessionStorage.getItem("ita-session");
+    if (!name) {
+      name = made();
+      sessionStorage.setItem("ita-session", name);
+    }
+    return name;
+  } catch (_) {
+    return made();
+  }
+})();
+
 // Sends a request with the page's token; once more with a renewed token if it was refused.
 async function send(url, options) {
-  const attempt = () => fetch(url, { ...options, credentials: "same-origin", headers: { ...options.headers, "X-ITA-CSRF": csrfToken } });
+  const attempt = () => fetch(url, { ...options, credentials: "same-origin", headers: { ...options.headers, "X-ITA-CSRF": csrfToken, "X-ITA-Session": sessionName } });
   let response = await attempt();
   if (response.status === 403 && options.method !== "GET") {
     const answer = await response.clone().json().catch(() => ({}));
@@ -549,16 +565,21 @@ function zoom(step) {
   $("#zoom-level").textContent = thaiNumber(Math.round(state.zoom * 100)) + "%";
 }
 
-// The page that prints the field last typed in: found by the field's text in the pages'
-// texts (spaces left out on both sides).
-function goToFieldPage() {
+// The page that prints the field last typed in: the program finds it by the field's value as
+// the document prints it (digits in the document's numerals, numbers as scores are written),
+// and says so when the field is empty and prints nowhere.
+async function goToFieldPage() {
   const note = $("#preview-note");
-  const value = state.focused ? getAt(state.doc, state.focused) : null;
-  const squeeze = (t) => String(t).replace(/\s+/g, "");
-  const needle = typeof value === "string" ? squeeze(value).slice(0, 24) : "";
-  const index = needle.length >= 2 ? state.texts.findIndex((t) => t.includes(needle)) : -1;
+  if (!state.focused || !state.previewId) return;
+  const pointer = "/" + state.focused.map((seg) => String(seg).replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
+  const answer = await api("GET", `/api/render/${state.previewId}/where?field=${encodeURIComponent(pointer)}`);
+  if (answer.status !== 200) {
+    note.textContent = answerError(answer);
+    return;
+  }
+  const index = answer.body.page ? answer.body.page - 1 : -1;
   if (index < 0) {
-    note.textContent = "ไม่พบข้อความของช่องนี้ในตัวอย่างเอกสาร (ช่องว่างหรือโปรแกรมพิมพ์ในรูปอื่น)";
+    note.textContent = answer.body.message || "";
     return;
   }
   note.textContent = `ช่องนี้อยู่ที่หน้า ${thaiNumber(index + 1)}`;

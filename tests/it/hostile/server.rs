@@ -236,7 +236,8 @@ fn a_cross_site_simple_request_is_refused_and_writes_nothing() {
         "http://127.0.0.1:{}",
         server.addr.port().wrapping_add(1).max(1)
     );
-    let endpoints = changing_endpoints(&ws);
+    let entry = recycled_entry(&server, "2566-roiet-announcement.json");
+    let endpoints = changing_endpoints(&ws, &entry);
     let before = snapshot(&ws);
     for (method, target, body, kind) in &endpoints {
         for attempt in attempts(kind, &server.csrf, &own, &other) {
@@ -288,9 +289,23 @@ fn a_cross_site_simple_request_is_refused_and_writes_nothing() {
     assert_ne!(snapshot(&ws), before);
 }
 
+/// The entry in the recycle folder of package `name`, deleted as the page deletes it.
+fn recycled_entry(server: &web::Running, name: &str) -> String {
+    let deleted = send(server, "DELETE", &format!("/api/packages/{name}"), &[], b"");
+    assert_eq!(deleted.status, 200, "{}", deleted.text());
+    deleted.json()["recycled"]
+        .as_str()
+        .unwrap_or_else(|| panic!("the entry: {}", deleted.text()))
+        .to_owned()
+}
+
 /// Every endpoint that writes or works (method, target, body, body type), with a body it
-/// takes.
-fn changing_endpoints(ws: &Path) -> Vec<(&'static str, String, Vec<u8>, &'static str)> {
+/// takes; `entry` is a package in the recycle folder to restore. In this order each is
+/// taken when the page sends it.
+fn changing_endpoints(
+    ws: &Path,
+    entry: &str,
+) -> Vec<(&'static str, String, Vec<u8>, &'static str)> {
     let package = std::fs::read(ws.join(MUNICIPALITY)).unwrap();
     let edited = String::from_utf8(package.clone()).unwrap().replacen(
         "เทศบาลเมืองร้อยเอ็ด",
@@ -327,6 +342,38 @@ fn changing_endpoints(ws: &Path) -> Vec<(&'static str, String, Vec<u8>, &'static
             "PUT",
             format!("/api/packages/{MUNICIPALITY}"),
             edited.into_bytes(),
+            json,
+        ),
+        (
+            "POST",
+            "/api/rename".into(),
+            r#"{"from": "2566-roiet-progress.json", "to": "เปลี่ยนชื่อโดยผู้บุกรุก"}"#.into(),
+            json,
+        ),
+        (
+            "POST",
+            "/api/duplicate".into(),
+            r#"{"from": "2566-roiet-province.json", "to": "สำเนาของผู้บุกรุก"}"#.into(),
+            json,
+        ),
+        (
+            "DELETE",
+            "/api/packages/2567-roiet-education-office.json".into(),
+            Vec::new(),
+            json,
+        ),
+        (
+            "POST",
+            "/api/restore".into(),
+            serde_json::json!({ "entry": entry })
+                .to_string()
+                .into_bytes(),
+            json,
+        ),
+        (
+            "POST",
+            format!("/api/download/{MUNICIPALITY}?kind=pdf"),
+            package.clone(),
             json,
         ),
     ]
@@ -904,7 +951,7 @@ impl Mutator {
             name
         };
         let json = "application/json";
-        match self.next(11) {
+        match self.next(15) {
             0 => ("PUT", format!("/api/packages/{name}"), json),
             1 | 2 => ("POST", format!("/api/check/{name}"), json),
             3 => ("POST", format!("/api/preview/{name}"), json),
@@ -930,6 +977,25 @@ impl Mutator {
             7 => ("GET", format!("/api/render/{name}/archive"), ""),
             8 => ("GET", format!("/api/packages/{name}"), ""),
             9 => ("GET", "/api/packages".to_owned(), ""),
+            10 => (
+                "GET",
+                format!(
+                    "/api/render/{}/where?field={}",
+                    self.pick(&["0", name]),
+                    self.pick(&["/measures/rows/0", "", "/x/99", "%2F%2F", name])
+                ),
+                "",
+            ),
+            11 => ("POST", format!("/api/download/{name}?kind=pdf"), json),
+            // A deleted, renamed or copied package is one the rest of the run no longer
+            // finds under its name, which is part of what is tried.
+            12 => ("DELETE", format!("/api/packages/{name}"), json),
+            13 => (
+                "POST",
+                self.pick(&["/api/rename", "/api/duplicate", "/api/restore"])
+                    .to_owned(),
+                json,
+            ),
             _ => ("GET", format!("/{name}?token={name}"), ""),
         }
     }

@@ -448,3 +448,207 @@ fn a_bad_tsa_answer_is_refused_naming_the_url_and_nothing_is_written() {
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
     assert!(std::fs::read(d.join("signed.pdf")).unwrap().len() > signed.len());
 }
+
+/// An OCSP response of `status` (`V` good, `R` revoked ten minutes ago) for `signer.pem`,
+/// made by openssl as the CA `ca.pem` answers, written to `out`.
+fn ocsp_response(d: &Path, status: &str, out: &str) {
+    let serial = Command::new("openssl")
+        .args(["x509", "-in", "signer.pem", "-noout", "-serial"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    let serial = String::from_utf8_lossy(&serial.stdout);
+    let serial = serial.trim().trim_start_matches("serial=");
+    // index.txt times are YYMMDDHHMMSSZ.
+    let revoked = &ita_report::archive::sign::pdf_date(now() - 600)[4..16];
+    let line = match status {
+        "R" => format!("R\t301231000000Z\t{revoked}Z\t{serial}\tunknown\t/CN=OCSP Signer\n"),
+        _ => format!("V\t301231000000Z\t\t{serial}\tunknown\t/CN=OCSP Signer\n"),
+    };
+    std::fs::write(d.join("index.txt"), line).unwrap();
+    openssl(
+        d,
+        &[
+            "ocsp",
+            "-index",
+            "index.txt",
+            "-rsigner",
+            "ca.pem",
+            "-rkey",
+            "ca.key",
+            "-CA",
+            "ca.pem",
+            "-issuer",
+            "ca.pem",
+            "-cert",
+            "signer.pem",
+            "-respout",
+            out,
+            "-ndays",
+            "1",
+        ],
+    );
+}
+
+/// OCSP responses (the CA's own, made by openssl at test time) kept by `ltv` decide
+/// revocation as CRLs do: a revoked signer is TOTAL-FAILED/REVOKED, a good one passes saying
+/// OCSP was checked; pyHanko agrees on both (the signer's certificate declares its responder,
+/// so pyHanko's default policy checks it).
+#[test]
+fn ocsp_responses_kept_by_ltv_decide_revocation_as_pyhanko_does() {
+    let dir = Scratch::new("tsa-ocsp");
+    let d = dir.path();
+    let json = "2566-roiet-province.json";
+    std::fs::copy(root().join("inputs").join(json), d.join(json)).unwrap();
+    let run = ita_report(
+        d,
+        &["build", json, "-o", "out", "--archive", "--quiet"],
+        None,
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    tsa_identity(d);
+    openssl(
+        d,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "30",
+            "-subj",
+            "/CN=Test OCSP CA",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign,digitalSignature",
+        ],
+    );
+    openssl(
+        d,
+        &[
+            "req",
+            "-new",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "signer.key",
+            "-out",
+            "signer.csr",
+            "-subj",
+            "/CN=OCSP Signer",
+        ],
+    );
+    std::fs::write(
+        d.join("ext.cnf"),
+        "keyUsage=critical,digitalSignature,nonRepudiation\nauthorityInfoAccess=OCSP;URI:http://127.0.0.1:9/ocsp\n",
+    )
+    .unwrap();
+    openssl(
+        d,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "signer.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "signer.pem",
+            "-days",
+            "30",
+            "-extfile",
+            "ext.cnf",
+        ],
+    );
+    let password = "ocsp-test-1234";
+    openssl(
+        d,
+        &[
+            "pkcs12",
+            "-export",
+            "-inkey",
+            "signer.key",
+            "-in",
+            "signer.pem",
+            "-out",
+            "signer.p12",
+            "-passout",
+            &format!("pass:{password}"),
+        ],
+    );
+    let url = serve_tsa(d, Answer::Token);
+    let run = ita_report(
+        d,
+        &[
+            "sign",
+            "out/2566-roiet-province.pdf",
+            "--cert",
+            "signer.p12",
+            "--tsa",
+            &url,
+            "-o",
+            "bt.pdf",
+        ],
+        Some(password),
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    ocsp_response(d, "V", "good.ocsp");
+    ocsp_response(d, "R", "revoked.ocsp");
+    for (response, out) in [("good.ocsp", "good.pdf"), ("revoked.ocsp", "revoked.pdf")] {
+        let run = ita_report(
+            d,
+            &[
+                "ltv", "bt.pdf", "--tsa", &url, "--ocsp", response, "-o", out,
+            ],
+            None,
+        );
+        assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    }
+    let verify = |pdf: &str| {
+        let run = ita_report(
+            d,
+            &[
+                "verify", pdf, "--trust", "ca.pem", "--trust", "tsa.pem", "--json",
+            ],
+            None,
+        );
+        let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+        (
+            run.status.code(),
+            report[0]["signatures"][0].clone(),
+            stderr(&run),
+        )
+    };
+    let (code, signature, text) = verify("good.pdf");
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        signature["notes"]
+            .to_string()
+            .contains("revocation checked (OCSP)"),
+        "{signature}"
+    );
+    let (code, signature, text) = verify("revoked.pdf");
+    assert_eq!(code, Some(1), "{text}");
+    assert_eq!(signature["sub_indication"], "REVOKED", "{signature}");
+    if let Some(python) = pyhanko() {
+        for (file, ours) in [("good.pdf", true), ("revoked.pdf", false)] {
+            let out = pades(&python, d, &["validate", file, "ca.pem", "tsa.pem"]);
+            let theirs: serde_json::Value = serde_json::from_str(&out).unwrap();
+            let all = theirs.as_array().unwrap();
+            let ok = !all.is_empty() && all.iter().all(|s| s["ok"] == true);
+            assert_eq!(ok, ours, "{file}: pyHanko says {out}");
+        }
+    }
+}

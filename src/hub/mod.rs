@@ -187,27 +187,13 @@ pub fn open(config: &Config) -> Result<Arc<Hub>, Diagnostic> {
 pub struct Running {
     pub addr: SocketAddr,
     pub hub: Arc<Hub>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    server: crate::web::background::Background,
 }
 
 impl Running {
     /// Waits until the server stops (it runs until the process ends).
-    pub fn wait(mut self) {
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+    pub fn wait(self) {
+        self.server.wait();
     }
 }
 
@@ -219,37 +205,8 @@ pub fn start(config: Config) -> Result<Running, Diagnostic> {
     let addr = listener
         .local_addr()
         .map_err(|e| Diagnostic::error(e.to_string()))?;
-    listener
-        .set_nonblocking(true)
-        .map_err(|e| Diagnostic::error(e.to_string()))?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_io()
-        .enable_time()
-        .build()
-        .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let served = hub.clone();
-    let thread = std::thread::spawn(move || {
-        runtime.block_on(async move {
-            let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
-                return;
-            };
-            let app = router(served).into_make_service_with_connect_info::<SocketAddr>();
-            let server = axum::serve(listener, app).with_graceful_shutdown(async {
-                let _ = stopped.await;
-            });
-            if let Err(e) = server.await {
-                eprintln!("error: the server stopped: {e}");
-            }
-        });
-    });
-    Ok(Running {
-        addr,
-        hub,
-        stop: Some(stop),
-        thread: Some(thread),
-    })
+    let server = crate::web::background::Background::serve(listener, router(hub.clone()))?;
+    Ok(Running { addr, hub, server })
 }
 
 /// Every route of the hub. Each handler asks [`auth`] for the session it needs and checks
@@ -284,6 +241,7 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route("/api/download/{name}", post(download))
         .route("/api/render/{id}/page/{number}", get(page))
         .route("/api/render/{id}/pdf", get(preview_pdf))
+        .route("/api/render/{id}/where", get(where_field))
         .route("/api/import", post(import))
         .route("/api/signed/{name}", post(upload_signed))
         .fallback(|| async {

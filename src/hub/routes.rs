@@ -958,6 +958,23 @@ pub async fn page(
     Ok(response)
 }
 
+/// `GET /api/render/{id}/where?field=…`: the page of a preview that prints a field (the
+/// form's "ไปหน้าของช่องนี้"), answered as `serve` answers it.
+pub async fn where_field(
+    State(hub): Hubs,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Answer {
+    let session = auth::required(&hub, &headers)?;
+    let preview = own_preview(&hub, &session, &id)?;
+    let field = super::form::pairs(raw.as_deref().unwrap_or(""))
+        .remove("field")
+        .unwrap_or_default();
+    let answer = blocking(move || crate::web::api::located(&preview, &field)).await?;
+    Ok(crate::web::api::json_response(StatusCode::OK, &answer))
+}
+
 /// `GET /api/render/{id}/pdf`: the PDF of a preview.
 pub async fn preview_pdf(
     State(hub): Hubs,

@@ -15,6 +15,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod background;
 pub mod body;
 pub mod guard;
 pub mod locate;
@@ -164,27 +165,13 @@ pub struct Running {
     pub csrf: String,
     /// Temporary files of interrupted saves removed at start.
     pub cleaned: Vec<PathBuf>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    server: background::Background,
 }
 
 impl Running {
     /// Waits until the server stops (it runs until the process ends).
-    pub fn wait(mut self) {
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+    pub fn wait(self) {
+        self.server.wait();
     }
 }
 
@@ -209,9 +196,6 @@ pub fn start(config: Config) -> Result<Running, Diagnostic> {
     let addr = listener
         .local_addr()
         .map_err(|e| Diagnostic::error(e.to_string()))?;
-    listener
-        .set_nonblocking(true)
-        .map_err(|e| Diagnostic::error(e.to_string()))?;
     let app = Arc::new(App {
         workspace,
         engine,
@@ -223,34 +207,14 @@ pub fn start(config: Config) -> Result<Running, Diagnostic> {
         csrf: guard::new_token(),
         loopback,
     });
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_io()
-        .enable_time()
-        .build()
-        .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
     let csrf = app.csrf.clone();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let thread = std::thread::spawn(move || {
-        runtime.block_on(async move {
-            let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
-                return;
-            };
-            let server = axum::serve(listener, router(app)).with_graceful_shutdown(async {
-                let _ = stopped.await;
-            });
-            if let Err(e) = server.await {
-                eprintln!("error: the server stopped: {e}");
-            }
-        });
-    });
+    let server = background::Background::serve(listener, router(app))?;
     Ok(Running {
         addr,
         token,
         csrf,
         cleaned,
-        stop: Some(stop),
-        thread: Some(thread),
+        server,
     })
 }
 

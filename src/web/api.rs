@@ -99,12 +99,21 @@ impl From<BytesRejection> for ApiError {
     fn from(rejection: BytesRejection) -> Self {
         let status = rejection.status();
         let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
-            format!(
+            crate::message!(
                 "ข้อมูลที่ส่งมาใหญ่เกิน {} MB จึงไม่ได้รับไว้ และไม่มีสิ่งใดเปลี่ยน",
+                "what was sent is larger than {} MB; it was not taken and nothing changed",
                 crate::limits::PACKAGE_BYTES / 1024 / 1024
             )
+            .shown()
+            .to_owned()
         } else {
-            format!("อ่านข้อมูลที่ส่งมาไม่ได้ ({})", rejection.body_text())
+            crate::message!(
+                "อ่านข้อมูลที่ส่งมาไม่ได้ ({})",
+                "cannot read what was sent ({})",
+                rejection.body_text()
+            )
+            .shown()
+            .to_owned()
         };
         ApiError::new(status, message)
     }
@@ -129,7 +138,9 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(work).await.map_err(|e| {
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            format!("งานภายในล้มเหลว ({e})"),
+            crate::message!("งานภายในล้มเหลว ({e})", "internal work failed ({e})")
+                .shown()
+                .to_owned(),
         )
     })
 }
@@ -180,7 +191,7 @@ pub fn for_the_page(text: &str) -> String {
     let text = text
         .replace("แล้วลบ `draft` ออก", "แล้วกดปุ่ม \"ใช้ข้อความนี้\"")
         .replace("ให้ลบ `draft` ออก", "ให้กดปุ่ม \"ใช้ข้อความนี้\"")
-        .replace("remove `draft`", "press \"ใช้ข้อความนี้\"");
+        .replace("remove `draft`", "press \"Use this text\"");
     let mut out = String::with_capacity(text.len());
     let mut rest = text.as_str();
     while let Some(at) = rest.find("seed ") {
@@ -267,7 +278,11 @@ fn label_path(path: &str) -> Option<String> {
         parts.push(titles().get(key)?.clone());
         for index in indices.split('[').filter(|i| !i.is_empty()) {
             let n: usize = index.trim_end_matches(']').parse().ok()?;
-            parts.push(format!("รายการที่ {}", n + 1));
+            parts.push(
+                crate::message!("รายการที่ {}", "item {}", n + 1)
+                    .shown()
+                    .to_owned(),
+            );
         }
     }
     Some(parts.join(" › "))
@@ -357,10 +372,17 @@ pub async fn schema() -> Response {
 /// `GET /api/framework/{year}`: the year's indicators (number, tool, name) and target, for
 /// the form's new indicator rows.
 pub async fn framework(State(app): State<Arc<App>>, Path(year): Path<String>) -> Answer {
-    let year: i32 = year
-        .trim()
-        .parse()
-        .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "ปีงบประมาณต้องเป็นตัวเลข เช่น 2568"))?;
+    let year: i32 = year.trim().parse().map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            crate::message!(
+                "ปีงบประมาณต้องเป็นตัวเลข เช่น 2568",
+                "the fiscal year is a number, e.g. 2568"
+            )
+            .shown()
+            .to_owned(),
+        )
+    })?;
     let framework = crate::import::framework(&app.frameworks, year)
         .map_err(|d| ApiError::new(StatusCode::NOT_FOUND, d.message.shown().to_owned()))?;
     Ok(json_response(
@@ -404,7 +426,12 @@ fn about_the_data(Failure(diagnostics): &Failure) -> String {
         .map(|d| d.message.shown())
         .collect();
     if lines.is_empty() {
-        return "ข้อมูลที่ให้มาสร้างแฟ้มที่ถูกต้องไม่ได้ จึงไม่ได้สร้างแฟ้มใด".to_owned();
+        return crate::message!(
+            "ข้อมูลที่ให้มาสร้างแฟ้มที่ถูกต้องไม่ได้ จึงไม่ได้สร้างแฟ้มใด",
+            "what was given does not make a valid file; no file was made"
+        )
+        .shown()
+        .to_owned();
     }
     lines.join("; ")
 }
@@ -418,8 +445,17 @@ pub async fn new_package(
 ) -> Answer {
     let body = body?;
     super::body::check(&body)?;
-    let asked: NewPackage = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("ข้อมูลที่ส่งมาใช้ไม่ได้ ({e})")))?;
+    let asked: NewPackage = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            crate::message!(
+                "ข้อมูลที่ส่งมาใช้ไม่ได้ ({e})",
+                "what was sent cannot be used ({e})"
+            )
+            .shown()
+            .to_owned(),
+        )
+    })?;
     let agency = asked
         .agency
         .split_whitespace()
@@ -427,21 +463,34 @@ pub async fn new_package(
         .join(" ");
     // A name with nothing printable in it is refused by `init` itself (`blank_name`).
     if agency.is_empty() {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "โปรดระบุชื่อหน่วยงาน"));
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            crate::message!("โปรดระบุชื่อหน่วยงาน", "please give the agency's name")
+                .shown()
+                .to_owned(),
+        ));
     }
     let length = agency.chars().count();
     if length > AGENCY_CHARS {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
-            format!(
-                "ชื่อหน่วยงานยาว {length} ตัวอักษร เกินขีดจำกัด {AGENCY_CHARS} ตัวอักษร: โปรดใช้ชื่อทางการที่สั้นลง"
-            ),
+            crate::message!(
+                "ชื่อหน่วยงานยาว {length} ตัวอักษร เกินขีดจำกัด {AGENCY_CHARS} ตัวอักษร: โปรดใช้ชื่อทางการที่สั้นลง",
+                "the agency's name is {length} characters long, beyond the limit of {AGENCY_CHARS}: use a shorter official name"
+            )
+            .shown()
+            .to_owned(),
         ));
     }
     if asked.layout == Some(crate::model::MeasuresLayout::Outline) {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
-            "แฟ้มใหม่เริ่มได้เฉพาะตารางมาตรการรายตัวชี้วัดหรือตามเครื่องมือ",
+            crate::message!(
+                "แฟ้มใหม่เริ่มได้เฉพาะตารางมาตรการรายตัวชี้วัดหรือตามเครื่องมือ",
+                "a new package starts with measures by indicator or by tool only"
+            )
+            .shown()
+            .to_owned(),
         ));
     }
     let created = blocking(move || {
@@ -493,10 +542,13 @@ fn sheet_row(
     let failed = |message: String| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
-            format!(
+            crate::message!(
                 "อ่านคะแนนจากตาราง \"{sheet}\" ไม่ได้ จึงไม่ได้สร้างแฟ้มใด: {}",
+                "cannot read the scores of the sheet \"{sheet}\"; no file was made: {}",
                 for_the_page(&message)
-            ),
+            )
+            .shown()
+            .to_owned(),
         )
     };
     let bytes = app.workspace.read_sheet(sheet)?;
@@ -525,7 +577,17 @@ pub async fn import(
     let year: i32 = query
         .get("year")
         .and_then(|y| y.trim().parse().ok())
-        .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "โปรดระบุปีงบประมาณที่ประเมิน (พ.ศ.)"))?;
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                crate::message!(
+                    "โปรดระบุปีงบประมาณที่ประเมิน (พ.ศ.)",
+                    "please give the fiscal year assessed (Buddhist era)"
+                )
+                .shown()
+                .to_owned(),
+            )
+        })?;
     let mode = query.get("mode").cloned();
     let options = crate::import::ImportOptions {
         year,
@@ -543,7 +605,13 @@ pub async fn import(
         let failed = |failure: Failure| {
             ApiError::new(
                 StatusCode::BAD_REQUEST,
-                format!("นำเข้าไม่ได้ จึงไม่ได้สร้างแฟ้มใด: {}", about_the_data(&failure)),
+                crate::message!(
+                    "นำเข้าไม่ได้ จึงไม่ได้สร้างแฟ้มใด: {}",
+                    "cannot import; no file was made: {}",
+                    about_the_data(&failure)
+                )
+                .shown()
+                .to_owned(),
             )
         };
         let imported = crate::import::import_bytes(
@@ -594,10 +662,12 @@ pub async fn import(
         Err(existing) => json_response(
             StatusCode::CONFLICT,
             &json!({
-                "error": format!(
+                "error": crate::message!(
                     "มีแฟ้มจากตารางนี้อยู่แล้วในโฟลเดอร์งาน {} แฟ้ม จึงยังไม่ได้เขียนแฟ้มใด: เลือกว่าจะเพิ่มเฉพาะแฟ้มที่ยังไม่มี หรือแทนที่แฟ้มเดิม (แฟ้มเดิมเก็บไว้ในถังขยะพร้อมวันที่)",
+                    "{} files of this sheet exist in the workspace, so no file was written yet: choose to add only the missing ones or to replace the existing ones (kept in the recycle folder with their date)",
                     existing.len()
-                ),
+                )
+                .shown(),
                 "reason": "exists",
                 "existing": existing,
             }),
@@ -707,7 +777,12 @@ pub async fn save(
     else {
         return Err(ApiError::new(
             StatusCode::PRECONDITION_REQUIRED,
-            "การบันทึกต้องระบุฉบับของแฟ้มที่แก้ไข (If-Match) เพื่อไม่ให้บันทึกทับงานของผู้อื่น",
+            crate::message!(
+                "การบันทึกต้องระบุฉบับของแฟ้มที่แก้ไข (If-Match) เพื่อไม่ให้บันทึกทับงานของผู้อื่น",
+                "a save names the version of the file it edits (If-Match), so that it never overwrites another's work"
+            )
+            .shown()
+            .to_owned(),
         ));
     };
     let text = String::from_utf8(body.to_vec())
@@ -799,7 +874,10 @@ fn not_built(diagnostics: &[Diagnostic]) -> Response {
     json_response(
         StatusCode::UNPROCESSABLE_ENTITY,
         &json!({
-            "error": "ยังสร้างเอกสารไม่ได้ โปรดแก้ปัญหาที่แสดงไว้ข้างช่องข้อมูลก่อน",
+            "error": crate::message!(
+                "ยังสร้างเอกสารไม่ได้ โปรดแก้ปัญหาที่แสดงไว้ข้างช่องข้อมูลก่อน",
+                "the documents cannot be made yet: first correct what is shown beside the fields"
+            ).shown(),
             "diagnostics": diagnostics.iter().map(diagnostic_json).collect::<Vec<_>>(),
         }),
     )
@@ -875,7 +953,12 @@ pub async fn download_text(
 fn gone() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
-        "ภาพตัวอย่างนี้หมดอายุแล้ว โปรดแก้ไขหรือโหลดหน้าใหม่เพื่อสร้างใหม่",
+        crate::message!(
+            "ภาพตัวอย่างนี้หมดอายุแล้ว โปรดแก้ไขหรือโหลดหน้าใหม่เพื่อสร้างใหม่",
+            "this preview is no longer kept: edit or reload the page to make it again"
+        )
+        .shown()
+        .to_owned(),
     )
 }
 
@@ -887,7 +970,14 @@ pub async fn page(
     let preview = app.previews.get(&id).ok_or_else(gone)?;
     let png = blocking(move || number.checked_sub(1).and_then(|i| preview.page_png(i)))
         .await?
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("ไม่มีหน้า {number}")))?;
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                crate::message!("ไม่มีหน้า {number}", "there is no page {number}")
+                    .shown()
+                    .to_owned(),
+            )
+        })?;
     let mut response = Response::new(Body::from(png.as_ref().clone()));
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
@@ -973,7 +1063,13 @@ async fn archival_download(app: Arc<App>, preview: Arc<super::preview::Preview>)
             .collect();
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            format!("สร้าง PDF สำหรับจัดเก็บไม่สำเร็จ: {}", reasons.join("; ")),
+            crate::message!(
+                "สร้าง PDF สำหรับจัดเก็บไม่สำเร็จ: {}",
+                "cannot make the PDF for archiving: {}",
+                reasons.join("; ")
+            )
+            .shown()
+            .to_owned(),
         )
     })?;
     Ok(download(

@@ -47,7 +47,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
 /// `GET /`: the one page, carrying the server's token for its script to send with every
 /// change (a page elsewhere cannot read it: no CORS, and the Host is checked).
 pub async fn index(State(app): State<Arc<App>>) -> Response {
-    let mut response = INDEX.replace("{{csrf}}", app.csrf()).into_response();
+    let mut response = page(app.csrf()).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
@@ -58,12 +58,39 @@ pub async fn index(State(app): State<Arc<App>>) -> Response {
     response
 }
 
+/// The page with its token, in the language of the server (`--lang`): its own texts here,
+/// and `<html lang>`, which the script reads to choose its texts.
+fn page(csrf: &str) -> String {
+    let page = INDEX.replace("{{csrf}}", csrf);
+    match crate::diagnostic::language() {
+        crate::diagnostic::Lang::Thai => page,
+        crate::diagnostic::Lang::English => page
+            .replace("<html lang=\"th\">", "<html lang=\"en\">")
+            .replace(
+                TAGLINE,
+                "Preparing the documents of the Integrity and Transparency Assessment (ITA)",
+            )
+            .replace(NO_SCRIPT, "This page needs JavaScript"),
+    }
+}
+
+/// The page's own Thai texts, given in English under `--lang en`.
+const TAGLINE: &str = "จัดทำเอกสารการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ";
+const NO_SCRIPT: &str = "หน้านี้ต้องเปิดใช้ JavaScript";
+
 /// `GET /assets/{file}`: a file of the page.
 pub async fn file(Path(name): Path<String>) -> Result<Response, ApiError> {
     let (_, kind, bytes) = FILES
         .iter()
         .find(|(file, _, _)| *file == name)
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("ไม่มีแฟ้ม {name}")))?;
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                crate::message!("ไม่มีแฟ้ม {name}", "no file {name}")
+                    .shown()
+                    .to_owned(),
+            )
+        })?;
     let mut response = bytes.into_response();
     response
         .headers_mut()

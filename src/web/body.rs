@@ -31,14 +31,24 @@ pub fn check(bytes: &[u8]) -> Result<(), TooLarge> {
             _ => {}
         }
         if deepest > DEPTH {
-            return Err(refused(format!(
-                "ข้อมูลที่ส่งมาซ้อนกันลึกเกิน {DEPTH} ชั้น จึงไม่ได้รับไว้ และไม่มีสิ่งใดเปลี่ยน"
-            )));
+            return Err(refused(
+                crate::message!(
+                    "ข้อมูลที่ส่งมาซ้อนกันลึกเกิน {DEPTH} ชั้น จึงไม่ได้รับไว้ และไม่มีสิ่งใดเปลี่ยน",
+                    "what was sent nests deeper than {DEPTH} levels; it was not taken and nothing changed"
+                )
+                .shown()
+                .to_owned(),
+            ));
         }
         if values > VALUES {
-            return Err(refused(format!(
-                "ข้อมูลที่ส่งมามีค่าเกิน {VALUES} ค่า จึงไม่ได้รับไว้ และไม่มีสิ่งใดเปลี่ยน"
-            )));
+            return Err(refused(
+                crate::message!(
+                    "ข้อมูลที่ส่งมามีค่าเกิน {VALUES} ค่า จึงไม่ได้รับไว้ และไม่มีสิ่งใดเปลี่ยน",
+                    "what was sent holds more than {VALUES} values; it was not taken and nothing changed"
+                )
+                .shown()
+                .to_owned(),
+            ));
         }
         i += 1;
     }

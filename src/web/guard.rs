@@ -72,7 +72,12 @@ fn refusal(app: &App, request: &Request) -> Option<Response> {
         return Some(
             ApiError::new(
                 StatusCode::MISDIRECTED_REQUEST,
-                "เปิดได้เฉพาะที่ http://127.0.0.1 หรือ http://localhost",
+                crate::message!(
+                    "เปิดได้เฉพาะที่ http://127.0.0.1 หรือ http://localhost",
+                    "open it at http://127.0.0.1 or http://localhost only"
+                )
+                .shown()
+                .to_owned(),
             )
             .into_response(),
         );
@@ -85,7 +90,12 @@ fn refusal(app: &App, request: &Request) -> Option<Response> {
                 return Some(
                     ApiError::new(
                         StatusCode::UNAUTHORIZED,
-                        "ต้องมีรหัสเข้าใช้ (token) ที่แสดงตอนเริ่มโปรแกรม: เปิด http://…/?token=รหัส",
+                        crate::message!(
+                "ต้องมีรหัสเข้าใช้ (token) ที่แสดงตอนเริ่มโปรแกรม: เปิด http://…/?token=รหัส",
+                "the access token printed when the program started is needed: open http://…/?token=TOKEN"
+            )
+            .shown()
+            .to_owned(),
                     )
                     .into_response(),
                 );
@@ -113,7 +123,12 @@ fn changes_state(method: &Method) -> bool {
 fn cross_site() -> ApiError {
     ApiError::new(
         StatusCode::FORBIDDEN,
-        "คำขอนี้มาจากหน้าเว็บอื่นที่ไม่ใช่หน้าของโปรแกรมนี้ จึงไม่ได้รับไว้ และไม่มีสิ่งใดเปลี่ยน",
+        crate::message!(
+                "คำขอนี้มาจากหน้าเว็บอื่นที่ไม่ใช่หน้าของโปรแกรมนี้ จึงไม่ได้รับไว้ และไม่มีสิ่งใดเปลี่ยน",
+                "this request comes from a page other than this program's; it was not taken and nothing changed"
+            )
+            .shown()
+            .to_owned(),
     )
 }
 
@@ -157,7 +172,12 @@ fn csrf(headers: &HeaderMap, expected: &str) -> Result<(), ApiError> {
     }
     Err(ApiError::new(
         StatusCode::FORBIDDEN,
-        "คำขอนี้ไม่มีรหัสยืนยันของหน้าโปรแกรม จึงไม่ได้รับไว้ และไม่มีสิ่งใดเปลี่ยน: โปรดโหลดหน้าใหม่แล้วลองอีกครั้ง",
+        crate::message!(
+                "คำขอนี้ไม่มีรหัสยืนยันของหน้าโปรแกรม จึงไม่ได้รับไว้ และไม่มีสิ่งใดเปลี่ยน: โปรดโหลดหน้าใหม่แล้วลองอีกครั้ง",
+                "this request lacks the page's token; it was not taken and nothing changed: reload the page and try again"
+            )
+            .shown()
+            .to_owned(),
     )
     .with_reason("csrf"))
 }
@@ -180,16 +200,24 @@ fn body_type(headers: &HeaderMap, sheet: bool) -> Result<(), ApiError> {
     }
     let shown: String = given.chars().take(80).filter(|c| !c.is_control()).collect();
     let shown = if shown.is_empty() {
-        "ไม่ระบุชนิด".to_owned()
+        crate::message!("ไม่ระบุชนิด", "no type").shown().to_owned()
     } else {
         shown
     };
     let message = if sheet {
-        format!(
-            "แฟ้มที่นำเข้าต้องส่งเป็นตาราง (.xlsx .xls .ods .csv) แต่ส่งมาเป็น {shown} จึงไม่ได้รับไว้ และไม่มีสิ่งใดเปลี่ยน"
-        )
+        crate::message!(
+                "แฟ้มที่นำเข้าต้องส่งเป็นตาราง (.xlsx .xls .ods .csv) แต่ส่งมาเป็น {shown} จึงไม่ได้รับไว้ และไม่มีสิ่งใดเปลี่ยน",
+                "an import is sent as a sheet (.xlsx .xls .ods .csv), but this was sent as {shown}; it was not taken and nothing changed"
+            )
+            .shown()
+            .to_owned()
     } else {
-        format!("ข้อมูลที่ส่งมาไม่อยู่ในรูปแบบที่โปรแกรมรับ (ส่งมาเป็น {shown}) จึงไม่ได้รับไว้ และไม่มีสิ่งใดเปลี่ยน")
+        crate::message!(
+                "ข้อมูลที่ส่งมาไม่อยู่ในรูปแบบที่โปรแกรมรับ (ส่งมาเป็น {shown}) จึงไม่ได้รับไว้ และไม่มีสิ่งใดเปลี่ยน",
+                "what was sent is not in a form the program takes (sent as {shown}); it was not taken and nothing changed"
+            )
+            .shown()
+            .to_owned()
     };
     Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, message))
 }

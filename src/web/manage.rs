@@ -41,7 +41,14 @@ pub async fn sheets(
             .collect::<Vec<Value>>()
     })
     .await
-    .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "อ่านตารางผลคะแนนไม่สำเร็จ"))?;
+    .map_err(|_| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            crate::message!("อ่านตารางผลคะแนนไม่สำเร็จ", "cannot read the results sheets")
+                .shown()
+                .to_owned(),
+        )
+    })?;
     Ok(json_response(StatusCode::OK, &json!({ "sheets": listed })))
 }
 
@@ -91,12 +98,26 @@ pub struct Move {
 fn asked<T: serde::de::DeserializeOwned>(
     body: &Result<Bytes, BytesRejection>,
 ) -> Result<T, ApiError> {
-    let body = body
-        .as_ref()
-        .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "อ่านข้อมูลที่ส่งมาไม่ได้"))?;
+    let body = body.as_ref().map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            crate::message!("อ่านข้อมูลที่ส่งมาไม่ได้", "cannot read what was sent")
+                .shown()
+                .to_owned(),
+        )
+    })?;
     super::body::check(body)?;
-    serde_json::from_slice(body)
-        .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "ข้อมูลที่ส่งมาไม่ครบหรือไม่อยู่ในรูปแบบที่รับได้"))
+    serde_json::from_slice(body).map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            crate::message!(
+                "ข้อมูลที่ส่งมาไม่ครบหรือไม่อยู่ในรูปแบบที่รับได้",
+                "what was sent is incomplete or not in a form taken here"
+            )
+            .shown()
+            .to_owned(),
+        )
+    })
 }
 
 /// A new name the page asks for: `.json` added, and no hidden folder (the recycle folder).
@@ -120,7 +141,14 @@ pub async fn rename(State(app): State<Arc<App>>, body: Result<Bytes, BytesReject
     let done = to.clone();
     tokio::task::spawn_blocking(move || app.workspace.rename(&asked.from, &to))
         .await
-        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "เปลี่ยนชื่อไม่สำเร็จ"))??;
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                crate::message!("เปลี่ยนชื่อไม่สำเร็จ", "renaming failed")
+                    .shown()
+                    .to_owned(),
+            )
+        })??;
     Ok(json_response(StatusCode::OK, &json!({ "name": done })))
 }
 
@@ -141,7 +169,14 @@ pub async fn duplicate(State(app): State<Arc<App>>, body: Result<Bytes, BytesRej
         app.workspace.create_in(&to, &text)
     })
     .await
-    .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "ทำสำเนาไม่สำเร็จ"))??;
+    .map_err(|_| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            crate::message!("ทำสำเนาไม่สำเร็จ", "copying failed")
+                .shown()
+                .to_owned(),
+        )
+    })??;
     Ok(json_response(StatusCode::CREATED, &json!({ "name": done })))
 }
 
@@ -173,7 +208,14 @@ pub fn with_year(text: &str, year: i32) -> Option<String> {
 pub async fn delete(State(app): State<Arc<App>>, Path(name): Path<String>) -> Answer {
     let entry = tokio::task::spawn_blocking(move || app.workspace.recycle(&name))
         .await
-        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "ย้ายไปถังขยะไม่สำเร็จ"))??;
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                crate::message!("ย้ายไปถังขยะไม่สำเร็จ", "moving to the recycle folder failed")
+                    .shown()
+                    .to_owned(),
+            )
+        })??;
     Ok(json_response(StatusCode::OK, &json!({ "recycled": entry })))
 }
 
@@ -181,7 +223,14 @@ pub async fn delete(State(app): State<Arc<App>>, Path(name): Path<String>) -> An
 pub async fn recycled(State(app): State<Arc<App>>) -> Answer {
     let list = tokio::task::spawn_blocking(move || app.workspace.recycled())
         .await
-        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "อ่านถังขยะไม่สำเร็จ"))?;
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                crate::message!("อ่านถังขยะไม่สำเร็จ", "cannot read the recycle folder")
+                    .shown()
+                    .to_owned(),
+            )
+        })?;
     Ok(json_response(StatusCode::OK, &json!({ "recycled": list })))
 }
 
@@ -198,6 +247,13 @@ pub async fn restore(State(app): State<Arc<App>>, body: Result<Bytes, BytesRejec
     let asked: Restore = asked(&body)?;
     let name = tokio::task::spawn_blocking(move || app.workspace.restore(&asked.entry))
         .await
-        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "นำกลับไม่สำเร็จ"))??;
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                crate::message!("นำกลับไม่สำเร็จ", "restoring failed")
+                    .shown()
+                    .to_owned(),
+            )
+        })??;
     Ok(json_response(StatusCode::OK, &json!({ "name": name })))
 }

@@ -145,10 +145,14 @@ impl Heavy {
         self.0.clone().try_acquire_owned().map_err(|_| {
             ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
-                format!(
+                crate::message!(
                     "เครื่องกำลังจัดหน้าเอกสารหรือนำเข้าตารางอยู่ {HEAVY_AT_ONCE} งานแล้ว \
-                     โปรดรอสักครู่แล้วลองอีกครั้ง (ยังไม่มีสิ่งใดเปลี่ยน)"
-                ),
+                     โปรดรอสักครู่แล้วลองอีกครั้ง (ยังไม่มีสิ่งใดเปลี่ยน)",
+                    "the computer is already laying out or importing {HEAVY_AT_ONCE} jobs: \
+                     please wait a moment and try again (nothing has changed)"
+                )
+                .shown()
+                .to_owned(),
             )
             .retry_after(2)
         })
@@ -245,7 +249,12 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/render/{id}/where", get(api::where_field))
         .route("/api/render/{id}/archive", get(api::archive))
         .fallback(|| async {
-            ApiError::new(StatusCode::NOT_FOUND, "ไม่มีหน้านี้")
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                crate::message!("ไม่มีหน้านี้", "no such page")
+                    .shown()
+                    .to_owned(),
+            )
         })
         .layer(DefaultBodyLimit::max(crate::limits::PACKAGE_BYTES as usize))
         .layer(middleware::from_fn_with_state(app.clone(), guard::guard))

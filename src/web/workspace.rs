@@ -55,24 +55,64 @@ impl Refused {
     pub fn message(&self) -> String {
         match self {
             Refused::BadName(name) => {
-                format!("ชื่อแฟ้ม \"{name}\" ใช้ไม่ได้: ต้องเป็นแฟ้ม .json ภายในโฟลเดอร์งานเท่านั้น")
+                crate::message!(
+                "ชื่อแฟ้ม \"{name}\" ใช้ไม่ได้: ต้องเป็นแฟ้ม .json ภายในโฟลเดอร์งานเท่านั้น",
+                "the file name \"{name}\" cannot be used: only .json files inside the workspace"
+            )
+            .shown()
+            .to_owned()
             }
-            Refused::Missing(name) => format!("ไม่พบแฟ้ม \"{name}\" ในโฟลเดอร์งาน"),
-            Refused::Outside(name) => format!("แฟ้ม \"{name}\" ชี้ออกไปนอกโฟลเดอร์งาน จึงไม่เปิดให้"),
-            Refused::TooLarge(name) => format!(
+            Refused::Missing(name) => crate::message!(
+                "ไม่พบแฟ้ม \"{name}\" ในโฟลเดอร์งาน",
+                "no file \"{name}\" in the workspace"
+            )
+            .shown()
+            .to_owned(),
+            Refused::Outside(name) => crate::message!(
+                "แฟ้ม \"{name}\" ชี้ออกไปนอกโฟลเดอร์งาน จึงไม่เปิดให้",
+                "the file \"{name}\" points outside the workspace, so it is not opened"
+            )
+            .shown()
+            .to_owned(),
+            Refused::TooLarge(name) => crate::message!(
                 "แฟ้ม \"{name}\" ใหญ่เกินขนาดที่รับได้ ({} MB)",
-                PACKAGE_BYTES / 1024 / 1024
-            ),
-            Refused::Conflict { .. } => "มีผู้อื่นบันทึกแฟ้มนี้หลังจากที่ท่านเปิดมาแก้ไข จึงยังไม่ได้บันทึกทับ: \
-                 ข้อความที่ท่านแก้ไขยังอยู่ในหน้านี้ โปรดเลือกฉบับของแต่ละช่องที่ต่างกันแล้วบันทึกอีกครั้ง"
-                .to_owned(),
-            Refused::NotJson(_) => "ข้อมูลที่ส่งมาไม่อยู่ในรูปแบบของแฟ้มข้อมูล จึงไม่ได้บันทึก".to_owned(),
-            Refused::Io(detail) => format!("อ่านหรือเขียนแฟ้มไม่สำเร็จ ({detail})"),
+                "the file \"{name}\" is larger than taken ({} MB)", PACKAGE_BYTES / 1024 / 1024
+            )
+            .shown()
+            .to_owned(),
+            Refused::Conflict { .. } => crate::message!(
+                "มีผู้อื่นบันทึกแฟ้มนี้หลังจากที่ท่านเปิดมาแก้ไข จึงยังไม่ได้บันทึกทับ: ข้อความที่ท่านแก้ไขยังอยู่ในหน้านี้ โปรดเลือกฉบับของแต่ละช่องที่ต่างกันแล้วบันทึกอีกครั้ง",
+                "someone else saved this file after you opened it, so it was not overwritten: your edits are still on this page; choose the version of each field that differs and save again"
+            )
+            .shown()
+            .to_owned(),
+            Refused::NotJson(_) => crate::message!(
+                "ข้อมูลที่ส่งมาไม่อยู่ในรูปแบบของแฟ้มข้อมูล จึงไม่ได้บันทึก",
+                "what was sent is not in the form of a package file, so it was not saved"
+            )
+            .shown()
+            .to_owned(),
+            Refused::Io(detail) => crate::message!(
+                "อ่านหรือเขียนแฟ้มไม่สำเร็จ ({detail})",
+                "reading or writing the file failed ({detail})"
+            )
+            .shown()
+            .to_owned(),
             Refused::NameTooLong(name) => {
-                format!("ชื่อแฟ้ม \"{name}\" ยาวเกินกว่าที่ระบบแฟ้มรับได้ จึงไม่ได้สร้างแฟ้มใด: โปรดใช้ชื่อที่สั้นลง")
+                crate::message!(
+                "ชื่อแฟ้ม \"{name}\" ยาวเกินกว่าที่ระบบแฟ้มรับได้ จึงไม่ได้สร้างแฟ้มใด: โปรดใช้ชื่อที่สั้นลง",
+                "the file name \"{name}\" is longer than the file system takes; no file was made: use a shorter name"
+            )
+            .shown()
+            .to_owned()
             }
             Refused::Exists(name) => {
-                format!("มีแฟ้ม \"{name}\" อยู่แล้วในโฟลเดอร์งาน จึงไม่ได้เขียนทับ")
+                crate::message!(
+                "มีแฟ้ม \"{name}\" อยู่แล้วในโฟลเดอร์งาน จึงไม่ได้เขียนทับ",
+                "a file \"{name}\" exists in the workspace, so it was not overwritten"
+            )
+            .shown()
+            .to_owned()
             }
         }
     }

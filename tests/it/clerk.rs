@@ -822,3 +822,108 @@ fn a_field_is_found_by_the_form_it_prints_in() {
     assert_eq!(at("/flag"), Found::Choice);
     assert_eq!(page_of(&json!({"x": "ไม่มี"}), "/x", &pages), Found::Nowhere);
 }
+
+/// Whether `text` has a Thai letter (Thai digits, in "Thai digits (๑๒๓)", are shown as
+/// what they are).
+fn thai_letters(text: &str) -> bool {
+    text.chars().any(|c| ('\u{0E01}'..='\u{0E4F}').contains(&c))
+}
+
+#[test]
+fn under_lang_en_every_text_of_the_page_is_english() {
+    let root = common::root();
+    // Every Thai text of the page's scripts is the Thai half of say("ไทย", "English"), and the
+    // English half has no Thai; what is left in Thai is what the documents print (the
+    // months of a date's hint).
+    let months = [
+        "มกราคม",
+        "กุมภาพันธ์",
+        "มีนาคม",
+        "เมษายน",
+        "พฤษภาคม",
+        "มิถุนายน",
+        "กรกฎาคม",
+        "สิงหาคม",
+        "กันยายน",
+        "ตุลาคม",
+        "พฤศจิกายน",
+        "ธันวาคม",
+    ];
+    let mut offending = Vec::new();
+    let mut paired = 0;
+    for file in ["app.js", "labels.js"] {
+        let source = std::fs::read_to_string(root.join("src/web/assets").join(file)).unwrap();
+        let mut said = std::collections::HashSet::new();
+        for (at, _) in source.match_indices("say(") {
+            let pair = literals(&source[at + 4..], &['"', '\'', '`']);
+            let (thai, english) = (&pair[0], &pair[1]);
+            if thai_letters(english) {
+                offending.push(format!("{file}: {english:?} is the English of {thai:?}"));
+            }
+            said.insert(thai.clone());
+            paired += 1;
+        }
+        for text in literals(&source, &['"', '\'', '`']) {
+            if thai_letters(&text) && !said.contains(&text) && !months.contains(&text.as_str()) {
+                offending.push(format!("{file}: {text:?} has no English"));
+            }
+        }
+    }
+    assert!(paired > 150, "the page's texts are paired ({paired})");
+    assert!(offending.is_empty(), "{}", offending.join("\n"));
+
+    // The server's own texts, as `serve --lang en` answers them.
+    let site = Site::new("clerk-english");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ita-report"))
+        .args(["--lang", "en", "serve"])
+        .arg(site.workspace())
+        .args(["--addr", "127.0.0.1:0"])
+        .env_remove(ita_report::web::TOKEN_VARIABLE)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(child.stderr.take().unwrap()));
+    let addr: std::net::SocketAddr = loop {
+        let line = lines.next().expect("serve prints its address").unwrap();
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.split('/').next().unwrap().parse().unwrap();
+        }
+    };
+    std::thread::spawn(move || lines.for_each(drop));
+    let page = get(addr, "/");
+    assert!(
+        page.text().contains("<html lang=\"en\">"),
+        "{}",
+        page.text()
+    );
+    let mut answers = vec![("the page", page)];
+    answers.push(("a missing page", get(addr, "/nowhere")));
+    answers.push(("a missing file", get(addr, "/api/packages/missing.json")));
+    answers.push(("an expired preview", get(addr, "/api/render/0/pdf")));
+    let refused = crate::http::request(
+        addr,
+        "POST",
+        "/api/new",
+        &[("Content-Type", "application/json")],
+        br#"{"agency": "x", "year": 2568}"#,
+    );
+    answers.push(("a change without the page's token", refused));
+    let mut wrong = Vec::new();
+    for (what, reply) in &answers {
+        // The page's data (agency names, file names) is Thai whatever the language.
+        let text = reply.text();
+        let error = serde_json::from_slice::<Value>(&reply.body)
+            .ok()
+            .and_then(|v| v.get("error").and_then(Value::as_str).map(str::to_owned));
+        let own = error.clone().unwrap_or_else(|| text.clone());
+        if reply.status != 200 && error.is_none() {
+            wrong.push(format!("{what}: no message: {text}"));
+        }
+        if thai_letters(&own) {
+            wrong.push(format!("{what}: {own}"));
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -144,24 +144,24 @@ function setAt(root, path, value) {
 async function showList() {
   state.name = null;
   const main = $("#main");
-  main.replaceChildren(el("p", { class: "muted" }, "กำลังอ่านแฟ้มในโฟลเดอร์งาน…"));
-  setTitle("แฟ้มข้อมูลในโฟลเดอร์งาน");
+  main.replaceChildren(el("p", { class: "muted" }, say("กำลังอ่านแฟ้มในโฟลเดอร์งาน…", "Reading the files of the workspace…")));
+  setTitle(say("แฟ้มข้อมูลในโฟลเดอร์งาน", "Package files in the workspace"));
   const answer = await api("GET", "/api/packages");
   if (answer.status !== 200) {
-    main.replaceChildren(errorBox(answer), el("button", { type: "button", onclick: showList }, "ลองอีกครั้ง"));
+    main.replaceChildren(errorBox(answer), el("button", { type: "button", onclick: showList }, say("ลองอีกครั้ง", "Try again")));
     if (answer.status === 0) setTimeout(() => { if (!state.name) showList(); }, 5000);
     return;
   }
   const packages = answer.body.packages;
   const rows = packages.map(packageRow);
   const table = el("table", { class: "packages", id: "packages" },
-    el("thead", {}, el("tr", {}, el("th", {}, "หน่วยงาน / แฟ้ม"), el("th", {}, "อำเภอ"), el("th", {}, "ปีงบประมาณ"),
-      el("th", {}, "เอกสารที่จัดทำ"), el("th", {}, "สถานะ"), el("th", {}, "จัดการแฟ้ม"))),
+    el("thead", {}, el("tr", {}, el("th", {}, say("หน่วยงาน / แฟ้ม", "Agency / file")), el("th", {}, say("อำเภอ", "District")), el("th", {}, say("ปีงบประมาณ", "Fiscal year")),
+      el("th", {}, say("เอกสารที่จัดทำ", "Documents")), el("th", {}, say("สถานะ", "Status")), el("th", {}, say("จัดการแฟ้ม", "File")))),
     el("tbody", {}, rows));
   main.replaceChildren(
     el("section", { class: "card" },
-      el("h2", {}, "แฟ้มข้อมูล ITA ในโฟลเดอร์งาน"),
-      el("p", { class: "muted" }, "เลือกหน่วยงานเพื่อกรอกหรือแก้ไขข้อมูล ดูตัวอย่างเอกสาร และดาวน์โหลด PDF"),
+      el("h2", {}, say("แฟ้มข้อมูล ITA ในโฟลเดอร์งาน", "ITA package files in the workspace")),
+      el("p", { class: "muted" }, say("เลือกหน่วยงานเพื่อกรอกหรือแก้ไขข้อมูล ดูตัวอย่างเอกสาร และดาวน์โหลด PDF", "Choose an agency to fill in or edit its data, preview its documents and download the PDF.")),
       filters(packages, rows), table),
     ...(IN_HUB ? [] : [startCard(), importCard(), newPackageCard(), recycleCard()]));
 }
@@ -175,10 +175,10 @@ function packageRow(p) {
     el("td", { class: "num" }, p.fiscal_year ? String(p.fiscal_year) : "—"),
     el("td", {}, p.documents.length ? p.documents.map((d) => el("span", { class: "chip" }, DOCUMENTS[d] || d)) : "—"),
     el("td", { class: "num" }, problemBadge(p)),
-    IN_HUB ? el("td", { class: "manage" }, el("a", { href: "/packages/" + p.id, class: "hub-package" }, "ส่งและประวัติ")) : el("td", { class: "manage" },
-      el("button", { type: "button", class: "rename", onclick: () => renamePackage(p) }, "เปลี่ยนชื่อ"),
-      el("button", { type: "button", class: "duplicate", onclick: () => duplicatePackage(p) }, "ทำสำเนา"),
-      el("button", { type: "button", class: "delete", onclick: () => deletePackage(p) }, "ลบ")));
+    IN_HUB ? el("td", { class: "manage" }, el("a", { href: "/packages/" + p.id, class: "hub-package" }, say("ส่งและประวัติ", "Submissions and history"))) : el("td", { class: "manage" },
+      el("button", { type: "button", class: "rename", onclick: () => renamePackage(p) }, say("เปลี่ยนชื่อ", "Rename")),
+      el("button", { type: "button", class: "duplicate", onclick: () => duplicatePackage(p) }, say("ทำสำเนา", "Duplicate")),
+      el("button", { type: "button", class: "delete", onclick: () => deletePackage(p) }, say("ลบ", "Delete"))));
 }
 
 // A package's state in one word, for the filter.
@@ -193,12 +193,12 @@ function status(p) {
 // hidden, nothing is asked of the program.
 function filters(packages, rows) {
   const distinct = (key) => [...new Set(packages.map((p) => p[key]).filter(Boolean))].sort();
-  const search = el("input", { id: "list-search", type: "search", placeholder: "ค้นหาชื่อหน่วยงานหรือชื่อแฟ้ม", "aria-label": "ค้นหาหน่วยงาน" });
-  const district = el("select", { id: "list-district", "aria-label": "อำเภอ" }, el("option", { value: "" }, "ทุกอำเภอ"),
+  const search = el("input", { id: "list-search", type: "search", placeholder: say("ค้นหาชื่อหน่วยงานหรือชื่อแฟ้ม", "Search by agency or file name"), "aria-label": say("ค้นหาหน่วยงาน", "Search agencies") });
+  const district = el("select", { id: "list-district", "aria-label": say("อำเภอ", "District") }, el("option", { value: "" }, say("ทุกอำเภอ", "All districts")),
     distinct("district").map((d) => el("option", { value: d }, d)));
-  const year = el("select", { id: "list-year", "aria-label": "ปีงบประมาณ" }, el("option", { value: "" }, "ทุกปี"),
+  const year = el("select", { id: "list-year", "aria-label": say("ปีงบประมาณ", "Fiscal year") }, el("option", { value: "" }, say("ทุกปี", "All years")),
     distinct("fiscal_year").map((y) => el("option", { value: String(y) }, String(y))));
-  const chosen = el("select", { id: "list-status", "aria-label": "สถานะ" }, el("option", { value: "" }, "ทุกสถานะ"),
+  const chosen = el("select", { id: "list-status", "aria-label": say("สถานะ", "Status") }, el("option", { value: "" }, say("ทุกสถานะ", "All statuses")),
     Object.entries(STATUS_NAMES).map(([v, t]) => el("option", { value: v }, t)));
   const count = el("span", { class: "muted", id: "list-count" });
   const apply = () => {
@@ -212,21 +212,21 @@ function filters(packages, rows) {
       row.hidden = !ok;
       if (ok) shown += 1;
     }
-    count.textContent = `แสดง ${thaiNumber(shown)} จาก ${thaiNumber(rows.length)} แฟ้ม`;
+    count.textContent = say(`แสดง ${thaiNumber(shown)} จาก ${thaiNumber(rows.length)} แฟ้ม`, `Showing ${thaiNumber(shown)} of ${thaiNumber(rows.length)} files`);
   };
   for (const input of [search, district, year, chosen]) input.addEventListener("input", apply);
   apply();
   return el("div", { class: "filters" }, search, district, year, chosen, count);
 }
 
-const STATUS_NAMES = { ok: "ข้อมูลครบถ้วน", warning: "มีข้อควรตรวจ", draft: "ยังมีแถวที่เป็นร่าง", error: "มีข้อผิดพลาด" };
+const STATUS_NAMES = { ok: say("ข้อมูลครบถ้วน", "Complete"), warning: say("มีข้อควรตรวจ", "Has findings to review"), draft: say("ยังมีแถวที่เป็นร่าง", "Has draft rows"), error: say("มีข้อผิดพลาด", "Has errors") };
 
 function stemOf(name) {
   return name.split("/").pop().replace(/\.json$/, "");
 }
 
 async function renamePackage(p) {
-  const to = prompt("ชื่อแฟ้มใหม่ (ไม่ต้องพิมพ์ .json)", stemOf(p.name));
+  const to = prompt(say("ชื่อแฟ้มใหม่ (ไม่ต้องพิมพ์ .json)", "New file name (without .json)"), stemOf(p.name));
   if (!to || to.trim() === stemOf(p.name)) return;
   const folder = p.name.includes("/") ? p.name.slice(0, p.name.lastIndexOf("/") + 1) : "";
   const answer = await api("POST", "/api/rename", JSON.stringify({ from: p.name, to: folder + to.trim() }));
@@ -237,12 +237,12 @@ async function renamePackage(p) {
 // A copy, as the start of another year's package: the year asked, the name following it.
 async function duplicatePackage(p) {
   const next = p.fiscal_year ? p.fiscal_year + 1 : null;
-  const year = prompt("ปีงบประมาณของสำเนา (พ.ศ.)", next ? String(next) : "");
+  const year = prompt(say("ปีงบประมาณของสำเนา (พ.ศ.)", "Fiscal year of the copy (Buddhist era)"), next ? String(next) : "");
   if (year === null) return;
   const y = Number(toArabic(year.trim()));
   const stem = stemOf(p.name);
-  const base = /^\d{4}-/.test(stem) && y ? `${y}-${stem.slice(5)}` : `${stem}-สำเนา`;
-  const to = prompt("ชื่อแฟ้มของสำเนา", base === stem ? `${stem}-สำเนา` : base);
+  const base = /^\d{4}-/.test(stem) && y ? `${y}-${stem.slice(5)}` : say(`${stem}-สำเนา`, `${stem}-copy`);
+  const to = prompt(say("ชื่อแฟ้มของสำเนา", "File name of the copy"), base === stem ? say(`${stem}-สำเนา`, `${stem}-copy`) : base);
   if (!to) return;
   const folder = p.name.includes("/") ? p.name.slice(0, p.name.lastIndexOf("/") + 1) : "";
   const body = { from: p.name, to: folder + to.trim() };
@@ -253,7 +253,7 @@ async function duplicatePackage(p) {
 }
 
 async function deletePackage(p) {
-  if (!confirm(`ย้ายแฟ้ม "${p.agency || p.name}" ไปถังขยะ? (นำกลับได้จากถังขยะท้ายหน้านี้)`)) return;
+  if (!confirm(say(`ย้ายแฟ้ม "${p.agency || p.name}" ไปถังขยะ? (นำกลับได้จากถังขยะท้ายหน้านี้)`, `Move "${p.agency || p.name}" to the recycle folder? (It can be restored from the recycle folder at the end of this page.)`))) return;
   // An empty JSON body: every change the page sends is JSON (the server refuses other kinds).
   const answer = await api("DELETE", packageUrl(p.name), "{}");
   if (answer.status === 200) showList();
@@ -264,25 +264,25 @@ async function deletePackage(p) {
 function recycleCard() {
   const list = el("ul", { id: "recycle", class: "recycle" });
   const card = el("section", { class: "card", id: "recycle-card" },
-    el("h2", {}, "ถังขยะ"),
-    el("p", { class: "muted" }, "แฟ้มที่ลบ และแฟ้มเดิมที่ถูกแทนที่เมื่อนำเข้าตาราง เก็บไว้ที่นี่พร้อมวันเวลา กด \"นำกลับ\" เพื่อคืนแฟ้มไปที่เดิม"),
+    el("h2", {}, say("ถังขยะ", "Recycle folder")),
+    el("p", { class: "muted" }, say("แฟ้มที่ลบ และแฟ้มเดิมที่ถูกแทนที่เมื่อนำเข้าตาราง เก็บไว้ที่นี่พร้อมวันเวลา กด \"นำกลับ\" เพื่อคืนแฟ้มไปที่เดิม", "Deleted files, and files replaced by an import, are kept here with their date and time. Press \"Restore\" to put a file back.")),
     list);
   api("GET", "/api/recycle").then((answer) => {
     if (answer.status !== 200) return;
     const items = answer.body.recycled;
     list.replaceChildren(...(items.length ? items.map((r) => el("li", { dataset: { entry: r.entry, original: r.original } },
-      el("span", {}, r.original), " ", el("span", { class: "muted" }, `(ย้ายมาเมื่อ ${r.when} น. เวลาสากล)`), " ",
+      el("span", {}, r.original), " ", el("span", { class: "muted" }, say(`(ย้ายมาเมื่อ ${r.when} น. เวลาสากล)`, `(moved here at ${r.when} UTC)`)), " ",
       el("button", { type: "button", class: "restore", onclick: async () => {
         const done = await api("POST", "/api/restore", JSON.stringify({ entry: r.entry }));
         if (done.status === 200) showList();
         else alert(answerError(done));
-      } }, "นำกลับ"))) : [el("li", { class: "muted" }, "ถังขยะว่าง")]));
+      } }, say("นำกลับ", "Restore")))) : [el("li", { class: "muted" }, say("ถังขยะว่าง", "The recycle folder is empty"))]));
   });
   return card;
 }
 
 function answerError(answer) {
-  return answer.body && answer.body.error ? answer.body.error : `ทำไม่สำเร็จ (รหัส ${answer.status})`;
+  return answer.body && answer.body.error ? answer.body.error : say(`ทำไม่สำเร็จ (รหัส ${answer.status})`, `Failed (status ${answer.status})`);
 }
 
 function toArabic(text) {
@@ -296,21 +296,21 @@ function startCard() {
   const thisYear = new Date().getFullYear() + 543;
   const message = el("div", { id: "start-message" });
   const results = el("ul", { id: "start-agencies", class: "agencies" });
-  const search = el("input", { id: "start-search", type: "search", placeholder: "พิมพ์ชื่อหน่วยงานหรืออำเภอ", "aria-label": "ค้นหาหน่วยงานในตารางผลคะแนน" });
-  const year = el("input", { id: "start-year", type: "number", value: String(thisYear - 1), "aria-label": "ปีงบประมาณที่ประเมิน" });
-  const layout = el("select", { id: "start-layout", "aria-label": "รูปแบบตารางมาตรการ" },
-    el("option", { value: "by_indicator" }, "ตารางมาตรการรายตัวชี้วัด (๖ ช่อง)"), el("option", { value: "by_tool" }, "ตารางมาตรการตามเครื่องมือ (๔ ช่อง)"));
+  const search = el("input", { id: "start-search", type: "search", placeholder: say("พิมพ์ชื่อหน่วยงานหรืออำเภอ", "Type an agency or district name"), "aria-label": say("ค้นหาหน่วยงานในตารางผลคะแนน", "Search the agencies of the results sheets") });
+  const year = el("input", { id: "start-year", type: "number", value: String(thisYear - 1), "aria-label": say("ปีงบประมาณที่ประเมิน", "Fiscal year assessed") });
+  const layout = el("select", { id: "start-layout", "aria-label": say("รูปแบบตารางมาตรการ", "Measures table layout") },
+    el("option", { value: "by_indicator" }, say("ตารางมาตรการรายตัวชี้วัด (๖ ช่อง)", "Measures by indicator (6 columns)")), el("option", { value: "by_tool" }, say("ตารางมาตรการตามเครื่องมือ (๔ ช่อง)", "Measures by tool (4 columns)")));
   let agencies = [];
   const show = () => {
     const words = search.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
     const found = agencies.filter((a) => words.every((w) => (a.name + " " + (a.district || "")).toLowerCase().includes(w)));
     results.replaceChildren(...found.slice(0, 12).map((a) => el("li", {},
       el("button", { type: "button", class: "agency", dataset: { name: a.name, district: a.district || "" }, onclick: () => start(a) },
-        el("strong", {}, a.name), a.district ? ` อำเภอ${a.district}` : "",
-        a.total !== null && a.total !== undefined ? el("span", { class: "muted" }, ` คะแนนรวม ${a.total}`) : "",
-        el("span", { class: "muted" }, ` (ปี ${a.year})`)))));
-    if (found.length > 12) results.append(el("li", { class: "muted" }, `และอีก ${thaiNumber(found.length - 12)} หน่วยงาน พิมพ์เพิ่มเพื่อค้นหาให้แคบลง`));
-    if (!agencies.length) results.replaceChildren(el("li", { class: "muted" }, "ยังไม่มีตารางผลคะแนนในโฟลเดอร์งาน: นำเข้าตารางจากส่วน \"นำเข้าผลคะแนนจากตาราง\" ก่อน"));
+        el("strong", {}, a.name), a.district ? say(` อำเภอ${a.district}`, ` district ${a.district}`) : "",
+        a.total !== null && a.total !== undefined ? el("span", { class: "muted" }, say(` คะแนนรวม ${a.total}`, ` total ${a.total}`)) : "",
+        el("span", { class: "muted" }, say(` (ปี ${a.year})`, ` (year ${a.year})`))))));
+    if (found.length > 12) results.append(el("li", { class: "muted" }, say(`และอีก ${thaiNumber(found.length - 12)} หน่วยงาน พิมพ์เพิ่มเพื่อค้นหาให้แคบลง`, `and ${thaiNumber(found.length - 12)} more agencies: type more to narrow the search`)));
+    if (!agencies.length) results.replaceChildren(el("li", { class: "muted" }, say("ยังไม่มีตารางผลคะแนนในโฟลเดอร์งาน: นำเข้าตารางจากส่วน \"นำเข้าผลคะแนนจากตาราง\" ก่อน", "There is no results sheet in the workspace yet: import one under \"Import scores from a sheet\" first.")));
   };
   const load = async () => {
     const answer = await api("GET", "/api/sheets?year=" + encodeURIComponent(toArabic(year.value)));
@@ -320,7 +320,7 @@ function startCard() {
     }
     agencies = answer.body.sheets.flatMap((s) => s.agencies.map((a) => ({ ...a, sheet: s.sheet, year: s.year })));
     const failed = answer.body.sheets.filter((s) => s.error);
-    message.replaceChildren(...failed.map((s) => el("p", { class: "muted" }, `อ่านตาราง "${s.sheet}" ไม่ได้: ${s.error}`)));
+    message.replaceChildren(...failed.map((s) => el("p", { class: "muted" }, say(`อ่านตาราง "${s.sheet}" ไม่ได้: ${s.error}`, `Cannot read the sheet "${s.sheet}": ${s.error}`))));
     show();
   };
   const start = async (a) => {
@@ -333,9 +333,9 @@ function startCard() {
   year.addEventListener("change", load);
   load();
   return el("section", { class: "card", id: "start-card" },
-    el("h2", {}, "เริ่มแฟ้มของหน่วยงาน"),
-    el("p", { class: "muted" }, "เลือกหน่วยงานจากตารางผลคะแนนที่นำเข้าไว้ โปรแกรมสร้างแฟ้มพร้อมคะแนนของหน่วยงาน และร่างมาตรการของทุกตัวชี้วัดจากคลังมาตรการ"),
-    el("div", { class: "filters" }, search, el("label", { class: "inline" }, "ปีงบประมาณ ", year), layout),
+    el("h2", {}, say("เริ่มแฟ้มของหน่วยงาน", "Start an agency's package")),
+    el("p", { class: "muted" }, say("เลือกหน่วยงานจากตารางผลคะแนนที่นำเข้าไว้ โปรแกรมสร้างแฟ้มพร้อมคะแนนของหน่วยงาน และร่างมาตรการของทุกตัวชี้วัดจากคลังมาตรการ", "Choose an agency from an imported results sheet: the program makes its package with its scores and drafts the measures of every indicator from the measures catalogue.")),
+    el("div", { class: "filters" }, search, el("label", { class: "inline" }, say("ปีงบประมาณ ", "Fiscal year "), year), layout),
     results, message);
 }
 
@@ -352,7 +352,7 @@ function importCard() {
     const query = new URLSearchParams({ year: toArabic(data.get("year")), per_agency: data.get("per_agency") ? "1" : "0", agency: data.get("agency") || "" });
     if (mode) query.set("mode", mode);
     const type = SHEET_TYPES.includes(file.type) ? file.type : "application/octet-stream";
-    message.replaceChildren(el("p", { class: "muted" }, "กำลังอ่านตาราง…"));
+    message.replaceChildren(el("p", { class: "muted" }, say("กำลังอ่านตาราง…", "Reading the sheet…")));
     let response;
     try {
       response = await send("/api/import/" + encodeURIComponent(file.name) + "?" + query, { method: "POST", body: file, headers: { "Content-Type": type } });
@@ -362,30 +362,30 @@ function importCard() {
     }
     const answer = await response.json().catch(() => ({}));
     if (response.status === 201) {
-      const parts = [`สร้างแล้ว ${thaiNumber(answer.created.length)} แฟ้ม`];
-      if (answer.skipped.length) parts.push(`ข้ามแฟ้มที่มีอยู่แล้ว ${thaiNumber(answer.skipped.length)} แฟ้ม`);
-      if (answer.replaced.length) parts.push(`แฟ้มเดิม ${thaiNumber(answer.replaced.length)} แฟ้มเก็บไว้ในถังขยะ`);
+      const parts = [say(`สร้างแล้ว ${thaiNumber(answer.created.length)} แฟ้ม`, `${thaiNumber(answer.created.length)} files made`)];
+      if (answer.skipped.length) parts.push(say(`ข้ามแฟ้มที่มีอยู่แล้ว ${thaiNumber(answer.skipped.length)} แฟ้ม`, `${thaiNumber(answer.skipped.length)} existing files left as they were`));
+      if (answer.replaced.length) parts.push(say(`แฟ้มเดิม ${thaiNumber(answer.replaced.length)} แฟ้มเก็บไว้ในถังขยะ`, `${thaiNumber(answer.replaced.length)} former files kept in the recycle folder`));
       message.replaceChildren(el("p", { class: "ok" }, parts.join(" · ")));
       setTimeout(showList, 800);
     } else if (response.status === 409 && answer.reason === "exists") {
       message.replaceChildren(el("div", { class: "choice", id: "import-choice" },
         el("p", {}, answer.error),
         el("ul", {}, answer.existing.map((n) => el("li", { class: "file" }, n))),
-        el("button", { type: "button", class: "primary", id: "import-missing", onclick: () => send_("missing") }, "เพิ่มเฉพาะแฟ้มที่ยังไม่มี"), " ",
-        el("button", { type: "button", id: "import-replace", onclick: () => send_("replace") }, "แทนที่แฟ้มเดิม (เก็บฉบับเดิมไว้ในถังขยะ)")));
+        el("button", { type: "button", class: "primary", id: "import-missing", onclick: () => send_("missing") }, say("เพิ่มเฉพาะแฟ้มที่ยังไม่มี", "Add only the missing files")), " ",
+        el("button", { type: "button", id: "import-replace", onclick: () => send_("replace") }, say("แทนที่แฟ้มเดิม (เก็บฉบับเดิมไว้ในถังขยะ)", "Replace the existing files (the former ones kept in the recycle folder)"))));
     } else {
-      message.replaceChildren(el("div", { class: "error" }, answer.error || `นำเข้าไม่ได้ (รหัส ${response.status})`));
+      message.replaceChildren(el("div", { class: "error" }, answer.error || say(`นำเข้าไม่ได้ (รหัส ${response.status})`, `Import failed (status ${response.status})`)));
     }
   };
   const form = el("form", { id: "import-sheet", class: "new-package", onsubmit: (e) => { e.preventDefault(); send_(null); } },
-    el("label", {}, "ไฟล์ผลคะแนน (.xlsx .ods .csv)", el("input", { name: "sheet", type: "file", required: true, accept: ".xlsx,.xls,.ods,.csv" })),
-    el("label", {}, "ปีงบประมาณที่ประเมิน (พ.ศ.)", el("input", { name: "year", type: "number", required: true, value: String(new Date().getFullYear() + 542) })),
-    el("label", {}, "ชื่อแฟ้มภาพรวม (ถ้าหัวตารางไม่ระบุจังหวัด)", el("input", { name: "agency", placeholder: "เช่น จังหวัดร้อยเอ็ด" })),
-    el("label", { class: "check" }, el("input", { name: "per_agency", type: "checkbox" }), "สร้างแฟ้มของแต่ละหน่วยงานด้วย"),
-    el("button", { type: "submit", class: "primary" }, "นำเข้า"));
+    el("label", {}, say("ไฟล์ผลคะแนน (.xlsx .ods .csv)", "Results file (.xlsx .ods .csv)"), el("input", { name: "sheet", type: "file", required: true, accept: ".xlsx,.xls,.ods,.csv" })),
+    el("label", {}, say("ปีงบประมาณที่ประเมิน (พ.ศ.)", "Fiscal year assessed (Buddhist era)"), el("input", { name: "year", type: "number", required: true, value: String(new Date().getFullYear() + 542) })),
+    el("label", {}, say("ชื่อแฟ้มภาพรวม (ถ้าหัวตารางไม่ระบุจังหวัด)", "Name of the overall file (when the sheet's title names no province)"), el("input", { name: "agency", placeholder: say("เช่น จังหวัดร้อยเอ็ด", "e.g. Roi Et province") })),
+    el("label", { class: "check" }, el("input", { name: "per_agency", type: "checkbox" }), say("สร้างแฟ้มของแต่ละหน่วยงานด้วย", "Also make a file for each agency")),
+    el("button", { type: "submit", class: "primary" }, say("นำเข้า", "Import")));
   return el("section", { class: "card" },
-    el("h2", {}, "นำเข้าผลคะแนนจากตาราง"),
-    el("p", { class: "muted" }, "ตารางที่มีแถวหัวตาราง เช่น ชื่อหน่วยงาน อำเภอ คะแนนรวม IIT EIT OIT ตัวชี้วัดที่ ๑–๑๐ ระดับ: ทุกช่องที่ผิดจะแจ้งพร้อมตำแหน่ง และจะไม่สร้างแฟ้มใดจนกว่าจะถูกต้องทั้งหมด ตารางที่นำเข้าเก็บไว้ในโฟลเดอร์งาน เพื่อใช้เริ่มแฟ้มของหน่วยงานภายหลัง"),
+    el("h2", {}, say("นำเข้าผลคะแนนจากตาราง", "Import scores from a sheet")),
+    el("p", { class: "muted" }, say("ตารางที่มีแถวหัวตาราง เช่น ชื่อหน่วยงาน อำเภอ คะแนนรวม IIT EIT OIT ตัวชี้วัดที่ ๑–๑๐ ระดับ: ทุกช่องที่ผิดจะแจ้งพร้อมตำแหน่ง และจะไม่สร้างแฟ้มใดจนกว่าจะถูกต้องทั้งหมด ตารางที่นำเข้าเก็บไว้ในโฟลเดอร์งาน เพื่อใช้เริ่มแฟ้มของหน่วยงานภายหลัง", "A sheet with a header row (agency name, district, total, IIT, EIT, OIT, indicators 1–10, level): every wrong cell is named with its place, and no file is made until all are right. The imported sheet is kept in the workspace to start agencies' packages from later.")),
     form, message);
 }
 
@@ -405,29 +405,29 @@ function newPackageCard() {
     if (answer.status === 201) location.hash = "#/p/" + encodeURIComponent(answer.body.name);
     else message.replaceChildren(errorBox(answer));
   } },
-    el("label", {}, "ชื่อหน่วยงาน", el("input", { name: "agency", required: true, placeholder: "เช่น องค์การบริหารส่วนตำบล…" })),
-    el("label", {}, "ปีงบประมาณที่ประเมิน (พ.ศ.)", el("input", { name: "year", type: "number", required: true, value: String(thisYear - 1) })),
-    el("label", {}, "อำเภอ", el("input", { name: "district" })),
-    el("label", {}, "จังหวัด", el("input", { name: "province" })),
-    el("label", {}, "รูปแบบตารางมาตรการ", el("select", { name: "layout" },
-      el("option", { value: "by_indicator" }, "รายตัวชี้วัด (๖ ช่อง)"), el("option", { value: "by_tool" }, "ตามเครื่องมือ (๔ ช่อง)"))),
-    el("button", { type: "submit", class: "primary" }, "เริ่มแฟ้มเปล่า"));
+    el("label", {}, say("ชื่อหน่วยงาน", "Agency name"), el("input", { name: "agency", required: true, placeholder: say("เช่น องค์การบริหารส่วนตำบล…", "e.g. Subdistrict administrative organization …") })),
+    el("label", {}, say("ปีงบประมาณที่ประเมิน (พ.ศ.)", "Fiscal year assessed (Buddhist era)"), el("input", { name: "year", type: "number", required: true, value: String(thisYear - 1) })),
+    el("label", {}, say("อำเภอ", "District"), el("input", { name: "district" })),
+    el("label", {}, say("จังหวัด", "Province"), el("input", { name: "province" })),
+    el("label", {}, say("รูปแบบตารางมาตรการ", "Measures table layout"), el("select", { name: "layout" },
+      el("option", { value: "by_indicator" }, say("รายตัวชี้วัด (๖ ช่อง)", "By indicator (6 columns)")), el("option", { value: "by_tool" }, say("ตามเครื่องมือ (๔ ช่อง)", "By tool (4 columns)")))),
+    el("button", { type: "submit", class: "primary" }, say("เริ่มแฟ้มเปล่า", "Start an empty package")));
   return el("section", { class: "card" },
-    el("h2", {}, "เริ่มแฟ้มเปล่า (ไม่มีตารางผลคะแนน)"),
-    el("p", { class: "muted" }, "ใช้เมื่อยังไม่มีตารางผลคะแนน: คะแนนกรอกเองภายหลังได้ มาตรการทุกตัวชี้วัดจะร่างจากคลังมาตรการ"),
+    el("h2", {}, say("เริ่มแฟ้มเปล่า (ไม่มีตารางผลคะแนน)", "Start an empty package (no results sheet)")),
+    el("p", { class: "muted" }, say("ใช้เมื่อยังไม่มีตารางผลคะแนน: คะแนนกรอกเองภายหลังได้ มาตรการทุกตัวชี้วัดจะร่างจากคลังมาตรการ", "For when there is no results sheet yet: scores can be typed later; the measures of every indicator are drafted from the measures catalogue.")),
     form, message);
 }
 
 function problemBadge(p) {
-  if (p.refused) return el("span", { class: "badge error", title: p.refused }, "เปิดไม่ได้");
-  if (p.errors) return el("span", { class: "badge error" }, `ข้อผิดพลาด ${thaiNumber(p.errors)}`);
-  if (p.drafts) return el("span", { class: "badge warning" }, `ร่าง ${thaiNumber(p.drafts)} แถว`);
-  if (p.problems) return el("span", { class: "badge warning" }, `ควรตรวจ ${thaiNumber(p.problems)}`);
-  return el("span", { class: "badge ok" }, "ข้อมูลครบถ้วน");
+  if (p.refused) return el("span", { class: "badge error", title: p.refused }, say("เปิดไม่ได้", "Cannot open"));
+  if (p.errors) return el("span", { class: "badge error" }, say(`ข้อผิดพลาด ${thaiNumber(p.errors)}`, `${thaiNumber(p.errors)} errors`));
+  if (p.drafts) return el("span", { class: "badge warning" }, say(`ร่าง ${thaiNumber(p.drafts)} แถว`, `${thaiNumber(p.drafts)} draft rows`));
+  if (p.problems) return el("span", { class: "badge warning" }, say(`ควรตรวจ ${thaiNumber(p.problems)}`, `${thaiNumber(p.problems)} to review`));
+  return el("span", { class: "badge ok" }, say("ข้อมูลครบถ้วน", "Complete"));
 }
 
 function errorBox(answer) {
-  const message = answer.body && answer.body.error ? answer.body.error : `ทำไม่สำเร็จ (รหัส ${answer.status})`;
+  const message = answer.body && answer.body.error ? answer.body.error : say(`ทำไม่สำเร็จ (รหัส ${answer.status})`, `Failed (status ${answer.status})`);
   return el("div", { class: "alert error", role: "alert" }, message);
 }
 
@@ -465,10 +465,10 @@ async function showPackage(name) {
   state.name = name;
   state.generation += 1;
   const main = $("#main");
-  main.replaceChildren(el("p", { class: "muted" }, "กำลังเปิดแฟ้ม…"));
+  main.replaceChildren(el("p", { class: "muted" }, say("กำลังเปิดแฟ้ม…", "Opening the file…")));
   const answer = await api("GET", packageUrl(name));
   if (answer.status !== 200) {
-    main.replaceChildren(errorBox(answer), el("p", {}, el("a", { href: "#/" }, "← กลับไปที่รายการแฟ้ม")));
+    main.replaceChildren(errorBox(answer), el("p", {}, el("a", { href: "#/" }, say("← กลับไปที่รายการแฟ้ม", "← Back to the list of files"))));
     if (answer.status === 0) setTimeout(() => { if (state.name === name) showPackage(name); }, 5000);
     return;
   }
@@ -506,47 +506,47 @@ function offerUnsaved(name) {
   }
   const when = new Date(kept.at).toLocaleString("th-TH");
   $("#restore").replaceChildren(el("div", { class: "alert warning", id: "unsaved-offer", role: "alert" },
-    el("p", {}, `พบการแก้ไขแฟ้มนี้ที่ยังไม่ได้บันทึก (แก้ไขล่าสุดเมื่อ ${when}) ซึ่งเก็บไว้ในเบราว์เซอร์นี้`),
+    el("p", {}, say(`พบการแก้ไขแฟ้มนี้ที่ยังไม่ได้บันทึก (แก้ไขล่าสุดเมื่อ ${when}) ซึ่งเก็บไว้ในเบราว์เซอร์นี้`, `This browser keeps unsaved edits of this file (last edited ${when}).`)),
     el("button", { type: "button", class: "primary", id: "unsaved-restore", onclick: () => {
       state.doc = kept.doc;
       state.base = kept.base || state.base;
       state.etag = kept.etag || state.etag;
       $("#restore").replaceChildren();
       changed(true);
-    } }, "นำการแก้ไขกลับมา"), " ",
+    } }, say("นำการแก้ไขกลับมา", "Bring the edits back")), " ",
     el("button", { type: "button", id: "unsaved-drop", onclick: () => {
       dropUnsaved(name);
       $("#restore").replaceChildren();
-    } }, "ทิ้งการแก้ไขนั้น")));
+    } }, say("ทิ้งการแก้ไขนั้น", "Discard them"))));
 }
 
 function editorLayout(name) {
   return el("div", { class: "editor" },
     el("div", { class: "toolbar" },
-      el("a", { href: "#/", class: "back" }, "← รายการแฟ้ม"),
+      el("a", { href: "#/", class: "back" }, say("← รายการแฟ้ม", "← Files")),
       el("div", { class: "heading" },
         el("h2", { id: "package-title" }, (state.doc.agency && state.doc.agency.name) || name),
         el("div", { class: "file" }, name)),
       el("div", { class: "actions" },
-        el("button", { id: "save", type: "button", class: "primary", onclick: save }, "บันทึก"),
-        el("button", { id: "download-pdf", type: "button", disabled: true, onclick: () => download("pdf") }, "ดาวน์โหลด PDF"),
-        el("button", { id: "download-archive", type: "button", disabled: true, onclick: () => download("archive") }, "PDF สำหรับจัดเก็บ (PDF/A)")),
-      el("div", { id: "status", class: "status", role: "status" }, "ยังไม่มีการแก้ไข")),
+        el("button", { id: "save", type: "button", class: "primary", onclick: save }, say("บันทึก", "Save")),
+        el("button", { id: "download-pdf", type: "button", disabled: true, onclick: () => download("pdf") }, say("ดาวน์โหลด PDF", "Download PDF")),
+        el("button", { id: "download-archive", type: "button", disabled: true, onclick: () => download("archive") }, say("PDF สำหรับจัดเก็บ (PDF/A)", "PDF for archiving (PDF/A)"))),
+      el("div", { id: "status", class: "status", role: "status" }, say("ยังไม่มีการแก้ไข", "No edits yet"))),
     el("div", { id: "restore" }),
     el("div", { id: "conflict" }),
     el("div", { id: "problems", class: "problems" }),
     el("div", { class: "tabs", role: "tablist" },
-      el("button", { type: "button", role: "tab", id: "tab-form", class: "active", onclick: () => showTab("form") }, "แบบฟอร์ม"),
-      el("button", { type: "button", role: "tab", id: "tab-preview", onclick: () => showTab("preview") }, "ตัวอย่างเอกสาร")),
+      el("button", { type: "button", role: "tab", id: "tab-form", class: "active", onclick: () => showTab("form") }, say("แบบฟอร์ม", "Form")),
+      el("button", { type: "button", role: "tab", id: "tab-preview", onclick: () => showTab("preview") }, say("ตัวอย่างเอกสาร", "Preview"))),
     el("div", { class: "columns", id: "columns", dataset: { tab: "form" } },
       el("form", { id: "form", class: "form", onsubmit: (e) => e.preventDefault() }),
       el("aside", { class: "preview-pane" },
-        el("div", { class: "preview-head" }, el("strong", {}, "ตัวอย่างเอกสาร"), el("span", { id: "preview-state", class: "muted" }, ""),
+        el("div", { class: "preview-head" }, el("strong", {}, say("ตัวอย่างเอกสาร", "Preview")), el("span", { id: "preview-state", class: "muted" }, ""),
           el("span", { class: "zoom" },
-            el("button", { type: "button", id: "zoom-out", title: "ย่อ", "aria-label": "ย่อ", onclick: () => zoom(-0.25) }, "−"),
-            el("span", { id: "zoom-level" }, "๑๐๐%"),
-            el("button", { type: "button", id: "zoom-in", title: "ขยาย", "aria-label": "ขยาย", onclick: () => zoom(0.25) }, "+"),
-            el("button", { type: "button", id: "go-to-page", disabled: true, onclick: goToFieldPage }, "ไปหน้าของช่องนี้"))),
+            el("button", { type: "button", id: "zoom-out", title: say("ย่อ", "Zoom out"), "aria-label": say("ย่อ", "Zoom out"), onclick: () => zoom(-0.25) }, "−"),
+            el("span", { id: "zoom-level" }, say("๑๐๐%", "100%")),
+            el("button", { type: "button", id: "zoom-in", title: say("ขยาย", "Zoom in"), "aria-label": say("ขยาย", "Zoom in"), onclick: () => zoom(0.25) }, "+"),
+            el("button", { type: "button", id: "go-to-page", disabled: true, onclick: goToFieldPage }, say("ไปหน้าของช่องนี้", "Go to this field's page")))),
         el("div", { id: "preview-note", class: "preview-note", role: "status" }),
         el("div", { id: "preview", dataset: { state: "busy" } }))));
 }
@@ -582,7 +582,7 @@ async function goToFieldPage() {
     note.textContent = answer.body.message || "";
     return;
   }
-  note.textContent = `ช่องนี้อยู่ที่หน้า ${thaiNumber(index + 1)}`;
+  note.textContent = say(`ช่องนี้อยู่ที่หน้า ${thaiNumber(index + 1)}`, `This field is on page ${thaiNumber(index + 1)}`);
   showTab("preview");
   const img = $(`#preview img[data-page='${index + 1}']`);
   if (img) {
@@ -624,7 +624,7 @@ window.addEventListener("resize", () => {
 function topLevel() {
   const keys = Object.keys(state.doc);
   const plain = keys.filter((k) => !isPart(state.doc[k]));
-  const general = el("fieldset", { class: "object", dataset: { path: "" } }, el("legend", {}, "ข้อมูลทั่วไป"),
+  const general = el("fieldset", { class: "object", dataset: { path: "" } }, el("legend", {}, say("ข้อมูลทั่วไป", "General")),
     el("div", { class: "fields" }, plain.map((k) => renderField([k], state.doc[k], { key: k, removable: !required([], k) }))));
   const root = schemaAt([]);
   const properties = (root && root.properties) || {};
@@ -633,7 +633,7 @@ function topLevel() {
   const parts = keys.filter((k) => isPart(state.doc[k])).map((k) => renderField([k], state.doc[k], { key: k, removable: !required([], k) }));
   const startable = Object.keys(properties).filter((k) => !(k in state.doc) && (NEW_PARTS[k] || isPart(initialValue(resolveSchema(properties[k])))));
   const start = startable.length
-    ? el("div", { class: "new-parts" }, el("span", { class: "muted" }, "เริ่มส่วนใหม่: "),
+    ? el("div", { class: "new-parts" }, el("span", { class: "muted" }, say("เริ่มส่วนใหม่: ", "Start a new part: ")),
       startable.map((k) => el("button", { type: "button", class: "add", dataset: { part: k }, onclick: () => {
         state.doc[k] = NEW_PARTS[k] ? NEW_PARTS[k]() : initialValue(resolveSchema(properties[k]));
         changed(true);
@@ -646,7 +646,10 @@ function isPart(value) {
   return value !== null && typeof value === "object" && !(Array.isArray(value) && value.every((v) => typeof v !== "object"));
 }
 
+// A field's name: its Thai title, or in English its key in words ("report_title" →
+// "Report title"; the schema's titles are Thai).
 function label(key) {
+  if (ENGLISH) return DOCUMENTS[key] || String(key).replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
   return schemaLabel(key) || key;
 }
 
@@ -675,9 +678,9 @@ function labelPath(path) {
     if (typeof seg === "number") {
       const list = path[i - 1];
       const item = getAt(state.doc, path.slice(0, i + 1));
-      if (list === "rows") parts.push(`แถวที่ ${thaiNumber(seg + 1)}`);
-      else if (list === "indicators" && item && typeof item.number === "number") parts.push(`ตัวชี้วัดที่ ${thaiNumber(item.number)}`);
-      else parts.push(`รายการที่ ${thaiNumber(seg + 1)}`);
+      if (list === "rows") parts.push(say(`แถวที่ ${thaiNumber(seg + 1)}`, `row ${thaiNumber(seg + 1)}`));
+      else if (list === "indicators" && item && typeof item.number === "number") parts.push(say(`ตัวชี้วัดที่ ${thaiNumber(item.number)}`, `indicator ${thaiNumber(item.number)}`));
+      else parts.push(say(`รายการที่ ${thaiNumber(seg + 1)}`, `item ${thaiNumber(seg + 1)}`));
     } else {
       parts.push(labelAt(path.slice(0, i + 1), seg));
     }
@@ -716,19 +719,19 @@ function renderField(path, value, hint = {}) {
 
 function removeFieldButton(path, key) {
   const name = labelAt(path, key);
-  return el("button", { type: "button", class: "remove-field", title: `ลบช่อง "${name}"`, "aria-label": `ลบช่อง ${name}`, onclick: () => {
-    if (!confirm(`ลบช่อง "${name}" ออกจากแฟ้ม?`)) return;
+  return el("button", { type: "button", class: "remove-field", title: say(`ลบช่อง "${name}"`, `Remove the field "${name}"`), "aria-label": say(`ลบช่อง ${name}`, `Remove the field ${name}`), onclick: () => {
+    if (!confirm(say(`ลบช่อง "${name}" ออกจากแฟ้ม?`, `Remove the field "${name}" from the file?`))) return;
     setAt(state.doc, path, undefined);
     changed(true);
-  } }, "✕ ลบช่องนี้");
+  } }, say("✕ ลบช่องนี้", "✕ Remove this field"));
 }
 
 function title(path, key) {
   const last = path[path.length - 1];
   if (typeof last === "number") {
     const item = getAt(state.doc, path);
-    if (path[path.length - 2] === "rows") return `แถวที่ ${thaiNumber(last + 1)}`;
-    if (key === "indicators" && item && typeof item.number === "number") return `ตัวชี้วัดที่ ${thaiNumber(item.number)}`;
+    if (path[path.length - 2] === "rows") return say(`แถวที่ ${thaiNumber(last + 1)}`, `row ${thaiNumber(last + 1)}`);
+    if (key === "indicators" && item && typeof item.number === "number") return say(`ตัวชี้วัดที่ ${thaiNumber(item.number)}`, `indicator ${thaiNumber(item.number)}`);
     return `${label(key)} ${thaiNumber(last + 1)}`;
   }
   return labelAt(path, key);
@@ -756,11 +759,11 @@ function renderObject(path, value, key) {
 }
 
 function addFieldSelect(path, addable, properties) {
-  return el("select", { class: "add-field", "aria-label": "เพิ่มช่อง", onchange: (e) => {
+  return el("select", { class: "add-field", "aria-label": say("เพิ่มช่อง", "Add a field"), onchange: (e) => {
     const k = e.target.value;
     getAt(state.doc, path)[k] = newFieldValue(k, resolveSchema(properties[k]), state.doc);
     changed(true);
-  } }, el("option", { value: "" }, "+ เพิ่มช่อง…"), addable.map((k) => el("option", { value: k }, labelAt([...path, k], k))));
+  } }, el("option", { value: "" }, say("+ เพิ่มช่อง…", "+ Add a field…")), addable.map((k) => el("option", { value: k }, labelAt([...path, k], k))));
 }
 
 // A row drafted from the measures catalogue: where it came from, and the button that makes
@@ -768,11 +771,11 @@ function addFieldSelect(path, addable, properties) {
 function draftNote(path, draft) {
   const from = String(draft.from || "").replace(/seed\s*\d+\s*:?\s*/gi, "");
   return el("div", { class: "draft-note" },
-    el("span", {}, "แถวนี้ร่างจากคลังมาตรการ" + (from ? ` (จากแผนของ ${from})` : "") + " เมื่อแก้ไขหรือตรวจแล้วว่าใช้ได้ ให้กดปุ่มนี้ "),
+    el("span", {}, say("แถวนี้ร่างจากคลังมาตรการ", "This row was drafted from the measures catalogue") + (from ? say(` (จากแผนของ ${from})`, ` (from the plan of ${from})`) : "") + say(" เมื่อแก้ไขหรือตรวจแล้วว่าใช้ได้ ให้กดปุ่มนี้ ", " Once edited or checked, press this button ")),
     el("button", { type: "button", class: "use-draft", onclick: () => {
       delete getAt(state.doc, path).draft;
       changed(true);
-    } }, "ใช้ข้อความนี้"));
+    } }, say("ใช้ข้อความนี้", "Use this text")));
 }
 
 // ---- the package's JSON Schema (GET /api/schema), to know what an object may hold ----
@@ -824,7 +827,7 @@ function renderList(path, items, key) {
     box.append(entry);
   });
   if (!fixed) {
-    box.append(el("button", { type: "button", class: "add", onclick: () => addItem(path, items, key) }, "+ เพิ่ม" + label(key)));
+    box.append(el("button", { type: "button", class: "add", onclick: () => addItem(path, items, key) }, say("+ เพิ่ม", "+ Add") + label(key)));
   }
   return box;
 }
@@ -837,10 +840,10 @@ function itemTools(path, index, count) {
     changed(true);
   };
   return el("div", { class: "item-tools" },
-    el("button", { type: "button", title: "เลื่อนขึ้น", "aria-label": "เลื่อนขึ้น", disabled: index === 0, onclick: move(index - 1) }, "↑"),
-    el("button", { type: "button", title: "เลื่อนลง", "aria-label": "เลื่อนลง", disabled: index === count - 1, onclick: move(index + 1) }, "↓"),
-    el("button", { type: "button", title: "ลบรายการนี้", "aria-label": "ลบ", class: "remove", onclick: () => {
-      if (!confirm("ลบรายการนี้?")) return;
+    el("button", { type: "button", title: say("เลื่อนขึ้น", "Move up"), "aria-label": say("เลื่อนขึ้น", "Move up"), disabled: index === 0, onclick: move(index - 1) }, "↑"),
+    el("button", { type: "button", title: say("เลื่อนลง", "Move down"), "aria-label": say("เลื่อนลง", "Move down"), disabled: index === count - 1, onclick: move(index + 1) }, "↓"),
+    el("button", { type: "button", title: say("ลบรายการนี้", "Remove this item"), "aria-label": say("ลบ", "Delete"), class: "remove", onclick: () => {
+      if (!confirm(say("ลบรายการนี้?", "Remove this item?"))) return;
       getAt(state.doc, path).splice(index, 1);
       changed(true);
     } }, "✕"));
@@ -900,7 +903,7 @@ function indicatorChoice(path, value, id) {
     }
     changed(true);
   } }, known.map((i) => el("option", { value: String(i.number), selected: i.number === value },
-    `ตัวชี้วัดที่ ${thaiNumber(i.number)} ${i.name} (${i.tool})`)));
+    say(`ตัวชี้วัดที่ ${thaiNumber(i.number)} ${i.name} (${i.tool})`, `Indicator ${thaiNumber(i.number)} ${i.name} (${i.tool})`))));
 }
 
 function renderScalar(path, value, key, hint) {
@@ -918,7 +921,7 @@ function renderScalar(path, value, key, hint) {
     input = el("input", { id, type: "number", step: "any", min: score ? "0" : null, max: score ? "100" : null, value: value === null ? "" : String(value), readonly: readOnly(path, value),
       oninput: (e) => {
         const bounded = score && e.target.value !== "" && (Number(e.target.value) < 0 || Number(e.target.value) > 100);
-        e.target.setCustomValidity(bounded ? "คะแนนต้องอยู่ระหว่าง 0 ถึง 100" : "");
+        e.target.setCustomValidity(bounded ? say("คะแนนต้องอยู่ระหว่าง 0 ถึง 100", "A score is between 0 and 100") : "");
         box.classList.toggle("out-of-bounds", bounded);
         update(path, e.target.value === "" ? null : Number(e.target.value), hint.optional);
       } });
@@ -943,7 +946,7 @@ function renderScalar(path, value, key, hint) {
   });
   if (key === "date" && typeof value === "string") {
     const shown = el("div", { class: "date-shown muted" }, thaiDate(value));
-    input.setAttribute("placeholder", "ปปปป-ดด-วว เช่น 2567-06-26 หรือ ๒๕๖๗-๐๖-๒๖");
+    input.setAttribute("placeholder", say("ปปปป-ดด-วว เช่น 2567-06-26 หรือ ๒๕๖๗-๐๖-๒๖", "YYYY-MM-DD, e.g. 2567-06-26"));
     input.addEventListener("input", (e) => { shown.textContent = thaiDate(e.target.value); });
     box.append(el("label", { for: id }, name), input, shown, el("div", { class: "diag" }));
     return box;
@@ -968,10 +971,10 @@ const MONTHS = ["มกราคม", "กุมภาพันธ์", "มี�
 // year of 2400 or more read as Buddhist era (README: input format); in the package's digits.
 function thaiDate(text) {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(toArabic(text).trim());
-  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) return text.trim() ? "รูปแบบวันที่: ปปปป-ดด-วว" : "";
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) return text.trim() ? say("รูปแบบวันที่: ปปปป-ดด-วว", "Date format: YYYY-MM-DD") : "";
   const year = Number(m[1]) >= 2400 ? Number(m[1]) : Number(m[1]) + 543;
-  const words = `พิมพ์เป็น: ${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${year}`;
-  return state.doc.numerals === "arabic" ? words : thaiNumber(words);
+  const words = say(`พิมพ์เป็น: ${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${year}`, `Prints as: ${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${year}`);
+  return state.doc.numerals === "arabic" ? words : words.replace(/\d/g, (d) => THAI_DIGITS[d]);
 }
 
 // A value typed into a field. A column the row did not have is added when typed into and
@@ -983,7 +986,7 @@ function update(path, value, optional) {
 
 function changed(structural) {
   state.dirty = true;
-  setStatus("มีการแก้ไขที่ยังไม่ได้บันทึก (เก็บสำรองไว้ในเบราว์เซอร์นี้แล้ว)", "dirty");
+  setStatus(say("มีการแก้ไขที่ยังไม่ได้บันทึก (เก็บสำรองไว้ในเบราว์เซอร์นี้แล้ว)", "Unsaved edits (kept in this browser)"), "dirty");
   keepUnsaved();
   if (structural) renderForm();
   clearTimeout(state.timer);
@@ -1037,7 +1040,7 @@ async function requestPreview(text) {
   const pane = $("#preview");
   const note = $("#preview-state");
   if (pane) pane.dataset.state = "busy";
-  if (note) note.textContent = "กำลังจัดหน้า…";
+  if (note) note.textContent = say("กำลังจัดหน้า…", "Laying out…");
   // The server builds a few documents at once and asks the rest to wait (503).
   for (let tries = 0; ; tries++) {
     const answer = await api("POST", apiUrl("preview", state.name), text);
@@ -1053,21 +1056,21 @@ function showPreview(answer) {
   const note = $("#preview-state");
   if (answer.status !== 200) {
     pane.dataset.state = "error";
-    note.textContent = answer.status === 0 ? "ติดต่อโปรแกรมไม่ได้ กำลังลองใหม่…" : answerError(answer);
+    note.textContent = answer.status === 0 ? say("ติดต่อโปรแกรมไม่ได้ กำลังลองใหม่…", "The program does not answer; trying again…") : answerError(answer);
     for (const button of ["#download-pdf", "#download-archive"]) $(button).disabled = true;
     return;
   }
   const { id, pages } = answer.body;
   state.previewId = id;
   state.texts = answer.body.texts || [];
-  note.textContent = `${thaiNumber(pages)} หน้า`;
+  note.textContent = say(`${thaiNumber(pages)} หน้า`, `${thaiNumber(pages)} pages`);
   for (const button of ["#download-pdf", "#download-archive"]) $(button).disabled = false;
   const images = [...pane.querySelectorAll("img.page")];
   for (let n = 1; n <= pages; n++) {
     const src = `/api/render/${id}/page/${n}`;
     let img = images[n - 1];
     if (!img) {
-      img = el("img", { class: "page", alt: `หน้า ${thaiNumber(n)}`, loading: "lazy", dataset: { page: String(n) } });
+      img = el("img", { class: "page", alt: say(`หน้า ${thaiNumber(n)}`, `Page ${thaiNumber(n)}`), loading: "lazy", dataset: { page: String(n) } });
       // A page of a preview the program no longer keeps: the preview is asked for again.
       img.addEventListener("error", () => { if (img.isConnected && pane.dataset.state === "ready") refresh(); });
       pane.append(img);
@@ -1101,7 +1104,7 @@ async function download(kind) {
   const button = $(kind === "pdf" ? "#download-pdf" : "#download-archive");
   const note = $("#preview-note");
   button.disabled = true;
-  note.textContent = kind === "pdf" ? "กำลังเตรียม PDF…" : "กำลังเตรียม PDF สำหรับจัดเก็บ…";
+  note.textContent = kind === "pdf" ? say("กำลังเตรียม PDF…", "Preparing the PDF…") : say("กำลังเตรียม PDF สำหรับจัดเก็บ…", "Preparing the PDF for archiving…");
   try {
     let response;
     try {
@@ -1114,7 +1117,7 @@ async function download(kind) {
     offline(false);
     if (response.status !== 200) {
       const answer = await response.json().catch(() => ({}));
-      note.textContent = answer.error || `ดาวน์โหลดไม่สำเร็จ (รหัส ${response.status})`;
+      note.textContent = answer.error || say(`ดาวน์โหลดไม่สำเร็จ (รหัส ${response.status})`, `Download failed (status ${response.status})`);
       return;
     }
     const name = fileName(response.headers.get("Content-Disposition")) || (stemOf(state.name) + ".pdf");
@@ -1124,7 +1127,7 @@ async function download(kind) {
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 60000);
-    note.textContent = `ดาวน์โหลดแล้ว: ${name}`;
+    note.textContent = say(`ดาวน์โหลดแล้ว: ${name}`, `Downloaded: ${name}`);
     note.dataset.downloaded = name;
   } finally {
     button.disabled = false;
@@ -1168,9 +1171,9 @@ function showDiagnostics(checked) {
   const summary = Object.entries(counts).filter(([, n]) => n).map(([k, n]) => `${KINDS[k]} ${thaiNumber(n)}`).join(" · ");
   problems.replaceChildren(checked.diagnostics.length
     ? el("details", { open: checked.diagnostics.length <= 3 },
-      el("summary", {}, "ผลการตรวจข้อมูล: " + summary),
+      el("summary", {}, say("ผลการตรวจข้อมูล: ", "Check: ") + summary),
       el("ul", {}, list))
-    : el("div", { class: "ok-line" }, "✓ ตรวจข้อมูลแล้ว ไม่พบข้อผิดพลาดหรือข้อขัดแย้ง"));
+    : el("div", { class: "ok-line" }, say("✓ ตรวจข้อมูลแล้ว ไม่พบข้อผิดพลาดหรือข้อขัดแย้ง", "✓ Checked: no errors or contradictions")));
 }
 
 function diagnosticNode(d) {
@@ -1212,8 +1215,8 @@ function showGenerated(generated) {
   }
   const paragraphs = (list) => list.map((p) => el("p", {}, p));
   box.replaceChildren(
-    el("h3", {}, "บทวิเคราะห์ตามที่จะพิมพ์ (โปรแกรมเขียนจากคะแนน)"),
-    el("h4", {}, "ภาพรวม"), ...paragraphs(generated.overall),
+    el("h3", {}, say("บทวิเคราะห์ตามที่จะพิมพ์ (โปรแกรมเขียนจากคะแนน)", "The analysis as it will print (written by the program from the scores)")),
+    el("h4", {}, say("ภาพรวม", "Overall")), ...paragraphs(generated.overall),
     ...generated.tools.flatMap((t) => [el("h4", {}, t.title || t.tool), ...paragraphs(t.paragraphs)]));
 }
 
@@ -1223,7 +1226,7 @@ async function save() {
   clearTimeout(state.timer);
   const button = $("#save");
   button.disabled = true;
-  setStatus("กำลังบันทึก…", "busy");
+  setStatus(say("กำลังบันทึก…", "Saving…"), "busy");
   const text = JSON.stringify(state.doc, null, 2);
   try {
     const answer = await api("PUT", packageUrl(state.name), text, { "If-Match": state.etag || "" });
@@ -1233,15 +1236,15 @@ async function save() {
       state.dirty = false;
       dropUnsaved(state.name);
       $("#conflict").replaceChildren();
-      setStatus("บันทึกแล้ว " + new Date().toLocaleTimeString("th-TH"), "saved");
+      setStatus(say("บันทึกแล้ว ", "Saved ") + new Date().toLocaleTimeString("th-TH"), "saved");
       state.lastCheck = answer.body.check;
       showDiagnostics(answer.body.check);
     } else if (answer.status === 412) {
       await showConflict(answer);
     } else if (answer.status === 0) {
-      setStatus("ยังไม่ได้บันทึก: ติดต่อโปรแกรมไม่ได้ การแก้ไขยังเก็บไว้ในเบราว์เซอร์นี้ โปรดกดบันทึกอีกครั้งเมื่อโปรแกรมกลับมาทำงาน", "error");
+      setStatus(say("ยังไม่ได้บันทึก: ติดต่อโปรแกรมไม่ได้ การแก้ไขยังเก็บไว้ในเบราว์เซอร์นี้ โปรดกดบันทึกอีกครั้งเมื่อโปรแกรมกลับมาทำงาน", "Not saved: the program does not answer. Your edits are kept in this browser; press Save again when the program is back."), "error");
     } else {
-      setStatus("บันทึกไม่สำเร็จ", "error");
+      setStatus(say("บันทึกไม่สำเร็จ", "Saving failed"), "error");
       $("#conflict").replaceChildren(errorBox(answer));
     }
   } finally {
@@ -1264,8 +1267,8 @@ function leaves(a, b, path = [], out = new Map()) {
 }
 
 function shown(value) {
-  if (value === undefined) return "(ไม่มีช่องนี้)";
-  if (value === null || value === "") return "(ว่าง)";
+  if (value === undefined) return say("(ไม่มีช่องนี้)", "(no such field)");
+  if (value === null || value === "") return say("(ว่าง)", "(empty)");
   if (typeof value !== "object") return String(value);
   return JSON.stringify(value, null, 1).replace(/[{}[\]"]/g, "").replace(/\n\s*\n/g, "\n").trim();
 }
@@ -1274,7 +1277,7 @@ function shown(value) {
 // versions; a field only one side changed starts on that side's version, one both changed on
 // the clerk's. The merge is saved over the other version (the clerk can save again).
 async function showConflict(answer) {
-  setStatus("ยังไม่ได้บันทึก: มีผู้อื่นบันทึกแฟ้มนี้ก่อน", "error");
+  setStatus(say("ยังไม่ได้บันทึก: มีผู้อื่นบันทึกแฟ้มนี้ก่อน", "Not saved: someone else saved this file first"), "error");
   const current = await api("GET", packageUrl(state.name));
   if (current.status !== 200) {
     $("#conflict").replaceChildren(errorBox(current));
@@ -1292,11 +1295,11 @@ async function showConflict(answer) {
       el("input", { type: "radio", name: "pick-" + i, value: side, checked: side === pick }), " ", text);
     return el("tr", { dataset: { index: String(i), path: pathText(d.path) } },
       el("th", {}, labelPath(d.path)),
-      el("td", {}, choice("mine", "ฉบับของท่าน"), el("div", { class: "version" }, shown(d.mine))),
-      el("td", {}, choice("theirs", "ฉบับที่บันทึกไว้แล้ว"), el("div", { class: "version" }, shown(d.theirs))));
+      el("td", {}, choice("mine", say("ฉบับของท่าน", "Yours")), el("div", { class: "version" }, shown(d.mine))),
+      el("td", {}, choice("theirs", say("ฉบับที่บันทึกไว้แล้ว", "Saved")), el("div", { class: "version" }, shown(d.theirs))));
   });
   const table = el("table", { class: "merge", id: "merge" },
-    el("thead", {}, el("tr", {}, el("th", {}, "ช่อง"), el("th", {}, "ฉบับของท่าน (ยังไม่ได้บันทึก)"), el("th", {}, "ฉบับที่ผู้อื่นบันทึกไว้แล้ว"))),
+    el("thead", {}, el("tr", {}, el("th", {}, say("ช่อง", "Field")), el("th", {}, say("ฉบับของท่าน (ยังไม่ได้บันทึก)", "Yours (not saved)")), el("th", {}, say("ฉบับที่ผู้อื่นบันทึกไว้แล้ว", "Saved by someone else")))),
     el("tbody", {}, rows));
   const setAll = (side) => table.querySelectorAll(`input[value='${side}']`).forEach((r) => { r.checked = true; });
   const merge = () => {
@@ -1315,13 +1318,13 @@ async function showConflict(answer) {
   $("#conflict").replaceChildren(el("div", { class: "alert error", role: "alert", id: "conflict-message" },
     el("p", {}, answer.body.error),
     differing.length
-      ? el("p", {}, `ช่องที่ต่างกัน ${thaiNumber(differing.length)} ช่อง: เลือกฉบับของแต่ละช่อง แล้วกด "รวมและบันทึก"`)
-      : el("p", {}, "ฉบับที่บันทึกไว้ตรงกับของท่านทุกช่อง กด \"รวมและบันทึก\" เพื่อบันทึก"),
+      ? el("p", {}, say(`ช่องที่ต่างกัน ${thaiNumber(differing.length)} ช่อง: เลือกฉบับของแต่ละช่อง แล้วกด "รวมและบันทึก"`, `${thaiNumber(differing.length)} fields differ: choose the version of each, then press "Merge and save"`))
+      : el("p", {}, say("ฉบับที่บันทึกไว้ตรงกับของท่านทุกช่อง กด \"รวมและบันทึก\" เพื่อบันทึก", "The saved version equals yours in every field: press \"Merge and save\" to save")),
     table,
     el("p", { class: "actions" },
-      el("button", { type: "button", id: "take-mine", onclick: () => setAll("mine") }, "เลือกฉบับของท่านทุกช่อง"),
-      el("button", { type: "button", id: "take-theirs", onclick: () => setAll("theirs") }, "เลือกฉบับที่บันทึกไว้ทุกช่อง"),
-      el("button", { type: "button", id: "merge-save", class: "primary", onclick: merge }, "รวมและบันทึก"))));
+      el("button", { type: "button", id: "take-mine", onclick: () => setAll("mine") }, say("เลือกฉบับของท่านทุกช่อง", "Take yours for every field")),
+      el("button", { type: "button", id: "take-theirs", onclick: () => setAll("theirs") }, say("เลือกฉบับที่บันทึกไว้ทุกช่อง", "Take the saved one for every field")),
+      el("button", { type: "button", id: "merge-save", class: "primary", onclick: merge }, say("รวมและบันทึก", "Merge and save")))));
 }
 
 // Sets a value, making the objects on the way; `undefined` removes it.

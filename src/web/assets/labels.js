@@ -2,10 +2,16 @@
 // `src/schema.rs`): document names, paragraph fields, read-only parts, new parts.
 "use strict";
 
+// The page's language: English when the program runs with `--lang en` (the server writes
+// it into the page's <html lang>), else Thai. Every text of the page is written in both,
+// Thai first: say("ไทย", "English").
+const ENGLISH = document.documentElement.lang === "en";
+const say = (thai, english) => (ENGLISH ? english : thai);
+
 // The documents a package makes (DocKind names).
 const DOCUMENTS = {
-  memo: "บันทึกข้อความ", letter: "หนังสือภายนอก", cover: "ปก", report: "รายงานผลการวิเคราะห์",
-  oit: "รายละเอียด OIT", measures: "มาตรการ", announcement: "ประกาศ", progress: "รายงานความก้าวหน้า",
+  memo: say("บันทึกข้อความ", "Memo"), letter: say("หนังสือภายนอก", "External letter"), cover: say("ปก", "Cover"), report: say("รายงานผลการวิเคราะห์", "Analysis report"),
+  oit: say("รายละเอียด OIT", "OIT details"), measures: say("มาตรการ", "Measures"), announcement: say("ประกาศ", "Announcement"), progress: say("รายงานความก้าวหน้า", "Progress report"),
 };
 
 // Fields printed as paragraphs: a string is edited in a text area, a list as paragraphs.
@@ -35,14 +41,14 @@ const NEW_ITEMS = {
 
 // Fields with a fixed set of values: value → Thai name.
 const CHOICES = {
-  numerals: { thai: "เลขไทย (๑๒๓)", arabic: "เลขอารบิก (123)" },
-  layout: { by_indicator: "ตาราง ๖ คอลัมน์ รายตัวชี้วัด", by_tool: "ตาราง ๔ คอลัมน์ ตามเครื่องมือ", outline: "หัวข้อและรายการ (ไม่มีตาราง)" },
+  numerals: { thai: say("เลขไทย (๑๒๓)", "Thai digits (๑๒๓)"), arabic: say("เลขอารบิก (123)", "Arabic digits (123)") },
+  layout: { by_indicator: say("ตาราง ๖ คอลัมน์ รายตัวชี้วัด", "Table of 6 columns, by indicator"), by_tool: say("ตาราง ๔ คอลัมน์ ตามเครื่องมือ", "Table of 4 columns, by tool"), outline: say("หัวข้อและรายการ (ไม่มีตาราง)", "Headings and items (no table)") },
   tool: { IIT: "IIT", EIT: "EIT", OIT: "OIT" },
   kind: {
-    province: "จังหวัด", district_office: "ที่ทำการปกครองอำเภอ / สำนักงานอำเภอ", provincial_unit: "ส่วนราชการส่วนภูมิภาค",
-    municipality: "เทศบาล", sao: "องค์การบริหารส่วนตำบล", school: "โรงเรียน / สถานศึกษา", hospital: "โรงพยาบาล",
-    police_station: "สถานีตำรวจ", university: "มหาวิทยาลัย / สถาบันอุดมศึกษา", public_organisation: "องค์การมหาชน",
-    ministry_department: "กรม / ส่วนราชการระดับกรม",
+    province: say("จังหวัด", "Province"), district_office: say("ที่ทำการปกครองอำเภอ / สำนักงานอำเภอ", "District office"), provincial_unit: say("ส่วนราชการส่วนภูมิภาค", "Regional government office"),
+    municipality: say("เทศบาล", "Municipality"), sao: say("องค์การบริหารส่วนตำบล", "Subdistrict administrative organization"), school: say("โรงเรียน / สถานศึกษา", "School"), hospital: say("โรงพยาบาล", "Hospital"),
+    police_station: say("สถานีตำรวจ", "Police station"), university: say("มหาวิทยาลัย / สถาบันอุดมศึกษา", "University"), public_organisation: say("องค์การมหาชน", "Public organization"),
+    ministry_department: say("กรม / ส่วนราชการระดับกรม", "Department"),
   },
 };
 
@@ -83,10 +89,10 @@ function initialValue(schema) {
 
 // Labels that depend on where a field is (the schema names a field once for every place).
 const LABELS_AT = {
-  "agency.province": "จังหวัด",
-  "province": "ผลการประเมินภาพรวมจังหวัด",
-  "agency.kind": "ประเภทหน่วยงาน",
-  "agency.rank": "ลำดับของหน่วยงาน",
+  "agency.province": say("จังหวัด", "Province"),
+  "province": say("ผลการประเมินภาพรวมจังหวัด", "Province-wide results"),
+  "agency.kind": say("ประเภทหน่วยงาน", "Kind of agency"),
+  "agency.rank": say("ลำดับของหน่วยงาน", "Rank of the agency"),
 };
 
 // A score field: typed as a number from 0 to 100.
@@ -97,12 +103,13 @@ const HIDDEN_FIELDS = new Set(["draft"]);
 
 // Thai digits, for numbers the page shows in running text.
 const THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙";
-const thaiNumber = (n) => String(n).replace(/\d/g, (d) => THAI_DIGITS[d]);
+// Numbers in the page's own text: Thai digits, Arabic ones in English.
+const thaiNumber = (n) => (ENGLISH ? String(n) : String(n).replace(/\d/g, (d) => THAI_DIGITS[d]));
 
 // What each kind of message is called (the page's words, as the guide uses them).
 const KINDS = {
-  error: "ข้อผิดพลาด", contradiction: "ข้อขัดแย้ง", warning: "คำเตือน", note: "หมายเหตุ",
+  error: say("ข้อผิดพลาด", "Error"), contradiction: say("ข้อขัดแย้ง", "Contradiction"), warning: say("คำเตือน", "Warning"), note: say("หมายเหตุ", "Note"),
 };
 
 // Said when the program does not answer (it was closed, or the network is down).
-const OFFLINE = "ติดต่อโปรแกรมไม่ได้ โปรแกรมอาจปิดอยู่หรือเครือข่ายขัดข้อง การแก้ไขยังเก็บไว้ในเบราว์เซอร์นี้ จะลองใหม่อัตโนมัติทุก ๕ วินาที";
+const OFFLINE = say("ติดต่อโปรแกรมไม่ได้ โปรแกรมอาจปิดอยู่หรือเครือข่ายขัดข้อง การแก้ไขยังเก็บไว้ในเบราว์เซอร์นี้ จะลองใหม่อัตโนมัติทุก ๕ วินาที", "The program does not answer: it may be closed or the network is down. Your edits are kept in this browser; trying again every 5 seconds.");

@@ -27,6 +27,18 @@ pub fn check_after(pdf: &[u8], signed_len: usize) -> Result<(), Message> {
     let trailer = Trailer::read(signed_pdf).map_err(|e| unreadable(&e))?;
     let current = Objects::read(pdf).map_err(|e| unreadable(&e))?;
     let tail = tail(pdf, signed_len)?;
+    // Looked up per entry, not scanned: a million entries against a million objects.
+    let defined = Defined {
+        plain: tail
+            .iter()
+            .filter(|o| o.packed.is_none())
+            .map(|o| (o.number, o.at))
+            .collect(),
+        packed: tail
+            .iter()
+            .filter_map(|o| Some((o.number, o.packed?)))
+            .collect(),
+    };
     for section in sections(pdf, signed_len, trailer.startxref)? {
         let root = pdfobj::value(&section.trailer, "/Root").and_then(pdfobj::reference);
         if root != Some(trailer.root) {
@@ -36,7 +48,7 @@ pub fn check_after(pdf: &[u8], signed_len: usize) -> Result<(), Message> {
             ));
         }
         for entry in &section.entries {
-            listed_in_tail(pdf, *entry, &tail, &signed)?;
+            listed_in_tail(pdf, *entry, &defined, &signed)?;
         }
     }
     let roles = Roles::of(&signed, &trailer);
@@ -93,13 +105,20 @@ fn tail(pdf: &[u8], signed_len: usize) -> Result<Vec<Later>, Message> {
     Ok(out)
 }
 
+/// The objects of the later revisions: (number, where its ` obj` is) for those written on
+/// their own, (number, (object stream, index)) for packed ones.
+struct Defined {
+    plain: BTreeSet<(u32, usize)>,
+    packed: BTreeSet<(u32, (u32, usize))>,
+}
+
 /// Whether a later section's `entry` names an object of the later revisions, where it is:
 /// one that points back into the signed revision (or anywhere else) would show a viewer an
 /// object this check never saw. A number it frees may not be one the signed revision uses.
 fn listed_in_tail(
     pdf: &[u8],
     entry: Entry,
-    tail: &[Later],
+    defined: &Defined,
     signed: &Objects,
 ) -> Result<(), Message> {
     match entry {
@@ -109,9 +128,13 @@ fn listed_in_tail(
         )),
         Entry::Free(_) => Ok(()),
         Entry::Used { number: n, offset } => {
-            if tail.iter().any(|o| {
-                o.packed.is_none() && o.number == n && xref::header_at(pdf, offset, o.at, n)
-            }) {
+            // `N G` takes a few bytes: the ` obj` after it is within 64 of the offset.
+            let near = offset..=offset.saturating_add(64);
+            if defined
+                .plain
+                .range((n, *near.start())..=(n, *near.end()))
+                .any(|&(_, at)| xref::header_at(pdf, offset, at, n))
+            {
                 Ok(())
             } else {
                 Err(message!(
@@ -125,10 +148,7 @@ fn listed_in_tail(
             stream,
             index,
         } => {
-            if tail
-                .iter()
-                .any(|o| o.number == n && o.packed == Some((stream, index)))
-            {
+            if defined.packed.contains(&(n, (stream, index))) {
                 Ok(())
             } else {
                 Err(message!(

@@ -1106,3 +1106,33 @@ fn a_cross_reference_stream_pointing_back_to_itself_is_refused_at_once() {
         "{later:?}"
     );
 }
+
+/// An update after the signature adding 300,000 objects, each listed in its table: every
+/// entry is looked up, not searched for among all the objects (that took minutes).
+#[test]
+fn a_later_revision_of_many_objects_is_checked_in_linear_time() {
+    let pdf = signed();
+    let next = Objects::read(pdf)
+        .unwrap()
+        .next_free(&Trailer::read(pdf).unwrap(), 300_000)
+        .unwrap();
+    let mut body = Vec::new();
+    let mut entries = Vec::new();
+    for n in next..next + 300_000 {
+        entries.push((n, body.len()));
+        body.extend_from_slice(format!("{n} 0 obj\n<<>>\nendobj\n").as_bytes());
+    }
+    let many = append(pdf, &body, &entries, true);
+    let started = Instant::now();
+    let report = verify::inspect(&many).unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        !report.signatures[0].changed_after(),
+        "{:?}",
+        report.signatures[0].later
+    );
+}

@@ -93,8 +93,8 @@ impl Previews {
             .map(|(_, p)| p.clone())
     }
 
-    /// Keeps `preview` for `session`: pushes out that session's oldest beyond [`KEPT`], and
-    /// the least recent session beyond [`SESSIONS`], never another browser's preview alone.
+    /// Keeps `preview` for `session`: pushes out that session's oldest beyond `KEPT`, and
+    /// the least recent session beyond `SESSIONS`, never another browser's preview alone.
     pub fn keep(&self, session: &str, id: &str, preview: Arc<Preview>) {
         let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
         let mut own = match kept.iter().position(|s| s.name == session) {

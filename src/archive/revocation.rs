@@ -27,8 +27,8 @@ pub enum Status {
 pub fn status(
     certificate: &Certificate,
     issuers: &[Certificate],
-    crls: &[Vec<u8>],
-    ocsps: &[Vec<u8>],
+    crls: &[&[u8]],
+    ocsps: &[&[u8]],
     time: u64,
 ) -> Status {
     let issuer = issuers.iter().find(|i| {

@@ -101,26 +101,18 @@ pub fn verdict(signature: &Signature, anchors: &[Certificate], now: u64) -> Verd
             message!("ไม่พบใบรับรองของผู้ลงนาม", "no signer's certificate found"),
         );
     };
-    let (time, stamped, mut notes) = signing_time(signature, anchors);
-    let chain: Vec<Certificate> = signature
-        .chain
-        .iter()
-        .chain(&signature.extra)
-        .cloned()
-        .collect();
+    let extra = signature.dss.certificates();
+    let (time, stamped, mut notes) = signing_time(signature, &extra, anchors);
+    let chain: Vec<Certificate> = signature.chain.iter().chain(&extra).cloned().collect();
     // A verified timestamp proves the signature existed then: the path is judged at its time.
     let at = if stamped { time.unwrap_or(now) } else { now };
     let mut verdict = certificate_verdict(certificate, &chain, anchors, at, time);
     if verdict.indication != Indication::TotalFailed {
         let issuers: Vec<Certificate> = chain.iter().chain(anchors).cloned().collect();
         let when = time.unwrap_or(now);
-        match super::revocation::status(
-            certificate,
-            &issuers,
-            &signature.crls,
-            &signature.ocsps,
-            when,
-        ) {
+        let crls = joined(&signature.crls, &signature.dss.crls);
+        let ocsps = joined(&signature.ocsps, &signature.dss.ocsps);
+        match super::revocation::status(certificate, &issuers, &crls, &ocsps, when) {
             super::revocation::Status::Revoked(at) if at <= when => {
                 verdict = Verdict::failed(
                     "REVOKED",
@@ -162,10 +154,16 @@ pub fn verdict(signature: &Signature, anchors: &[Certificate], now: u64) -> Verd
     verdict
 }
 
+/// The revocation data the CMS carries and the data the DSS keeps, together.
+fn joined<'a>(own: &'a [Vec<u8>], kept: &'a [Vec<u8>]) -> Vec<&'a [u8]> {
+    own.iter().chain(kept).map(Vec::as_slice).collect()
+}
+
 /// The signing time in seconds since 1970, whether it comes from a verified timestamp on
 /// the signature, and a note saying which time it is.
 fn signing_time(
     signature: &Signature,
+    extra: &[Certificate],
     anchors: &[Certificate],
 ) -> (Option<u64>, bool, Vec<Message>) {
     let claimed = signature.time.as_deref().and_then(pdf_time);
@@ -179,12 +177,7 @@ fn signing_time(
             (Err(why), _) => why.clone(),
             (Ok(()), None) => message!("ไม่มีเวลา", "it states no time"),
             (Ok(()), Some(time)) => {
-                let chain: Vec<Certificate> = stamp
-                    .chain
-                    .iter()
-                    .chain(&signature.extra)
-                    .cloned()
-                    .collect();
+                let chain: Vec<Certificate> = stamp.chain.iter().chain(extra).cloned().collect();
                 let tsa = &stamp.certificate;
                 let when = stamp.time.clone().unwrap_or_default();
                 if anchored(tsa, &chain, anchors, time) {

@@ -34,11 +34,11 @@ pub struct Signature {
     pub timestamp: bool,
     /// The timestamp on the signature value (PAdES B-T), if it carries one.
     pub stamp: Option<Result<Stamp, Message>>,
-    /// Revocation data for its certificates: the CMS's own and the document's DSS, DER.
+    /// Revocation data for its certificates the CMS carries, DER.
     pub crls: Vec<Vec<u8>>,
     pub ocsps: Vec<Vec<u8>>,
-    /// Certificates the document's DSS holds (issuers of CRLs and OCSP responders).
-    pub extra: Vec<x509_cert::Certificate>,
+    /// The document's DSS, shared by its signatures.
+    pub dss: std::sync::Arc<Dss>,
 }
 
 /// A signature timestamp, checked over the signature value.
@@ -59,8 +59,20 @@ pub struct Dss {
     pub ocsps: Vec<Vec<u8>>,
 }
 
-/// The most entries of one DSS array read.
+/// The most entries of one DSS array read, and the most bytes of all its streams: a crafted
+/// DSS must not make the reader hold what a thousand inflated streams would.
 const DSS_ENTRIES: usize = 1000;
+const DSS_BYTES: usize = 64 << 20;
+
+impl Dss {
+    /// The certificates it holds that can be read (issuers of CRLs, OCSP responders).
+    pub fn certificates(&self) -> Vec<x509_cert::Certificate> {
+        self.certs
+            .iter()
+            .filter_map(|c| der::Decode::from_der(c).ok())
+            .collect()
+    }
+}
 
 /// The DSS the catalog of `pdf`'s current revision names (empty without one).
 pub fn dss(objects: &Objects, trailer: &Trailer) -> Dss {
@@ -70,13 +82,27 @@ pub fn dss(objects: &Objects, trailer: &Trailer) -> Dss {
     let Some(dss) = pdfobj::value(catalog, "/DSS").map(|d| fields::resolve(objects, d)) else {
         return Dss::default();
     };
-    let streams = |key: &str| -> Vec<Vec<u8>> {
+    let mut total = 0usize;
+    let mut streams = |key: &str| -> Vec<Vec<u8>> {
         let array = pdfobj::value(dss, key).map_or("[]", |a| fields::resolve(objects, a));
-        pdfobj::elements(array)
+        let mut numbers: Vec<u32> = pdfobj::elements(array)
             .into_iter()
             .take(DSS_ENTRIES)
-            .filter_map(|r| objects.stream(pdfobj::reference(r)?).ok())
-            .collect()
+            .filter_map(pdfobj::reference)
+            .collect();
+        numbers.dedup();
+        let mut out = Vec::new();
+        for number in numbers {
+            let Ok(data) = objects.stream(number) else {
+                continue;
+            };
+            total = total.saturating_add(data.len());
+            if total > DSS_BYTES {
+                break;
+            }
+            out.push(data);
+        }
+        out
     };
     Dss {
         certs: streams("/Certs"),
@@ -147,16 +173,9 @@ pub fn inspect(pdf: &[u8]) -> Result<Report, String> {
     let trailing = pdf.len() - ends.last().copied().unwrap_or(0);
     let mut signatures = signatures(pdf, &objects, &trailer)?;
     signatures.sort_by_key(|s| s.covers_to);
-    let dss = dss(&objects, &trailer);
-    let extra: Vec<x509_cert::Certificate> = dss
-        .certs
-        .iter()
-        .filter_map(|c| der::Decode::from_der(c).ok())
-        .collect();
+    let dss = std::sync::Arc::new(dss(&objects, &trailer));
     for signature in &mut signatures {
-        signature.crls.extend(dss.crls.iter().cloned());
-        signature.ocsps.extend(dss.ocsps.iter().cloned());
-        signature.extra.extend(extra.iter().cloned());
+        signature.dss = dss.clone();
     }
     let covered: Vec<(usize, Added)> = signatures.iter().map(|s| (s.covers_to, s.kind())).collect();
     for signature in &mut signatures {
@@ -275,7 +294,7 @@ fn check(pdf: &[u8], field: String, dict: &str) -> Signature {
         stamp: None,
         crls: Vec::new(),
         ocsps: Vec::new(),
-        extra: Vec::new(),
+        dss: Default::default(),
     };
     let range: Vec<Option<usize>> =
         pdfobj::elements(pdfobj::value(dict, "/ByteRange").unwrap_or("[]"))

@@ -15,6 +15,9 @@ use sha2::Digest;
 use super::Hub;
 use super::Refusal;
 use super::store::{PackageRow, User, now};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use std::sync::Arc;
 
 /// The cookie holding the session token.
 pub const COOKIE: &str = "ita_hub";
@@ -255,5 +258,29 @@ pub fn may_edit(session: &Session, package: &PackageRow) -> Result<(), Refusal> 
             StatusCode::FORBIDDEN,
             "แก้ไขหรือส่งแฟ้มได้เฉพาะผู้ใช้ของหน่วยงานเจ้าของแฟ้ม ไม่มีสิ่งใดเปลี่ยน",
         ))
+    }
+}
+
+/// The session of a request that reads: logged in, else `401` before the handler runs.
+pub struct Reader(pub Session);
+
+/// The session of a request that changes something through the API: logged in (`401`), from
+/// this site's page with the session's CSRF token in the header (`403`), before the handler
+/// runs. (A form post carries its token in the body: [`change`] with the form's field.)
+pub struct Changer(pub Session);
+
+impl FromRequestParts<Arc<Hub>> for Reader {
+    type Rejection = Refusal;
+
+    async fn from_request_parts(parts: &mut Parts, hub: &Arc<Hub>) -> Result<Self, Refusal> {
+        required(hub, &parts.headers).map(Reader)
+    }
+}
+
+impl FromRequestParts<Arc<Hub>> for Changer {
+    type Rejection = Refusal;
+
+    async fn from_request_parts(parts: &mut Parts, hub: &Arc<Hub>) -> Result<Self, Refusal> {
+        change(hub, &parts.headers, None).map(Changer)
     }
 }

@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::auth::{self, Session, may_edit, may_see};
+use super::auth::{self, Changer, Reader, Session, may_edit, may_see};
 
 use super::store::{Move, PackageRow, Save, Store, StoreError};
 use super::workflow::{Action, State as Stage};
@@ -65,6 +65,19 @@ pub fn form(headers: &HeaderMap, body: Body_) -> Result<HashMap<String, String>,
     let text = std::str::from_utf8(&body)
         .map_err(|_| Refusal::bad("ข้อมูลในแบบฟอร์มไม่ใช่ข้อความ UTF-8 จึงไม่ได้รับไว้"))?;
     Ok(super::form::pairs(text))
+}
+
+/// A form post's fields and its session: logged in, from this site's page, with the
+/// session's CSRF token in the field `csrf`; a refusal answered as a page.
+fn form_session(
+    hub: &Hub,
+    headers: &HeaderMap,
+    body: Body_,
+) -> Result<(Session, HashMap<String, String>), Refusal> {
+    let form = form(headers, body).map_err(Refusal::as_page)?;
+    let session = auth::change(hub, headers, form.get("csrf").map(String::as_str))
+        .map_err(Refusal::as_page)?;
+    Ok((session, form))
 }
 
 /// The request's body type must be one of `accepted`.
@@ -116,6 +129,18 @@ fn package_named(store: &Store, name: &str) -> Result<PackageRow, Refusal> {
     store
         .package_named(name)?
         .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, format!("ไม่มีแฟ้ม `{name}` ในระบบ")))
+}
+
+/// The package a path names, when the session has the right `may` (to see, to edit) to it.
+fn named_for(
+    hub: &Hub,
+    session: &Session,
+    name: &str,
+    may: fn(&Session, &PackageRow) -> Result<(), Refusal>,
+) -> Result<PackageRow, Refusal> {
+    let package = package_named(&hub.store, name)?;
+    may(session, &package)?;
+    Ok(package)
 }
 
 pub(super) fn admin_only(session: &Session) -> Result<(), Refusal> {
@@ -210,9 +235,7 @@ pub async fn logout(
     headers: HeaderMap,
     body: Body_,
 ) -> Answer {
-    let form = form(&headers, body).map_err(Refusal::as_page)?;
-    let session = auth::change(&hub, &headers, form.get("csrf").map(String::as_str))
-        .map_err(Refusal::as_page)?;
+    let (session, _) = form_session(&hub, &headers, body)?;
     hub.store.end_session(&session.token_hash)?;
     let _ = hub.store.audit(
         Some(session.user.id),
@@ -277,9 +300,7 @@ pub async fn create_user(
     body: Body_,
 ) -> Answer {
     let page = |r: Refusal| r.as_page();
-    let form = form(&headers, body).map_err(page)?;
-    let session =
-        auth::change(&hub, &headers, form.get("csrf").map(String::as_str)).map_err(page)?;
+    let (session, form) = form_session(&hub, &headers, body)?;
     admin_only(&session).map_err(page)?;
     let login = field(&form, "login");
     let name = field(&form, "name");
@@ -329,9 +350,7 @@ pub async fn reset_user(
     body: Body_,
 ) -> Answer {
     let page = |r: Refusal| r.as_page();
-    let form = form(&headers, body).map_err(page)?;
-    let session =
-        auth::change(&hub, &headers, form.get("csrf").map(String::as_str)).map_err(page)?;
+    let (session, _) = form_session(&hub, &headers, body)?;
     admin_only(&session).map_err(page)?;
     let id: i64 = id
         .parse()
@@ -373,9 +392,7 @@ pub async fn action(
     body: Body_,
 ) -> Answer {
     let page = |r: Refusal| r.as_page();
-    let form = form(&headers, body).map_err(page)?;
-    let session =
-        auth::change(&hub, &headers, form.get("csrf").map(String::as_str)).map_err(page)?;
+    let (session, form) = form_session(&hub, &headers, body)?;
     let package = package(&hub.store, &id).map_err(page)?;
     may_see(&session, &package).map_err(page)?;
     let action = Action::parse(field(&form, "action"))
@@ -443,9 +460,7 @@ pub async fn comment(
     body: Body_,
 ) -> Answer {
     let page = |r: Refusal| r.as_page();
-    let form = form(&headers, body).map_err(page)?;
-    let session =
-        auth::change(&hub, &headers, form.get("csrf").map(String::as_str)).map_err(page)?;
+    let (session, form) = form_session(&hub, &headers, body)?;
     let package = package(&hub.store, &id).map_err(page)?;
     admin_only(&session).map_err(page)?;
     let (path, text) = (field(&form, "field"), field(&form, "text"));
@@ -482,9 +497,7 @@ pub async fn restore(
     body: Body_,
 ) -> Answer {
     let page = |r: Refusal| r.as_page();
-    let form = form(&headers, body).map_err(page)?;
-    let session =
-        auth::change(&hub, &headers, form.get("csrf").map(String::as_str)).map_err(page)?;
+    let (session, form) = form_session(&hub, &headers, body)?;
     let package = package(&hub.store, &id).map_err(page)?;
     may_edit(&session, &package).map_err(page)?;
     let number: i64 = field(&form, "version")
@@ -544,11 +557,10 @@ pub(super) fn pdf_download(bytes: Vec<u8>, name: &str, kind: &'static str) -> Re
 /// `GET /packages/{id}/signed.pdf`: the signed PDF the hub accepted.
 pub async fn signed_pdf(
     State(hub): Hubs,
+    Reader(session): Reader,
     ConnectInfo(peer): Peer,
     Path(id): Path<String>,
-    headers: HeaderMap,
 ) -> Answer {
-    let session = auth::required(&hub, &headers)?;
     let package = package(&hub.store, &id)?;
     may_see(&session, &package)?;
     let pdf = hub
@@ -575,11 +587,10 @@ pub async fn signed_pdf(
 /// async threads under a heavy-work permit.
 pub async fn approved_zip(
     State(hub): Hubs,
+    Reader(session): Reader,
     ConnectInfo(peer): Peer,
     RawQuery(raw): RawQuery,
-    headers: HeaderMap,
 ) -> Answer {
-    let session = auth::required(&hub, &headers)?;
     admin_only(&session)?;
     let archive = super::form::pairs(raw.as_deref().unwrap_or(""))
         .get("kind")
@@ -608,8 +619,7 @@ pub async fn approved_zip(
 }
 
 /// `GET /api/packages`: the packages the session may see, as the clerk's form lists them.
-pub async fn list(State(hub): Hubs, headers: HeaderMap) -> Answer {
-    let session = auth::required(&hub, &headers)?;
+pub async fn list(State(hub): Hubs, Reader(session): Reader) -> Answer {
     let agency = if session.user.admin {
         None
     } else {
@@ -633,10 +643,8 @@ pub async fn list(State(hub): Hubs, headers: HeaderMap) -> Answer {
 }
 
 /// `GET /api/packages/{name}`: the current version, its number in `ETag`.
-pub async fn read(State(hub): Hubs, Path(name): Path<String>, headers: HeaderMap) -> Answer {
-    let session = auth::required(&hub, &headers)?;
-    let package = package_named(&hub.store, &name)?;
-    may_see(&session, &package)?;
+pub async fn read(State(hub): Hubs, Reader(session): Reader, Path(name): Path<String>) -> Answer {
+    let package = named_for(&hub, &session, &name, may_see)?;
     let version = hub
         .store
         .version(package.id, None)?
@@ -717,14 +725,13 @@ fn package_body(
 /// started from is still the current one (else `412`, nothing written).
 pub async fn save(
     State(hub): Hubs,
+    Changer(session): Changer,
     ConnectInfo(peer): Peer,
     Path(name): Path<String>,
     headers: HeaderMap,
     body: Body_,
 ) -> Answer {
-    let session = auth::change(&hub, &headers, None)?;
-    let package = package_named(&hub.store, &name)?;
-    may_edit(&session, &package)?;
+    let package = named_for(&hub, &session, &name, may_edit)?;
     let expected = if_match(&headers)?;
     let (body, value) = package_body(body, &headers, &package)?;
     if !package.state.editable() {
@@ -774,13 +781,12 @@ pub async fn save(
 /// `POST /api/check/{name}`: `check` on the text being edited (not saved).
 pub async fn check(
     State(hub): Hubs,
+    Changer(session): Changer,
     Path(name): Path<String>,
     headers: HeaderMap,
     body: Body_,
 ) -> Answer {
-    let session = auth::change(&hub, &headers, None)?;
-    let package = package_named(&hub.store, &name)?;
-    may_see(&session, &package)?;
+    let package = named_for(&hub, &session, &name, may_see)?;
     let (body, _) = package_body(body, &headers, &package)?;
     let checked = blocking(move || check_text(&hub, &name, body.to_vec()).json()).await?;
     Ok(crate::web::api::json_response(StatusCode::OK, &checked))
@@ -790,13 +796,12 @@ pub async fn check(
 /// count, or the diagnostics that stop the build (`422`).
 pub async fn preview(
     State(hub): Hubs,
+    Changer(session): Changer,
     Path(name): Path<String>,
     headers: HeaderMap,
     body: Body_,
 ) -> Answer {
-    let session = auth::change(&hub, &headers, None)?;
-    let package = package_named(&hub.store, &name)?;
-    may_see(&session, &package)?;
+    let package = named_for(&hub, &session, &name, may_see)?;
     let (body, _) = package_body(body, &headers, &package)?;
     let id = crate::web::preview::id(&name, &body);
     Ok(match built(&hub, &package, body).await? {
@@ -863,15 +868,14 @@ async fn built(
 /// the clerk's screen, as the workspace's download buttons ask for it.
 pub async fn download(
     State(hub): Hubs,
+    Changer(session): Changer,
     ConnectInfo(peer): Peer,
     Path(name): Path<String>,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
     body: Body_,
 ) -> Answer {
-    let session = auth::change(&hub, &headers, None)?;
-    let package = package_named(&hub.store, &name)?;
-    may_see(&session, &package)?;
+    let package = named_for(&hub, &session, &name, may_see)?;
     let (body, _) = package_body(body, &headers, &package)?;
     let archive = super::form::pairs(raw.as_deref().unwrap_or(""))
         .get("kind")
@@ -939,10 +943,9 @@ fn own_preview(
 /// `GET /api/render/{id}/page/{n}`: a page of a preview as PNG.
 pub async fn page(
     State(hub): Hubs,
+    Reader(session): Reader,
     Path((id, number)): Path<(String, usize)>,
-    headers: HeaderMap,
 ) -> Answer {
-    let session = auth::required(&hub, &headers)?;
     let preview = own_preview(&hub, &session, &id)?;
     let png = blocking(move || number.checked_sub(1).and_then(|i| preview.page_png(i)))
         .await?
@@ -962,11 +965,10 @@ pub async fn page(
 /// form's "ไปหน้าของช่องนี้"), answered as `serve` answers it.
 pub async fn where_field(
     State(hub): Hubs,
+    Reader(session): Reader,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
-    headers: HeaderMap,
 ) -> Answer {
-    let session = auth::required(&hub, &headers)?;
     let preview = own_preview(&hub, &session, &id)?;
     let field = super::form::pairs(raw.as_deref().unwrap_or(""))
         .remove("field")
@@ -978,11 +980,10 @@ pub async fn where_field(
 /// `GET /api/render/{id}/pdf`: the PDF of a preview.
 pub async fn preview_pdf(
     State(hub): Hubs,
+    Reader(session): Reader,
     ConnectInfo(peer): Peer,
     Path(id): Path<String>,
-    headers: HeaderMap,
 ) -> Answer {
-    let session = auth::required(&hub, &headers)?;
     let preview = own_preview(&hub, &session, &id)?;
     let _ = hub.store.audit(
         Some(session.user.id),
@@ -1002,12 +1003,12 @@ pub async fn preview_pdf(
 /// `ita-report import --per-agency` reads it; one package per agency, all or none.
 pub async fn import(
     State(hub): Hubs,
+    Changer(session): Changer,
     ConnectInfo(peer): Peer,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
     body: Body_,
 ) -> Answer {
-    let session = auth::change(&hub, &headers, None)?;
     admin_only(&session)?;
     let body = body?;
     content_type(&headers, crate::web::guard::SHEET_TYPES)?;
@@ -1045,14 +1046,13 @@ pub async fn import(
 /// `verify`'s checks hold and its package is the approved version.
 pub async fn upload_signed(
     State(hub): Hubs,
+    Changer(session): Changer,
     ConnectInfo(peer): Peer,
     Path(name): Path<String>,
     headers: HeaderMap,
     body: Body_,
 ) -> Answer {
-    let session = auth::change(&hub, &headers, None)?;
-    let package = package_named(&hub.store, &name)?;
-    may_edit(&session, &package)?;
+    let package = named_for(&hub, &session, &name, may_edit)?;
     let body = body?;
     content_type(&headers, &["application/pdf"])?;
     let to = Action::Sign
@@ -1087,8 +1087,7 @@ pub async fn upload_signed(
 
 /// `GET /api/framework/{year}`: the year's indicators and target, for the form's new
 /// indicator rows (as `serve` answers it).
-pub async fn framework(State(hub): Hubs, Path(year): Path<String>, headers: HeaderMap) -> Answer {
-    auth::required(&hub, &headers)?;
+pub async fn framework(State(hub): Hubs, _: Reader, Path(year): Path<String>) -> Answer {
     let year: i32 = year
         .trim()
         .parse()

@@ -90,6 +90,7 @@ pub fn dss(objects: &Objects, trailer: &Trailer) -> Dss {
             .take(DSS_ENTRIES)
             .filter_map(pdfobj::reference)
             .collect();
+        numbers.sort_unstable();
         numbers.dedup();
         let mut out = Vec::new();
         for number in numbers {

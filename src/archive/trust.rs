@@ -107,7 +107,8 @@ pub fn verdict(signature: &Signature, anchors: &[Certificate], now: u64) -> Verd
     // A verified timestamp proves the signature existed then: the path is judged at its time.
     let at = if stamped { time.unwrap_or(now) } else { now };
     let mut verdict = certificate_verdict(certificate, &chain, anchors, at, time);
-    if verdict.indication != Indication::TotalFailed {
+    // A trust anchor itself has no issuer to revoke it: it is trusted as given.
+    if verdict.indication != Indication::TotalFailed && !anchors.contains(certificate) {
         let issuers: Vec<Certificate> = chain.iter().chain(anchors).cloned().collect();
         let when = time.unwrap_or(now);
         let crls = joined(&signature.crls, &signature.dss.crls);
@@ -145,8 +146,8 @@ pub fn verdict(signature: &Signature, anchors: &[Certificate], now: u64) -> Verd
                 "revocation checked ({source}): not revoked at the signing time"
             )),
             super::revocation::Status::Unknown => notes.push(message!(
-                "ไม่มีข้อมูลการเพิกถอน (CRL/OCSP) ในแฟ้ม จึงไม่ได้ตรวจการเพิกถอน",
-                "no revocation data (CRL/OCSP) in the file: revocation not checked"
+                "ไม่มีข้อมูลการเพิกถอน (CRL/OCSP) ของใบรับรองนี้ในแฟ้ม จึงไม่ได้ตรวจการเพิกถอน",
+                "no revocation data (CRL/OCSP) for this certificate in the file: revocation not checked"
             )),
         }
     }

@@ -1,7 +1,7 @@
 //! Where a token without spaces may end a line: a web address after its scheme's slashes,
 //! after each slash of its path and the separators in it, never inside its host
 //! (`"https://ita.ipst." | "ac.th/"` read as two addresses); any other token over [`LONG`]
-//! characters (a file name, a code) after its separators and every [`CHUNK`] characters of a
+//! characters (a file name, a code) after its separators and every `CHUNK` characters of a
 //! long stretch between them, so it wraps in a narrow cell rather than running over the next
 //! column.
 
@@ -14,7 +14,7 @@ pub enum Mark {
     Join,
 }
 
-/// The marks inside `token`, by byte offset: a web address's ([`address_marks`]) or a long
+/// The marks inside `token`, by byte offset: a web address's (`address_marks`) or a long
 /// token's breaks; `None` for a short token that is no address.
 pub fn marks(token: &str) -> Option<Vec<(usize, Mark)>> {
     address_marks(token).or_else(|| {

@@ -20,6 +20,7 @@ use sha2::{Digest, Sha256};
 
 pub mod appearance;
 pub mod cades;
+pub mod dates;
 pub mod extract;
 pub mod fields;
 pub mod keystore;

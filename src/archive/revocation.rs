@@ -139,7 +139,7 @@ fn context(any: &Any, n: u8) -> bool {
 
 /// A GeneralizedTime (`YYYYMMDDHHMMSSZ`) in seconds since 1970.
 fn time_of(any: &Any) -> Option<u64> {
-    super::trust::pdf_time(std::str::from_utf8(any.value()).ok()?)
+    super::dates::pdf_time(std::str::from_utf8(any.value()).ok()?)
 }
 
 /// What an OCSP response signed by `issuer` or its delegated responder says of

@@ -11,7 +11,6 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
-use crate::archive::sign;
 use crate::diagnostic::Diagnostic;
 use crate::{load, message};
 
@@ -50,101 +49,18 @@ pub enum Command {
     Build(build::BuildArgs),
     /// Write out the files attached to archival PDFs (the package and its facts), with what
     /// their signatures say of them.
-    Extract {
-        /// Archival PDFs.
-        #[arg(required = true)]
-        pdfs: Vec<PathBuf>,
-        /// Folder to write into (default: the current one).
-        #[arg(short, long, default_value = ".")]
-        output: PathBuf,
-        /// Extract files the signatures do not vouch for (changed after signing, a broken
-        /// signature) and replace files of the folder that differ.
-        #[arg(long)]
-        force: bool,
-    },
-    /// Sign PDFs, each in one of its signature fields: PAdES baseline B-B, as an incremental
-    /// update. The PKCS#12 password is read from ITA_REPORT_P12_PASSWORD, else asked once on
+    Extract(archive::ExtractArgs),
+    /// Sign PDFs, each in one of its signature fields: PAdES baseline B-B (B-T with `--tsa`), as
+    /// an incremental update. The PKCS#12 password is read from ITA_REPORT_P12_PASSWORD, else asked once on
     /// the terminal.
-    Sign {
-        /// The PDFs to sign; one that fails does not stop the others.
-        #[arg(required = true)]
-        pdfs: Vec<PathBuf>,
-        /// The signer's certificate and private key (PKCS#12, .p12/.pfx, also the older
-        /// triple-DES/RC2 exports): RSA 2048-4096 or ECDSA P-256/P-384.
-        #[arg(long, value_name = "ID.p12")]
-        cert: PathBuf,
-        /// The field to sign (default: the first empty one).
-        #[arg(long)]
-        field: Option<String>,
-        /// Why it is signed (the signature's /Reason).
-        #[arg(long)]
-        reason: Option<String>,
-        /// Where it is signed (the signature's /Location).
-        #[arg(long)]
-        location: Option<String>,
-        /// Where to write the signed PDF, one PDF only (default: over the input, which only
-        /// grows).
-        #[arg(short, long, value_name = "OUT")]
-        output: Option<PathBuf>,
-        /// Extra font folder for the signature's appearance; may be repeated.
-        #[arg(long = "font-dir", value_name = "DIR")]
-        font_dirs: Vec<PathBuf>,
-        /// An RFC 3161 time-stamping authority (http://…): its token over the signature
-        /// proves when it was made (PAdES B-T).
-        #[arg(long, value_name = "URL")]
-        tsa: Option<String>,
-    },
+    Sign(archive::SignArgs),
     /// Keep what validates the signatures of a signed PDF years from now: a DSS with the
     /// certificates and the CRLs/OCSP responses given, then a document timestamp over the
     /// whole file (PAdES B-LTA), as incremental updates.
-    Ltv {
-        /// The signed PDF.
-        pdf: PathBuf,
-        /// The RFC 3161 time-stamping authority (http://…) of the document timestamp.
-        #[arg(long, value_name = "URL")]
-        tsa: String,
-        /// A CRL (DER or PEM) to keep; may be repeated.
-        #[arg(long = "crl", value_name = "FILE")]
-        crls: Vec<PathBuf>,
-        /// An OCSP response (DER or PEM) to keep; may be repeated.
-        #[arg(long = "ocsp", value_name = "FILE")]
-        ocsps: Vec<PathBuf>,
-        /// Certificates (DER or PEM) to keep beside the ones the signatures carry, such as
-        /// the issuers' chain; may be repeated.
-        #[arg(long = "cert-chain", value_name = "FILE")]
-        certs: Vec<PathBuf>,
-        /// Where to write (default: over the input, which only grows).
-        #[arg(short, long, value_name = "OUT")]
-        output: Option<PathBuf>,
-    },
+    Ltv(archive::LtvArgs),
     /// Check archival PDFs: PDF/A-3 with the package inside, the unsigned revision rebuilt
     /// byte for byte from that package, and every signature.
-    Verify {
-        /// PDFs to check.
-        #[arg(required_unless_present = "manifest")]
-        pdfs: Vec<PathBuf>,
-        /// Check every PDF of the folder against its `manifest.json`: each listed file is
-        /// there with the hash recorded, or has been signed since and its signatures hold.
-        #[arg(long, value_name = "DIR")]
-        manifest: Option<PathBuf>,
-        /// The templates the PDFs were built with, if not the embedded ones.
-        #[arg(long, value_name = "DIR")]
-        templates: Option<PathBuf>,
-        /// The font folders the PDFs were built with; may be repeated.
-        #[arg(long = "font-dir", value_name = "DIR")]
-        font_dirs: Vec<PathBuf>,
-        /// The font family the PDFs were built with, if chosen on the command line.
-        #[arg(long)]
-        font: Option<String>,
-        /// Certificates to trust as anchors (PEM files, or folders of .pem/.crt/.cer); a
-        /// signer's certificate must lead to one of them. May be repeated.
-        #[arg(long, value_name = "FILE|DIR")]
-        trust: Vec<PathBuf>,
-        /// Also write the results as JSON on standard output (one object per file, each
-        /// signature with its ETSI indication).
-        #[arg(long)]
-        json: bool,
-    },
+    Verify(archive::VerifyArgs),
     /// Validate packages and report the contradictions in their data, without building.
     Check(check::CheckArgs),
     /// Read a results spreadsheet (.xlsx, .ods, .csv) into the province package, and with
@@ -216,81 +132,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Init(args) => args.run(&mut err),
         Command::Schema => data::schema(),
         Command::Templates { action } => action.run(&mut err),
-        Command::Extract {
-            pdfs,
-            output,
-            force,
-        } => archive::extract(&pdfs, &output, force, &mut err),
-        Command::Sign {
-            pdfs,
-            cert,
-            field,
-            reason,
-            location,
-            output,
-            font_dirs,
-            tsa,
-        } => {
-            let request = sign::Request {
-                field,
-                reason,
-                location,
-                tsa,
-                ..sign::Request::now()
-            };
-            archive::sign_files(
-                &pdfs,
-                &cert,
-                &request,
-                output.as_deref(),
-                &font_dirs,
-                &mut err,
-            )
-        }
-        Command::Ltv {
-            pdf,
-            tsa,
-            crls,
-            ocsps,
-            certs,
-            output,
-        } => archive::ltv(
-            &pdf,
-            output.as_deref(),
-            &tsa,
-            (&certs, &crls, &ocsps),
-            &mut err,
-        ),
-        Command::Verify {
-            pdfs,
-            manifest: Some(dir),
-            ..
-        } if pdfs.is_empty() => manifest::verify(&dir, &mut err),
-        Command::Verify {
-            pdfs,
-            manifest,
-            templates,
-            font_dirs,
-            font,
-            trust,
-            json,
-        } => {
-            let mut code = archive::verify(
-                &pdfs,
-                templates.as_deref(),
-                &font_dirs,
-                font,
-                &trust,
-                json,
-                &mut err,
-            );
-            if let Some(dir) = manifest
-                && manifest::verify(&dir, &mut err) != ExitCode::SUCCESS
-            {
-                code = ExitCode::from(1);
-            }
-            code
-        }
+        Command::Extract(args) => args.run(&mut err),
+        Command::Sign(args) => args.run(&mut err),
+        Command::Ltv(args) => args.run(&mut err),
+        Command::Verify(args) => args.run(&mut err),
         Command::Serve(args) => args.run(&mut err),
         Command::Hub(args) => args.run(&mut err),
     }

@@ -1,4 +1,4 @@
-//! The commands of the archive: `extract`, `sign`, `verify`.
+//! The commands of the archive: `extract`, `sign`, `ltv`, `verify`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -15,6 +15,165 @@ use crate::message;
 use crate::pdf;
 use crate::world::Compiler;
 use crate::world::Fonts;
+
+/// The options of `extract`.
+#[derive(Debug, clap::Args)]
+pub struct ExtractArgs {
+    /// Archival PDFs.
+    #[arg(required = true)]
+    pub pdfs: Vec<PathBuf>,
+    /// Folder to write into (default: the current one).
+    #[arg(short, long, default_value = ".")]
+    pub output: PathBuf,
+    /// Extract files the signatures do not vouch for (changed after signing, a broken
+    /// signature) and replace files of the folder that differ.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// The options of `sign`.
+#[derive(Debug, clap::Args)]
+pub struct SignArgs {
+    /// The PDFs to sign; one that fails does not stop the others.
+    #[arg(required = true)]
+    pub pdfs: Vec<PathBuf>,
+    /// The signer's certificate and private key (PKCS#12, .p12/.pfx, also the older
+    /// triple-DES/RC2 exports): RSA 2048-4096 or ECDSA P-256/P-384.
+    #[arg(long, value_name = "ID.p12")]
+    pub cert: PathBuf,
+    /// The field to sign (default: the first empty one).
+    #[arg(long)]
+    pub field: Option<String>,
+    /// Why it is signed (the signature's /Reason).
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Where it is signed (the signature's /Location).
+    #[arg(long)]
+    pub location: Option<String>,
+    /// Where to write the signed PDF, one PDF only (default: over the input, which only
+    /// grows).
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// Extra font folder for the signature's appearance; may be repeated.
+    #[arg(long = "font-dir", value_name = "DIR")]
+    pub font_dirs: Vec<PathBuf>,
+    /// An RFC 3161 time-stamping authority (http://…): its token over the signature
+    /// proves when it was made (PAdES B-T).
+    #[arg(long, value_name = "URL")]
+    pub tsa: Option<String>,
+}
+
+/// The options of `ltv`.
+#[derive(Debug, clap::Args)]
+pub struct LtvArgs {
+    /// The signed PDF.
+    pub pdf: PathBuf,
+    /// The RFC 3161 time-stamping authority (http://…) of the document timestamp.
+    #[arg(long, value_name = "URL")]
+    pub tsa: String,
+    /// A CRL (DER or PEM) to keep; may be repeated.
+    #[arg(long = "crl", value_name = "FILE")]
+    pub crls: Vec<PathBuf>,
+    /// An OCSP response (DER or PEM) to keep; may be repeated.
+    #[arg(long = "ocsp", value_name = "FILE")]
+    pub ocsps: Vec<PathBuf>,
+    /// Certificates (DER or PEM) to keep beside the ones the signatures carry, such as
+    /// the issuers' chain; may be repeated.
+    #[arg(long = "cert-chain", value_name = "FILE")]
+    pub certs: Vec<PathBuf>,
+    /// Where to write (default: over the input, which only grows).
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+}
+
+/// The options of `verify`.
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// PDFs to check.
+    #[arg(required_unless_present = "manifest")]
+    pub pdfs: Vec<PathBuf>,
+    /// Check every PDF of the folder against its `manifest.json`: each listed file is
+    /// there with the hash recorded, or has been signed since and its signatures hold.
+    #[arg(long, value_name = "DIR")]
+    pub manifest: Option<PathBuf>,
+    /// The templates the PDFs were built with, if not the embedded ones.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// The font folders the PDFs were built with; may be repeated.
+    #[arg(long = "font-dir", value_name = "DIR")]
+    pub font_dirs: Vec<PathBuf>,
+    /// The font family the PDFs were built with, if chosen on the command line.
+    #[arg(long)]
+    pub font: Option<String>,
+    /// Certificates to trust as anchors (PEM files, or folders of .pem/.crt/.cer); a
+    /// signer's certificate must lead to one of them. May be repeated.
+    #[arg(long, value_name = "FILE|DIR")]
+    pub trust: Vec<PathBuf>,
+    /// Also write the results as JSON on standard output (one object per file, each
+    /// signature with its ETSI indication).
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl ExtractArgs {
+    pub fn run(self, err: &mut StandardStream) -> ExitCode {
+        extract(&self.pdfs, &self.output, self.force, err)
+    }
+}
+
+impl SignArgs {
+    pub fn run(self, err: &mut StandardStream) -> ExitCode {
+        let request = sign::Request {
+            field: self.field,
+            reason: self.reason,
+            location: self.location,
+            tsa: self.tsa,
+            ..sign::Request::now()
+        };
+        let output = self.output.as_deref();
+        sign_files(
+            &self.pdfs,
+            &self.cert,
+            &request,
+            output,
+            &self.font_dirs,
+            err,
+        )
+    }
+}
+
+impl LtvArgs {
+    pub fn run(self, err: &mut StandardStream) -> ExitCode {
+        let given = (&self.certs[..], &self.crls[..], &self.ocsps[..]);
+        ltv(&self.pdf, self.output.as_deref(), &self.tsa, given, err)
+    }
+}
+
+impl VerifyArgs {
+    /// The PDFs named, then the folder's manifest when given (alone, only the manifest).
+    pub fn run(self, err: &mut StandardStream) -> ExitCode {
+        let mut code = ExitCode::SUCCESS;
+        if !self.pdfs.is_empty() || self.manifest.is_none() {
+            let templates = self.templates.as_deref();
+            let (fonts, font) = (&self.font_dirs, self.font);
+            code = verify(
+                &self.pdfs,
+                templates,
+                fonts,
+                font,
+                &self.trust,
+                self.json,
+                err,
+            );
+        }
+        if let Some(dir) = &self.manifest
+            && super::manifest::verify(dir, err) != ExitCode::SUCCESS
+        {
+            code = ExitCode::from(1);
+        }
+        code
+    }
+}
 
 /// `ita-report verify`: every file checked, a line per check, exit 1 when anything fails;
 /// with `json`, the same as a JSON array on standard output, one object per file.
@@ -537,28 +696,7 @@ fn rebuilt(
             .or_else(|| record.map(|r| r.font.clone())),
         ..options.clone()
     };
-    let mut reasons: Vec<Message> = Vec::new();
-    if let Some(record) = record {
-        let (theirs, font) = (&record.ita_report, &record.font);
-        if *theirs != version {
-            reasons.push(message!(
-                "สร้างด้วย ita-report {theirs} (ที่นี่เป็น {version})",
-                "built by ita-report {theirs} (this is {version})"
-            ));
-        }
-        if !engine.fonts().has_family(font) {
-            reasons.push(message!(
-                "ตั้งด้วยแบบอักษร {font} ซึ่งไม่มีที่นี่ (--font-dir)",
-                "set in the font {font}, which is not here (--font-dir)"
-            ));
-        }
-        if record.templates == "custom" {
-            reasons.push(message!(
-                "สร้างด้วยแม่แบบที่ปรับเอง (ให้ด้วย --templates)",
-                "built with customised templates (give them with --templates)"
-            ));
-        }
-    }
+    let reasons = record.map_or_else(Vec::new, |r| differences(r, engine));
     let differently = |reasons: &[Message]| {
         let why = reasons
             .iter()
@@ -605,6 +743,33 @@ fn rebuilt(
             )
         }
     }
+}
+
+/// What the options a PDF records differ in from what this run can build with: the
+/// program's version, a font not installed here, customised templates.
+fn differences(record: &crate::archive::BuildRecord, engine: &Engine) -> Vec<Message> {
+    let version = env!("CARGO_PKG_VERSION");
+    let mut reasons = Vec::new();
+    let (theirs, font) = (&record.ita_report, &record.font);
+    if *theirs != version {
+        reasons.push(message!(
+            "สร้างด้วย ita-report {theirs} (ที่นี่เป็น {version})",
+            "built by ita-report {theirs} (this is {version})"
+        ));
+    }
+    if !engine.fonts().has_family(font) {
+        reasons.push(message!(
+            "ตั้งด้วยแบบอักษร {font} ซึ่งไม่มีที่นี่ (--font-dir)",
+            "set in the font {font}, which is not here (--font-dir)"
+        ));
+    }
+    if record.templates == "custom" {
+        reasons.push(message!(
+            "สร้างด้วยแม่แบบที่ปรับเอง (ให้ด้วย --templates)",
+            "built with customised templates (give them with --templates)"
+        ));
+    }
+    reasons
 }
 
 /// Whether a signature holds, and what was added after it.

@@ -309,64 +309,14 @@ pub struct Checked {
 /// match the certificate, and the signature must verify with the certificate's public key.
 /// `Err` when the CMS cannot even be read (no signer to name).
 pub fn check(contents: &[u8], covered: &[&[u8]]) -> Result<Checked, Message> {
-    let length = der_length(contents).ok_or_else(|| {
-        message!(
-            "/Contents ของลายมือชื่อไม่ใช่ข้อมูล DER",
-            "the signature's /Contents is not DER"
-        )
-    })?;
-    let der = contents.get(..length).ok_or_else(|| {
-        message!(
-            "/Contents ของลายมือชื่อขาดหาย สั้นกว่าที่ระบุ",
-            "the signature's /Contents is cut short"
-        )
-    })?;
-    let info = ContentInfo::from_der(der).map_err(|e| {
-        message!(
-            "/Contents ของลายมือชื่อไม่ใช่ CMS ContentInfo ({e})",
-            "the signature's /Contents is not a CMS ContentInfo ({e})"
-        )
-    })?;
-    if info.content_type != rfc5911::ID_SIGNED_DATA {
-        return Err(message!(
-            "/Contents ของลายมือชื่อไม่ใช่ CMS SignedData",
-            "the signature's /Contents is not CMS SignedData"
-        ));
-    }
-    let signed: SignedData = info.content.decode_as().map_err(|e| {
-        message!(
-            "CMS SignedData เสียหาย ({e})",
-            "damaged CMS SignedData ({e})"
-        )
-    })?;
+    let signed = contents_signed_data(contents)?;
     let signer = signed
         .signer_infos
         .0
         .iter()
         .next()
         .ok_or_else(|| message!("ลายมือชื่อ CMS ไม่มีผู้ลงนาม", "the CMS signature has no signer"))?;
-    let certificates: Vec<&Certificate> = signed
-        .certificates
-        .iter()
-        .flat_map(|set| set.0.iter())
-        .filter_map(|c| match c {
-            CertificateChoices::Certificate(c) => Some(c),
-            CertificateChoices::Other(_) => None,
-        })
-        .collect();
-    let certificate = match &signer.sid {
-        SignerIdentifier::IssuerAndSerialNumber(id) => certificates.iter().find(|c| {
-            c.tbs_certificate.issuer == id.issuer
-                && c.tbs_certificate.serial_number == id.serial_number
-        }),
-        SignerIdentifier::SubjectKeyIdentifier(_) => certificates.first(),
-    }
-    .ok_or_else(|| {
-        message!(
-            "ลายมือชื่อ CMS ไม่มีใบรับรองของผู้ลงนาม",
-            "the CMS signature does not carry its signer's certificate"
-        )
-    })?;
+    let (certificate, certificates) = signer_certificate(&signed, signer)?;
     let content = &signed.encap_content_info;
     let (crls, ocsps) = revocation(&signed, signer);
     if content.econtent_type != ID_CT_TST_INFO {
@@ -414,6 +364,70 @@ pub fn check(contents: &[u8], covered: &[&[u8]]) -> Result<Checked, Message> {
         crls,
         ocsps,
     })
+}
+
+/// The CMS SignedData of a signature's /Contents (DER, padded with zeros after it).
+fn contents_signed_data(contents: &[u8]) -> Result<SignedData, Message> {
+    let length = der_length(contents).ok_or_else(|| {
+        message!(
+            "/Contents ของลายมือชื่อไม่ใช่ข้อมูล DER",
+            "the signature's /Contents is not DER"
+        )
+    })?;
+    let der = contents.get(..length).ok_or_else(|| {
+        message!(
+            "/Contents ของลายมือชื่อขาดหาย สั้นกว่าที่ระบุ",
+            "the signature's /Contents is cut short"
+        )
+    })?;
+    let info = ContentInfo::from_der(der).map_err(|e| {
+        message!(
+            "/Contents ของลายมือชื่อไม่ใช่ CMS ContentInfo ({e})",
+            "the signature's /Contents is not a CMS ContentInfo ({e})"
+        )
+    })?;
+    if info.content_type != rfc5911::ID_SIGNED_DATA {
+        return Err(message!(
+            "/Contents ของลายมือชื่อไม่ใช่ CMS SignedData",
+            "the signature's /Contents is not CMS SignedData"
+        ));
+    }
+    info.content.decode_as().map_err(|e| {
+        message!(
+            "CMS SignedData เสียหาย ({e})",
+            "damaged CMS SignedData ({e})"
+        )
+    })
+}
+
+/// The signer's certificate among those the SignedData carries, and all of them.
+fn signer_certificate<'a>(
+    signed: &'a SignedData,
+    signer: &SignerInfo,
+) -> Result<(&'a Certificate, Vec<&'a Certificate>), Message> {
+    let certificates: Vec<&Certificate> = signed
+        .certificates
+        .iter()
+        .flat_map(|set| set.0.iter())
+        .filter_map(|c| match c {
+            CertificateChoices::Certificate(c) => Some(c),
+            CertificateChoices::Other(_) => None,
+        })
+        .collect();
+    let certificate = *match &signer.sid {
+        SignerIdentifier::IssuerAndSerialNumber(id) => certificates.iter().find(|c| {
+            c.tbs_certificate.issuer == id.issuer
+                && c.tbs_certificate.serial_number == id.serial_number
+        }),
+        SignerIdentifier::SubjectKeyIdentifier(_) => certificates.first(),
+    }
+    .ok_or_else(|| {
+        message!(
+            "ลายมือชื่อ CMS ไม่มีใบรับรองของผู้ลงนาม",
+            "the CMS signature does not carry its signer's certificate"
+        )
+    })?;
+    Ok((certificate, certificates))
 }
 
 /// The CRLs and OCSP responses a SignedData carries: in its `crls` (RFC 5940 for OCSP) and

@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 
 use super::App;
 use super::workspace::Refused;
-use crate::diagnostic::{Diagnostic, Failure, Severity};
+use crate::diagnostic::{Diagnostic, Failure, Message, Severity};
 use crate::documents::DocKind;
 use crate::load::{self, Loaded};
 
@@ -47,6 +47,11 @@ impl ApiError {
             reason: None,
             retry_after: None,
         }
+    }
+
+    /// A `400` with `message` in the server's language.
+    pub fn bad(message: Message) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, message.shown().to_owned())
     }
 
     /// With a word the page's script acts on.
@@ -456,43 +461,7 @@ pub async fn new_package(
             .to_owned(),
         )
     })?;
-    let agency = asked
-        .agency
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    // A name with nothing printable in it is refused by `init` itself (`blank_name`).
-    if agency.is_empty() {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            crate::message!("โปรดระบุชื่อหน่วยงาน", "please give the agency's name")
-                .shown()
-                .to_owned(),
-        ));
-    }
-    let length = agency.chars().count();
-    if length > AGENCY_CHARS {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            crate::message!(
-                "ชื่อหน่วยงานยาว {length} ตัวอักษร เกินขีดจำกัด {AGENCY_CHARS} ตัวอักษร: โปรดใช้ชื่อทางการที่สั้นลง",
-                "the agency's name is {length} characters long, beyond the limit of {AGENCY_CHARS}: use a shorter official name"
-            )
-            .shown()
-            .to_owned(),
-        ));
-    }
-    if asked.layout == Some(crate::model::MeasuresLayout::Outline) {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            crate::message!(
-                "แฟ้มใหม่เริ่มได้เฉพาะตารางมาตรการรายตัวชี้วัดหรือตามเครื่องมือ",
-                "a new package starts with measures by indicator or by tool only"
-            )
-            .shown()
-            .to_owned(),
-        ));
-    }
+    let agency = agency_name(&asked)?;
     let created = blocking(move || {
         let clean = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
         let district = clean(asked.district);
@@ -529,6 +498,36 @@ pub async fn new_package(
         StatusCode::CREATED,
         &json!({ "name": created }),
     ))
+}
+
+/// The agency's name of a new package, its spaces made single, or why it cannot start one.
+fn agency_name(asked: &NewPackage) -> Result<String, ApiError> {
+    let agency = asked
+        .agency
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    // A name with nothing printable in it is refused by `init` itself (`blank_name`).
+    if agency.is_empty() {
+        return Err(ApiError::bad(crate::message!(
+            "โปรดระบุชื่อหน่วยงาน",
+            "please give the agency's name"
+        )));
+    }
+    let length = agency.chars().count();
+    if length > AGENCY_CHARS {
+        return Err(ApiError::bad(crate::message!(
+            "ชื่อหน่วยงานยาว {length} ตัวอักษร เกินขีดจำกัด {AGENCY_CHARS} ตัวอักษร: โปรดใช้ชื่อทางการที่สั้นลง",
+            "the agency's name is {length} characters long, beyond the limit of {AGENCY_CHARS}: use a shorter official name"
+        )));
+    }
+    if asked.layout == Some(crate::model::MeasuresLayout::Outline) {
+        return Err(ApiError::bad(crate::message!(
+            "แฟ้มใหม่เริ่มได้เฉพาะตารางมาตรการรายตัวชี้วัดหรือตามเครื่องมือ",
+            "a new package starts with measures by indicator or by tool only"
+        )));
+    }
+    Ok(agency)
 }
 
 /// The agency's row of a results sheet in the workspace, as `init --scores` reads it.
@@ -573,46 +572,16 @@ pub async fn import(
 ) -> Answer {
     let body = body?;
     let permit = app.heavy.permit()?;
-    let query = query_params(raw.as_deref().unwrap_or(""));
-    let year: i32 = query
-        .get("year")
-        .and_then(|y| y.trim().parse().ok())
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                crate::message!(
-                    "โปรดระบุปีงบประมาณที่ประเมิน (พ.ศ.)",
-                    "please give the fiscal year assessed (Buddhist era)"
-                )
-                .shown()
-                .to_owned(),
-            )
-        })?;
-    let mode = query.get("mode").cloned();
-    let options = crate::import::ImportOptions {
-        year,
-        per_agency: query
-            .get("per_agency")
-            .is_some_and(|v| v == "1" || v == "true"),
-        layout: crate::model::MeasuresLayout::ByIndicator,
-        name: query
-            .get("agency")
-            .map(|a| a.trim().to_owned())
-            .filter(|a| !a.is_empty()),
-    };
+    let (options, mode) = import_options(raw.as_deref().unwrap_or(""))?;
+    let year = options.year;
     let created = blocking(move || {
         let _permit = permit;
         let failed = |failure: Failure| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                crate::message!(
-                    "นำเข้าไม่ได้ จึงไม่ได้สร้างแฟ้มใด: {}",
-                    "cannot import; no file was made: {}",
-                    about_the_data(&failure)
-                )
-                .shown()
-                .to_owned(),
-            )
+            ApiError::bad(crate::message!(
+                "นำเข้าไม่ได้ จึงไม่ได้สร้างแฟ้มใด: {}",
+                "cannot import; no file was made: {}",
+                about_the_data(&failure)
+            ))
         };
         let imported = crate::import::import_bytes(
             body.to_vec(),
@@ -627,31 +596,19 @@ pub async fn import(
             .into_iter()
             .map(|f| (f.name, f.text))
             .collect();
-        let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
-        let existing = app.workspace.existing(&names);
-        let (written, skipped, replaced) = match (mode.as_deref(), existing.is_empty()) {
-            (_, true) => {
-                app.workspace.create_all(&files)?;
-                (files, Vec::new(), Vec::new())
-            }
-            (Some("missing"), false) => {
-                let (old, new): (Vec<_>, Vec<_>) = files
-                    .into_iter()
-                    .partition(|(name, _)| existing.contains(name));
-                app.workspace.create_all(&new)?;
-                (new, old, Vec::new())
-            }
-            (Some("replace"), false) => {
-                let kept = app.workspace.replace_all(&files)?;
-                (files, Vec::new(), kept)
-            }
-            (_, false) => return Ok(Err(existing)),
+        let (created, skipped, replaced) = match write_imported(&app, files, mode.as_deref())? {
+            Written::Files {
+                created,
+                skipped,
+                replaced,
+            } => (created, skipped, replaced),
+            Written::Exist(existing) => return Ok(Err(existing)),
         };
         // The sheet is kept for starting agencies' packages from it later.
         let sheet = app.workspace.keep_sheet(year, &file, &body).ok();
         Ok::<_, ApiError>(Ok(json!({
-            "created": written.into_iter().map(|(name, _)| name).collect::<Vec<_>>(),
-            "skipped": skipped.into_iter().map(|(name, _)| name).collect::<Vec<_>>(),
+            "created": created,
+            "skipped": skipped,
             "replaced": replaced,
             "sheet": sheet,
         })))
@@ -672,6 +629,81 @@ pub async fn import(
                 "existing": existing,
             }),
         ),
+    })
+}
+
+/// What `POST /api/import` asks for in its query: the import's options and the `mode` for
+/// files that exist (`missing`, `replace`).
+fn import_options(raw: &str) -> Result<(crate::import::ImportOptions, Option<String>), ApiError> {
+    let query = query_params(raw);
+    let year: i32 = query
+        .get("year")
+        .and_then(|y| y.trim().parse().ok())
+        .ok_or_else(|| {
+            ApiError::bad(crate::message!(
+                "โปรดระบุปีงบประมาณที่ประเมิน (พ.ศ.)",
+                "please give the fiscal year assessed (Buddhist era)"
+            ))
+        })?;
+    let mode = query.get("mode").cloned();
+    let options = crate::import::ImportOptions {
+        year,
+        per_agency: query
+            .get("per_agency")
+            .is_some_and(|v| v == "1" || v == "true"),
+        layout: crate::model::MeasuresLayout::ByIndicator,
+        name: query
+            .get("agency")
+            .map(|a| a.trim().to_owned())
+            .filter(|a| !a.is_empty()),
+    };
+    Ok((options, mode))
+}
+
+/// What an import wrote into the workspace (file names), or the names that exist when no
+/// mode says what to do with them.
+enum Written {
+    Files {
+        created: Vec<String>,
+        skipped: Vec<String>,
+        replaced: Vec<String>,
+    },
+    Exist(Vec<String>),
+}
+
+/// Files an import made, written into the workspace: all when none exists; with `mode`
+/// `missing` only the new ones, with `replace` all (the old ones kept as dated copies);
+/// otherwise none.
+fn write_imported(
+    app: &App,
+    files: Vec<(String, String)>,
+    mode: Option<&str>,
+) -> Result<Written, ApiError> {
+    let names = |files: &[(String, String)]| files.iter().map(|(n, _)| n.clone()).collect();
+    let listed: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+    let existing = app.workspace.existing(&listed);
+    let (created, skipped, replaced) = match (mode, existing.is_empty()) {
+        (_, true) => {
+            app.workspace.create_all(&files)?;
+            (names(&files), Vec::new(), Vec::new())
+        }
+        (Some("missing"), false) => {
+            let (old, new): (Vec<_>, Vec<_>) = files
+                .into_iter()
+                .partition(|(name, _)| existing.contains(name));
+            app.workspace.create_all(&new)?;
+            (names(&new), names(&old), Vec::new())
+        }
+        (Some("replace"), false) => {
+            let kept = app.workspace.replace_all(&files)?;
+            (names(&files), Vec::new(), kept)
+        }
+        (_, false) => return Ok(Written::Exist(existing)),
+    };
+    Ok(Written::Files {
+        created,
+        skipped,
+        replaced,
     })
 }
 

@@ -804,13 +804,15 @@ pub async fn preview(
     let package = named_for(&hub, &session, &name, may_see)?;
     let (body, _) = package_body(body, &headers, &package)?;
     let id = crate::web::preview::id(&name, &body);
-    Ok(match built(&hub, &package, body).await? {
-        Ok(preview) => crate::web::api::json_response(
-            StatusCode::OK,
-            &json!({ "id": id, "pages": preview.page_count(), "texts": preview.page_texts() }),
-        ),
-        Err(diagnostics) => not_built(diagnostics),
-    })
+    Ok(
+        match built(&hub, &session.token_hash, &package, body).await? {
+            Ok(preview) => crate::web::api::json_response(
+                StatusCode::OK,
+                &json!({ "id": id, "pages": preview.page_count(), "texts": preview.page_texts() }),
+            ),
+            Err(diagnostics) => not_built(diagnostics),
+        },
+    )
 }
 
 /// The answer when the text does not build: `422` with the diagnostics beside their fields.
@@ -824,9 +826,11 @@ fn not_built(diagnostics: Vec<crate::diagnostic::Diagnostic>) -> Response {
 
 /// The preview of `package` with the text `body`: the one kept, or built now under a heavy
 /// permit (its owner noted, so only those who may see the package see it); the diagnostics
-/// that stop the build otherwise.
+/// that stop the build otherwise. Previews are kept per login (`login`, the session's token
+/// hash), so one clerk's edits never push out another's preview.
 async fn built(
     hub: &Arc<Hub>,
+    login: &str,
     package: &PackageRow,
     body: Bytes,
 ) -> Result<Result<Arc<crate::web::preview::Preview>, Vec<crate::diagnostic::Diagnostic>>, Refusal>
@@ -834,8 +838,12 @@ async fn built(
     let name = package.name.clone();
     let id = crate::web::preview::id(&name, &body);
     let preview = match hub.previews.get(&id) {
-        Some(found) => found,
+        Some(found) => {
+            hub.previews.keep(login, &id, found.clone());
+            found
+        }
         None => {
+            let login = login.to_owned();
             let permit = heavy(hub)?;
             let (building, built_id) = (hub.clone(), id.clone());
             let answer = blocking(move || {
@@ -847,7 +855,7 @@ async fn built(
                 let stem = name.trim_end_matches(".json").to_owned();
                 building
                     .previews
-                    .build(&building.engine, &built_id, &stem, loaded)
+                    .build_for(&building.engine, (&login, &built_id), &stem, loaded)
                     .map_err(|Failure(diagnostics)| diagnostics)
             })
             .await?;
@@ -880,7 +888,7 @@ pub async fn download(
     let archive = super::form::pairs(raw.as_deref().unwrap_or(""))
         .get("kind")
         .is_some_and(|k| k == "archive");
-    let preview = match built(&hub, &package, body).await? {
+    let preview = match built(&hub, &session.token_hash, &package, body).await? {
         Ok(preview) => preview,
         Err(diagnostics) => return Ok(not_built(diagnostics)),
     };

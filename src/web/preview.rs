@@ -117,18 +117,6 @@ impl Previews {
         }
     }
 
-    /// Builds (or finds) the preview of a loaded package, kept with those of the clients
-    /// that name no session.
-    pub fn build(
-        &self,
-        engine: &Engine,
-        id: &str,
-        stem: &str,
-        loaded: Loaded,
-    ) -> Result<Arc<Preview>, Failure> {
-        self.build_for(engine, ("", id), stem, loaded)
-    }
-
     /// Builds (or finds) the preview of a loaded package for `session`.
     pub fn build_for(
         &self,

@@ -593,6 +593,19 @@ pub fn crypto_failure() -> Message {
     )
 }
 
+/// Whether `issuer`'s key signed `certificate`.
+pub fn signs(issuer: &Certificate, certificate: &Certificate) -> bool {
+    certificate.tbs_certificate.to_der().is_ok_and(|tbs| {
+        verifies(
+            &issuer.tbs_certificate.subject_public_key_info,
+            certificate.signature_algorithm.oid,
+            &tbs,
+            certificate.signature.raw_bytes(),
+        )
+        .unwrap_or(false)
+    })
+}
+
 /// Whether `signature` over `message` verifies with `key` by `algorithm`: RSA PKCS#1 v1.5
 /// or ECDSA on P-256 or P-384, with SHA-256, -384 or -512 (a bare key algorithm means
 /// SHA-256); `Err` for a key or algorithm this program cannot check.

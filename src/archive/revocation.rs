@@ -32,7 +32,8 @@ pub fn status(
     time: u64,
 ) -> Status {
     let issuer = issuers.iter().find(|i| {
-        i.tbs_certificate.subject == certificate.tbs_certificate.issuer && signs(i, certificate)
+        i.tbs_certificate.subject == certificate.tbs_certificate.issuer
+            && cades::signs(i, certificate)
     });
     let Some(issuer) = issuer else {
         return Status::Unknown;
@@ -54,19 +55,6 @@ pub fn status(
         }
     }
     best
-}
-
-/// Whether `issuer`'s key signed `certificate`.
-fn signs(issuer: &Certificate, certificate: &Certificate) -> bool {
-    certificate.tbs_certificate.to_der().is_ok_and(|tbs| {
-        cades::verifies(
-            &issuer.tbs_certificate.subject_public_key_info,
-            certificate.signature_algorithm.oid,
-            &tbs,
-            certificate.signature.raw_bytes(),
-        )
-        .unwrap_or(false)
-    })
 }
 
 /// Whether data issued at `this` and valid to `next` speaks of `time`.
@@ -183,7 +171,7 @@ fn from_ocsp(
         .collect();
     let responders = std::iter::once(issuer).chain(certs.iter().filter(|c| {
         c.tbs_certificate.issuer == issuer.tbs_certificate.subject
-            && signs(issuer, c)
+            && cades::signs(issuer, c)
             && delegated(c)
     }));
     let verified = responders.into_iter().any(|r| {

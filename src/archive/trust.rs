@@ -13,7 +13,7 @@
 
 use std::path::{Path, PathBuf};
 
-use der::{Decode, Encode};
+use der::Decode;
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::{BasicConstraints, KeyUsage, KeyUsages};
 
@@ -303,15 +303,7 @@ fn validity(certificate: &Certificate) -> (u64, u64) {
 /// Whether `issuer` signed `certificate`.
 fn signed_by(certificate: &Certificate, issuer: &Certificate) -> bool {
     certificate.tbs_certificate.issuer == issuer.tbs_certificate.subject
-        && certificate.tbs_certificate.to_der().is_ok_and(|tbs| {
-            cades::verifies(
-                &issuer.tbs_certificate.subject_public_key_info,
-                certificate.signature_algorithm.oid,
-                &tbs,
-                certificate.signature.raw_bytes(),
-            )
-            .unwrap_or(false)
-        })
+        && cades::signs(issuer, certificate)
 }
 
 fn self_signed(certificate: &Certificate) -> bool {

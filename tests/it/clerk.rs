@@ -835,20 +835,7 @@ fn under_lang_en_every_text_of_the_page_is_english() {
     // Every Thai text of the page's scripts is the Thai half of say("ไทย", "English"), and the
     // English half has no Thai; what is left in Thai is what the documents print (the
     // months of a date's hint).
-    let months = [
-        "มกราคม",
-        "กุมภาพันธ์",
-        "มีนาคม",
-        "เมษายน",
-        "พฤษภาคม",
-        "มิถุนายน",
-        "กรกฎาคม",
-        "สิงหาคม",
-        "กันยายน",
-        "ตุลาคม",
-        "พฤศจิกายน",
-        "ธันวาคม",
-    ];
+    let months = ita_report::thai::MONTHS_LONG;
     let mut offending = Vec::new();
     let mut paired = 0;
     for file in ["app.js", "labels.js"] {

@@ -498,6 +498,17 @@ pub(crate) fn pkcs12_file(key: &TestKey, certificate: &Certificate, password: &s
 
 // ---- Signing and verifying with the binary ----
 
+/// The sample `json` of `inputs/` copied into `dir` and built there, archival, into `out/`.
+pub(crate) fn build_archival(dir: &Path, json: &str) {
+    std::fs::copy(root().join("inputs").join(json), dir.join(json)).unwrap();
+    let run = ita_report(
+        dir,
+        &["build", json, "-o", "out", "--archive", "--quiet"],
+        None,
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+}
+
 pub(crate) fn ita_report(dir: &Path, args: &[&str], password: Option<&str>) -> Output {
     // The checks below read the English words; one case reads the Thai (the default).
     let mut command = Command::new(env!("CARGO_BIN_EXE_ita-report"));
@@ -908,13 +919,7 @@ fn verify_agrees_with_pyhanko_on_signed_extended_and_tampered_files() {
     let dir = Scratch::new("pyhanko");
     let d = dir.path();
     let json = "2566-roiet-province.json";
-    std::fs::copy(root().join("inputs").join(json), d.join(json)).unwrap();
-    let run = ita_report(
-        d,
-        &["build", json, "-o", "out", "--archive", "--quiet"],
-        None,
-    );
-    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    build_archival(d, json);
     pades(
         &python,
         d,
@@ -1050,13 +1055,7 @@ fn pdfsig_validates_what_sign_makes_and_refuses_it_altered() {
     let dir = Scratch::new("pdfsig");
     let d = dir.path();
     let json = "2566-roiet-province.json";
-    std::fs::copy(root().join("inputs").join(json), d.join(json)).unwrap();
-    let run = ita_report(
-        d,
-        &["build", json, "-o", "out", "--archive", "--quiet"],
-        None,
-    );
-    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    build_archival(d, json);
     let (ec, rsa) = (key("pdfsig-ec"), rsa_key("pdfsig-rsa"));
     for (name, k, subject) in [
         ("ec.p12", &ec, "CN=นางสาวทดสอบ ลงนาม,O=จังหวัดร้อยเอ็ด,C=TH"),
@@ -1138,13 +1137,7 @@ fn legacy_pkcs12_p384_and_rsa4096_sign_several_files_and_all_verifiers_agree() {
     let dir = Scratch::new("legacy-p12");
     let d = dir.path();
     let json = "2566-roiet-province.json";
-    std::fs::copy(root().join("inputs").join(json), d.join(json)).unwrap();
-    let run = ita_report(
-        d,
-        &["build", json, "-o", "out", "--archive", "--quiet"],
-        None,
-    );
-    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    build_archival(d, json);
     for copy in ["a.pdf", "b.pdf"] {
         std::fs::copy(d.join("out/2566-roiet-province.pdf"), d.join(copy)).unwrap();
     }
@@ -1320,13 +1313,7 @@ fn the_visible_signature_is_readable_and_names_the_certificate_and_time() {
     let dir = Scratch::new("appearance");
     let d = dir.path();
     let json = "2566-roiet-province.json";
-    std::fs::copy(root().join("inputs").join(json), d.join(json)).unwrap();
-    let run = ita_report(
-        d,
-        &["build", json, "-o", "out", "--archive", "--quiet"],
-        None,
-    );
-    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    build_archival(d, json);
     let pdf = std::fs::read(d.join("out/2566-roiet-province.pdf")).unwrap();
     let compiler = ita_report::world::Compiler::new(ita_report::world::Fonts::load(&[]).unwrap());
     let signer = key("appearance");

@@ -14,10 +14,10 @@ use x509_cert::Certificate;
 use x509_cert::crl::{CertificateList, RevokedCert, TbsCertList};
 use x509_cert::time::Time;
 
-use crate::common::{Scratch, root};
+use crate::common::Scratch;
 use crate::signing::{
-    PASSWORD, Says, TestKey, issued, ita_report, key, now, openssl, pades, pdfsig, pdfsig_verdicts,
-    pkcs12_file, pyhanko, rsa_key, stderr,
+    PASSWORD, Says, TestKey, build_archival, issued, ita_report, key, now, openssl, pades, pdfsig,
+    pdfsig_verdicts, pkcs12_file, pyhanko, rsa_key, stderr,
 };
 
 /// What the test authority answers.
@@ -197,13 +197,7 @@ fn crl(issuer: (&TestKey, &str), revoked: Option<(&Certificate, u64)>) -> Vec<u8
 /// signer.p12; the CA's key and the signer's certificate.
 fn setup(d: &Path) -> (TestKey, Certificate) {
     let json = "2566-roiet-province.json";
-    std::fs::copy(root().join("inputs").join(json), d.join(json)).unwrap();
-    let run = ita_report(
-        d,
-        &["build", json, "-o", "out", "--archive", "--quiet"],
-        None,
-    );
-    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    build_archival(d, json);
     let (ca_key, signer_key) = (rsa_key("tsa-test-ca"), key("tsa-test-signer"));
     let ca_name = "CN=ศูนย์ทดสอบออกใบรับรอง,O=ita-report tests,C=TH";
     let now = now();
@@ -499,13 +493,7 @@ fn ocsp_responses_kept_by_ltv_decide_revocation_as_pyhanko_does() {
     let dir = Scratch::new("tsa-ocsp");
     let d = dir.path();
     let json = "2566-roiet-province.json";
-    std::fs::copy(root().join("inputs").join(json), d.join(json)).unwrap();
-    let run = ita_report(
-        d,
-        &["build", json, "-o", "out", "--archive", "--quiet"],
-        None,
-    );
-    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    build_archival(d, json);
     tsa_identity(d);
     openssl(
         d,

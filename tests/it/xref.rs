@@ -13,7 +13,7 @@ use ita_report::archive::update::{self, Object};
 use ita_report::archive::{fields, verify};
 
 use crate::common::{Scratch, root};
-use crate::signing::{PASSWORD, certificate, ita_report, key, pkcs12_file, stderr};
+use crate::signing::{PASSWORD, build_archival, certificate, ita_report, key, pkcs12_file, stderr};
 
 fn deflate(data: &[u8]) -> Vec<u8> {
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
@@ -248,13 +248,7 @@ fn verify_signatures(dir: &Path, file: &str, anchors: &[&str]) -> (Option<i32>, 
 /// object streams as `xs.pdf`; a signing identity `id.p12` (its certificate `id.cer`).
 fn xref_stream_sample(dir: &Path) -> Vec<u8> {
     let json = "2566-roiet-province.json";
-    std::fs::copy(root().join("inputs").join(json), dir.join(json)).unwrap();
-    let run = ita_report(
-        dir,
-        &["build", json, "-o", "out", "--archive", "--quiet"],
-        None,
-    );
-    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    build_archival(dir, json);
     let built = std::fs::read(dir.join("out/2566-roiet-province.pdf")).unwrap();
     let xs = to_xref_streams(&built, 60);
     std::fs::write(dir.join("xs.pdf"), &xs).unwrap();

@@ -12,7 +12,8 @@ use ita_report::archive::{fields, verify};
 
 use crate::common::{Scratch, root};
 use crate::signing::{
-    PASSWORD, Says, TestKey, certificate, issued, ita_report, key, now, pkcs12_file, stderr,
+    PASSWORD, Says, TestKey, build_archival, certificate, issued, ita_report, key, now,
+    pkcs12_file, stderr,
 };
 
 /// A minimal PDF of `objects` numbered from 1 (1 is the catalog), with its cross-reference
@@ -87,13 +88,7 @@ fn fixture() -> &'static (Vec<u8>, Vec<u8>) {
     SIGNED.get_or_init(|| {
         let dir = Scratch::new("pdf-signed");
         let json = "2566-roiet-province.json";
-        std::fs::copy(root().join("inputs").join(json), dir.path().join(json)).unwrap();
-        let run = ita_report(
-            dir.path(),
-            &["build", json, "-o", "out", "--archive", "--quiet"],
-            None,
-        );
-        assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+        build_archival(dir.path(), json);
         let signer = key("pdf-signer");
         let cert = certificate(&signer, "CN=นายทดสอบ ลงนาม,O=จังหวัดร้อยเอ็ด,C=TH");
         std::fs::write(
@@ -964,13 +959,7 @@ fn extract_refuses_a_package_other_than_the_manifest_lists() {
     let dir = Scratch::new("pdf-manifest-extract");
     let d = dir.path();
     let json = "2566-roiet-announcement.json";
-    std::fs::copy(root().join("inputs").join(json), d.join(json)).unwrap();
-    let run = ita_report(
-        d,
-        &["build", json, "-o", "out", "--archive", "--quiet"],
-        None,
-    );
-    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    build_archival(d, json);
     let pdf = d.join("out/2566-roiet-announcement.pdf");
     let forged = package_replaced_named(&std::fs::read(&pdf).unwrap(), "announcement.json)");
     std::fs::write(&pdf, &forged).unwrap();

@@ -116,7 +116,7 @@ pub async fn reports_page(
             } else {
                 let _ = write!(
                     body,
-                    "</p><p>ยังไม่มีคะแนนรวม (scores.total) <b class=\"missing\">{}</b> หน่วยงาน จึงยังไม่อยู่ในรายงาน:</p><ul class=\"missing\">",
+                    "</p><p>ยังไม่มีคะแนนรวม <b class=\"missing\">{}</b> หน่วยงาน จึงยังไม่อยู่ในรายงาน:</p><ul class=\"missing\">",
                     built.missing.len()
                 );
                 for name in &built.missing {

@@ -136,7 +136,7 @@ pub fn province(year: i64, current: &[Current]) -> Result<ProvinceBuild, String>
     }
     if rows.is_empty() {
         return Err(format!(
-            "ยังไม่มีหน่วยงานใดในปีงบประมาณ {year} ที่มีคะแนนรวม (scores.total) จึงยังสร้างรายงานของจังหวัดไม่ได้"
+            "ยังไม่มีหน่วยงานใดในปีงบประมาณ {year} ที่มีคะแนนรวม จึงยังสร้างรายงานของจังหวัดไม่ได้"
         ));
     }
     if let Some(object) = json.as_object_mut() {

@@ -117,7 +117,13 @@ pub struct VerifyArgs {
 
 impl ExtractArgs {
     pub fn run(self, err: &mut StandardStream) -> ExitCode {
-        extract(&self.pdfs, &self.output, self.force, err)
+        match pdfs_of(&self.pdfs) {
+            Ok(pdfs) => extract(&pdfs, &self.output, self.force, err),
+            Err(d) => {
+                let _ = d.emit(err);
+                ExitCode::from(2)
+            }
+        }
     }
 }
 
@@ -154,17 +160,16 @@ impl VerifyArgs {
     pub fn run(self, err: &mut StandardStream) -> ExitCode {
         let mut code = ExitCode::SUCCESS;
         if !self.pdfs.is_empty() || self.manifest.is_none() {
+            let pdfs = match pdfs_of(&self.pdfs) {
+                Ok(pdfs) => pdfs,
+                Err(d) => {
+                    let _ = d.emit(err);
+                    return ExitCode::from(2);
+                }
+            };
             let templates = self.templates.as_deref();
             let (fonts, font) = (&self.font_dirs, self.font);
-            code = verify(
-                &self.pdfs,
-                templates,
-                fonts,
-                font,
-                &self.trust,
-                self.json,
-                err,
-            );
+            code = verify(&pdfs, templates, fonts, font, &self.trust, self.json, err);
         }
         if let Some(dir) = &self.manifest
             && super::manifest::verify(dir, err) != ExitCode::SUCCESS
@@ -173,6 +178,37 @@ impl VerifyArgs {
         }
         code
     }
+}
+
+/// The PDFs named: files as given, folders as the `.pdf` files directly in them, sorted.
+fn pdfs_of(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
+    let mut out = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            out.push(path.clone());
+            continue;
+        }
+        let folder = shown(path);
+        let entries = std::fs::read_dir(path).map_err(|e| {
+            Diagnostic::error(message!(
+                "อ่านโฟลเดอร์ `{folder}` ไม่ได้: {e}",
+                "cannot read the folder `{folder}`: {e}"
+            ))
+        })?;
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("pdf")))
+            .collect();
+        if found.is_empty() {
+            return Err(Diagnostic::error(message!(
+                "ไม่มีแฟ้ม PDF ในโฟลเดอร์ `{folder}`",
+                "the folder `{folder}` holds no PDF"
+            )));
+        }
+        found.sort();
+        out.extend(found);
+    }
+    Ok(out)
 }
 
 /// `ita-report verify`: every file checked, a line per check, exit 1 when anything fails;
@@ -272,7 +308,12 @@ fn extract_one(
     use crate::archive::{Manifest, extract};
     let name = shown(pdf);
     let bytes = crate::confine::read_limited(pdf, crate::archive::pdfobj::PDF_BYTES as u64)
-        .map_err(|e| Diagnostic::error(format!("cannot read `{name}`: {e}")))?;
+        .map_err(|e| {
+            Diagnostic::error(message!(
+                "อ่าน `{name}` ไม่ได้: {e}",
+                "cannot read `{name}`: {e}"
+            ))
+        })?;
     let folder = pdf
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -351,7 +392,12 @@ fn password(cert: &Path) -> Result<String, Diagnostic> {
     let read = std::io::stdin().read_line(&mut line);
     let _ = echo(true);
     eprintln!();
-    read.map_err(|e| Diagnostic::error(format!("cannot read the password: {e}")))?;
+    read.map_err(|e| {
+        Diagnostic::error(message!(
+            "อ่านรหัสผ่านไม่ได้: {e}",
+            "cannot read the password: {e}"
+        ))
+    })?;
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
@@ -413,8 +459,13 @@ fn signer(
     err: &mut StandardStream,
 ) -> Option<(keystore::Identity, Compiler)> {
     let run = || -> Result<_, Diagnostic> {
-        let p12 = std::fs::read(cert)
-            .map_err(|e| Diagnostic::error(format!("cannot read `{}`: {e}", shown(cert))))?;
+        let p12 = std::fs::read(cert).map_err(|e| {
+            Diagnostic::error(message!(
+                "อ่าน `{file}` ไม่ได้: {e}",
+                "cannot read `{file}`: {e}",
+                file = shown(cert)
+            ))
+        })?;
         let identity = keystore::read(&p12, &password(cert)?).map_err(|e| {
             let file = shown(cert);
             Diagnostic::error(message!("`{file}`: {e}", "`{file}`: {e}"))
@@ -457,8 +508,13 @@ fn sign_one(
     compiler: &Compiler,
     request: &sign::Request,
 ) -> Result<(Message, Option<Message>), Diagnostic> {
-    let bytes = std::fs::read(pdf)
-        .map_err(|e| Diagnostic::error(format!("cannot read `{}`: {e}", shown(pdf))))?;
+    let bytes = std::fs::read(pdf).map_err(|e| {
+        Diagnostic::error(message!(
+            "อ่าน `{file}` ไม่ได้: {e}",
+            "cannot read `{file}`: {e}",
+            file = shown(pdf)
+        ))
+    })?;
     let signed = sign::sign(&bytes, identity, compiler, request)
         .map_err(|e| Diagnostic::error(format!("`{}`: {e}", shown(pdf))))?;
     pdf::write_atomic(output, &signed.pdf)
@@ -521,7 +577,11 @@ fn verify_file(
 ) -> (bool, serde_json::Value) {
     let name = shown(path);
     let checks = std::fs::read(path)
-        .map_err(|e| format!("cannot read `{name}`: {e}"))
+        .map_err(|e| {
+            message!("อ่าน `{name}` ไม่ได้: {e}", "cannot read `{name}`: {e}")
+                .shown()
+                .to_owned()
+        })
         .and_then(|bytes| {
             Ok((
                 verify::inspect(&bytes).map_err(|e| format!("`{name}`: {e}"))?,

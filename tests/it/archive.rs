@@ -135,3 +135,31 @@ fn a_package_may_ask_for_archival_output_and_a_plain_pdf_has_no_attachment() {
     let manifest = std::fs::read_to_string(dir.path().join("o/manifest.json")).unwrap();
     assert!(manifest.contains("kept.pdf") && !manifest.contains("plain.pdf"));
 }
+
+/// `verify` and `extract` take a folder as its PDFs; a folder without one is said to be so.
+#[test]
+fn verify_and_extract_read_a_folder_of_pdfs() {
+    let dir = Scratch::new("verify-folder");
+    let json = "2566-roiet-announcement.json";
+    std::fs::copy(root().join("inputs").join(json), dir.path().join(json)).unwrap();
+    let run = ita_report(
+        dir.path(),
+        &["build", json, "-o", "out", "--archive", "--quiet"],
+    );
+    assert_eq!(run.status.code(), Some(0));
+    let verified = ita_report(dir.path(), &["verify", "out"]);
+    let said = String::from_utf8_lossy(&verified.stderr);
+    assert_eq!(verified.status.code(), Some(0), "{said}");
+    assert!(said.contains("2566-roiet-announcement.pdf"), "{said}");
+    let extracted = ita_report(dir.path(), &["extract", "out", "-o", "back"]);
+    let said = String::from_utf8_lossy(&extracted.stderr);
+    assert_eq!(extracted.status.code(), Some(0), "{said}");
+    assert_eq!(
+        std::fs::read(dir.path().join("back").join(json)).unwrap(),
+        std::fs::read(dir.path().join(json)).unwrap()
+    );
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    let none = ita_report(dir.path(), &["verify", "empty"]);
+    assert_eq!(none.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&none.stderr).contains("ไม่มีแฟ้ม PDF ในโฟลเดอร์"));
+}

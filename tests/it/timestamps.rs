@@ -640,3 +640,22 @@ fn ocsp_responses_kept_by_ltv_decide_revocation_as_pyhanko_does() {
         }
     }
 }
+
+/// The TSA client's own reading: only http:// addresses, and a body taken by
+/// Content-Length or chunks within what the answer holds.
+#[test]
+fn tsa_urls_and_http_bodies_are_read_within_bounds() {
+    use ita_report::archive::tsa::{parse_url, response_body};
+    assert!(parse_url("https://tsa.example/").is_err());
+    assert_eq!(
+        parse_url("http://127.0.0.1:8080/ts").unwrap(),
+        ("127.0.0.1".to_owned(), 8080, "/ts".to_owned())
+    );
+    let body = response_body(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcdef").unwrap();
+    assert_eq!(body, b"abc");
+    let chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+    let body = response_body(&[&chunked[..], b"2\r\nab\r\n1\r\nc\r\n0\r\n\r\n"].concat());
+    assert_eq!(body.unwrap(), b"abc");
+    assert!(response_body(&[&chunked[..], b"ffffffff\r\nab"].concat()).is_err());
+    assert!(response_body(b"HTTP/1.1 500 Oops\r\n\r\n").is_err());
+}

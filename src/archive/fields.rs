@@ -69,7 +69,9 @@ pub fn spots(document: &PagedDocument) -> Vec<Spot> {
             height - y,
         ]
         .map(round);
-        let name = unique(&out, &field_name(name.as_str()));
+        let name = unique(&field_name(name.as_str()), |n| {
+            out.iter().any(|s| s.name == n)
+        });
         out.push(Spot { name, page, rect });
     }
     out
@@ -94,9 +96,19 @@ fn field_name(position: &str) -> String {
     }
 }
 
-/// `name`, or `name (2)`, `name (3)` … when an earlier spot has it.
-fn unique(earlier: &[Spot], name: &str) -> String {
-    let taken = |n: &str| earlier.iter().any(|s| s.name == n);
+/// The field names of signature blocks printed over `positions` (each block's last position
+/// line, or the signer's name), in document order, as [`spots`] names their fields.
+pub fn field_names<'a>(positions: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for position in positions {
+        let name = unique(&field_name(position), |n| out.iter().any(|o| o == n));
+        out.push(name);
+    }
+    out
+}
+
+/// `name`, or `name (2)`, `name (3)` … when an earlier field has it.
+fn unique(name: &str, taken: impl Fn(&str) -> bool) -> String {
     if !taken(name) {
         return name.to_owned();
     }

@@ -142,26 +142,14 @@ fn printed_signer(pdf: &[u8], field: &str) -> Option<String> {
         .into_iter()
         .find(|(name, _)| name.ends_with(".json") && !name.ends_with(".facts.json"))?;
     let package: crate::model::Package = serde_json::from_slice(&data).ok()?;
-    let mut signers = Vec::new();
-    if let Some(memo) = &package.memo {
-        signers.extend(memo.signers.iter());
-        signers.extend(memo.endorsements.iter().map(|e| &e.signer));
-    }
-    signers.extend(package.letter.iter().map(|l| &l.signer));
-    signers.extend(package.announcement.iter().map(|a| &a.signer));
-    let mut named: Vec<(String, &str)> = Vec::new();
-    for signer in signers {
-        let base = signer.positions.last().unwrap_or(&signer.name).clone();
-        let mut name = base.clone();
-        let mut k = 2;
-        while named.iter().any(|(n, _)| *n == name) {
-            name = format!("{base} ({k})");
-            k += 1;
-        }
-        named.push((name, &signer.name));
-    }
-    let (_, name) = named.into_iter().find(|(n, _)| n == field)?;
-    Some(name.to_owned())
+    let signers: Vec<&crate::model::Signer> = crate::documents::signers(&package).collect();
+    let positions = signers
+        .iter()
+        .map(|s| s.positions.last().unwrap_or(&s.name).as_str());
+    let at = super::fields::field_names(positions)
+        .iter()
+        .position(|n| n == field)?;
+    Some(signers[at].name.clone())
 }
 
 /// Whether two ways of writing a person's name are the same name: spaces, brackets and a

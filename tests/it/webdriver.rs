@@ -152,12 +152,18 @@ impl<'d> Browser<'d> {
             .to_owned()
     }
 
-    pub fn click(&self, css: &str) {
+    /// The element `css` finds, scrolled to the middle of the window.
+    fn visible(&self, css: &str) -> String {
         let element = self.find(css);
         self.script(
             "arguments[0].scrollIntoView({block: 'center'});",
             json!([{ ELEMENT: element }]),
         );
+        element
+    }
+
+    pub fn click(&self, css: &str) {
+        let element = self.visible(css);
         self.call(
             "POST",
             &format!("/element/{element}/click"),
@@ -167,11 +173,7 @@ impl<'d> Browser<'d> {
 
     /// Replaces a field's text by typing, as a person would.
     pub fn type_into(&self, css: &str, text: &str) {
-        let element = self.find(css);
-        self.script(
-            "arguments[0].scrollIntoView({block: 'center'});",
-            json!([{ ELEMENT: element }]),
-        );
+        let element = self.visible(css);
         self.call(
             "POST",
             &format!("/element/{element}/clear"),

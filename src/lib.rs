@@ -19,6 +19,7 @@ pub mod analysis;
 pub mod archive;
 pub mod batch;
 pub mod catalogue;
+pub mod check;
 pub mod cli;
 pub mod completion;
 

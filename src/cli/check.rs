@@ -8,10 +8,10 @@ use std::process::ExitCode;
 use codespan_reporting::term::termcolor::StandardStream;
 
 use super::{Verb, discover, emit_all, shown, summary};
-use crate::diagnostic::{Diagnostic, Failure, Severity};
+use crate::check::Checked;
 use crate::framework::Frameworks;
+use crate::message;
 use crate::world::Fonts;
-use crate::{load, message};
 
 /// The options of `check`.
 #[derive(Debug, clap::Args)]
@@ -48,8 +48,8 @@ impl CheckArgs {
 }
 
 /// Whether a package's findings stop it: only with `--deny-warnings`, and only contradictions.
-fn denied(warnings: &[Diagnostic], deny_warnings: bool) -> bool {
-    deny_warnings && warnings.iter().any(|d| d.severity == Severity::Warning)
+fn denied(checked: &Checked, deny_warnings: bool) -> bool {
+    deny_warnings && checked.warnings() > 0
 }
 
 fn check(
@@ -69,46 +69,32 @@ fn check(
     let mut failed = Vec::new();
     for file in &files {
         let name = shown(file);
-        // The files a package names are confined as `build` confines them: the same function.
-        let loaded = load::load_file(file, &name, frameworks)
-            .and_then(|l| crate::emblem::find(&l).map(|_| l).map_err(Failure::from));
-        match loaded {
-            Ok(mut loaded) => {
-                let unsettable = crate::settable::warnings(&loaded, fonts);
-                loaded.warnings.extend(unsettable);
-                emit_all(&loaded.warnings, err);
-                let count = loaded
-                    .warnings
-                    .iter()
-                    .filter(|d| d.severity == Severity::Warning)
-                    .count();
-                if denied(&loaded.warnings, deny_warnings) {
-                    let _ = writeln!(
-                        err,
-                        "{}",
-                        message!(
-                            "ไม่ผ่าน: {name}: คำเตือน {count} รายการ ซึ่ง --deny-warnings ไม่ยอมให้ผ่าน",
-                            "failed: {name}: {count} warning(s), denied by --deny-warnings"
-                        )
-                    );
-                    failed.push(name);
-                } else if count > 0 {
-                    let _ = writeln!(
-                        err,
-                        "{}",
-                        message!(
-                            "ผ่าน: {name} (คำเตือน {count} รายการ)",
-                            "ok: {name} ({count} warning(s))"
-                        )
-                    );
-                } else {
-                    let _ = writeln!(err, "{}", message!("ผ่าน: {name}", "ok: {name}"));
-                }
-            }
-            Err(Failure(diagnostics)) => {
-                emit_all(&diagnostics, err);
-                failed.push(name);
-            }
+        let checked = crate::check::file(file, &name, frameworks, Some(fonts));
+        emit_all(&checked.diagnostics, err);
+        let count = checked.warnings();
+        if checked.loaded.is_none() {
+            failed.push(name);
+        } else if denied(&checked, deny_warnings) {
+            let _ = writeln!(
+                err,
+                "{}",
+                message!(
+                    "ไม่ผ่าน: {name}: คำเตือน {count} รายการ ซึ่ง --deny-warnings ไม่ยอมให้ผ่าน",
+                    "failed: {name}: {count} warning(s), denied by --deny-warnings"
+                )
+            );
+            failed.push(name);
+        } else if count > 0 {
+            let _ = writeln!(
+                err,
+                "{}",
+                message!(
+                    "ผ่าน: {name} (คำเตือน {count} รายการ)",
+                    "ok: {name} ({count} warning(s))"
+                )
+            );
+        } else {
+            let _ = writeln!(err, "{}", message!("ผ่าน: {name}", "ok: {name}"));
         }
     }
     summary(Verb::Checked, files.len(), &failed, err)

@@ -22,8 +22,9 @@ use super::auth::{self, Changer, Reader, Session, may_edit, may_see};
 use super::store::{Move, PackageRow, Save, Store, StoreError};
 use super::workflow::{Action, State as Stage};
 use super::{Hub, Refusal};
+use crate::check::Checked;
 use crate::diagnostic::Failure;
-use crate::web::api::Checked;
+use crate::web::api::checked_json;
 
 type Answer = Result<Response, Refusal>;
 type Hubs = State<Arc<Hub>>;
@@ -374,13 +375,8 @@ pub async fn reset_user(
 /// `check` on package bytes, as the command line runs it (shape, rules, contradictions,
 /// characters no font has).
 pub fn check_text(hub: &Hub, name: &str, bytes: Vec<u8>) -> Checked {
-    let loaded = crate::load::load_bytes(bytes, &hub.data.join(name), name, &hub.frameworks);
-    Checked::of(loaded, Some(hub.engine.fonts()))
-}
-
-/// The errors `check` finds (what stops a build, so a submission).
-fn errors(checked: &Checked) -> usize {
-    checked.diagnostics.iter().filter(|d| d.is_error()).count()
+    let (path, fonts) = (hub.data.join(name), Some(hub.engine.fonts()));
+    crate::check::bytes(bytes, &path, name, &hub.frameworks, fonts)
 }
 
 /// `POST /packages/{id}/action`: a step of the workflow (submit, return, approve, publish).
@@ -439,7 +435,7 @@ async fn submittable(hub: &Arc<Hub>, package: &PackageRow) -> Result<(), Refusal
         .ok_or_else(|| Refusal::bad("ไม่มีข้อมูลของแฟ้มนี้"))?;
     let (checking, name) = (hub.clone(), package.name.clone());
     let found =
-        blocking(move || errors(&check_text(&checking, &name, version.json.into_bytes()))).await?;
+        blocking(move || check_text(&checking, &name, version.json.into_bytes()).errors()).await?;
     if found > 0 {
         return Err(Refusal::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -770,7 +766,7 @@ pub async fn save(
     let tag = format!("\"{number}\"");
     let mut response = crate::web::api::json_response(
         StatusCode::OK,
-        &json!({ "saved": true, "etag": tag, "version": number, "check": checked.json() }),
+        &json!({ "saved": true, "etag": tag, "version": number, "check": checked_json(&checked) }),
     );
     if let Ok(tag) = HeaderValue::from_str(&tag) {
         response.headers_mut().insert(header::ETAG, tag);
@@ -788,7 +784,7 @@ pub async fn check(
 ) -> Answer {
     let package = named_for(&hub, &session, &name, may_see)?;
     let (body, _) = package_body(body, &headers, &package)?;
-    let checked = blocking(move || check_text(&hub, &name, body.to_vec()).json()).await?;
+    let checked = blocking(move || checked_json(&check_text(&hub, &name, body.to_vec()))).await?;
     Ok(crate::web::api::json_response(StatusCode::OK, &checked))
 }
 
@@ -820,7 +816,7 @@ fn not_built(diagnostics: Vec<crate::diagnostic::Diagnostic>) -> Response {
     let checked = Checked::of(Err(Failure(diagnostics)), None);
     crate::web::api::json_response(
         StatusCode::UNPROCESSABLE_ENTITY,
-        &json!({ "error": "ยังสร้างเอกสารไม่ได้ โปรดแก้ปัญหาที่แสดงไว้ข้างช่องข้อมูลก่อน", "diagnostics": checked.json()["diagnostics"] }),
+        &json!({ "error": "ยังสร้างเอกสารไม่ได้ โปรดแก้ปัญหาที่แสดงไว้ข้างช่องข้อมูลก่อน", "diagnostics": checked_json(&checked)["diagnostics"] }),
     )
 }
 

@@ -18,9 +18,10 @@ use serde_json::{Value, json};
 
 use super::App;
 use super::workspace::Refused;
+use crate::check::Checked;
 use crate::diagnostic::{Diagnostic, Failure, Message, Severity};
 use crate::documents::DocKind;
-use crate::load::{self, Loaded};
+use crate::load::Loaded;
 
 /// An answer with a status and a Thai message, as JSON `{"error": …}`.
 pub struct ApiError {
@@ -293,69 +294,36 @@ fn label_path(path: &str) -> Option<String> {
     Some(parts.join(" › "))
 }
 
-/// What `check` says of one package text: its diagnostics, the documents it makes, and the
-/// analysis paragraphs the program writes for it (as they will print).
-pub struct Checked {
-    /// The package, when it loaded (its errors, if any, stopped it otherwise).
-    pub loaded: Option<Loaded>,
-    /// Every message `check` gives for the text, in its order.
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-impl Checked {
-    /// What `check` says of a load's result: the package and its warnings (with the
-    /// characters no font of `fonts` has, when given), or the diagnostics that stopped it.
-    pub fn of(result: Result<Loaded, Failure>, fonts: Option<&crate::world::Fonts>) -> Checked {
-        match result {
-            Ok(mut loaded) => {
-                if let Some(fonts) = fonts {
-                    let unsettable = crate::settable::warnings(&loaded, fonts);
-                    loaded.warnings.extend(unsettable);
-                }
-                let diagnostics = loaded.warnings.clone();
-                Checked {
-                    loaded: Some(loaded),
-                    diagnostics,
-                }
-            }
-            Err(Failure(diagnostics)) => Checked {
-                loaded: None,
-                diagnostics,
-            },
-        }
-    }
-
-    /// Errors and contradictions: the count `check` would report.
-    pub fn problems(&self) -> usize {
-        self.diagnostics
+/// What `check` says, as the form reads it: whether the package loaded, the count of
+/// problems, the documents it makes, each message beside its field and the analysis
+/// paragraphs the program writes for it.
+pub(crate) fn checked_json(checked: &Checked) -> Value {
+    let documents: Vec<&str> = checked.loaded.as_ref().map_or(Vec::new(), |l| {
+        DocKind::available(&l.package)
             .iter()
-            .filter(|d| d.severity != Severity::Note)
-            .count()
-    }
-
-    pub(crate) fn json(&self) -> Value {
-        let documents: Vec<&str> = self.loaded.as_ref().map_or(Vec::new(), |l| {
-            DocKind::available(&l.package)
-                .iter()
-                .map(|k| k.name())
-                .collect()
-        });
-        json!({
-            "ok": self.loaded.is_some(),
-            "problems": self.problems(),
-            "documents": documents,
-            "diagnostics": self.diagnostics.iter().map(diagnostic_json).collect::<Vec<_>>(),
-            "generated": self.loaded.as_ref().map(generated),
-        })
-    }
+            .map(|k| k.name())
+            .collect()
+    });
+    json!({
+        "ok": checked.loaded.is_some(),
+        "problems": checked.problems(),
+        "documents": documents,
+        "diagnostics": checked.diagnostics.iter().map(diagnostic_json).collect::<Vec<_>>(),
+        "generated": checked.loaded.as_ref().map(generated),
+    })
 }
 
-/// Loads and checks package bytes as `ita-report check` does (shape, rules, contradictions,
-/// characters no font has).
+/// `check` of package bytes as the command line runs it, for the file they are saved as.
 pub fn check(app: &App, name: &str, bytes: Vec<u8>) -> Result<Checked, Refused> {
     let real = app.workspace.resolve(name)?;
-    let loaded = load::load_bytes(bytes, &real, name, &app.frameworks);
-    Ok(Checked::of(loaded, Some(app.engine.fonts())))
+    let fonts = Some(app.engine.fonts());
+    Ok(crate::check::bytes(
+        bytes,
+        &real,
+        name,
+        &app.frameworks,
+        fonts,
+    ))
 }
 
 /// The analysis paragraphs as they will print: the overall paragraph and each tool's, given
@@ -823,7 +791,7 @@ pub async fn save(
         let tag = app.workspace.save(&name, &text, &expected)?;
         let (bytes, _) = app.workspace.read(&name)?;
         let checked = check(&app, &name, bytes)?;
-        Ok::<_, Refused>((tag, checked.json()))
+        Ok::<_, Refused>((tag, checked_json(&checked)))
     })
     .await?;
     let (tag, checked) = match saved {
@@ -858,7 +826,8 @@ pub async fn check_text(
 ) -> Answer {
     let body = body?;
     super::body::check(&body)?;
-    let checked = blocking(move || check(&app, &name, body.to_vec()).map(|c| c.json())).await??;
+    let checked =
+        blocking(move || check(&app, &name, body.to_vec()).map(|c| checked_json(&c))).await??;
     Ok(json_response(StatusCode::OK, &checked))
 }
 

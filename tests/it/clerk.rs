@@ -914,3 +914,37 @@ fn under_lang_en_every_text_of_the_page_is_english() {
     let _ = child.wait();
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// `check` is one operation: the workspace's check refuses what the command line's refuses.
+/// An emblem outside the package's folder stops `build`; the workspace used to call such a
+/// package fine, since it put `check` together without looking for the emblem.
+#[test]
+fn the_workspace_checks_a_package_as_the_command_line_does() {
+    let site = Site::new("check-as-cli");
+    let file = site.workspace().join(MUNICIPALITY);
+    let mut package: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    package["emblem"] = json!("../outside.svg");
+    let text = serde_json::to_vec_pretty(&package).unwrap();
+    std::fs::write(&file, &text).unwrap();
+    std::fs::write(site.workspace().join("../outside.svg"), "<svg/>").unwrap();
+
+    let cli = std::process::Command::new(env!("CARGO_BIN_EXE_ita-report"))
+        .arg("check")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(!cli.status.success(), "the command line refuses the emblem");
+
+    let server = site.serve("127.0.0.1:0", None);
+    let target = format!("/api/check/{MUNICIPALITY}");
+    let checked = send(&server, "POST", &target, &[], &text).json();
+    assert_eq!(checked["ok"], false, "{checked}");
+    let emblem = checked["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"] == "emblem")
+        .unwrap_or_else(|| panic!("no message at the emblem: {checked}"));
+    assert_eq!(emblem["severity"], "error");
+    assert!(thai_letters(emblem["message"].as_str().unwrap()));
+}

@@ -205,9 +205,11 @@ impl Engine {
         options: &BuildOptions,
     ) -> Result<Vec<u8>, Failure> {
         let asked = options.font.as_deref().or(loaded.package.font.as_deref());
+        let font = self.compiler.fonts().choose(asked)?;
         let record = archive::BuildRecord {
             ita_report: env!("CARGO_PKG_VERSION").to_owned(),
-            font: self.compiler.fonts().choose(asked)?,
+            font_files: archive::fonts::expected(self.compiler.fonts(), &font),
+            font,
             templates: if self.custom_templates {
                 "custom"
             } else {
@@ -215,12 +217,7 @@ impl Engine {
             }
             .to_owned(),
         };
-        let written = serde_json::to_value(&loaded.facts).and_then(|mut facts| {
-            if let Some(map) = facts.as_object_mut() {
-                map.insert("build".to_owned(), serde_json::to_value(&record)?);
-            }
-            serde_json::to_vec_pretty(&facts)
-        });
+        let written = archive::facts_json(&loaded.facts, &record);
         Ok(written.map_err(|e| Diagnostic::error(format!("cannot write the facts: {e}")))?)
     }
 
@@ -255,7 +252,18 @@ impl Engine {
             today: prepared.date,
             virtual_files: &prepared.attached,
         };
-        let compiled = self.compiler.compile(&job)?;
+        let mut compiled = self.compiler.compile(&job)?;
+        // The record names the font files the pages use, known only now (archive::fonts).
+        let fonts = self.compiler.fonts();
+        let attached = &prepared.attached;
+        if let Some(files) =
+            archive::fonts::settle(attached, &loaded.facts, &compiled.document, fonts)
+        {
+            compiled = self.compiler.compile(&Job {
+                virtual_files: &files,
+                ..job
+            })?;
+        }
         let document = layout_lang::restore(&text_layer::repair(&compiled.document));
         Ok((document, compiled.warnings))
     }

@@ -8,6 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
+use sha2::Digest;
 use typst::diag::{FileError, FileResult, Severity as TypstSeverity, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
@@ -66,14 +67,46 @@ const LAKSAMAN_OVER_TH_SARABUN: f64 = 1.5042;
 pub struct Fonts {
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
+    /// The files the fonts were read from, and for each font the index of its file (a `.ttc`
+    /// holds several), so that an archival PDF can name the files it is set in.
+    files: Vec<FontFile>,
+    file_of: Vec<usize>,
+}
+
+/// A font file of the set: its name without the folder, and its bytes.
+pub struct FontFile {
+    pub name: String,
+    data: Bytes,
+    /// Hashed when first asked for: most runs never ask, and a font folder can be large.
+    sha256: std::sync::OnceLock<String>,
+}
+
+impl FontFile {
+    /// The SHA-256 of the file's bytes, as lowercase hex.
+    pub fn sha256(&self) -> &str {
+        self.sha256
+            .get_or_init(|| format!("{:x}", sha2::Sha256::digest(&*self.data)))
+    }
 }
 
 impl Fonts {
     /// The bundled fonts plus every `.ttf`, `.otf` and `.ttc` under `dirs`.
     pub fn load(dirs: &[PathBuf]) -> Result<Fonts, Diagnostic> {
-        let mut fonts = Vec::new();
-        for (_, data) in BUNDLED {
-            fonts.extend(Font::iter(Bytes::new(*data)));
+        let (mut fonts, mut files, mut file_of) = (Vec::new(), Vec::new(), Vec::new());
+        let mut add = |name: &str, data: Bytes| {
+            let before = fonts.len();
+            fonts.extend(Font::iter(data.clone()));
+            file_of.resize(fonts.len(), files.len());
+            if fonts.len() > before {
+                files.push(FontFile {
+                    name: name.to_owned(),
+                    data,
+                    sha256: std::sync::OnceLock::new(),
+                });
+            }
+        };
+        for (name, data) in BUNDLED {
+            add(name, Bytes::new(*data));
         }
         for dir in dirs {
             if !dir.is_dir() {
@@ -101,11 +134,34 @@ impl Fonts {
                 let data = crate::confine::read(dir, relative, crate::limits::FONT_BYTES).map_err(
                     |refusal| Diagnostic::error(format!("font `{}` {refusal}", path.display())),
                 )?;
-                fonts.extend(Font::iter(Bytes::new(data)));
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                add(&name, Bytes::new(data));
             }
         }
         let book = LazyHash::new(FontBook::from_fonts(&fonts));
-        Ok(Fonts { book, fonts })
+        Ok(Fonts {
+            book,
+            fonts,
+            files,
+            file_of,
+        })
+    }
+
+    /// Every font file of the set, in the order loaded.
+    pub fn files(&self) -> &[FontFile] {
+        &self.files
+    }
+
+    /// The file a font of this set was read from.
+    pub fn file_of(&self, font: &Font) -> Option<&FontFile> {
+        let index = self.fonts.iter().position(|f| f == font)?;
+        self.files.get(*self.file_of.get(index)?)
+    }
+
+    /// The font Typst sets a family's `variant` in (the family case-insensitive).
+    pub fn select(&self, family: &str, variant: typst::text::FontVariant) -> Option<&Font> {
+        let index = self.book.select(&family.to_lowercase(), variant)?;
+        self.fonts.get(index)
     }
 
     /// Whether some font of the set has a glyph for `c` (Typst falls back to any of them).

@@ -23,6 +23,7 @@ pub mod cades;
 pub mod dates;
 pub mod extract;
 pub mod fields;
+pub mod fonts;
 pub mod keystore;
 pub mod legacy;
 pub mod ltv;
@@ -60,6 +61,10 @@ pub struct BuildRecord {
     pub font: String,
     /// `embedded`, or `custom` for templates from a folder (`--templates`).
     pub templates: String,
+    /// The font files the pages are set in, by name and SHA-256 ([`fonts`]); empty in a PDF
+    /// made before they were recorded.
+    #[serde(default)]
+    pub font_files: Vec<fonts::FontFile>,
 }
 
 impl BuildRecord {
@@ -68,6 +73,15 @@ impl BuildRecord {
         let value: serde_json::Value = serde_json::from_slice(facts).ok()?;
         serde_json::from_value(value.get("build")?.clone()).ok()
     }
+}
+
+/// The facts JSON an archival PDF carries: `facts` with `record` as its `build`.
+pub fn facts_json<T: Serialize>(facts: &T, record: &BuildRecord) -> serde_json::Result<Vec<u8>> {
+    let mut facts = serde_json::to_value(facts)?;
+    if let Some(map) = facts.as_object_mut() {
+        map.insert("build".to_owned(), serde_json::to_value(record)?);
+    }
+    serde_json::to_vec_pretty(&facts)
 }
 
 /// One archival PDF in the manifest.

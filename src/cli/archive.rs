@@ -806,7 +806,8 @@ fn rebuilt(
 }
 
 /// What the options a PDF records differ in from what this run can build with: the
-/// program's version, a font not installed here, customised templates.
+/// program's version, a font not installed here (by family, or a recorded font file's
+/// bytes), customised templates.
 fn differences(record: &crate::archive::BuildRecord, engine: &Engine) -> Vec<Message> {
     let version = env!("CARGO_PKG_VERSION");
     let mut reasons = Vec::new();
@@ -823,6 +824,10 @@ fn differences(record: &crate::archive::BuildRecord, engine: &Engine) -> Vec<Mes
             "set in the font {font}, which is not here (--font-dir)"
         ));
     }
+    reasons.extend(crate::archive::fonts::differences(
+        &record.font_files,
+        engine.fonts(),
+    ));
     if record.templates == "custom" {
         reasons.push(message!(
             "สร้างด้วยแม่แบบที่ปรับเอง (ให้ด้วย --templates)",

@@ -27,6 +27,7 @@ mod language;
 mod layout;
 mod linebreaks;
 mod paths;
+mod record;
 mod samples;
 mod signing;
 mod statements;

@@ -124,6 +124,7 @@ pub async fn reports_page(
                 }
                 body.push_str("</ul>");
             }
+            body.push_str(&unscored(&built.unscored));
             let _ = write!(
                 body,
                 "<p><a class=\"button\" id=\"province-pdf\" href=\"/reports/{year}/province.pdf\">ดาวน์โหลด PDF รายงานผลการวิเคราะห์ของจังหวัด</a></p>"
@@ -143,6 +144,29 @@ pub async fn reports_page(
         Some(&session),
         &body,
     ))
+}
+
+/// The packages that hold no scores by their nature, each under its agency with what it
+/// holds: the secretariat sees they were not forgotten, and that no score is owed for them.
+fn unscored(packages: &[summary::Unscored]) -> String {
+    if packages.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "<p>แฟ้มเอกสารที่ไม่มีคะแนนตามลักษณะของเอกสาร (เช่น ประกาศ รายงานความก้าวหน้า) <b class=\"unscored\">{}</b> แฟ้ม ไม่ได้ใช้ในรายงานนี้ และไม่นับว่าขาดคะแนน:</p><ul class=\"unscored\">",
+        packages.len()
+    );
+    for p in packages {
+        let _ = write!(
+            out,
+            "<li>{}: {} <span class=\"name\">({})</span></li>",
+            esc(&p.agency),
+            esc(&p.documents.join(" ")),
+            esc(&p.package)
+        );
+    }
+    out.push_str("</ul>");
+    out
 }
 
 /// `GET /reports/{year}/{province.pdf|progress.pdf}` (administrator): the document built now.

@@ -27,6 +27,48 @@ pub struct ProvinceBuild {
     pub used: Vec<String>,
     /// The agencies whose current version has no total score (left out).
     pub missing: Vec<String>,
+    /// The packages that hold no scores by their nature (an announcement, a progress report):
+    /// neither used nor missing.
+    pub unscored: Vec<Unscored>,
+}
+
+/// A package of documents that carry no scores, and what it holds.
+pub struct Unscored {
+    pub agency: String,
+    pub package: String,
+    /// The Thai names of its documents, in the order a combined PDF prints them.
+    pub documents: Vec<&'static str>,
+}
+
+/// The documents of a package that holds no scores by its nature: one with no `scores` at
+/// all (not one whose total is yet to come) that holds documents, and is not the province's
+/// own package. `None` for any other: one that does not parse, or holds nothing yet, may
+/// still be given its scores.
+fn scoreless(current: &Current) -> Option<Vec<&'static str>> {
+    let json = current.json.as_ref()?;
+    if json.get("scores").is_some() || is_province(json) {
+        return None;
+    }
+    let documents: Vec<&'static str> = crate::documents::ALL
+        .into_iter()
+        .filter(|kind| json.get(kind.name()).is_some())
+        .map(|kind| kind.spec().label.0)
+        .collect();
+    (!documents.is_empty()).then_some(documents)
+}
+
+/// The packages of the year that hold no scores, the province office's own included.
+fn unscored(current: &[Current]) -> Vec<Unscored> {
+    current
+        .iter()
+        .filter_map(|c| {
+            Some(Unscored {
+                agency: c.package.agency.name.clone(),
+                package: c.package.name.clone(),
+                documents: scoreless(c)?,
+            })
+        })
+        .collect()
 }
 
 /// Whether a package is the province's own analysis package (it lists agencies).
@@ -74,10 +116,13 @@ fn base(year: i64, current: &[Current]) -> Result<Value, String> {
 
 /// The packages of the year by agency (agency id → packages), in the store's order
 /// (district, name), leaving out the agency named `own`.
-fn by_agency<'a>(current: &'a [Current], own: &str) -> Vec<Vec<&'a Current>> {
+fn by_agency<'a, C: std::borrow::Borrow<Current>>(
+    current: &'a [C],
+    own: &str,
+) -> Vec<Vec<&'a Current>> {
     let mut order: Vec<i64> = Vec::new();
     let mut groups: BTreeMap<i64, Vec<&Current>> = BTreeMap::new();
-    for c in current {
+    for c in current.iter().map(C::borrow) {
         if c.package.agency.name.trim() == own.trim() || c.json.as_ref().is_some_and(is_province) {
             continue;
         }
@@ -124,7 +169,8 @@ pub fn province(year: i64, current: &[Current]) -> Result<ProvinceBuild, String>
     let mut json = base(year, current)?;
     let own = text(&json, "/agency/name").unwrap_or("").to_owned();
     let (mut rows, mut used, mut missing) = (Vec::new(), Vec::new(), Vec::new());
-    for packages in by_agency(current, &own) {
+    let scored: Vec<&Current> = current.iter().filter(|c| scoreless(c).is_none()).collect();
+    for packages in by_agency(&scored, &own) {
         let name = packages[0].package.agency.name.clone();
         match agency_row(&packages) {
             Some(row) => {
@@ -152,6 +198,7 @@ pub fn province(year: i64, current: &[Current]) -> Result<ProvinceBuild, String>
         stem: format!("{year}-{own}-ผลการวิเคราะห์จากระบบ"),
         used,
         missing,
+        unscored: unscored(current),
     })
 }
 

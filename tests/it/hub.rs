@@ -1020,6 +1020,66 @@ fn the_province_analysis_is_built_from_each_agencys_current_scores() {
     assert_eq!(admin.get("/reports/2599/province.pdf").status, 422);
 }
 
+/// The sample packages `names` of `inputs/` added to the hub as `hub import` adds files.
+fn add_samples(site: &Site, names: &[&str]) {
+    let files: Vec<(String, String)> = names
+        .iter()
+        .map(|name| {
+            let text = std::fs::read_to_string(root().join("inputs").join(name)).unwrap();
+            ((*name).to_owned(), text)
+        })
+        .collect();
+    let frameworks = crate::common::frameworks();
+    hub::intake::add_files(site.store(), frameworks, &files, None).unwrap();
+}
+
+#[test]
+fn the_province_page_lists_packages_without_scores_apart_from_the_missing_scores() {
+    let site = Site::new("hub-unscored");
+    let admin = client(site.addr(), "admin");
+    site.imported(&admin);
+    // The province office's announcement (สำนักงานจังหวัดร้อยเอ็ด) and progress report
+    // (จังหวัดร้อยเอ็ด): no scores by their nature, so no agency is short of a score.
+    add_samples(
+        &site,
+        &["2566-roiet-announcement.json", "2566-roiet-progress.json"],
+    );
+    let listed = |page: &str| {
+        let announcement = "<li>สำนักงานจังหวัดร้อยเอ็ด: ประกาศ <span class=\"name\">(2566-roiet-announcement.json)</span></li>";
+        let progress = "<li>จังหวัดร้อยเอ็ด: รายงานความก้าวหน้า <span class=\"name\">(2566-roiet-progress.json)</span></li>";
+        page.contains("<b class=\"unscored\">2</b>")
+            && page.contains(announcement)
+            && page.contains(progress)
+    };
+    let page = admin.get("/reports/2566").text();
+    assert!(
+        page.contains("<b class=\"used\">3</b> หน่วยงาน ทุกหน่วยงานมีคะแนนแล้ว"),
+        "{page}"
+    );
+    assert!(!page.contains("class=\"missing\""), "{page}");
+    assert!(listed(&page), "{page}");
+    // With the province's own package (its office the agency), the same.
+    add_samples(&site, &["2566-roiet-province.json"]);
+    let page = admin.get("/reports/2566").text();
+    assert!(!page.contains("class=\"missing\""), "{page}");
+    assert!(listed(&page), "{page}");
+    // A package that holds scores and lacks only the total still misses it.
+    let packages = site.store().packages(None).unwrap();
+    let two = named(&packages, "องค์การบริหารส่วนตำบลสอง");
+    site.user("editor-two", Some(two.agency.id));
+    let editor = client(site.addr(), "editor-two");
+    let (mut value, etag) = current(&editor, &two.name);
+    value["scores"].as_object_mut().unwrap().remove("total");
+    assert_eq!(save(&editor, &two.name, &value, &etag).status, 200);
+    let page = admin.get("/reports/2566").text();
+    assert!(
+        page.contains("<b class=\"missing\">1</b>")
+            && page.contains("<li>องค์การบริหารส่วนตำบลสอง</li>"),
+        "{page}"
+    );
+    assert!(listed(&page), "{page}");
+}
+
 #[test]
 fn the_progress_report_counts_each_step_of_the_cycle_from_the_history() {
     let (site, admin, ca, cb, a, b) = two_agencies("hub-progress");

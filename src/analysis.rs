@@ -9,10 +9,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::documents::Package;
+use crate::documents::measures::{MeasureRow, MeasuresLayout};
+use crate::documents::oit::{Oit, WeakPoints};
 use crate::framework::{Band, Formed, Framework, Frameworks, LevelOutcome};
-use crate::model::{
-    HistoryYear, MeasureRow, MeasuresLayout, Oit, Package, Paragraphs, Score, Tool, WeakPoints,
-};
+use crate::model::{HistoryYear, Paragraphs, Score, Tool};
 
 /// Everything templates need beyond the package itself.
 #[derive(Debug, Clone, Serialize)]
@@ -254,7 +255,7 @@ pub struct OitIndicatorFact {
     pub passed: usize,
     pub items: usize,
     #[serde(flatten)]
-    pub detail: crate::model::OitIndicator,
+    pub detail: crate::documents::oit::OitIndicator,
 }
 
 /// A weak-point table ready to print.
@@ -273,7 +274,7 @@ pub struct WeakPointRowFact {
     pub name: String,
     pub text: Paragraphs,
     /// For a generated row, the items scored 0 that its text names.
-    pub failed: Vec<crate::model::OitItem>,
+    pub failed: Vec<crate::documents::oit::OitItem>,
 }
 
 /// Measures grouped for printing.
@@ -931,7 +932,11 @@ fn generated_weak_points(indicators: &[OitIndicatorFact], urgent: bool) -> WeakP
     }
 }
 
-fn measures(package: &Package, fw: &Framework, m: &crate::model::Measures) -> MeasuresFacts {
+fn measures(
+    package: &Package,
+    fw: &Framework,
+    m: &crate::documents::measures::Measures,
+) -> MeasuresFacts {
     let row_fact = |row: &MeasureRow| MeasureRowFact {
         indicator_name: indicator_name(package, fw, row.indicator),
         row: row.clone(),

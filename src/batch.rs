@@ -23,9 +23,9 @@ use std::sync::mpsc;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Failure, Message, Severity, SourceFile};
+use crate::documents::Package;
 use crate::engine::{BuildOptions, Built, Engine};
 use crate::framework::Frameworks;
-use crate::model::Package;
 use crate::{archive, emblem, load, message, pdf, sharing};
 
 /// What a batch shares between its packages.

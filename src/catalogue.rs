@@ -11,7 +11,8 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, SourceFile};
-use crate::model::{AgencyKind, Draft, MeasureRow, MeasuresLayout, Numerals, Paragraphs};
+use crate::documents::measures::{Draft, MeasureRow, MeasuresLayout};
+use crate::model::{AgencyKind, Numerals, Paragraphs};
 
 /// The catalogue shipped inside the binary.
 pub const EMBEDDED: &str = include_str!("../report-templates/catalogue.json");

@@ -13,9 +13,10 @@ use minijinja::Value;
 use typst_layout::PagedDocument;
 
 use crate::diagnostic::{self, Diagnostic, Failure};
+use crate::documents::Package;
 use crate::documents::{self, DocKind};
 use crate::load::{self, Loaded};
-use crate::model::{Numerals, Package};
+use crate::model::Numerals;
 use crate::templates::Templates;
 use crate::thai::words::{Segmenter, WordList};
 use crate::world::{Compiler, Fonts, Job};

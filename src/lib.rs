@@ -1,6 +1,6 @@
 //! ita-report: the Thai official documents of the yearly ITA assessment, from JSON to PDF.
 //!
-//! Data flows one way: [`load`] (JSON → validated [`model::Package`]: [`rules`] and each
+//! Data flows one way: [`load`] (JSON → validated [`documents::Package`]: [`rules`] and each
 //! kind's in [`documents`], the year's [`framework`], [`consistency`] findings as warnings,
 //! the facts of [`analysis`] and [`narrative`] derived once) → [`templates`] (minijinja →
 //! Typst source) → [`linebreak`] (Thai word boundaries written into that source, with
@@ -20,6 +20,7 @@ pub mod archive;
 pub mod batch;
 pub mod catalogue;
 pub mod check;
+pub mod checker;
 pub mod cli;
 pub mod completion;
 

@@ -5,8 +5,10 @@
 //! "เมื่อเทียบกับปี พ.ศ. ๒๕๖๕ เพิ่มขึ้น ๐.๗๗ คะแนน").
 
 use crate::analysis::{self, Changes, Extremes, Facts, IndicatorFact, ToolFact};
+use crate::documents::Package;
+use crate::documents::oit::OitItem;
 use crate::framework::{Framework, Frameworks};
-use crate::model::{Numerals, OitItem, Package, Paragraphs, Score};
+use crate::model::{Numerals, Paragraphs, Score};
 use crate::thai;
 
 /// The facts of a package with every paragraph the package does not give written from them:

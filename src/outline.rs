@@ -10,10 +10,12 @@
 
 use serde::Serialize;
 
+use crate::checker::Checker;
 use crate::diagnostic::JsonPath;
+use crate::documents::Package;
+use crate::documents::measures::MeasuresLayout;
 use crate::message;
-use crate::model::{Block, Division, Heading, MeasuresLayout, Package, Part};
-use crate::rules::Checker;
+use crate::model::{Block, Division, Heading, Part};
 use crate::thai;
 
 /// The outline in force for each document.

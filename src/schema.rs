@@ -11,7 +11,7 @@ use schemars::schema::{RootSchema, Schema, SchemaObject};
 use serde_json::Value;
 
 use crate::documents::DocKind;
-use crate::model::Package;
+use crate::documents::Package;
 
 /// The Thai name of each package field, by field name: the schema gives it as the field's
 /// `title` and before the English description, and the web form labels its fields with it.

@@ -141,7 +141,7 @@ fn printed_signer(pdf: &[u8], field: &str) -> Option<String> {
         .ok()?
         .into_iter()
         .find(|(name, _)| name.ends_with(".json") && !name.ends_with(".facts.json"))?;
-    let package: crate::model::Package = serde_json::from_slice(&data).ok()?;
+    let package: crate::documents::Package = serde_json::from_slice(&data).ok()?;
     let signers: Vec<&crate::model::Signer> = crate::documents::signers(&package).collect();
     let positions = signers
         .iter()

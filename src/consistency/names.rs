@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 use super::Findings;
 use super::reading::Text;
 use crate::diagnostic::{JsonPath, Message};
+use crate::documents::Package;
 use crate::framework::Framework;
 use crate::message;
-use crate::model::Package;
 
 /// How alike two spellings must be to be one name written two ways.
 const SAME: f64 = 0.75;

@@ -15,9 +15,10 @@ use super::Findings;
 use super::reading::Text;
 use crate::analysis::Facts;
 use crate::diagnostic::JsonPath;
+use crate::documents::Package;
 use crate::framework::{Framework, Frameworks};
 use crate::message;
-use crate::model::{Package, Tool};
+use crate::model::Tool;
 
 /// What a quoted score is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,9 +11,12 @@ use super::Findings;
 use super::reading::Text;
 use crate::analysis::Facts;
 use crate::diagnostic::JsonPath;
+use crate::documents::Package;
+use crate::documents::announcement::Announcement;
+use crate::documents::measures::Measures;
 use crate::framework::Frameworks;
 use crate::message;
-use crate::model::{Announcement, Measures, Outline, Package, Paragraphs, Part, Scores, Tool};
+use crate::model::{Outline, Paragraphs, Part, Scores, Tool};
 
 /// What a field of text is about, from where it sits.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -1,10 +1,45 @@
 //! ประกาศ, an announcement (seed 004).
 
-use super::Spec;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{Package, Spec};
+use crate::checker::Checker;
 use crate::diagnostic::JsonPath;
 use crate::message;
-use crate::model::Package;
-use crate::rules::Checker;
+use crate::model::{Paragraphs, Signer};
+
+/// An announcement (ประกาศ).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Announcement {
+    /// Who announces: "สำนักงานจังหวัดร้อยเอ็ด" gives "ประกาศสำนักงานจังหวัดร้อยเอ็ด".
+    pub issuer: String,
+    pub subject: String,
+    #[serde(default)]
+    pub preamble: Paragraphs,
+    pub sections: Vec<AnnouncementSection>,
+    /// ประกาศ ณ วันที่, `YYYY-MM-DD`.
+    pub date: String,
+    pub signer: Signer,
+}
+
+/// A titled section of numbered items.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnnouncementSection {
+    pub title: String,
+    pub items: Vec<NumberedItem>,
+}
+
+/// An item numbered ๑., ๒. with optional sub-items numbered ๒.๑, ๒.๒.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NumberedItem {
+    pub text: String,
+    #[serde(default)]
+    pub items: Vec<String>,
+}
 
 pub(super) const SPEC: Spec = Spec {
     name: "announcement",

@@ -1,10 +1,27 @@
 //! The cover page of the report (seeds 000, 001, 002).
 
-use super::Spec;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{Package, Spec};
+use crate::checker::Checker;
 use crate::diagnostic::JsonPath;
 use crate::message;
-use crate::model::Package;
-use crate::rules::Checker;
+
+/// The cover page.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Cover {
+    /// Title lines, printed large and centred.
+    pub title: Vec<String>,
+    /// Lines under "จัดทำโดย".
+    #[serde(default)]
+    pub prepared_by: Vec<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
 
 pub(super) const SPEC: Spec = Spec {
     name: "cover",

@@ -1,10 +1,86 @@
 //! บันทึกข้อความ, the internal memo (seeds 000 p.1 and 001 p.1).
 
-use super::Spec;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{Package, Spec};
+use crate::checker::Checker;
 use crate::diagnostic::JsonPath;
 use crate::message;
-use crate::model::{Package, Signer};
-use crate::rules::Checker;
+use crate::model::{Paragraphs, Signer};
+
+/// The covering memo (บันทึกข้อความ).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Memo {
+    /// ส่วนราชการ; the agency's unit line when absent.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// ที่ (reference number), printed as given, may be left open ("ศธ ๐๒๑๐๒/").
+    #[serde(default)]
+    pub reference: String,
+    /// วันที่, `YYYY-MM-DD` (BE or CE year); blank on the form when absent.
+    #[serde(default)]
+    pub date: Option<String>,
+    /// เรื่อง.
+    pub subject: String,
+    /// เรียน.
+    pub to: String,
+    /// The body, in order.
+    pub body: Vec<MemoSection>,
+    /// Who signs, in order.
+    pub signers: Vec<Signer>,
+    /// Notes from superiors, each with its signature, in order.
+    #[serde(default)]
+    pub endorsements: Vec<Endorsement>,
+    /// The received stamp (เลขรับ) at the top right.
+    #[serde(default)]
+    pub received: Option<Received>,
+    /// Urgency (ด่วน, ด่วนมาก, ด่วนที่สุด), stamped in red.
+    #[serde(default)]
+    pub urgency: Option<String>,
+    /// Secrecy (ลับ, ลับมาก, ลับที่สุด), marked in red at the top and the bottom centre of
+    /// every page of the memo.
+    #[serde(default)]
+    pub secrecy: Option<String>,
+}
+
+/// The received stamp of the receiving office.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Received {
+    /// The receiving office, e.g. "สำนักงาน รอ.".
+    pub office: String,
+    /// เลขรับที่.
+    pub number: String,
+    /// ลงวันที่, `YYYY-MM-DD`, printed short.
+    pub date: String,
+    /// เวลา, e.g. "08.37".
+    #[serde(default)]
+    pub time: Option<String>,
+}
+
+/// A part of the memo body. With a heading it is numbered (๑. เรื่องเดิม) and its items are
+/// numbered under it (๒.๑, ๒.๒); without one its paragraphs stand alone.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemoSection {
+    #[serde(default)]
+    pub heading: Option<String>,
+    #[serde(default)]
+    pub paragraphs: Paragraphs,
+    #[serde(default)]
+    pub items: Vec<Paragraphs>,
+}
+
+/// A superior's note on the memo ("- เพื่อโปรดทราบ …") and its signature.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Endorsement {
+    #[serde(default)]
+    pub text: Paragraphs,
+    pub signer: Signer,
+}
 
 pub(super) const SPEC: Spec = Spec {
     name: "memo",

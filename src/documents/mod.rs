@@ -1,62 +1,165 @@
-//! The document kinds, one module each: what a kind is called, which template sets it, how
-//! its pages are set up, when a package holds it, and the rules its data must keep.
+//! The document kinds, one module each, and the package they are made from.
 //!
-//! Everything the program knows about one kind lives in that kind's module, so adding a kind
-//! is one module here, one arm in [`DocKind::spec`] and one template; the registry test
-//! (`tests/it/documents.rs`) fails when a kind is missing from [`ALL`] or its template is not
-//! embedded. The shared parts of the documents (the layout, the entry point) are in
-//! [`crate::templates`].
+//! Everything the program knows about one kind lives in that kind's module: its data (the
+//! types of its field in a package), what it is called, which template sets it, how its
+//! pages are set up, when a package holds it and the rules its data must keep. The one list
+//! of the kinds, [`kinds!`] below, makes the rest from those modules: the `mod`
+//! declarations, [`DocKind`], [`ALL`], [`DocKind::spec`] and the kinds' fields of
+//! [`Package`], so adding a kind is one module, one line here and one template, and the
+//! compiler checks it (a module without `SPEC`, its data type or its template does not
+//! build; a `SPEC` named other than its key fails at compile time). The registry test
+//! (`tests/it/documents.rs`) checks what the compiler cannot: the template on disk, the
+//! schema's Thai title, the name in file names. The shared parts of the documents (the
+//! layout, the entry point) are in [`crate::templates`].
+//!
+//! The package is assembled here rather than in [`crate::model`] so that the model (the
+//! parts every document shares) stays below the kinds: a kind's module imports the model,
+//! never the other way.
 
-mod announcement;
-mod cover;
-mod letter;
-mod measures;
-mod memo;
-mod oit;
-mod progress;
-mod report;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize, Serializer};
 
-use serde::Serialize;
-
+use crate::checker::Checker;
 use crate::diagnostic::JsonPath;
-use crate::framework::Framework;
-use crate::model::{Package, Signer};
-use crate::rules::{Checker, Problem};
+use crate::model::{
+    Agency, HistoryYear, Numerals, Outline, Province, Recommendation, Scores, Signer,
+};
 
-/// The documents a package can produce, in the order they appear in a combined PDF
-/// (the order of the provincial package: memo → letter → cover → report → measures).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DocKind {
-    /// บันทึกข้อความ, the covering memo.
-    Memo,
-    /// หนังสือภายนอก, the distribution letter.
-    Letter,
-    /// The cover page of the report.
-    Cover,
-    /// The analysis report.
-    Report,
-    /// The OIT result item by item, with the weak-point tables.
-    Oit,
-    /// The measures appendix (มาตรการ).
-    Measures,
-    /// ประกาศ, an announcement.
-    Announcement,
-    /// A progress report.
-    Progress,
+/// Makes the registry from one line a kind, in the order the documents appear in a combined
+/// PDF: `Variant key: DataType "what its package field holds",` for a kind with data of its
+/// own under `key`, `Variant key,` for one made of the package's shared data (the report).
+/// `key` is the module (`src/documents/<key>.rs`, which declares `SPEC` and `DataType`),
+/// the package field, the template's stem and the file-name suffix.
+macro_rules! kinds {
+    ($($Kind:ident $key:ident $(: $Data:ident $doc:tt)?,)*) => {
+        $(pub mod $key;)*
+
+        /// The documents a package can produce, in the order they appear in a combined PDF.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum DocKind {
+            $(
+                #[doc = concat!("The kind declared in [`", stringify!($key), "`].")]
+                $Kind,
+            )*
+        }
+
+        /// Every kind, in combined order.
+        pub const ALL: [DocKind; [$(DocKind::$Kind),*].len()] = [$(DocKind::$Kind),*];
+
+        impl DocKind {
+            /// The kind's declaration.
+            pub fn spec(self) -> &'static Spec {
+                match self {
+                    $(DocKind::$Kind => &$key::SPEC,)*
+                }
+            }
+
+            /// Whether the kind has data of its own under its name in a package (the report
+            /// is made of the package's shared data).
+            pub fn has_data(self) -> bool {
+                match self {
+                    $(DocKind::$Kind => <[&str]>::len(&[$(stringify!($Data))?]) == 1,)*
+                }
+            }
+        }
+
+        // A kind's `SPEC` names it by its key: templates, file names and the package's
+        // field all use that one name.
+        $(const _: () = assert!(
+            same(stringify!($key), $key::SPEC.name),
+            concat!("src/documents/", stringify!($key), ".rs: SPEC.name is not its key"),
+        );)*
+
+        /// One report package: one agency, one fiscal year, and whatever documents its data
+        /// supports.
+        #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct Package {
+            /// The agency the documents are about and issued by.
+            pub agency: Agency,
+            /// Fiscal year of the assessment, Buddhist era (e.g. 2568).
+            pub fiscal_year: i32,
+            /// Digits used for every number the program writes and in typed text (addresses,
+            /// file names and codes such as "O12" keep theirs).
+            #[serde(default)]
+            pub numerals: Numerals,
+            /// Font family to set the documents in; default: TH Sarabun New when supplied, else
+            /// Laksaman.
+            #[serde(default)]
+            pub font: Option<String>,
+            /// Date stamped into the PDF metadata (`YYYY-MM-DD`, BE or CE year). Without it the
+            /// PDF carries no date, so output stays reproducible either way.
+            #[serde(default)]
+            pub date: Option<String>,
+            /// Title lines of the analysis report; a default title is written when absent.
+            #[serde(default)]
+            pub report_title: Vec<String>,
+            /// This year's scores.
+            #[serde(default)]
+            pub scores: Option<Scores>,
+            /// Results of earlier years, any order.
+            #[serde(default)]
+            pub history: Vec<HistoryYear>,
+            /// Assessor recommendations, per tool.
+            #[serde(default)]
+            pub recommendations: Vec<Recommendation>,
+            $($(
+                #[doc = $doc]
+                #[serde(default)]
+                pub $key: Option<$key::$Data>,
+            )?)*
+            /// A province's summary of all its agencies (seed 000 §2).
+            #[serde(default)]
+            pub province: Option<Province>,
+            /// The Garuda emblem (SVG or PNG), relative to the package file; without it
+            /// `garuda.svg` or `garuda.png` beside the package is used when present.
+            #[serde(default)]
+            pub emblem: Option<String>,
+            /// Build archival PDFs (PDF/A-3b with the package and its facts attached) without
+            /// being asked with `build --archive`.
+            #[serde(default)]
+            pub archive: bool,
+            /// The order of each document's parts; a document left out keeps the program's
+            /// default order (`ita-report init` writes it out to edit).
+            #[serde(default, skip_serializing_if = "Outline::is_empty")]
+            pub outline: Outline,
+        }
+    };
 }
 
-/// Every kind, in combined order.
-pub const ALL: [DocKind; 8] = [
-    DocKind::Memo,
-    DocKind::Letter,
-    DocKind::Cover,
-    DocKind::Report,
-    DocKind::Oit,
-    DocKind::Measures,
-    DocKind::Announcement,
-    DocKind::Progress,
-];
+kinds! {
+    Memo memo: Memo "The covering memo (บันทึกข้อความ).",
+    Letter letter: Letter "The distribution letter (หนังสือภายนอก).",
+    Cover cover: Cover "The cover page of the report.",
+    Report report,
+    Oit oit: Oit "The OIT result item by item (seed 001 part 1).",
+    Measures measures: Measures "The measures plan (มาตรการ).",
+    Announcement announcement: Announcement "An announcement (ประกาศ).",
+    Progress progress: Progress "A progress report (รายงานผลการดำเนินการ).",
+}
+
+/// Whether two names are the same, at compile time.
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// A kind is written as its name (`"memo"`), in templates and the facts.
+impl Serialize for DocKind {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
 
 /// What one document kind declares.
 pub struct Spec {
@@ -88,20 +191,6 @@ pub struct Spec {
 }
 
 impl DocKind {
-    /// The kind's declaration.
-    pub fn spec(self) -> &'static Spec {
-        match self {
-            DocKind::Memo => &memo::SPEC,
-            DocKind::Letter => &letter::SPEC,
-            DocKind::Cover => &cover::SPEC,
-            DocKind::Report => &report::SPEC,
-            DocKind::Oit => &oit::SPEC,
-            DocKind::Measures => &measures::SPEC,
-            DocKind::Announcement => &announcement::SPEC,
-            DocKind::Progress => &progress::SPEC,
-        }
-    }
-
     /// Name used in file names and templates (`memo`, `letter`, …).
     pub fn name(self) -> &'static str {
         self.spec().name
@@ -123,21 +212,6 @@ impl DocKind {
     pub fn from_name(key: &str) -> Option<DocKind> {
         ALL.into_iter().find(|k| k.name() == key)
     }
-}
-
-/// Every rule a package breaks beyond its shape: the rules of its own data
-/// ([`crate::rules::check`]), then those of each document it holds data for.
-pub fn check(package: &Package, framework: Option<&Framework>) -> Vec<Problem> {
-    let mut c = Checker::new(framework);
-    crate::rules::check(&mut c, package);
-    for kind in ALL {
-        let spec = kind.spec();
-        if (spec.present)(package) {
-            (spec.rules)(package, &mut c, JsonPath::default().key(spec.name));
-        }
-    }
-    crate::outline::rules(package, &mut c);
-    c.into_problems()
 }
 
 /// The page setup of each document of a set, as the entry template (`main.typ`) reads it

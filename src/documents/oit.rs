@@ -3,11 +3,89 @@
 
 use std::collections::BTreeMap;
 
-use super::Spec;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{Package, Spec};
+use crate::checker::Checker;
 use crate::diagnostic::JsonPath;
 use crate::message;
-use crate::model::{Package, Tool};
-use crate::rules::Checker;
+use crate::model::{Paragraphs, Score, Tool};
+
+/// The OIT result item by item, with the committee's comments.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Oit {
+    /// Heading of the part; a standard heading when absent.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Indicators 9 and 10.
+    pub indicators: Vec<OitIndicator>,
+    /// The table of urgent weaknesses; generated from the items scored 0 when absent.
+    #[serde(default)]
+    pub urgent: Option<WeakPoints>,
+    /// The table of points to improve; generated from the items scored 0 when absent.
+    #[serde(default)]
+    pub improve: Option<WeakPoints>,
+}
+
+/// One OIT indicator and its sub-indicators.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OitIndicator {
+    #[schemars(range(min = 1, max = 10))]
+    pub number: u8,
+    pub subindicators: Vec<SubIndicator>,
+}
+
+/// A sub-indicator ("9.1 ข้อมูลพื้นฐาน").
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubIndicator {
+    /// "9.1".
+    pub code: String,
+    pub name: String,
+    pub groups: Vec<ItemGroup>,
+}
+
+/// A numbered group of items ("๑) ข้อมูลพื้นฐาน").
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ItemGroup {
+    pub name: String,
+    pub items: Vec<OitItem>,
+}
+
+/// One OIT item.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OitItem {
+    /// 1–43 (o1–o43), in order over the whole form.
+    pub number: u32,
+    pub name: String,
+    /// 0 or 100.
+    pub score: Score,
+    /// The committee's comment.
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// A weak-point table as the agency words it.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WeakPoints {
+    #[serde(default)]
+    pub intro: Paragraphs,
+    pub rows: Vec<WeakPointRow>,
+}
+
+/// One row: an indicator and the issue.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WeakPointRow {
+    pub indicator: u8,
+    pub text: Paragraphs,
+}
 
 pub(super) const SPEC: Spec = Spec {
     name: "oit",

@@ -1,10 +1,49 @@
 //! The progress report, landscape (seed 003).
 
-use super::Spec;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{Package, Spec};
+use crate::checker::Checker;
 use crate::diagnostic::JsonPath;
 use crate::message;
-use crate::model::Package;
-use crate::rules::Checker;
+use crate::model::Paragraphs;
+
+/// A progress report: the plan's steps with what was done.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Progress {
+    pub title: Vec<String>,
+    pub rows: Vec<ProgressRow>,
+    #[serde(default)]
+    pub prepared_by: Vec<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// One numbered row: the two periods and one or more steps done in them.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProgressRow {
+    /// Period set by the NACC (ช่วงระยะเวลา สำนักงาน ป.ป.ช.).
+    pub nacc_period: String,
+    /// Period set by the province (ช่วงระยะเวลา จังหวัด).
+    pub province_period: String,
+    pub steps: Vec<ProgressStep>,
+}
+
+/// A step, its result and its status.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProgressStep {
+    pub step: Paragraphs,
+    pub result: Paragraphs,
+    /// e.g. "ดำเนินการเสร็จเรียบร้อยแล้ว", "อยู่ระหว่างดำเนินการ".
+    #[serde(default)]
+    pub status: Option<String>,
+}
 
 pub(super) const SPEC: Spec = Spec {
     name: "progress",

@@ -2,8 +2,7 @@
 //! Its data (`scores`, `history`, `province`, …) is the package's own, shared with the other
 //! documents, so its rules are the package's ([`crate::rules::check`]).
 
-use super::Spec;
-use crate::model::Package;
+use super::{Package, Spec};
 
 pub(super) const SPEC: Spec = Spec {
     name: "report",

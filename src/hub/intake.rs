@@ -113,7 +113,7 @@ pub fn import_sheet(
     let options = crate::import::ImportOptions {
         year,
         per_agency: true,
-        layout: crate::model::MeasuresLayout::ByIndicator,
+        layout: crate::documents::measures::MeasuresLayout::ByIndicator,
         name: None,
     };
     let imported =
@@ -245,7 +245,7 @@ pub fn agencies_of_provinces(
                 province: province.clone(),
                 kind: None,
                 year: package.year as i32,
-                layout: crate::model::MeasuresLayout::ByIndicator,
+                layout: crate::documents::measures::MeasuresLayout::ByIndicator,
                 scores: Some(&row),
             };
             let file = crate::import::init(&start, frameworks, catalogue).map_err(|f| {

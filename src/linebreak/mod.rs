@@ -15,7 +15,7 @@ pub mod tokens;
 
 use typst::syntax::{SyntaxKind, SyntaxNode, ast};
 
-use crate::model::Package;
+use crate::documents::Package;
 use crate::templates::string_literal;
 use crate::thai::words::{Segmenter, WordList, is_thai_letter, starts_cluster};
 use glue::{Column, Piece};

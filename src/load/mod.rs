@@ -14,12 +14,12 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::analysis::Facts;
+use crate::checker::Problem;
 use crate::consistency;
 use crate::diagnostic::{Diagnostic, Failure, Message, SourceFile, offset_of};
+use crate::documents::Package;
 use crate::framework::{Framework, Frameworks};
 use crate::message;
-use crate::model::Package;
-use crate::rules::Problem;
 
 mod thai;
 pub mod walk;
@@ -144,7 +144,7 @@ pub fn load_str(
     let nearest = framework
         .as_ref()
         .or_else(|| frameworks.nearest(package.fiscal_year));
-    let problems = crate::documents::check(&package, nearest.map(|f| &**f));
+    let problems = crate::rules::check(&package, nearest.map(|f| &**f));
     add_errors(&mut diagnostics, problems, display_name, &located);
     match framework {
         Some(framework) if diagnostics.is_empty() => {

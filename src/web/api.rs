@@ -377,7 +377,7 @@ pub struct NewPackage {
     agency: String,
     year: i32,
     #[serde(default)]
-    layout: Option<crate::model::MeasuresLayout>,
+    layout: Option<crate::documents::measures::MeasuresLayout>,
     #[serde(default)]
     district: Option<String>,
     #[serde(default)]
@@ -451,7 +451,7 @@ pub async fn new_package(
             year: asked.year,
             layout: asked
                 .layout
-                .unwrap_or(crate::model::MeasuresLayout::ByIndicator),
+                .unwrap_or(crate::documents::measures::MeasuresLayout::ByIndicator),
             scores: row.as_ref(),
         };
         let file = crate::import::init(&start, &app.frameworks, &app.catalogue)
@@ -489,7 +489,7 @@ fn agency_name(asked: &NewPackage) -> Result<String, ApiError> {
             "the agency's name is {length} characters long, beyond the limit of {AGENCY_CHARS}: use a shorter official name"
         )));
     }
-    if asked.layout == Some(crate::model::MeasuresLayout::Outline) {
+    if asked.layout == Some(crate::documents::measures::MeasuresLayout::Outline) {
         return Err(ApiError::bad(crate::message!(
             "แฟ้มใหม่เริ่มได้เฉพาะตารางมาตรการรายตัวชี้วัดหรือตามเครื่องมือ",
             "a new package starts with measures by indicator or by tool only"
@@ -619,7 +619,7 @@ fn import_options(raw: &str) -> Result<(crate::import::ImportOptions, Option<Str
         per_agency: query
             .get("per_agency")
             .is_some_and(|v| v == "1" || v == "true"),
-        layout: crate::model::MeasuresLayout::ByIndicator,
+        layout: crate::documents::measures::MeasuresLayout::ByIndicator,
         name: query
             .get("agency")
             .map(|a| a.trim().to_owned())

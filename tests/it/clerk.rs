@@ -62,7 +62,7 @@ fn an_agency_package_starts_from_a_results_sheet_in_the_workspace_as_init_scores
         province: None,
         kind: None,
         year: 2568,
-        layout: ita_report::model::MeasuresLayout::ByIndicator,
+        layout: ita_report::documents::measures::MeasuresLayout::ByIndicator,
         scores: Some(row),
     };
     let catalogue = ita_report::catalogue::Catalogue::load(None).unwrap();

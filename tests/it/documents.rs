@@ -5,26 +5,15 @@ use ita_report::documents::DocKind;
 
 use crate::common::root;
 
-/// Where a kind stands in `ALL`. The match has no wildcard, so a kind added to `DocKind`
-/// without a place here does not compile, and the assertions below then ask for it in `ALL`.
-fn position(kind: DocKind) -> usize {
-    match kind {
-        DocKind::Memo => 0,
-        DocKind::Letter => 1,
-        DocKind::Cover => 2,
-        DocKind::Report => 3,
-        DocKind::Oit => 4,
-        DocKind::Measures => 5,
-        DocKind::Announcement => 6,
-        DocKind::Progress => 7,
-    }
-}
-
+/// Every kind of the registry (`kinds!` in `src/documents/mod.rs`, which makes `DocKind`
+/// and `ALL` from one list, so none is missing from `ALL`) has one name used everywhere,
+/// its template on disk as embedded, and a label.
 #[test]
 fn every_kind_is_registered_once_with_its_template() {
-    for (i, kind) in ALL.into_iter().enumerate() {
-        assert_eq!(position(kind), i, "{kind:?} out of place in ALL");
+    let mut names = std::collections::BTreeSet::new();
+    for kind in ALL {
         let spec = kind.spec();
+        assert!(names.insert(spec.name), "{kind:?}: `{}` twice", spec.name);
         assert_eq!(DocKind::from_name(spec.name), Some(kind));
         assert_eq!(
             serde_json::to_value(kind).unwrap(),
@@ -44,24 +33,52 @@ fn every_kind_is_registered_once_with_its_template() {
     );
 }
 
-/// The package's field for each kind exists in the schema the web form and `schema` print,
-/// titled with the kind's Thai name unless the schema names it more precisely.
+/// Each kind with data of its own has its field in the package: in the schema the web form
+/// and `schema` print, titled with the kind's Thai name unless the schema names it more
+/// precisely, and read by the strict loader (the data given under the kind's name makes the
+/// kind available; an unknown key beside it is still refused). The report has no field: it
+/// is made of the package's shared data.
 #[test]
-fn every_kind_has_its_data_in_the_schema_with_a_thai_title() {
+fn every_kind_has_its_data_in_the_package_and_the_schema() {
     let schema = ita_report::schema::package();
+    let properties = schema["properties"].as_object().unwrap();
     for kind in ALL {
         let spec = kind.spec();
-        if kind == DocKind::Report {
-            continue; // the report is made of the package's own data (scores, province, …)
-        }
         let property = &schema["properties"][spec.name];
-        assert!(
+        assert_eq!(
             property.is_object(),
-            "no `{}` in the package schema",
-            spec.name
+            kind.has_data(),
+            "{kind:?} in the schema"
         );
-        assert_eq!(property["title"], spec.label.0, "{kind:?}");
+        if kind.has_data() {
+            assert_eq!(property["title"], spec.label.0, "{kind:?}");
+        }
     }
+    let kinds = ALL.iter().filter(|k| k.has_data()).count();
+    assert_eq!(
+        properties
+            .keys()
+            .filter(|k| DocKind::from_name(k).is_some())
+            .count(),
+        kinds
+    );
+    let text = std::fs::read_to_string(root().join("inputs/2566-roiet-province.json")).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let loaded = crate::common::load_text(&text, "p.json");
+    for kind in DocKind::available(&loaded.package) {
+        if kind.has_data() {
+            assert!(
+                value.get(kind.name()).is_some(),
+                "{kind:?} without its data"
+            );
+        }
+    }
+    let mut unknown = value.clone();
+    unknown["memo"]["subjct"] = serde_json::json!("x");
+    let refused =
+        ita_report::load::load_str(&unknown.to_string(), "p.json", crate::common::frameworks())
+            .expect_err("an unknown key in a kind's data is refused");
+    assert!(refused.to_string().contains("memo.subjct"), "{refused}");
 }
 
 /// Presence follows the data: a sample holds exactly the documents whose data it has.

@@ -24,7 +24,7 @@ use crate::common::{Scratch, build, lines, load_sample, root, squeeze};
 // ---- Fields ----
 
 /// (field name, signer name) of every signature block a package prints, in document order.
-fn signature_blocks(package: &ita_report::model::Package) -> Vec<(String, String)> {
+fn signature_blocks(package: &ita_report::documents::Package) -> Vec<(String, String)> {
     let mut signers = Vec::new();
     if let Some(memo) = &package.memo {
         signers.extend(memo.signers.iter());

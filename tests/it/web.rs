@@ -136,7 +136,7 @@ fn a_new_package_is_started_as_init_starts_it_and_never_replaces_a_file() {
         province: None,
         kind: None,
         year: 2568,
-        layout: ita_report::model::MeasuresLayout::ByTool,
+        layout: ita_report::documents::measures::MeasuresLayout::ByTool,
         scores: None,
     };
     let catalogue = ita_report::catalogue::Catalogue::load(None).unwrap();

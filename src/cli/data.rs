@@ -13,11 +13,10 @@ use codespan_reporting::term::termcolor::StandardStream;
 use super::{Layout, emit_all, shown};
 use crate::catalogue::Catalogue;
 use crate::diagnostic::{Diagnostic, Failure};
-use crate::documents::measures::MeasuresLayout;
 use crate::framework::Frameworks;
 use crate::import::{self, ImportOptions, NewFile, Start};
 use crate::message;
-use crate::model::AgencyKind;
+use crate::model::{AgencyKind, MeasuresLayout};
 
 impl From<Layout> for MeasuresLayout {
     fn from(layout: Layout) -> Self {
@@ -153,8 +152,13 @@ impl InitArgs {
             Err(d) => return stop(&[d], 2, err),
         };
         let made = scores(&self, &frameworks).and_then(|row| {
+            // "ร้อยเอ็ด" found as a regional table's "จังหวัดร้อยเอ็ด" is that province.
+            let name = match &row {
+                Some(r) if results_name_adds_province(&r.name, &self.agency) => &r.name,
+                _ => &self.agency,
+            };
             let start = Start {
-                name: &self.agency,
+                name,
                 district: self
                     .district
                     .clone()
@@ -172,6 +176,15 @@ impl InitArgs {
             Err(Failure(diagnostics)) => stop(&diagnostics, 1, err),
         }
     }
+}
+
+/// Whether the sheet's name is the one asked with "จังหวัด" before it.
+fn results_name_adds_province(sheet: &str, asked: &str) -> bool {
+    let (sheet, asked) = (
+        import::results::normalize(sheet),
+        import::results::normalize(asked),
+    );
+    sheet.strip_prefix("จังหวัด") == Some(asked.as_str())
 }
 
 /// The agency's row of the results sheet, when one is given.

@@ -15,13 +15,12 @@ mod reading;
 mod text;
 
 use crate::analysis;
-use crate::checker::Problem;
 use crate::completion::mean;
 use crate::diagnostic::{JsonPath, Message};
-use crate::documents::Package;
 use crate::framework::{Formed, Framework, Frameworks, LevelOutcome};
 use crate::message;
-use crate::model::{Score, Tool};
+use crate::model::{Package, Score, Tool};
+use crate::rules::Problem;
 
 /// How sure a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +119,9 @@ fn scores_findings(f: &mut Findings, package: &Package, fw: &Framework) {
         return;
     };
     let path = JsonPath::default().key("scores");
+    if scores.total.is_none() {
+        unformed_total(f, fw, path.clone(), scores);
+    }
     if let Some(total) = scores.total {
         level(
             f,
@@ -268,7 +270,7 @@ fn oit_shares(f: &mut Findings, package: &Package, fw: &Framework, facts: &analy
 }
 
 /// An item scored although its committee comment says the evidence is missing.
-fn oit_comments(f: &mut Findings, oit: &crate::documents::oit::Oit, path: &JsonPath) {
+fn oit_comments(f: &mut Findings, oit: &crate::model::Oit, path: &JsonPath) {
     for (i, ind) in oit.indicators.iter().enumerate() {
         for (j, sub) in ind.subindicators.iter().enumerate() {
             for (k, group) in sub.groups.iter().enumerate() {
@@ -500,6 +502,58 @@ fn outcome_thai(outcome: &LevelOutcome) -> String {
         LevelOutcome::OneOf(names) => format!("ระดับใดระดับหนึ่งใน {}", names.join(", ")),
         LevelOutcome::Unknown => "ไม่มีระดับใด".to_owned(),
     }
+}
+
+/// Scores without a total that the year's framework cannot form one from (2566: OIT is the
+/// share of its items, not the mean of indicators 9 and 10; 2568: the weights are not
+/// known): the report prints no total, level or chart of totals, which the clerk would
+/// otherwise find only by reading it.
+fn unformed_total(f: &mut Findings, fw: &Framework, path: JsonPath, scores: &crate::model::Scores) {
+    if scores.indicators.is_empty() && scores.tools.is_empty() {
+        return;
+    }
+    let formed = crate::completion::formed_tools(scores, fw);
+    if fw.weighted_total(&formed).is_some() {
+        return;
+    }
+    let year = fw.fiscal_year;
+    let unweighted: Vec<String> = fw
+        .tools
+        .iter()
+        .filter(|t| t.weight.is_none())
+        .map(|t| t.tool.to_string())
+        .collect();
+    let (th, en) = if unweighted.is_empty() {
+        let missing: Vec<String> = fw
+            .missing_tools(&formed)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let missing = missing.join(", ");
+        (
+            format!("ไม่มีคะแนน {missing} และเกณฑ์ไม่ได้บอกว่าคำนวณจากตัวชี้วัดอย่างไร"),
+            format!(
+                "{missing} is not given and the framework does not say how it is formed from the indicators"
+            ),
+        )
+    } else {
+        let tools = unweighted.join(", ");
+        (
+            format!("ไม่ทราบน้ำหนักของ {tools} ในคะแนนรวม"),
+            format!("the weights of {tools} in the total are not known"),
+        )
+    };
+    f.undecided(
+        path,
+        message!(
+            "ไม่มีคะแนนรวม และคำนวณจากคะแนนที่มีไม่ได้ตามเกณฑ์ปี {year}: {th} รายงานจึงไม่พิมพ์คะแนนรวม ระดับ และกราฟคะแนนภาพรวม",
+            "no total, and the {year} framework cannot form one from the scores given: {en}; the report prints no total, level or chart of totals"
+        ),
+        Some(message!(
+            "ใส่คะแนนรวม (`total`) และคะแนนรายเครื่องมือ (`tools`) ตามที่ ป.ป.ช. ประกาศ",
+            "give the total (`total`) and the tool scores (`tools`) as the NACC published them"
+        )),
+    );
 }
 
 /// A given total against the weighted sum of the tools, some of them formed from their
@@ -1123,7 +1177,7 @@ fn stated_pass_fail(
 
 /// A letter whose body sends its reader to a QR code or to its enclosures that the data does
 /// not give: the printed letter would point at nothing.
-fn letter_refers(f: &mut Findings, letter: &crate::documents::letter::Letter, path: &JsonPath) {
+fn letter_refers(f: &mut Findings, letter: &crate::model::Letter, path: &JsonPath) {
     let says = |words: &[&str]| {
         letter
             .body

@@ -13,9 +13,9 @@ use std::path::Path;
 
 use crate::catalogue::Catalogue;
 use crate::diagnostic::{Diagnostic, Failure};
-use crate::documents::measures::MeasuresLayout;
 use crate::framework::{Framework, Frameworks};
 use crate::message;
+use crate::model::MeasuresLayout;
 pub use results::AgencyResult;
 pub use scaffold::Start;
 
@@ -124,9 +124,10 @@ pub fn import_sheets(
     let results = results::read(sheets, framework)?;
     let mut notes = Vec::new();
     if !results.ignored.is_empty() {
-        notes.push(Diagnostic::note(format!(
-            "{shown}: columns not read: {}",
-            results.ignored.join(", ")
+        let columns = results.ignored.join(", ");
+        notes.push(Diagnostic::note(message!(
+            "{shown}: คอลัมน์ที่ไม่ได้อ่าน: {columns}",
+            "{shown}: columns not read: {columns}"
         )));
     }
     if options
@@ -152,8 +153,7 @@ pub fn import_sheets(
             .into());
         }
     };
-    let package = scaffold::province(&name, province.clone(), options.year, &results.agencies)
-        .map_err(Diagnostic::error)?;
+    let package = scaffold::province(&name, province.clone(), framework, &results.agencies)?;
     // `-province`: the province's own administration is usually one of the agencies listed.
     let mut files = vec![NewFile {
         name: file_name(options.year, &format!("{name}-province"), None),
@@ -222,38 +222,81 @@ pub fn find_agency<'a>(
     name: &str,
     district: Option<&str>,
 ) -> Result<&'a AgencyResult, Diagnostic> {
-    let key = results::normalize(name);
-    let matches: Vec<&AgencyResult> = results
-        .agencies
-        .iter()
-        .filter(|a| results::normalize(&a.name) == key)
-        .filter(|a| {
-            district.is_none_or(|d| {
-                a.district.as_deref().map(results::normalize) == Some(results::normalize(d))
+    let named = |key: String| -> Vec<&'a AgencyResult> {
+        results
+            .agencies
+            .iter()
+            .filter(|a| results::normalize(&a.name) == key)
+            .filter(|a| {
+                district.is_none_or(|d| {
+                    a.district.as_deref().map(results::normalize) == Some(results::normalize(d))
+                })
             })
-        })
-        .collect();
+            .collect()
+    };
+    // A regional table names its rows "จังหวัด…": "ร้อยเอ็ด" finds "จังหวัดร้อยเอ็ด".
+    let mut matches = named(results::normalize(name));
+    if matches.is_empty() {
+        matches = named(results::normalize(&format!("จังหวัด{name}")));
+    }
     match matches.as_slice() {
         [one] => Ok(one),
-        [] => Err(Diagnostic::error(format!(
-            "{shown} has no agency named \"{name}\"{}",
-            district.map_or(String::new(), |d| format!(" in อำเภอ{d}"))
-        ))
-        .with_note(format!(
-            "the sheet lists {} agencies; names are compared without spaces",
-            results.agencies.len()
-        ))),
-        several => Err(Diagnostic::error(format!(
-            "{shown} has {} agencies named \"{name}\": {}",
-            several.len(),
-            several
+        [] => {
+            let (th, en) = district.map_or((String::new(), String::new()), |d| {
+                (format!(" ในอำเภอ{d}"), format!(" in อำเภอ{d}"))
+            });
+            let n = results.agencies.len();
+            let error = Diagnostic::error(message!(
+                "{shown} ไม่มีหน่วยงานชื่อ \"{name}\"{th}",
+                "{shown} has no agency named \"{name}\"{en}"
+            ));
+            let near = near_names(results, name);
+            Err(if near.is_empty() {
+                error.with_note(message!(
+                    "ตารางมีหน่วยงาน {n} แห่ง เทียบชื่อโดยไม่นับช่องว่าง ใส่ชื่อตามที่เขียนในตาราง",
+                    "the sheet lists {n} agencies; names are compared without spaces"
+                ))
+            } else {
+                error.with_note(message!(
+                    "ชื่อในตารางที่มีชื่อนี้อยู่: {near} ใส่ --agency ตามที่เขียนในตาราง",
+                    "names in the sheet that hold it: {near}; give --agency as the sheet writes it"
+                ))
+            })
+        }
+        several => {
+            let n = several.len();
+            let rows = several
                 .iter()
                 .map(|a| format!("{} (อำเภอ{})", a.at, a.district.as_deref().unwrap_or("?")))
                 .collect::<Vec<_>>()
-                .join(", ")
-        ))
-        .with_note("say which with --district")),
+                .join(", ");
+            Err(Diagnostic::error(message!(
+                "{shown} มีหน่วยงานชื่อ \"{name}\" {n} แห่ง: {rows}",
+                "{shown} has {n} agencies named \"{name}\": {rows}"
+            ))
+            .with_note(message!(
+                "ระบุอำเภอด้วย --district",
+                "say which with --district"
+            )))
+        }
     }
+}
+
+/// Up to three names of the sheet that hold the name asked, or that it holds ("สำนักงาน…"
+/// asked where the sheet writes "สำนักงาน… (องค์การมหาชน)"), with their cells.
+fn near_names(results: &results::Results, name: &str) -> String {
+    let key = results::normalize(name);
+    let near: Vec<String> = results
+        .agencies
+        .iter()
+        .filter(|a| {
+            let other = results::normalize(&a.name);
+            !key.is_empty() && (other.contains(&key) || key.contains(&other))
+        })
+        .take(3)
+        .map(|a| format!("\"{}\" ({})", a.name, a.at))
+        .collect();
+    near.join(", ")
 }
 
 /// The province a title names: the word after "จังหวัด".
@@ -296,18 +339,21 @@ fn distinct_names(files: &[NewFile], agencies: &[AgencyResult]) -> Result<(), Di
     let mut seen = std::collections::BTreeMap::new();
     for (i, file) in files.iter().enumerate() {
         if let Some(first) = seen.insert(file.name.clone(), i) {
+            // Row `k - 1`'s name cell; the province package (k = 0) by its file name.
             let at = |k: usize| {
                 agencies
                     .get(k.wrapping_sub(1))
-                    .map_or("the province package".to_owned(), |a| a.at.clone())
+                    .map_or_else(|| files[0].name.clone(), |a| a.at.clone())
             };
-            return Err(Diagnostic::error(format!(
-                "{} and {} would both be written to `{}`",
-                at(first),
-                at(i),
-                file.name
+            let (a, b, name) = (at(first), at(i), &file.name);
+            return Err(Diagnostic::error(message!(
+                "{a} และ {b} จะถูกเขียนลงแฟ้มเดียวกัน `{name}`",
+                "{a} and {b} would both be written to `{name}`"
             ))
-            .with_note("two rows name the same agency in the same district"));
+            .with_note(message!(
+                "สองแถวเป็นหน่วยงานชื่อเดียวกันในอำเภอเดียวกัน ลบแถวที่ซ้ำหรือแก้ชื่อในตาราง",
+                "two rows name the same agency in the same district"
+            )));
         }
     }
     Ok(())
@@ -335,9 +381,10 @@ fn verify(file: &NewFile, frameworks: &Frameworks) -> Result<(), Failure> {
     crate::load::load_str(&file.text, &file.name, frameworks)
         .map(|_| ())
         .map_err(|failure| {
-            let mut diagnostics = vec![Diagnostic::error(format!(
-                "internal error: the package written as `{}` does not load",
-                file.name
+            let name = &file.name;
+            let mut diagnostics = vec![Diagnostic::error(message!(
+                "ข้อผิดพลาดภายในโปรแกรม: แฟ้มข้อมูล `{name}` ที่จะสร้างอ่านกลับไม่ได้ จึงไม่ได้เขียน",
+                "internal error: the package written as `{name}` does not load"
             ))];
             diagnostics.extend(failure.0);
             Failure(diagnostics)

@@ -10,8 +10,9 @@
 use std::collections::BTreeMap;
 
 use super::sheet::{Cell, Sheet};
+use crate::completion::mean;
 use crate::diagnostic::{Diagnostic, Failure, Lang, Message};
-use crate::framework::Framework;
+use crate::framework::{Formed, Framework};
 use crate::message;
 use crate::model::{Score, Tool};
 use crate::thai;
@@ -73,6 +74,31 @@ pub struct AgencyResult {
     pub at: String,
 }
 
+impl AgencyResult {
+    /// The total as the year's framework forms it from the row's tools, and from its
+    /// indicators for the tools the row leaves blank (2564: 0.3·IIT + 0.3·EIT + 0.4·OIT, each
+    /// tool the mean of its indicators); none where a weight or a part is not known.
+    pub fn formed_total(&self, framework: &Framework) -> Option<Score> {
+        let mut tools = self.tools.clone();
+        for spec in &framework.tools {
+            if tools.contains_key(&spec.tool) || spec.formed != Some(Formed::MeanOfIndicators) {
+                continue;
+            }
+            let parts: Option<Vec<Score>> = framework
+                .indicators
+                .iter()
+                .filter(|i| i.tool == spec.tool)
+                .map(|i| self.indicators.get(&i.number).copied())
+                .collect();
+            if let Some(parts) = parts.filter(|p| !p.is_empty()) {
+                tools.insert(spec.tool, Score(mean(&parts) as f64 / 100.0));
+            }
+        }
+        let hundredths = framework.weighted_total(&tools)?;
+        Some(Score(hundredths as f64 / 100.0))
+    }
+}
+
 /// What a results sheet holds.
 #[derive(Debug, Clone)]
 pub struct Results {
@@ -127,6 +153,12 @@ pub fn classify(header: &str, framework: &Framework) -> Option<Column> {
         return Some(Column::Indicator(ind.number));
     }
     let starts = |words: &[&str]| words.iter().any(|w| h.starts_with(w));
+    // The body an agency belongs to ("หน่วยงานต้นสังกัด", "สังกัด", "กระทรวง"), beside its
+    // own name: not read (it is not the agency).
+    if h.contains("ต้นสังกัด") || starts(&["สังกัด", "กระทรวง", "หน่วยงานที่กำกับ"])
+    {
+        return None;
+    }
     if starts(&[
         "ชื่อ",
         "หน่วยงาน",
@@ -191,8 +223,13 @@ fn header(
     }
     // A regional table names its rows by province; beside a name column the province is
     // the agency's, which the import takes from its options.
-    if let Some(c) = columns.remove(&Column::Province) {
-        columns.entry(Column::Name).or_insert(c);
+    // Kept as the name column's second key, so the rows know they are provinces.
+    if let Some(&c) = columns.get(&Column::Province) {
+        if columns.contains_key(&Column::Name) {
+            columns.remove(&Column::Province);
+        } else {
+            columns.insert(Column::Name, c);
+        }
     }
     let usable = columns.contains_key(&Column::Name) && columns.keys().any(|k| k.is_score());
     usable.then_some(Ok(columns))
@@ -293,8 +330,12 @@ fn agency(
 ) -> Result<AgencyResult, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let name_column = columns[&Column::Name];
+    let regional = columns.get(&Column::Province) == Some(&name_column);
     let name = match sheet.cell(r, name_column) {
-        Cell::Text(t) if !t.trim().is_empty() => t.split_whitespace().collect::<Vec<_>>().join(" "),
+        Cell::Text(t) if !t.trim().is_empty() => {
+            let name = t.split_whitespace().collect::<Vec<_>>().join(" ");
+            if regional { province_name(name) } else { name }
+        }
         other => {
             errors.push(bad(sheet, r, name_column, Column::Name.what(), other));
             String::new()
@@ -323,8 +364,9 @@ fn agency(
                 )));
             }
             // A tool or indicator left blank or dashed is one the results do not give (an
-            // agency assessed on fewer tools); the total is what a row is for.
-            Column::Tool(_) | Column::Indicator(_) if not_given(cell) => {}
+            // agency assessed on fewer tools); the total is what a row is for, so a blank
+            // one is read only where the framework forms it (checked below).
+            Column::Tool(_) | Column::Indicator(_) | Column::Total if not_given(cell) => {}
             _ => match score(cell) {
                 Some(score) => match kind {
                     Column::Total => result.total = Some(score),
@@ -344,10 +386,41 @@ fn agency(
             },
         }
     }
+    if let Some(&c) = columns.get(&Column::Total)
+        && errors.is_empty()
+        && result.total.is_none()
+        && result.formed_total(framework).is_none()
+    {
+        errors.push(blank_total(sheet, r, c, framework));
+    }
     if errors.is_empty() {
         Ok(result)
     } else {
         Err(errors)
+    }
+}
+
+/// A total left blank in a row whose tools or indicators do not give it under the year's
+/// framework.
+fn blank_total(sheet: &Sheet, r: usize, c: usize, framework: &Framework) -> Diagnostic {
+    let expected = message!(
+        "คะแนนรวม (คะแนนตั้งแต่ 0 ถึง 100 ทศนิยมไม่เกินสองตำแหน่ง)",
+        "the total score (a score from 0 to 100 with at most two decimals)"
+    );
+    let year = framework.fiscal_year;
+    bad(sheet, r, c, expected, sheet.cell(r, c)).with_note(message!(
+        "คะแนนรวมว่างได้เฉพาะเมื่อคำนวณจากคะแนนเครื่องมือหรือตัวชี้วัดในแถวได้ตามเกณฑ์ปี {year} (น้ำหนักของทุกเครื่องมือ และคะแนนครบ) ใส่คะแนนรวมตามที่ประกาศ",
+        "a total may be blank only where the {year} framework forms it from the row's tools or indicators (every tool's weight known, every score given): give the published total"
+    ))
+}
+
+/// A regional table's row names the province as "ร้อยเอ็ด": the agency is "จังหวัดร้อยเอ็ด"
+/// (Bangkok is named without "จังหวัด").
+fn province_name(name: String) -> String {
+    if name.starts_with("จังหวัด") || name.starts_with("กรุงเทพ") {
+        name
+    } else {
+        format!("จังหวัด{name}")
     }
 }
 

@@ -12,9 +12,12 @@ use serde_json::Value;
 
 use super::results::AgencyResult;
 use crate::catalogue::Catalogue;
-use crate::documents::measures::{Draft, MeasureRow, MeasuresLayout};
+use crate::diagnostic::Diagnostic;
 use crate::framework::Framework;
-use crate::model::{AgencyKind, Numerals, Paragraphs, Score, Tool};
+use crate::message;
+use crate::model::{
+    AgencyKind, Draft, MeasureRow, MeasuresLayout, Numerals, Paragraphs, Score, Tool,
+};
 use crate::thai;
 
 #[derive(Serialize)]
@@ -130,18 +133,22 @@ fn paragraphs(p: &Paragraphs) -> Value {
 }
 
 /// The province package of an imported sheet: the agency list the province report ranks.
+/// A row without a total takes the one the year's framework forms from its tools or
+/// indicators; a row the framework gives none for is an error at its name cell.
 pub(super) fn province(
     name: &str,
     province: Option<String>,
-    year: i32,
+    framework: &Framework,
     agencies: &[AgencyResult],
-) -> Result<PackageOut, String> {
+) -> Result<PackageOut, Diagnostic> {
+    let year = framework.fiscal_year;
     let rows = agencies
         .iter()
         .map(|a| {
-            let score = a.total.ok_or_else(|| {
-                format!("{}: the sheet gives no total score for {}", a.at, a.name)
-            })?;
+            let score = a
+                .total
+                .or_else(|| a.formed_total(framework))
+                .ok_or_else(|| no_total(a, year))?;
             Ok(LocalAgencyOut {
                 name: a.name.clone(),
                 district: a.district.clone(),
@@ -150,7 +157,7 @@ pub(super) fn province(
                 level: a.level.clone(),
             })
         })
-        .collect::<Result<Vec<_>, String>>()?;
+        .collect::<Result<Vec<_>, Diagnostic>>()?;
     Ok(PackageOut {
         agency: AgencyOut {
             name: name.to_owned(),
@@ -164,6 +171,18 @@ pub(super) fn province(
         measures: None,
         outline: None,
     })
+}
+
+fn no_total(agency: &AgencyResult, year: i32) -> Diagnostic {
+    let (at, name) = (&agency.at, &agency.name);
+    Diagnostic::error(message!(
+        "{at}: ตารางไม่มีคะแนนรวมของ {name} และคำนวณจากคะแนนในแถวไม่ได้ตามเกณฑ์ปี {year}",
+        "{at}: the sheet gives no total score for {name}, and the {year} framework does not form it from the row"
+    ))
+    .with_note(message!(
+        "เพิ่มคอลัมน์คะแนนรวม (หัวคอลัมน์ \"คะแนนรวม\") ตามที่ประกาศ",
+        "add a column of the published totals (headed \"คะแนนรวม\")"
+    ))
 }
 
 /// What `init` starts an agency from.
@@ -244,7 +263,7 @@ pub(super) fn agency(start: &Start, framework: &Framework, catalogue: &Catalogue
 /// The outline the package builds with when it gives none (its report and measures),
 /// written out so that the agency edits it rather than starts one.
 fn default_outline(out: &PackageOut) -> Option<Value> {
-    let package: crate::documents::Package = serde_json::to_value(out)
+    let package: crate::model::Package = serde_json::to_value(out)
         .and_then(serde_json::from_value)
         .ok()?;
     let resolved = crate::outline::resolve(&package);

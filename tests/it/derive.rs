@@ -359,3 +359,35 @@ fn history_level_without_a_rule_is_a_dash() {
         crate::common::squeeze(&crate::common::page_texts(&built.artifacts[0].document).join("\n"));
     assert!(pages.contains("๒๕๖๐–––๘๐.๕๐–"), "{pages}");
 }
+
+/// Indicators without a total the year cannot form (2566: OIT is the share of its items, not
+/// the mean of indicators 9 and 10; 2568: the tools' weights are not known): the report
+/// prints no total, level or chart of totals, and `check` says so at `scores` with what is
+/// missing, instead of passing in silence. 2564 forms it: no such note.
+#[test]
+fn a_total_the_year_cannot_form_is_noted_where_the_report_leaves_it_out() {
+    use ita_report::diagnostic::Severity;
+    let notes = |year: i32| -> Vec<String> {
+        let text = formed_package("hospital", None).replace("2564", &year.to_string());
+        let loaded = crate::common::load_text(&text, "unformed.json");
+        loaded
+            .warnings
+            .iter()
+            .filter(|d| d.severity == Severity::Note && d.json_path.as_deref() == Some("scores"))
+            .map(|d| d.message.english.clone())
+            .collect()
+    };
+    let year_2566 = notes(2566);
+    assert!(
+        year_2566.len() == 1
+            && year_2566[0].contains("no total")
+            && year_2566[0].contains("OIT is not given"),
+        "{year_2566:?}"
+    );
+    let year_2568 = notes(2568);
+    assert!(
+        year_2568.len() == 1 && year_2568[0].contains("weights of IIT, EIT, OIT"),
+        "{year_2568:?}"
+    );
+    assert_eq!(notes(2564), Vec::<String>::new());
+}

@@ -6,8 +6,8 @@ use std::process::Command;
 
 use ita_report::analysis;
 use ita_report::catalogue::Catalogue;
-use ita_report::documents::measures::MeasuresLayout;
 use ita_report::import::{self, ImportOptions, Start};
+use ita_report::model::MeasuresLayout;
 use rust_xlsxwriter::{Format, Workbook};
 use serde_json::Value;
 
@@ -218,11 +218,12 @@ fn blank_or_dashed_tool_cells_are_tools_not_given() {
                หน่วยงาน,อำเภอ,คะแนน ITA,IIT,EIT,OIT\n\
                เทศบาลตำบลหนึ่ง,เมือง,90.00,91.00,,89.00\n\
                เทศบาลตำบลสอง,เมือง,80.00,-,81.00,79.00\n\
-               เทศบาลตำบลสาม,เมือง,,85.00,85.00,85.00\n";
+               เทศบาลตำบลสาม,เมือง,,85.00,85.00,-\n";
     let scratch = Scratch::new("import-blank-tools");
     let path = scratch.path().join("results.csv");
     std::fs::write(&path, csv).unwrap();
-    // The total is what a row is for: only its blank is an error.
+    // The total is what a row is for: only its blank is an error (where the tools given
+    // do not form it: OIT is left out).
     let failure = import::import(
         &path,
         "results.csv",
@@ -421,9 +422,7 @@ fn init_from_the_command_line_refuses_to_overwrite_and_names_ambiguous_agencies(
         "scores.csv",
     ]);
     assert_eq!(missing.status.code(), Some(1));
-    assert!(
-        String::from_utf8_lossy(&missing.stderr).contains("has no agency named \"เทศบาลตำบลไม่มี\"")
-    );
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("ไม่มีหน่วยงานชื่อ \"เทศบาลตำบลไม่มี\""));
     // The kind given is the package's, where the name does not say it.
     let kind = run(&[
         "init",
@@ -923,7 +922,13 @@ fn name_columns_of_every_kind_of_sheet_and_weights_are_recognised() {
         let results = import::read_results(&path, "results.csv", &framework)
             .unwrap_or_else(|f| panic!("{heading}: {f}"));
         let row = &results.agencies[0];
-        assert_eq!(row.name, "ร้อยเอ็ด", "{heading}");
+        // A regional table's row is the province, named as the agency is.
+        let name = if heading == "จังหวัด" {
+            "จังหวัดร้อยเอ็ด"
+        } else {
+            "ร้อยเอ็ด"
+        };
+        assert_eq!(row.name, name, "{heading}");
         assert_eq!(
             row.total,
             Some(ita_report::model::Score(91.10)),
@@ -942,4 +947,169 @@ fn name_columns_of_every_kind_of_sheet_and_weights_are_recognised() {
     std::fs::write(&path, csv).unwrap();
     let results = import::read_results(&path, "results.csv", &framework).unwrap();
     assert_eq!(results.agencies[0].name, "เทศบาลตำบลหนึ่ง");
+    // The body an agency belongs to, beside its name, is not a second name column (it was:
+    // "B1 and C1 both hold the agency's name").
+    for parent in ["หน่วยงานต้นสังกัด", "สังกัด", "กระทรวง"]
+    {
+        let csv = format!(
+            "ลำดับที่,ชื่อหน่วยงาน,{parent},คะแนน ITA\n\
+             4,สำนักงานพัฒนาธุรกรรมทางอิเล็กทรอนิกส์ (องค์การมหาชน),กระทรวงดิจิทัลเพื่อเศรษฐกิจและสังคม,94.75\n"
+        );
+        std::fs::write(&path, csv).unwrap();
+        let results = import::read_results(&path, "results.csv", &framework)
+            .unwrap_or_else(|f| panic!("{parent}: {f}"));
+        assert_eq!(
+            results.agencies[0].name, "สำนักงานพัฒนาธุรกรรมทางอิเล็กทรอนิกส์ (องค์การมหาชน)",
+            "{parent}"
+        );
+        assert!(results.ignored.contains(&parent.to_owned()), "{parent}");
+    }
+}
+
+/// A results sheet whose total is blank where the year's framework forms it (2564: 0.3·IIT
+/// + 0.3·EIT + 0.4·OIT, each tool the mean of its indicators) imports with the formed total
+/// in the province's list; the agency's package keeps the total out, for the report to form
+/// and note. Where the year cannot form it (2566: OIT is the share of its items) the blank
+/// cell is an error at its address, and a sheet with no total column is refused in Thai at
+/// the row (it was an English "the sheet gives no total score").
+#[test]
+fn a_blank_total_is_formed_where_the_year_allows_and_refused_at_its_cell_where_not() {
+    let header = "ลำดับ,หน่วยงาน,ตัวชี้วัดที่ 1,ตัวชี้วัดที่ 2,ตัวชี้วัดที่ 3,ตัวชี้วัดที่ 4,ตัวชี้วัดที่ 5,\
+                  ตัวชี้วัดที่ 6,ตัวชี้วัดที่ 7,ตัวชี้วัดที่ 8,ตัวชี้วัดที่ 9,ตัวชี้วัดที่ 10";
+    let rows = "1,สถานีตำรวจภูธรพังโคน,90,91,92,93,94,88,87,86,95,100";
+    let scratch = Scratch::new("import-blank-total");
+    let path = scratch.path().join("results.csv");
+    let import = |year: i32, csv: &str| {
+        std::fs::write(&path, csv).unwrap();
+        let options = ImportOptions {
+            year,
+            per_agency: true,
+            layout: MeasuresLayout::ByIndicator,
+            name: Some("ตำรวจภูธรจังหวัดสกลนคร".to_owned()),
+        };
+        import::import(
+            &path,
+            "results.csv",
+            &options,
+            common::frameworks(),
+            &catalogue(),
+        )
+    };
+    let with_blank = format!("{header},คะแนนรวม\n{rows},\n");
+    let imported = import(2564, &with_blank).unwrap_or_else(|f| panic!("{f}"));
+    let province: Value = serde_json::from_str(&imported.files[0].text).unwrap();
+    // IIT 92.00, EIT 87.00, OIT 97.50: 27.60 + 26.10 + 39.00.
+    assert_eq!(province["province"]["agencies"][0]["score"], 92.7);
+    let agency: Value = serde_json::from_str(&imported.files[1].text).unwrap();
+    assert!(
+        agency["scores"]["total"].is_null(),
+        "{}",
+        imported.files[1].text
+    );
+    assert_eq!(agency["agency"]["kind"], "police_station");
+
+    let refused = import(2566, &with_blank).unwrap_err().to_string();
+    assert!(
+        refused.contains("results.csv!M2") && refused.contains("2566"),
+        "{refused}"
+    );
+    let no_column = format!("{header}\n{rows}\n");
+    assert!(import(2564, &no_column).is_ok());
+    let refused = import(2566, &no_column).unwrap_err();
+    let message = &refused.0[0].message;
+    assert!(
+        message
+            .get(ita_report::diagnostic::Lang::Thai)
+            .contains("ไม่มีคะแนนรวมของ สถานีตำรวจภูธรพังโคน")
+            && message.english.contains("B2"),
+        "{refused}"
+    );
+}
+
+/// What a clerk reads from `import` and `init` with a regional table and a public
+/// organisations' sheet is Thai (the columns not read, an agency not found were English),
+/// an agency asked without its "(องค์การมหาชน)" is pointed to the name the sheet writes, and
+/// a province asked by its bare name in a regional table is "จังหวัด…" of kind province.
+#[test]
+fn import_and_init_speak_thai_and_find_provinces_and_near_names() {
+    let scratch = Scratch::new("import-regional-cli");
+    std::fs::write(
+        scratch.path().join("regional.csv"),
+        "ลำดับ,จังหวัด,IIT,EIT,OIT,คะแนนรวม,ลำดับในภาค\n\
+         1,ร้อยเอ็ด,97.67,95.78,100,98.67,1\n\
+         2,สกลนคร,92.00,90.90,72.60,83.91,2\n",
+    )
+    .unwrap();
+    std::fs::write(
+        scratch.path().join("po.csv"),
+        "ลำดับที่,ชื่อหน่วยงาน,คะแนน ITA\n\
+         4,สำนักงานพัฒนาธุรกรรมทางอิเล็กทรอนิกส์ (องค์การมหาชน),94.75\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_ita-report"))
+            .current_dir(scratch.path())
+            .env_remove("ITA_REPORT_LANG")
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, said) = run(&[
+        "import",
+        "regional.csv",
+        "--year",
+        "2566",
+        "--agency",
+        "ภาคตะวันออกเฉียงเหนือ",
+        "--per-agency",
+        "-o",
+        "out",
+    ]);
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains("คอลัมน์ที่ไม่ได้อ่าน: ลำดับ, ลำดับในภาค"), "{said}");
+    assert!(!said.contains("columns not read"), "{said}");
+    let province: Value = serde_json::from_str(
+        &std::fs::read_to_string(scratch.path().join("out/2566-จังหวัดร้อยเอ็ด.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(province["agency"]["name"], "จังหวัดร้อยเอ็ด");
+    assert_eq!(province["agency"]["kind"], "province");
+
+    let (code, said) = run(&[
+        "init",
+        "--agency",
+        "สกลนคร",
+        "--year",
+        "2566",
+        "--scores",
+        "regional.csv",
+    ]);
+    assert_eq!(code, Some(0), "{said}");
+    let written: Value = serde_json::from_str(
+        &std::fs::read_to_string(scratch.path().join("2566-จังหวัดสกลนคร.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(written["agency"]["kind"], "province");
+    assert_eq!(written["scores"]["total"], 83.91);
+
+    let (code, said) = run(&[
+        "init",
+        "--agency",
+        "สำนักงานพัฒนาธุรกรรมทางอิเล็กทรอนิกส์",
+        "--year",
+        "2567",
+        "--scores",
+        "po.csv",
+    ]);
+    assert_eq!(code, Some(1), "{said}");
+    assert!(
+        said.contains("ไม่มีหน่วยงานชื่อ")
+            && said.contains("\"สำนักงานพัฒนาธุรกรรมทางอิเล็กทรอนิกส์ (องค์การมหาชน)\" (po.csv!B2)"),
+        "{said}"
+    );
+    assert!(!said.contains("has no agency"), "{said}");
 }

@@ -2,8 +2,8 @@
 //! checks many rules share: scores, years, dates, indicators, signers) and the [`Problem`]s
 //! it collects.
 //!
-//! It sits below the document kinds ([`crate::documents`]), whose rules report through it,
-//! and below [`crate::rules`], which runs every rule of a package.
+//! It sits below the document kinds (`documents`), whose rules report through it,
+//! and below `rules`, which runs every rule of a package.
 
 use std::collections::BTreeMap;
 
@@ -21,8 +21,8 @@ pub struct Problem {
     pub note: Option<Message>,
 }
 
-/// Collects the violations of one package; the documents' own rules
-/// ([`crate::documents`]) report through it too.
+/// Collects the violations of one package; the rules of the package, of each document kind
+/// and of the outline all report through it.
 pub struct Checker<'a> {
     problems: Vec<Problem>,
     /// The package year's framework; absent when the year has none (itself a problem).

@@ -5,9 +5,8 @@
 //!
 //! The model knows nothing of templates, Typst, the terminal or the document kinds. Every
 //! struct denies unknown fields, so a misspelt key is an error rather than silently missing
-//! data. Shape is checked
-//! by serde (see [`crate::load`]); rules that serde cannot express (score ranges, indicator
-//! numbers, dates) are checked by [`crate::rules`].
+//! data. Shape is checked by serde (see `load`); rules that serde cannot express (score
+//! ranges, indicator numbers, dates) are checked by `rules`.
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -10,7 +10,7 @@
 //! build; a `SPEC` named other than its key fails at compile time). The registry test
 //! (`tests/it/documents.rs`) checks what the compiler cannot: the template on disk, the
 //! schema's Thai title, the name in file names. The shared parts of the documents (the
-//! layout, the entry point) are in [`crate::templates`].
+//! layout, the entry point) are in `templates` (above this layer).
 //!
 //! The package is assembled here rather than in [`crate::model`] so that the model (the
 //! parts every document shares) stays below the kinds: a kind's module imports the model,

@@ -1,6 +1,6 @@
 //! The analysis report: scores, history, recommendations and, for a province, its agencies.
 //! Its data (`scores`, `history`, `province`, …) is the package's own, shared with the other
-//! documents, so its rules are the package's ([`crate::rules::check`]).
+//! documents, so its rules are the package's (`rules::check`).
 
 use super::{Package, Spec};
 

@@ -29,6 +29,7 @@ mod linebreaks;
 mod paths;
 mod record;
 mod samples;
+mod sign_names;
 mod signing;
 mod statements;
 mod thai;

@@ -13,10 +13,11 @@ use codespan_reporting::term::termcolor::StandardStream;
 use super::{Layout, emit_all, shown};
 use crate::catalogue::Catalogue;
 use crate::diagnostic::{Diagnostic, Failure};
+use crate::documents::measures::MeasuresLayout;
 use crate::framework::Frameworks;
 use crate::import::{self, ImportOptions, NewFile, Start};
 use crate::message;
-use crate::model::{AgencyKind, MeasuresLayout};
+use crate::model::AgencyKind;
 
 impl From<Layout> for MeasuresLayout {
     fn from(layout: Layout) -> Self {

@@ -15,12 +15,13 @@ mod reading;
 mod text;
 
 use crate::analysis;
+use crate::checker::Problem;
 use crate::completion::mean;
 use crate::diagnostic::{JsonPath, Message};
+use crate::documents::Package;
 use crate::framework::{Formed, Framework, Frameworks, LevelOutcome};
 use crate::message;
-use crate::model::{Package, Score, Tool};
-use crate::rules::Problem;
+use crate::model::{Score, Tool};
 
 /// How sure a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -270,7 +271,7 @@ fn oit_shares(f: &mut Findings, package: &Package, fw: &Framework, facts: &analy
 }
 
 /// An item scored although its committee comment says the evidence is missing.
-fn oit_comments(f: &mut Findings, oit: &crate::model::Oit, path: &JsonPath) {
+fn oit_comments(f: &mut Findings, oit: &crate::documents::oit::Oit, path: &JsonPath) {
     for (i, ind) in oit.indicators.iter().enumerate() {
         for (j, sub) in ind.subindicators.iter().enumerate() {
             for (k, group) in sub.groups.iter().enumerate() {
@@ -1177,7 +1178,7 @@ fn stated_pass_fail(
 
 /// A letter whose body sends its reader to a QR code or to its enclosures that the data does
 /// not give: the printed letter would point at nothing.
-fn letter_refers(f: &mut Findings, letter: &crate::model::Letter, path: &JsonPath) {
+fn letter_refers(f: &mut Findings, letter: &crate::documents::letter::Letter, path: &JsonPath) {
     let says = |words: &[&str]| {
         letter
             .body

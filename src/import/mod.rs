@@ -13,9 +13,9 @@ use std::path::Path;
 
 use crate::catalogue::Catalogue;
 use crate::diagnostic::{Diagnostic, Failure};
+use crate::documents::measures::MeasuresLayout;
 use crate::framework::{Framework, Frameworks};
 use crate::message;
-use crate::model::MeasuresLayout;
 pub use results::AgencyResult;
 pub use scaffold::Start;
 

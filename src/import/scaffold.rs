@@ -13,11 +13,10 @@ use serde_json::Value;
 use super::results::AgencyResult;
 use crate::catalogue::Catalogue;
 use crate::diagnostic::Diagnostic;
+use crate::documents::measures::{Draft, MeasureRow, MeasuresLayout};
 use crate::framework::Framework;
 use crate::message;
-use crate::model::{
-    AgencyKind, Draft, MeasureRow, MeasuresLayout, Numerals, Paragraphs, Score, Tool,
-};
+use crate::model::{AgencyKind, Numerals, Paragraphs, Score, Tool};
 use crate::thai;
 
 #[derive(Serialize)]
@@ -263,7 +262,7 @@ pub(super) fn agency(start: &Start, framework: &Framework, catalogue: &Catalogue
 /// The outline the package builds with when it gives none (its report and measures),
 /// written out so that the agency edits it rather than starts one.
 fn default_outline(out: &PackageOut) -> Option<Value> {
-    let package: crate::model::Package = serde_json::to_value(out)
+    let package: crate::documents::Package = serde_json::to_value(out)
         .and_then(serde_json::from_value)
         .ok()?;
     let resolved = crate::outline::resolve(&package);

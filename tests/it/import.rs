@@ -6,8 +6,8 @@ use std::process::Command;
 
 use ita_report::analysis;
 use ita_report::catalogue::Catalogue;
+use ita_report::documents::measures::MeasuresLayout;
 use ita_report::import::{self, ImportOptions, Start};
-use ita_report::model::MeasuresLayout;
 use rust_xlsxwriter::{Format, Workbook};
 use serde_json::Value;
 

@@ -4,7 +4,8 @@
 //! The catalogue is data (`report-templates/catalogue.json`, embedded), replaceable by
 //! `<templates dir>/catalogue.json` like the templates, so a province can ship its own. Each
 //! entry says which plan it came from; a row drafted from it carries that source and a digest
-//! of what it said ([`crate::documents::measures::Draft`]), so `check` can say which rows are still drafts.
+//! of what it said ([`crate::documents::measures::Draft`]), so `check` can say which rows are
+//! still drafts.
 
 use std::path::Path;
 

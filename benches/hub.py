@@ -82,7 +82,8 @@ def start(binary, data):
     subprocess.run([binary, "hub", "init", "--data", data], env=env, check=True, capture_output=True)
     hub = subprocess.Popen([binary, "hub", "--data", data, "--addr", "127.0.0.1:0"], stderr=subprocess.PIPE, text=True)
     for line in hub.stderr:
-        if " at http://" in line:
+        # The line is Thai unless ITA_REPORT_LANG says otherwise: read the address alone.
+        if "http://" in line:
             address = line.split("http://")[1].split("/")[0]
             threading.Thread(target=lambda: [None for _ in hub.stderr], daemon=True).start()
             return hub, "http://" + address

@@ -102,14 +102,22 @@ pub fn settle<T: Serialize>(
 }
 
 /// Why a rebuild here may differ from the recorded font files: a file no font folder here
-/// holds (by its SHA-256), or one here under the same name with other bytes.
+/// holds (by its SHA-256), or one here under the same name with other bytes. The record is
+/// read from the PDF, so what it names is shown without control characters, five at most.
 pub fn differences(recorded: &[FontFile], fonts: &Fonts) -> Vec<Message> {
+    const SHOWN: usize = 5;
     let here = fonts.files();
-    recorded
+    let absent: Vec<&FontFile> = recorded
         .iter()
         .filter(|r| !here.iter().any(|f| f.sha256() == r.sha256))
+        .collect();
+    let printable =
+        |s: &str, n: usize| -> String { s.chars().filter(|c| !c.is_control()).take(n).collect() };
+    let mut out: Vec<Message> = absent
+        .iter()
+        .take(SHOWN)
         .map(|r| {
-            let (file, short) = (&r.file, r.sha256.chars().take(16).collect::<String>());
+            let (file, short) = (printable(&r.file, 200), printable(&r.sha256, 16));
             if here.iter().any(|f| f.name == r.file) {
                 message!(
                     "แฟ้มฟอนต์ {file} ที่นี่ไม่ใช่แฟ้มที่ใช้สร้าง (SHA-256 ของแฟ้มที่ใช้ขึ้นต้นด้วย {short})",
@@ -122,5 +130,13 @@ pub fn differences(recorded: &[FontFile], fonts: &Fonts) -> Vec<Message> {
                 )
             }
         })
-        .collect()
+        .collect();
+    if absent.len() > SHOWN {
+        let more = absent.len() - SHOWN;
+        out.push(message!(
+            "และแฟ้มฟอนต์อีก {more} แฟ้ม",
+            "and {more} more font files"
+        ));
+    }
+    out
 }

@@ -110,6 +110,7 @@ pub fn findings(
     }
     drafts(&mut f, package, &root);
     title_years(&mut f, package, &root);
+    labels_typed_twice(&mut f, package, &root);
     f.0
 }
 
@@ -1172,6 +1173,49 @@ fn stated_pass_fail(
                     ),
                     None,
                 );
+        }
+    }
+}
+
+/// A memo's or letter's field that starts with the label the form prints before it: a line
+/// copied whole from an old letter prints "ที่ ที่ ๐๑๒๓/๒๕๖๗" or "เรียน เรียน ผู้อำนวยการ".
+fn labels_typed_twice(f: &mut Findings, package: &Package, root: &JsonPath) {
+    let mut fields: Vec<(JsonPath, &str, &str)> = Vec::new();
+    if let Some(memo) = &package.memo {
+        let at = root.key("memo");
+        fields.push((at.key("reference"), "ที่", &memo.reference));
+        fields.push((at.key("subject"), "เรื่อง", &memo.subject));
+        fields.push((at.key("to"), "เรียน", &memo.to));
+    }
+    if let Some(letter) = &package.letter {
+        let at = root.key("letter");
+        fields.push((at.key("reference"), "ที่", &letter.reference));
+        fields.push((at.key("subject"), "เรื่อง", &letter.subject));
+        fields.push((at.key("to"), "เรียน", &letter.to));
+        for (i, line) in letter.refer_to.iter().enumerate() {
+            fields.push((at.key("refer_to").index(i), "อ้างถึง", line));
+        }
+        for (i, line) in letter.enclosures.iter().enumerate() {
+            fields.push((at.key("enclosures").index(i), "สิ่งที่ส่งมาด้วย", line));
+        }
+    }
+    for (path, label, text) in fields {
+        // The label as a word of its own: "ที่ ๐๑๒๓", "เรียน: …", not "ที่ทำการ…".
+        let typed = text.trim_start().strip_prefix(label).is_some_and(|rest| {
+            rest.is_empty() || rest.starts_with(|c: char| c.is_whitespace() || c == ':')
+        });
+        if typed {
+            f.contradiction(
+                path,
+                message!(
+                    "ข้อความขึ้นต้นด้วย \"{label}\" ซึ่งแบบฟอร์มพิมพ์ไว้หน้าช่องนี้แล้ว เอกสารจะพิมพ์ \"{label}\" ซ้ำสองครั้ง",
+                    "the text starts with \"{label}\", which the form prints before the field: the document prints it twice"
+                ),
+                Some(message!(
+                    "ลบ \"{label}\" ที่ต้นข้อความออก",
+                    "remove \"{label}\" from the start of the text"
+                )),
+            );
         }
     }
 }

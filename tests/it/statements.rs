@@ -116,7 +116,7 @@ fn counts_against_the_items_listed() {
     let memo = |items: &[&str]| {
         let mut paragraphs = vec![json!("มีคำสั่งแต่งตั้งคณะกรรมการ จำนวน ๓ คณะ ประกอบด้วย")];
         paragraphs.extend(items.iter().map(|i| json!(i)));
-        json!({"memo": {"reference": "ที่ ๑", "subject": "ทดสอบ", "to": "ผู้ว่าราชการจังหวัด", "signers": [{"name": "นายทดสอบ ใจดี", "positions": ["ปลัด"]}], "body": [{"paragraphs": paragraphs}]}})
+        json!({"memo": {"reference": "ทส ๑", "subject": "ทดสอบ", "to": "ผู้ว่าราชการจังหวัด", "signers": [{"name": "นายทดสอบ ใจดี", "positions": ["ปลัด"]}], "body": [{"paragraphs": paragraphs}]}})
     };
     one(
         &findings(memo(&["๑. คณะกรรมการกำกับ", "๒. คณะทำงาน"])),
@@ -530,7 +530,7 @@ fn a_misspelt_level_is_named_with_the_closest_level() {
 fn a_memo_stating_the_agencys_total_and_level() {
     // The fixture's agency is เทศบาลตำบลตัวอย่าง: 89.17, level ผ่าน (OIT 84.38 is below 85).
     let memo = |text: &str| {
-        json!({"memo": {"reference": "ที่ ๑", "subject": "ทดสอบ", "to": "นายอำเภอ", "signers": [{"name": "นายทดสอบ ใจดี", "positions": ["ปลัด"]}],
+        json!({"memo": {"reference": "ทส ๑", "subject": "ทดสอบ", "to": "นายอำเภอ", "signers": [{"name": "นายทดสอบ ใจดี", "positions": ["ปลัด"]}],
             "body": [{"paragraphs": [text]}]}})
     };
     let found = findings(memo(
@@ -692,4 +692,31 @@ fn the_outline_own_text_is_read_as_the_rest() {
         paragraph("รายละเอียดแต่ละส่วน ดังนี้"),
         {"part": "heading", "text": "ส่วนที่ ๑"},
     ]))));
+}
+
+/// A memo's or letter's field typed with the label the form prints before it ("ที่ ที่ …",
+/// "เรียน เรียน …", copied whole from an old letter) is flagged at the field; the same fields
+/// without the label, or starting with a word that only begins like it ("ที่ทำการ…"), are not.
+#[test]
+fn a_label_the_form_prints_typed_again_in_the_field() {
+    let memo = |reference: &str, to: &str| {
+        json!({"memo": {"reference": reference, "subject": "รายงานผลการประเมิน", "to": to,
+            "body": [{"paragraphs": ["จึงเรียนมาเพื่อโปรดทราบ"]}],
+            "signers": [{"name": "นางสาวพิมพ์ชนก ศรีสุวรรณวงศ์", "positions": ["ผู้อำนวยการโรงเรียน"]}]}})
+    };
+    let found = findings(memo("ที่ ๐๑๒๓/๒๕๖๗", "เรียน ผู้อำนวยการ"));
+    one(&found, "memo.reference", "starts with \"ที่\"");
+    one(&found, "memo.to", "starts with \"เรียน\"");
+    let found = findings(
+        json!({"letter": {"reference": "ที่ สกอ ๐๐๑/๒๕๖๗", "date": "2567-10-01",
+        "address": ["สถานีตำรวจภูธรเมืองสกลนคร", "ถนนสุขเกษม สน. ๔๗๐๐๐"],
+        "subject": "เรื่อง ส่งรายงาน", "to": "ผู้ว่าราชการจังหวัดสกลนคร",
+        "enclosures": ["สิ่งที่ส่งมาด้วย รายงาน จำนวน ๑ ชุด"],
+        "body": ["จึงเรียนมาเพื่อโปรดทราบ"],
+        "signer": {"name": "พันตำรวจเอกสุรเชษฐ์ ปัญญาวงศ์", "positions": ["ผู้กำกับการ"]}}}),
+    );
+    one(&found, "letter.reference", "\"ที่\"");
+    one(&found, "letter.subject", "\"เรื่อง\"");
+    one(&found, "letter.enclosures[0]", "\"สิ่งที่ส่งมาด้วย\"");
+    none(&findings(memo("ที่ทำการปกครอง ๐๑๒๓/", "ผู้อำนวยการ")));
 }

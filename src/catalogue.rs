@@ -23,6 +23,30 @@ pub const AGENCY: &str = "{หน่วยงาน}";
 /// Where a plan named a fiscal year: replaced by the year of the measures being drafted.
 pub const YEAR: &str = "{ปี}";
 
+/// `{กลุ่มงาน|ส่วนงาน}`: where a plan named one of its own units or its office, the plan's
+/// word (before `|`) for an agency of the plan's kinds, a word every kind of agency uses
+/// (after it) for the others: a police station's plan says no "กลุ่มงาน", which only a
+/// provincial office has.
+fn own_or_neutral(text: &str, own: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let Some(len) = rest[open..].find('}') else {
+            break;
+        };
+        let inner = &rest[open + 1..open + len];
+        out.push_str(&rest[..open]);
+        match inner.split_once('|') {
+            Some((plan, neutral)) => out.push_str(if own { plan } else { neutral }),
+            // `{หน่วยงาน}`, `{ปี}`: filled by the caller.
+            None => out.push_str(&rest[open..=open + len]),
+        }
+        rest = &rest[open + len + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The measures catalogue.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -120,10 +144,16 @@ impl Catalogue {
             .find(|e| e.layout == layout)
             .or_else(|| entries.first())?;
         let year = to.year.to_string();
+        let same_kind = to.kind.is_some_and(|k| {
+            self.kinds
+                .get(&entry.source)
+                .is_some_and(|ks| ks.contains(&k))
+        });
         // Every number in the package's digits ("๑." in a Thai-digit plan, never "1.").
         let fill = |p: &Paragraphs| {
             Paragraphs(
                 p.0.iter()
+                    .map(|t| own_or_neutral(t, same_kind))
                     .map(|t| t.replace(AGENCY, to.agency).replace(YEAR, &year))
                     .map(|t| match to.numerals {
                         Numerals::Thai => crate::thai::thai_digits(&t),
@@ -145,11 +175,6 @@ impl Catalogue {
         } else {
             Paragraphs::default()
         };
-        let same_kind = to.kind.is_some_and(|k| {
-            self.kinds
-                .get(&entry.source)
-                .is_some_and(|ks| ks.contains(&k))
-        });
         let mut row = MeasureRow {
             indicator,
             measure: fill(&entry.measure),

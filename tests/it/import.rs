@@ -882,9 +882,47 @@ fn drafted_rows_name_no_unit_of_another_kind_and_write_the_package_digits() {
                     !all.chars().any(|c| c.is_ascii_digit()),
                     "{kind:?}, indicator {number}: Arabic digits in {all}"
                 );
+                // Nor in the other columns: a provincial office's กลุ่มงาน (กลุ่มนโยบายและแผน,
+                // กลุ่มอำนวยการ, …) or a municipality's สำนักงาน are the plan's own words; the
+                // drafts of other kinds say ส่วนงาน, หน่วยงาน.
+                let units = ["กลุ่มงาน", "กลุ่มนโยบาย", "กลุ่มอำนวยการ", "กลุ่มบริหาร"];
+                if kind != AgencyKind::ProvincialUnit {
+                    let named = units.iter().find(|u| all.contains(*u));
+                    assert_eq!(named, None, "{kind:?}, {number}: {all}");
+                }
+                if kind != AgencyKind::Municipality {
+                    assert!(!all.contains("ของสำนักงานและ"), "{kind:?}, {number}: {all}");
+                }
+                assert!(!all.contains('{') && !all.contains('|'), "{all}");
             }
         }
     }
+    // The plan's own agency keeps its plan's words.
+    let to = For {
+        agency: "สำนักงานตัวอย่างจังหวัดร้อยเอ็ด",
+        kind: Some(AgencyKind::ProvincialUnit),
+        year: 2570,
+        numerals: Numerals::Thai,
+    };
+    let row = catalogue.draft(2, MeasuresLayout::ByTool, to).unwrap();
+    let monitoring = row.monitoring.0.join(" ");
+    assert!(
+        monitoring.contains("กลุ่มนโยบายและแผนสำนักงานตัวอย่างจังหวัดร้อยเอ็ด")
+            && monitoring.contains("ของทุกกลุ่มงานใน"),
+        "{monitoring}"
+    );
+    let to = For {
+        agency: "สถานีตำรวจภูธรตัวอย่าง",
+        kind: Some(AgencyKind::PoliceStation),
+        ..to
+    };
+    let row = catalogue.draft(2, MeasuresLayout::ByTool, to).unwrap();
+    let monitoring = row.monitoring.0.join(" ");
+    assert!(
+        monitoring.contains("ผู้รับผิดชอบงานแผนและงบประมาณของสถานีตำรวจภูธรตัวอย่าง")
+            && monitoring.contains("ของทุกส่วนงานใน"),
+        "{monitoring}"
+    );
     // A municipality keeps the municipality plan's units; its Arabic-digit package gets
     // Arabic digits.
     let to = For {

@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::documents::measures::{Draft, MeasureRow, MeasuresLayout};
+use crate::message;
 use crate::model::{AgencyKind, Numerals, Paragraphs};
 
 /// The catalogue shipped inside the binary.
@@ -119,11 +120,17 @@ impl Catalogue {
             Path::new("catalogue.json"),
             crate::limits::TEMPLATE_BYTES,
         )
-        .map_err(|refusal| Diagnostic::error(format!("catalogue `{name}` {refusal}")))?;
+        .map_err(|refusal| {
+            Diagnostic::error(message!(
+                "คลังมาตรการ `{name}` {refusal}",
+                "catalogue `{name}` {refusal}"
+            ))
+        })?;
         let text = String::from_utf8(bytes).map_err(|e| {
-            Diagnostic::error(format!(
-                "catalogue `{name}` is not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
+            let at = e.utf8_error().valid_up_to();
+            Diagnostic::error(message!(
+                "คลังมาตรการ `{name}` ไม่ใช่ข้อความ UTF-8 (ไบต์ที่ใช้ไม่ได้ที่ตำแหน่ง {at})",
+                "catalogue `{name}` is not UTF-8 text (invalid byte at offset {at})"
             ))
         })?;
         parse(&name, &text)
@@ -207,24 +214,30 @@ fn parse(name: &str, text: &str) -> Result<Catalogue, Diagnostic> {
     let source = SourceFile::new(name, text);
     let catalogue: Catalogue = serde_json::from_str(text).map_err(|e| {
         let offset = crate::diagnostic::offset_of(text, e.line(), e.column());
-        Diagnostic::error(format!("catalogue `{name}`: {e}")).at(source.clone(), offset..offset)
+        Diagnostic::error(message!(
+            "คลังมาตรการ `{name}` อ่านไม่ได้: {e}",
+            "catalogue `{name}`: {e}"
+        ))
+        .at(source.clone(), offset..offset)
     })?;
     for indicator in &catalogue.indicators {
         if !(1..=10).contains(&indicator.number) {
-            return Err(Diagnostic::error(format!(
-                "catalogue `{name}`: indicator {} does not exist",
-                indicator.number
+            let n = indicator.number;
+            return Err(Diagnostic::error(message!(
+                "คลังมาตรการ `{name}`: ไม่มีตัวชี้วัดที่ {n}",
+                "catalogue `{name}`: indicator {n} does not exist"
             ))
-            .with_note("indicators are numbered 1–10"));
+            .with_note(message!("ตัวชี้วัดมีเลข ๑–๑๐", "indicators are numbered 1–10")));
         }
         if let Some(entry) = indicator
             .measures
             .iter()
             .find(|e| !catalogue.sources.contains_key(&e.source))
         {
-            return Err(Diagnostic::error(format!(
-                "catalogue `{name}`: a measure of indicator {} names source `{}`, which `sources` does not list",
-                indicator.number, entry.source
+            let (n, id) = (indicator.number, &entry.source);
+            return Err(Diagnostic::error(message!(
+                "คลังมาตรการ `{name}`: มาตรการของตัวชี้วัดที่ {n} อ้างแหล่งที่มา `{id}` ซึ่งไม่มีใน `sources`",
+                "catalogue `{name}`: a measure of indicator {n} names source `{id}`, which `sources` does not list"
             )));
         }
     }

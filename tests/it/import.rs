@@ -775,7 +775,8 @@ fn a_catalogue_in_the_templates_folder_replaces_the_embedded_one() {
     let refused = Catalogue::load(Some(scratch.path()))
         .unwrap_err()
         .to_string();
-    assert!(refused.contains("names source `q`"), "{refused}");
+    // In Thai, as every message a clerk reads (it was English).
+    assert!(refused.contains("อ้างแหล่งที่มา `q`"), "{refused}");
 }
 
 /// A results CSV of `n` agencies (scores repeating, as real ones do).

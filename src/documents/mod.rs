@@ -3,7 +3,7 @@
 //! Everything the program knows about one kind lives in that kind's module: its data (the
 //! types of its field in a package), what it is called, which template sets it, how its
 //! pages are set up, when a package holds it and the rules its data must keep. The one list
-//! of the kinds, [`kinds!`] below, makes the rest from those modules: the `mod`
+//! of the kinds, `kinds!` below, makes the rest from those modules: the `mod`
 //! declarations, [`DocKind`], [`ALL`], [`DocKind::spec`] and the kinds' fields of
 //! [`Package`], so adding a kind is one module, one line here and one template, and the
 //! compiler checks it (a module without `SPEC`, its data type or its template does not

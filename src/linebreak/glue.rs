@@ -204,6 +204,7 @@ fn thai_run(run: &str, segmenter: &Segmenter, how: Run, out: &mut Vec<Piece>) {
         segmenter.segment(run)
     };
     names::join_titles(run, &mut tokens);
+    names::join_project_names(run, &mut tokens);
     if how.narrow {
         let mut split = Vec::with_capacity(tokens.len());
         for token in tokens {
@@ -481,10 +482,11 @@ pub fn space_glues(before: &str, after: &str, narrow: bool) -> bool {
         .rsplit(|c: char| c.is_whitespace())
         .next()
         .unwrap_or("");
+    let titled = names::ends_in_title(before);
     let months: &[&str] = if narrow { &[] } else { &thai::MONTHS_SHORT };
     let labelled = word.ends_with("ที่") || LABELS.iter().chain(months).any(|l| word.ends_with(l));
     (is_digit(next) && labelled && !(narrow && starts_day_and_month(after)))
-        || (names::is_title(word) && words::is_thai_letter(next))
+        || (titled && words::is_thai_letter(next))
         || (is_digit(last) && (is_digit(next) || with_months(UNITS).any(|u| unit_starts(after, u))))
         || matches!(next, 'ๆ' | 'ฯ')
 }

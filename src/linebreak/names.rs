@@ -82,8 +82,47 @@ pub fn after_title(before: &str) -> bool {
     if trimmed.len() == before.len() && !before.ends_with('.') {
         return false;
     }
-    let word = trimmed.rsplit(char::is_whitespace).next().unwrap_or("");
-    is_title(word)
+    ends_in_title(trimmed)
+}
+
+/// Whether the last word of `text` is a title, or "หญิง" after one written apart
+/// ("พันตำรวจโท หญิง", "ว่าที่ร้อยตรี หญิง": the title is one word, often typed as two).
+pub fn ends_in_title(text: &str) -> bool {
+    let mut words = text
+        .rsplit(|c: char| c.is_whitespace())
+        .filter(|w| !w.is_empty());
+    match words.next() {
+        Some("หญิง") => words.next().is_some_and(is_title),
+        Some(word) => is_title(word),
+        None => false,
+    }
+}
+
+/// The words that open the name of a project or an activity written against it
+/// ("โครงการ" + "จิตพอเพียงต้านทุจริต").
+const PROJECTS: [&str; 2] = ["โครงการ", "กิจกรรม"];
+
+/// The name after the last word of `run` ending in one of [`PROJECTS`] ("จัดกิจกรรม" is one
+/// word of the dictionary), as one token, when it runs to the end of the run (the next space)
+/// in at most [`QUOTED`] letters: a line may end after "โครงการ" but not inside "จิต|พอเพียง"
+/// or "โรงเรียน|สุจริต". A longer one breaks between its words.
+pub fn join_project_names(run: &str, tokens: &mut Vec<Token>) {
+    let Some(k) = tokens
+        .iter()
+        .rposition(|t| PROJECTS.iter().any(|p| run[t.range.clone()].ends_with(p)))
+    else {
+        return;
+    };
+    let start = tokens[k].range.end;
+    let letters = run[start..].chars().count();
+    if letters < 2 || letters > QUOTED || k + 2 >= tokens.len() {
+        return;
+    }
+    tokens.truncate(k + 1);
+    tokens.push(Token {
+        range: start..run.len(),
+        known: true,
+    });
 }
 
 /// Each title in letters that is a word of `run` joined to the name after it, as one token:

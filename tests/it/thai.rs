@@ -365,6 +365,39 @@ fn a_quoted_name_that_fits_a_line_is_kept_whole() {
     assert!(!bare.contains("จิตพอเพียงต้านทุจริต"), "{bare}");
 }
 
+/// A project's name written against "โครงการ" up to the next space, as memos write them,
+/// is kept whole when it fits a third of a line: lines ended at "โครงการจิต|พอเพียงต้านทุจริต"
+/// and "โครงการโรงเรียน|สุจริต" in a police station's memo. A line may still end after
+/// "โครงการ"; a longer name breaks between its words.
+#[test]
+fn a_project_name_up_to_the_next_space_is_kept_whole() {
+    for (text, name) in [
+        ("ผู้รับผิดชอบโครงการจิตพอเพียงต้านทุจริต ร่วมกับ", "จิตพอเพียงต้านทุจริต"),
+        ("และโครงการโรงเรียนสุจริต ของหน่วยงาน", "โรงเรียนสุจริต"),
+        ("จัดกิจกรรมเดินวิ่งต้านโกง ทุกปี", "เดินวิ่งต้านโกง"),
+    ] {
+        let written = written_text(text);
+        assert!(written.contains(&format!("|{name} ")), "{text}: {written}");
+    }
+    let long = written_text("โครงการส่งเสริมคุณธรรมจริยธรรมและธรรมาภิบาล ของหน่วยงาน");
+    assert!(long.contains("คุณธรรม|"), "{long}");
+}
+
+/// "หญิง" typed apart from the rank before it ("พันตำรวจโท หญิง สมใจ") is part of the title:
+/// no line ends between it and the name (it did, leaving "พันตำรวจโท หญิง" at a line end).
+#[test]
+fn a_title_typed_in_two_words_stays_with_the_name() {
+    for (text, whole) in [
+        ("ร่วมกับพันตำรวจโท หญิง สมใจ รักดี", "หญิง\u{a0}สมใจ"),
+        ("โดยว่าที่ร้อยตรี หญิง พรทิพย์ ดีงาม", "หญิง\u{a0}พรทิพย์"),
+    ] {
+        let marked = marked(text);
+        assert!(marked.replace('+', "").contains(whole), "{text}: {marked}");
+    }
+    // Not after a word that is no title: "ผู้หญิง" is a word.
+    assert!(!marked("สำหรับผู้หญิง สมใจ").contains('\u{a0}'));
+}
+
 fn written_text(text: &str) -> String {
     written(text, glue::Column::Text)
 }

@@ -225,10 +225,13 @@ fn header(
     // the agency's, which the import takes from its options.
     // Kept as the name column's second key, so the rows know they are provinces.
     if let Some(&c) = columns.get(&Column::Province) {
-        if columns.contains_key(&Column::Name) {
-            columns.remove(&Column::Province);
-        } else {
-            columns.insert(Column::Name, c);
+        match columns.entry(Column::Name) {
+            std::collections::btree_map::Entry::Occupied(_) => {
+                columns.remove(&Column::Province);
+            }
+            std::collections::btree_map::Entry::Vacant(name) => {
+                name.insert(c);
+            }
         }
     }
     let usable = columns.contains_key(&Column::Name) && columns.keys().any(|k| k.is_score());

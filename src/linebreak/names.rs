@@ -115,7 +115,7 @@ pub fn join_project_names(run: &str, tokens: &mut Vec<Token>) {
     };
     let start = tokens[k].range.end;
     let letters = run[start..].chars().count();
-    if letters < 2 || letters > QUOTED || k + 2 >= tokens.len() {
+    if !(2..=QUOTED).contains(&letters) || k + 2 >= tokens.len() {
         return;
     }
     tokens.truncate(k + 1);

@@ -1005,10 +1005,10 @@ fn name_columns_of_every_kind_of_sheet_and_weights_are_recognised() {
     }
 }
 
-/// A results sheet whose total is blank where the year's framework forms it (2564: 0.3·IIT
-/// + 0.3·EIT + 0.4·OIT, each tool the mean of its indicators) imports with the formed total
-/// in the province's list; the agency's package keeps the total out, for the report to form
-/// and note. Where the year cannot form it (2566: OIT is the share of its items) the blank
+/// A results sheet whose total is blank where the year's framework forms it (2564:
+/// 0.3·IIT + 0.3·EIT + 0.4·OIT, each tool the mean of its indicators) imports with the formed
+/// total in the province's list; the agency's package keeps the total out, for the report to
+/// form and note. Where the year cannot form it (2566: OIT is the share of its items) the blank
 /// cell is an error at its address, and a sheet with no total column is refused in Thai at
 /// the row (it was an English "the sheet gives no total score").
 #[test]

@@ -21,7 +21,7 @@ use crate::templates::Templates;
 use crate::thai::words::{Segmenter, WordList};
 use crate::world::{Compiler, Fonts, Job};
 use crate::{
-    analysis, archive, emblem, framework, layout_lang, linebreak, message, pdf, qr, settable,
+    analysis, archive, emblem, flow, framework, layout_lang, linebreak, message, pdf, qr, settable,
     text_layer, thai,
 };
 /// How to build one package.
@@ -269,6 +269,47 @@ impl Engine {
         Ok((document, compiled.warnings))
     }
 
+    /// Stage 4 with the page flow the engine decides (`flow`): laid out with the engine's
+    /// markers, then again, at most twice, while a rule is broken that a changed source
+    /// mends (a short table that may split, then a short last page). The layout kept is the
+    /// last one that converged with no more pages and no more short last pages than the
+    /// first (a split may shorten a last page that the next build mends). Returns the source
+    /// of the layout kept.
+    fn lay_out_flowing(
+        &self,
+        loaded: &Loaded,
+        prepared: &Prepared,
+        typst: String,
+        name: &str,
+    ) -> Result<(String, PagedDocument, Vec<Diagnostic>), Failure> {
+        let typst = flow::anchored(&typst);
+        let (document, warnings) = self.lay_out(loaded, prepared, &typst, name)?;
+        let short = |d: &PagedDocument| flow::extents(d).iter().filter(|e| e.short()).count();
+        let (pages, shorts) = (document.pages().len(), short(&document));
+        let mut kept = (typst.clone(), document.clone(), warnings);
+        let (mut source, mut last) = (typst, document);
+        for _ in 0..2 {
+            let Some(revised) = flow::revise(&source, &last) else {
+                break;
+            };
+            // A remedy that fails to compile (a customised layout.typ) is not taken.
+            let Ok((document, warnings)) = self.lay_out(loaded, prepared, &revised, name) else {
+                break;
+            };
+            let converged = !warnings
+                .iter()
+                .any(|w| w.message.english.contains("converge"));
+            if !converged {
+                break;
+            }
+            if document.pages().len() <= pages && short(&document) <= shorts {
+                kept = (revised.clone(), document.clone(), warnings);
+            }
+            (source, last) = (revised, document);
+        }
+        Ok(kept)
+    }
+
     /// Builds the PDFs of one loaded package. Nothing is written: `out_dir` names the
     /// generated source in messages (`<out_dir>/<stem>.typ`, where `--emit-typst` puts it).
     pub fn build(
@@ -305,7 +346,8 @@ impl Engine {
         for (stem, kinds) in sets {
             let typst = self.source(loaded, &prepared, &kinds, options)?;
             let typ_name = out_dir.join(format!("{stem}.typ")).display().to_string();
-            let (document, compiled) = self.lay_out(loaded, &prepared, &typst, &typ_name)?;
+            let (typst, document, compiled) =
+                self.lay_out_flowing(loaded, &prepared, typst, &typ_name)?;
             warnings.extend(compiled);
             let pdf = export(&document, &stem, package.fiscal_year, &prepared)?;
             artifacts.push(Artifact {

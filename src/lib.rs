@@ -32,6 +32,7 @@ pub mod emblem;
 pub mod engine;
 pub mod filename;
 pub mod fingerprint;
+pub mod flow;
 pub mod framework;
 pub mod hub;
 pub mod import;

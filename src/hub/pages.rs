@@ -186,8 +186,7 @@ pub async fn editor(State(hub): State<Arc<Hub>>, headers: HeaderMap) -> Response
     };
     // The marker tells the form it is the hub's: the workspace's file tools (new, import,
     // rename, copy, delete, recycle) are the administrator's import here, so not shown.
-    let mut response = crate::web::assets::INDEX
-        .replace("{{csrf}}", &esc(&session.csrf))
+    let mut response = crate::web::assets::index_page(&esc(&session.csrf))
         .replace(
             "<meta name=\"ita-csrf\"",
             "<meta name=\"ita-hub\" content=\"1\"><meta name=\"ita-csrf\"",

@@ -13,7 +13,38 @@ use axum::response::{IntoResponse, Response};
 use super::App;
 use super::api::ApiError;
 
-pub(crate) const INDEX: &str = include_str!("assets/index.html");
+const INDEX: &str = include_str!("assets/index.html");
+
+/// The page with the token its script sends with every change (escaped for an attribute by
+/// the caller) and the documents' names from the registry ([`crate::documents`]) in the
+/// server's language, so that a kind added there is named on the page without a second list
+/// in the script.
+pub(crate) fn index_page(csrf: &str) -> String {
+    let english = crate::diagnostic::language() == crate::diagnostic::Lang::English;
+    let names: serde_json::Map<String, serde_json::Value> = crate::documents::ALL
+        .iter()
+        .map(|k| {
+            let (thai, english_name) = k.spec().label;
+            let name = if english {
+                let mut chars = english_name.chars();
+                chars
+                    .next()
+                    .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
+            } else {
+                thai.to_owned()
+            };
+            (k.name().to_owned(), name.into())
+        })
+        .collect();
+    // JSON in an attribute: its quotes and ampersands escaped, nothing else needs it.
+    let names = serde_json::Value::Object(names)
+        .to_string()
+        .replace('&', "&amp;")
+        .replace('"', "&quot;");
+    INDEX
+        .replace("{{csrf}}", csrf)
+        .replace("{{documents}}", &names)
+}
 
 /// The files under `/assets/`: name, content type, bytes.
 const FILES: &[(&str, &str, &[u8])] = &[
@@ -61,7 +92,7 @@ pub async fn index(State(app): State<Arc<App>>) -> Response {
 /// The page with its token, in the language of the server (`--lang`): its own texts here,
 /// and `<html lang>`, which the script reads to choose its texts.
 fn page(csrf: &str) -> String {
-    let page = INDEX.replace("{{csrf}}", csrf);
+    let page = index_page(csrf);
     match crate::diagnostic::language() {
         crate::diagnostic::Lang::Thai => page,
         crate::diagnostic::Lang::English => page

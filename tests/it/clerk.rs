@@ -948,3 +948,27 @@ fn the_workspace_checks_a_package_as_the_command_line_does() {
     assert_eq!(emblem["severity"], "error");
     assert!(thai_letters(emblem["message"].as_str().unwrap()));
 }
+
+/// The page names the documents from the registry: every kind, with no second list in the
+/// script to keep in step (under `--lang en` the page holds no Thai: tested above).
+#[test]
+fn the_page_names_every_registered_kind_from_the_registry() {
+    let site = Site::new("page-kinds");
+    let server = site.serve("127.0.0.1:0", None);
+    let page = get(server.addr, "/").text();
+    let meta = page
+        .split("<meta name=\"ita-documents\" content=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the page carries the documents' names");
+    let names: Value = serde_json::from_str(&meta.replace("&quot;", "\"").replace("&amp;", "&"))
+        .expect("the names are JSON");
+    for kind in ita_report::documents::ALL {
+        assert_eq!(names[kind.name()], kind.spec().label.0, "{kind:?}");
+    }
+    let script = get(server.addr, "/assets/labels.js").text();
+    assert!(
+        !script.contains("บันทึกข้อความ"),
+        "the script keeps no list of its own"
+    );
+}

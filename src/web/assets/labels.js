@@ -8,11 +8,9 @@
 const ENGLISH = document.documentElement.lang === "en";
 const say = (thai, english) => (ENGLISH ? english : thai);
 
-// The documents a package makes (DocKind names).
-const DOCUMENTS = {
-  memo: say("บันทึกข้อความ", "Memo"), letter: say("หนังสือภายนอก", "External letter"), cover: say("ปก", "Cover"), report: say("รายงานผลการวิเคราะห์", "Analysis report"),
-  oit: say("รายละเอียด OIT", "OIT details"), measures: say("มาตรการ", "Measures"), announcement: say("ประกาศ", "Announcement"), progress: say("รายงานความก้าวหน้า", "Progress report"),
-};
+// The documents a package makes, by their key: the registry's names in the page's
+// language, which the server writes into the page.
+const DOCUMENTS = JSON.parse(document.querySelector('meta[name="ita-documents"]').content);
 
 // Fields printed as paragraphs: a string is edited in a text area, a list as paragraphs.
 const PARAGRAPH_FIELDS = new Set([

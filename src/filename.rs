@@ -88,6 +88,10 @@ pub fn package(year: i32, name: &str, district: Option<&str>) -> Option<String> 
 /// temporary and warnings files' parts) within [`LIMIT`].
 pub const PACKAGE_LIMIT: usize = 200;
 
+/// The longest suffix a build adds to a stem for one document (`-announcement`); the
+/// registry test holds every document kind's name to it.
+pub const DOCUMENT_SUFFIX: usize = 13;
+
 /// The stem of the output files of the package file `stem`: the characters above removed
 /// (an empty result becomes `package`), cut so that `<stem>-<document>.pdf` fits [`LIMIT`].
 /// Spaces and the rest stay: the PDF is named as the clerk named the package.
@@ -98,6 +102,6 @@ pub fn output_stem(stem: &str) -> String {
     } else {
         kept
     };
-    // The longest document suffix is `-announcement` (13 bytes), with `.pdf` or `.typ`.
-    fit(&kept, "", LIMIT - 24)
+    // The document's suffix and `.pdf` or `.typ`, with room to spare.
+    fit(&kept, "", LIMIT - DOCUMENT_SUFFIX - 11)
 }

@@ -20,6 +20,11 @@ fn every_kind_is_registered_once_with_its_template() {
             serde_json::json!(spec.name),
             "{kind:?}: its name in templates and file names"
         );
+        assert!(
+            spec.name.len() < ita_report::filename::DOCUMENT_SUFFIX,
+            "{kind:?}: `-{}` is longer than the room file names leave for it",
+            spec.name
+        );
         let file = format!("{}.typ", spec.name);
         let on_disk = std::fs::read_to_string(root().join("report-templates").join(&file))
             .unwrap_or_else(|e| panic!("{kind:?}: report-templates/{file}: {e}"));

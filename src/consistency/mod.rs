@@ -511,7 +511,16 @@ fn outcome_thai(outcome: &LevelOutcome) -> String {
 /// known): the report prints no total, level or chart of totals, which the clerk would
 /// otherwise find only by reading it.
 fn unformed_total(f: &mut Findings, fw: &Framework, path: JsonPath, scores: &crate::model::Scores) {
-    if scores.indicators.is_empty() && scores.tools.is_empty() {
+    // Every tool scored or given indicators: an agency assessed on some tools only (seed 001
+    // on OIT) has no total to expect.
+    let covered = fw.tools.iter().all(|t| {
+        scores.tools.contains_key(&t.tool)
+            || scores.indicators.iter().any(|i| {
+                fw.indicator(i.number)
+                    .is_some_and(|spec| spec.tool == t.tool)
+            })
+    });
+    if !covered {
         return;
     }
     let formed = crate::completion::formed_tools(scores, fw);
@@ -533,9 +542,9 @@ fn unformed_total(f: &mut Findings, fw: &Framework, path: JsonPath, scores: &cra
             .collect();
         let missing = missing.join(", ");
         (
-            format!("ไม่มีคะแนน {missing} และเกณฑ์ไม่ได้บอกว่าคำนวณจากตัวชี้วัดอย่างไร"),
+            format!("ไม่มีคะแนน {missing} และคำนวณจากคะแนนตัวชี้วัดที่ให้มาไม่ได้ตามเกณฑ์"),
             format!(
-                "{missing} is not given and the framework does not say how it is formed from the indicators"
+                "{missing} is not given and the framework does not form it from the indicators given"
             ),
         )
     } else {

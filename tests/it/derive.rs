@@ -390,4 +390,16 @@ fn a_total_the_year_cannot_form_is_noted_where_the_report_leaves_it_out() {
         "{year_2568:?}"
     );
     assert_eq!(notes(2564), Vec::<String>::new());
+    // An agency assessed on OIT alone (seed 001) has no total to expect: no note.
+    let oit_only = r#"{"agency": {"name": "หน่วยงานทดสอบ"}, "fiscal_year": 2566,
+      "scores": {"tools": {"OIT": 39.53}, "indicators": [
+        {"number": 9, "score": 56.67}, {"number": 10, "score": 0}]}}"#;
+    let loaded = crate::common::load_text(oit_only, "oit-only.json");
+    let noted: Vec<&String> = loaded
+        .warnings
+        .iter()
+        .map(|d| &d.message.english)
+        .filter(|m| m.contains("no total"))
+        .collect();
+    assert!(noted.is_empty(), "{noted:?}");
 }

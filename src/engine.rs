@@ -48,7 +48,8 @@ pub struct Artifact {
     /// File name without extension: the input's stem, plus `-memo` etc. when split.
     pub stem: String,
     pub kinds: Vec<DocKind>,
-    /// The generated Typst source.
+    /// The Typst source laid out: the generated one, with the page-flow markers and
+    /// remedies the engine wrote into it (`flow`).
     pub typst: String,
     pub document: PagedDocument,
     pub pdf: Vec<u8>,

@@ -106,7 +106,11 @@ impl AgencyKind {
     pub fn guess(name: &str) -> Option<AgencyKind> {
         let name = name.trim();
         let starts = |prefixes: &[&str]| prefixes.iter().any(|p| name.starts_with(p));
-        Some(if starts(&["เทศบาล"]) {
+        // A public organisation says so after its name ("สำนักงาน… (องค์การมหาชน)"), which
+        // would otherwise read as a provincial unit's "สำนักงาน…".
+        Some(if name.contains("องค์การมหาชน") {
+            AgencyKind::PublicOrganisation
+        } else if starts(&["เทศบาล"]) {
             AgencyKind::Municipality
         } else if starts(&["องค์การบริหารส่วนตำบล", "อบต."])
         {

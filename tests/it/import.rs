@@ -1152,3 +1152,28 @@ fn import_and_init_speak_thai_and_find_provinces_and_near_names() {
     );
     assert!(!said.contains("has no agency"), "{said}");
 }
+
+/// The kind a name says plainly is taken without `--kind`; a public organisation says it
+/// after its name, and a name that leaves the kind open gets none rather than a guess.
+#[test]
+fn an_agency_kind_is_read_from_what_its_name_says() {
+    use ita_report::model::AgencyKind;
+    let cases = [
+        (
+            "สำนักงานพัฒนาธุรกรรมทางอิเล็กทรอนิกส์ (องค์การมหาชน)",
+            Some(AgencyKind::PublicOrganisation),
+        ),
+        (
+            "สำนักงานสาธารณสุขจังหวัดร้อยเอ็ด",
+            Some(AgencyKind::ProvincialUnit),
+        ),
+        ("สถานีตำรวจภูธรเมืองร้อยเอ็ด", Some(AgencyKind::PoliceStation)),
+        ("องค์การบริหารส่วนตำบลหนองแวง", Some(AgencyKind::Sao)),
+        ("จังหวัดร้อยเอ็ด", Some(AgencyKind::Province)),
+        // สถาบัน… is a university, a public organisation or another body: left to the clerk.
+        ("สถาบันส่งเสริมการสอนวิทยาศาสตร์และเทคโนโลยี", None),
+    ];
+    for (name, kind) in cases {
+        assert_eq!(AgencyKind::guess(name), kind, "{name}");
+    }
+}

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostic::{Diagnostic, Message};
+use crate::linebreak::tokens;
 use crate::load::{self, JsonPath, Loaded};
 use crate::message;
 use crate::thai::words::{Segmenter, is_thai_letter, standard};
@@ -87,11 +88,13 @@ pub fn is_default_ignorable(c: char) -> bool {
     )
 }
 
-/// The length of the longest non-Thai run without white space, when over [`LINE`]. (Thai
-/// runs are cut into words.)
+/// The length of the longest run a line may not end inside, when over [`LINE`]: non-Thai
+/// text between white space and the separators after which the line breaker lets an
+/// address or a file name end a line ([`tokens::SEPARATORS`]: a long address breaks after
+/// its slashes, so it is not one run), or Thai letters no word boundary cuts.
 fn longest_run(text: &str) -> Option<usize> {
     let other = text
-        .split(|c: char| c.is_whitespace() || is_thai_letter(c))
+        .split(|c: char| c.is_whitespace() || is_thai_letter(c) || tokens::SEPARATORS.contains(&c))
         .map(|t| t.chars().count())
         .max();
     // Thai is written without spaces: a run of Thai letters breaks between its words, so only

@@ -32,7 +32,7 @@ pub const LONG: usize = 20;
 const CHUNK: usize = 8;
 
 /// Where an address or a file name may end a line: after these (`www.` `go.th/` `report-`).
-const SEPARATORS: [char; 9] = ['/', '.', '-', '_', '?', '&', '=', '#', ':'];
+pub const SEPARATORS: [char; 9] = ['/', '.', '-', '_', '?', '&', '=', '#', ':'];
 
 /// The marks inside `token` when it is a web address (`None` otherwise), by byte offset:
 /// boundaries where it may break, and joiners that keep Typst from applying its own rule for

@@ -377,6 +377,34 @@ fn a_long_run_of_one_thai_letter_is_warned_about() {
     );
 }
 
+/// A long web address breaks after its slashes, so it is not warned about as a run no line
+/// can end inside (a department's memo was told its 61-character address would be cut
+/// anywhere); a long code without a separator still is.
+#[test]
+fn a_long_address_is_not_an_unbreakable_run() {
+    let text = std::fs::read_to_string(root().join("inputs/2568-roiet-municipality.json")).unwrap();
+    let mut package: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let address = "https://www.dla.go.th/servlet/DocumentServlet/ita/2565/oit/o12-report.pdf";
+    let code = "A".repeat(70);
+    assert!(address.chars().count() > ita_report::settable::LINE);
+    package["scores"]["summary"] =
+        serde_json::json!([format!("ดูรายละเอียดที่ {address}"), format!("รหัส {code}")]);
+    let loaded = load_text(&package.to_string(), "address.json");
+    let warned: Vec<String> =
+        ita_report::settable::warnings(&loaded, crate::common::engine().fonts())
+            .iter()
+            .filter_map(|d| d.json_path.clone())
+            .collect();
+    assert!(
+        !warned.contains(&"scores.summary[0]".to_owned()),
+        "{warned:?}"
+    );
+    assert!(
+        warned.contains(&"scores.summary[1]".to_owned()),
+        "{warned:?}"
+    );
+}
+
 /// A clerk's folder: `init`, then `build .` twice (once archival, into the folder itself too),
 /// then `check .`: the output folder, the state and warnings files, the manifest and hidden
 /// files are not read as packages.

@@ -102,7 +102,7 @@ pub fn ends_in_title(text: &str) -> bool {
 /// ("โครงการ" + "จิตพอเพียงต้านทุจริต").
 const PROJECTS: [&str; 2] = ["โครงการ", "กิจกรรม"];
 
-/// The name after the last word of `run` ending in one of [`PROJECTS`] ("จัดกิจกรรม" is one
+/// The name after the last word of `run` ending in one of `PROJECTS` ("จัดกิจกรรม" is one
 /// word of the dictionary), as one token, when it runs to the end of the run (the next space)
 /// in at most [`QUOTED`] letters: a line may end after "โครงการ" but not inside "จิต|พอเพียง"
 /// or "โรงเรียน|สุจริต". A longer one breaks between its words.

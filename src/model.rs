@@ -298,6 +298,11 @@ pub struct Block {
     /// numbered when `heading` is.
     #[serde(default)]
     pub subheadings: bool,
+    /// The history table only: whether its หมายเหตุ says, for a year whose data gives no
+    /// note, whether the year reached its target (ผ่าน / ไม่ผ่าน). Without it the column
+    /// holds only the notes the data gives, and is left out when there are none.
+    #[serde(default)]
+    pub remarks: bool,
 }
 
 /// Paragraphs.

@@ -110,6 +110,7 @@ pub fn report_default(package: &Package) -> Vec<Part> {
         }),
         Part::HistoryTable(Block {
             caption: history_caption(package),
+            remarks: true,
             ..headed("ผลการประเมินเปรียบเทียบกับปีที่ผ่านมา".into(), own)
         }),
         Part::HistoryNote(Block::default()),
@@ -416,6 +417,15 @@ fn block_rules(part: &Part, b: &Block, c: &mut Checker, p: &JsonPath, name: &str
             message!(
                 "ส่วน `{name}` ไม่มีคำบรรยายที่มีเลขที่ (ตารางที่ / ภาพที่)",
                 "part `{name}` has no numbered caption"
+            ),
+        );
+    }
+    if b.remarks && !matches!(part, Part::HistoryTable(_)) {
+        c.report(
+            p.key("remarks"),
+            message!(
+                "ส่วนนี้ไม่มีช่องหมายเหตุ การเติมผ่าน/ไม่ผ่านในช่องหมายเหตุใช้ได้กับตารางผลการประเมินเปรียบเทียบกับปีที่ผ่านมาเท่านั้น",
+                "part `{name}` has no remarks column; `remarks` is for the history table (`history_table`) only"
             ),
         );
     }

@@ -403,3 +403,57 @@ fn a_total_the_year_cannot_form_is_noted_where_the_report_leaves_it_out() {
         .collect();
     assert!(noted.is_empty(), "{noted:?}");
 }
+
+/// The history table's หมายเหตุ holds what the data gives; "ผ่าน / ไม่ผ่าน" for a year without
+/// a note only where the outline asks (`remarks`, on in the default outline). An outline of
+/// the agency's own that does not ask prints no column no data fills; `remarks` on another
+/// part is refused where it is written.
+#[test]
+fn the_history_table_remarks_only_what_the_data_or_the_outline_gives() {
+    use ita_report::engine::BuildOptions;
+    let text = |outline: &str| {
+        format!(
+            r#"{{"agency": {{"name": "หน่วยงานทดสอบ"}}, "fiscal_year": 2566,
+              "scores": {{"total": 90, "tools": {{"IIT": 90, "EIT": 90, "OIT": 90}}}},
+              "history": [{{"year": 2565, "total": 80.5,
+                            "tools": {{"IIT": 80, "EIT": 81, "OIT": 80.5}}}}]{outline}}}"#
+        )
+    };
+    let page = |outline: &str| {
+        let loaded = crate::common::load_text(&text(outline), "remarks.json");
+        let built = crate::common::build(&loaded, &BuildOptions::default());
+        crate::common::squeeze(&crate::common::page_texts(&built.artifacts[0].document).join("\n"))
+    };
+    let default = page("");
+    assert!(
+        default.contains("หมายเหตุ") && default.contains("ไม่ผ่าน"),
+        "{default}"
+    );
+    let own = r#", "outline": {"report": [{"part": "history_table"}]}"#;
+    let plain = page(own);
+    assert!(plain.contains("๘๐.๕๐"), "the table prints: {plain}");
+    assert!(
+        // (2566's level is "ผ่านดี"; a remark would follow it.)
+        !plain.contains("หมายเหตุ") && !plain.contains("ไม่ผ่าน") && !plain.contains("ผ่านดีผ่าน"),
+        "{plain}"
+    );
+    let asked = page(r#", "outline": {"report": [{"part": "history_table", "remarks": true}]}"#);
+    assert!(
+        asked.contains("หมายเหตุ") && asked.contains("ไม่ผ่าน"),
+        "{asked}"
+    );
+
+    let wrong = r#", "outline": {"report": [{"part": "indicator_table", "remarks": true}]}"#;
+    let failed =
+        ita_report::load::load_str(&text(wrong), "wrong.json", crate::common::frameworks());
+    let diagnostics = match failed {
+        Ok(loaded) => loaded.warnings,
+        Err(ita_report::diagnostic::Failure(d)) => d,
+    };
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d.is_error() && d.json_path.as_deref() == Some("outline.report[0].remarks")),
+        "{diagnostics:#?}"
+    );
+}

@@ -17,15 +17,33 @@ pub enum Mark {
 /// The marks inside `token`, by byte offset: a web address's (`address_marks`) or a long
 /// token's breaks; `None` for a short token that is no address.
 pub fn marks(token: &str) -> Option<Vec<(usize, Mark)>> {
-    address_marks(token).or_else(|| {
+    let marks = address_marks(token).or_else(|| {
         (token.chars().count() > LONG).then(|| {
             token_breaks(token)
                 .into_iter()
                 .map(|at| (at, Mark::Break))
                 .collect()
         })
-    })
+    })?;
+    // A file's extension or the last letters of a run do not start a line alone
+    // ("…/moit22." | "pdf"): the break before them becomes a joiner.
+    let tail = |at: usize| token[at..].chars().count() <= TAIL;
+    Some(
+        marks
+            .into_iter()
+            .map(|(at, mark)| {
+                if tail(at) {
+                    (at, Mark::Join)
+                } else {
+                    (at, mark)
+                }
+            })
+            .collect(),
+    )
 }
+
+/// The most characters at a token's end that are kept with what precedes them.
+const TAIL: usize = 4;
 
 /// Tokens without a space longer than this get places to break.
 pub const LONG: usize = 20;

@@ -240,12 +240,21 @@ fn a_long_address_breaks_after_its_separators_and_a_long_run_every_few_letters()
     // A web address breaks after its scheme and in its path, never inside its host.
     assert_eq!(
         written("https://www.example.go.th/ita/2569/o36-measures-report.pdf"),
-        "https://|www.example.go.th/|ita/|2569/|o36-|measures-|report.|pdf"
+        "https://|www.example.go.th/|ita/|2569/|o36-|measures-|report.pdf"
+    );
+    // The extension does not start a line alone (seen: "…/moit22." | "pdf", "…/oit." | "html").
+    assert_eq!(
+        written("https://www.hospital.go.th/ita/moit22.pdf"),
+        "https://|www.hospital.go.th/|ita/|moit22.pdf"
+    );
+    assert_eq!(
+        written("https://www.police.go.th/2564/oit.html"),
+        "https://|www.police.go.th/|2564/|oit.html"
     );
     // No separator to break at: every 8 letters.
     assert_eq!(
         written("abcdefghijklmnopqrstuvwxyz"),
-        "abcdefgh|ijklmnop|qrstuvwx|yz"
+        "abcdefgh|ijklmnop|qrstuvwxyz"
     );
     // Short tokens are left to Typst.
     assert_eq!(written("www.a.go.th"), "www.a.go.th");

@@ -126,6 +126,7 @@ impl Templates {
         env.add_filter("after", |v: String, before: String| {
             thai::spaced(&before, &v)
         });
+        env.add_filter("group_levels", group_levels);
         numbers::register(&mut env);
         let templates = Self { env, dir };
         // Every template is parsed now, so that a mistake in one stops the run once, before
@@ -324,4 +325,31 @@ fn filter_lit(value: Value) -> Result<Value, Error> {
             format!("`lit` needs a number or a boolean, got {value}"),
         )),
     }
+}
+
+/// The level of each row of an agency's own table as a subheader (2, 3, …), or 0 for a row
+/// of data. A row of three or more cells with one cell filled names the group of the rows
+/// after it (seed 001: "๙.๒) การบริหารงาน", then "๑) การดำเนินการ"). Set as a subheader,
+/// it repeats at a page top, and the page flow keeps a group's rows together. A run of such
+/// rows nests (the last is the deepest level yet); one alone replaces the deepest.
+fn group_levels(rows: Vec<Vec<String>>) -> Vec<i64> {
+    let heads: Vec<bool> = rows
+        .iter()
+        .map(|r| r.len() >= 3 && r.iter().filter(|c| !c.trim().is_empty()).count() == 1)
+        .collect();
+    let mut levels = vec![0; rows.len()];
+    let (mut deepest, mut k) = (0, 0);
+    while k < rows.len() {
+        let run = heads[k..].iter().take_while(|&&h| h).count() as i64;
+        if run == 0 {
+            k += 1;
+            continue;
+        }
+        deepest = deepest.max(run + 1);
+        for j in 0..run {
+            levels[k + j as usize] = deepest - run + 1 + j;
+        }
+        k += run as usize;
+    }
+    levels
 }

@@ -957,3 +957,25 @@ fn a_short_table_splits_rather_than_leave_most_of_a_page_blank() {
         "the table split {split} times (and started a page {whole} times)"
     );
 }
+
+#[test]
+fn the_last_group_of_one_row_is_not_alone_at_a_page_top() {
+    // Seed 001's table of OIT items ends with a group of one row (๓๐ under "๒) การเปิดโอกาส
+    // ให้เกิดการมีส่วนร่วม"), which stood alone under its subheader at the top of a page.
+    let loaded = load_sample(&root().join("inputs/2567-roiet-education-office.json"));
+    let built = build(&loaded, &BuildOptions::default());
+    let all = lines(&built.artifacts[0].document);
+    let item = |number: &str| {
+        all.iter()
+            .find(|l| l.text.trim() == number)
+            .unwrap_or_else(|| panic!("item {number} is printed"))
+    };
+    let (last, before) = (item("๓๐"), item("๒๙"));
+    assert_eq!(
+        last.page,
+        before.page,
+        "item ๓๐ on page {}, item ๒๙ on page {}",
+        last.page + 1,
+        before.page + 1
+    );
+}

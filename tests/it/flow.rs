@@ -748,8 +748,10 @@ fn no_page_holds_a_single_row_of_a_long_table() {
 }
 
 #[test]
-fn the_last_item_of_the_oit_detail_is_not_alone_on_its_page() {
-    // Seed 001's item ๔๓, the last of the OIT detail, stood alone at the top of a page.
+fn the_last_rows_of_seed_001s_tables_are_not_alone_on_their_page() {
+    // Seed 001's item ๔๓, the last of the OIT detail, stood alone at the top of a page; so
+    // did item ๓๐, the end of the report's table of items and the only row under "๒) การ
+    // เปิดโอกาสให้เกิดการมีส่วนร่วม" (a group of one row).
     let loaded = load_sample(&root().join("inputs/2567-roiet-education-office.json"));
     let built = build(&loaded, &BuildOptions::default());
     let all = lines(&built.artifacts[0].document);
@@ -758,14 +760,10 @@ fn the_last_item_of_the_oit_detail_is_not_alone_on_its_page() {
             .find(|l| l.text.trim() == number)
             .unwrap_or_else(|| panic!("item {number} is printed"))
     };
-    let (last, before) = (item("๔๓"), item("๔๒"));
-    assert_eq!(
-        last.page,
-        before.page,
-        "item ๔๓ on page {}, item ๔๒ on page {}",
-        last.page + 1,
-        before.page + 1
-    );
+    for (last, before) in [("๔๓", "๔๒"), ("๓๐", "๒๙")] {
+        let (l, b) = (item(last).page + 1, item(before).page + 1);
+        assert_eq!(l, b, "item {last} on page {l}, item {before} on page {b}");
+    }
 }
 
 /// The top of the text area of a document of `kind` (its top margin), in points.
@@ -955,27 +953,5 @@ fn a_short_table_splits_rather_than_leave_most_of_a_page_blank() {
     assert!(
         split > 2,
         "the table split {split} times (and started a page {whole} times)"
-    );
-}
-
-#[test]
-fn the_last_group_of_one_row_is_not_alone_at_a_page_top() {
-    // Seed 001's table of OIT items ends with a group of one row (๓๐ under "๒) การเปิดโอกาส
-    // ให้เกิดการมีส่วนร่วม"), which stood alone under its subheader at the top of a page.
-    let loaded = load_sample(&root().join("inputs/2567-roiet-education-office.json"));
-    let built = build(&loaded, &BuildOptions::default());
-    let all = lines(&built.artifacts[0].document);
-    let item = |number: &str| {
-        all.iter()
-            .find(|l| l.text.trim() == number)
-            .unwrap_or_else(|| panic!("item {number} is printed"))
-    };
-    let (last, before) = (item("๓๐"), item("๒๙"));
-    assert_eq!(
-        last.page,
-        before.page,
-        "item ๓๐ on page {}, item ๒๙ on page {}",
-        last.page + 1,
-        before.page + 1
     );
 }
